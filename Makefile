@@ -1,0 +1,73 @@
+# Kontor — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+VENDOR := kontor/static/vendor
+
+.PHONY: run test test-sqlite test-postgres setup venv static migrate demo lint format bench messages clean
+
+run: setup migrate demo ## set up everything and serve http://127.0.0.1:$(PORT) with the worker
+	@echo ""
+	@echo "  Kontor runs at http://127.0.0.1:$(PORT)/  — demo login: admin / admin"
+	@echo ""
+	@trap 'kill 0' EXIT; \
+	$(PY) manage.py db_worker --interval 1 & \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+setup: venv static
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+static: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/icons $(VENDOR)/tom-select
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/icons/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/js/tom-select.complete.min.js $(VENDOR)/tom-select/
+	cp node_modules/sortablejs/Sortable.min.js node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	touch $@
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo --if-empty
+
+# The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at one.
+test: setup
+	$(PY) -m ruff check kontor tests bench
+	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+	$(MAKE) test-sqlite
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-sqlite:
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+lint:
+	$(PY) -m ruff check kontor tests bench && $(PY) -m ruff format --check kontor tests bench
+
+format:
+	$(PY) -m ruff format kontor tests bench && $(PY) -m ruff check --fix kontor tests bench
+
+messages:  ## compile kontor/locale/*/django.po to .mo (needs no GNU gettext)
+	$(PY) -m kontor.core.i18n compile
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

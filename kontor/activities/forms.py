@@ -1,0 +1,99 @@
+"""Activity forms: the "related to" picker (any record type) and meeting/call invitees."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from kontor.activities import actions
+from kontor.core import registry
+from kontor.core.records.forms import RecordForm, RelateSelect
+
+
+def parent_modules():
+    return [m for m in registry.modules() if m.has_activities and not m.is_activity]
+
+
+class ActivityForm(RecordForm):
+    """Adds "Related to": a record type and a record of it, checked by the permission filter."""
+
+    parent_module = forms.ChoiceField(label=_("Related to (type)"), required=False)
+    parent_record = forms.CharField(label=_("Related to"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "---------")] + [(m.slug, m.verbose_name) for m in parent_modules()]
+        self.fields["parent_module"].choices = choices
+        self.fields["parent_module"].widget.attrs.update(
+            {"class": "form-select", "data-parent-type": "1"})
+        slug, pk = self._initial_parent()
+        self.initial.setdefault("parent_module", slug)
+        self.initial.setdefault("parent_record", pk)
+        lookup = registry.get(slug).url("lookup") if slug else ""
+        widget = RelateSelect(lookup, attrs={"class": "form-select", "data-parent-record": "1"})
+        record = self._parent_record(slug, pk)
+        widget.choices = [("", "---------")] + ([(str(record.pk), str(record))] if record else [])
+        self.fields["parent_record"].widget = widget
+        for name in ("parent_type", "parent_id"):
+            self.fields.pop(name, None)
+
+    def _initial_parent(self) -> tuple[str, str]:
+        if self.is_bound:
+            return self.data.get("parent_module", ""), self.data.get("parent_record", "")
+        if self.instance.parent_type_id:
+            module = registry.for_model(self.instance.parent_type.model_class())
+            return module.slug, str(self.instance.parent_id)
+        parent = self.initial.get("parent", "")
+        if ":" in parent:
+            slug, pk = parent.split(":", 1)
+            return slug, pk
+        return "", ""
+
+    def _parent_record(self, slug, pk):
+        if not slug or not pk or slug not in {m.slug for m in parent_modules()}:
+            return None
+        model = registry.get(slug).model
+        try:
+            return model.objects.visible_to(self.user, "view").filter(pk=pk).first()
+        except Exception:  # noqa: BLE001 - a malformed id is reported by clean()
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        slug, pk = cleaned.get("parent_module"), cleaned.get("parent_record")
+        if slug and pk:
+            record = self._parent_record(slug, pk)
+            if record is None:
+                self.add_error("parent_record", _("Choose a record you can see."))
+            else:
+                self.instance.parent_type = ContentType.objects.get_for_model(record)
+                self.instance.parent_id = record.pk
+        elif slug or pk:
+            self.add_error("parent_record", _("Choose the record this belongs to."))
+        else:
+            self.instance.parent_type, self.instance.parent_id = None, None
+        return cleaned
+
+
+class InviteesForm(ActivityForm):
+    """Meetings and calls: invite users, contacts and leads."""
+
+    invite_users = forms.ModelMultipleChoiceField(
+        label=_("Invited users"), required=False, queryset=get_user_model().objects.none(),
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "data-enhance": "multi"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["invite_users"].queryset = users
+        self.fields["invite_users"].label_from_instance = lambda u: u.get_full_name() or \
+            u.username
+        if self.instance.pk and not self.is_bound:
+            self.initial["invite_users"] = actions.invited_users(self.instance)
+
+    def save_with(self, *, actor):
+        return actions.save_with_invitees(self.instance, self.cleaned_data["invite_users"],
+                                          actor=actor)
+
+

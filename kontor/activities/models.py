@@ -1,0 +1,185 @@
+"""Calls, Meetings, Tasks and Notes: activities that hang off any record through `parent`.
+
+Open vs history (DOMAIN.md §3): calls and meetings are open until Held or Not Held, tasks until
+Completed or Deferred, notes are always history.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kontor.core.fields import DropdownField
+from kontor.core.models import Record, sort_indexes
+
+
+class Activity(Record):
+    """Subject and parent record, common to the four activity types."""
+
+    name = models.CharField(_("Subject"), max_length=255)
+    parent_type = models.ForeignKey(
+        ContentType, verbose_name=_("Related to (type)"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    parent_id = models.UUIDField(_("Related to"), null=True, blank=True)
+    parent = GenericForeignKey("parent_type", "parent_id")
+
+    #: status keys that make the activity history rather than open
+    CLOSED_STATUSES: tuple = ()
+
+    class Meta(Record.Meta):
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.name = self.name.strip()
+        if bool(self.parent_type_id) != bool(self.parent_id):
+            raise ValidationError({"parent_id": _("Choose the record this belongs to.")})
+
+    @property
+    def is_open(self) -> bool:
+        return getattr(self, "status", None) not in self.CLOSED_STATUSES
+
+
+def activity_indexes(prefix: str, *fields: str) -> list[models.Index]:
+    return [
+        models.Index(fields=["parent_type", "parent_id", "date_entered"],
+                     name=f"{prefix}_parent"),
+        *sort_indexes(prefix, *fields),
+    ]
+
+
+class Call(Activity):
+    direction = DropdownField(_("Direction"), dropdown="call_direction_dom",
+                              default="Outbound")
+    status = DropdownField(_("Status"), dropdown="call_status_dom", default="Planned",
+                           blank=False)
+    date_start = models.DateTimeField(_("Start"))
+    duration_minutes = models.PositiveIntegerField(
+        _("Duration (minutes)"), default=15, validators=[MaxValueValidator(24 * 60)]
+    )
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                   verbose_name=_("Invited users"))
+    contacts = models.ManyToManyField("contacts.Contact", blank=True, related_name="calls",
+                                      verbose_name=_("Invited contacts"))
+    leads = models.ManyToManyField("leads.Lead", blank=True, related_name="calls",
+                                   verbose_name=_("Invited leads"))
+
+    CLOSED_STATUSES = ("Held", "Not Held")
+
+    class Meta:
+        verbose_name = _("Call")
+        verbose_name_plural = _("Calls")
+        indexes = activity_indexes("call", "date_start", "name", "status", "date_entered")
+
+
+class Meeting(Activity):
+    status = DropdownField(_("Status"), dropdown="meeting_status_dom", default="Planned",
+                           blank=False)
+    location = models.CharField(_("Location"), max_length=255, blank=True)
+    date_start = models.DateTimeField(_("Start"))
+    duration_minutes = models.PositiveIntegerField(
+        _("Duration (minutes)"), default=60, validators=[MaxValueValidator(14 * 24 * 60)]
+    )
+    join_url = models.URLField(_("Online meeting URL"), max_length=500, blank=True)
+
+    CLOSED_STATUSES = ("Held", "Not Held")
+
+    class Meta:
+        verbose_name = _("Meeting")
+        verbose_name_plural = _("Meetings")
+        indexes = activity_indexes("meeting", "date_start", "name", "status", "date_entered")
+
+    @property
+    def date_end(self):
+        return self.date_start + timedelta(minutes=self.duration_minutes)
+
+
+class MeetingInvitee(models.Model):
+    """One invitee of a meeting — a user, a contact or a lead — with their answer."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="+")
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="+")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+")
+    accept_status = DropdownField(_("Accept status"), dropdown="meeting_accept_status_dom",
+                                  default="none")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, contact__isnull=True, lead__isnull=True)
+                    | models.Q(user__isnull=True, contact__isnull=False, lead__isnull=True)
+                    | models.Q(user__isnull=True, contact__isnull=True, lead__isnull=False)
+                ),
+                name="meeting_invitee_exactly_one",
+            ),
+        ]
+
+
+class Task(Activity):
+    status = DropdownField(_("Status"), dropdown="task_status_dom", default="Not Started",
+                           blank=False)
+    priority = DropdownField(_("Priority"), dropdown="task_priority_dom", default="Medium",
+                             blank=False)
+    date_start = models.DateTimeField(_("Start"), null=True, blank=True)
+    date_due = models.DateTimeField(_("Due date"), null=True, blank=True)
+    contact = models.ForeignKey("contacts.Contact", verbose_name=_("Contact"),
+                                on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="tasks")
+
+    CLOSED_STATUSES = ("Completed", "Deferred")
+
+    class Meta:
+        verbose_name = _("Task")
+        verbose_name_plural = _("Tasks")
+        indexes = activity_indexes("task", "date_due", "name", "status", "priority",
+                                   "date_entered")
+
+    def clean(self):
+        super().clean()
+        if self.date_start and self.date_due and self.date_due < self.date_start:
+            raise ValidationError({"date_due": _("The due date is before the start.")})
+
+
+def note_upload_to(note, filename: str) -> str:
+    return f"notes/{note.pk}/{filename}"
+
+
+class Note(Activity):
+    filename = models.FileField(
+        _("Attachment"), upload_to=note_upload_to, blank=True, max_length=255,
+        validators=[FileExtensionValidator(
+            allowed_extensions=["pdf", "png", "jpg", "jpeg", "gif", "txt", "csv", "doc", "docx",
+                                "xls", "xlsx", "odt", "ods", "eml", "msg", "zip"])],
+    )
+    contact = models.ForeignKey("contacts.Contact", verbose_name=_("Contact"),
+                                on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="notes")
+
+    class Meta:
+        verbose_name = _("Note")
+        verbose_name_plural = _("Notes")
+        indexes = activity_indexes("note", "name", "date_entered")
+
+    @property
+    def is_open(self) -> bool:
+        return False
+
+    def clean(self):
+        super().clean()
+        upload = self.filename
+        if upload and getattr(upload, "size", 0) > settings.FILE_UPLOAD_MAX_SIZE:
+            raise ValidationError({"filename": _("The file is too large.")})

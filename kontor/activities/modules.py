@@ -1,0 +1,78 @@
+"""The declarations of the four activity modules: Calls, Meetings, Tasks, Notes."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kontor.activities.forms import ActivityForm, InviteesForm
+from kontor.activities.models import Call, Meeting, Note, Task
+from kontor.core.registry import Module, register
+
+
+class ActivityModule(Module):
+    nav = "more"
+    is_activity = True
+    has_activities = False
+    form_class = ActivityForm
+    search_fields = ("name",)
+    default_sort = "-date_entered"
+
+
+@register
+class CallModule(ActivityModule):
+    model = Call
+    slug = "calls"
+    order = 60
+    icon = "telephone"
+    form_class = InviteesForm
+    list_columns = ("name", "direction", "status", "date_start", "duration_minutes",
+                    "assigned_user")
+    extra_columns = ("date_entered", "date_modified")
+    filters = ("status", "direction", "assigned_user", "date_start")
+    default_sort = "-date_start"
+    mass_update_fields = ("assigned_user", "status")
+    panels = ((_("Overview"), ("name", "direction", "status", "date_start",
+                               "duration_minutes", "assigned_user", "description")),)
+
+
+@register
+class MeetingModule(ActivityModule):
+    model = Meeting
+    slug = "meetings"
+    order = 70
+    icon = "people"
+    form_class = InviteesForm
+    list_columns = ("name", "status", "date_start", "duration_minutes", "location",
+                    "assigned_user")
+    extra_columns = ("join_url", "date_entered", "date_modified")
+    filters = ("status", "assigned_user", "date_start")
+    default_sort = "-date_start"
+    mass_update_fields = ("assigned_user", "status")
+    panels = ((_("Overview"), ("name", "status", "date_start", "duration_minutes", "location",
+                               "join_url", "assigned_user", "description")),)
+
+
+@register
+class TaskModule(ActivityModule):
+    model = Task
+    slug = "tasks"
+    order = 80
+    icon = "check2-square"
+    list_columns = ("name", "status", "priority", "date_due", "contact", "assigned_user")
+    extra_columns = ("date_start", "date_entered", "date_modified")
+    filters = ("status", "priority", "assigned_user", "date_due", "contact")
+    default_sort = "date_due"
+    mass_update_fields = ("assigned_user", "status", "priority", "date_due")
+    panels = ((_("Overview"), ("name", "status", "priority", "date_start", "date_due",
+                               "contact", "assigned_user", "description")),)
+
+
+@register
+class NoteModule(ActivityModule):
+    model = Note
+    slug = "notes"
+    order = 90
+    icon = "sticky"
+    list_columns = ("name", "contact", "filename", "assigned_user", "date_entered")
+    extra_columns = ("date_modified",)
+    filters = ("assigned_user", "date_entered", "contact")
+    panels = ((_("Overview"), ("name", "contact", "filename", "assigned_user",
+                               "description")),)

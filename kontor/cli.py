@@ -1,0 +1,15 @@
+"""The `kontor` command: Django's management commands under the product's name.
+
+For operators and developers: `kontor migrate`, `kontor demo`, `kontor generate --leads 1000000`.
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    """Run a management command with Kontor's settings."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kontor", *sys.argv[1:]])

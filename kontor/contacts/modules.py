@@ -1,0 +1,29 @@
+"""The Contacts module declaration."""
+
+from kontor.contacts.models import Contact
+from kontor.core.people import PERSON_PANELS
+from kontor.core.registry import Module, Subpanel, register
+
+
+@register
+class ContactModule(Module):
+    model = Contact
+    slug = "contacts"
+    order = 20
+    icon = "person"
+    list_columns = ("last_name", "first_name", "account", "email1", "phone_work",
+                    "assigned_user")
+    extra_columns = ("title", "phone_mobile", "primary_address_city", "lead_source",
+                     "date_entered", "date_modified")
+    search_fields = ("first_name", "last_name", "email1", "phone_work", "phone_mobile")
+    filters = ("lead_source", "assigned_user", "date_entered", "account")
+    default_sort = "last_name"
+    mass_update_fields = ("assigned_user", "lead_source", "email_opt_out", "do_not_call")
+    panels = (
+        (PERSON_PANELS[0][0], PERSON_PANELS[0][1] + ("account", "reports_to")),
+        *PERSON_PANELS[1:],
+    )
+    subpanels = (
+        Subpanel("opportunities", "contacts"),
+        Subpanel("contacts", "reports_to"),
+    )

@@ -1,0 +1,165 @@
+"""The writes every record type shares: save, delete to trash, restore, mass update.
+
+UI views, the API, imports and jobs call these; each is one transaction that writes the record
+and its change-log rows together (DESIGN.md rules 1 and 4). Module actions (convert_lead …)
+build on them.
+"""
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kontor.core import registry
+from kontor.core.context import current_origin
+from kontor.core.models import ChangeLog, Record
+
+
+def audited_fields(model: type[Record]) -> list:
+    """The concrete fields whose changes the change log records."""
+    return [
+        f for f in model._meta.concrete_fields
+        if f.name not in Record.AUDIT_EXCLUDE
+    ]
+
+
+def as_text(value) -> str:
+    """A field value as the change log stores it (keys and ids, not labels)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def log_event(record: Record, action: str, *, actor, field: str = "", old="", new="",
+              at=None) -> ChangeLog:
+    """Write one change-log row for `record` (inside the caller's transaction)."""
+    return ChangeLog.objects.create(
+        record_type=ContentType.objects.get_for_model(record),
+        record_id=record.pk,
+        action=action,
+        field=field,
+        old_value=as_text(old),
+        new_value=as_text(new),
+        actor=actor,
+        at=at or timezone.now(),
+        origin=current_origin(),
+    )
+
+
+@transaction.atomic
+def save_record(record: Record, *, actor, validate: bool = True) -> Record:
+    """Create or update `record` as `actor`, with its change log; nothing changed, nothing written.
+
+    Raises ValidationError (with field errors) and writes nothing when the record is invalid.
+    """
+    model = type(record)
+    module = registry.for_model(model)
+    now = timezone.now()
+    is_new = record._state.adding
+    if is_new:
+        record.created_by = actor
+        record.date_entered = now
+        if record.assigned_user_id is None and actor is not None:
+            record.assigned_user = actor
+    if validate:
+        record.full_clean()
+    record.search_text = module.search_text_for(record)
+    if is_new:
+        record.modified_by, record.date_modified = actor, now
+        record.save(force_insert=True)
+        log_event(record, ChangeLog.Action.CREATE, actor=actor, at=now)
+        return record
+
+    fields = audited_fields(model)
+    # Lock the row and read what is stored: the old values of the log, even if another
+    # request changed the record since this one loaded it.
+    old = model.with_deleted.select_for_update().values(*[f.attname for f in fields]).get(
+        pk=record.pk
+    )
+    changed = [f for f in fields if getattr(record, f.attname) != old[f.attname]]
+    if not changed:
+        return record
+    record.modified_by, record.date_modified = actor, now
+    record.save(update_fields=[f.attname for f in changed]
+                + ["modified_by", "date_modified", "search_text"])
+    ct = ContentType.objects.get_for_model(model)
+    ChangeLog.objects.bulk_create(
+        ChangeLog(
+            record_type=ct, record_id=record.pk, action=ChangeLog.Action.UPDATE,
+            field=f.name, old_value=as_text(old[f.attname]),
+            new_value=as_text(getattr(record, f.attname)), actor=actor, at=now,
+            origin=current_origin(),
+        )
+        for f in changed
+    )
+    return record
+
+
+def _set_deleted(records: Iterable[Record], deleted: bool, *, actor) -> int:
+    records = [r for r in records if r.deleted != deleted]
+    if not records:
+        return 0
+    model = type(records[0])
+    now = timezone.now()
+    model.with_deleted.filter(pk__in=[r.pk for r in records]).update(
+        deleted=deleted, deleted_at=now if deleted else None, modified_by=actor, date_modified=now
+    )
+    ct = ContentType.objects.get_for_model(model)
+    action = ChangeLog.Action.DELETE if deleted else ChangeLog.Action.RESTORE
+    ChangeLog.objects.bulk_create(
+        ChangeLog(record_type=ct, record_id=r.pk, action=action, actor=actor, at=now,
+                  origin=current_origin())
+        for r in records
+    )
+    for r in records:
+        r.deleted, r.deleted_at = deleted, now if deleted else None
+    return len(records)
+
+
+@transaction.atomic
+def delete_records(records: Iterable[Record], *, actor) -> int:
+    """Move records to the trash (soft delete); returns how many were moved."""
+    return _set_deleted(list(records), True, actor=actor)
+
+
+@transaction.atomic
+def restore_records(records: Iterable[Record], *, actor) -> int:
+    """Bring records back from the trash; returns how many were restored."""
+    return _set_deleted(list(records), False, actor=actor)
+
+
+@transaction.atomic
+def mass_update(records: Iterable[Record], values: dict, *, actor) -> tuple[int, dict]:
+    """Set `values` on every record; all or nothing.
+
+    Returns (number changed, {}) or, when any record refuses the values, (0, {record: errors})
+    and writes nothing: a mass update never skips a row silently.
+    """
+    records = list(records)
+    refused: dict = {}
+    for record in records:
+        for name, value in values.items():
+            setattr(record, name, value)
+        try:
+            record.full_clean()
+        except ValidationError as error:
+            refused[record] = error.message_dict
+    if refused:
+        transaction.set_rollback(True)
+        return 0, refused
+    for record in records:
+        save_record(record, actor=actor, validate=False)
+    return len(records), {}

@@ -1,0 +1,88 @@
+"""Reading dropdown lists: the options of a list and the label of a stored key.
+
+All lists are loaded with one query and kept in Django's cache (Redis in a deployment), so a
+list page renders labels without a query per row. Editing a list calls `invalidate()`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+CACHE_KEY = "kontor:dropdowns:v1"
+CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label_en: str
+    label_de: str
+    active: bool
+    is_default: bool
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.label_de if (get_language() or "").startswith("de") else self.label_en
+
+
+def _load() -> dict[str, list[Option]]:
+    from kontor.core.models import DropdownValue
+
+    lists: dict[str, list[Option]] = {}
+    rows = DropdownValue.objects.select_related("dropdown").order_by(
+        "dropdown__name", "position", "id"
+    )
+    for v in rows:
+        lists.setdefault(v.dropdown.name, []).append(
+            Option(v.key, v.label_en, v.label_de, v.active, v.is_default, v.extra)
+        )
+    return lists
+
+
+def all_lists() -> dict[str, list[Option]]:
+    lists = cache.get(CACHE_KEY)
+    if lists is None:
+        lists = _load()
+        cache.set(CACHE_KEY, lists, CACHE_SECONDS)
+    return lists
+
+
+def invalidate() -> None:
+    cache.delete(CACHE_KEY)
+
+
+def options(name: str, *, include_inactive: bool = False) -> list[Option]:
+    return [o for o in all_lists().get(name, []) if include_inactive or o.active]
+
+
+def choices(name: str, *, keep: str = "") -> list[tuple[str, str]]:
+    """(key, label) pairs for a form: the active values, plus `keep` if a record still has it."""
+    result = [(o.key, o.label) for o in options(name, include_inactive=True)
+              if o.active or o.key == keep]
+    return result
+
+
+def label(name: str, key: str) -> str:
+    """The label of `key` in the current language; an unknown key shows as itself."""
+    if not key:
+        return ""
+    for o in all_lists().get(name, []):
+        if o.key == key:
+            return o.label
+    return key
+
+
+def option(name: str, key: str) -> Option | None:
+    for o in all_lists().get(name, []):
+        if o.key == key:
+            return o
+    return None
+
+
+def default(name: str) -> str:
+    for o in options(name):
+        if o.is_default:
+            return o.key
+    return ""

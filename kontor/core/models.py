@@ -1,0 +1,178 @@
+"""The shared kernel's tables: the abstract record base, the change log and dropdown lists.
+
+Every record type of Kontor (targets, leads, contacts, accounts, opportunities, activities)
+inherits `Record`; no module-specific code lives here.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kontor.core import permissions
+
+
+class RecordQuerySet(models.QuerySet):
+    """Querysets of records; `visible_to` is the one permission filter (DESIGN.md rule 3)."""
+
+    def alive(self):
+        return self.filter(deleted=False)
+
+    def visible_to(self, user, action: str = "view"):
+        """The records `user` may `action`; not allowed and not found look the same."""
+        return permissions.restrict(self, user, action)
+
+
+class AliveManager(models.Manager.from_queryset(RecordQuerySet)):
+    """The default manager: records in the trash are left out."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted=False)
+
+
+class Record(models.Model):
+    """Fields common to every record (DOMAIN.md §2).
+
+    Writes go through `kontor.core.actions.save_record`, which fills the audit fields, the
+    search text and the change log in one transaction.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    date_entered = models.DateTimeField(_("Date created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    date_modified = models.DateTimeField(_("Date modified"), default=timezone.now, editable=False)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Modified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    assigned_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.TextField(_("Description"), blank=True, max_length=20_000)
+    deleted = models.BooleanField(_("Deleted"), default=False, editable=False)
+    deleted_at = models.DateTimeField(_("Deleted at"), null=True, blank=True, editable=False)
+    custom = models.JSONField(_("Custom fields"), default=dict, blank=True, editable=False)
+    # Lower-cased text of the module's search fields, maintained by save_record; indexed for
+    # substring search (trigram GIN on PostgreSQL, FTS5 trigram on SQLite).
+    search_text = models.TextField(default="", blank=True, editable=False)
+
+    objects = AliveManager()
+    with_deleted = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "with_deleted"
+
+    # Fields that are bookkeeping, not content: never shown in the change log as edits.
+    AUDIT_EXCLUDE = frozenset(
+        {"id", "date_entered", "created_by", "date_modified", "modified_by", "deleted", "deleted_at",
+         "search_text"}
+    )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The loaded values let save_record compute old → new without another query.
+        instance._loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def get_absolute_url(self):
+        from kontor.core import registry
+
+        return registry.for_model(type(self)).url("detail", self.pk)
+
+
+class ChangeLog(models.Model):
+    """One row per event of a record: created, a field changed, deleted, restored, converted."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        RESTORE = "restore", _("Restored")
+        CONVERT = "convert", _("Converted")
+
+    record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    record_id = models.UUIDField()
+    action = models.CharField(max_length=16, choices=Action.choices)
+    field = models.CharField(max_length=100, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    # The request ("req:…") or background job ("job:…") that made the change.
+    origin = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["record_type", "record_id", "at"], name="changelog_record")]
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.action} {self.record_type_id}:{self.record_id} {self.field}"
+
+
+class DropdownList(models.Model):
+    """A named list of values (SuiteCRM's `*_dom`); admins edit values, keys stay stable."""
+
+    name = models.CharField(max_length=64, unique=True)
+    label_en = models.CharField(max_length=100, blank=True)
+    label_de = models.CharField(max_length=100, blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class DropdownValue(models.Model):
+    """One value of a list: the stored key, its labels, its order, and list-specific extras."""
+
+    dropdown = models.ForeignKey(DropdownList, on_delete=models.CASCADE, related_name="values")
+    key = models.CharField(max_length=100)
+    label_en = models.CharField(max_length=100)
+    label_de = models.CharField(max_length=100)
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    is_default = models.BooleanField(default=False)
+    # e.g. {"probability": 10} on sales stages
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dropdown", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dropdown", "key"], name="dropdown_value_unique_key")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_de if (get_language() or "").startswith("de") else self.label_en
+
+
+def sort_indexes(prefix: str, *fields: str) -> list[models.Index]:
+    """(field, id) indexes for the sortable list columns: keyset pages walk them directly."""
+    return [models.Index(fields=[f, "id"], name=f"{prefix}_{f}_sort"[:30]) for f in fields]

@@ -1,0 +1,91 @@
+"""The create/edit form of every record type, built from the module declaration.
+
+Foreign keys to other records render as relate pickers (Tom Select fed by the target module's
+lookup URL) that only ever load the chosen record, never the whole table; their querysets go
+through the permission filter, so a forged id of a record the user may not see is refused.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from kontor.core import registry
+from kontor.core.fields import DropdownFormField
+
+
+class RelateSelect(forms.Select):
+    """A select that shows only the chosen record; the browser asks the lookup URL for more."""
+
+    template_name = "django/forms/widgets/select.html"
+
+    def __init__(self, lookup_url: str, attrs=None):
+        super().__init__(attrs={**(attrs or {}), "data-lookup": lookup_url})
+
+
+class RecordForm(forms.ModelForm):
+    """Base form: Bootstrap classes, fresh dropdown values, relate pickers, HTML5 dates."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name, field in self.fields.items():
+            self._prepare(name, field)
+
+    def _prepare(self, name: str, field: forms.Field) -> None:
+        model_field = self._meta.model._meta.get_field(name) if name in self._model_names() \
+            else None
+        if isinstance(field, DropdownFormField) and self.instance.pk:
+            field.keep(getattr(self.instance, name, ""))
+        if isinstance(field, forms.ModelChoiceField) and model_field is not None:
+            self._prepare_relation(name, field, model_field)
+        if isinstance(field, forms.DateTimeField):
+            field.widget = forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        elif isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        elif isinstance(field, forms.DecimalField):
+            field.localize = True
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field.widget.is_localized = True
+        css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
+            "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+        field.widget.attrs.setdefault("class", css)
+
+    def _model_names(self):
+        return {f.name for f in self._meta.model._meta.get_fields()}
+
+    def _prepare_relation(self, name, field, model_field) -> None:
+        target = model_field.related_model
+        if target is get_user_model():
+            field.queryset = target.objects.filter(is_active=True).order_by(
+                "first_name", "last_name", "username")
+            field.label_from_instance = lambda u: u.get_full_name() or u.username
+            return
+        try:
+            module = registry.for_model(target)
+        except Exception:
+            return
+        field.queryset = target.objects.visible_to(self.user, "view")
+        field.widget = RelateSelect(module.url("lookup"))
+        chosen = self._chosen(name, field)
+        field.widget.choices = [("", "---------")] + ([(chosen.pk, str(chosen))]
+                                                      if chosen else [])
+
+    def _chosen(self, name, field):
+        """The record the picker shows: the posted one (if visible), else the stored one."""
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else None
+        if value:
+            try:
+                return field.queryset.filter(pk=value).first()
+            except (ValueError, ValidationError):
+                return None  # not an id at all: the field reports it on validation
+        pk = self.initial.get(name)
+        if pk:
+            return field.queryset.filter(pk=getattr(pk, "pk", pk)).first()
+        return None
+
+
+def form_for(module) -> type[RecordForm]:
+    """The ModelForm class of a module: its panel fields on its form base."""
+    base = module.form_class or RecordForm
+    return forms.modelform_factory(module.model, form=base, fields=module.form_fields)

@@ -1,0 +1,108 @@
+"""List columns: header, sort key and cell text of each column a module can show.
+
+Cells are rendered to plain (text, url) pairs in Python, so the list template is one loop with
+no per-row includes or queries (PERFORMANCE.md rule 6).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from kontor.core import dropdowns, registry
+from kontor.core.fields import DropdownField
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    sort_key: str
+    field: models.Field
+
+
+def user_label(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def display(field: models.Field, value) -> str:
+    """The text a user sees for a stored value of `field`."""
+    if value is None or value == "":
+        return ""
+    if isinstance(field, DropdownField):
+        return dropdowns.label(field.dropdown, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    if isinstance(value, get_user_model()):
+        return user_label(value)
+    if hasattr(value, "url"):  # a file
+        return value.name.rsplit("/", 1)[-1]
+    return str(value)
+
+
+def record_url(record) -> str:
+    try:
+        return registry.for_model(type(record)).url("detail", record.pk)
+    except ImproperlyConfigured:
+        return ""
+
+
+def sort_key(field: models.Field) -> str:
+    """What sorting by a column orders by: the field, or for a link the related row's name."""
+    if not field.is_relation:
+        return field.name
+    related = field.related_model
+    if related is get_user_model():
+        return f"{field.name}__username"
+    try:
+        module = registry.for_model(related)
+    except ImproperlyConfigured:
+        return field.attname
+    return f"{field.name}__{module.link_column}"
+
+
+def columns(module, names) -> list[Column]:
+    result = []
+    for name in names:
+        field = module.model._meta.get_field(name)
+        result.append(Column(name, str(field.verbose_name), sort_key(field), field))
+    return result
+
+
+def cell(column: Column, row) -> tuple[str, str]:
+    """(text, url) of one cell; links point at the related record."""
+    value = getattr(row, column.name)
+    if column.field.is_relation and value is not None:
+        return display(column.field, value), record_url(value)
+    return display(column.field, value), ""
+
+
+def rows(module, cols: list[Column], records) -> list[dict]:
+    link = module.link_column
+    out = []
+    for record in records:
+        url = module.url("detail", record.pk)
+        cells = []
+        for col in cols:
+            text, href = cell(col, record)
+            if col.name == link:
+                href, text = url, text or str(record) or "—"
+            cells.append((text, href))
+        out.append({"pk": record.pk, "url": url, "cells": cells})
+    return out
+
+
+def related_fields(cols: list[Column]) -> list[str]:
+    """The foreign keys among the columns, for one select_related instead of a query per row."""
+    return [c.name for c in cols if c.field.is_relation and c.field.many_to_one]

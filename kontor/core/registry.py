@@ -1,0 +1,140 @@
+"""The module declarations: what each record type shows, searches, filters and links.
+
+A record module is a model plus a `Module` subclass in its app's `modules.py`, registered with
+`@register`. Navigation, the generic views and URLs, the standard tests and (later) the API all
+read these declarations, like Django admin reads a ModelAdmin.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+_modules: dict[str, "Module"] = {}
+_by_model: dict[type, "Module"] = {}
+
+
+@dataclass(frozen=True)
+class Subpanel:
+    """Records of another module that point at this one through `field` (a foreign key)."""
+
+    module: str
+    field: str
+
+
+class Module:
+    """The declaration of one record type. Subclasses set the attributes below."""
+
+    model = None
+    #: URL segment and registry key, e.g. "leads"
+    slug: str = ""
+    #: "main" (top bar), "more" (the "More" menu)
+    nav: str = "main"
+    #: Position in the navigation (lower first)
+    order: int = 100
+    #: Bootstrap icon name shown in menus
+    icon: str = "circle"
+    #: Columns a list shows by default, and the further ones the column chooser offers
+    list_columns: tuple = ()
+    extra_columns: tuple = ()
+    #: The column that links to the record
+    link_column: str = ""
+    #: Fields whose text goes into the search index (lower-cased)
+    search_fields: tuple = ()
+    #: Fields offered as list filters (dropdowns, users, dates, yes/no, foreign keys)
+    filters: tuple = ()
+    #: Field panels of the detail page and the edit form: ((title, (field, …)), …)
+    panels: tuple = ()
+    #: Related lists shown under the detail panels
+    subpanels: tuple[Subpanel, ...] = ()
+    #: Fields a mass update may set
+    mass_update_fields: tuple = ("assigned_user",)
+    #: The list's default order ("-" for descending)
+    default_sort: str = "-date_entered"
+    #: Activities (calls, meetings, tasks, notes) can hang off this record type
+    has_activities: bool = True
+    #: An activity module: shown in the "Open activities" and "History" panels
+    is_activity: bool = False
+    #: Extra form behaviour: a RecordForm subclass (optional)
+    form_class = None
+
+    def __init__(self):
+        if self.model is None or not self.slug:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a model and a slug.")
+        if not self.link_column and self.list_columns:
+            self.link_column = self.list_columns[0]
+
+    @property
+    def opts(self):
+        return self.model._meta
+
+    @property
+    def verbose_name(self):
+        return self.opts.verbose_name
+
+    @property
+    def verbose_name_plural(self):
+        return self.opts.verbose_name_plural
+
+    @cached_property
+    def form_fields(self) -> list[str]:
+        return [name for _title, names in self.panels for name in names]
+
+    @property
+    def all_columns(self) -> tuple:
+        return tuple(dict.fromkeys(self.list_columns + self.extra_columns))
+
+    def url(self, verb: str, pk=None) -> str:
+        """URL of a verb of this module: list, create, detail, edit, delete, trash, …"""
+        args = [pk] if pk is not None else []
+        return reverse(f"{self.slug}:{verb}", args=args)
+
+    @property
+    def url_list(self) -> str:
+        return self.url("list")
+
+    @property
+    def url_create(self) -> str:
+        return self.url("create")
+
+    def search_text_for(self, record) -> str:
+        """The lower-cased text a search matches for `record`."""
+        parts = (getattr(record, name, "") for name in self.search_fields)
+        return " ".join(str(p).strip().lower() for p in parts if p)
+
+    def title(self, record) -> str:
+        return str(record)
+
+    def __repr__(self):
+        return f"<Module {self.slug}>"
+
+
+def register(cls: type[Module]) -> type[Module]:
+    """Class decorator: declare a record module."""
+    module = cls()
+    if module.slug in _modules:
+        raise ImproperlyConfigured(f"Module slug {module.slug!r} registered twice.")
+    _modules[module.slug] = module
+    _by_model[module.model] = module
+    return cls
+
+
+def modules() -> list[Module]:
+    return sorted(_modules.values(), key=lambda m: m.order)
+
+
+def get(slug: str) -> Module:
+    return _modules[slug]
+
+
+def for_model(model) -> Module:
+    model = model if isinstance(model, type) else type(model)
+    try:
+        return _by_model[model]
+    except KeyError:
+        raise ImproperlyConfigured(f"{model.__name__} has no module declaration.") from None
+
+
+def activity_modules() -> list[Module]:
+    return [m for m in _modules.values() if m.is_activity]

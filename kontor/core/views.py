@@ -1,0 +1,46 @@
+"""Pages of the shared kernel: health check, search across modules, error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from kontor.core import permissions, registry, search
+
+GLOBAL_SEARCH_ROWS = 8
+
+
+def healthz(request):
+    """200 when the database answers, 503 when it does not (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def global_search(request):
+    """Search every module the user may list; a few matches each, links to the full lists."""
+    term = request.GET.get("q", "").strip()
+    groups = []
+    if term:
+        for module in registry.modules():
+            if not permissions.can(request.user, "list", module.model):
+                continue
+            queryset = search.search(module.model.objects.visible_to(request.user, "list"), term)
+            rows = list(queryset.order_by("-date_modified", "-pk")[: GLOBAL_SEARCH_ROWS + 1])
+            if rows:
+                groups.append({"module": module, "rows": rows[:GLOBAL_SEARCH_ROWS],
+                               "more": len(rows) > GLOBAL_SEARCH_ROWS})
+    return render(request, "core/search.html", {"q": term, "groups": groups})
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return HttpResponse(render(request, "500.html").content, status=500)

@@ -1,0 +1,31 @@
+"""The Leads module declaration."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kontor.core.people import PERSON_PANELS, PERSON_SEARCH_FIELDS
+from kontor.core.registry import Module, register
+from kontor.leads.models import Lead
+
+
+@register
+class LeadModule(Module):
+    model = Lead
+    slug = "leads"
+    order = 40
+    icon = "person-plus"
+    list_columns = ("last_name", "first_name", "account_name", "email1", "status",
+                    "lifecycle_stage", "assigned_user", "date_entered")
+    extra_columns = ("title", "phone_work", "phone_mobile", "primary_address_city",
+                     "lead_source", "opportunity_amount", "date_modified")
+    search_fields = PERSON_SEARCH_FIELDS
+    filters = ("status", "lifecycle_stage", "lead_source", "assigned_user", "date_entered",
+               "account")
+    default_sort = "-date_entered"
+    mass_update_fields = ("assigned_user", "status", "lifecycle_stage", "lead_source")
+    panels = (
+        (PERSON_PANELS[0][0], PERSON_PANELS[0][1] + ("account_name", "website")),
+        (_("Qualification"), ("status", "status_description", "lifecycle_stage",
+                              "lead_source_description", "refered_by", "opportunity_name",
+                              "opportunity_amount", "account_description")),
+        *PERSON_PANELS[1:],
+    )

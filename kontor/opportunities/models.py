@@ -1,0 +1,86 @@
+"""Opportunities (Verkaufschancen): possible sales, with stage, amount and close date."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kontor.core import dropdowns
+from kontor.core.fields import DropdownField
+from kontor.core.models import sort_indexes
+from kontor.core.models import Record
+
+#: Stages after which an opportunity is no longer open.
+CLOSED_STAGES = ("Closed Won", "Closed Lost")
+
+
+class Opportunity(Record):
+    name = models.CharField(_("Opportunity name"), max_length=150)
+    amount = models.DecimalField(_("Amount"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("Currency"), max_length=3, default="EUR")
+    date_closed = models.DateField(_("Expected close date"))
+    sales_stage = DropdownField(_("Sales stage"), dropdown="sales_stage_dom", blank=False)
+    probability = models.PositiveSmallIntegerField(
+        _("Probability (%)"), null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    opportunity_type = DropdownField(_("Type"), dropdown="opportunity_type_dom")
+    lead_source = DropdownField(_("Lead source"), dropdown="lead_source_dom")
+    next_step = models.CharField(_("Next step"), max_length=100, blank=True)
+    campaign_name = models.CharField(_("Campaign"), max_length=200, blank=True)
+    account = models.ForeignKey(
+        "accounts.Account", verbose_name=_("Account"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="opportunities",
+    )
+    contacts = models.ManyToManyField(
+        "contacts.Contact", through="OpportunityContact", verbose_name=_("Contacts"),
+        blank=True, related_name="opportunities",
+    )
+
+    class Meta:
+        verbose_name = _("Opportunity")
+        verbose_name_plural = _("Opportunities")
+        indexes = sort_indexes("opportunity", "name", "date_entered", "date_closed",
+                               "sales_stage", "amount")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.name = self.name.strip()
+        if settings.KONTOR_MODE == "b2b" and not self.account_id:
+            raise ValidationError({"account": _("An opportunity needs an account (B2B mode).")})
+        self.fill_probability()
+
+    def fill_probability(self) -> None:
+        """Changing the stage fills the probability, unless the user set one in the same edit."""
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None:
+            fill = self.probability is None
+        else:
+            stage_changed = loaded.get("sales_stage") != self.sales_stage
+            edited = loaded.get("probability") != self.probability
+            fill = (stage_changed and not edited) or self.probability is None
+        stage = dropdowns.option("sales_stage_dom", self.sales_stage)
+        if fill and stage and "probability" in stage.extra:
+            self.probability = stage.extra["probability"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.sales_stage not in CLOSED_STAGES
+
+
+class OpportunityContact(models.Model):
+    """A contact's role in an opportunity (opportunity_relationship_type_dom)."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE)
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE)
+    contact_role = DropdownField(_("Role"), dropdown="opportunity_relationship_type_dom")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "contact"],
+                                    name="opportunity_contact_unique")
+        ]

@@ -1,0 +1,72 @@
+/* Kontor's small behaviours: relate pickers, multi-selects, select-all, mass update, counts.
+   Every page works without this file; it only makes the common steps quicker. */
+(function () {
+  "use strict";
+
+  function relatePicker(select) {
+    if (select.tomselect || !window.TomSelect) return;
+    new TomSelect(select, {
+      valueField: "value", labelField: "text", searchField: [], maxOptions: 20,
+      load: function (query, callback) {
+        const url = select.dataset.lookup;
+        if (!url) return callback();
+        fetch(url + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+          .then((r) => r.json()).then((j) => callback(j.results)).catch(() => callback());
+      },
+      preload: "focus",
+    });
+  }
+
+  function enhance(root) {
+    root.querySelectorAll("select[data-lookup]").forEach(relatePicker);
+    root.querySelectorAll("select[data-enhance=multi]").forEach(function (s) {
+      if (!s.tomselect && window.TomSelect) new TomSelect(s, {plugins: ["remove_button"]});
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    const t = event.target;
+    if (t.matches("[data-select-all]")) {
+      t.closest("table").querySelectorAll("input[name=ids]").forEach((c) => (c.checked = t.checked));
+    }
+    if (t.matches("[data-mass-field]")) {
+      document.querySelectorAll(".mass-value").forEach(function (box) {
+        const on = box.dataset.for === t.value;
+        box.classList.toggle("d-none", !on);
+        box.querySelectorAll("input, select, textarea").forEach((el) => (el.disabled = !on));
+      });
+    }
+    if (t.matches("[data-parent-type]")) {
+      // The "related to" picker follows the chosen record type.
+      const picker = document.querySelector("select[data-parent-record]");
+      if (picker) {
+        if (picker.tomselect) picker.tomselect.destroy();
+        picker.innerHTML = "";
+        picker.dataset.lookup = t.value ? "/" + t.value + "/lookup/" : "";
+        relatePicker(picker);
+      }
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    const button = event.submitter;
+    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const el = event.detail.elt;
+    if (el.dataset && el.dataset.countTarget && event.detail.successful) {
+      const data = JSON.parse(event.detail.xhr.responseText);
+      const target = document.getElementById(el.dataset.countTarget);
+      if (target) target.textContent = data.text;
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", (e) => enhance(e.target));
+  document.addEventListener("DOMContentLoaded", function () {
+    enhance(document);
+    document.querySelectorAll(".mass-value input, .mass-value select").forEach((el) => (el.disabled = true));
+  });
+})();

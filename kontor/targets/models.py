@@ -1,0 +1,23 @@
+"""Targets (Zielkontakte): people nobody has contacted yet, from lists, partners, research."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kontor.core.fields import DropdownField
+from kontor.core.models import sort_indexes
+from kontor.core.people import Person
+
+
+class Target(Person):
+    account_name = models.CharField(_("Account name"), max_length=150, blank=True)
+    status = DropdownField(_("Status"), dropdown="target_status_dom", default="New")
+
+    class Meta:
+        verbose_name = _("Target")
+        verbose_name_plural = _("Targets")
+        indexes = sort_indexes("target", "last_name", "date_entered", "status",
+                               "account_name")
+
+    def clean(self):
+        super().clean()
+        self.status = self.status or "New"

@@ -1,0 +1,26 @@
+"""The Targets module declaration."""
+
+from kontor.core.people import PERSON_PANELS, PERSON_SEARCH_FIELDS
+from kontor.core.registry import Module, register
+from kontor.targets.models import Target
+
+
+@register
+class TargetModule(Module):
+    model = Target
+    slug = "targets"
+    nav = "more"
+    order = 50
+    icon = "bullseye"
+    list_columns = ("last_name", "first_name", "account_name", "email1", "status",
+                    "assigned_user", "date_entered")
+    extra_columns = ("title", "phone_work", "phone_mobile", "primary_address_city",
+                     "lead_source", "date_modified")
+    search_fields = PERSON_SEARCH_FIELDS
+    filters = ("status", "lead_source", "assigned_user", "date_entered")
+    default_sort = "-date_entered"
+    mass_update_fields = ("assigned_user", "status", "lead_source")
+    panels = (
+        (PERSON_PANELS[0][0], PERSON_PANELS[0][1] + ("account_name", "status")),
+        *PERSON_PANELS[1:],
+    )

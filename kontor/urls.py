@@ -1,0 +1,24 @@
+"""Kontor's URL map: home, health, sign-in, settings, and every record module."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kontor.core import views as core_views
+from kontor.core.records.urls import urlpatterns_for_modules
+from kontor.dashboards.views import my_day
+
+urlpatterns = [
+    path("", my_day, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("search/", core_views.global_search, name="search"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kontor.users.urls")),
+    path("", include("kontor.activities.urls")),
+    *urlpatterns_for_modules(),
+]
+
+handler404 = "kontor.core.views.not_found"
+handler500 = "kontor.core.views.server_error"
+
