@@ -1,0 +1,44 @@
+"""Fixtures shared by every test: named users, signed-in clients, a clean cache.
+
+Tests run against the database of DATABASE_URL (PostgreSQL in CI) or SQLite when it is unset;
+`make test` runs the suite on both.
+"""
+
+import pytest
+from django.core.cache import cache
+
+from kontor.users.actions import create_user
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Dropdown lists are cached; each test starts from what its database holds.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def admin(db):
+    """Ada, the administrator."""
+    return create_user("ada", password="pw-ada-123!", first_name="Ada", last_name="Admin",
+                       email="ada@kontor.example", is_superuser=True)
+
+
+@pytest.fixture
+def rep(db):
+    """Rolf, a sales rep without admin rights."""
+    return create_user("rolf", password="pw-rolf-123!", first_name="Rolf", last_name="Rep",
+                       email="rolf@kontor.example")
+
+
+@pytest.fixture
+def rep_client(client, rep):
+    client.force_login(rep)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    client.force_login(admin)
+    return client
