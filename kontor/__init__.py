@@ -1,1 +1,1 @@
-"""Kontor: an open-source CRM for the journey Targets → Leads → Contacts + Accounts → Opportunities."""
+"""Kontor: an open-source CRM for Targets → Leads → Contacts + Accounts → Opportunities."""

@@ -1,4 +1,4 @@
-"""Activity verbs: save with invitees, mark a task done."""
+"""Activity verbs: save a call or meeting with its invitees, mark a task done."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -6,33 +6,56 @@ from django.utils import timezone
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Task
 from kontor.core.actions import log_event, save_record
 
+#: invitee kinds: (form field / Call M2M name, MeetingInvitee foreign key)
+KINDS = (("users", "user"), ("contacts", "contact"), ("leads", "lead"))
+
+
+def invited(activity) -> dict[str, list]:
+    """{"users": [...], "contacts": [...], "leads": [...]} invited to a call or meeting."""
+    if activity._state.adding:
+        return {kind: [] for kind, _fk in KINDS}
+    if isinstance(activity, Meeting):
+        rows = activity.invitees.select_related("user", "contact", "lead")
+        return {kind: [getattr(r, fk) for r in rows if getattr(r, f"{fk}_id")]
+                for kind, fk in KINDS}
+    return {kind: list(getattr(activity, kind).all()) for kind, _fk in KINDS}
+
 
 def invited_users(activity) -> list:
-    if isinstance(activity, Meeting):
-        return [i.user for i in activity.invitees.filter(user__isnull=False).select_related(
-            "user")]
-    return list(activity.users.all())
+    return invited(activity)["users"]
 
 
 @transaction.atomic
-def save_with_invitees(activity: Call | Meeting, users, *, actor):
-    """Save a call or meeting and set its invited users (answers of those kept are kept)."""
-    is_new = activity._state.adding
+def save_with_invitees(activity: Call | Meeting, users=(), contacts=(), leads=(), *, actor):
+    """Save a call or meeting and set who is invited; answers of those kept are kept."""
+    before = invited(activity)
     save_record(activity, actor=actor)
-    users = list(users)
-    before = {u.pk for u in invited_users(activity)} if not is_new else set()
-    after = {u.pk for u in users}
-    if before == after:
-        return activity
-    if isinstance(activity, Meeting):
-        activity.invitees.filter(user__isnull=False).exclude(user__in=after).delete()
-        MeetingInvitee.objects.bulk_create(
-            MeetingInvitee(meeting=activity, user_id=pk) for pk in after - before)
-    else:
-        activity.users.set(users)
-    log_event(activity, "update", actor=actor, field="users",
-              old=sorted(str(pk) for pk in before), new=sorted(str(pk) for pk in after))
+    wanted = {"users": list(users), "contacts": list(contacts), "leads": list(leads)}
+    for kind, fk in KINDS:
+        old = {o.pk for o in before[kind]}
+        new = {o.pk for o in wanted[kind]}
+        if old == new:
+            continue
+        if isinstance(activity, Meeting):
+            activity.invitees.filter(**{f"{fk}__isnull": False}).exclude(
+                **{f"{fk}__in": new}).delete()
+            MeetingInvitee.objects.bulk_create(
+                MeetingInvitee(meeting=activity, **{f"{fk}_id": pk}) for pk in new - old)
+        else:
+            getattr(activity, kind).set(wanted[kind])
+        log_event(activity, "update", actor=actor, field=kind,
+                  old=sorted(str(pk) for pk in old), new=sorted(str(pk) for pk in new))
     return activity
+
+
+@transaction.atomic
+def set_accept_status(meeting: Meeting, invitee: MeetingInvitee, status: str, *, actor):
+    """Record an invitee's answer (accept, decline, tentative, none)."""
+    invitee.accept_status = status
+    invitee.full_clean()
+    invitee.save(update_fields=["accept_status"])
+    log_event(meeting, "update", actor=actor, field="accept_status", new=status)
+    return invitee
 
 
 @transaction.atomic

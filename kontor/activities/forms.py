@@ -3,11 +3,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kontor.activities import actions
+from kontor.contacts.models import Contact
 from kontor.core import registry
 from kontor.core.records.forms import RecordForm, RelateSelect
+from kontor.leads.models import Lead
 
 
 def parent_modules():
@@ -76,24 +79,43 @@ class ActivityForm(RecordForm):
 
 
 class InviteesForm(ActivityForm):
-    """Meetings and calls: invite users, contacts and leads."""
+    """Meetings and calls: invite users, contacts and leads (the latter through pickers)."""
 
     invite_users = forms.ModelMultipleChoiceField(
         label=_("Invited users"), required=False, queryset=get_user_model().objects.none(),
         widget=forms.SelectMultiple(attrs={"class": "form-select", "data-enhance": "multi"}),
     )
+    invite_contacts = forms.ModelMultipleChoiceField(
+        label=_("Invited contacts"), required=False, queryset=Contact.objects.none())
+    invite_leads = forms.ModelMultipleChoiceField(
+        label=_("Invited leads"), required=False, queryset=Lead.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(is_active=True).order_by("username")
-        self.fields["invite_users"].queryset = users
-        self.fields["invite_users"].label_from_instance = lambda u: u.get_full_name() or \
-            u.username
-        if self.instance.pk and not self.is_bound:
-            self.initial["invite_users"] = actions.invited_users(self.instance)
+        users = self.fields["invite_users"]
+        users.queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        users.label_from_instance = lambda u: u.get_full_name() or u.username
+        current = actions.invited(self.instance)
+        if not self.is_bound:
+            self.initial["invite_users"] = current["users"]
+        for kind, model in (("contacts", Contact), ("leads", Lead)):
+            field = self.fields[f"invite_{kind}"]
+            field.queryset = model.objects.visible_to(self.user, "view")
+            field.widget = forms.SelectMultiple(attrs={
+                "class": "form-select", "data-lookup": registry.get(kind).url("lookup")})
+            chosen = current[kind] if not self.is_bound else self._posted(field, kind)
+            field.widget.choices = [(str(r.pk), str(r)) for r in chosen]
+            if not self.is_bound:
+                self.initial[f"invite_{kind}"] = [r.pk for r in chosen]
+
+    def _posted(self, field, kind):
+        try:
+            return list(field.queryset.filter(pk__in=self.data.getlist(f"invite_{kind}")))
+        except (ValueError, ValidationError, AttributeError):
+            return []
 
     def save_with(self, *, actor):
-        return actions.save_with_invitees(self.instance, self.cleaned_data["invite_users"],
-                                          actor=actor)
-
-
+        data = self.cleaned_data
+        return actions.save_with_invitees(
+            self.instance, data["invite_users"], data["invite_contacts"], data["invite_leads"],
+            actor=actor)

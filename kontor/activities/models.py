@@ -128,6 +128,9 @@ class MeetingInvitee(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return str(self.user or self.contact or self.lead)
+
 
 class Task(Activity):
     status = DropdownField(_("Status"), dropdown="task_status_dom", default="Not Started",

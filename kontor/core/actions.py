@@ -81,6 +81,7 @@ def save_record(record: Record, *, actor, validate: bool = True) -> Record:
         record.modified_by, record.date_modified = actor, now
         record.save(force_insert=True)
         log_event(record, ChangeLog.Action.CREATE, actor=actor, at=now)
+        _remember_loaded(record)
         return record
 
     fields = audited_fields(model)
@@ -105,7 +106,14 @@ def save_record(record: Record, *, actor, validate: bool = True) -> Record:
         )
         for f in changed
     )
+    _remember_loaded(record)
     return record
+
+
+def _remember_loaded(record: Record) -> None:
+    """After a save the stored values are the loaded ones (see Record.from_db)."""
+    record._loaded = {f.attname: getattr(record, f.attname)
+                      for f in type(record)._meta.concrete_fields}
 
 
 def _set_deleted(records: Iterable[Record], deleted: bool, *, actor) -> int:

@@ -87,21 +87,22 @@ class Record(models.Model):
 
     # Fields that are bookkeeping, not content: never shown in the change log as edits.
     AUDIT_EXCLUDE = frozenset(
-        {"id", "date_entered", "created_by", "date_modified", "modified_by", "deleted", "deleted_at",
-         "search_text"}
+        {"id", "date_entered", "created_by", "date_modified", "modified_by", "deleted",
+         "deleted_at", "search_text"}
     )
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # The loaded values let save_record compute old → new without another query.
-        instance._loaded = dict(zip(field_names, values, strict=True))
-        return instance
 
     def get_absolute_url(self):
         from kontor.core import registry
 
         return registry.for_model(type(self)).url("detail", self.pk)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What was loaded, so validation can tell what an edit changed (a stage change fills
+        # the probability; a deactivated dropdown value stays valid where it was already set).
+        instance._loaded = dict(zip(field_names, values, strict=True))
+        return instance
 
 
 class ChangeLog(models.Model):

@@ -10,8 +10,8 @@ from kontor.core.models import Record
 
 def address_fields(prefix: str, label) -> dict:
     """Street, city, state, postal code and country of one address, SuiteCRM-named."""
-    parts = (("street", _("Street"), 250), ("city", _("City"), 100), ("state", _("State"), 100),
-             ("postalcode", _("Postal code"), 20), ("country", _("Country"), 100))
+    parts = (("street", _("street"), 250), ("city", _("city"), 100), ("state", _("state"), 100),
+             ("postalcode", _("postal code"), 20), ("country", _("country"), 100))
     return {
         f"{prefix}_{name}": models.CharField(format_lazy("{} {}", label, part),
                                              max_length=size, blank=True)

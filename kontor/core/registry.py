@@ -58,6 +58,8 @@ class Module:
     is_activity: bool = False
     #: Extra form behaviour: a RecordForm subclass (optional)
     form_class = None
+    #: A template extending records/detail.html, for modules with panels of their own
+    detail_template: str = "records/detail.html"
 
     def __init__(self):
         if self.model is None or not self.slug:
@@ -105,6 +107,10 @@ class Module:
 
     def title(self, record) -> str:
         return str(record)
+
+    def detail_context(self, record, user) -> dict:
+        """Extra context of the detail page (hook for module-specific panels)."""
+        return {}
 
     def __repr__(self):
         return f"<Module {self.slug}>"

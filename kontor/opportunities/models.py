@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.core import dropdowns
 from kontor.core.fields import DropdownField
-from kontor.core.models import sort_indexes
-from kontor.core.models import Record
+from kontor.core.models import Record, sort_indexes
 
 #: Stages after which an opportunity is no longer open.
 CLOSED_STAGES = ("Closed Won", "Closed Lost")
@@ -84,3 +83,6 @@ class OpportunityContact(models.Model):
             models.UniqueConstraint(fields=["opportunity", "contact"],
                                     name="opportunity_contact_unique")
         ]
+
+    def __str__(self):
+        return f"{self.contact} ({self.contact_role or '-'})"

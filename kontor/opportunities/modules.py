@@ -2,8 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from kontor.core import dropdowns
 from kontor.core.registry import Module, register
-from kontor.opportunities.models import Opportunity
+from kontor.opportunities.forms import OpportunityForm
+from kontor.opportunities.models import Opportunity, OpportunityContact
+from kontor.opportunities.views import ContactLinkView
 
 
 @register
@@ -26,3 +29,22 @@ class OpportunityModule(Module):
                          "sales_stage", "probability", "opportunity_type", "assigned_user")),
         (_("More information"), ("lead_source", "campaign_name", "next_step", "description")),
     )
+    form_class = OpportunityForm
+    detail_template = "opportunities/detail.html"
+    extra_urls = (("<uuid:pk>/contacts/", ContactLinkView, "contacts"),)
+
+    def detail_context(self, record, user) -> dict:
+        from kontor.contacts.models import Contact
+
+        visible = Contact.objects.visible_to(user, "view")
+        links = (OpportunityContact.objects.filter(opportunity=record, contact__in=visible)
+                 .select_related("contact", "contact__account").order_by("contact__last_name"))
+        return {
+            "contact_links": [
+                {"contact": link.contact,
+                 "role": dropdowns.label("opportunity_relationship_type_dom",
+                                         link.contact_role)}
+                for link in links
+            ],
+            "contact_roles": dropdowns.choices("opportunity_relationship_type_dom"),
+        }

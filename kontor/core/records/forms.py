@@ -47,6 +47,8 @@ class RecordForm(forms.ModelForm):
             field.localize = True
             field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
             field.widget.is_localized = True
+        if isinstance(field.widget, forms.Textarea):
+            field.widget.attrs["rows"] = 3
         css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
             "form-select" if isinstance(field.widget, forms.Select) else "form-control")
         field.widget.attrs.setdefault("class", css)

@@ -5,6 +5,7 @@ the permission filter for its records and calls one action to write. Small `get_
 module change one step without copying a whole view.
 """
 
+from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -122,12 +123,11 @@ class CountView(ModuleView):
 class DetailView(ModuleView):
     """A record: field panels, subpanels, open activities and history, the change log."""
 
-    template_name = "records/detail.html"
-
     def get(self, request, pk):
         record = self.get_object()
-        return render(request, self.template_name, self.context(
-            record=record, **detail.context(self.module, record, request.user)))
+        return render(request, self.module.detail_template, self.context(
+            record=record, **detail.context(self.module, record, request.user),
+            **self.module.detail_context(record, request.user)))
 
 
 class FormView(ModuleView):
@@ -142,9 +142,12 @@ class FormView(ModuleView):
                           initial=self.get_initial() if record._state.adding else None)
 
     def get_initial(self) -> dict:
-        """Prefill from the query string, e.g. ?account=<id> from an account's page."""
+        """New records belong to their creator; the query string can prefill more, e.g.
+        ?account=<id> from an account's page or ?parent=leads:<id> for an activity."""
         names = set(self.module.form_fields) | {"parent"}
-        return {k: v for k, v in self.request.GET.items() if k in names}
+        initial = {"assigned_user": self.request.user.pk}
+        initial.update({k: v for k, v in self.request.GET.items() if k in names})
+        return initial
 
     def save(self, form):
         """Write through the action; the module may override to save more (invitees …)."""
@@ -153,8 +156,10 @@ class FormView(ModuleView):
         return actions.save_record(form.instance, actor=self.request.user)
 
     def render_form(self, form, record):
-        return render(self.request, self.template_name, self.context(form=form, record=record),
-                      status=400 if form.is_bound else 200)
+        return render(self.request, self.template_name, self.context(
+            form=form, record=record, is_new=record._state.adding,
+            form_panels=form_panels(self.module, form),
+        ), status=400 if form.is_bound else 200)
 
     def process(self, record):
         form = self.get_form(record, self.request.POST, self.request.FILES)
@@ -168,6 +173,25 @@ class FormView(ModuleView):
             return self.render_form(form, record)
         messages.success(self.request, _("Saved %(name)s.") % {"name": str(saved)})
         return HttpResponseRedirect(self.module.url("detail", saved.pk))
+
+
+def form_panels(module, form) -> list[tuple]:
+    """The form's fields grouped like the detail panels; extra form fields join the first."""
+    def item(name):
+        widget = form.fields[name].widget
+        kind = "check" if isinstance(widget, django_forms.CheckboxInput) else (
+            "wide" if isinstance(widget, django_forms.Textarea) else "normal")
+        return {"field": form[name], "kind": kind}
+
+    panels = [(title, [item(n) for n in names if n in form.fields])
+              for title, names in module.panels]
+    placed = {name for _title, names in module.panels for name in names}
+    extra = [item(n) for n in form.fields if n not in placed and not form[n].is_hidden]
+    if panels and extra:
+        panels[0] = (panels[0][0], panels[0][1] + extra)
+    # Long text fields take a whole row: put them after the short ones of their panel.
+    return [(title, sorted(fields, key=lambda i: i["kind"] == "wide"))
+            for title, fields in panels if fields]
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -36,6 +36,12 @@
         box.querySelectorAll("input, select, textarea").forEach((el) => (el.disabled = !on));
       });
     }
+    if (t.matches("[data-probabilities]")) {
+      // Changing the sales stage fills the probability (the server does the same).
+      const value = JSON.parse(t.dataset.probabilities)[t.value];
+      const field = t.form.querySelector("[name=probability]");
+      if (field && value !== undefined && value !== null) field.value = value;
+    }
     if (t.matches("[data-parent-type]")) {
       // The "related to" picker follows the chosen record type.
       const picker = document.querySelector("select[data-parent-record]");
