@@ -13,6 +13,12 @@ from kontor.core import dropdowns
 from kontor.core.fields import DropdownField
 
 
+class DateRangeWidget(df.widgets.RangeWidget):
+    """From and to as one compact input group."""
+
+    template_name = "records/widgets/date_range.html"
+
+
 def _dropdown_filter(field: DropdownField) -> df.Filter:
     return df.MultipleChoiceFilter(
         field_name=field.name, label=field.verbose_name,
@@ -39,8 +45,7 @@ def _filter_for(field: models.Field) -> df.Filter:
     if isinstance(field, models.DateTimeField | models.DateField):
         return df.DateFromToRangeFilter(
             field_name=field.name, label=label,
-            widget=df.widgets.RangeWidget(attrs={"type": "date",
-                                                 "class": "form-control form-control-sm"}),
+            widget=DateRangeWidget(attrs={"type": "date", "class": "form-control"}),
         )
     if isinstance(field, models.BooleanField):
         return df.BooleanFilter(field_name=field.name, label=label)
