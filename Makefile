@@ -1,6 +1,6 @@
 # Kontor — the two commands are `make run` and `make test` (see README.md).
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000

@@ -12,7 +12,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from kontor.core import actions, permissions, search
@@ -84,7 +86,6 @@ class ListView(ModuleView):
         context = self.context(
             columns=cols, sort=sort, filterset=filterset, q=term, page=page,
             rows=tables.rows(self.module, cols, page.rows),
-            search_capped=bool(term) and bool(page.rows),
             can_edit=permissions.can(request.user, "mass_update", self.module.model),
             can_delete=permissions.can(request.user, "delete", self.module.model),
             mass_form=forms.form_for(self.module)(user=request.user, auto_id="mass_%s"),
@@ -112,12 +113,19 @@ class CountView(ModuleView):
     action = "list"
 
     def get(self, request):
-        _filterset, queryset, _term = ListView(module=self.module, request=request).filtered()
+        _filterset, queryset, term = ListView(module=self.module, request=request).filtered()
         limit = settings.KONTOR_COUNT_LIMIT
         count = queryset[: limit + 1].count()
-        text = _("%(count)s+ records") % {"count": f"{limit:,}"} if count > limit else (
-            _("%(count)s records") % {"count": f"{count:,}"})
-        return JsonResponse({"count": min(count, limit), "capped": count > limit, "text": text})
+        if search.normalize(term) and count >= settings.KONTOR_SEARCH_CAP:
+            # The search stopped collecting at the cap: there may be many more matches.
+            text = _("%(count)s+ matches: refine the search to see the rest.") % {
+                "count": formats.number_format(count, force_grouping=True)}
+            return JsonResponse({"count": count, "capped": True, "text": text})
+        capped = count > limit
+        shown = formats.number_format(min(count, limit), force_grouping=True)
+        text = _("%(count)s+ records") % {"count": shown} if capped else ngettext(
+            "%(count)s record", "%(count)s records", count) % {"count": shown}
+        return JsonResponse({"count": min(count, limit), "capped": capped, "text": text})
 
 
 class DetailView(ModuleView):
