@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.activities.forms import ActivityForm, InviteesForm
 from kontor.activities.models import Call, Meeting, Note, Task
+from kontor.core import registry
 from kontor.core.registry import Module, register
 
 
@@ -14,6 +15,16 @@ class ActivityModule(Module):
     form_class = ActivityForm
     search_fields = ("name",)
     default_sort = "-date_entered"
+
+    def detail_context(self, record, user) -> dict:
+        """The record the activity belongs to, if the user may see it."""
+        if not record.parent_type_id:
+            return {}
+        model = record.parent_type.model_class()
+        parent = model.objects.visible_to(user, "view").filter(pk=record.parent_id).first()
+        if parent is None:
+            return {}
+        return {"parent_record": parent, "parent_module": registry.for_model(model)}
 
 
 @register
