@@ -1,15 +1,19 @@
 """Keyset (seek) pagination: any page of a million-row list costs the same (PERFORMANCE.md 1).
 
 A page is addressed by a cursor holding the sort value and id of the row it starts after (or
-before, going back). Rows are ordered by (sort column, id) with NULLs last, which the
-(column, id) indexes of each record table serve.
+before, going back). Rows are ordered by (sort column, id) in the database's natural NULL order
+(PostgreSQL sorts NULL last ascending, SQLite first), so the (column, id) indexes of each record
+table serve both directions without a sort, and the seek condition starts the index scan at the
+cursor instead of walking from the top.
 """
 
 import base64
 import json
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
 from django.db.models import F, Q
 
 
@@ -28,8 +32,18 @@ class Page:
         return self.prev_cursor is not None
 
 
+class _Encoder(DjangoJSONEncoder):
+    """Full precision: Django's encoder cuts datetimes to milliseconds, which would make the
+    cursor land between rows created in the same millisecond."""
+
+    def default(self, o):
+        if isinstance(o, datetime | time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def encode(direction: str, value, pk) -> str:
-    raw = json.dumps([direction, value, str(pk)], cls=DjangoJSONEncoder)
+    raw = json.dumps([direction, value, str(pk)], cls=_Encoder)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -45,41 +59,14 @@ def decode(cursor: str, field) -> tuple[str, object, str] | None:
         return None
 
 
-def _ordering(name: str, descending: bool):
-    col, pk = F(name), F("pk")
-    if descending:
-        return [col.desc(nulls_last=True), pk.desc()]
-    return [col.asc(nulls_last=True), pk.asc()]
-
-
-def _after(name: str, value, pk, descending: bool) -> Q:
-    """Rows after (value, pk) in the order (name, pk), NULLs last."""
-    if value is None:
-        return Q(**{f"{name}__isnull": True}) & Q(**{"pk__lt" if descending else "pk__gt": pk})
-    op = "lt" if descending else "gt"
-    return (
-        Q(**{f"{name}__{op}": value})
-        | Q(**{name: value, f"pk__{op}": pk})
-        | Q(**{f"{name}__isnull": True})
-    )
-
-
-def _before(name: str, value, pk, descending: bool) -> Q:
-    """Rows before (value, pk) in the order (name, pk), NULLs last."""
-    op = "gt" if descending else "lt"
-    if value is None:
-        return Q(**{f"{name}__isnull": False}) | Q(**{f"{name}__isnull": True,
-                                                       f"pk__{op}": pk})
-    return Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"pk__{op}": pk})
-
-
-def resolve(model, path: str):
-    """The field at the end of a lookup path such as "account__name"."""
-    field = None
+def resolve(model, path: str) -> tuple:
+    """(field at the end of a lookup path such as "account__name", whether it can be NULL)."""
+    field, nullable = None, False
     for part in path.split("__"):
         field = model._meta.get_field(part)
+        nullable = nullable or field.null
         model = field.related_model
-    return field
+    return field, nullable
 
 
 def value_at(row, path: str):
@@ -91,31 +78,64 @@ def value_at(row, path: str):
     return row
 
 
+@dataclass(frozen=True)
+class Order:
+    """One direction of (name, pk) with where the NULLs of `name` fall in it."""
+
+    name: str
+    descending: bool
+    nullable: bool
+    nulls_largest: bool
+
+    @property
+    def nulls_last(self) -> bool:
+        return self.nulls_largest != self.descending
+
+    def reversed(self) -> "Order":
+        return Order(self.name, not self.descending, self.nullable, self.nulls_largest)
+
+    def order_by(self) -> list:
+        col, pk = F(self.name), F("pk")
+        return [col.desc(), pk.desc()] if self.descending else [col.asc(), pk.asc()]
+
+    def after(self, value, pk) -> Q:
+        """Rows after (value, pk) in this order."""
+        op = "lt" if self.descending else "gt"
+        bound = "lte" if self.descending else "gte"
+        is_null = Q(**{f"{self.name}__isnull": True})
+        if value is None:
+            rest = is_null & Q(**{f"pk__{op}": pk})
+            return rest if self.nulls_last else rest | ~is_null
+        # The redundant bound lets the database start the index scan at the cursor.
+        seek = Q(**{f"{self.name}__{bound}": value}) & (
+            Q(**{f"{self.name}__{op}": value}) | Q(**{self.name: value, f"pk__{op}": pk})
+        )
+        return seek | is_null if self.nullable and self.nulls_last else seek
+
+
 def paginate(queryset, sort: str, cursor: str | None, size: int) -> Page:
     """One page of `queryset` sorted by `sort` ("name", "-name", "account__name"), from `cursor`.
 
     Foreign keys are sorted by a field of the related row (given as a path).
     """
-    descending = sort.startswith("-")
     name = sort.lstrip("-")
-    field = resolve(queryset.model, name)
+    field, nullable = resolve(queryset.model, name)
     attname = name if "__" in name else field.attname
+    vendor = connections[queryset.db].vendor
+    order = Order(attname, sort.startswith("-"), nullable, nulls_largest=vendor != "sqlite")
     state = decode(cursor, field) if cursor else None
     if state and state[0] == "prev":
         _, value, pk = state
-        rows = list(queryset.filter(_before(attname, value, pk, descending))
-                    .order_by(*_ordering(attname, not descending))[: size + 1])
-        more_before = len(rows) > size
+        back = order.reversed()
+        rows = list(queryset.filter(back.after(value, pk)).order_by(*back.order_by())[: size + 1])
+        has_prev, has_next = len(rows) > size, True
         rows = rows[:size][::-1]
-        has_prev, has_next = more_before, True
     else:
         if state:
-            _, value, pk = state
-            queryset = queryset.filter(_after(attname, value, pk, descending))
-        rows = list(queryset.order_by(*_ordering(attname, descending))[: size + 1])
-        has_next = len(rows) > size
+            queryset = queryset.filter(order.after(state[1], state[2]))
+        rows = list(queryset.order_by(*order.order_by())[: size + 1])
+        has_next, has_prev = len(rows) > size, state is not None
         rows = rows[:size]
-        has_prev = state is not None
     first, last = (rows[0], rows[-1]) if rows else (None, None)
     return Page(
         rows=rows,
