@@ -37,5 +37,5 @@ class AccountModule(Module):
         Subpanel("contacts", "account"),
         Subpanel("leads", "account"),
         Subpanel("opportunities", "account"),
-        Subpanel("accounts", "parent"),
+        Subpanel("accounts", "parent", _("Member organisations")),
     )

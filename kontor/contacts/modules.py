@@ -1,5 +1,7 @@
 """The Contacts module declaration."""
 
+from django.utils.translation import gettext_lazy as _
+
 from kontor.contacts.models import Contact
 from kontor.core.people import PERSON_PANELS
 from kontor.core.registry import Module, Subpanel, register
@@ -25,5 +27,5 @@ class ContactModule(Module):
     )
     subpanels = (
         Subpanel("opportunities", "contacts"),
-        Subpanel("contacts", "reports_to"),
+        Subpanel("contacts", "reports_to", _("Direct reports")),
     )

@@ -21,6 +21,8 @@ class Subpanel:
 
     module: str
     field: str
+    #: heading; the related module's plural name when not given
+    title: object = None
 
 
 class Module:

@@ -31,14 +31,15 @@ def subpanels(module, record, user) -> list[dict]:
     out = []
     for sub in module.subpanels:
         related = registry.get(sub.module)
-        cols = tables.columns(related, related.list_columns[:4])
+        # The column that points back at this record would repeat it on every row.
+        cols = tables.columns(related, [c for c in related.list_columns if c != sub.field][:4])
         queryset = related.model.objects.visible_to(user, "list").filter(**{sub.field: record})
         queryset = queryset.select_related(*tables.related_fields(cols))
         rows = list(queryset.order_by(*_order(related))[: SUBPANEL_ROWS + 1])
         field = related.model._meta.get_field(sub.field)
         out.append({
             "module": related,
-            "title": related.verbose_name_plural,
+            "title": sub.title or related.verbose_name_plural,
             "columns": cols,
             "rows": tables.rows(related, cols, rows[:SUBPANEL_ROWS]),
             "more": len(rows) > SUBPANEL_ROWS,
