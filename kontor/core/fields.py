@@ -18,8 +18,10 @@ DEFAULT_PHONE_REGION = "DE"
 class DropdownField(models.CharField):
     """A key of the dropdown list `dropdown`; the form offers the list's active values."""
 
-    def __init__(self, *args, dropdown: str = "", **kwargs):
+    def __init__(self, *args, dropdown: str = "", reserved: tuple = (), **kwargs):
         self.dropdown = dropdown
+        # Keys only a verb sets (a conversion sets "Converted"): forms do not offer them.
+        self.reserved = tuple(reserved)
         kwargs.setdefault("max_length", 100)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
@@ -28,6 +30,8 @@ class DropdownField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["dropdown"] = self.dropdown
+        if self.reserved:
+            kwargs["reserved"] = self.reserved
         if kwargs.get("max_length") == 100:
             del kwargs["max_length"]
         return name, path, args, kwargs
@@ -49,24 +53,28 @@ class DropdownField(models.CharField):
     def formfield(self, **kwargs):
         return DropdownFormField(
             dropdown=self.dropdown, required=not self.blank, label=self.verbose_name,
-            help_text=self.help_text,
+            help_text=self.help_text, reserved=self.reserved,
         )
 
 
 class DropdownFormField(forms.ChoiceField):
     """A select of the list's active values, read when the form is used (admins may edit)."""
 
-    def __init__(self, *, dropdown: str, required: bool = False, **kwargs):
+    def __init__(self, *, dropdown: str, required: bool = False, reserved: tuple = (),
+                 **kwargs):
         self.dropdown = dropdown
+        self.reserved = reserved
         # A callable is evaluated lazily, so building a form class runs no query.
         super().__init__(required=required, choices=self._active_choices, **kwargs)
 
-    def _active_choices(self):
-        return [("", "---------"), *dropdowns.choices(self.dropdown)]
+    def _active_choices(self, keep: str = ""):
+        return [("", "---------"), *(
+            (key, label) for key, label in dropdowns.choices(self.dropdown, keep=keep)
+            if key not in self.reserved or key == keep)]
 
     def keep(self, key: str) -> None:
-        """Also offer `key`, a deactivated value the edited record still has."""
-        self.choices = [("", "---------"), *dropdowns.choices(self.dropdown, keep=key)]
+        """Also offer `key`, a deactivated or reserved value the edited record still has."""
+        self.choices = self._active_choices(keep=key)
 
 
 class LowerEmailField(models.EmailField):

@@ -15,7 +15,8 @@ CLOSED_STATUSES = ("Converted", "Recycled", "Dead")
 
 class Lead(Person):
     account_name = models.CharField(_("Account name"), max_length=150, blank=True)
-    status = DropdownField(_("Status"), dropdown="lead_status_dom", default="New")
+    status = DropdownField(_("Status"), dropdown="lead_status_dom", default="New",
+                           reserved=("Converted",))
     status_description = models.TextField(_("Status description"), blank=True,
                                           max_length=5000)
     lifecycle_stage = DropdownField(_("Lifecycle stage"), dropdown="lead_stage", default="ML")

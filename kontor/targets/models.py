@@ -1,5 +1,6 @@
 """Targets (Zielkontakte): people nobody has contacted yet, from lists, partners, research."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,8 @@ from kontor.core.people import Person
 
 class Target(Person):
     account_name = models.CharField(_("Account name"), max_length=150, blank=True)
-    status = DropdownField(_("Status"), dropdown="target_status_dom", default="New")
+    status = DropdownField(_("Status"), dropdown="target_status_dom", default="New",
+                           reserved=("Converted",))
 
     class Meta:
         verbose_name = _("Target")
@@ -21,3 +23,8 @@ class Target(Person):
     def clean(self):
         super().clean()
         self.status = self.status or "New"
+        previous = getattr(self, "_loaded", {}).get("status")
+        if self.status == "Converted" and previous != "Converted":
+            raise ValidationError(
+                {"status": _("Only converting the target sets the status Converted.")}
+            )
