@@ -1,22 +1,37 @@
-"""`kontor demo`: the demo database (admin / admin and a believable data set)."""
+"""`kontor demo`: the demo database — admin / admin, a team and a believable CRM data set.
+
+`make run` calls `demo --if-empty` on a fresh database; the records are built by
+`kontor.demo.build` through the actions, so the change log and search work as in real use.
+"""
+
+import time
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from kontor.users.actions import create_user
+from kontor.demo.build import SEED, build_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo login admin/admin and demo records (demo databases only)."
+    help = "Create the demo login admin/admin, a team and demo records (demo databases only)."
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
                             help="Do nothing when the database already has users.")
+        parser.add_argument("--seed", type=int, default=SEED,
+                            help="Random seed; the same seed gives the same data.")
 
-    def handle(self, *args, if_empty=False, **options):
-        if if_empty and get_user_model().objects.exists():
-            self.stdout.write("Demo data already loaded.")
-            return
-        create_user("admin", password="admin", first_name="Ada", last_name="Admin",
-                    email="admin@kontor.example", is_superuser=True)
+    def handle(self, *args, if_empty=False, seed=SEED, **options):
+        if get_user_model().objects.exists():
+            if if_empty:
+                self.stdout.write("Demo data already loaded.")
+                return
+            raise CommandError("The database already has users; the demo needs an empty one.")
+        started = time.monotonic()
+        demo = build_demo(seed=seed)
+        records = sum(len(getattr(demo, kind)) for kind in (
+            "accounts", "contacts", "targets", "leads", "opportunities"))
+        self.stdout.write(
+            f"Built {len(demo.users)} users, {records} people, companies and deals, "
+            f"and their activities in {time.monotonic() - started:.1f} s.")
         self.stdout.write(self.style.SUCCESS("Demo login: admin / admin"))
