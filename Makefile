@@ -46,7 +46,7 @@ demo: migrate
 
 # The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at one.
 test: setup
-	$(PY) -m ruff check kontor tests bench
+	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(MAKE) test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
@@ -61,10 +61,10 @@ bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint:
-	$(PY) -m ruff check kontor tests bench && $(PY) -m ruff format --check kontor tests bench
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
 format:
-	$(PY) -m ruff format kontor tests bench && $(PY) -m ruff check --fix kontor tests bench
+	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
 messages:  ## compile kontor/locale/*/django.po to .mo (needs no GNU gettext)
 	$(PY) -m kontor.core.i18n compile

@@ -5,9 +5,13 @@ Tests run against the database of DATABASE_URL (PostgreSQL in CI) or SQLite when
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from kontor.users.actions import create_user
+
+# Real password hashing costs ~0.3 s per user; tests create many users and test no hashing.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,7 @@ def invited_users(activity) -> list:
 def save_with_invitees(activity: Call | Meeting, users=(), contacts=(), leads=(), *, actor):
     """Save a call or meeting and set who is invited; answers of those kept are kept."""
     before = invited(activity)
+    is_new = activity._state.adding
     save_record(activity, actor=actor)
     wanted = {"users": list(users), "contacts": list(contacts), "leads": list(leads)}
     for kind, fk in KINDS:
@@ -43,8 +44,9 @@ def save_with_invitees(activity: Call | Meeting, users=(), contacts=(), leads=()
                 MeetingInvitee(meeting=activity, **{f"{fk}_id": pk}) for pk in new - old)
         else:
             getattr(activity, kind).set(wanted[kind])
-        log_event(activity, "update", actor=actor, field=kind,
-                  old=sorted(str(pk) for pk in old), new=sorted(str(pk) for pk in new))
+        if not is_new:  # a new activity's invitees are part of its creation
+            log_event(activity, "update", actor=actor, field=kind,
+                      old=sorted(str(pk) for pk in old), new=sorted(str(pk) for pk in new))
     return activity
 
 

@@ -26,7 +26,8 @@ from kontor.demo.activities import create_activities
 from kontor.demo.base import Demo, company_domain
 from kontor.demo.prospects import create_leads, create_targets, trash_records
 from kontor.leads.models import Lead
-from kontor.opportunities.models import Opportunity, OpportunityContact
+from kontor.opportunities.actions import link_contact
+from kontor.opportunities.models import Opportunity
 from kontor.targets.models import Target
 from kontor.users.actions import create_user, update_profile
 
@@ -238,8 +239,5 @@ def link_contacts(demo: Demo, opportunity: Opportunity, account: Account) -> Non
     people = [c for c in demo.contacts if c.account_id == account.pk]
     chosen = demo.rng.sample(people, k=min(len(people), demo.rng.randint(1, 3)))
     roles = ["Primary Decision Maker", *demo.rng.sample(ROLES, k=len(ROLES))]
-    # No action links contacts to an opportunity yet; the through row is the relation itself.
-    OpportunityContact.objects.bulk_create(
-        OpportunityContact(opportunity=opportunity, contact=contact, contact_role=role)
-        for contact, role in zip(chosen, roles, strict=False)
-    )
+    for contact, role in zip(chosen, roles, strict=False):
+        link_contact(opportunity, contact, role, actor=opportunity.assigned_user)

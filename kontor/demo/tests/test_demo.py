@@ -20,12 +20,6 @@ from kontor.targets.models import Target
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The demo creates six logins; hashing their passwords properly is slow and beside the point.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo():
     """The demo database as `make run` creates it."""
