@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kontor.core.fields import DropdownField, LowerEmailField, PhoneField, normalize_phone
 from kontor.core.models import Record
@@ -25,7 +26,7 @@ class Person(Record):
     salutation = DropdownField(_("Salutation"), dropdown="salutation_dom")
     first_name = models.CharField(_("First name"), max_length=100, blank=True)
     last_name = models.CharField(_("Last name"), max_length=100)
-    title = models.CharField(_("Title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("person", "Title"), max_length=100, blank=True)
     department = models.CharField(_("Department"), max_length=100, blank=True)
     email1 = LowerEmailField(_("Email"), blank=True, db_index=True)
     email2 = LowerEmailField(_("Other email"), blank=True)

@@ -293,8 +293,9 @@ class MassActionView(ModuleView):
             return HttpResponseRedirect(back)
         if verb == "delete":
             count = actions.delete_records(records, actor=request.user)
-            messages.success(request, _("Moved %(count)d records to the trash.") % {
-                "count": count})
+            messages.success(request, ngettext(
+                "Moved %(count)d record to the trash.", "Moved %(count)d records to the trash.",
+                count) % {"count": count})
             return HttpResponseRedirect(back)
         return self.mass_update(request, records, back)
 
@@ -314,11 +315,14 @@ class MassActionView(ModuleView):
         if refused:
             details = "; ".join(f"{r}: {' '.join(m for msgs in e.values() for m in msgs)}"
                                 for r, e in list(refused.items())[:10])
-            messages.error(request, _("Nothing was changed; %(count)d records refuse the "
-                                      "value: %(details)s") % {"count": len(refused),
-                                                               "details": details})
+            messages.error(request, ngettext(
+                "Nothing was changed; %(count)d record refuses the value: %(details)s",
+                "Nothing was changed; %(count)d records refuse the value: %(details)s",
+                len(refused)) % {"count": len(refused), "details": details})
         else:
-            messages.success(request, _("Updated %(count)d records.") % {"count": count})
+            messages.success(request, ngettext(
+                "Updated %(count)d record.", "Updated %(count)d records.", count
+            ) % {"count": count})
         return HttpResponseRedirect(back)
 
 

@@ -3,9 +3,20 @@
 (function () {
   "use strict";
 
+  // Tom Select's own texts, in the page's language (set on <body> by base.html).
+  function texts() {
+    const body = document.body.dataset;
+    return {
+      no_results: () => '<div class="no-results">' + body.noResults + "</div>",
+      option_create: () => "",
+    };
+  }
+  const removeButton = () => ({remove_button: {title: document.body.dataset.remove}});
+
   function relatePicker(select) {
     if (select.tomselect || !window.TomSelect) return;
     new TomSelect(select, {
+      render: texts(), create: false, plugins: select.multiple ? removeButton() : [],
       valueField: "value", labelField: "text", searchField: [], maxOptions: 20,
       load: function (query, callback) {
         const url = select.dataset.lookup;
@@ -20,7 +31,7 @@
   function enhance(root) {
     root.querySelectorAll("select[data-lookup]").forEach(relatePicker);
     root.querySelectorAll("select[data-enhance=multi]").forEach(function (s) {
-      if (!s.tomselect && window.TomSelect) new TomSelect(s, {plugins: ["remove_button"]});
+      if (!s.tomselect && window.TomSelect) new TomSelect(s, {plugins: removeButton(), render: texts()});
     });
   }
 
