@@ -209,6 +209,7 @@ class RecordModuleTests:
     # --- create, edit, bad input ---------------------------------------------------------------
 
     def test_create_saves_logs_and_keeps_every_value(self, rep_client, rep):
+        assert rep_client.get(self.url("create")).status_code == 200
         data = self.valid_data()
         count, _logs = self.snapshot()
         response = rep_client.post(self.url("create"), data)

@@ -1,5 +1,7 @@
 """Calls, meetings, tasks and notes: the standard module tests, the parent record, mark done."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -14,6 +16,7 @@ from kontor.activities.tests.factories import (
 )
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core import registry
+from kontor.core.actions import delete_records
 from kontor.core.testing import (
     Invalid,
     RecordModuleTests,
@@ -24,6 +27,7 @@ from kontor.core.testing import (
 from kontor.leads.tests.factories import LeadFactory
 from kontor.opportunities.tests.factories import OpportunityFactory
 from kontor.targets.tests.factories import TargetFactory
+from kontor.users.actions import update_profile
 
 REQUIRED = "This field is required."
 BAD_DATETIME = "Enter a valid date/time."
@@ -181,6 +185,16 @@ def test_an_activity_page_links_back_to_its_record(rep_client, rep):
     assert f'href="/accounts/{account.pk}/"' in response.content.decode()
 
 
+def test_times_are_read_in_the_users_time_zone(rep_client, rep):
+    update_profile(rep, language="en", time_zone="America/New_York", actor=rep)
+    data = {**TestCallModule().valid_data(), "date_start": "2025-06-02T10:00"}
+    assert rep_client.post("/calls/new/", data).status_code == 302
+    stored = Call.objects.get(name="Kick-off call").date_start
+    assert stored == datetime.datetime(2025, 6, 2, 14, 0, tzinfo=datetime.UTC)
+    page = rep_client.get(f"/calls/{Call.objects.get().pk}/edit/").content.decode()
+    assert 'name="date_start" value="2025-06-02T10:00"' in page
+
+
 # --- tasks ------------------------------------------------------------------------------------
 
 def test_mark_done_completes_the_task_and_logs_it(rep_client, rep):
@@ -213,6 +227,9 @@ def test_mark_done_needs_a_post_and_an_existing_task(rep_client, rep):
     assert Client().post(f"/tasks/{task.pk}/complete/").status_code == 302  # to sign-in
     assert Task.objects.get(pk=task.pk).status == "Not Started"
     assert log_of(task, "update") == []
+    delete_records([task], actor=rep)
+    assert rep_client.post(f"/tasks/{task.pk}/complete/").status_code == 404
+    assert Task.with_deleted.get(pk=task.pk).status == "Not Started"
 
 
 def test_a_mass_update_of_the_due_date_before_a_start_changes_nothing(rep_client, rep):

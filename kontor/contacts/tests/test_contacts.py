@@ -3,6 +3,7 @@
 from kontor.accounts.tests.factories import AccountFactory
 from kontor.contacts.models import Contact
 from kontor.contacts.tests.factories import ContactFactory
+from kontor.core.actions import delete_records
 from kontor.core.testing import (
     Invalid,
     RecordModuleTests,
@@ -84,3 +85,15 @@ def test_a_contact_cannot_report_to_themselves(rep_client, rep):
         "A contact cannot report to themselves."]
     assert Contact.objects.get(pk=contact.pk).reports_to is None
     assert log_of(contact, "update") == []
+
+
+def test_a_contact_cannot_be_linked_to_an_account_in_the_trash(rep_client, rep):
+    gone = AccountFactory(actor=rep)
+    delete_records([gone], actor=rep)
+    data = {**TestContactModule().valid_data(), "account": str(gone.pk)}
+    before = Contact.with_deleted.count()
+    response = rep_client.post("/contacts/new/", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["account"] == [
+        "Select a valid choice. That choice is not one of the available choices."]
+    assert Contact.with_deleted.count() == before

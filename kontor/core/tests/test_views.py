@@ -14,10 +14,13 @@ from django.utils import timezone
 from kontor.accounts.tests.factories import AccountFactory
 from kontor.activities.tests.factories import CallFactory, TaskFactory
 from kontor.contacts.tests.factories import ContactFactory
-from kontor.core.actions import save_record
+from kontor.core.actions import delete_records, save_record
+from kontor.core.models import ChangeLog
 from kontor.core.testing import (
     count_queries,
+    csv_rows,
     fast_password_hashing,  # noqa: F401 - autouse fixture
+    form_data,
 )
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
@@ -212,3 +215,63 @@ def test_recent_changes_show_on_the_detail_page(rep_client, rep, admin):
     entries = rep_client.get(f"/leads/{lead.pk}/").context["changelog"]
     changed = next(e for e in entries if e["entry"].field == "status")
     assert (changed["old"], changed["new"], changed["actor"]) == ("New", "Dead", "Ada Admin")
+
+
+# --- mass actions, export, pickers ------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/"])
+def test_a_mass_action_never_sends_the_user_off_site(rep_client, leads, target):
+    response = rep_client.post("/leads/mass/", {
+        "verb": "update", "field": "status", "status": "Dead", "ids": [leads["new"].pk],
+        "next": target})
+    assert response.status_code == 302 and response.url == "/leads/"
+    assert Lead.objects.get(pk=leads["new"].pk).status == "Dead"
+
+
+def test_a_mass_update_of_a_field_not_offered_changes_nothing(rep_client, leads):
+    stored = {lead.pk: (lead.last_name, lead.date_modified) for lead in Lead.objects.all()}
+    response = rep_client.post("/leads/mass/", {
+        "verb": "update", "field": "last_name", "last_name": "Hacked",
+        "ids": [lead.pk for lead in leads.values()]}, follow=True)
+    assert "Choose a field to update." in response.content.decode()
+    assert {lead.pk: (lead.last_name, lead.date_modified)
+            for lead in Lead.objects.all()} == stored
+
+
+def test_the_export_follows_the_filters_and_the_search(rep_client, leads):
+    rows = csv_rows(rep_client.get("/leads/export.csv", {"status": "New", "mine": "on"}))
+    assert [r[0] for r in rows[1:]] == [str(leads["new"].pk)]
+    rows = csv_rows(rep_client.get("/leads/export.csv", {"q": str(leads["dead"])}))
+    assert [r[0] for r in rows[1:]] == [str(leads["dead"].pk)]
+
+
+def test_the_picker_lookup_finds_live_records_only(rep_client, rep):
+    live = AccountFactory(name="Fjord Maschinenbau", actor=rep)
+    gone = AccountFactory(name="Fjord Logistik", actor=rep)
+    delete_records([gone], actor=rep)
+    assert rep_client.get("/accounts/lookup/", {"q": "fjord"}).json() == {
+        "results": [{"value": str(live.pk), "text": "Fjord Maschinenbau"}]}
+
+
+def test_a_record_of_a_deactivated_user_stays_editable(rep_client, rep, admin):
+    # People leave; their records must keep their owner until someone reassigns them.
+    lead = LeadFactory(actor=admin)
+    admin.is_active = False
+    admin.save(update_fields=["is_active"])
+    url = f"/leads/{lead.pk}/edit/"
+    form = rep_client.get(url).context["form"]
+    assert str(admin.pk) in [str(key) for key, _label in form.fields["assigned_user"].choices]
+    response = rep_client.post(url, {**form_data(form), "title": "Einkauf"})
+    assert response.status_code == 302, response.context["form"].errors
+    stored = Lead.objects.get(pk=lead.pk)
+    assert (stored.title, stored.assigned_user) == ("Einkauf", admin)
+
+
+def test_the_changes_of_one_request_share_one_origin(rep_client, rep):
+    lead = LeadFactory(actor=rep)
+    url = f"/leads/{lead.pk}/edit/"
+    data = {**form_data(rep_client.get(url).context["form"]), "title": "CEO", "status": "Dead"}
+    assert rep_client.post(url, data).status_code == 302
+    origins = set(ChangeLog.objects.filter(record_id=lead.pk, action="update")
+                  .values_list("origin", flat=True))
+    assert len(origins) == 1 and origins.pop().startswith("req:")

@@ -1,5 +1,7 @@
 """Opportunities: the standard module tests and the probability that follows the stage."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -14,6 +16,7 @@ from kontor.core.testing import (
 )
 from kontor.opportunities.models import Opportunity
 from kontor.opportunities.tests.factories import OpportunityFactory
+from kontor.users.actions import update_profile
 
 NEEDS_ACCOUNT = "An opportunity needs an account (B2B mode)."
 
@@ -147,3 +150,20 @@ def test_the_account_page_lists_its_opportunities(rep_client, rep):
     page = rep_client.get(f"/accounts/{account.pk}/")
     panel = next(s for s in page.context["subpanels"] if s["module"].slug == "opportunities")
     assert [row["pk"] for row in panel["rows"]] == [deal.pk]
+
+
+def test_a_german_user_can_type_an_amount_as_the_list_shows_it(rep_client, rep):
+    update_profile(rep, language="de", time_zone="Europe/Berlin", actor=rep)
+    data = {**TestOpportunityModule().valid_data(), "amount": "12500,50"}
+    assert rep_client.post("/opportunities/new/", data).status_code == 302
+    opportunity = Opportunity.objects.get(name="Fjord roll-out")
+    assert opportunity.amount == Decimal("12500.50")
+    shown = [row["cells"][3][0] for row in rep_client.get("/opportunities/").context["rows"]]
+    assert shown == ["12.500,50"]
+    # Typing back what the list shows means the same amount, not "Bitte eine Zahl eingeben."
+    url = f"/opportunities/{opportunity.pk}/edit/"
+    data = {**form_data(rep_client.get(url).context["form"]), "amount": shown[0]}
+    response = rep_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert fetch(opportunity).amount == Decimal("12500.50")
+    assert log_of(opportunity, "update") == []
