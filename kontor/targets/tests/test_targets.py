@@ -1,5 +1,8 @@
 """Targets: the standard module tests and the status default."""
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from kontor.core.actions import save_record
 from kontor.core.testing import (
     Invalid,
@@ -23,6 +26,8 @@ class TestTargetModule(RecordModuleTests):
                 "Ensure this value has at most 150 characters (it has 151)."),
         Invalid("unknown-status", {"status": "Hot"}, "status",
                 "Select a valid choice. Hot is not one of the available choices."),
+        Invalid("converted-by-hand", {"status": "Converted"}, "status",
+                "Select a valid choice. Converted is not one of the available choices."),
         Invalid("impossible-review-date", {"date_reviewed": "2025-02-30"}, "date_reviewed",
                 "Enter a valid date."),
     ]
@@ -49,3 +54,13 @@ def test_the_status_filter_shows_only_the_chosen_statuses(rep_client, rep):
     response = rep_client.get("/targets/", {"status": ["New", "Dead"]})
     assert {row["pk"] for row in response.context["rows"]} == {new.pk, dead.pk}
     assert contacted.pk not in {row["pk"] for row in response.context["rows"]}
+
+
+def test_the_action_refuses_converted_without_a_conversion(rep):
+    target = Target.objects.get(pk=TargetFactory(actor=rep).pk)
+    target.status = "Converted"
+    with pytest.raises(ValidationError) as refused:
+        save_record(target, actor=rep)
+    assert refused.value.message_dict == {
+        "status": ["Only converting the target sets the status Converted."]}
+    assert Target.objects.get(pk=target.pk).status == "New"
