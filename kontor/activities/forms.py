@@ -30,6 +30,8 @@ class ActivityForm(RecordForm):
         self.fields["parent_module"].widget.attrs.update(
             {"class": "form-select", "data-parent-type": "1"})
         slug, pk = self._initial_parent()
+        if slug not in {m.slug for m in parent_modules()}:
+            slug, pk = "", ""  # a damaged or unknown type: the field reports it on POST
         self.initial.setdefault("parent_module", slug)
         self.initial.setdefault("parent_record", pk)
         lookup = registry.get(slug).url("lookup") if slug else ""

@@ -65,6 +65,12 @@ def save_record(record: Record, *, actor, validate: bool = True) -> Record:
 
     Raises ValidationError (with field errors) and writes nothing when the record is invalid.
     """
+    _write(record, actor=actor, validate=validate)
+    return record
+
+
+def _write(record: Record, *, actor, validate: bool) -> bool:
+    """save_record's work; True when something was written."""
     model = type(record)
     module = registry.for_model(model)
     now = timezone.now()
@@ -82,7 +88,7 @@ def save_record(record: Record, *, actor, validate: bool = True) -> Record:
         record.save(force_insert=True)
         log_event(record, ChangeLog.Action.CREATE, actor=actor, at=now)
         _remember_loaded(record)
-        return record
+        return True
 
     fields = audited_fields(model)
     # Lock the row and read what is stored: the old values of the log, even if another
@@ -92,7 +98,7 @@ def save_record(record: Record, *, actor, validate: bool = True) -> Record:
     )
     changed = [f for f in fields if getattr(record, f.attname) != old[f.attname]]
     if not changed:
-        return record
+        return False
     record.modified_by, record.date_modified = actor, now
     record.save(update_fields=[f.attname for f in changed]
                 + ["modified_by", "date_modified", "search_text"])
@@ -107,7 +113,7 @@ def save_record(record: Record, *, actor, validate: bool = True) -> Record:
         for f in changed
     )
     _remember_loaded(record)
-    return record
+    return True
 
 
 def _remember_loaded(record: Record) -> None:
@@ -153,8 +159,8 @@ def restore_records(records: Iterable[Record], *, actor) -> int:
 def mass_update(records: Iterable[Record], values: dict, *, actor) -> tuple[int, dict]:
     """Set `values` on every record; all or nothing.
 
-    Returns (number changed, {}) or, when any record refuses the values, (0, {record: errors})
-    and writes nothing: a mass update never skips a row silently.
+    Returns (number of records that changed, {}) or, when any record refuses the values,
+    (0, {record: errors}) and writes nothing: a mass update never skips a row silently.
     """
     records = list(records)
     refused: dict = {}
@@ -168,6 +174,5 @@ def mass_update(records: Iterable[Record], values: dict, *, actor) -> tuple[int,
     if refused:
         transaction.set_rollback(True)
         return 0, refused
-    for record in records:
-        save_record(record, actor=actor, validate=False)
-    return len(records), {}
+    changed = sum(_write(record, actor=actor, validate=False) for record in records)
+    return changed, {}

@@ -8,6 +8,9 @@ through the permission filter, so a forged id of a record the user may not see i
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import formats
 
 from kontor.core import registry
 from kontor.core.fields import DropdownFormField
@@ -47,6 +50,7 @@ class RecordForm(forms.ModelForm):
             field.localize = True
             field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
             field.widget.is_localized = True
+            field.to_python = _without_grouping(field.to_python)
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs["rows"] = 3
         css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
@@ -59,8 +63,11 @@ class RecordForm(forms.ModelForm):
     def _prepare_relation(self, name, field, model_field) -> None:
         target = model_field.related_model
         if target is get_user_model():
-            field.queryset = target.objects.filter(is_active=True).order_by(
-                "first_name", "last_name", "username")
+            # A deactivated owner stays offered on the records they still own.
+            current = getattr(self.instance, model_field.attname, None)
+            field.queryset = target.objects.filter(
+                Q(is_active=True) | Q(pk=current)).order_by("first_name", "last_name",
+                                                             "username")
             field.label_from_instance = lambda u: u.get_full_name() or u.username
             return
         try:
@@ -87,7 +94,35 @@ class RecordForm(forms.ModelForm):
         return None
 
 
+def _without_grouping(to_python):
+    """Accept amounts typed as lists show them ("12.500,50" in German, "12,500.50" in English).
+
+    Django drops thousands separators only when USE_THOUSAND_SEPARATOR is on; a lone dot
+    followed by other than three digits stays a decimal point, as Django treats it.
+    """
+
+    def parse(value):
+        if isinstance(value, str):
+            sep = formats.get_format("THOUSAND_SEPARATOR")
+            decimal = formats.get_format("DECIMAL_SEPARATOR")
+            whole, mark, decimals = value.strip().partition(decimal)
+            lone_dot = sep == "." and whole.count(".") == 1 and len(whole.split(".")[-1]) != 3
+            if sep and sep != decimal and not lone_dot:
+                value = whole.replace(sep, "").replace("\u00a0", "") + mark + decimals
+        return to_python(value)
+
+    return parse
+
+
 def form_for(module) -> type[RecordForm]:
     """The ModelForm class of a module: its panel fields on its form base."""
     base = module.form_class or RecordForm
-    return forms.modelform_factory(module.model, form=base, fields=module.form_fields)
+    return forms.modelform_factory(module.model, form=base, fields=module.form_fields,
+                                   formfield_callback=_formfield)
+
+
+def _formfield(model_field, **kwargs):
+    # Web addresses typed without a scheme ("www.example.com") mean https, not http.
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)

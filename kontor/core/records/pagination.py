@@ -47,14 +47,15 @@ def encode(direction: str, value, pk) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode(cursor: str, field) -> tuple[str, object, str] | None:
+def decode(cursor: str, field, pk_field) -> tuple[str, object, object] | None:
     """(direction, value, pk) of a cursor, or None when it is damaged (then: first page)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         direction, value, pk = json.loads(raw)
         if direction not in ("next", "prev"):
             return None
-        return direction, (None if value is None else field.to_python(value)), pk
+        value = None if value is None else field.to_python(value)
+        return direction, value, pk_field.to_python(pk)
     except Exception:  # noqa: BLE001 - any damaged cursor means "start over"
         return None
 
@@ -123,7 +124,7 @@ def paginate(queryset, sort: str, cursor: str | None, size: int) -> Page:
     attname = name if "__" in name else field.attname
     vendor = connections[queryset.db].vendor
     order = Order(attname, sort.startswith("-"), nullable, nulls_largest=vendor != "sqlite")
-    state = decode(cursor, field) if cursor else None
+    state = decode(cursor, field, queryset.model._meta.pk) if cursor else None
     if state and state[0] == "prev":
         _, value, pk = state
         back = order.reversed()

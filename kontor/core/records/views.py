@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -276,8 +277,9 @@ class MassActionView(ModuleView):
 
     def post(self, request):
         ids = request.POST.getlist("ids")[:1000]
-        back = request.POST.get("next") or self.module.url("list")
-        if not back.startswith("/"):
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()},
+                                               require_https=request.is_secure()):
             back = self.module.url("list")
         verb = request.POST.get("verb")
         needed = "delete" if verb == "delete" else "mass_update"
