@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import factory
-import pytest
 from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,16 +31,6 @@ from kontor.core.models import ChangeLog
 QUERY_COUNTS_FILE = Path(__file__).parent / "tests" / "query_counts.json"
 #: Set to 1 to write the measured counts into QUERY_COUNTS_FILE instead of comparing.
 UPDATE_QUERY_COUNTS = os.environ.get("KONTOR_UPDATE_QUERY_COUNTS") == "1"
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Hash the named users' passwords cheaply: the real hasher costs half a second a user.
-
-    Autouse wherever it is imported: `from kontor.core.testing import fast_password_hashing`.
-    """
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 class RecordFactory(factory.django.DjangoModelFactory):
@@ -136,10 +125,6 @@ class RecordModuleTests:
     factory: type[RecordFactory] | None = None
     edit: tuple[str, str] = ("", "")
     invalid_cases: list[Invalid] = []
-
-    @pytest.fixture(autouse=True)
-    def _fast_password_hashing(self, settings):
-        settings.PASSWORD_HASHERS = FAST_HASHERS
 
     def pytest_generate_tests(self, metafunc):
         if "invalid" in metafunc.fixturenames:

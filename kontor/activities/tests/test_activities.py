@@ -20,7 +20,6 @@ from kontor.core.actions import delete_records
 from kontor.core.testing import (
     Invalid,
     RecordModuleTests,
-    fast_password_hashing,  # noqa: F401 - autouse fixture
     form_data,
     log_of,
 )

@@ -24,7 +24,6 @@ from kontor.core.actions import as_text, delete_records, mass_update, restore_re
 from kontor.core.context import origin
 from kontor.core.models import ChangeLog
 from kontor.core.testing import (
-    fast_password_hashing,  # noqa: F401 - autouse fixture
     log_of,
 )
 from kontor.opportunities.tests.factories import OpportunityFactory

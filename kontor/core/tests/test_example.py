@@ -15,7 +15,6 @@ from kontor.core.actions import delete_records, save_record
 # Importing this autouse fixture makes the named users cheap to create (a fast password hasher).
 from kontor.core.testing import (
     count_queries,
-    fast_password_hashing,  # noqa: F401 - autouse fixture
     form_data,
     log_of,
 )

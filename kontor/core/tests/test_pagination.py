@@ -18,7 +18,6 @@ from kontor.accounts.tests.factories import AccountFactory
 from kontor.contacts.models import Contact
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core.records.pagination import paginate
-from kontor.core.testing import fast_password_hashing  # noqa: F401 - autouse fixture
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 

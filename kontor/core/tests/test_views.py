@@ -19,7 +19,6 @@ from kontor.core.models import ChangeLog
 from kontor.core.testing import (
     count_queries,
     csv_rows,
-    fast_password_hashing,  # noqa: F401 - autouse fixture
     form_data,
 )
 from kontor.leads.models import Lead

@@ -16,7 +16,6 @@ from kontor.core.actions import delete_records
 from kontor.core.testing import (
     assert_query_count,
     count_queries,
-    fast_password_hashing,  # noqa: F401 - autouse fixture
 )
 from kontor.leads.tests.factories import LeadFactory
 from kontor.opportunities.tests.factories import OpportunityFactory

@@ -9,7 +9,6 @@ from kontor.core.actions import mass_update, save_record
 from kontor.core.testing import (
     Invalid,
     RecordModuleTests,
-    fast_password_hashing,  # noqa: F401 - autouse fixture
     form_data,
     log_of,
 )

@@ -7,7 +7,6 @@ from kontor.core.actions import save_record
 from kontor.core.testing import (
     Invalid,
     RecordModuleTests,
-    fast_password_hashing,  # noqa: F401 - autouse fixture
 )
 from kontor.targets.models import Target
 from kontor.targets.tests.factories import TargetFactory
