@@ -10,6 +10,8 @@ from kontor.core import dropdowns
 from kontor.core.fields import DropdownField
 from kontor.core.models import Record, sort_indexes
 
+NEEDS_ACCOUNT = _("An opportunity needs an account (B2B mode).")
+
 #: Stages after which an opportunity is no longer open.
 CLOSED_STAGES = ("Closed Won", "Closed Lost")
 
@@ -50,7 +52,7 @@ class Opportunity(Record):
         super().clean()
         self.name = self.name.strip()
         if settings.KONTOR_MODE == "b2b" and not self.account_id:
-            raise ValidationError({"account": _("An opportunity needs an account (B2B mode).")})
+            raise ValidationError({"account": NEEDS_ACCOUNT})
         self.fill_probability()
 
     def fill_probability(self) -> None:

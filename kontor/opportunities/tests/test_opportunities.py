@@ -37,6 +37,8 @@ class TestOpportunityModule(RecordModuleTests):
         Invalid("probability-over-100", {"probability": "150"}, "probability",
                 "Ensure this value is less than or equal to 100."),
         Invalid("no-account-in-b2b", {"account": None}, "account", NEEDS_ACCOUNT),
+        Invalid("bad-currency", {"currency": "E1"}, "currency",
+                "Enter a three-letter currency code such as EUR."),
         Invalid("too-long-name", {"name": "x" * 151}, "name",
                 "Ensure this value has at most 150 characters (it has 151)."),
     ]
