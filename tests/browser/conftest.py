@@ -14,10 +14,6 @@ from django.test import Client
 
 from kontor.users.actions import create_user
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside
-# one unless told it is safe (it is: the loop never runs our database code concurrently).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = os.environ.get("KONTOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -25,6 +21,17 @@ CHROMIUM_ARGS = [
 ]
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 PASSWORD = "pw-bruno-123!"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: from the first of them to the end of the session Playwright's
+    event loop is running in the main thread, which other tests (asyncio, async_to_sync)
+    should never see."""
+    browser_tests = [item for item in items if item.get_closest_marker("browser")]
+    if browser_tests:
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+        items.extend(browser_tests)
 
 
 @pytest.fixture(scope="session")
@@ -38,12 +45,23 @@ def browser(django_db_setup):
     # database was set up with: they carry the serialized seed data for rollbacks, and the
     # live server shares them for an in-memory SQLite database.
     setup_connections = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
-        for alias, connection in setup_connections.items():
-            connections[alias] = connection
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an event loop running in this thread; Django's ORM refuses
+    # to run while one does unless told it is safe (it is: the loop never runs our database
+    # code concurrently). Only for as long as the browser lives, which is the end of the run.
+    unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            for alias, connection in setup_connections.items():
+                connections[alias] = connection
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if unsafe is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe
 
 
 @pytest.fixture(autouse=True)
