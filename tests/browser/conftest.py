@@ -69,12 +69,6 @@ def _browser_db(transactional_db, django_db_serialized_rollback):
     """Committed writes the live server can see; seeded dropdowns restored for every test."""
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The production hasher spends most of a second per password: too slow for a fixture.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def context(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-US",
