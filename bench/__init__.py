@@ -1,0 +1,1 @@
+"""Kontor's benchmarks: `make bench` (see bench/README.md). Measurements, never timed tests."""
