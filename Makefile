@@ -48,8 +48,10 @@ demo: migrate
 test: setup
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
-	$(MAKE) test-sqlite
-	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
+	@status=0; $(MAKE) test-sqlite || status=1; \
+	if [ -n "$$DATABASE_URL" ]; then $(MAKE) test-postgres || status=1; \
+	else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi; \
+	exit $$status
 
 test-sqlite:
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)

@@ -48,17 +48,24 @@ def search(queryset, term: str, cap: int | None = None):
     """`queryset` narrowed to the (capped) matches of `term`; unchanged when `term` is blank.
 
     The cap counts matches within `queryset`, so filters and the trash (`objects` leaves out
-    deleted records) apply before it. On SQLite the capped matches are looked up right away
+    deleted records) apply before it. The rows are then found by their physical address
+    instead of the primary key index. On SQLite the capped matches are looked up right away
     (one query, a few milliseconds): FTS5 stops at the cap only when it drives a join, which
-    a subquery cannot express; PostgreSQL gets one query with the capped subquery.
+    a subquery cannot express. PostgreSQL gets one query with the capped subquery.
     """
     term = normalize(term)
     if not term:
         return queryset
-    if connections[queryset.db].vendor == "sqlite":
-        if not searchable(term):
-            return queryset.none()
-        cap = cap or settings.KONTOR_SEARCH_CAP
+    vendor = connections[queryset.db].vendor
+    if vendor not in ("sqlite", "postgresql"):
+        return queryset.filter(pk__in=matching_ids(queryset, term, cap))
+    if not searchable(term):
+        return queryset.none()
+    cap = cap or settings.KONTOR_SEARCH_CAP
+    if vendor == "sqlite":
         rowids = search_index.sqlite_capped_rowids(queryset, term, cap)
         return queryset.filter(search_index.RowidIn(F("search_text"), rowids))
-    return queryset.filter(pk__in=matching_ids(queryset, term, cap))
+    ctids = (queryset.order_by().filter(SearchMatch(F("search_text"), term))
+             .annotate(_kontor_ctid=search_index.Ctid(F("search_text")))
+             .values("_kontor_ctid")[:cap])
+    return queryset.filter(search_index.CtidIn(F("search_text"), ctids))

@@ -5,14 +5,14 @@ For developers adding a record module and for operators. Every record table's `s
 `CreateSearchIndex("lead")`, written into the app's `0002_search_index.py`:
 
 * PostgreSQL: the `pg_trgm` extension and a GIN index `<table>_search_trgm` on
-  `translate(search_text, '.@-+…', 'QXJY…') gin_trgm_ops`, used for `LIKE '%term%'` on the
-  same expression; nothing else to keep in sync. pg_trgm cuts words at punctuation, so
-  "anna.schmidt@web.de" would only give the trigrams of the common words anna, schmidt, web
-  and de, and intersecting their long posting lists costs tens of milliseconds at a million
-  rows. Mapping the punctuation to upper-case letters (which lower-cased `search_text` never
-  contains, so the mapping loses nothing) keeps an address one word with rare trigrams such
-  as "aqs" and "txw". `SearchMatch` pairs that indexed test with a plain one on the column
-  (see there for why).
+  `replace(replace(search_text, '.', 'Q'), '@', 'X')…` (see `PG_PUNCTUATION`), used for
+  `LIKE '%term%'` on the same expression; nothing else to keep in sync. pg_trgm cuts words
+  at punctuation, so "anna.schmidt@web.de" would only give the trigrams of the common words
+  anna, schmidt, web and de, and intersecting their long posting lists costs tens of
+  milliseconds at a million rows. Mapping the punctuation to upper-case letters (which
+  lower-cased `search_text` never contains, so the mapping loses nothing) keeps an address
+  one word with rare trigrams such as "aqs" and "txw". `SearchMatch` pairs that indexed test
+  with a plain one on the column (see there for why).
 * SQLite: a contentless FTS5 table `<table>_fts` with the trigram tokenizer, keyed by the
   record table's rowid and kept in sync by three triggers (`<table>_fts_ai/_ad/_au`). The
   indexed text is `search_text` with every word preceded by two spaces (`'  ' || replace(…)`),
@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models import Lookup
+from django.db.models import Expression, Lookup, TextField
 from django.db.models.signals import post_migrate
 
 logger = logging.getLogger(__name__)
@@ -84,16 +84,22 @@ def fts_phrase(term: str) -> str:
     return '"' + body.replace('"', '""') + '"'
 
 
-#: Punctuation inside e-mail addresses, web sites, phone numbers and company names, and the
-#: upper-case letters it becomes in the PostgreSQL index expression (one letter each).
-PG_PUNCTUATION, PG_LETTERS = ".@-+&/,()'", "QXJYZVWKHF"
+#: Punctuation inside e-mail addresses, web sites and phone numbers, and the upper-case
+#: letters it becomes in the PostgreSQL index expression (one letter each).
+PG_PUNCTUATION, PG_LETTERS = ".@-+/", "QXJYV"
 _PG_MAP = str.maketrans(PG_PUNCTUATION, PG_LETTERS)
 
 
 def _pg_expression(column: str) -> str:
-    """The indexed expression; queries must use it verbatim for the index to apply."""
-    return f"translate({column}, '{PG_PUNCTUATION.replace(chr(39), chr(39) * 2)}', " \
-        f"'{PG_LETTERS}')"
+    """The indexed expression; queries must use it verbatim for the index to apply.
+
+    Nested replace() rather than translate(): 0.7 µs a row against 3-6 µs, which counts when
+    a sequential scan checks the rows that match.
+    """
+    expr = column
+    for char, letter in zip(PG_PUNCTUATION, PG_LETTERS, strict=True):
+        expr = f"replace({expr}, '{char}', '{letter}')"
+    return expr
 
 
 def _q(name: str) -> str:
@@ -244,7 +250,7 @@ class SearchMatch(Lookup):
             return matches(col, patterns)  # no index: a scan
         # The LIKE escape character "\\" is not translated.
         indexed = matches(_pg_expression(col), [p.translate(_PG_MAP) for p in patterns])
-        # Also test the plain column: exact, and cheaper than translate(), so PostgreSQL runs
+        # Also test the plain column: exact, and cheaper than the replace()s, so PostgreSQL runs
         # it first and a sequential scan (its choice for common terms, which fill the cap
         # early) translates only the rows that match. strpos rather than a second LIKE: the
         # planner would square the estimate of two LIKEs and pick the index for common terms.
@@ -286,6 +292,42 @@ class RowidIn(Lookup):
             raise EmptyResultSet
         alias = compiler.quote_name_unless_alias(self.lhs.alias)
         return f"{alias}.rowid IN ({', '.join(['%s'] * len(self.rhs))})", list(self.rhs)
+
+
+class Ctid(Expression):
+    """PostgreSQL: the physical address (ctid) of the row that `column` belongs to."""
+
+    output_field = TextField()
+
+    def __init__(self, column):
+        super().__init__()
+        self.column = column
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.column.alias)}.ctid", []
+
+
+class CtidIn(Lookup):
+    """PostgreSQL query condition: the row's ctid is one that the subquery `rhs` selects.
+
+    A TID scan reads each of the capped matches straight from its heap page, with no descent
+    through the primary key index: a thousand fewer index searches per search page. A ctid
+    is only valid within one statement's snapshot, which the subquery shares.
+    """
+
+    lookup_name = "kontor_ctid_in"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(self.lhs.alias)
+        sql, params = self.process_rhs(compiler, connection)
+        return f"{alias}.ctid = ANY(ARRAY{sql})", params
 
 
 # --- maintenance: rebuild, bulk loads, self-repair after migrations ---------------------------

@@ -23,7 +23,8 @@ def panels(module, record) -> list[dict]:
                 url = reverse("note-download", args=[record.pk])
             fields.append({"label": field.verbose_name, "text": text, "url": url,
                            "wide": field.get_internal_type() == "TextField"})
-        out.append({"title": title, "fields": fields})
+        out.append({"title": title, "fields": [f for f in fields if not f["wide"]],
+                    "wide_fields": [f for f in fields if f["wide"]]})
     return out
 
 

@@ -57,6 +57,14 @@ class RecordForm(forms.ModelForm):
             "form-select" if isinstance(field.widget, forms.Select) else "form-control")
         field.widget.attrs.setdefault("class", css)
 
+    def full_clean(self):
+        super().full_clean()
+        # Outline the inputs that have an error, not only the message below them.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
     def _model_names(self):
         return {f.name for f in self._meta.model._meta.get_fields()}
 

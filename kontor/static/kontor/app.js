@@ -18,11 +18,20 @@
     new TomSelect(select, {
       render: texts(), create: false, plugins: select.multiple ? removeButton() : [],
       valueField: "value", labelField: "text", searchField: [], maxOptions: 20,
+      // The server has already matched: show exactly its answer for the typed text.
+      score: () => () => 1,
       load: function (query, callback) {
+        const picker = this;
         const url = select.dataset.lookup;
         if (!url) return callback();
         fetch(url + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
-          .then((r) => r.json()).then((j) => callback(j.results)).catch(() => callback());
+          .then((r) => r.json())
+          .then(function (j) {
+            picker.clearOptions();  // keeps the chosen ones
+            picker.loadedSearches = {};  // typing an earlier text again asks again
+            callback(j.results);
+          })
+          .catch(() => callback());
       },
       preload: "focus",
     });
