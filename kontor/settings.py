@@ -172,3 +172,6 @@ KONTOR_COUNT_LIMIT = 10_000
 KONTOR_SEARCH_CAP = 1_000
 # "b2b": opportunities need an account; "b2c": people buy for themselves (DOMAIN.md §1).
 KONTOR_MODE = os.environ.get("KONTOR_MODE", "b2b")
+# What the lead conversion form proposes (DOMAIN.md §1): "early" converts a qualified lead to an
+# open opportunity; "late" converts on purchase to a Closed Won one. Users can override it.
+KONTOR_CONVERSION_POLICY = os.environ.get("KONTOR_CONVERSION_POLICY", "early")

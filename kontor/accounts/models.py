@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core.fields import DropdownField, LowerEmailField, PhoneField
+from kontor.core.matching import company_key, domain_of
 from kontor.core.models import Record, sort_indexes
 from kontor.core.people import address_fields
 
@@ -26,6 +27,10 @@ class Account(Record):
         "self", verbose_name=_("Member of"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="members",
     )
+    # Match keys for duplicate suggestions, kept by clean(): the name without legal form and
+    # the web domain of the website or e-mail (kontor.core.matching).
+    name_key = models.CharField(max_length=150, blank=True, editable=False, db_index=True)
+    domain = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
     # The two addresses are ten plain text fields; generated to keep their names consistent.
     locals().update(address_fields("billing_address", _("Billing address")))
     locals().update(address_fields("shipping_address", _("Shipping address")))
@@ -42,6 +47,8 @@ class Account(Record):
     def clean(self):
         super().clean()
         self.name = self.name.strip()
+        self.name_key = company_key(self.name)
+        self.domain = domain_of(self.website) or domain_of(self.email1)
         # "Member of" must not form a loop: walk up the chain (bounded by the chain's length).
         seen = {self.pk}
         parent = self.parent

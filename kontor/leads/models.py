@@ -33,9 +33,25 @@ class Lead(Person):
         _("Opportunity amount"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     converted = models.BooleanField(_("Converted"), default=False, editable=False)
+    converted_at = models.DateTimeField(_("Converted at"), null=True, blank=True,
+                                        editable=False)
     account = models.ForeignKey(
         "accounts.Account", verbose_name=_("Account"), on_delete=models.SET_NULL, null=True,
         blank=True, related_name="leads",
+    )
+    # The journey (DOMAIN.md §5): the target this lead came from, and what it became.
+    target = models.ForeignKey(
+        "targets.Target", verbose_name=_("Source target"), on_delete=models.SET_NULL,
+        null=True, blank=True, editable=False, related_name="leads",
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", verbose_name=_("Converted contact"), on_delete=models.SET_NULL,
+        null=True, blank=True, editable=False, related_name="source_leads",
+    )
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", verbose_name=_("Converted opportunity"),
+        on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="source_leads",
     )
 
     class Meta:

@@ -13,6 +13,10 @@ class Target(Person):
     account_name = models.CharField(_("Account name"), max_length=150, blank=True)
     status = DropdownField(_("Status"), dropdown="target_status_dom", default="New",
                            reserved=("Converted",))
+    lead = models.ForeignKey(
+        "leads.Lead", verbose_name=_("Converted lead"), on_delete=models.SET_NULL, null=True,
+        blank=True, editable=False, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("Target")
@@ -23,8 +27,7 @@ class Target(Person):
     def clean(self):
         super().clean()
         self.status = self.status or "New"
-        previous = getattr(self, "_loaded", {}).get("status")
-        if self.status == "Converted" and previous != "Converted":
+        if self.status == "Converted" and not self.lead_id:
             raise ValidationError(
                 {"status": _("Only converting the target sets the status Converted.")}
             )
