@@ -21,10 +21,14 @@ from kontor.core.models import ChangeLog, Record
 
 
 def audited_fields(model: type[Record]) -> list:
-    """The concrete fields whose changes the change log records."""
+    """The fields whose changes the change log records: what users edit, and custom values.
+
+    Derived, non-editable columns (match keys, E.164 phones, conversion links) are left out:
+    they change with the field they come from, or with a verb that logs itself.
+    """
     return [
         f for f in model._meta.concrete_fields
-        if f.name not in Record.AUDIT_EXCLUDE
+        if f.name not in Record.AUDIT_EXCLUDE and (f.editable or f.name == "custom")
     ]
 
 
@@ -90,7 +94,7 @@ def _write(record: Record, *, actor, validate: bool) -> bool:
         _remember_loaded(record)
         return True
 
-    fields = audited_fields(model)
+    fields = [f for f in model._meta.concrete_fields if f.name not in Record.AUDIT_EXCLUDE]
     # Lock the row and read what is stored: the old values of the log, even if another
     # request changed the record since this one loaded it.
     old = model.with_deleted.select_for_update().values(*[f.attname for f in fields]).get(
@@ -102,6 +106,8 @@ def _write(record: Record, *, actor, validate: bool) -> bool:
     record.modified_by, record.date_modified = actor, now
     record.save(update_fields=[f.attname for f in changed]
                 + ["modified_by", "date_modified", "search_text"])
+    audited = set(audited_fields(model))
+    changed = [f for f in changed if f in audited]
     ct = ContentType.objects.get_for_model(model)
     ChangeLog.objects.bulk_create(
         ChangeLog(
