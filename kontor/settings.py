@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kontor.opportunities",
     "kontor.activities",
     "kontor.dashboards",
+    "kontor.conversion",
     "kontor.demo",
 ]
 

@@ -1,9 +1,13 @@
-"""Activity verbs: save a call or meeting with its invitees, mark a task done."""
+"""Activity verbs: save a call or meeting with its invitees, mark a task done, hand activities
+over from one record to another (conversions)."""
 
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from kontor.activities.models import Call, Meeting, MeetingInvitee, Task
+from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
 from kontor.core.actions import log_event, save_record
 
 #: invitee kinds: (form field / Call M2M name, MeetingInvitee foreign key)
@@ -69,3 +73,41 @@ def complete_task(task: Task, *, actor) -> Task:
     if task.date_due is None:
         task.date_due = timezone.now()
     return save_record(task, actor=actor)
+
+
+ACTIVITY_MODELS = (Call, Meeting, Task, Note)
+
+
+def activities_of(record) -> list:
+    """Every live activity whose parent is `record`."""
+    ct = ContentType.objects.get_for_model(record)
+    return [a for model in ACTIVITY_MODELS
+            for a in model.objects.filter(parent_type=ct, parent_id=record.pk)]
+
+
+@transaction.atomic
+def hand_over_activities(source, target, mode: str, *, actor) -> int:
+    """Move (or copy) the activities of `source` to `target`, as a conversion does.
+
+    mode "move" re-parents them (their change log records it), "copy" creates copies on
+    `target`, "leave" does nothing. Returns how many activities were moved or copied.
+    """
+    if mode not in ("move", "copy", "leave"):
+        raise ValueError(f"unknown mode {mode!r}")
+    if mode == "leave":
+        return 0
+    ct = ContentType.objects.get_for_model(target)
+    items = activities_of(source)
+    for activity in items:
+        if mode == "copy":
+            guests = invited(activity) if isinstance(activity, Call | Meeting) else None
+            activity.pk, activity._state.adding = uuid.uuid4(), True
+            activity.parent_type, activity.parent_id = ct, target.pk
+            if guests is not None:
+                save_with_invitees(activity, **guests, actor=actor)
+            else:
+                save_record(activity, actor=actor, validate=False)
+        else:
+            activity.parent_type, activity.parent_id = ct, target.pk
+            save_record(activity, actor=actor, validate=False)
+    return len(items)

@@ -1,0 +1,238 @@
+"""The conversions of the journey: Target → Lead and Lead → Contact + Account + Opportunity.
+
+Each is one action in one transaction (DESIGN.md rule 1): the converted record is locked first,
+so two users converting it at the same moment yield one conversion and one clear refusal; any
+invalid part raises a ValidationError whose keys name the part and field ("contact-last_name")
+and nothing is written. The UI and the API call these same functions.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontor.accounts.models import Account
+from kontor.activities.actions import hand_over_activities, save_with_invitees
+from kontor.activities.models import Call, Meeting, Task
+from kontor.contacts.models import Contact
+from kontor.conversion import mapping
+from kontor.core import permissions, registry
+from kontor.core.actions import log_event, save_record
+from kontor.core.models import ChangeLog
+from kontor.leads.models import Lead
+from kontor.opportunities.actions import link_contact
+from kontor.opportunities.models import Opportunity
+from kontor.targets.models import Target
+
+ACTIVITY_MODES = ("move", "copy", "leave")
+
+
+class ConversionRefused(Exception):
+    """The record cannot be converted (already converted, deleted); `existing` is the result
+    of the earlier conversion, for a link in the message."""
+
+    def __init__(self, message: str, existing=None):
+        super().__init__(message)
+        self.message, self.existing = message, existing
+
+
+@dataclass
+class LeadConversionResult:
+    lead: Lead
+    contact: Contact
+    account: Account | None
+    opportunity: Opportunity | None
+    call: Call | None = None
+    meeting: Meeting | None = None
+    task: Task | None = None
+    activities_handed_over: int = 0
+
+
+def ref(record) -> str:
+    """How the change log names a record of another module: "contacts:<uuid>"."""
+    return f"{registry.for_model(record).slug}:{record.pk}"
+
+
+def _require(actor, verb: str, *models) -> None:
+    for model in models:
+        if not permissions.can(actor, verb, model):
+            raise PermissionDenied(_("You may not create %(what)s.") % {
+                "what": model._meta.verbose_name_plural})
+
+
+def _build(model, part: str, data: dict):
+    """An unsaved record of `model` from `data`, validated; errors keyed "<part>-<field>"."""
+    names = {f.name for f in model._meta.get_fields()}
+    record = model(**{k: v for k, v in data.items() if k in names})
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        raise ValidationError({
+            f"{part}-{field}" if field != "__all__" else part: messages
+            for field, messages in error.message_dict.items()
+        }) from None
+    return record
+
+
+def _lock(model, record, refused_message: str):
+    """The record, re-read under a row lock; refused when it was deleted meanwhile."""
+    locked = model.objects.select_for_update().filter(pk=record.pk).first()
+    if locked is None:
+        raise ConversionRefused(refused_message)
+    return locked
+
+
+@transaction.atomic
+def convert_target(target: Target, *, actor, data: dict | None = None,
+                   activities: str = "move") -> Lead:
+    """Create a lead from `target` (its values, overridden by `data`), link both ways, mark
+    the target Converted and hand its activities to the lead."""
+    if activities not in ACTIVITY_MODES:
+        raise ValidationError({"activities": _("Choose move, copy or leave.")})
+    _require(actor, "create", Lead)
+    target = _lock(Target, target, _("This target no longer exists."))
+    if target.lead_id or target.status == "Converted":
+        raise ConversionRefused(_("This target was already converted."),
+                                Lead.objects.filter(pk=target.lead_id).first())
+    values = {**mapping.lead_from_target(target), **(data or {})}
+    lead = _build(Lead, "lead", {**values, "status": "New", "lifecycle_stage": "ML"})
+    lead.target = target
+    save_record(lead, actor=actor, validate=False)
+    target.lead, target.status = lead, "Converted"
+    save_record(target, actor=actor)
+    hand_over_activities(target, lead, activities, actor=actor)
+    log_event(target, ChangeLog.Action.CONVERT, actor=actor, new=ref(lead))
+    log_event(lead, ChangeLog.Action.CONVERT, actor=actor, old=ref(target))
+    return lead
+
+
+class _Parts:
+    """Collects the errors of every part, so the form shows them all at once."""
+
+    def __init__(self):
+        self.errors: dict = {}
+
+    def build(self, model, part: str, data: dict):
+        try:
+            return _build(model, part, data)
+        except ValidationError as error:
+            self.errors.update(error.message_dict)
+            return None
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+
+def _visible(model, record, user):
+    return model.objects.visible_to(user, "view").filter(pk=record.pk).first() if record \
+        else None
+
+
+@transaction.atomic
+def convert_lead(lead: Lead, *, actor, contact: Contact | None = None,
+                 new_contact: dict | None = None, account: Account | None = None,
+                 new_account: dict | None = None, opportunity: dict | None = None,
+                 contact_role: str = "", call: dict | None = None,
+                 meeting: dict | None = None, task: dict | None = None,
+                 activities: str = "move") -> LeadConversionResult:
+    """Convert `lead`: select `contact` or create one (lead values overridden by `new_contact`),
+    select `account`, create one from `new_account`, or none (B2C only), optionally create an
+    opportunity, log a call, schedule a meeting and create a task, and hand the lead's
+    activities to the contact. All or nothing."""
+    parts = _Parts()
+    if activities not in ACTIVITY_MODES:
+        parts.fail("activities", _("Choose move, copy or leave."))
+    _require(actor, "create", *[m for m, wanted in (
+        (Contact, contact is None), (Account, new_account is not None),
+        (Opportunity, opportunity is not None), (Call, call is not None),
+        (Meeting, meeting is not None), (Task, task is not None)) if wanted])
+    lead = _lock(Lead, lead, _("This lead no longer exists."))
+    if lead.converted:
+        raise ConversionRefused(_("This lead was already converted."), lead.contact)
+    owner = lead.assigned_user
+
+    account = _choose_account(lead, account, new_account, parts, actor, owner)
+    contact = _choose_contact(lead, contact, new_contact, account, parts, actor, owner)
+    created = None
+    if opportunity is not None and not parts.errors:
+        created = parts.build(Opportunity, "opportunity", {
+            **mapping.opportunity_from_lead(lead), "assigned_user": owner, **opportunity,
+            "account": account})
+        if created:
+            save_record(created, actor=actor, validate=False)
+            link_contact(created, contact, contact_role, actor=actor)
+    result = LeadConversionResult(lead=lead, contact=contact, account=account,
+                                  opportunity=created)
+    if not parts.errors:
+        _new_activities(result, call, meeting, task, parts, actor)
+    if parts.errors:
+        raise ValidationError(parts.errors)
+
+    result.activities_handed_over = hand_over_activities(lead, contact, activities,
+                                                         actor=actor)
+    lead.status, lead.converted, lead.converted_at = "Converted", True, timezone.now()
+    lead.contact, lead.opportunity = contact, created
+    lead.account = account or lead.account
+    save_record(lead, actor=actor)
+    chain = [r for r in (contact, account, created) if r is not None]
+    log_event(lead, ChangeLog.Action.CONVERT, actor=actor,
+              new=" ".join(ref(r) for r in chain))
+    for record in chain:
+        log_event(record, ChangeLog.Action.CONVERT, actor=actor, old=ref(lead))
+    return result
+
+
+def _choose_account(lead, account, new_account, parts, actor, owner):
+    if account is not None:
+        chosen = _visible(Account, account, actor)
+        if chosen is None:
+            parts.fail("account", _("Choose an account you can see."))
+        return chosen
+    if new_account is not None:
+        built = parts.build(Account, "account", {
+            **mapping.account_from_lead(lead), "assigned_user": owner, **new_account})
+        if built:
+            save_record(built, actor=actor, validate=False)
+        return built
+    if settings.KONTOR_MODE == "b2b":
+        parts.fail("account", _("Converting a lead needs an account (B2B mode)."))
+    return None
+
+
+def _choose_contact(lead, contact, new_contact, account, parts, actor, owner):
+    if contact is not None:
+        chosen = _visible(Contact, contact, actor)
+        if chosen is None:
+            parts.fail("contact", _("Choose a contact you can see."))
+        return chosen
+    built = parts.build(Contact, "contact", {
+        **mapping.contact_from_lead(lead), "assigned_user": owner, **(new_contact or {}),
+        "account": account if account is not None and account.pk else None})
+    if built and not parts.errors:
+        save_record(built, actor=actor, validate=False)
+    return built
+
+
+def _new_activities(result, call, meeting, task, parts, actor) -> None:
+    """The call, meeting and task the conversion form logs or schedules, on the contact."""
+    contact = result.contact
+    parent = {"parent_type": ContentType.objects.get_for_model(contact),
+              "parent_id": contact.pk, "assigned_user": actor}
+    if call is not None:
+        built = parts.build(Call, "call", {"status": "Held", "direction": "Outbound",
+                                           **parent, **call})
+        if built:
+            result.call = save_with_invitees(built, [actor], [contact], actor=actor)
+    if meeting is not None:
+        built = parts.build(Meeting, "meeting", {"status": "Planned", **parent, **meeting})
+        if built:
+            result.meeting = save_with_invitees(built, [actor], [contact], actor=actor)
+    if task is not None:
+        built = parts.build(Task, "task", {"status": "Not Started", "priority": "Medium",
+                                           **parent, "contact": contact, **task})
+        if built:
+            result.task = save_record(built, actor=actor, validate=False)
