@@ -76,12 +76,12 @@ def prepare(db: str, args, env: dict) -> dict:
 class Server:
     """gunicorn serving Kontor on 127.0.0.1 as a deployment would (DEBUG off)."""
 
-    def __init__(self, env: dict, port: int, workers: int):
+    def __init__(self, env: dict, port: int, workers: int, wsgi: str = "kontor.wsgi"):
         self.port = port
         self.env = {**env, "SECRET_KEY": "bench-only-not-secret-" + "x" * 40, "DEBUG": "0",
                     "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "600",
                     "SECURE_COOKIES": "0", "LOG_LEVEL": "WARNING"}
-        self.command = [str(Path(sys.executable).with_name("gunicorn")), "kontor.wsgi",
+        self.command = [str(Path(sys.executable).with_name("gunicorn")), wsgi,
                         "--workers", str(workers), "--bind", f"{load.HOST}:{port}",
                         "--timeout", "120", "--log-level", "warning"]
         self.process = None
@@ -120,7 +120,7 @@ def measure(db: str, args) -> dict:
     prepared = prepare(db, args, env)
     params, expect = prepared["params"], prepared["params"].pop("expect")
     results = []
-    with Server(env, args.port, args.workers):
+    with Server(env, args.port, args.workers, args.wsgi):
         client = load.Client(args.port)
         client.sign_in(args.username, args.password)
         cookies = client.cookies
@@ -129,11 +129,14 @@ def measure(db: str, args) -> dict:
         for concurrency in args.concurrency:
             for name in args.ops:
                 paths = params[name][: args.requests]
+                load_before = os.getloadavg()[0]
                 result = load.run(args.port, cookies, name, paths, concurrency)
                 if name in expect:
                     result.errors += check_found(args.port, cookies, paths[:5],
                                                  expect[name][:5])
                 summary = result.summary()
+                # Other work on the machine skews the figures: keep the 1-minute load average.
+                summary["loadavg"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
                 results.append(summary)
                 print(f"{db:10} c={concurrency} {name:14} p50 {summary['p50']:7.1f}  "
                       f"p95 {summary['p95']:7.1f}  p99 {summary['p99']:7.1f} ms  "
@@ -179,7 +182,7 @@ def machine(db: str, env: dict) -> dict:
 
 
 def settings_used(args) -> dict:
-    return {"workers": args.workers, "conn_max_age": 600, "debug": False,
+    return {"workers": args.workers, "conn_max_age": 600, "debug": False, "wsgi": args.wsgi,
             "requests_per_operation": args.requests, "warmup": args.warmup,
             "concurrency": args.concurrency, "leads": args.leads, "seed": args.seed}
 
@@ -196,6 +199,8 @@ def main(argv=None) -> int:
     parser.add_argument("--ops", type=lambda s: s.split(","), default=list(OPERATIONS))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
+    parser.add_argument("--wsgi", default="kontor.wsgi",
+                        help="WSGI module to serve, e.g. a variant under test (module:app).")
     parser.add_argument("--regenerate", action="store_true", help="Drop and rebuild the data.")
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
