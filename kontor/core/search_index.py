@@ -11,8 +11,8 @@ For developers adding a record module and for operators. Every record table's `s
   anna, schmidt, web and de, and intersecting their long posting lists costs tens of
   milliseconds at a million rows. Mapping the punctuation to upper-case letters (which
   lower-cased `search_text` never contains, so the mapping loses nothing) keeps an address
-  one word with rare trigrams such as "aqs" and "txw". `SearchMatch` pairs that indexed test
-  with a plain one on the column (see there for why).
+  one word with rare trigrams such as "aqs" and "txw". `kontor.core.search.SearchMatch`
+  pairs that indexed test with a plain one on the column (see there for why).
 * SQLite: a contentless FTS5 table `<table>_fts` with the trigram tokenizer, keyed by the
   record table's rowid and kept in sync by three triggers (`<table>_fts_ai/_ad/_au`). The
   indexed text is `search_text` with every word preceded by two spaces (`'  ' || replace(…)`),
@@ -39,10 +39,8 @@ import random
 import sys
 from contextlib import contextmanager
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models import Expression, Lookup, TextField
 from django.db.models.signals import post_migrate
 
 logger = logging.getLogger(__name__)
@@ -87,10 +85,10 @@ def fts_phrase(term: str) -> str:
 #: Punctuation inside e-mail addresses, web sites and phone numbers, and the upper-case
 #: letters it becomes in the PostgreSQL index expression (one letter each).
 PG_PUNCTUATION, PG_LETTERS = ".@-+/", "QXJYV"
-_PG_MAP = str.maketrans(PG_PUNCTUATION, PG_LETTERS)
+PG_MAP = str.maketrans(PG_PUNCTUATION, PG_LETTERS)
 
 
-def _pg_expression(column: str) -> str:
+def pg_expression(column: str) -> str:
     """The indexed expression; queries must use it verbatim for the index to apply.
 
     Nested replace() rather than translate(): 0.7 µs a row against 3-6 µs, which counts when
@@ -102,46 +100,46 @@ def _pg_expression(column: str) -> str:
     return expr
 
 
-def _q(name: str) -> str:
+def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
 def _pg_create_sql(table: str) -> list[str]:
     return [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        f"CREATE INDEX IF NOT EXISTS {_q(trigram_index(table))} ON {_q(table)} "
-        f"USING gin (({_pg_expression('search_text')}) gin_trgm_ops)",
+        f"CREATE INDEX IF NOT EXISTS {quote(trigram_index(table))} ON {quote(table)} "
+        f"USING gin (({pg_expression('search_text')}) gin_trgm_ops)",
     ]
 
 
 def _pg_drop_sql(table: str) -> list[str]:
     # The extension stays: other tables' indexes (and other apps) may use it.
-    return [f"DROP INDEX IF EXISTS {_q(trigram_index(table))}"]
+    return [f"DROP INDEX IF EXISTS {quote(trigram_index(table))}"]
 
 
 def _sqlite_trigger_sql(table: str) -> list[str]:
-    fts, (ai, ad, au) = _q(fts_table(table)), [_q(t) for t in _triggers(table)]
+    fts, (ai, ad, au) = quote(fts_table(table)), [quote(t) for t in _triggers(table)]
     delete_old = (f"INSERT INTO {fts}({fts}, rowid, search_text) "
                   f"VALUES ('delete', old.rowid, {_indexed('old.search_text')});")
     insert_new = (f"INSERT INTO {fts}(rowid, search_text) "
                   f"VALUES (new.rowid, {_indexed('new.search_text')});")
     return [
-        f"CREATE TRIGGER {ai} AFTER INSERT ON {_q(table)} BEGIN {insert_new} END",
-        f"CREATE TRIGGER {ad} AFTER DELETE ON {_q(table)} BEGIN {delete_old} END",
+        f"CREATE TRIGGER {ai} AFTER INSERT ON {quote(table)} BEGIN {insert_new} END",
+        f"CREATE TRIGGER {ad} AFTER DELETE ON {quote(table)} BEGIN {delete_old} END",
         # Django writes every column on save(); only a changed text is worth re-indexing.
-        f"CREATE TRIGGER {au} AFTER UPDATE ON {_q(table)} "
+        f"CREATE TRIGGER {au} AFTER UPDATE ON {quote(table)} "
         "WHEN old.search_text IS NOT new.search_text OR old.rowid IS NOT new.rowid "
         f"BEGIN {delete_old} {insert_new} END",
     ]
 
 
 def _sqlite_drop_triggers_sql(table: str) -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS {_q(t)}" for t in _triggers(table)]
+    return [f"DROP TRIGGER IF EXISTS {quote(t)}" for t in _triggers(table)]
 
 
 def _sqlite_fill_sql(table: str) -> list[str]:
     """(Re)create the FTS table and index every row; triggers are added separately."""
-    fts = _q(fts_table(table))
+    fts = quote(fts_table(table))
     return [
         f"DROP TABLE IF EXISTS {fts}",
         # contentless: the index holds only what the triggers put in, which is the transformed
@@ -149,7 +147,7 @@ def _sqlite_fill_sql(table: str) -> list[str]:
         f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='', "
         "tokenize='trigram', detail=full)",
         f"INSERT INTO {fts}(rowid, search_text) "
-        f"SELECT rowid, {_indexed('search_text')} FROM {_q(table)}",
+        f"SELECT rowid, {_indexed('search_text')} FROM {quote(table)}",
         # One merged b-tree per term: fewer segments to read on every query.
         f"INSERT INTO {fts}({fts}) VALUES ('optimize')",
     ]
@@ -170,7 +168,8 @@ def drop_sql(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
         return _pg_drop_sql(table)
     if vendor == "sqlite":
-        return _sqlite_drop_triggers_sql(table) + [f"DROP TABLE IF EXISTS {_q(fts_table(table))}"]
+        fts = quote(fts_table(table))
+        return [*_sqlite_drop_triggers_sql(table), f"DROP TABLE IF EXISTS {fts}"]
     return []
 
 
@@ -214,120 +213,6 @@ class CreateSearchIndex(Operation):
     @property
     def migration_name_fragment(self):
         return f"search_index_{self.model_name}"
-
-
-# --- the query condition --------------------------------------------------------------------
-
-class SearchMatch(Lookup):
-    """Query condition: `search_text` contains `term`, answered by the search index.
-
-    `term` must already be normalized (`kontor.core.search.normalize`). Terms shorter than
-    `MIN_SUBSTRING` mean "some word starts with term". Use as
-    `queryset.filter(SearchMatch(F("search_text"), term))`; as a Lookup, it keeps the right
-    table alias when the queryset becomes a subquery.
-    """
-
-    lookup_name = "kontor_search"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        term = self.rhs
-        if connection.vendor == "sqlite":
-            alias = compiler.quote_name_unless_alias(self.lhs.alias)
-            fts = _q(fts_table(self.lhs.target.model._meta.db_table))
-            return (f"{alias}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)",
-                    [fts_phrase(term)])
-        col, params = compiler.compile(self.lhs)
-        like = connection.ops.prep_for_like_query(term)
-        # pg_trgm knows word boundaries in patterns: "x%" and "% x%" use its "  x" trigrams.
-        patterns = [f"%{like}%"] if len(term) >= MIN_SUBSTRING else [f"{like}%", f"% {like}%"]
-
-        def matches(expr: str, values: list[str]) -> tuple[str, list]:
-            sql = " OR ".join(f"{expr} LIKE %s" for _ in values)
-            return f"({sql})", [arg for value in values for arg in (*params, value)]
-
-        if connection.vendor != "postgresql":
-            return matches(col, patterns)  # no index: a scan
-        # The LIKE escape character "\\" is not translated.
-        indexed = matches(_pg_expression(col), [p.translate(_PG_MAP) for p in patterns])
-        # Also test the plain column: exact, and cheaper than the replace()s, so PostgreSQL runs
-        # it first and a sequential scan (its choice for common terms, which fill the cap
-        # early) translates only the rows that match. strpos rather than a second LIKE: the
-        # planner would square the estimate of two LIKEs and pick the index for common terms.
-        exact = (f"strpos({col}, %s) > 0", [*params, term]) if len(term) >= MIN_SUBSTRING \
-            else matches(col, patterns)
-        return f"{exact[0]} AND {indexed[0]}", [*exact[1], *indexed[1]]
-
-
-def sqlite_capped_rowids(queryset, term: str, cap: int) -> list[int]:
-    """SQLite: rowids of at most `cap` rows of `queryset` that match the normalized `term`.
-
-    As a join driven by the FTS table, matches stream out of the index and the scan stops at
-    the cap; as an `IN (SELECT …)` subquery, SQLite would first collect every match (150,000
-    for "@outlook.com" at a million rows). `extra()` is the ORM's only way to join a table
-    that has no model; the query runs on its own, so the table name is the row's alias.
-    """
-    table = queryset.model._meta.db_table
-    fts, row = _q(fts_table(table)), _q(table)
-    # "+" hides the FTS rowid from the planner, which so cannot probe the index once per row.
-    rows = queryset.order_by().extra(
-        tables=[fts_table(table)], select={"_rowid": f"{row}.rowid"},
-        where=[f"+{fts}.rowid = {row}.rowid", f"{fts} MATCH %s"], params=[fts_phrase(term)],
-    ).values_list("_rowid", flat=True)[:cap]
-    return list(rows)
-
-
-class RowidIn(Lookup):
-    """SQLite query condition: the row's rowid is one of `rowids` (a list of ints).
-
-    One b-tree search per row, against two for the UUID primary key (its index, then the
-    table). Use as `queryset.filter(RowidIn(F("search_text"), rowids))`.
-    """
-
-    lookup_name = "kontor_rowid_in"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        if not self.rhs:
-            raise EmptyResultSet
-        alias = compiler.quote_name_unless_alias(self.lhs.alias)
-        return f"{alias}.rowid IN ({', '.join(['%s'] * len(self.rhs))})", list(self.rhs)
-
-
-class Ctid(Expression):
-    """PostgreSQL: the physical address (ctid) of the row that `column` belongs to."""
-
-    output_field = TextField()
-
-    def __init__(self, column):
-        super().__init__()
-        self.column = column
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, exprs):
-        (self.column,) = exprs
-
-    def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name_unless_alias(self.column.alias)}.ctid", []
-
-
-class CtidIn(Lookup):
-    """PostgreSQL query condition: the row's ctid is one that the subquery `rhs` selects.
-
-    A TID scan reads each of the capped matches straight from its heap page, with no descent
-    through the primary key index: a thousand fewer index searches per search page. A ctid
-    is only valid within one statement's snapshot, which the subquery shares.
-    """
-
-    lookup_name = "kontor_ctid_in"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(self.lhs.alias)
-        sql, params = self.process_rhs(compiler, connection)
-        return f"{alias}.ctid = ANY(ARRAY{sql})", params
 
 
 # --- maintenance: rebuild, bulk loads, self-repair after migrations ---------------------------
@@ -402,7 +287,7 @@ def stale_tables(models, using: str = "default", sample: int = 20) -> list[str]:
     stale = []
     for model in models:
         table = model._meta.db_table
-        if not _exists(connection, table) or (
+        if not _exists(connection, table) or _outdated(connection, table) or (
             connection.vendor == "sqlite" and not _sqlite_consistent(connection, table, sample)
         ):
             stale.append(table)
@@ -410,17 +295,14 @@ def stale_tables(models, using: str = "default", sample: int = 20) -> list[str]:
 
 
 def _sqlite_consistent(connection, table: str, sample: int) -> bool:
+    """Are `sample` random rows found through the index under their own rowid?"""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
-                       "(%s, %s, %s)", _triggers(table))
-        if cursor.fetchone()[0] != 3:
-            return False
-        cursor.execute(f"SELECT max(rowid) FROM {_q(table)}")
+        cursor.execute(f"SELECT max(rowid) FROM {quote(table)}")
         top = cursor.fetchone()[0] or 0
         rng = random.Random()
-        fts = _q(fts_table(table))
+        fts = quote(fts_table(table))
         for _ in range(sample if top else 0):
-            cursor.execute(f"SELECT rowid, search_text FROM {_q(table)} WHERE rowid >= %s "
+            cursor.execute(f"SELECT rowid, search_text FROM {quote(table)} WHERE rowid >= %s "
                            "AND length(search_text) >= %s LIMIT 1",
                            [rng.randint(1, top), MIN_SUBSTRING])
             row = cursor.fetchone()
@@ -433,31 +315,42 @@ def _sqlite_consistent(connection, table: str, sample: int) -> bool:
     return True
 
 
+def _outdated(connection, table: str) -> bool:
+    """Is the installed index of `table` not the one this version queries?
+
+    SQLite: a migration rebuilt the table (Django's SQLite schema editor copies a table for
+    most ALTERs, which drops its triggers and renumbers its rowids). PostgreSQL: the index
+    was built on another expression by an earlier version of this module.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                           "AND name IN (%s, %s, %s)", _triggers(table))
+            return cursor.fetchone()[0] != 3
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                       [trigram_index(table)])
+        row = cursor.fetchone()
+        return row is not None and \
+            pg_expression("search_text") not in row[0].replace("::text", "")
+
+
 def heal_after_migrate(sender, using: str = "default", apps=None, verbosity: int = 1,
                        **kwargs) -> None:
-    """post_migrate: rebuild SQLite search indexes whose table a migration has rebuilt.
-
-    Django's SQLite schema editor copies a table into a new one for most ALTERs, which drops
-    its triggers and renumbers its rowids; a missing trigger is the sign.
-    """
+    """post_migrate: rebuild the search indexes of `sender`'s tables that are `_outdated`."""
     connection = connections[using]
-    if connection.vendor != "sqlite" or apps is None:
+    if connection.vendor not in ("sqlite", "postgresql") or apps is None:
         return
     try:
         models = apps.get_app_config(sender.label).get_models()
     except LookupError:
         return
-    with connection.cursor() as cursor:
-        for model in models:
-            table = model._meta.db_table
-            if not router.allow_migrate_model(using, model) or not _exists(connection, table):
-                continue
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
-                           "AND name IN (%s, %s, %s)", _triggers(table))
-            if cursor.fetchone()[0] != 3:
-                if verbosity:
-                    print(f"  Rebuilding the search index of {table} (table was rebuilt)")
-                rebuild(model, using)
+    for model in models:
+        table = model._meta.db_table
+        if router.allow_migrate_model(using, model) and _exists(connection, table) \
+                and _outdated(connection, table):
+            if verbosity:
+                print(f"  Rebuilding the search index of {table}")
+            rebuild(model, using)
 
 
 # Connected on import: every `migrate` imports the record apps' 0002 migrations, which import

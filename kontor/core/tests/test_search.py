@@ -193,6 +193,21 @@ def test_a_table_rebuilt_by_a_migration_gets_its_index_back(people, admin):
     assert found("schm") == {"Schmidt"}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL index definition")
+def test_an_index_from_an_older_version_is_rebuilt_after_migrate(people):
+    name = search_index.trigram_index(Lead._meta.db_table)
+    connection.check_constraints()  # CREATE INDEX waits for no deferred foreign key check
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute(f'CREATE INDEX "{name}" ON leads_lead USING gin '
+                       "(search_text gin_trgm_ops)")
+    assert search_index.stale_tables([Lead]) == [Lead._meta.db_table]
+    search_index.heal_after_migrate(sender=django_apps.get_app_config("leads"), apps=django_apps,
+                                    verbosity=0)
+    assert search_index.stale_tables([Lead]) == []
+    assert found("schm") == {"Schmidt"}
+
+
 def test_bulk_loads_rebuild_the_index_at_the_end(admin):
     with search_index.suspended([Lead]):
         make_lead(admin, "Richter", "Uwe")
