@@ -227,6 +227,10 @@ def test_generated_records_are_searchable(admin):
                                    "phone_mobile_e164"):
         assert row["phone_work_e164"] == normalize_phone(row["phone_work"])
         assert row["phone_mobile_e164"] == normalize_phone(row["phone_mobile"])
+    account = Account.objects.first()
+    account.clean()  # derives the match keys from the name and website
+    assert Account.objects.filter(pk=account.pk, name_key=account.name_key,
+                                  domain=account.domain).exists()
     assert search_index.stale_tables([Lead, Account]) == []
 
 

@@ -33,6 +33,7 @@ from django.db.models import JSONField
 
 from kontor.core import registry, search_index
 from kontor.core.dropdown_seed import SEED
+from kontor.core.matching import company_key
 from kontor.users.actions import create_user
 
 # --- vocabulary (weights: the first names of each list are the most common) ------------------
@@ -191,6 +192,7 @@ class Generator:
                 (".de" if german else ".co.uk")
             phone, _e164 = self.phone(rng, german)
             row = {**self.common(rng), "name": name, "account_type": rng.choice(types),
+                   "name_key": company_key(name), "domain": domain,  # as Account.clean sets
                    "industry": rng.choice(industries), "website": f"https://www.{domain}",
                    "email1": f"info@{domain}", "phone_office": phone,
                    "employees": str(rng.choice((5, 12, 40, 120, 800, 5000))),
@@ -211,6 +213,7 @@ class Generator:
             row.update(status=status, lifecycle_stage=rng.choice(keys("lead_stage")),
                        account_name=name or self.company(rng, rng.random() < 0.7),
                        converted=status == "Converted",
+                       converted_at=row["date_modified"] if status == "Converted" else None,
                        account_id=account_id if status == "Converted" else None,
                        stage_entered_at=row["date_entered"],
                        opportunity_amount=Decimal(rng.randrange(500, 250_000))
