@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from kontor.contacts.models import Contact
+from kontor.conversion.views import ConvertLeadView, visible
+from kontor.core import permissions
 from kontor.core.people import PERSON_PANELS, PERSON_SEARCH_FIELDS
 from kontor.core.registry import Module, register
 from kontor.leads.models import Lead
@@ -29,3 +32,12 @@ class LeadModule(Module):
                               "opportunity_amount", "account_description")),
         *PERSON_PANELS[1:],
     )
+    detail_template = "leads/detail.html"
+    extra_urls = (("<uuid:pk>/convert/", ConvertLeadView, "convert"),)
+
+    def detail_context(self, record, user) -> dict:
+        """The "Convert lead" button, or the contact it was converted into (when visible)."""
+        return {
+            "converted_contact": visible(Contact, record.contact_id, user),
+            "can_convert": not record.converted and permissions.can(user, "create", Contact),
+        }

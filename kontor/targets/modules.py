@@ -1,7 +1,10 @@
 """The Targets module declaration."""
 
+from kontor.conversion.views import ConvertTargetView, visible
+from kontor.core import permissions
 from kontor.core.people import PERSON_PANELS, PERSON_SEARCH_FIELDS
 from kontor.core.registry import Module, register
+from kontor.leads.models import Lead
 from kontor.targets.models import Target
 
 
@@ -24,3 +27,14 @@ class TargetModule(Module):
         (PERSON_PANELS[0][0], PERSON_PANELS[0][1] + ("account_name", "status")),
         *PERSON_PANELS[1:],
     )
+    detail_template = "targets/detail.html"
+    extra_urls = (("<uuid:pk>/convert/", ConvertTargetView, "convert"),)
+
+    def detail_context(self, record, user) -> dict:
+        """The "Convert target" button, or the lead it was converted into (when visible)."""
+        converted = bool(record.lead_id) or record.status == "Converted"
+        return {
+            "converted": converted,
+            "converted_lead": visible(Lead, record.lead_id, user),
+            "can_convert": not converted and permissions.can(user, "create", Lead),
+        }

@@ -44,8 +44,18 @@
     });
   }
 
+  // Parts of a form that count only while a checkbox or radio button is on (the conversion
+  // form's sections): folded away while it is off. Without JavaScript all stay visible.
+  function showChosen(root) {
+    root.querySelectorAll("[data-shown-by]").forEach(function (box) {
+      const input = document.getElementById(box.dataset.shownBy);
+      box.hidden = Boolean(input) && !input.checked;
+    });
+  }
+
   document.addEventListener("change", function (event) {
     const t = event.target;
+    if (t.matches("input[type=radio], input[type=checkbox]") && t.form) showChosen(t.form);
     if (t.matches("[data-select-all]")) {
       t.closest("table").querySelectorAll("input[name=ids]").forEach((c) => (c.checked = t.checked));
     }
@@ -93,6 +103,7 @@
   document.addEventListener("htmx:afterSwap", (e) => enhance(e.target));
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
+    showChosen(document);
     document.querySelectorAll(".mass-value input, .mass-value select").forEach((el) => (el.disabled = true));
   });
 })();

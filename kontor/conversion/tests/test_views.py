@@ -1,0 +1,411 @@
+"""The conversion pages as a user meets them: "Convert target" and "Convert lead".
+
+Every choice of the lead form goes through the view once (new or existing contact, new,
+existing or no account, with or without opportunity and each activity, move/copy/leave), and
+so do the refusals: a second conversion, a record the user may not see, invalid values. Each
+refusal asserts that nothing at all was written.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from kontor.accounts.models import Account
+from kontor.accounts.tests.factories import AccountFactory
+from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
+from kontor.activities.tests.factories import CallFactory, NoteFactory
+from kontor.contacts.models import Contact
+from kontor.contacts.tests.factories import ContactFactory
+from kontor.conversion.actions import convert_lead
+from kontor.core.actions import delete_records
+from kontor.core.models import ChangeLog
+from kontor.core.testing import count_queries, form_data
+from kontor.leads.models import Lead
+from kontor.leads.tests.factories import LeadFactory
+from kontor.opportunities.models import Opportunity, OpportunityContact
+from kontor.targets.models import Target
+
+#: Queries of the lead conversion page (session, user, lead, duplicate checks, dropdowns …).
+CONVERT_PAGE_QUERIES = 7
+
+MODELS = (Target, Lead, Contact, Account, Opportunity, OpportunityContact, Call, Meeting,
+          MeetingInvitee, Task, Note, ChangeLog)
+
+
+def snapshot(*records) -> dict:
+    """Row counts of every model the conversions touch, and the stored state of `records`."""
+    counts = {m.__name__: getattr(m, "with_deleted", m.objects).count() for m in MODELS}
+    state = {}
+    for record in records:
+        fresh = type(record).with_deleted.get(pk=record.pk)
+        state[str(record.pk)] = {f.attname: getattr(fresh, f.attname)
+                                 for f in type(record)._meta.concrete_fields}
+    return {"counts": counts, "state": state}
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.fixture
+def lead(rep):
+    return LeadFactory(actor=rep, first_name="Lena", last_name="Lorenz",
+                       account_name="Lorenz Logistik GmbH", email1="lena@lorenz-logistik.example",
+                       phone_work="+49 40 1234567", website="https://lorenz-logistik.example",
+                       opportunity_name="Interesse Produkt A",
+                       opportunity_amount=Decimal("2500.00"), lead_source="Web Site")
+
+
+def convert_url(record) -> str:
+    slug = "targets" if isinstance(record, Target) else "leads"
+    return reverse(f"{slug}:convert", args=[record.pk])
+
+
+def lead_form(client, lead, **changes) -> dict:
+    """The POST data of the unchanged lead conversion form, with `changes` (None removes)."""
+    conversion = client.get(convert_url(lead)).context["conversion"]
+    data = {}
+    for form in (*conversion.parts.values(), conversion.hand_over):
+        data.update(form_data(form))
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+def with_parts(*parts) -> dict:
+    """Tick the checkboxes of the optional parts `parts`, untick the others."""
+    return {f"{p}-create": "on" if p in parts else None
+            for p in ("opportunity", "call", "meeting", "task")}
+
+
+# --- the lead conversion page ---------------------------------------------------------------
+
+
+def test_the_form_is_prefilled_from_the_lead(rep_client, lead):
+    response = rep_client.get(convert_url(lead))
+    assert response.status_code == 200
+    conversion = response.context["conversion"]
+    assert conversion.contact["last_name"].value() == "Lorenz"
+    assert conversion.contact["email1"].value() == "lena@lorenz-logistik.example"
+    assert conversion.contact["choice"].value() == "new"
+    assert conversion.account["name"].value() == "Lorenz Logistik GmbH"
+    assert conversion.account["website"].value() == "https://lorenz-logistik.example"
+    assert conversion.opportunity["name"].value() == "Interesse Produkt A"
+    assert conversion.opportunity["amount"].value() == Decimal("2500.00")
+    assert conversion.opportunity["sales_stage"].value() == "Qualification"  # early policy
+    assert conversion.opportunity.creates()
+    assert not conversion.call.creates() and conversion.call["duration_minutes"].value() == 15
+    assert conversion.call["status"].value() == "Held"
+    assert conversion.hand_over["activities"].value() == "move"
+    html = response.content.decode()
+    assert 'name="account-choice" value="none"' not in html  # B2B: an account is required
+    assert "Interesse Produkt A" in html and 'id="convert-lead-form"' in html
+
+
+def test_the_late_policy_proposes_a_won_opportunity(rep_client, lead, settings):
+    settings.KONTOR_CONVERSION_POLICY = "late"
+    conversion = rep_client.get(convert_url(lead)).context["conversion"]
+    assert conversion.opportunity["sales_stage"].value() == "Closed Won"
+
+
+def test_duplicates_are_suggested_first_with_what_matched(rep_client, rep, lead):
+    same_mail = ContactFactory(actor=rep, first_name="L.", last_name="Lorenz-Meyer",
+                               email1="lena@lorenz-logistik.example", phone_work="")
+    same_name = ContactFactory(actor=rep, first_name="Lena", last_name="Lorenz",
+                               email1="other@example.com", phone_work="")
+    ContactFactory(actor=rep, first_name="Lena", last_name="Anders")  # no match
+    firm = AccountFactory(actor=rep, name="Lorenz Logistik AG")
+    response = rep_client.get(convert_url(lead))
+    conversion = response.context["conversion"]
+    assert {c: r for c, r in conversion.contact_suggestions} == {
+        same_mail: ["same email"], same_name: ["same name"]}
+    assert conversion.account_suggestions == [(firm, ["same name"])]
+    html = response.content.decode()
+    assert html.index(f'value="{same_mail.pk}"') < html.index('id="contact-choice-new"')
+    assert html.index(f'value="{firm.pk}"') < html.index('id="account-choice-new"')
+    assert conversion.contact["choice"].value() == "new"  # creating stays the default
+
+
+CONTACT_CHOICES = ("new", "suggested", "other")
+ACCOUNT_CHOICES = ("new", "suggested", "other", "none")
+
+
+@pytest.mark.parametrize("account_choice", ACCOUNT_CHOICES)
+@pytest.mark.parametrize("contact_choice", CONTACT_CHOICES)
+def test_contact_and_account_choices(rep_client, rep, lead, settings, contact_choice,
+                                     account_choice):
+    if account_choice == "none":
+        settings.KONTOR_MODE = "b2c"
+    suggested_contact = ContactFactory(actor=rep, first_name="Lena", last_name="Lorenz")
+    other_contact = ContactFactory(actor=rep, first_name="Otto", last_name="Other")
+    suggested_account = AccountFactory(actor=rep, name="Lorenz Logistik")
+    other_account = AccountFactory(actor=rep, name="Ganz Andere KG")
+    contact = {"new": {}, "suggested": {"contact-choice": str(suggested_contact.pk)},
+               "other": {"contact-choice": "other", "contact-other": str(other_contact.pk)},
+               }[contact_choice]
+    account = {"new": {}, "suggested": {"account-choice": str(suggested_account.pk)},
+               "other": {"account-choice": "other", "account-other": str(other_account.pk)},
+               "none": {"account-choice": "none"}}[account_choice]
+    data = lead_form(rep_client, lead, **contact, **account)
+    contacts_before, accounts_before = Contact.objects.count(), Account.objects.count()
+
+    response = rep_client.post(convert_url(lead), data)
+
+    lead.refresh_from_db()
+    assert response.status_code == 302, response.context and [
+        f.errors for f in response.context["conversion"].parts.values()]
+    assert response.url == lead.contact.get_absolute_url()
+    assert lead.converted and lead.status == "Converted"
+    expected_contact = {"new": None, "suggested": suggested_contact,
+                        "other": other_contact}[contact_choice]
+    expected_account = {"new": None, "suggested": suggested_account,
+                        "other": other_account, "none": None}[account_choice]
+    if expected_contact:
+        assert lead.contact == expected_contact
+        assert Contact.objects.count() == contacts_before
+    else:
+        assert Contact.objects.count() == contacts_before + 1
+        assert (lead.contact.first_name, lead.contact.last_name, lead.contact.email1) == (
+            "Lena", "Lorenz", "lena@lorenz-logistik.example")
+    if account_choice == "new":
+        assert Account.objects.count() == accounts_before + 1
+        assert lead.account.name == "Lorenz Logistik GmbH"
+        assert lead.account.website == "https://lorenz-logistik.example"
+    else:
+        assert Account.objects.count() == accounts_before
+        assert lead.account == expected_account
+    opportunity = lead.opportunity
+    assert (opportunity.name, opportunity.amount, opportunity.account) == (
+        "Interesse Produkt A", Decimal("2500.00"), lead.account)
+    assert list(opportunity.contacts.all()) == [lead.contact]
+    assert "Converted Lena Lorenz" in messages_of(rep_client.get(response.url))[0]
+
+
+@pytest.mark.parametrize("parts", [(), ("opportunity",), ("call",), ("meeting",), ("task",),
+                                   ("opportunity", "call", "meeting", "task")])
+def test_the_optional_parts(rep_client, rep, lead, parts):
+    data = lead_form(rep_client, lead, **with_parts(*parts), **{
+        "opportunity-contact_role": "Technical Evaluator",
+        "call-name": "Erstgespräch", "call-duration_minutes": "15", "call-status": "Held",
+        "meeting-name": "Vorführung", "meeting-location": "Hamburg",
+        "task-name": "Feature-Recherche", "task-priority": "High"})
+
+    response = rep_client.post(convert_url(lead), data)
+
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    contact = lead.contact
+    assert (lead.opportunity is not None) == ("opportunity" in parts)
+    assert Opportunity.objects.count() == ("opportunity" in parts)
+    if "opportunity" in parts:
+        link = OpportunityContact.objects.get(opportunity=lead.opportunity)
+        assert (link.contact, link.contact_role) == (contact, "Technical Evaluator")
+    calls = list(Call.objects.all())
+    assert len(calls) == ("call" in parts)
+    if calls:
+        call = calls[0]
+        assert (call.name, call.status, call.duration_minutes, call.parent) == (
+            "Erstgespräch", "Held", 15, contact)
+        assert list(call.users.all()) == [rep] and list(call.contacts.all()) == [contact]
+    meetings = list(Meeting.objects.all())
+    assert len(meetings) == ("meeting" in parts)
+    if meetings:
+        meeting = meetings[0]
+        assert (meeting.name, meeting.status, meeting.location, meeting.parent) == (
+            "Vorführung", "Planned", "Hamburg", contact)
+        invited = {(i.user_id, i.contact_id) for i in meeting.invitees.all()}
+        assert invited == {(rep.pk, None), (None, contact.pk)}
+    tasks = list(Task.objects.all())
+    assert len(tasks) == ("task" in parts)
+    if tasks:
+        task = tasks[0]
+        assert (task.name, task.priority, task.status, task.assigned_user, task.contact) == (
+            "Feature-Recherche", "High", "Not Started", rep, contact)
+
+
+@pytest.mark.parametrize("mode", ["move", "copy", "leave"])
+def test_the_leads_activities_move_copy_or_stay(rep_client, rep, lead, mode):
+    from django.contrib.contenttypes.models import ContentType
+
+    call = CallFactory(actor=rep, parent_type=ContentType.objects.get_for_model(Lead),
+                       parent_id=lead.pk, status="Held")
+    note = NoteFactory(actor=rep, parent_type=ContentType.objects.get_for_model(Lead),
+                       parent_id=lead.pk, contact=None)
+    data = lead_form(rep_client, lead, activities=mode)
+
+    assert rep_client.post(convert_url(lead), data).status_code == 302
+
+    lead.refresh_from_db()
+    owner = {"move": lead.contact, "copy": lead, "leave": lead}[mode]
+    call.refresh_from_db()
+    note.refresh_from_db()
+    assert call.parent == owner and note.parent == owner
+    on_contact = Call.objects.filter(parent_id=lead.contact.pk).count() + \
+        Note.objects.filter(parent_id=lead.contact.pk).count()
+    assert on_contact == {"move": 2, "copy": 2, "leave": 0}[mode]
+
+
+def test_b2b_needs_an_account(rep_client, lead):
+    data = lead_form(rep_client, lead, **{"account-choice": "none"})
+    before = snapshot(lead)
+    response = rep_client.post(convert_url(lead), data)
+    assert response.status_code == 400
+    errors = response.context["conversion"].account.errors
+    assert errors["choice"] == ["Converting a lead needs an account (B2B mode)."]
+    assert snapshot(lead) == before
+
+
+def test_b2c_without_company_proposes_no_account(rep_client, rep, settings):
+    settings.KONTOR_MODE = "b2c"
+    person = LeadFactory(actor=rep, account_name="", email1="kim@gmail.com")
+    response = rep_client.get(convert_url(person))
+    assert response.context["conversion"].account["choice"].value() == "none"
+    assert 'name="account-choice" value="none"' in response.content.decode()
+    assert rep_client.post(convert_url(person), lead_form(rep_client, person)).status_code == 302
+    person.refresh_from_db()
+    assert person.converted and person.account is None and person.contact.account is None
+
+
+def test_a_second_conversion_is_refused_with_a_link_to_the_contact(rep_client, rep, lead):
+    data = lead_form(rep_client, lead)
+    contact = convert_lead(lead, actor=rep, new_contact={}, new_account={}).contact
+    page = rep_client.get(convert_url(lead))
+    assert page.status_code == 200 and "conversion" not in page.context
+    before = snapshot(lead, contact)
+
+    response = rep_client.post(convert_url(lead), data)
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    for shown in (page, response):
+        assert "This lead was already converted." in shown.content.decode()
+        assert f'href="{contact.get_absolute_url()}"' in shown.content.decode()
+    assert 'id="convert-lead-form"' not in html
+    assert snapshot(lead, contact) == before
+
+
+def test_a_refusal_does_not_link_a_contact_the_user_may_not_see(rep_client, rep, lead):
+    contact = convert_lead(lead, actor=rep, new_contact={}, new_account={}).contact
+    delete_records([contact], actor=rep)
+    response = rep_client.get(convert_url(lead))
+    assert "This lead was already converted." in response.content.decode()
+    assert contact.get_absolute_url() not in response.content.decode()
+
+
+@pytest.mark.parametrize("part", ["contact", "account"])
+@pytest.mark.parametrize("how", ["suggestion", "picker"])
+def test_a_forged_record_the_user_may_not_see_is_refused(rep_client, rep, lead, part, how):
+    hidden = (ContactFactory if part == "contact" else AccountFactory)(actor=rep)
+    data = lead_form(rep_client, lead)
+    delete_records([hidden], actor=rep)
+    before = snapshot(lead, hidden)
+    if how == "suggestion":
+        data[f"{part}-choice"] = str(hidden.pk)
+    else:
+        data.update({f"{part}-choice": "other", f"{part}-other": str(hidden.pk)})
+
+    response = rep_client.post(convert_url(lead), data)
+
+    assert response.status_code == 400
+    field = "choice" if how == "suggestion" else "other"
+    errors = response.context["conversion"].parts[part].errors
+    assert errors[field] == [f"Choose {'a contact' if part == 'contact' else 'an account'} "
+                             "you can see."]
+    assert f'data-error-for="{part}-{field}"' in response.content.decode()
+    assert snapshot(lead, hidden) == before
+
+
+INVALID = [
+    # (changes, part, field, message): the first two the form finds, the others the action.
+    ({"contact-last_name": ""}, "contact", "last_name", "This field is required."),
+    ({"opportunity-amount": "viel"}, "opportunity", "amount", "Enter a number."),
+    ({"call-create": "on", "call-duration_minutes": "5000"}, "call", "duration_minutes",
+     "Ensure this value is less than or equal to 1440."),
+    ({"contact-phone_work": "call me"}, "contact", "phone_work", "Enter a valid phone number."),
+    ({"account-name": ""}, "account", "name", "This field is required."),
+    ({"task-create": "on", "task-name": ""}, "task", "name", "This field is required."),
+]
+
+
+@pytest.mark.parametrize(("changes", "part", "field", "message"), INVALID,
+                         ids=[f"{p}-{f}" for _c, p, f, _m in INVALID])
+def test_invalid_values_answer_400_on_the_field_and_save_nothing(rep_client, lead, changes,
+                                                                 part, field, message):
+    data = lead_form(rep_client, lead, **changes)
+    before = snapshot(lead)
+
+    response = rep_client.post(convert_url(lead), data)
+
+    assert response.status_code == 400
+    conversion = response.context["conversion"]
+    assert message in conversion.parts[part].errors[field]
+    html = response.content.decode()
+    assert f'data-error-for="{part}-{field}"' in html
+    assert "Nothing was saved." in html
+    assert snapshot(lead) == before
+    # What was typed is kept for correcting it.
+    assert conversion.parts[part][field].value() == data[f"{part}-{field}"]
+
+
+def test_unticked_parts_are_not_validated(rep_client, lead):
+    data = lead_form(rep_client, lead, **with_parts(), **{
+        "call-duration_minutes": "many", "task-name": "", "opportunity-amount": "viel"})
+    assert rep_client.post(convert_url(lead), data).status_code == 302
+    assert not Call.objects.exists() and not Opportunity.objects.exists()
+
+
+def test_an_existing_contact_ignores_the_new_contact_fields(rep_client, rep, lead):
+    chosen = ContactFactory(actor=rep)
+    data = lead_form(rep_client, lead, **{"contact-choice": "other",
+                                          "contact-other": str(chosen.pk),
+                                          "contact-last_name": ""})
+    assert rep_client.post(convert_url(lead), data).status_code == 302
+    lead.refresh_from_db()
+    assert lead.contact == chosen
+
+
+def test_without_permission_to_create_contacts_nothing_happens(rep_client, lead, monkeypatch):
+    from kontor.core import permissions
+
+    data = lead_form(rep_client, lead)
+    before = snapshot(lead)
+    real = permissions.can
+    monkeypatch.setattr(permissions, "can", lambda user, action, model: (
+        action != "create" and real(user, action, model)))
+    assert rep_client.get(convert_url(lead)).status_code == 403
+    assert rep_client.post(convert_url(lead), data).status_code == 403
+    assert snapshot(lead) == before
+
+
+def test_a_lead_in_the_trash_is_not_found(rep_client, rep, lead):
+    delete_records([lead], actor=rep)
+    assert rep_client.get(convert_url(lead)).status_code == 404
+
+
+def test_the_convert_page_query_count_does_not_grow(rep_client, rep, lead):
+    def add(n):
+        for _ in range(n):
+            ContactFactory(actor=rep, first_name="Lena", last_name="Lorenz")
+            AccountFactory(actor=rep, name="Lorenz Logistik GmbH")
+            LeadFactory(actor=rep)
+
+    add(1)
+    rep_client.get(convert_url(lead))
+    few, _response = count_queries(lambda: rep_client.get(convert_url(lead)))
+    add(4)
+    many, response = count_queries(lambda: rep_client.get(convert_url(lead)))
+    assert len(response.context["conversion"].contact_suggestions) == 5
+    assert few == many == CONVERT_PAGE_QUERIES
+
+
+def test_a_converted_lead_links_its_contact_instead_of_the_button(rep_client, rep, lead):
+    assert f'href="{convert_url(lead)}"' in rep_client.get(lead.get_absolute_url()).content \
+        .decode()
+    contact = convert_lead(lead, actor=rep, new_contact={}, new_account={}).contact
+    html = rep_client.get(lead.get_absolute_url()).content.decode()
+    assert f'href="{contact.get_absolute_url()}"' in html
+    assert f'href="{convert_url(lead)}"' not in html
