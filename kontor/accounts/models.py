@@ -46,7 +46,6 @@ class Account(Record):
 
     def clean(self):
         super().clean()
-        self.name = self.name.strip()
         self.name_key = company_key(self.name)
         self.domain = domain_of(self.website) or domain_of(self.email1)
         # "Member of" must not form a loop: walk up the chain (bounded by the chain's length).

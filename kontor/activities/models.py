@@ -40,7 +40,6 @@ class Activity(Record):
 
     def clean(self):
         super().clean()
-        self.name = self.name.strip()
         if bool(self.parent_type_id) != bool(self.parent_id):
             raise ValidationError({"parent_id": _("Choose the record this belongs to.")})
 

@@ -164,7 +164,11 @@ def convert_lead(lead: Lead, *, actor, contact: Contact | None = None,
             "account": account})
         if created:
             save_record(created, actor=actor, validate=False)
-            link_contact(created, contact, contact_role, actor=actor)
+            try:
+                link_contact(created, contact, contact_role, actor=actor)
+            except ValidationError as error:
+                for message in error.messages:
+                    parts.fail("opportunity-contact_role", message)
     result = LeadConversionResult(lead=lead, contact=contact, account=account,
                                   opportunity=created)
     if not parts.errors:

@@ -8,13 +8,16 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-# Legal forms as they end (or start) a company name; longest first so "gmbh & co. kg" wins.
+# Legal forms as they end a company name, as words once punctuation is gone ("S.à r.l." and
+# "SARL" both end up as the words "s a r l" or "sarl"); the longest are tried first.
 LEGAL_FORMS = sorted(
-    {"gmbh & co. kg", "gmbh & co kg", "gmbh", "ggmbh", "mbh", "ag", "kg", "ohg", "gbr", "e.k.",
-     "e.v.", "ev", "se", "ug", "ug (haftungsbeschränkt)", "kgaa", "inc", "inc.", "ltd", "ltd.",
-     "limited", "llc", "llp", "plc", "corp", "corp.", "corporation", "co.", "co", "sa", "s.a.",
-     "sarl", "s.à r.l.", "bv", "b.v.", "nv", "n.v.", "oy", "ab", "as", "a/s", "spa", "s.p.a.",
-     "srl", "s.r.l.", "pty ltd", "pty", "company"},
+    {tuple(form.split()) for form in (
+        "gmbh co kg", "gmbh co kgaa", "gmbh", "ggmbh", "mbh", "ag", "kg", "kgaa", "ohg", "gbr",
+        "e k", "ek", "e kfm", "e v", "ev", "se", "ug", "ug haftungsbeschraenkt", "partg",
+        "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "plc", "corp",
+        "corporation", "co", "company", "sa", "s a", "sarl", "s a r l", "sas", "bv", "b v", "nv",
+        "n v", "oy", "ab", "as", "a s", "aps", "spa", "s p a", "srl", "s r l", "pty ltd", "pty",
+    )},
     key=len, reverse=True,
 )
 
@@ -35,28 +38,30 @@ def company_key(name: str) -> str:
     """"Müller GmbH & Co. KG" → "mueller": lower case, no accents, legal form or punctuation."""
     text = (name or "").lower().translate(UMLAUTS)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = " ".join(text.replace(",", " ").split())
-    changed = True
-    while changed and text:
-        changed = False
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    stripped = True
+    while stripped:
+        stripped = False
         for form in LEGAL_FORMS:
-            if text.endswith(" " + form) or text == form:
-                text = text[: -len(form)].rstrip(" ,-&")
-                changed = True
+            # A bare legal form leaves no key at all, so it matches nothing.
+            if len(words) >= len(form) and tuple(words[-len(form):]) == form:
+                words = words[: -len(form)]
+                stripped = True
                 break
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return " ".join(words)
 
 
 def domain_of(value: str) -> str:
     """The web domain of an e-mail address or URL ("" for free-mail providers and nonsense)."""
     value = (value or "").strip().lower()
-    if not value:
-        return ""
-    if "@" in value:
+    if "@" in value and not re.search(r"[/:]", value):
         host = value.rsplit("@", 1)[1]
     else:
-        host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
+        try:
+            host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
+        except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+            return ""
     host = host.removeprefix("www.").strip(".")
-    if "." not in host or host in FREEMAIL:
+    if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", host) or host in FREEMAIL:
         return ""
     return host

@@ -96,6 +96,14 @@ class Record(models.Model):
 
         return registry.for_model(type(self)).url("detail", self.pk)
 
+    def full_clean(self, *args, **kwargs):
+        # Surrounding spaces are never content; stripping first lets "required" catch " ".
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and isinstance(field, models.CharField | models.TextField):
+                setattr(self, field.attname, value.strip())
+        super().full_clean(*args, **kwargs)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)

@@ -63,8 +63,6 @@ class Person(Record):
 
     def clean(self):
         super().clean()
-        self.first_name = self.first_name.strip()
-        self.last_name = self.last_name.strip()
         self.phone_work_e164 = normalize_phone(self.phone_work)
         self.phone_mobile_e164 = normalize_phone(self.phone_mobile)
 

@@ -50,7 +50,6 @@ class Opportunity(Record):
 
     def clean(self):
         super().clean()
-        self.name = self.name.strip()
         if settings.KONTOR_MODE == "b2b" and not self.account_id:
             raise ValidationError({"account": NEEDS_ACCOUNT})
         self.fill_probability()
