@@ -26,8 +26,15 @@ def similar_contacts(lead, user, limit: int = LIMIT) -> list[Contact]:
     if not match:
         return []
     found = (Contact.objects.visible_to(user, "view").filter(match)
-             .select_related("account").order_by("-date_modified", "pk")[:limit])
-    return list(found)
+             .select_related("account").order_by("-date_modified", "pk")[: limit * 4])
+    emails = {lead.email1, lead.email2} - {""}
+    phones = {lead.phone_work_e164, lead.phone_mobile_e164} - {""}
+
+    def strength(c):  # the same e-mail is surer than the same phone, that than the same name
+        return (c.email1 in emails) * 4 + bool({c.phone_work_e164, c.phone_mobile_e164}
+                                              & phones) * 2
+
+    return sorted(found, key=strength, reverse=True)[:limit]
 
 
 def similar_accounts(lead, user, limit: int = LIMIT) -> list[Account]:
@@ -40,5 +47,7 @@ def similar_accounts(lead, user, limit: int = LIMIT) -> list[Account]:
         match |= Q(domain=domain)
     if not match:
         return []
-    return list(Account.objects.visible_to(user, "view").filter(match)
-                .order_by("-date_modified", "pk")[:limit])
+    found = (Account.objects.visible_to(user, "view").filter(match)
+             .order_by("-date_modified", "pk")[: limit * 4])
+    # The same name is surer than the same web domain (a group has many companies on one).
+    return sorted(found, key=lambda a: bool(key) and a.name_key == key, reverse=True)[:limit]

@@ -337,10 +337,15 @@ class LeadConversion:
             (a, account_reasons(a, lead)) for a in duplicates.similar_accounts(lead, user)]
         no_account = settings.KONTOR_MODE == "b2c" and not lead.account_name
         opportunity = mapping.opportunity_from_lead(lead)
+        # The common case is one click (as Odoo's wizard does): a record that already matches
+        # is proposed; creating anyway is one choice away.
+        first_contact = next((str(c.pk) for c, _r in self.contact_suggestions), "new")
+        first_account = next((str(a.pk) for a, _r in self.account_suggestions), "new")
         initials = {
-            "contact": {**_only(mapping.contact_from_lead(lead), ContactPart), "choice": "new"},
+            "contact": {**_only(mapping.contact_from_lead(lead), ContactPart),
+                        "choice": first_contact},
             "account": {**_only(mapping.account_from_lead(lead), AccountPart),
-                        "choice": "none" if no_account else "new"},
+                        "choice": "none" if no_account else first_account},
             "opportunity": {**_only(opportunity, OpportunityPart),
                             "create": bool(lead.opportunity_name or lead.opportunity_amount)},
             "call": {"name": _("Call with %(name)s") % {"name": name}, "date_start": now,

@@ -127,7 +127,9 @@ def test_duplicates_are_suggested_first_with_what_matched(rep_client, rep, lead)
     html = response.content.decode()
     assert html.index(f'value="{same_mail.pk}"') < html.index('id="contact-choice-new"')
     assert html.index(f'value="{firm.pk}"') < html.index('id="account-choice-new"')
-    assert conversion.contact["choice"].value() == "new"  # creating stays the default
+    # The best match is proposed, so the common case is one click; creating is one choice away.
+    assert conversion.contact["choice"].value() == str(same_mail.pk)
+    assert conversion.account["choice"].value() == str(firm.pk)
 
 
 CONTACT_CHOICES = ("new", "suggested", "other")
@@ -144,10 +146,12 @@ def test_contact_and_account_choices(rep_client, rep, lead, settings, contact_ch
     other_contact = ContactFactory(actor=rep, first_name="Otto", last_name="Other")
     suggested_account = AccountFactory(actor=rep, name="Lorenz Logistik")
     other_account = AccountFactory(actor=rep, name="Ganz Andere KG")
-    contact = {"new": {}, "suggested": {"contact-choice": str(suggested_contact.pk)},
+    contact = {"new": {"contact-choice": "new"},
+               "suggested": {"contact-choice": str(suggested_contact.pk)},
                "other": {"contact-choice": "other", "contact-other": str(other_contact.pk)},
                }[contact_choice]
-    account = {"new": {}, "suggested": {"account-choice": str(suggested_account.pk)},
+    account = {"new": {"account-choice": "new"},
+               "suggested": {"account-choice": str(suggested_account.pk)},
                "other": {"account-choice": "other", "account-other": str(other_account.pk)},
                "none": {"account-choice": "none"}}[account_choice]
     data = lead_form(rep_client, lead, **contact, **account)
