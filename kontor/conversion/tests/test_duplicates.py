@@ -90,6 +90,14 @@ def test_contact_suggestions_are_capped_and_newest_first(rep, lead):
     assert similar_contacts(lead, rep, limit=2) == found[:2]
 
 
+def test_the_surest_contact_comes_first_however_many_namesakes(rep, lead):
+    # Ranking: same e-mail, then same phone, then same name; the newest first within each.
+    by_email = person(rep, email1="lena.vogel@vogel-technik.example")
+    by_phone = person(rep, phone_mobile="0171 2345678")
+    namesakes = [person(rep, first_name="Lena", last_name="Vogel") for _ in range(LIMIT * 4)]
+    assert similar_contacts(lead, rep) == [by_email, by_phone, *namesakes[::-1][:LIMIT - 2]]
+
+
 def test_nobody_signed_out_sees_suggestions(rep, lead):
     from django.contrib.auth.models import AnonymousUser
 
@@ -110,6 +118,13 @@ def test_nobody_signed_out_sees_suggestions(rep, lead):
 def test_an_account_is_suggested_by_name_or_web_domain(rep, lead, decoys, fields):
     wanted = company(rep, **fields)
     assert similar_accounts(lead, rep) == [wanted]
+
+
+def test_the_same_name_comes_first_however_many_accounts_share_the_domain(rep, lead):
+    by_name = company(rep, name="Vogel Technik AG")
+    group = [company(rep, name=f"Tochter {i}", website="https://vogel-technik.example")
+             for i in range(LIMIT * 4)]
+    assert similar_accounts(lead, rep) == [by_name, *group[::-1][:LIMIT - 1]]
 
 
 def test_umlaut_spellings_meet(rep, decoys):
