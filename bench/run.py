@@ -202,6 +202,8 @@ def main(argv=None) -> int:
     parser.add_argument("--wsgi", default="kontor.wsgi",
                         help="WSGI module to serve, e.g. a variant under test (module:app).")
     parser.add_argument("--regenerate", action="store_true", help="Drop and rebuild the data.")
+    parser.add_argument("--conversion", action="store_true",
+                        help="Then run bench.conversion (PostgreSQL, see bench/README.md).")
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--username", default="bench")
@@ -219,6 +221,9 @@ def main(argv=None) -> int:
         path = RESULTS / f"{db}-{datetime.now():%Y%m%d-%H%M%S}.json"
         path.write_text(json.dumps(record, indent=2))
         print(f"wrote {path.relative_to(ROOT)}")
+    if args.conversion:
+        subprocess.run([sys.executable, "-m", "bench.conversion", "--pg-url", args.pg_url],
+                       cwd=ROOT, check=True)
     return 0
 
 
