@@ -1,15 +1,20 @@
-"""What a record's detail page shows: field panels, subpanels, activities, change log."""
+"""What a record's detail page shows to its reader: field panels, subpanels, open activities,
+the journey timeline (kontor.core.timeline) and the banners of converted records."""
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from kontor.core import registry
-from kontor.core.models import ChangeLog
+from kontor.core import registry, timeline
 from kontor.core.records import tables
 
 SUBPANEL_ROWS = 10
-CHANGELOG_ROWS = 50
+TIMELINE_ROWS = 100
 
 
 def panels(module, record) -> list[dict]:
@@ -56,59 +61,113 @@ def _order(module):
     return [sort, "-pk" if sort.startswith("-") else "pk"]
 
 
-def activities(record, user) -> tuple[list[dict], list[dict]]:
-    """(open, history) activities whose parent is `record`, newest first, at most 20 each."""
+def open_activities(record, user) -> list[dict]:
+    """Open calls, meetings and tasks whose parent is `record`, soonest first: the to-do list.
+
+    At most 20 of each type, the newest; notes are never open and are not queried.
+    """
     ct = ContentType.objects.get_for_model(record)
-    open_items, history = [], []
+    items = []
     for module in registry.activity_modules():
+        closed = getattr(module.model, "CLOSED_STATUSES", ())
+        if not closed:
+            continue
         rows = (module.model.objects.visible_to(user, "list")
-                .filter(parent_type=ct, parent_id=record.pk)
+                .filter(parent_type=ct, parent_id=record.pk).exclude(status__in=closed)
                 .order_by("-date_entered", "-pk")[:20])
-        for row in rows:
-            item = {"module": module, "record": row, "url": module.url("detail", row.pk),
-                    "when": getattr(row, "date_due", None) or getattr(row, "date_start", None)
-                    or row.date_entered,
-                    "status": tables.display(module.model._meta.get_field("status"),
-                                             row.status) if hasattr(row, "status") else ""}
-            (open_items if row.is_open else history).append(item)
-    open_items.sort(key=lambda i: i["when"])
-    history.sort(key=lambda i: i["when"], reverse=True)
-    return open_items, history
+        items += [{"module": module, "record": row, "url": module.url("detail", row.pk),
+                   "when": timeline._time_of(row),
+                   "status": tables.display(module.model._meta.get_field("status"), row.status)}
+                  for row in rows]
+    items.sort(key=lambda i: i["when"])
+    return items
 
 
-def changelog(module, record) -> list[dict]:
-    ct = ContentType.objects.get_for_model(record)
-    entries = (ChangeLog.objects.filter(record_type=ct, record_id=record.pk)
-               .select_related("actor").order_by("-at", "-id")[:CHANGELOG_ROWS])
+def history(events) -> list[dict]:
+    """The closed activities of the record itself, newest first, from its timeline events."""
+    return [{"module": registry.get(e.kind), "record": e.record, "url": e.url, "when": e.at,
+             "status": e.status}
+            for e in events if e.record is not None and not e.is_open and e.owner is None]
+
+
+def changelog(events) -> list[dict]:
+    """The record's own change-log rows with labels, from its timeline events (newest first)."""
     out = []
-    for entry in entries:
-        label, old, new = "", entry.old_value, entry.new_value
-        if entry.field:
-            try:
-                field = module.model._meta.get_field(entry.field)
-                label = field.verbose_name
-                old, new = _shown(field, old), _shown(field, new)
-            except Exception:  # noqa: BLE001 - a field removed since keeps its raw values
-                label = entry.field
-        out.append({"entry": entry, "action": entry.get_action_display(), "label": label,
-                    "old": old, "new": new,
-                    "actor": tables.user_label(entry.actor) or _("System")})
+    for event in events:
+        if event.owner is not None:
+            continue
+        for change in event.changes or [{"entry": e, "label": "", "old": e.old_value,
+                                         "new": e.new_value} for e in event.entries]:
+            entry = change["entry"]
+            out.append({**change, "action": entry.get_action_display(), "actor": event.actor})
     return out
 
 
-def _shown(field, text: str) -> str:
-    if text and getattr(field, "dropdown", None):
-        return tables.display(field, text)
-    return text
+def _linked(record) -> str:
+    return timeline._record_phrase(registry.for_model(type(record)), format_html(
+        '<a href="{}">{}</a>', record.get_absolute_url(), str(record)))
+
+
+def _visible(model_label: str, user, pk):
+    if pk is None:
+        return None
+    return apps.get_model(model_label).objects.visible_to(user, "view").filter(pk=pk).first()
+
+
+def banners(journey, user) -> list[dict]:
+    """The conversion banners at the top of a record: [{"icon", "text", "links"}].
+
+    A converted target links its lead; a converted lead links what it became; a contact, account
+    or opportunity links the leads it came from and their targets. Only records the user may
+    see are linked (one query per linked record type).
+    """
+    record, out = journey.record, []
+    label = record._meta.label_lower
+
+    def add(text, records, pattern=None):
+        links = ", ".join(_linked(r) for r in records if r is not None)
+        if links and pattern:
+            links = mark_safe(escape(pattern) % {"records": mark_safe(links)})
+        out.append({"icon": "arrow-left-right", "text": text, "links": mark_safe(links)})
+
+    if label == "targets.target" and record.lead_id:
+        add(_("This target has been converted."), [_visible("leads.Lead", user, record.lead_id)],
+            _("Converted to %(records)s"))
+    elif label == "leads.lead":
+        if record.converted or record.contact_id:
+            text = (_("This lead was converted on %(date)s.") % {"date": date_format(
+                localtime(record.converted_at), "SHORT_DATETIME_FORMAT")}
+                if record.converted_at else _("This lead has been converted."))
+            add(text, [_visible("contacts.Contact", user, record.contact_id),
+                       _visible("accounts.Account", user, record.account_id),
+                       _visible("opportunities.Opportunity", user, record.opportunity_id)],
+                _("Converted to %(records)s"))
+        if journey.targets:
+            add("", journey.targets, _("Converted from %(records)s"))
+    elif journey.leads:
+        targets = {t.pk: t for t in journey.targets}
+        parts = []
+        for lead in journey.leads:
+            source = targets.get(lead.target_id) or next(
+                (t for t in journey.targets if t.lead_id == lead.pk), None)
+            parts.append(_linked(lead) if source is None else format_html(
+                "{} ({})", _linked(lead), _linked(source)))
+        out.append({"icon": "arrow-left-right", "text": "", "links": mark_safe(
+            escape(_("Converted from %(records)s")) % {"records": mark_safe(", ".join(parts))})})
+    return out
 
 
 def context(module, record, user) -> dict:
-    open_items, history = activities(record, user) if module.has_activities else ([], [])
+    journey = timeline.Journey.of(record, user, visible=True)
+    events = timeline.timeline(record, user, TIMELINE_ROWS, journey=journey)
     return {
         "panels": panels(module, record),
         "subpanels": subpanels(module, record, user),
-        "open_activities": open_items,
-        "history": history,
-        "changelog": changelog(module, record),
+        "open_activities": open_activities(record, user) if module.has_activities else [],
+        "timeline": events,
+        "banners": banners(journey, user),
+        # The closed activities and change log of the record alone, for callers that want them.
+        "history": history(events),
+        "changelog": changelog(events),
         "activity_modules": registry.activity_modules() if module.has_activities else [],
     }
