@@ -14,40 +14,40 @@ from kontor.core.matching import company_key, domain_of
 LIMIT = 5
 
 
+def _strongest_first(queryset, matches: list[Q], limit: int) -> list:
+    """Up to `limit` records, those of the surest kind of match first: one small indexed query
+    per kind, so namesakes can never crowd out the record with the same e-mail."""
+    found: dict = {}
+    for match in matches:
+        if len(found) >= limit:
+            break
+        for record in queryset.filter(match).order_by("-date_modified", "pk")[:limit]:
+            found.setdefault(record.pk, record)
+    return list(found.values())[:limit]
+
+
 def similar_contacts(lead, user, limit: int = LIMIT) -> list[Contact]:
-    """Contacts with the lead's e-mail or phone, or the same first and last name."""
-    match = Q()
-    for email in filter(None, (lead.email1, lead.email2)):
-        match |= Q(email1=email)
-    for phone in filter(None, (lead.phone_work_e164, lead.phone_mobile_e164)):
-        match |= Q(phone_work_e164=phone) | Q(phone_mobile_e164=phone)
+    """Contacts with the lead's e-mail, then its phone, then the same first and last name."""
+    matches = []
+    emails = [e for e in (lead.email1, lead.email2) if e]
+    if emails:
+        matches.append(Q(email1__in=emails))
+    phones = [p for p in (lead.phone_work_e164, lead.phone_mobile_e164) if p]
+    if phones:
+        matches.append(Q(phone_work_e164__in=phones) | Q(phone_mobile_e164__in=phones))
     if lead.last_name:
-        match |= Q(last_name=lead.last_name, first_name=lead.first_name)
-    if not match:
-        return []
-    found = (Contact.objects.visible_to(user, "view").filter(match)
-             .select_related("account").order_by("-date_modified", "pk")[: limit * 4])
-    emails = {lead.email1, lead.email2} - {""}
-    phones = {lead.phone_work_e164, lead.phone_mobile_e164} - {""}
-
-    def strength(c):  # the same e-mail is surer than the same phone, that than the same name
-        return (c.email1 in emails) * 4 + bool({c.phone_work_e164, c.phone_mobile_e164}
-                                              & phones) * 2
-
-    return sorted(found, key=strength, reverse=True)[:limit]
+        matches.append(Q(last_name=lead.last_name, first_name=lead.first_name))
+    queryset = Contact.objects.visible_to(user, "view").select_related("account")
+    return _strongest_first(queryset, matches, limit)
 
 
 def similar_accounts(lead, user, limit: int = LIMIT) -> list[Account]:
-    """Accounts named like the lead's company (legal form ignored) or on its web domain."""
-    match = Q()
+    """Accounts named like the lead's company (legal form ignored), then on its web domain."""
+    matches = []
     key = company_key(lead.account_name)
     if key:
-        match |= Q(name_key=key)
-    for domain in {domain_of(lead.website), domain_of(lead.email1)} - {""}:
-        match |= Q(domain=domain)
-    if not match:
-        return []
-    found = (Account.objects.visible_to(user, "view").filter(match)
-             .order_by("-date_modified", "pk")[: limit * 4])
-    # The same name is surer than the same web domain (a group has many companies on one).
-    return sorted(found, key=lambda a: bool(key) and a.name_key == key, reverse=True)[:limit]
+        matches.append(Q(name_key=key))
+    domains = list({domain_of(lead.website), domain_of(lead.email1)} - {""})
+    if domains:
+        matches.append(Q(domain__in=domains))
+    return _strongest_first(Account.objects.visible_to(user, "view"), matches, limit)

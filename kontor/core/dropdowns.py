@@ -4,6 +4,8 @@ All lists are loaded with one query and kept in Django's cache (Redis in a deplo
 list page renders labels without a query per row. Editing a list calls `invalidate()`.
 """
 
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -11,6 +13,11 @@ from django.utils.translation import get_language
 
 CACHE_KEY = "kontor:dropdowns:v1"
 CACHE_SECONDS = 300
+
+# Within one request the lists are read from the shared cache once and then kept here, so a
+# list page with hundreds of labelled cells unpickles (or asks Redis) once, not per cell.
+_request_copy: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "kontor_dropdowns", default=None)
 
 
 @dataclass(frozen=True)
@@ -42,15 +49,33 @@ def _load() -> dict[str, list[Option]]:
 
 
 def all_lists() -> dict[str, list[Option]]:
+    held = _request_copy.get()
+    if held is not None and "lists" in held:
+        return held["lists"]
     lists = cache.get(CACHE_KEY)
     if lists is None:
         lists = _load()
         cache.set(CACHE_KEY, lists, CACHE_SECONDS)
+    if held is not None:
+        held["lists"] = lists
     return lists
+
+
+@contextmanager
+def request_copy():
+    """Keep the lists read during this block (one request or job) for the block's duration."""
+    token = _request_copy.set({})
+    try:
+        yield
+    finally:
+        _request_copy.reset(token)
 
 
 def invalidate() -> None:
     cache.delete(CACHE_KEY)
+    held = _request_copy.get()
+    if held is not None:
+        held.pop("lists", None)
 
 
 def options(name: str, *, include_inactive: bool = False) -> list[Option]:
