@@ -7,6 +7,7 @@ from kontor.conversion.views import ConvertLeadView, visible
 from kontor.core import permissions
 from kontor.core.people import PERSON_PANELS, PERSON_SEARCH_FIELDS
 from kontor.core.registry import Module, register
+from kontor.leads.lifecycle import stage_history
 from kontor.leads.models import Lead
 
 
@@ -36,8 +37,10 @@ class LeadModule(Module):
     extra_urls = (("<uuid:pk>/convert/", ConvertLeadView, "convert"),)
 
     def detail_context(self, record, user) -> dict:
-        """The "Convert lead" button, or the contact it was converted into (when visible)."""
+        """The "Convert lead" button, or the contact it was converted into (when visible), and
+        when the lead entered each lifecycle stage."""
         return {
             "converted_contact": visible(Contact, record.contact_id, user),
             "can_convert": not record.converted and permissions.can(user, "create", Contact),
+            "stages": stage_history(record),
         }
