@@ -277,11 +277,23 @@ def _value(model_field, text: str, names: "_Names") -> str:
 
 
 def _ids(text: str) -> list[str]:
-    """The ids of a relation value: one id, or a JSON list of them (invitees)."""
+    """The ids of a relation value: one id, "id:role" (an opportunity's contact), or a JSON
+    list of ids (invitees); what is not an id (UUID, or a user's number) is left out."""
     try:
-        return [str(pk) for pk in (json.loads(text) if text.startswith("[") else [text])]
+        values = json.loads(text) if text.startswith("[") else [text]
     except ValueError:
-        return [text]
+        values = [text]
+    ids = []
+    for value in values:
+        pk = str(value).split(":", 1)[0]
+        if pk.isdigit():  # users have numeric ids
+            ids.append(pk)
+            continue
+        try:
+            ids.append(str(uuid.UUID(pk)))
+        except ValueError:
+            continue
+    return ids
 
 
 def _model(slug: str):

@@ -14,18 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from kontor.accounts.tests.factories import AccountFactory
-from kontor.activities.actions import complete_task, hand_over_activities, save_with_invitees
+from kontor.activities.actions import complete_task, save_with_invitees
 from kontor.activities.models import Call, Meeting
 from kontor.activities.tests.factories import CallFactory, NoteFactory, TaskFactory
-from kontor.contacts.tests.factories import ContactFactory
-from kontor.core import registry
-from kontor.core.actions import delete_records, log_event, save_record
+from kontor.conversion import actions as conversion
+from kontor.core.actions import delete_records, save_record
 from kontor.core.context import origin
 from kontor.core.records import detail
 from kontor.core.timeline import Journey, timeline
 from kontor.leads.tests.factories import LeadFactory
-from kontor.opportunities.tests.factories import OpportunityFactory
 from kontor.targets.tests.factories import TargetFactory
 from kontor.users.actions import create_user
 
@@ -51,43 +48,20 @@ def texts(events) -> list[str]:
 
 
 def convert_target(target, *, actor, activities="move"):
-    """Target → lead as kontor.conversion does it: link both ways, log, hand over activities."""
+    """Target → lead through the real action, as one request."""
     with origin():
-        return _convert_target(target, actor=actor, activities=activities)
-
-
-def _convert_target(target, *, actor, activities):
-    lead = LeadFactory(first_name=target.first_name, last_name=target.last_name,
-                       target=target, actor=actor)
-    target.lead, target.status = lead, "Converted"
-    save_record(target, actor=actor)
-    log_event(target, "convert", actor=actor, new=f"leads:{lead.pk}")
-    log_event(lead, "convert", actor=actor, old=f"targets:{target.pk}")
-    hand_over_activities(target, lead, activities, actor=actor)
-    return lead
+        return conversion.convert_target(target, actor=actor, activities=activities)
 
 
 def convert_lead(lead, *, actor, activities="move"):
-    """Lead → contact, account, opportunity as kontor.conversion does it (one request)."""
+    """Lead → Anna Schmidt at Schmidt Maschinenbau with an opportunity, as one request."""
     with origin():
-        return _convert_lead(lead, actor=actor, activities=activities)
-
-
-def _convert_lead(lead, *, actor, activities):
-    account = AccountFactory(name="Schmidt Maschinenbau GmbH", actor=actor)
-    contact = ContactFactory(first_name="Anna", last_name="Schmidt", account=account,
-                             actor=actor)
-    opportunity = OpportunityFactory(name="Interesse Produkt A", account=account, actor=actor)
-    lead.contact, lead.account, lead.opportunity = contact, account, opportunity
-    lead.converted, lead.converted_at, lead.status = True, timezone.now(), "Converted"
-    save_record(lead, actor=actor)
-    chain = (contact, account, opportunity)
-    log_event(lead, "convert", actor=actor, new=" ".join(
-        f"{registry.for_model(type(record)).slug}:{record.pk}" for record in chain))
-    for record in chain:
-        log_event(record, "convert", actor=actor, old=f"leads:{lead.pk}")
-    hand_over_activities(lead, contact, activities, actor=actor)
-    return contact, account, opportunity
+        result = conversion.convert_lead(
+            lead, actor=actor, activities=activities,
+            new_contact={"first_name": "Anna", "last_name": "Schmidt"},
+            new_account={"name": "Schmidt Maschinenbau GmbH"},
+            opportunity={"name": "Interesse Produkt A", "amount": "1000"})
+    return result.contact, result.account, result.opportunity
 
 
 @pytest.fixture
@@ -298,8 +272,7 @@ def test_the_number_of_queries_does_not_grow_with_the_events(rep, journey):
 
 
 def test_the_journey_through_the_conversion_actions(rep):
-    """The rows kontor.conversion writes read as the timeline expects (skipped without it)."""
-    conversion = pytest.importorskip("kontor.conversion.actions")
+    """The rows kontor.conversion writes read as the timeline expects."""
     target = TargetFactory(first_name="Vorname", last_name="Nachname", account_name="Firma",
                            actor=rep)
     CallFactory(name="Kaltakquise", parent=target, status="Held",
