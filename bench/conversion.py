@@ -75,6 +75,7 @@ def ensure_database(pg_url: str, fresh: bool) -> str:
 
 def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DEBUG", "0")  # as the server runs: no query log in memory
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
     import django
 
@@ -314,10 +315,12 @@ def run_in_process(args, user, leads: list, contacts: list) -> list[dict]:
     for phase in ("warmup", "measure"):
         count = args.warmup if phase == "warmup" else args.requests
         convert, journey = load.Result("convert_action", 1), load.Result("timeline_call", 1)
+        suggest = load.Result("suggestions", 1)  # the part of convert_action
         for i in range(count):
             lead = next(pending)
             started = time.perf_counter()
             similar_contacts(lead, user), similar_accounts(lead, user)
+            suggest.latencies.append((time.perf_counter() - started) * 1000)
             convert_lead(lead, actor=user, new_account={}, opportunity={
                 "name": "Interesse Produkt A",
                 "amount": lead.opportunity_amount or Decimal("5000")},
@@ -329,7 +332,7 @@ def run_in_process(args, user, leads: list, contacts: list) -> list[dict]:
             timeline(contacts[i % len(contacts)], user, TIMELINE_ROWS)
             journey.latencies.append((time.perf_counter() - started) * 1000)
         if phase == "measure":
-            summaries += [record(convert), record(journey)]
+            summaries += [record(suggest), record(convert), record(journey)]
     return summaries
 
 
