@@ -34,7 +34,6 @@ SQLite version, or whenever in doubt, rebuild:
 issues it.
 """
 
-import logging
 import random
 import sys
 from contextlib import contextmanager
@@ -42,8 +41,6 @@ from contextlib import contextmanager
 from django.db import connections, router, transaction
 from django.db.migrations.operations.base import Operation
 from django.db.models.signals import post_migrate
-
-logger = logging.getLogger(__name__)
 
 #: The trigram tokenizer and pg_trgm index three-character sequences: shorter terms match
 #: words that start with them instead of any substring.
