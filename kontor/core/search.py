@@ -143,7 +143,8 @@ class RowidIn(Lookup):
     """SQLite query condition: the row's rowid is one of `rowids` (a list of ints).
 
     One b-tree search per row, against two for the UUID primary key (its index, then the
-    table). Use as `queryset.filter(RowidIn(F("search_text"), rowids))`.
+    table). Use as `queryset.filter(RowidIn(F("search_text"), rowids))`. A row hard-deleted
+    and replaced between the two queries could pass its rowid on; Kontor deletes softly.
     """
 
     lookup_name = "kontor_rowid_in"
