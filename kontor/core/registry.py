@@ -5,12 +5,14 @@ A record module is a model plus a `Module` subclass in its app's `modules.py`, r
 read these declarations, like Django admin reads a ModelAdmin.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+_PLACEHOLDER = uuid.UUID(int=0)
 _modules: dict[str, "Module"] = {}
 _by_model: dict[type, "Module"] = {}
 
@@ -94,6 +96,13 @@ class Module:
         args = [pk] if pk is not None else []
         return reverse(f"{self.slug}:{verb}", args=args)
 
+    def detail_url(self, pk) -> str:
+        """The detail URL of `pk` without a reverse() per call (list pages build fifty)."""
+        pattern = self.__dict__.get("_detail_pattern")
+        if pattern is None:
+            pattern = self._detail_pattern = self.url("detail", _PLACEHOLDER)
+        return pattern.replace(str(_PLACEHOLDER), str(pk))
+
     @property
     def url_list(self) -> str:
         return self.url("list")
@@ -134,6 +143,11 @@ def modules() -> list[Module]:
 
 def get(slug: str) -> Module:
     return _modules[slug]
+
+
+def find(model) -> Module | None:
+    """The module of `model`, or None when it is not a record type (e.g. users)."""
+    return _by_model.get(model if isinstance(model, type) else type(model))
 
 
 def for_model(model) -> Module:

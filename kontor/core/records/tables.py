@@ -9,7 +9,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -52,10 +51,8 @@ def display(field: models.Field, value) -> str:
 
 
 def record_url(record) -> str:
-    try:
-        return registry.for_model(type(record)).url("detail", record.pk)
-    except ImproperlyConfigured:
-        return ""
+    module = registry.find(type(record))
+    return module.detail_url(record.pk) if module else ""
 
 
 def sort_key(field: models.Field) -> str:
@@ -65,11 +62,8 @@ def sort_key(field: models.Field) -> str:
     related = field.related_model
     if related is get_user_model():
         return f"{field.name}__username"
-    try:
-        module = registry.for_model(related)
-    except ImproperlyConfigured:
-        return field.attname
-    return f"{field.name}__{module.link_column}"
+    module = registry.find(related)
+    return f"{field.name}__{module.link_column}" if module else field.attname
 
 
 def columns(module, names) -> list[Column]:
@@ -92,7 +86,7 @@ def rows(module, cols: list[Column], records) -> list[dict]:
     link = module.link_column
     out = []
     for record in records:
-        url = module.url("detail", record.pk)
+        url = module.detail_url(record.pk)
         cells = []
         for col in cols:
             text, href = cell(col, record)
