@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -9,5 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from kontor.core import search_index
+
         # Each app declares its record modules in modules.py (see docs/adding-a-module.md).
         autodiscover_modules("modules")
+        # SQLite table rebuilds by migrations drop the search triggers: put them back.
+        post_migrate.connect(search_index.heal_after_migrate,
+                             dispatch_uid="kontor.core.search_index.heal")

@@ -21,26 +21,24 @@ For developers adding a record module and for operators. Every record table's `s
 
 SQLite rowids: the FTS rows point at the record table's rowid. Django's SQLite schema editor
 rebuilds a table for most ALTERs (AddField of a NOT NULL column, AlterField …): that drops the
-triggers and renumbers rowids. The `post_migrate` handler below notices the missing triggers
-after every `migrate` and rebuilds that table's index. `VACUUM` may renumber rowids of tables
-without an INTEGER PRIMARY KEY according to SQLite's documentation (3.40 keeps them for tables
-that have an index, which every record table has); after a VACUUM of a database on another
-SQLite version, or whenever in doubt, rebuild:
+triggers and renumbers rowids. `heal_after_migrate` (connected to `post_migrate` by the core
+app) notices the missing triggers after every `migrate` and rebuilds that table's index.
+`VACUUM` may renumber rowids of tables without an INTEGER PRIMARY KEY according to SQLite's
+documentation (3.40 keeps them for tables that have an index, which every record table
+has); after a VACUUM of a database on another SQLite version, or whenever in doubt, rebuild:
 
-    python -m kontor.core.search_index check       # samples rows, reports a stale index
-    python -m kontor.core.search_index rebuild     # every record table (or name slugs)
+    kontor search_index check       # samples rows, reports a stale index
+    kontor search_index rebuild     # every record table (or name module slugs)
 
 `INSERT OR REPLACE` into a record table would also bypass the delete trigger; Django never
 issues it.
 """
 
 import random
-import sys
 from contextlib import contextmanager
 
 from django.db import connections, router, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models.signals import post_migrate
 
 #: The trigram tokenizer and pg_trgm index three-character sequences: shorter terms match
 #: words that start with them instead of any substring.
@@ -352,40 +350,3 @@ def heal_after_migrate(sender, using: str = "default", apps=None, verbosity: int
 
 # Connected on import: every `migrate` imports the record apps' 0002 migrations, which import
 # this module, so the handler is in place whenever migrations run.
-post_migrate.connect(heal_after_migrate, dispatch_uid="kontor.core.search_index.heal")
-
-
-def _record_models(slugs: list[str]):
-    from kontor.core import registry
-
-    modules = [registry.get(s) for s in slugs] if slugs else registry.modules()
-    return [m.model for m in modules]
-
-
-def main(argv: list[str]) -> int:
-    """`python -m kontor.core.search_index check|rebuild [slug …]` for operators."""
-    import django
-
-    django.setup()
-    if not argv or argv[0] not in ("check", "rebuild"):
-        print(__doc__.split("\n\n")[0] + "\nusage: python -m kontor.core.search_index "
-              "check|rebuild [module slug …]")
-        return 2
-    models = _record_models(argv[1:])
-    if argv[0] == "rebuild":
-        for model in models:
-            rebuild(model)
-            print(f"rebuilt {model._meta.db_table}")
-        return 0
-    stale = stale_tables(models)
-    for table in stale:
-        print(f"stale: {table} (run: python -m kontor.core.search_index rebuild)")
-    print("search indexes ok" if not stale else f"{len(stale)} stale search index(es)")
-    return 1 if stale else 0
-
-
-if __name__ == "__main__":
-    import os
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
-    sys.exit(main(sys.argv[1:]))
