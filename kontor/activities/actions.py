@@ -30,11 +30,13 @@ def invited_users(activity) -> list:
 
 
 @transaction.atomic
-def save_with_invitees(activity: Call | Meeting, users=(), contacts=(), leads=(), *, actor):
-    """Save a call or meeting and set who is invited; answers of those kept are kept."""
+def save_with_invitees(activity: Call | Meeting, users=(), contacts=(), leads=(), *, actor,
+                       validate: bool = True):
+    """Save a call or meeting and set who is invited; answers of those kept are kept.
+    `validate=False` when the caller has just validated the activity itself."""
     before = invited(activity)
     is_new = activity._state.adding
-    save_record(activity, actor=actor)
+    save_record(activity, actor=actor, validate=validate)
     wanted = {"users": list(users), "contacts": list(contacts), "leads": list(leads)}
     for kind, fk in KINDS:
         old = {o.pk for o in before[kind]}
@@ -104,7 +106,7 @@ def hand_over_activities(source, target, mode: str, *, actor) -> int:
             activity.pk, activity._state.adding = uuid.uuid4(), True
             activity.parent_type, activity.parent_id = ct, target.pk
             if guests is not None:
-                save_with_invitees(activity, **guests, actor=actor)
+                save_with_invitees(activity, **guests, actor=actor, validate=False)
             else:
                 save_record(activity, actor=actor, validate=False)
         else:

@@ -21,7 +21,11 @@ class Contact(Person):
     class Meta:
         verbose_name = _("Contact")
         verbose_name_plural = _("Contacts")
-        indexes = sort_indexes("contact", "last_name", "date_entered", "primary_address_city")
+        indexes = [
+            *sort_indexes("contact", "last_name", "date_entered", "primary_address_city"),
+            # Duplicate suggestions look people up by both names (kontor.conversion).
+            models.Index(fields=["last_name", "first_name"], name="contact_full_name"),
+        ]
 
     def clean(self):
         super().clean()

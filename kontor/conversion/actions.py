@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,8 +69,11 @@ def _build(model, part: str, data: dict):
     """An unsaved record of `model` from `data`, validated; errors keyed "<part>-<field>"."""
     names = {f.name for f in model._meta.get_fields()}
     record = model(**{k: v for k, v in data.items() if k in names})
+    # Links given as loaded records (the owner, the chosen account, the new contact) exist:
+    # checking each again would cost a query apiece.
+    loaded = [k for k, v in data.items() if k in names and isinstance(v, Model)]
     try:
-        record.full_clean()
+        record.full_clean(exclude=["id", "created_by", "modified_by", *loaded])
     except ValidationError as error:
         raise ValidationError({
             f"{part}-{field}" if field != "__all__" else part: messages
@@ -230,11 +234,13 @@ def _new_activities(result, call, meeting, task, parts, actor) -> None:
         built = parts.build(Call, "call", {"status": "Held", "direction": "Outbound",
                                            **parent, **call})
         if built:
-            result.call = save_with_invitees(built, [actor], [contact], actor=actor)
+            result.call = save_with_invitees(built, [actor], [contact], actor=actor,
+                                             validate=False)
     if meeting is not None:
         built = parts.build(Meeting, "meeting", {"status": "Planned", **parent, **meeting})
         if built:
-            result.meeting = save_with_invitees(built, [actor], [contact], actor=actor)
+            result.meeting = save_with_invitees(built, [actor], [contact], actor=actor,
+                                                validate=False)
     if task is not None:
         built = parts.build(Task, "task", {"status": "Not Started", "priority": "Medium",
                                            **parent, "contact": contact, **task})
