@@ -29,14 +29,20 @@ def invited_users(activity) -> list:
     return invited(activity)["users"]
 
 
-@transaction.atomic
 def save_with_invitees(activity: Call | Meeting, users=(), contacts=(), leads=(), *, actor,
                        validate: bool = True):
     """Save a call or meeting and set who is invited; answers of those kept are kept.
     `validate=False` when the caller has just validated the activity itself."""
+    if validate:
+        activity.full_clean(exclude=["id", "created_by", "modified_by"])
+    with transaction.atomic(savepoint=False):
+        return _save_with_invitees(activity, users, contacts, leads, actor=actor)
+
+
+def _save_with_invitees(activity, users, contacts, leads, *, actor):
     before = invited(activity)
     is_new = activity._state.adding
-    save_record(activity, actor=actor, validate=validate)
+    save_record(activity, actor=actor, validate=False)
     wanted = {"users": list(users), "contacts": list(contacts), "leads": list(leads)}
     for kind, fk in KINDS:
         old = {o.pk for o in before[kind]}
@@ -44,10 +50,12 @@ def save_with_invitees(activity: Call | Meeting, users=(), contacts=(), leads=()
         if old == new:
             continue
         if isinstance(activity, Meeting):
-            activity.invitees.filter(**{f"{fk}__isnull": False}).exclude(
-                **{f"{fk}__in": new}).delete()
+            if old - new:
+                activity.invitees.filter(**{f"{fk}__in": old - new}).delete()
             MeetingInvitee.objects.bulk_create(
                 MeetingInvitee(meeting=activity, **{f"{fk}_id": pk}) for pk in new - old)
+        elif is_new:
+            getattr(activity, kind).add(*wanted[kind])  # nothing to compare with yet
         else:
             getattr(activity, kind).set(wanted[kind])
         if not is_new:  # a new activity's invitees are part of its creation
@@ -87,7 +95,6 @@ def activities_of(record) -> list:
             for a in model.objects.filter(parent_type=ct, parent_id=record.pk)]
 
 
-@transaction.atomic
 def hand_over_activities(source, target, mode: str, *, actor) -> int:
     """Move (or copy) the activities of `source` to `target`, as a conversion does.
 
@@ -98,6 +105,11 @@ def hand_over_activities(source, target, mode: str, *, actor) -> int:
         raise ValueError(f"unknown mode {mode!r}")
     if mode == "leave":
         return 0
+    with transaction.atomic(savepoint=False):
+        return _hand_over(source, target, mode, actor=actor)
+
+
+def _hand_over(source, target, mode: str, *, actor) -> int:
     ct = ContentType.objects.get_for_model(target)
     items = activities_of(source)
     for activity in items:

@@ -9,13 +9,17 @@ from kontor.core.actions import log_event
 from kontor.opportunities.models import Opportunity, OpportunityContact
 
 
-@transaction.atomic
 def link_contact(opportunity: Opportunity, contact, role: str = "", *, actor) -> OpportunityContact:
     """Link `contact` to `opportunity` with `role` (or change the role of an existing link)."""
     if role and role not in {o.key for o in dropdowns.options(
             "opportunity_relationship_type_dom")}:
         raise ValidationError({"contact_role": _("“%(value)s” is not a valid choice.") % {
             "value": role}})
+    with transaction.atomic(savepoint=False):
+        return _link(opportunity, contact, role, actor=actor)
+
+
+def _link(opportunity, contact, role: str, *, actor) -> OpportunityContact:
     link, created = OpportunityContact.objects.select_for_update().get_or_create(
         opportunity=opportunity, contact=contact, defaults={"contact_role": role})
     if not created and link.contact_role == role:

@@ -130,6 +130,7 @@ def test_an_invalid_change_writes_nothing(rep):
     assert log_of(contact, "update") == []
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # outermost, as in a view
 def test_a_failure_while_logging_rolls_the_change_back(rep, monkeypatch):
     account = fetch(AccountFactory(name="Fjord", actor=rep))
 
