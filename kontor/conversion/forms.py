@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -88,9 +89,8 @@ class ChoosePart(PartForm):
 
     choice = forms.CharField(required=False)
 
-    def __init__(self, *args, suggestions=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.suggestions = list(suggestions)
         model = self._meta.model
         picker = forms.ModelChoiceField(
             queryset=model.objects.visible_to(self.user, "view"), required=False,
@@ -328,19 +328,18 @@ class LeadConversion:
     suggestions are looked up before anything is created."""
 
     def __init__(self, lead, user, data=None):
-        self.lead = lead
+        self.lead, self.user = lead, user
         now = _local(timezone.now())
         name = str(lead)
-        self.contact_suggestions = [
-            (c, contact_reasons(c, lead)) for c in duplicates.similar_contacts(lead, user)]
-        self.account_suggestions = [
-            (a, account_reasons(a, lead)) for a in duplicates.similar_accounts(lead, user)]
         no_account = settings.KONTOR_MODE == "b2c" and not lead.account_name
         opportunity = mapping.opportunity_from_lead(lead)
         # The common case is one click (as Odoo's wizard does): a record that already matches
         # is proposed; creating anyway is one choice away.
-        first_contact = next((str(c.pk) for c, _r in self.contact_suggestions), "new")
-        first_account = next((str(a.pk) for a, _r in self.account_suggestions), "new")
+        # A POST brings its own choices: the suggestions are looked up only for a page shown.
+        first_contact = "new" if data is not None else next(
+            (str(c.pk) for c, _r in self.contact_suggestions), "new")
+        first_account = "new" if data is not None else next(
+            (str(a.pk) for a, _r in self.account_suggestions), "new")
         initials = {
             "contact": {**_only(mapping.contact_from_lead(lead), ContactPart),
                         "choice": first_contact},
@@ -359,15 +358,24 @@ class LeadConversion:
         classes = {"contact": ContactPart, "account": AccountPart,
                    "opportunity": OpportunityPart, "call": CallPart, "meeting": MeetingPart,
                    "task": TaskPart}
-        suggestions = {"contact": [c for c, _r in self.contact_suggestions],
-                       "account": [a for a, _r in self.account_suggestions]}
         self.parts = {}
         for part, form_class in classes.items():
-            extra = {"suggestions": suggestions[part]} if part in suggestions else {}
             self.parts[part] = form_class(data=data, prefix=part, user=user,
-                                          initial=initials[part], **extra)
+                                          initial=initials[part])
             setattr(self, part, self.parts[part])
         self.hand_over = HandOverForm(data=data)
+
+    @cached_property
+    def contact_suggestions(self) -> list[tuple]:
+        """(contact, reasons) of contacts like the lead, surest first."""
+        return [(c, contact_reasons(c, self.lead))
+                for c in duplicates.similar_contacts(self.lead, self.user)]
+
+    @cached_property
+    def account_suggestions(self) -> list[tuple]:
+        """(account, reasons) of accounts like the lead's company, surest first."""
+        return [(a, account_reasons(a, self.lead))
+                for a in duplicates.similar_accounts(self.lead, self.user)]
 
     def is_valid(self) -> bool:
         return all([form.is_valid() for form in (*self.parts.values(), self.hand_over)])
