@@ -29,8 +29,10 @@ from kontor.core.search_index import (
 
 
 def normalize(term: str) -> str:
-    """The term as it is matched: lower-cased, whitespace runs collapsed, trimmed."""
-    return " ".join(term.lower().split())
+    """The term as it is matched: lower-cased, whitespace runs collapsed, trimmed, without
+    control characters (a NUL would end the FTS5 query string early on SQLite)."""
+    visible = "".join(ch for ch in term if ch.isprintable() or ch.isspace())
+    return " ".join(visible.lower().split())
 
 
 def searchable(term: str) -> bool:

@@ -90,16 +90,17 @@ class RecordForm(forms.ModelForm):
 
     def _chosen(self, name, field):
         """The record the picker shows: the posted one (if visible), else the stored one."""
-        value = self.data.get(self.add_prefix(name)) if self.is_bound else None
-        if value:
-            try:
-                return field.queryset.filter(pk=value).first()
-            except (ValueError, ValidationError):
-                return None  # not an id at all: the field reports it on validation
-        pk = self.initial.get(name)
-        if pk:
-            return field.queryset.filter(pk=getattr(pk, "pk", pk)).first()
-        return None
+        if self.is_bound:
+            value = self.data.get(self.add_prefix(name))
+        else:  # e.g. ?account=<id> from an account's page; a damaged id preselects nothing
+            value = self.initial.get(name)
+            value = getattr(value, "pk", value)
+        if not value:
+            return None
+        try:
+            return field.queryset.filter(pk=value).first()
+        except (ValueError, ValidationError):
+            return None  # not an id at all: on a POST the field reports it
 
 
 def _without_grouping(to_python):

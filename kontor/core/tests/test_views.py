@@ -274,3 +274,12 @@ def test_the_changes_of_one_request_share_one_origin(rep_client, rep):
     origins = set(ChangeLog.objects.filter(record_id=lead.pk, action="update")
                   .values_list("origin", flat=True))
     assert len(origins) == 1 and origins.pop().startswith("req:")
+
+
+@pytest.mark.parametrize("url", [
+    "/contacts/new/?account=notauuid", "/opportunities/new/?account=abc",
+    "/tasks/new/?contact=xyz", "/search/?q=%00x", "/leads/?q=x%00y", "/leads/lookup/?q=%00",
+])
+def test_damaged_ids_and_control_characters_in_the_address_never_give_a_500(rep_client, url):
+    response = rep_client.get(url)
+    assert response.status_code == 200
