@@ -32,11 +32,13 @@ class ActivityForm(RecordForm):
         slug, pk = self._initial_parent()
         if slug not in {m.slug for m in parent_modules()}:
             slug, pk = "", ""  # a damaged or unknown type: the field reports it on POST
+        record = self._parent_record(slug, pk)
+        if record is None and not self.is_bound:
+            pk = ""  # a damaged id, or a record the user may not see: preselect nothing
         self.initial.setdefault("parent_module", slug)
         self.initial.setdefault("parent_record", pk)
         lookup = registry.get(slug).url("lookup") if slug else ""
         widget = RelateSelect(lookup, attrs={"class": "form-select", "data-parent-record": "1"})
-        record = self._parent_record(slug, pk)
         widget.choices = [("", "---------")] + ([(str(record.pk), str(record))] if record else [])
         self.fields["parent_record"].widget = widget
         for name in ("parent_type", "parent_id"):

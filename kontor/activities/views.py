@@ -21,7 +21,8 @@ def complete_task_view(request, pk):
         return render(request, "activities/_task_done.html", {"task": task})
     messages.success(request, _("Task “%(name)s” is done.") % {"name": task.name})
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                           require_https=request.is_secure()):
         target = task.get_absolute_url()
     return redirect(target)
 

@@ -36,7 +36,8 @@ def switch_language(request):
     update_profile(request.user, language=language, time_zone=profile.time_zone,
                    actor=request.user)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                           require_https=request.is_secure()):
         target = "/"
     return _with_language_cookie(redirect(target), language)
 

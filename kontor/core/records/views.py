@@ -42,6 +42,11 @@ class ModuleView(LoginRequiredMixin, View):
         """The module's records this user may `action` (the one permission filter)."""
         return self.module.model.objects.visible_to(self.request.user, action or self.action)
 
+    def get_trash(self):
+        """The module's records in the trash that this user may restore."""
+        return self.module.model.with_deleted.filter(deleted=True).visible_to(
+            self.request.user, "delete")
+
     def get_object(self, action: str | None = None):
         """The record of the URL, or 404 when it is missing, in the trash or not allowed."""
         return get_object_or_404(self.get_queryset(action), pk=self.kwargs["pk"])
@@ -253,8 +258,7 @@ class TrashView(ModuleView):
     template_name = "records/trash.html"
 
     def get(self, request):
-        queryset = self.module.model.with_deleted.filter(deleted=True).visible_to(
-            request.user, "delete").order_by("-deleted_at", "-pk")[:200]
+        queryset = self.get_trash().order_by("-deleted_at", "-pk")[:200]
         return render(request, self.template_name, self.context(records=list(queryset)))
 
 
@@ -262,9 +266,7 @@ class RestoreView(ModuleView):
     action = "delete"
 
     def post(self, request, pk):
-        record = get_object_or_404(
-            self.module.model.with_deleted.filter(deleted=True).visible_to(request.user,
-                                                                           "delete"), pk=pk)
+        record = get_object_or_404(self.get_trash(), pk=pk)
         actions.restore_records([record], actor=request.user)
         messages.success(request, _("Restored %(name)s.") % {"name": str(record)})
         return HttpResponseRedirect(self.module.url("detail", record.pk))

@@ -136,7 +136,6 @@ def test_updated_records_are_found_by_their_new_text(admin):
 def test_rows_deleted_from_the_table_leave_the_index(admin):
     gone = make_lead(admin, "Wolf", "Ina")
     Lead.with_deleted.filter(pk=gone.pk).delete()
-    assert found("wolf") == set()
     # SQLite hands the freed rowid to the next row: the old text must not point at it.
     make_lead(admin, "Neumann", "Ida")
     assert found("wolf") == set()
