@@ -17,6 +17,7 @@ from kontor.activities.tests.factories import (
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core import registry
 from kontor.core.actions import delete_records
+from kontor.core.models import ChangeLog
 from kontor.core.testing import (
     Invalid,
     RecordModuleTests,
@@ -236,11 +237,13 @@ def test_a_mass_update_of_the_due_date_before_a_start_changes_nothing(rep_client
                           date_due="2025-06-12T09:00+02:00")
     other = TaskFactory(actor=rep)
     stored = {t.pk: (t.date_due, t.date_modified) for t in Task.objects.all()}
+    logs = ChangeLog.objects.count()
     response = rep_client.post("/tasks/mass/", {
         "verb": "update", "field": "date_due", "date_due": "2025-06-01T09:00",
         "ids": [started.pk, other.pk]}, follow=True)
     assert "The due date is before the start." in response.content.decode()
     assert {t.pk: (t.date_due, t.date_modified) for t in Task.objects.all()} == stored
+    assert ChangeLog.objects.count() == logs
 
 
 # --- notes ------------------------------------------------------------------------------------

@@ -190,10 +190,12 @@ def test_mass_update_is_all_or_nothing(rep):
 
 def test_mass_update_refuses_an_unknown_dropdown_key_for_all(rep):
     records = [fetch(a) for a in AccountFactory.create_batch(2)]
+    logs = ChangeLog.objects.count()
     count, refused = mass_update(records, {"industry": "Mining"}, actor=rep)
     assert count == 0
     assert list(refused.values()) == [{"industry": ["“Mining” is not a valid choice."]}] * 2
     assert {fetch(a).industry for a in records} == {"Technology"}
+    assert ChangeLog.objects.count() == logs
 
 
 def test_mass_update_counts_only_the_records_it_changed(rep):

@@ -229,12 +229,14 @@ def test_a_mass_action_never_sends_the_user_off_site(rep_client, leads, target):
 
 def test_a_mass_update_of_a_field_not_offered_changes_nothing(rep_client, leads):
     stored = {lead.pk: (lead.last_name, lead.date_modified) for lead in Lead.objects.all()}
+    logs = ChangeLog.objects.count()
     response = rep_client.post("/leads/mass/", {
         "verb": "update", "field": "last_name", "last_name": "Hacked",
         "ids": [lead.pk for lead in leads.values()]}, follow=True)
     assert "Choose a field to update." in response.content.decode()
     assert {lead.pk: (lead.last_name, lead.date_modified)
             for lead in Lead.objects.all()} == stored
+    assert ChangeLog.objects.count() == logs
 
 
 def test_the_export_follows_the_filters_and_the_search(rep_client, leads):

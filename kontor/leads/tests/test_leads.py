@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kontor.core.actions import mass_update, save_record
+from kontor.core.models import ChangeLog
 from kontor.core.testing import (
     Invalid,
     RecordModuleTests,
@@ -135,11 +136,13 @@ def test_a_stage_change_by_mass_update_sets_stage_entered_at(rep):
 
 def test_the_converted_status_is_refused_by_the_action_too(rep):
     lead = fetch(LeadFactory(actor=rep))
+    logs = ChangeLog.objects.count()
     lead.status = "Converted"
     with pytest.raises(ValidationError) as refused:
         save_record(lead, actor=rep)
     assert refused.value.message_dict == {"status": [ONLY_CONVERSION]}
     assert fetch(lead).status == "New"
+    assert ChangeLog.objects.count() == logs
 
 
 def test_open_leads_exclude_converted_recycled_and_dead(rep):

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kontor.core.actions import save_record
+from kontor.core.models import ChangeLog
 from kontor.core.testing import (
     Invalid,
     RecordModuleTests,
@@ -56,9 +57,11 @@ def test_the_status_filter_shows_only_the_chosen_statuses(rep_client, rep):
 
 def test_the_action_refuses_converted_without_a_conversion(rep):
     target = Target.objects.get(pk=TargetFactory(actor=rep).pk)
+    logs = ChangeLog.objects.count()
     target.status = "Converted"
     with pytest.raises(ValidationError) as refused:
         save_record(target, actor=rep)
     assert refused.value.message_dict == {
         "status": ["Only converting the target sets the status Converted."]}
     assert Target.objects.get(pk=target.pk).status == "New"
+    assert ChangeLog.objects.count() == logs
