@@ -10,6 +10,7 @@ from kontor.dashboards.views import my_day
 urlpatterns = [
     path("", my_day, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", core_views.admin_index, name="admin-index"),
     path("search/", core_views.global_search, name="search"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

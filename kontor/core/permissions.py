@@ -18,6 +18,11 @@ def restrict(queryset, user, action: str = "view"):
     return queryset
 
 
+def is_admin(user) -> bool:
+    """Admins bypass roles and reach the administration area."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
 def can(user, action: str, model) -> bool:
     """May `user` perform `action` on records of `model` at all (any scope)?"""
     return bool(user and user.is_authenticated and user.is_active)

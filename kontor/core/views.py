@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from kontor.core import permissions, registry, search
+from kontor.core import admin_area, permissions, registry, search
 
 GLOBAL_SEARCH_ROWS = 8
 
@@ -44,3 +44,9 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return HttpResponse(render(request, "500.html").content, status=500)
+
+
+@admin_area.admin_required
+def admin_index(request):
+    """The administration start page: every admin page, grouped."""
+    return render(request, "admin_area/index.html")
