@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kontor.activities",
     "kontor.dashboards",
     "kontor.conversion",
+    "kontor.studio",
     "kontor.demo",
 ]
 

@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -102,7 +103,20 @@ class Record(models.Model):
             value = getattr(self, field.attname)
             if isinstance(value, str) and isinstance(field, models.CharField | models.TextField):
                 setattr(self, field.attname, value.strip())
-        super().full_clean(*args, **kwargs)
+        # Admins' required marks and custom fields (kontor.core.config) join Django's checks,
+        # so every path that validates a record (forms, import, API) gets the same messages.
+        from kontor.core import config
+
+        errors: dict = {}
+        try:
+            super().full_clean(*args, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        exclude = kwargs.get("exclude", args[0] if args else None)
+        for name, found in config.validate(self, exclude).items():
+            errors.setdefault(name, []).extend(found)
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def from_db(cls, db, field_names, values):
