@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "kontor.core",
     "kontor.users",
     "kontor.accounts",
@@ -49,6 +52,11 @@ INSTALLED_APPS = [
     "kontor.dashboards",
     "kontor.conversion",
     "kontor.studio",
+    "kontor.webforms",
+    "kontor.feeds",
+    "kontor.api",
+    "kontor.webhooks",
+    "kontor.imports",
     "kontor.demo",
 ]
 
@@ -180,3 +188,48 @@ KONTOR_MODE = os.environ.get("KONTOR_MODE", "b2b")
 # What the lead conversion form proposes (DOMAIN.md §1): "early" converts a qualified lead to an
 # open opportunity; "late" converts on purchase to a Closed Won one. Users can override it.
 KONTOR_CONVERSION_POLICY = os.environ.get("KONTOR_CONVERSION_POLICY", "early")
+# Web forms (kontor.webforms, docs/webforms.md): hosts a form may redirect to after submitting,
+# the largest accepted submission, the minimum time a person needs to fill a form, how long a
+# rendered form stays valid, and the rate limit per client address (submissions per window).
+KONTOR_WEBFORM_REDIRECT_HOSTS = [
+    h for h in os.environ.get("KONTOR_WEBFORM_REDIRECT_HOSTS", "").split(",") if h]
+KONTOR_WEBFORM_MAX_BYTES = int(os.environ.get("KONTOR_WEBFORM_MAX_BYTES", str(32 * 1024)))
+KONTOR_WEBFORM_MIN_SECONDS = int(os.environ.get("KONTOR_WEBFORM_MIN_SECONDS", "3"))
+KONTOR_WEBFORM_TOKEN_MAX_AGE = 24 * 60 * 60
+KONTOR_WEBFORM_RATE = (int(os.environ.get("KONTOR_WEBFORM_RATE", "10")), 10 * 60)
+# Sender of Kontor's notification e-mails; the console backend prints them unless configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kontor@localhost")
+
+# --- REST API and webhooks (kontor.api, kontor.webhooks; docs/api.md) ---------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["kontor.api.auth.BearerTokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["kontor.api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["kontor.api.throttles.ApiRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["kontor.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "kontor.api.schema.KontorAutoSchema",
+    "EXCEPTION_HANDLER": "kontor.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kontor API",
+    "DESCRIPTION": "Records, conversions, upserts and webhooks of Kontor (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SECURITY": [{"bearerAuth": []}],
+}
+# Requests per minute of a signed-in caller and of an anonymous address; the largest JSON body.
+KONTOR_API_RATE = os.environ.get("KONTOR_API_RATE", "1200/minute")
+KONTOR_API_ANON_RATE = os.environ.get("KONTOR_API_ANON_RATE", "60/minute")
+KONTOR_API_MAX_BODY = int(os.environ.get("KONTOR_API_MAX_BODY", str(4 * 1024 * 1024)))
+KONTOR_IDEMPOTENCY_DAYS = 1
+# Webhook deliveries: seconds to wait for the receiver, attempts before giving up.
+KONTOR_WEBHOOK_TIMEOUT = float(os.environ.get("KONTOR_WEBHOOK_TIMEOUT", "5"))
+KONTOR_WEBHOOK_ATTEMPTS = int(os.environ.get("KONTOR_WEBHOOK_ATTEMPTS", "6"))

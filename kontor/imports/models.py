@@ -1,0 +1,166 @@
+"""The tables of an import: the batch and its progress, per-chunk results, failed or updated
+rows, saved column mappings and the external ids that later imports match on.
+
+A batch remembers everything undo needs (DESIGN.md rule 5): the ids it created (per chunk) and
+the previous values of every field it changed (per updated row).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportBatch(models.Model):
+    """One uploaded file imported into one record type, from upload to (maybe) undo."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not started")
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+        UNDOING = "undoing", _("Undoing")
+        UNDONE = "undone", _("Undone")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    file = models.FileField(upload_to="imports/", max_length=255)
+    filename = models.CharField(max_length=255)
+    # What the reader detected: {"kind": "csv"|"xlsx", "encoding", "delimiter"}
+    source = models.JSONField(default=dict)
+    headers = models.JSONField(default=list)
+    # {"columns": [{"field", "rule"} per column], "mode", "match", "match_column",
+    #  "number_format", "create_missing", "skip_duplicates"}
+    options = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    # The next data row (numbered from 1) the task processes: committed with each chunk, so a
+    # killed task resumes exactly there.
+    next_row = models.PositiveIntegerField(default=1)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    related_created_count = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # When the last chunk committed: a running batch that stopped moving can be resumed.
+    progress_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Import")
+        verbose_name_plural = _("Imports")
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def model(self):
+        return self.record_type.model_class()
+
+    @property
+    def origin(self) -> str:
+        """How the change log names this import ("job:import-…"; the timeline shows it)."""
+        return f"job:import-{str(self.id)[:8]}"
+
+    @property
+    def rows_done(self) -> int:
+        return self.next_row - 1
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING, self.Status.UNDOING)
+
+
+class ImportChunk(models.Model):
+    """The result of one committed chunk: which records it created (per model, for undo)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    first_row = models.PositiveIntegerField()
+    last_row = models.PositiveIntegerField()
+    # {"leads.lead": ["uuid", …], "accounts.account": [...]}
+    created = models.JSONField(default=dict)
+    undone = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "first_row"],
+                                               name="import_chunk_once")]
+
+    def __str__(self):
+        return f"{self.batch_id} rows {self.first_row}–{self.last_row}"
+
+
+class ImportRow(models.Model):
+    """A row worth remembering: failed (with its values and reason) or updated (with the
+    previous values undo restores)."""
+
+    class Outcome(models.TextChoices):
+        FAILED = "failed", _("Error")
+        UPDATED = "updated", _("Updated")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    record_id = models.UUIDField(null=True, blank=True)
+    # failed/duplicate: the row's cells; updated: {field: [old, new]} as change-log text
+    values = models.JSONField(default=list)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "outcome", "row"], name="import_row_outcome")]
+
+    def __str__(self):
+        return f"{self.batch_id} row {self.row}: {self.outcome}"
+
+
+class ImportMapping(models.Model):
+    """A saved column mapping: header → field and update rule, reusable for the next file."""
+
+    record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("Name"), max_length=100)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+")
+    # {"columns": {normalized header: {"field", "rule"}}, "mode", "match", …}
+    options = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["record_type", "owner", "name"],
+                                               name="import_mapping_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class ExternalId(models.Model):
+    """The id a record has in the system it was imported from (a SuiteCRM id, an ERP number),
+    so a later import can match on it."""
+
+    record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    record_id = models.UUIDField()
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True,
+                              related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record_type", "key"],
+                                               name="import_external_id_unique")]
+        indexes = [models.Index(fields=["record_id"], name="import_external_record")]
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,135 @@
+"""Undo of an import: what it created goes to the trash, what it updated gets its previous
+values back — set-based, chunk by chunk, at any size, and logged like every other change.
+
+A field a user changed again after the import keeps the user's value: undo restores a field
+only while it still holds what the import wrote.
+"""
+
+from collections import defaultdict
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontor.core import permissions, registry
+from kontor.core.actions import as_text
+from kontor.core.context import current_origin, origin
+from kontor.core.models import ChangeLog
+from kontor.imports.models import ExternalId, ImportBatch, ImportRow
+
+Status = ImportBatch.Status
+PAGE = 2000
+
+
+def can_undo(batch: ImportBatch, user) -> bool:
+    """The importing user or an admin, once the import has stopped (finished or failed)."""
+    owner = batch.created_by_id == getattr(user, "pk", None) or permissions.is_admin(user)
+    return (owner and permissions.can(user, "import", batch.model)
+            and batch.status in (Status.DONE, Status.FAILED))
+
+
+def undo_import(batch: ImportBatch, *, actor) -> ImportBatch:
+    """Queue the undo of `batch`; the task runs after this commits."""
+    from kontor.imports.tasks import undo_import_task
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if not permissions.can(actor, "import", batch.model):
+            raise PermissionDenied
+        if not can_undo(batch, actor):
+            raise ValidationError(_("This import cannot be undone now."))
+        batch.status = Status.UNDOING
+        batch.save(update_fields=["status"])
+        transaction.on_commit(lambda: undo_import_task.enqueue(str(batch.pk), actor.pk))
+    return batch
+
+
+def run_undo(batch_id, actor_id) -> ImportBatch:
+    """The undo task: chunks newest first, then the updated rows, each step one transaction
+    (a killed undo continues where it stopped when queued again)."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    with origin(f"job:undo-{str(batch.id)[:8]}"):
+        for chunk in batch.chunks.filter(undone=False).order_by("-first_row"):
+            with transaction.atomic():
+                for label, ids in chunk.created.items():
+                    _trash(apps.get_model(label), ids, actor)
+                chunk.undone = True
+                chunk.save(update_fields=["undone"])
+        model = batch.model
+        while True:
+            with transaction.atomic():
+                rows = list(batch.rows.filter(outcome=ImportRow.Outcome.UPDATED)
+                            .order_by("-row")[:PAGE])
+                if not rows:
+                    break
+                _restore(model, rows, actor)
+                ImportRow.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        with transaction.atomic():
+            ExternalId.objects.filter(batch=batch).delete()
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=Status.UNDONE, undone_at=timezone.now(), undone_by=actor)
+    batch.refresh_from_db()
+    return batch
+
+
+def _trash(model, ids: list, actor) -> None:
+    """Move the records to the trash, one UPDATE and one bulk change-log insert."""
+    now = timezone.now()
+    alive = list(model.with_deleted.filter(pk__in=ids, deleted=False)
+                 .values_list("pk", flat=True))
+    if not alive:
+        return
+    model.with_deleted.filter(pk__in=alive).update(
+        deleted=True, deleted_at=now, modified_by=actor, date_modified=now)
+    ct = ContentType.objects.get_for_model(model)
+    ChangeLog.objects.bulk_create(
+        [ChangeLog(record_type=ct, record_id=pk, action=ChangeLog.Action.DELETE, actor=actor,
+                   at=now, origin=current_origin()) for pk in alive], batch_size=PAGE)
+
+
+def _restore(model, rows: list, actor) -> None:
+    """Put back the previous values of updated rows where the import's value still stands."""
+    now = timezone.now()
+    records = model.with_deleted.in_bulk([r.record_id for r in rows])
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    module = registry.for_model(model)
+    groups, logs = defaultdict(list), []
+    ct = ContentType.objects.get_for_model(model)
+    for row in rows:
+        record = records.get(row.record_id)
+        if record is None:
+            continue
+        changed = []
+        for attname, (old, new) in row.values.items():
+            field = by_attname.get(attname)
+            if field is None or as_text(getattr(record, attname)) != new:
+                continue
+            setattr(record, attname, _python(field, old))
+            changed.append(attname)
+            logs.append(ChangeLog(record_type=ct, record_id=record.pk,
+                                  action=ChangeLog.Action.UPDATE, field=field.name,
+                                  old_value=new, new_value=old, actor=actor, at=now,
+                                  origin=current_origin()))
+        if changed:
+            record.modified_by, record.date_modified = actor, now
+            record.clean()
+            record.search_text = module.search_text_for(record)
+            groups[tuple(sorted(changed))].append(record)
+    from kontor.imports.writer import _derived_fields
+
+    for fields, group in groups.items():
+        model.with_deleted.bulk_update(
+            group, [*fields, *_derived_fields(model), "modified_by", "date_modified",
+                    "search_text"], batch_size=1000)
+    ChangeLog.objects.bulk_create(logs, batch_size=PAGE)
+
+
+def _python(field, text: str):
+    if text == "" and field.null:
+        return None
+    return field.to_python(text)
