@@ -17,6 +17,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kontor.users.urls")),
     path("", include("kontor.activities.urls")),
+    path("admin/studio/", include("kontor.studio.urls")),
+    path("", include("kontor.api.urls")),
+    path("", include("kontor.webhooks.urls")),
+    path("", include("kontor.webforms.urls")),
+    path("imports/", include("kontor.imports.urls")),
     *urlpatterns_for_modules(),
 ]
 
