@@ -21,7 +21,7 @@ from kontor.activities.actions import hand_over_activities, save_with_invitees
 from kontor.activities.models import Call, Meeting, Task
 from kontor.contacts.models import Contact
 from kontor.conversion import mapping
-from kontor.core import permissions, registry
+from kontor.core import events, permissions, registry
 from kontor.core.actions import log_event, save_record
 from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
@@ -109,7 +109,9 @@ def convert_target(target: Target, *, actor, data: dict | None = None,
     target.lead, target.status = lead, "Converted"
     save_record(target, actor=actor)
     hand_over_activities(target, lead, activities, actor=actor)
+    _join_teams_of(target, [lead])
     log_event(target, ChangeLog.Action.CONVERT, actor=actor, new=ref(lead))
+    events.record_event(events.CONVERTED, target, actor=actor, related={"lead": lead})
     log_event(lead, ChangeLog.Action.CONVERT, actor=actor, old=ref(target))
     return lead
 
@@ -158,6 +160,7 @@ def convert_lead(lead: Lead, *, actor, contact: Contact | None = None,
     if lead.converted:
         raise ConversionRefused(_("This lead was already converted."), lead.contact)
     owner = lead.assigned_user
+    selected = {id(r) for r in (contact, account) if r is not None}
 
     account = _choose_account(lead, account, new_account, parts, actor, owner)
     contact = _choose_contact(lead, contact, new_contact, account, parts, actor, owner)
@@ -187,11 +190,23 @@ def convert_lead(lead: Lead, *, actor, contact: Contact | None = None,
     lead.account = account or lead.account
     save_record(lead, actor=actor)
     chain = [r for r in (contact, account, created) if r is not None]
+    # The records this conversion created (not the chosen existing ones) join the lead's teams.
+    _join_teams_of(lead, [r for r in (*chain, result.call, result.meeting, result.task)
+                          if r is not None and id(r) not in selected])
     log_event(lead, ChangeLog.Action.CONVERT, actor=actor,
               new=" ".join(ref(r) for r in chain))
     for record in chain:
         log_event(record, ChangeLog.Action.CONVERT, actor=actor, old=ref(lead))
+    events.record_event(events.CONVERTED, lead, actor=actor, related={
+        "contact": contact, "account": account, "opportunity": created})
     return result
+
+
+def _join_teams_of(source, records) -> None:
+    """Converted records join the teams of the record they came from (DOMAIN.md §6)."""
+    team_ids = list(source.teams.values_list("pk", flat=True))
+    for record in records:
+        permissions.join_teams(type(record), [record.pk], team_ids)
 
 
 def _choose_account(lead, account, new_account, parts, actor, owner):

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kontor.core import registry
+from kontor.core import events, permissions, registry
 from kontor.core.context import current_origin
 from kontor.core.models import ChangeLog, Record
 
@@ -101,8 +101,10 @@ def _write(record: Record, *, actor, validate: bool) -> bool:
     if is_new:
         record.modified_by, record.date_modified = actor, now
         record.save(force_insert=True)
+        permissions.join_teams(model, [record.pk], _new_teams(record, actor))
         log_event(record, ChangeLog.Action.CREATE, actor=actor, at=now)
         _remember_loaded(record)
+        events.record_event(events.CREATED, record, actor=actor)
         return True
 
     fields = [f for f in model._meta.concrete_fields if f.name not in Record.AUDIT_EXCLUDE]
@@ -123,14 +125,35 @@ def _write(record: Record, *, actor, validate: bool) -> bool:
     ChangeLog.objects.bulk_create(
         ChangeLog(
             record_type=ct, record_id=record.pk, action=ChangeLog.Action.UPDATE,
-            field=f.name, old_value=as_text(old[f.attname]),
-            new_value=as_text(getattr(record, f.attname)), actor=actor, at=now,
+            field=name, old_value=before, new_value=after, actor=actor, at=now,
             origin=current_origin(),
         )
-        for f in changed
+        for name, before, after in _changes(changed, old, record)
     )
     _remember_loaded(record)
+    events.record_event(events.UPDATED, record, actor=actor)
     return True
+
+
+def _changes(changed: list, old: dict, record: Record):
+    """(field, old text, new text) of each change; custom fields one row each ("custom.<name>")
+    so the timeline can name them."""
+    for f in changed:
+        before, after = old[f.attname], getattr(record, f.attname)
+        if f.name != "custom" or not isinstance(before, dict) or not isinstance(after, dict):
+            yield f.name, as_text(before), as_text(after)
+            continue
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key):
+                yield f"custom.{key}", as_text(before.get(key)), as_text(after.get(key))
+
+
+def _new_teams(record: Record, actor) -> set[int]:
+    """A new record joins the teams of its creator and of its parent records (DOMAIN.md §6)."""
+    teams = set(permissions.user_team_ids(actor))
+    for parent in record.team_parents():
+        teams.update(parent.teams.values_list("pk", flat=True))
+    return teams
 
 
 def _remember_loaded(record: Record) -> None:
@@ -157,6 +180,7 @@ def _set_deleted(records: Iterable[Record], deleted: bool, *, actor) -> int:
     )
     for r in records:
         r.deleted, r.deleted_at = deleted, now if deleted else None
+        events.record_event(events.DELETED if deleted else events.RESTORED, r, actor=actor)
     return len(records)
 
 

@@ -1,0 +1,161 @@
+"""The JSON shape of every record type, generated from its module declaration.
+
+For API clients: the editable fields are those of the module's edit form, the rest of the
+record is read-only; links to records are ids checked against the permission filter (an id
+the caller may not see is refused like one that does not exist); activities name their parent
+as {"type": "<module slug>", "id": "<uuid>"}. Values are validated by the record itself
+(Record.full_clean, called by save_record), whose errors come back as field errors.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kontor.core import registry
+
+#: Columns of the kernel that are bookkeeping, not data for API clients.
+HIDDEN = {"search_text", "deleted", "deleted_at", "parent_type", "parent_id"}
+
+
+class VisibleRecordField(serializers.PrimaryKeyRelatedField):
+    """An id of a record the caller may see (others are "does not exist")."""
+
+    def __init__(self, model, **kwargs):
+        self.record_model = model
+        kwargs.setdefault("pk_field", serializers.UUIDField(format="hex_verbose"))
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return self.record_model.objects.visible_to(user, "view")
+
+    def use_pk_only_optimization(self):
+        return True
+
+
+@extend_schema_field({
+    "type": "object", "nullable": True,
+    "properties": {"type": {"type": "string"}, "id": {"type": "string", "format": "uuid"}},
+    "required": ["type", "id"],
+})
+class ParentField(serializers.Field):
+    """An activity's parent: {"type": "leads", "id": "<uuid>"}, a record the caller may see."""
+
+    default_error_messages = {
+        "invalid": _('Send {"type": "<record type>", "id": "<id>"} or null.'),
+        "not_visible": _("Choose a record you can see."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, instance):
+        if not instance.parent_type_id:
+            return None
+        model = ContentType.objects.get_for_id(instance.parent_type_id).model_class()
+        module = registry.find(model)
+        return {"type": module.slug if module else "", "id": str(instance.parent_id)}
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, {"parent_type": None, "parent_id": None}
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict) or set(data) != {"type", "id"}:
+            self.fail("invalid")
+        slugs = {m.slug for m in registry.modules() if m.has_activities and not m.is_activity}
+        if data["type"] not in slugs or not isinstance(data["id"], str):
+            self.fail("not_visible")
+        model = registry.get(data["type"]).model
+        user = getattr(self.context.get("request"), "user", None)
+        try:
+            record = model.objects.visible_to(user, "view").filter(pk=data["id"]).first()
+        except Exception:  # noqa: BLE001 - a malformed id: not visible either
+            record = None
+        if record is None:
+            self.fail("not_visible")
+        return {"parent_type": ContentType.objects.get_for_model(model),
+                "parent_id": record.pk}
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """Base: refuses fields it does not know (a typo must not be dropped silently)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+    def build_relational_field(self, field_name, relation_info):
+        model = relation_info.related_model
+        if registry.find(model) is not None and not relation_info.to_many:
+            kwargs = {"allow_null": True, "required": False}
+            if relation_info.model_field and not relation_info.model_field.editable:
+                kwargs = {"read_only": True}
+            return VisibleRecordField, {"model": model, **kwargs}
+        return super().build_relational_field(field_name, relation_info)
+
+
+def writable_fields(module) -> list[str]:
+    fields = [name for name in module.form_fields if name not in ("parent",)]
+    return [name for name in fields
+            if not module.model._meta.get_field(name).many_to_many]
+
+
+def _fields(module) -> tuple[list[str], list[str]]:
+    """(all field names, read-only ones) of a module's serializer."""
+    writable = writable_fields(module)
+    names = ["id"]
+    for field in module.model._meta.concrete_fields:
+        if field.name in HIDDEN or field.name == "id":
+            continue
+        names.append(field.name)
+    for name in writable:
+        if name not in names:
+            names.append(name)
+    read_only = [n for n in names if n not in writable and n not in ("custom",)]
+    return names, read_only
+
+
+def serializer_for(module) -> type[RecordSerializer]:
+    """The serializer class of a module (built once)."""
+    cached = module.__dict__.get("_api_serializer")
+    if cached is not None:
+        return cached
+    names, read_only = _fields(module)
+    attrs = {
+        "custom": serializers.DictField(required=False, label=_("Custom fields")),
+    }
+    if module.is_activity:
+        attrs["parent"] = ParentField()
+        names.append("parent")
+    for name in names:
+        field = module.model._meta.get_field(name) if name != "parent" else None
+        if isinstance(field, models.FileField):
+            attrs[name] = serializers.FileField(read_only=True, use_url=False)
+        elif field is not None and field.is_relation and \
+                field.related_model is get_user_model():
+            attrs[name] = serializers.PrimaryKeyRelatedField(
+                queryset=get_user_model().objects.filter(is_active=True),
+                allow_null=True, required=False, read_only=False) \
+                if name not in read_only else serializers.PrimaryKeyRelatedField(read_only=True)
+    meta = type("Meta", (), {"model": module.model, "fields": names,
+                             "read_only_fields": [n for n in read_only if n not in attrs]})
+    cls = type(f"{module.model.__name__}Serializer", (RecordSerializer,),
+               {**attrs, "Meta": meta})
+    module._api_serializer = cls
+    return cls

@@ -1,0 +1,53 @@
+"""GET /api/v1/<type>/<id>/timeline/: the journey timeline of a record page, as JSON.
+
+The same events as the record page (kontor/core/timeline.py), through the same permission
+filter; texts are plain (the page's links become `url`).
+"""
+
+from django.utils.html import strip_tags
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kontor.core import registry
+from kontor.core import timeline as journey
+
+MAX_EVENTS = 200
+
+
+def _plain(value) -> str:
+    return strip_tags(str(value)) if value is not None else ""
+
+
+def event_data(event) -> dict:
+    owner = event.owner if event.owner is not None else event.record
+    module = registry.find(type(owner)) if owner is not None else None
+    return {
+        "at": event.at, "kind": event.kind, "text": _plain(event.text),
+        "actor": _plain(event.actor), "url": event.url or "",
+        "record_type": module.slug if module else "",
+        "record_id": str(owner.pk) if owner is not None and module else "",
+        "changes": [{"field": _plain(c["label"]), "old": _plain(c["old"]),
+                     "new": _plain(c["new"])} for c in event.changes],
+    }
+
+
+def timeline_action():
+    from kontor.api.viewsets import TimelineSerializer
+
+    @extend_schema(
+        responses=TimelineSerializer,
+        parameters=[OpenApiParameter("limit", int, description=f"At most this many events "
+                                     f"(1–{MAX_EVENTS}, default 100), newest first.")])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def timeline(self, request, pk=None):
+        """The record's timeline: changes, conversions and activities, newest first."""
+        record = self.access("view")
+        raw = request.query_params.get("limit", "100")
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_EVENTS:
+            raise exceptions.ValidationError({"limit": [f"1–{MAX_EVENTS}"]})
+        events = journey.timeline(record, request.user, int(raw))
+        return Response({"events": [event_data(e) for e in events]})
+
+    return timeline

@@ -1,0 +1,87 @@
+"""Writes of the webhooks app: subscriptions, deliveries created from record events, re-send.
+
+`on_events` is the listener of kontor.core.events: it runs after a commit that changed records,
+writes one Delivery per event and matching subscription and hands each to the task worker.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from kontor.core import events as record_events
+from kontor.core import registry
+from kontor.webhooks.models import Delivery, Subscription
+from kontor.webhooks.tasks import deliver
+
+
+def payload(event, slug: str, delivery_id) -> dict:
+    """The JSON body of a delivery: what happened, to which record, and the record itself."""
+    from kontor.api.serializers import serializer_for
+
+    module = registry.get(slug)
+    data = serializer_for(module)(event.record).data
+    return {
+        "id": str(delivery_id), "event": f"{slug}.{event.kind}", "kind": event.kind,
+        "record_type": slug, "record_id": str(event.record.pk),
+        "occurred_at": timezone.now().isoformat(),
+        "actor": getattr(event.actor, "username", None),
+        "related": {name: {"type": registry.for_model(type(r)).slug, "id": str(r.pk)}
+                    for name, r in event.related.items() if r is not None},
+        "data": _jsonable(data),
+    }
+
+
+def _jsonable(data):
+    import json
+
+    from rest_framework.utils.encoders import JSONEncoder
+
+    return json.loads(json.dumps(data, cls=JSONEncoder))
+
+
+def on_events(events: list[record_events.Event]) -> None:
+    """Create and enqueue the deliveries of `events` (runs after the commit)."""
+    subscriptions = list(Subscription.objects.filter(active=True))
+    if not subscriptions:
+        return
+    created = []
+    with transaction.atomic():
+        for event in events:
+            module = registry.find(type(event.record))
+            if module is None:
+                continue
+            for subscription in subscriptions:
+                if not subscription.wants(event.kind, module.slug):
+                    continue
+                delivery = Delivery(subscription=subscription,
+                                    event=f"{module.slug}.{event.kind}",
+                                    record_id=event.record.pk, payload={})
+                delivery.payload = payload(event, module.slug, delivery.pk)
+                delivery.save(force_insert=True)
+                created.append(delivery)
+    for delivery in created:
+        deliver.enqueue(str(delivery.pk))
+
+
+@transaction.atomic
+def save_subscription(subscription: Subscription, *, actor) -> Subscription:
+    if subscription._state.adding:
+        subscription.created_by = actor
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def delete_subscription(subscription: Subscription, *, actor) -> None:
+    subscription.delete()
+
+
+def resend(delivery: Delivery, *, actor) -> Delivery:
+    """Send a delivery again now (a failed one, or to test the receiver)."""
+    with transaction.atomic():
+        delivery.status, delivery.next_attempt_at = Delivery.Status.PENDING, None
+        delivery.attempts = 0
+        delivery.save(update_fields=["status", "next_attempt_at", "attempts"])
+    deliver.enqueue(str(delivery.pk))
+    delivery.refresh_from_db()
+    return delivery
