@@ -1,0 +1,43 @@
+"""Checks of a web form definition, run by `WebForm.clean()` before an admin's save."""
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from kontor.core import dropdowns
+from kontor.webforms.formfields import allowed_fields
+
+
+def check_webform(webform) -> None:
+    errors: dict[str, list] = {}
+    allowed = {f.name for f in allowed_fields(webform.module)}
+    names = [spec.get("name") for spec in webform.fields]
+    if any(name not in allowed for name in names) or len(set(names)) != len(names):
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            _("Choose each field at most once, from the list."))
+    required = {spec["name"] for spec in webform.fields if spec.get("required")}
+    if "last_name" not in required:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            _("The form needs the last name, as a required field."))
+    if webform.lead_source and webform.lead_source not in {
+            o.key for o in dropdowns.options("lead_source_dom")}:
+        errors["lead_source"] = [_("Choose a lead source from the list.")]
+    if webform.assignment == "user" and not webform.assigned_user_id:
+        errors["assigned_user"] = [_("Choose the user who gets the new records.")]
+    if webform.assignment == "round_robin" and not getattr(webform, "team_id", None):
+        errors["assignment"] = [_("Choose the team whose members take turns.")]
+    if webform.redirect_url and not redirect_allowed(webform.redirect_url):
+        errors["redirect_url"] = [_(
+            "Only addresses on these hosts are allowed: %(hosts)s. An administrator sets them "
+            "in KONTOR_WEBFORM_REDIRECT_HOSTS.") % {
+            "hosts": ", ".join(settings.KONTOR_WEBFORM_REDIRECT_HOSTS) or "–"}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def redirect_allowed(url: str) -> bool:
+    """An absolute http(s) address on one of the configured hosts (no query with data)."""
+    hosts = set(settings.KONTOR_WEBFORM_REDIRECT_HOSTS)
+    return bool(hosts) and url.startswith(("https://", "http://")) and \
+        url_has_allowed_host_and_scheme(url, allowed_hosts=hosts)
