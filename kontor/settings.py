@@ -200,6 +200,8 @@ KONTOR_WEBFORM_RATE = (int(os.environ.get("KONTOR_WEBFORM_RATE", "10")), 10 * 60
 # Sender of Kontor's notification e-mails; the console backend prints them unless configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kontor@localhost")
+# The address of this installation, for links in notification e-mails and calendar feeds.
+KONTOR_BASE_URL = os.environ.get("KONTOR_BASE_URL", "http://127.0.0.1:8000")
 
 # --- REST API and webhooks (kontor.api, kontor.webhooks; docs/api.md) ---------------------
 REST_FRAMEWORK = {

@@ -224,6 +224,8 @@ def _changelog_event(journey: Journey, group, names: "_Names") -> Event | None:
         event = Event(row.at, row.action, ICONS.get(row.action, "dot"), escape(text))
         if row.action == ChangeLog.Action.CREATE and row.origin.startswith("job:"):
             event.origin = row.origin[4:]
+    if row.origin.startswith("webform:"):  # a web form submission (kontor.webforms)
+        event.origin = _("web form %(name)s") % {"name": row.origin[8:]}
     event.entries, event.owner = group, owner
     event.actor = tables.user_label(row.actor) or _("System")
     return event
@@ -253,7 +255,8 @@ def _change(module, row, names: "_Names") -> dict:
     try:
         model_field = module.model._meta.get_field(row.field)
     except Exception:  # noqa: BLE001 - a field removed since keeps its raw values
-        return {"label": row.field, "old": row.old_value, "new": row.new_value, "entry": row}
+        label = _("Web form submission") if row.field == "webform" else row.field
+        return {"label": label, "old": row.old_value, "new": row.new_value, "entry": row}
     return {"label": model_field.verbose_name, "entry": row,
             "old": _value(model_field, row.old_value, names),
             "new": _value(model_field, row.new_value, names)}
