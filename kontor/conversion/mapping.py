@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from kontor.core import config, registry
 from kontor.core.models import Record
 from kontor.core.people import Person
 
@@ -28,16 +29,26 @@ def values(record, names) -> dict:
     return {name: getattr(record, name) for name in names}
 
 
+def custom_values(record, slug: str) -> dict:
+    """The custom values of `record` that the record type `slug` has a same-named field for."""
+    stored = record.custom if isinstance(record.custom, dict) else {}
+    if not stored:
+        return {}
+    names = {f.name for f in config.custom_fields(registry.get(slug).model)}
+    return {name: value for name, value in stored.items() if name in names}
+
+
 def lead_from_target(target) -> dict:
     """A new lead's values: every same-named field, lead source kept, status New, stage ML."""
     data = values(target, [*person_fields(), "account_name", "description"])
-    data.update(status="New", lifecycle_stage="ML", lead_source=target.lead_source)
+    data.update(status="New", lifecycle_stage="ML", lead_source=target.lead_source,
+                custom=custom_values(target, "leads"))
     return data
 
 
 def contact_from_lead(lead) -> dict:
     """A new contact's values: the person, e-mails, phones, lead source, campaign, GDPR."""
-    return values(lead, person_fields())
+    return {**values(lead, person_fields()), "custom": custom_values(lead, "contacts")}
 
 
 def account_from_lead(lead) -> dict:
@@ -49,6 +60,7 @@ def account_from_lead(lead) -> dict:
         "email1": "",
         "description": lead.account_description,
         "assigned_user": lead.assigned_user,
+        "custom": custom_values(lead, "accounts"),
         **{f"billing_address_{part}": getattr(lead, f"primary_address_{part}")
            for part in ("street", "city", "state", "postalcode", "country")},
     }
@@ -67,4 +79,5 @@ def opportunity_from_lead(lead) -> dict:
         "sales_stage": "Closed Won" if late else "Qualification",
         "date_closed": today if late else today + timedelta(days=30),
         "assigned_user": lead.assigned_user,
+        "custom": custom_values(lead, "opportunities"),
     }

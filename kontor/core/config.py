@@ -7,6 +7,7 @@ stored by `kontor.studio` and read here from one cached snapshot (three queries 
 none after); Studio's actions call `invalidate()` on every change.
 """
 
+import json
 import keyword
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -247,6 +248,21 @@ class CustomFieldDef:
                                          use_l10n=True, force_grouping=True)
         return str(value)
 
+    def display_text(self, text: str) -> str:
+        """The text a user sees for a value as the change log stores it (see as_text)."""
+        if not text:
+            return ""
+        if self.field_type == "multiselect":
+            try:
+                return self.display(json.loads(text))
+            except ValueError:
+                return text
+        if self.field_type == "boolean":
+            return self.display(text == "1")
+        if self.field_type == "integer":
+            return self.display(int(text)) if text.lstrip("-").isdigit() else text
+        return self.display(text)
+
     # --- queries -------------------------------------------------------------------------------
     def expression(self):
         """The SQL expression of this field's value, typed for sorting (both databases).
@@ -361,6 +377,47 @@ def layout(model, kind: str):
     return snapshot().layouts.get((label_of(model), kind))
 
 
+def panels(module) -> list[tuple]:
+    """The detail and edit panels of a module: [(title, (field or custom name, …)), …].
+
+    A stored layout (Studio) orders and hides fields within the module's declared panels
+    (addressed by position, so titles stay translated); the declaration is the default.
+    Custom fields not placed by the layout (and not hidden) join a panel of their own.
+    """
+    stored = layout(module.model, "panels") or {}
+    custom = [f.name for f in custom_fields(module.model)]
+    allowed = set(module.form_fields) | set(custom)
+    if stored.get("panels"):
+        by_index = dict((int(i), names) for i, names in stored["panels"])
+        out = [(title, tuple(n for n in by_index.get(i, ()) if n in allowed))
+               for i, (title, _names) in enumerate(module.panels)]
+    else:
+        out = [(title, tuple(names)) for title, names in module.panels]
+    placed = {n for _title, names in out for n in names} | set(stored.get("hidden", ()))
+    extra = tuple(n for n in custom if n not in placed)
+    if extra:
+        out.append((_("More details"), extra))
+    return out
+
+
+def panel_fields(module) -> list[str]:
+    """Every field and custom field name the panels show, in order."""
+    return [n for _title, names in panels(module) for n in names]
+
+
+def list_columns(module) -> tuple:
+    """The default list columns: a stored layout's, else the module declaration's."""
+    stored = layout(module.model, "list") or {}
+    allowed = set(all_columns(module))
+    chosen = tuple(c for c in stored.get("columns", ()) if c in allowed)
+    return chosen or module.list_columns
+
+
+def all_columns(module) -> tuple:
+    """Every column a list can show: the declared ones and the custom fields."""
+    return module.all_columns + tuple(f.name for f in custom_fields(module.model))
+
+
 def validate(record, exclude=None) -> dict[str, list[ValidationError]]:
     """The configured rules `record` breaks: {field name: [errors]} (empty when none).
 
@@ -398,6 +455,15 @@ def validate(record, exclude=None) -> dict[str, list[ValidationError]]:
             values[f.name] = stored
     record.custom = values
     return errors
+
+
+def search_values(record) -> list[str]:
+    """The custom text values of `record` that the search index holds."""
+    values = getattr(record, "custom", None)
+    if not isinstance(values, dict) or not values:
+        return []
+    return [str(values[f.name]) for f in custom_fields(record)
+            if f.is_text and f.field_type != "longtext" and values.get(f.name)]
 
 
 RESERVED_EXTRA = frozenset({"custom", "pk", "id", "objects", "teams", "parent", "q", "sort",

@@ -113,7 +113,10 @@ class Module:
 
     def search_text_for(self, record) -> str:
         """The lower-cased text a search matches for `record`."""
-        parts = (getattr(record, name, "") for name in self.search_fields)
+        from kontor.core import config
+
+        parts = [getattr(record, name, "") for name in self.search_fields]
+        parts += config.search_values(record)  # custom text fields admins added
         return " ".join(str(p).strip().lower() for p in parts if p)
 
     def title(self, record) -> str:

@@ -28,7 +28,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from kontor.core import registry
+from kontor.core import config, registry
 from kontor.core.models import ChangeLog
 from kontor.core.records import tables
 
@@ -252,6 +252,11 @@ def _conversion_event(row, names: "_Names", whole: bool) -> Event | None:
 
 def _change(module, row, names: "_Names") -> dict:
     """{"label", "old", "new", "entry"} of one field change, values as users read them."""
+    if row.field.startswith("custom."):
+        custom = config.custom_field(module.model, row.field[7:])
+        if custom is not None:
+            return {"label": custom.label, "entry": row, "old": custom.display_text(
+                row.old_value), "new": custom.display_text(row.new_value)}
     try:
         model_field = module.model._meta.get_field(row.field)
     except Exception:  # noqa: BLE001 - a field removed since keeps its raw values

@@ -10,18 +10,22 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from kontor.core import registry, timeline
+from kontor.core import config, registry, timeline
 from kontor.core.records import tables
 
 SUBPANEL_ROWS = 10
 TIMELINE_ROWS = 100
 
 
-def panels(module, record) -> list[dict]:
+def panels(module, record, user=None) -> list[dict]:
     out = []
-    for title, names in module.panels:
+    custom = {f.name: f for f in config.custom_fields(module.model)}
+    for title, names in config.panels(module):
         fields = []
         for name in names:
+            if name in custom:
+                fields.append(_custom_item(custom[name], record, user))
+                continue
             field = module.model._meta.get_field(name)
             text, url = tables.cell(tables.Column(name, "", "", field), record)
             if name == "filename" and text:
@@ -31,6 +35,18 @@ def panels(module, record) -> list[dict]:
         out.append({"title": title, "fields": [f for f in fields if not f["wide"]],
                     "wide_fields": [f for f in fields if f["wide"]]})
     return out
+
+
+def _custom_item(definition, record, user) -> dict:
+    """A custom field of the detail panels; a link shows the linked record if visible."""
+    stored = (record.custom or {}).get(definition.name)
+    text, url = definition.display(stored), ""
+    if definition.field_type == "relate" and stored:
+        linked = definition.link_model().objects.visible_to(user, "view").filter(
+            pk=stored).first() if user is not None else None
+        text, url = (str(linked), linked.get_absolute_url()) if linked else ("", "")
+    return {"label": definition.label, "text": text, "url": url,
+            "wide": definition.field_type == "longtext"}
 
 
 def subpanels(module, record, user) -> list[dict]:
@@ -161,7 +177,7 @@ def context(module, record, user) -> dict:
     journey = timeline.Journey.of(record, user, visible=True)
     events = timeline.timeline(record, user, TIMELINE_ROWS, journey=journey)
     return {
-        "panels": panels(module, record),
+        "panels": panels(module, record, user),
         "subpanels": subpanels(module, record, user),
         "open_activities": open_activities(record, user) if module.has_activities else [],
         "timeline": events,

@@ -3,13 +3,17 @@
 The same FilterSet will serve the REST API (DESIGN.md: one FilterSet for page and API).
 """
 
+from datetime import timedelta
+from decimal import Decimal
+
 import django_filters as df
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kontor.core import dropdowns
+from kontor.core import config, dropdowns
 from kontor.core.fields import DropdownField
 
 
@@ -67,13 +71,75 @@ class RecordFilterSet(df.FilterSet):
         return queryset
 
 
+def _custom_filter(definition) -> df.Filter:
+    """A filter on a custom field's JSON value (key transforms work on both databases)."""
+    label, name = definition.label, f"custom__{definition.name}"
+    small = {"class": "form-control form-control-sm"}
+    kind = definition.field_type
+    if kind in {"dropdown", "multiselect"}:
+        def by_keys(queryset, _name, keys):
+            if not keys:
+                return queryset
+            lookup = "exact" if kind == "dropdown" else "icontains"
+            wanted = models.Q()
+            for key in keys:
+                wanted |= models.Q(**{f"{name}__{lookup}": key if kind == "dropdown"
+                                      else f'"{key}"'})
+            return queryset.filter(wanted)
+
+        return df.MultipleChoiceFilter(
+            label=label, method=by_keys, choices=lambda: dropdowns.choices(definition.dropdown),
+            widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm",
+                                               "data-enhance": "multi"}))
+    if kind == "boolean":
+        return df.BooleanFilter(field_name=name, label=label)
+    if kind in {"date", "datetime"}:
+        def by_range(queryset, _name, value):
+            if not value:
+                return queryset
+            queryset = queryset.alias(**{f"cf_{definition.name}": definition.expression()})
+            column = f"cf_{definition.name}"
+            if value.start:
+                queryset = queryset.filter(**{f"{column}__gte": value.start.date().isoformat()})
+            if value.stop:
+                end = (value.stop.date() + timedelta(days=1)).isoformat()
+                queryset = queryset.filter(**{f"{column}__lt": end})
+            return queryset
+
+        return df.DateFromToRangeFilter(
+            label=label, method=by_range,
+            widget=DateRangeWidget(attrs={"type": "date", "class": "form-control"}))
+
+    def by_value(queryset, _name, value):
+        if value in (None, ""):
+            return queryset
+        try:
+            parsed = definition.to_python(value)
+        except ValidationError:
+            return queryset.none()
+        column = f"cf_{definition.name}"
+        queryset = queryset.alias(**{column: definition.expression()})
+        lookup = "iexact" if definition.is_text else "exact"
+        if definition.field_type in {"decimal", "currency"}:
+            parsed = Decimal(parsed)
+        return queryset.filter(**{f"{column}__{lookup}": parsed})
+
+    return df.CharFilter(label=label, method=by_value, widget=forms.TextInput(attrs=small))
+
+
 def filterset_for(module) -> type[RecordFilterSet]:
-    """The FilterSet class of a module (built once per module)."""
-    cached = getattr(module, "_filterset", None)
+    """The FilterSet class of a module, built once per module and custom field definitions."""
+    custom = tuple(config.custom_fields(module.model))
+    built = module.__dict__.setdefault("_filtersets", {})
+    cached = built.get(custom)
     if cached is not None:
         return cached
     attrs = {name: _filter_for(module.model._meta.get_field(name)) for name in module.filters}
+    attrs.update({f.name: _custom_filter(f) for f in custom if f.field_type not in {
+        "longtext", "relate"}})
     meta = type("Meta", (), {"model": module.model, "fields": []})
     cls = type(f"{module.model.__name__}FilterSet", (RecordFilterSet,), {**attrs, "Meta": meta})
-    module._filterset = cls
+    if len(built) > 20:  # definitions changed many times: start over
+        built.clear()
+    built[custom] = cls
     return cls

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import formats
 
-from kontor.core import registry
+from kontor.core import config, registry
 from kontor.core.fields import DropdownFormField
 
 
@@ -28,19 +28,70 @@ class RelateSelect(forms.Select):
 class RecordForm(forms.ModelForm):
     """Base form: Bootstrap classes, fresh dropdown values, relate pickers, HTML5 dates."""
 
+    #: declared fields a stored layout hides: disabled, so an edit keeps their values
+    layout_hidden: frozenset = frozenset()
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self._configure()
         for name, field in self.fields.items():
             self._prepare(name, field)
+
+    def _configure(self) -> None:
+        """Admins' configuration (kontor.core.config): required marks, custom fields, layout."""
+        model = self._meta.model
+        for name in config.configured_required(model):
+            if name in self.fields:
+                self.fields[name].required = True
+        for name in self.layout_hidden:
+            if name in self.fields:
+                self.fields[name].disabled = True
+        stored = self._stored_custom()
+        self.custom_defs = [f for f in config.custom_fields(model) if f.name not in self.fields]
+        for f in self.custom_defs:
+            self.fields[f.name] = f.formfield()
+            if f.name in stored and f.name not in self.initial:
+                self.initial[f.name] = f.initial(stored[f.name])
+
+    def _stored_custom(self) -> dict:
+        custom = getattr(self.instance, "custom", None)
+        return custom if isinstance(custom, dict) else {}
+
+    def _current(self, name: str):
+        """The stored value of a field or custom field of the edited record."""
+        if any(f.name == name for f in self.custom_defs):
+            return self._stored_custom().get(name) or ""
+        return getattr(self.instance, name, "")
+
+    def _post_clean(self):
+        # Custom values go into record.custom (in their stored form) before the model checks.
+        custom = dict(self._stored_custom())
+        for f in self.custom_defs:
+            if f.name not in self.cleaned_data:
+                continue
+            try:
+                value = f.to_python(self.cleaned_data[f.name], previous=custom.get(f.name))
+            except ValidationError as error:
+                self.add_error(f.name, error)
+                continue
+            if value is None:
+                custom.pop(f.name, None)
+            else:
+                custom[f.name] = value
+        self.instance.custom = custom
+        super()._post_clean()
 
     def _prepare(self, name: str, field: forms.Field) -> None:
         model_field = self._meta.model._meta.get_field(name) if name in self._model_names() \
             else None
         if isinstance(field, DropdownFormField) and self.instance.pk:
-            field.keep(getattr(self.instance, name, ""))
+            field.keep(self._current(name))
         if isinstance(field, forms.ModelChoiceField) and model_field is not None:
             self._prepare_relation(name, field, model_field)
+        elif isinstance(field, forms.ModelChoiceField) and name not in self._model_names():
+            # A custom link field: a relate picker over the records the user may see.
+            self._prepare_relation(name, field, _CustomLink(field.queryset.model))
         if isinstance(field, forms.DateTimeField):
             field.widget = forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -123,9 +174,24 @@ def _without_grouping(to_python):
     return parse
 
 
+class _CustomLink:
+    """What _prepare_relation reads of a foreign key, for a custom link field."""
+
+    attname = None
+
+    def __init__(self, model):
+        self.related_model = model
+
+
 def form_for(module) -> type[RecordForm]:
-    """The ModelForm class of a module: its panel fields on its form base."""
+    """The ModelForm class of a module: its panel fields on its form base, with the fields a
+    stored layout hides (never a required one) disabled."""
     base = module.form_class or RecordForm
+    shown = set(config.panel_fields(module)) | config.required_fields(module.model)
+    hidden = frozenset(n for n in module.form_fields if n not in shown)
+    if hidden:
+        base = type(base.__name__, (base,), {"layout_hidden": hidden,
+                                             "__module__": base.__module__})
     return forms.modelform_factory(module.model, form=base, fields=module.form_fields,
                                    formfield_callback=_formfield)
 

@@ -124,8 +124,10 @@ def paginate(queryset, sort: str, cursor: str | None, size: int) -> Page:
     Foreign keys are sorted by a field of the related row (given as a path).
     """
     name = sort.lstrip("-")
-    field, nullable = resolve(queryset.model, name)
-    attname = name if "__" in name else field.attname
+    annotation = queryset.query.annotations.get(name)  # e.g. a custom field's typed value
+    field, nullable = (annotation.output_field, True) if annotation is not None else \
+        resolve(queryset.model, name)
+    attname = name if "__" in name or annotation is not None else field.attname
     vendor = connections[queryset.db].vendor
     order = Order(attname, sort.startswith("-"), nullable, nulls_largest=vendor != "sqlite")
     state = decode(cursor, field, queryset.model._meta.pk) if cursor else None

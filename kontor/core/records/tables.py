@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kontor.core import dropdowns, registry
+from kontor.core import config, dropdowns, registry
 from kontor.core.fields import DropdownField
 
 
@@ -66,9 +66,38 @@ def sort_key(field: models.Field) -> str:
     return f"{field.name}__{module.link_column}" if module else field.attname
 
 
+class CustomColumnField:
+    """What a column needs of a field, for a custom field (its value is in record.custom).
+
+    `attname` is the JSON key path, so exports can read the value with values_list().
+    """
+
+    is_relation = False
+    many_to_one = False
+
+    def __init__(self, definition: "config.CustomFieldDef"):
+        self.definition = definition
+        self.name = definition.name
+        self.attname = f"custom__{definition.name}"
+        self.verbose_name = definition.label
+
+    def get_internal_type(self) -> str:
+        return "TextField" if self.definition.field_type == "longtext" else "CharField"
+
+
+def custom_sort_key(name: str) -> str:
+    """The annotation a list sorts a custom column by (see config.CustomFieldDef.expression)."""
+    return f"cf_{name}"
+
+
 def columns(module, names) -> list[Column]:
     result = []
+    custom = {f.name: f for f in config.custom_fields(module.model)}
     for name in names:
+        if name in custom:
+            field = CustomColumnField(custom[name])
+            result.append(Column(name, str(field.verbose_name), custom_sort_key(name), field))
+            continue
         field = module.model._meta.get_field(name)
         result.append(Column(name, str(field.verbose_name), sort_key(field), field))
     return result
@@ -76,6 +105,9 @@ def columns(module, names) -> list[Column]:
 
 def cell(column: Column, row) -> tuple[str, str]:
     """(text, url) of one cell; links point at the related record."""
+    if isinstance(column.field, CustomColumnField):
+        custom = row.custom if isinstance(row.custom, dict) else {}
+        return column.field.definition.display(custom.get(column.name)), ""
     value = getattr(row, column.name)
     if column.field.is_relation and value is not None:
         return display(column.field, value), record_url(value)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from kontor.core import actions, permissions, search
+from kontor.core import actions, config, permissions, search
 from kontor.core.records import detail, forms, tables
 from kontor.core.records.filters import filterset_for
 from kontor.core.records.pagination import paginate
@@ -65,13 +65,23 @@ class ListView(ModuleView):
     def get_columns(self) -> list[tables.Column]:
         prefs = getattr(self.request.user, "profile", None)
         chosen = prefs.list_columns(self.module.slug) if prefs else None
-        names = [c for c in (chosen or self.module.list_columns) if c in self.module.all_columns]
-        return tables.columns(self.module, names or self.module.list_columns)
+        defaults = config.list_columns(self.module)
+        allowed = set(config.all_columns(self.module))
+        names = [c for c in (chosen or defaults) if c in allowed]
+        return tables.columns(self.module, names or defaults)
 
     def get_sort(self, cols) -> str:
         sort = self.request.GET.get("sort", "")
         keys = {c.sort_key for c in cols} | {self.module.default_sort.lstrip("-")}
         return sort if sort.lstrip("-") in keys else self.module.default_sort
+
+    def sorted_by_custom(self, queryset, cols, sort: str):
+        """Sorting by a custom column sorts by its typed JSON value (an annotation)."""
+        for col in cols:
+            if isinstance(col.field, tables.CustomColumnField) and \
+                    sort.lstrip("-") == col.sort_key:
+                return queryset.annotate(**{col.sort_key: col.field.definition.expression()})
+        return queryset
 
     def filtered(self):
         filterset = filterset_for(self.module)(
@@ -86,8 +96,10 @@ class ListView(ModuleView):
         cols = self.get_columns()
         sort = self.get_sort(cols)
         filterset, queryset, term = self.filtered()
+        custom_shown = any(isinstance(c.field, tables.CustomColumnField) for c in cols)
+        queryset = self.sorted_by_custom(queryset, cols, sort)
         queryset = queryset.select_related(*tables.related_fields(cols)).defer(
-            "search_text", "description", "custom")
+            "search_text", "description", *(() if custom_shown else ("custom",)))
         page = paginate(queryset, sort, request.GET.get("cursor"), settings.KONTOR_PAGE_SIZE)
         context = self.context(
             columns=cols, sort=sort, filterset=filterset, q=term, page=page,
@@ -96,8 +108,8 @@ class ListView(ModuleView):
             can_delete=permissions.can(request.user, "delete", self.module.model),
             mass_form=forms.form_for(self.module)(user=request.user, auto_id="mass_%s"),
             mass_fields=self.module.mass_update_fields,
-            column_options=[(c, self.module.model._meta.get_field(c).verbose_name,
-                             c in {col.name for col in cols}) for c in self.module.all_columns],
+            column_options=[(c.name, c.label, c.name in {col.name for col in cols})
+                            for c in tables.columns(self.module, config.all_columns(self.module))],
             page_query=_query_without(request.GET, "cursor"),
         )
         template = self.fragment_name if request.headers.get("HX-Request") else self.template_name
@@ -197,10 +209,13 @@ def form_panels(module, form) -> list[tuple]:
             "wide" if isinstance(widget, django_forms.Textarea) else "normal")
         return {"field": form[name], "kind": kind}
 
+    layout = config.panels(module)
     panels = [(title, [item(n) for n in names if n in form.fields])
-              for title, names in module.panels]
-    placed = {name for _title, names in module.panels for name in names}
-    extra = [item(n) for n in form.fields if n not in placed and not form[n].is_hidden]
+              for title, names in layout]
+    placed = {name for _title, names in layout for name in names}
+    hidden = getattr(form, "layout_hidden", frozenset())
+    extra = [item(n) for n in form.fields
+             if n not in placed and n not in hidden and not form[n].is_hidden]
     if panels and extra:
         panels[0] = (panels[0][0], panels[0][1] + extra)
     # Long text fields take a whole row: put them after the short ones of their panel.
@@ -336,7 +351,8 @@ class ColumnsView(ModuleView):
     action = "list"
 
     def post(self, request):
-        chosen = [c for c in request.POST.getlist("columns") if c in self.module.all_columns]
+        allowed = set(config.all_columns(self.module))
+        chosen = [c for c in request.POST.getlist("columns") if c in allowed]
         from kontor.users.actions import save_list_columns
 
         save_list_columns(request.user, self.module.slug, chosen, actor=request.user)
