@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -69,7 +70,8 @@ def sort_key(field: models.Field) -> str:
 class CustomColumnField:
     """What a column needs of a field, for a custom field (its value is in record.custom).
 
-    `attname` is the JSON key path, so exports can read the value with values_list().
+    `attname` names the annotation of the value as text (ListView.sorted_by_custom), so
+    exports read it with values_list() like any column.
     """
 
     is_relation = False
@@ -78,8 +80,11 @@ class CustomColumnField:
     def __init__(self, definition: "config.CustomFieldDef"):
         self.definition = definition
         self.name = definition.name
-        self.attname = f"custom__{definition.name}"
+        self.attname = f"cfv_{definition.name}"
         self.verbose_name = definition.label
+
+    def text(self):
+        return KeyTextTransform(self.name, "custom")
 
     def get_internal_type(self) -> str:
         return "TextField" if self.definition.field_type == "longtext" else "CharField"

@@ -76,11 +76,14 @@ class ListView(ModuleView):
         return sort if sort.lstrip("-") in keys else self.module.default_sort
 
     def sorted_by_custom(self, queryset, cols, sort: str):
-        """Sorting by a custom column sorts by its typed JSON value (an annotation)."""
+        """Custom columns as annotations: their text (what exports read) and, when the list
+        sorts by one, its typed JSON value."""
         for col in cols:
-            if isinstance(col.field, tables.CustomColumnField) and \
-                    sort.lstrip("-") == col.sort_key:
-                return queryset.annotate(**{col.sort_key: col.field.definition.expression()})
+            if isinstance(col.field, tables.CustomColumnField):
+                queryset = queryset.annotate(**{col.field.attname: col.field.text()})
+                if sort.lstrip("-") == col.sort_key:
+                    queryset = queryset.annotate(
+                        **{col.sort_key: col.field.definition.expression()})
         return queryset
 
     def filtered(self):
