@@ -57,9 +57,9 @@ def set_list_columns(module, columns: list[str], *, actor) -> Layout:
 
 def _store(module, kind: str, data: dict, *, actor) -> Layout:
     label = config.label_of(module.model)
-    layout, _created = Layout.objects.select_for_update().get_or_create(
+    layout, created = Layout.objects.select_for_update().get_or_create(
         model_label=label, kind=kind, defaults={"data": data})
-    old = None if _created else layout.data
+    old = None if created else layout.data
     if old == data:
         return layout
     layout.data = data
@@ -73,7 +73,7 @@ def _store(module, kind: str, data: dict, *, actor) -> Layout:
 def reset_layout(module, kind: str, *, actor) -> None:
     """Back to the module declaration's layout."""
     label = config.label_of(module.model)
-    deleted, _ = Layout.objects.filter(model_label=label, kind=kind).delete()
+    deleted, _per_model = Layout.objects.filter(model_label=label, kind=kind).delete()
     if deleted:
         log_change(actor=actor, area="layout", target=f"{label} {kind}",
                    summary=_("Layout reset to the default"))
