@@ -1,16 +1,56 @@
-"""CSV export of a list as filtered, searched and sorted, with the user's chosen columns.
+"""Export of a list as filtered, searched and sorted, with the user's chosen columns: CSV and
+XLSX (issue 5, item 9). vCard and iCalendar live in records/vcard.py and activities/calendar.py.
 
-The file is streamed row by row from an iterator, so memory stays flat at any size. Values are
-stored keys (dropdown keys, ISO dates, ids of linked records) so a file can be imported again.
+Both formats stream: CSV row by row from an iterator; XLSX through openpyxl's write-only mode,
+which keeps the rows in a temporary file, not in memory. Values are stored keys (dropdown keys,
+ISO dates, ids of linked records) so a file can be imported again. Text that a spreadsheet
+would run as a formula (starting with = + - @, a tab or a carriage return) is neutralised with
+a leading apostrophe, in CSV and XLSX alike; numbers stay numbers.
 """
 
 import csv
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from kontor.core.actions import as_text
 from kontor.core.records.views import ListView
+
+#: First characters that make a spreadsheet cell a formula (OWASP "CSV injection"), including
+#: the full-width forms some spreadsheet programs also accept.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(text: str) -> str:
+    """`text` as a cell value no spreadsheet runs: a leading apostrophe before formula starts."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_cell(value) -> str:
+    """A database value as CSV text: keys and ISO dates; text neutralised."""
+    return neutralise(value) if isinstance(value, str) else as_text(value)
+
+
+def xlsx_cell(value):
+    """A database value as an XLSX cell: numbers, dates and yes/no typed; all else text."""
+    if value is None or isinstance(value, bool | int | float | Decimal):
+        return value
+    if isinstance(value, datetime):
+        # Spreadsheets have no time zones: the user's local time, as shown in the app.
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(
+            value) else value
+    if isinstance(value, date):
+        return value
+    text = value if isinstance(value, str) else as_text(value)
+    # XML turns a carriage return into a line feed anyway; do it here, after the check.
+    text = neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _Echo:
@@ -19,26 +59,63 @@ class _Echo:
 
 
 class ExportView(ListView):
-    action = "export"
+    """CSV of the list the user sees (the URL carries its filters, search and sort)."""
 
-    def get(self, request):
+    action = "export"
+    extension = "csv"
+
+    def export_queryset(self):
+        """The records of the list, through the permission filter for "export", sorted."""
         cols = self.get_columns()
         sort = self.get_sort(cols)
         _filterset, queryset, _term = self.filtered()
-        descending = sort.startswith("-")
+        queryset = self.sorted_by_custom(queryset, cols, sort)
         key = sort.lstrip("-")
-        queryset = queryset.order_by(f"-{key}" if descending else key, "pk")
+        return queryset.order_by(f"-{key}" if sort.startswith("-") else key, "pk")
+
+    def export_rows(self):
+        """(header, rows): the id and the chosen columns; rows stream from the database."""
+        cols = self.get_columns()
         names = ["id", *[c.field.attname for c in cols]]
+        rows = self.export_queryset().values_list(*names).iterator(chunk_size=2000)
+        return ["id", *[c.name for c in cols]], rows
+
+    def filename(self) -> str:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return f"{self.module.slug}-{stamp}.{self.extension}"
+
+    def get(self, request):
+        header, rows = self.export_rows()
         writer = csv.writer(_Echo())
 
         def lines():
             yield "\ufeff"  # a BOM, so spreadsheet programs read UTF-8
-            yield writer.writerow(["id", *[c.name for c in cols]])
-            for row in queryset.values_list(*names).iterator(chunk_size=2000):
-                yield writer.writerow([as_text(v) for v in row])
+            yield writer.writerow(header)
+            for row in rows:
+                yield writer.writerow([csv_cell(v) for v in row])
 
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{self.module.slug}-{stamp}.csv"')
+        response["Content-Disposition"] = f'attachment; filename="{self.filename()}"'
         return response
+
+
+class XlsxExportView(ExportView):
+    """The same list as an Excel workbook, written row by row to a temporary file."""
+
+    extension = "xlsx"
+
+    def get(self, request):
+        header, rows = self.export_rows()
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=str(self.module.verbose_name_plural)[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([xlsx_cell(v) for v in row])
+        # The workbook is a zip whose directory comes last: it is written to a temporary file
+        # (rows already went to disk in write-only mode), then the file is streamed.
+        target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+        workbook.save(target)
+        target.seek(0)
+        return FileResponse(target, as_attachment=True, filename=self.filename(),
+                            content_type=XLSX_TYPE)
+

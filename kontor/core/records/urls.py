@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from kontor.core import registry
-from kontor.core.records import export, views
+from kontor.core.records import export, vcard, views
 
 VERBS = [
     ("", views.ListView, "list"),
@@ -11,6 +11,8 @@ VERBS = [
     ("new/", views.CreateView, "create"),
     ("trash/", views.TrashView, "trash"),
     ("export.csv", export.ExportView, "export"),
+    ("export.xlsx", export.XlsxExportView, "export-xlsx"),
+    ("export.vcf", vcard.VcardExportView, "export-vcf"),
     ("mass/", views.MassActionView, "mass"),
     ("columns/", views.ColumnsView, "columns"),
     ("lookup/", views.LookupView, "lookup"),
@@ -18,6 +20,7 @@ VERBS = [
     ("<uuid:pk>/edit/", views.EditView, "edit"),
     ("<uuid:pk>/delete/", views.DeleteView, "delete"),
     ("<uuid:pk>/restore/", views.RestoreView, "restore"),
+    ("<uuid:pk>/vcard.vcf", vcard.VcardView, "vcard"),
 ]
 
 
