@@ -10,6 +10,8 @@ from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from kontor.core import config
+
 #: Fields an admin can put on a form, in the order they appear (person fields of DOMAIN.md §2).
 ALLOWED_FIELDS = (
     "salutation", "first_name", "last_name", "email1", "phone_work", "phone_mobile",
@@ -41,10 +43,12 @@ class PublicForm(forms.Form):
         self.webform = webform
         model = model_for(webform.module)
         language = webform.language
+        # Fields an admin marked required in Studio stay required on every web form.
+        required = config.required_fields(model)
         for spec in webform.fields:
             model_field = model._meta.get_field(spec["name"])
             field = model_field.formfield()
-            field.required = bool(spec.get("required"))
+            field.required = bool(spec.get("required")) or spec["name"] in required
             label = spec.get(f"label_{language}") or spec.get("label_en") or spec.get("label_de")
             if label:
                 field.label = label

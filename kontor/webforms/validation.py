@@ -5,8 +5,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from kontor.core import dropdowns
-from kontor.webforms.formfields import allowed_fields
+from kontor.core import config, dropdowns
+from kontor.webforms.formfields import allowed_fields, model_for
+
+#: Fields the submit action fills itself, so a form need not ask for them.
+FILLED = frozenset({"status", "lifecycle_stage", "lead_source", "campaign_name",
+                    "assigned_user", "lawful_basis", "lawful_basis_source", "date_reviewed"})
 
 
 def check_webform(webform) -> None:
@@ -20,6 +24,11 @@ def check_webform(webform) -> None:
     if "last_name" not in required:
         errors.setdefault(NON_FIELD_ERRORS, []).append(
             _("The form needs the last name, as a required field."))
+    missing = sorted(config.required_fields(model_for(webform.module)) - set(names) - FILLED)
+    if missing:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(_(
+            "Records of this type require fields the form does not ask for: %(fields)s.") % {
+            "fields": ", ".join(field_label(model_for(webform.module), n) for n in missing)})
     if webform.lead_source and webform.lead_source not in {
             o.key for o in dropdowns.options("lead_source_dom")}:
         errors["lead_source"] = [_("Choose a lead source from the list.")]
@@ -41,3 +50,14 @@ def redirect_allowed(url: str) -> bool:
     hosts = set(settings.KONTOR_WEBFORM_REDIRECT_HOSTS)
     return bool(hosts) and url.startswith(("https://", "http://")) and \
         url_has_allowed_host_and_scheme(url, allowed_hosts=hosts)
+
+
+def field_label(model, name: str) -> str:
+    """The label users read for a built-in or custom field `name`."""
+    custom = config.custom_field(model, name)
+    if custom is not None:
+        return str(custom.label)
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a rule for a field that no longer exists
+        return name

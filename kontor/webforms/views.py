@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from kontor.core.admin_area import admin_required
 from kontor.webforms import actions, protection
-from kontor.webforms.formfields import HONEYPOT, PublicForm
+from kontor.webforms.formfields import HONEYPOT, PublicForm, model_for
 from kontor.webforms.forms import WebFormForm
 from kontor.webforms.models import WebForm
+from kontor.webforms.validation import field_label
 
 
 @admin_required
@@ -111,5 +112,10 @@ def _add_errors(form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
+    model = model_for(form.webform.module)
     for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+        if field in form.fields:
+            form.add_error(field, errors)
+        else:  # a rule on a field the form does not show: name the field
+            label = field_label(model, field)
+            form.add_error(None, [f"{label}: {m}" for e in errors for m in e.messages])

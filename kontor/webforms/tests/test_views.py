@@ -157,3 +157,27 @@ def test_the_timeline_names_the_web_form(visitor, webform, admin_client):
         "webform:Contact us"
     page = admin_client.get(lead.get_absolute_url()).content.decode()
     assert "web form Contact us" in page
+
+
+@FAST
+def test_a_field_required_in_studio_is_required_on_the_form_too(visitor, webform, admin):
+    from kontor.core import registry
+    from kontor.studio.actions.fields import set_required
+
+    set_required(registry.get("leads"), ["phone_work"], actor=admin)
+    response = post(visitor, webform, rendered_token(visitor, webform), phone_work="")
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not Lead.objects.exists()
+
+
+def test_a_form_missing_a_field_required_in_studio_is_refused(rep, admin):
+    from django.core.exceptions import ValidationError
+
+    from kontor.core import registry
+    from kontor.studio.actions.fields import set_required
+
+    set_required(registry.get("leads"), ["department"], actor=admin)
+    with pytest.raises(ValidationError) as error:
+        make_webform(rep, name="Without department")
+    assert "Department" in str(error.value)
