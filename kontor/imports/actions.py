@@ -58,9 +58,11 @@ def create_batch(upload, *, model, actor) -> ImportBatch:
         batch.file.delete(save=False)
         raise ValidationError({"file": str(error)}) from error
     columns = [{"field": f, "rule": "overwrite"} for f in auto_map(model, headers)]
-    has_email = any(c["field"] == "email1" for c in columns)
-    batch.options = {"columns": columns, "mode": "create",
-                     "match": "email" if has_email else "id",
+    chosen = {c["field"] for c in columns}
+    # Match on the e-mail when the file has one, else on an id column from another system.
+    match = "email" if "email1" in chosen or (
+        EXTERNAL_ID not in chosen and "email1" in targets(model)) else "external"
+    batch.options = {"columns": columns, "mode": "create", "match": match,
                      "number_format": "en" if source.delimiter == "," else "de",
                      "create_missing": False}
     batch.headers, batch.source = headers, source.as_dict()

@@ -70,7 +70,9 @@ class Planner:
         self.required = [t for t in self.targets.values() if t.required]
         self.seen: dict[str, int] = {}  # match key → first row with it (duplicates in file)
         self._users = None
-        self.new_relates: dict[tuple, str] = {}  # (field, name key) → name to create
+        self._dropdowns: dict[str, dict] = {}
+        # (field, name key) → (name, id) of related records to create
+        self.new_relates: dict[tuple, tuple] = {}
 
     # --- one chunk ---------------------------------------------------------------------
     def plan(self, chunk: list[tuple[int, list]]) -> list[RowPlan]:
@@ -129,7 +131,7 @@ class Planner:
         elif kind == "url" and "://" not in text:
             text = f"https://{text}"
         elif kind == "dropdown":
-            text = self._dropdown_key(target, text)
+            return self._dropdown_key(target, text)
         elif kind == "user":
             return self._user(text)
         if kind not in ("phone", "external"):
@@ -139,11 +141,19 @@ class Planner:
         return target.field.clean(text, None)
 
     def _dropdown_key(self, target, text: str) -> str:
-        wanted = SUITECRM_LABELS.get(text.lower(), text).lower()
-        for option in dropdowns.options(target.field.dropdown, include_inactive=True):
-            if wanted in (option.key.lower(), option.label_en.lower(), option.label_de.lower()):
-                return option.key
-        return text  # the field's own validation refuses it with the form's message
+        """The key of a dropdown value typed as key or English/German label."""
+        keys = self._dropdowns.get(target.name)
+        if keys is None:
+            keys = self._dropdowns[target.name] = {}
+            for option in dropdowns.options(target.field.dropdown, include_inactive=True):
+                if option.active:
+                    for name in (option.key, option.label_en, option.label_de):
+                        keys.setdefault(name.lower(), option.key)
+        key = keys.get(SUITECRM_LABELS.get(text.lower(), text).lower())
+        if key is None:
+            # The message of the field itself (DropdownField.validate), as forms show it.
+            raise ValidationError(_("“%(value)s” is not a valid choice.") % {"value": text})
+        return key
 
     def _user(self, text: str):
         if self._users is None:
@@ -184,8 +194,14 @@ class Planner:
                 if pk is not None:
                     plan.data[f"{name}_id"] = pk
                 elif self.create_missing:
-                    self.new_relates.setdefault((name, company_key(text) or text.lower()),
-                                                text)
+                    # One new record per distinct name; its id is chosen now, so the rows
+                    # validate (an opportunity needs its account) before anything is written.
+                    key = (name, company_key(text) or text.lower())
+                    _text, pk = self.new_relates.setdefault(key, (text, uuid.uuid4()))
+                    plan.data[f"{name}_id"] = pk
+                    plan.messages.append(_("Creates %(type)s “%(name)s”.") % {
+                        "type": self.targets[name].field.related_model._meta.verbose_name,
+                        "name": _text})
                 else:
                     label = self.targets[name].label
                     plan.fail(_("%(field)s: no record named “%(name)s” (tick “Create missing "

@@ -20,6 +20,7 @@ from kontor.core.actions import as_text
 from kontor.core.context import current_origin, origin
 from kontor.core.models import ChangeLog
 from kontor.imports.models import ExternalId, ImportBatch, ImportRow
+from kontor.imports.sql import update_rows
 
 Status = ImportBatch.Status
 PAGE = 2000
@@ -123,9 +124,8 @@ def _restore(model, rows: list, actor) -> None:
     from kontor.imports.writer import _derived_fields
 
     for fields, group in groups.items():
-        model.with_deleted.bulk_update(
-            group, [*fields, *_derived_fields(model), "modified_by", "date_modified",
-                    "search_text"], batch_size=1000)
+        update_rows(model, group, [*fields, *_derived_fields(model), "modified_by_id",
+                                   "date_modified", "search_text"])
     ChangeLog.objects.bulk_create(logs, batch_size=PAGE)
 
 

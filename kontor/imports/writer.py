@@ -13,10 +13,10 @@ from django.utils import timezone
 from kontor.core import permissions, registry
 from kontor.core.actions import as_text
 from kontor.core.context import current_origin
-from kontor.core.matching import company_key
 from kontor.core.models import ChangeLog
 from kontor.imports.engine import CREATE, DUPLICATE, FAILED, UPDATE, Planner
 from kontor.imports.models import ExternalId, ImportChunk, ImportRow
+from kontor.imports.sql import update_rows
 
 BATCH_SIZE = 1000
 
@@ -34,7 +34,8 @@ def write_chunk(planner: Planner, plans: list, first_row: int, last_row: int) ->
     records = [p.record for p in news]
     planner.model.objects.bulk_create(records, batch_size=BATCH_SIZE)
     if records:
-        created[planner.model._meta.label_lower] = [str(r.pk) for r in records]
+        created.setdefault(planner.model._meta.label_lower, []).extend(
+            str(r.pk) for r in records)
         _log_created(planner.model, records, actor, now)
         _join_teams(planner.model, [r.pk for r in records], actor)
     _write_external_ids(planner, news)
@@ -64,40 +65,30 @@ def _cells(cells: list) -> list:
 
 
 def _create_related(planner: Planner, plans: list, now, created: dict) -> int:
-    """Create each missing related record once (per distinct name), then link the rows."""
-    if not planner.new_relates:
-        return 0
-    by_field = defaultdict(dict)
-    for (name, key), text in planner.new_relates.items():
-        by_field[name][key] = text
+    """Create the missing related records the written rows use, once per distinct name."""
+    used = {value for p in plans if p.outcome in (CREATE, UPDATE) for value in p.data.values()}
+    wanted = defaultdict(list)
+    for (name, _key), (text, pk) in planner.new_relates.items():
+        if pk in used:
+            wanted[name].append((text, pk))
+    planner.new_relates.clear()
     total = 0
-    for name, wanted in by_field.items():
+    for name, entries in wanted.items():
         related = planner.targets[name].field.related_model
         module = registry.for_model(related)
-        records = {}
-        for key, text in wanted.items():
-            record = related(name=text, assigned_user=planner.actor)
+        records = []
+        for text, pk in entries:
+            record = related(id=pk, name=text, assigned_user=planner.actor)
             record.clean()
             record.created_by = record.modified_by = planner.actor
             record.date_entered = record.date_modified = now
             record.search_text = module.search_text_for(record)
-            records[key] = record
-        related.objects.bulk_create(records.values(), batch_size=BATCH_SIZE)
-        created[related._meta.label_lower] = [str(r.pk) for r in records.values()]
-        _log_created(related, list(records.values()), planner.actor, now)
-        _join_teams(related, [r.pk for r in records.values()], planner.actor)
-        by_text = {r.name: r.pk for r in records.values()}
-        for plan in plans:
-            text = plan.relates.get(name)
-            if text is None or plan.outcome not in (CREATE, UPDATE) \
-                    or f"{name}_id" in plan.data:
-                continue
-            pk = by_text.get(text) or records[company_key(text) or text.lower()].pk
-            setattr(plan.record, f"{name}_id", pk)
-            if plan.outcome == UPDATE:
-                plan.changes[f"{name}_id"] = ["", str(pk)]
+            records.append(record)
+        related.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        created.setdefault(related._meta.label_lower, []).extend(str(r.pk) for r in records)
+        _log_created(related, records, planner.actor, now)
+        _join_teams(related, [r.pk for r in records], planner.actor)
         total += len(records)
-    planner.new_relates.clear()
     return total
 
 
@@ -139,9 +130,8 @@ def _write_updates(planner: Planner, updates: list, now) -> None:
         groups[tuple(sorted(plan.changes))].append(plan.record)
     derived = _derived_fields(model)
     for fields, records in groups.items():
-        model.objects.bulk_update(
-            records, [*fields, *derived, "modified_by", "date_modified", "search_text"],
-            batch_size=BATCH_SIZE)
+        update_rows(model, records, [*fields, *derived, "modified_by_id", "date_modified",
+                                     "search_text"])
     ct = ContentType.objects.get_for_model(model)
     origin = current_origin()
     names = {f.attname: f.name for f in model._meta.concrete_fields}

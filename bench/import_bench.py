@@ -1,0 +1,139 @@
+"""`python -m bench.import_bench`: importing a lead CSV matched by e-mail into a million leads
+on PostgreSQL, then undoing it (issue 5, item 8).
+
+For developers checking the import's throughput. Data: the database `kontor_bench_import` on
+$BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), filled once with
+`kontor generate --leads 1000000 --accounts 20000` (never `kontor_bench`). The CSV is written
+by streaming the existing leads: for every existing lead one row that updates it (same e-mail,
+new phone and status) and one row that creates a new lead, so `--rows 1000000` matches 500,000
+existing leads and creates 500,000. The import runs in this process exactly as the background
+task runs it (`run_import`), then the undo (`run_undo`); afterwards the bench removes its trashed
+leads and change-log rows again, so the next run starts from the same million.
+
+    python -m bench.import_bench --rows 1000000
+    python -m bench.import_bench --rows 20000 --chunk 2000
+"""
+
+import argparse
+import csv
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
+    import django
+
+    django.setup()
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_csv(path: Path, rows: int) -> None:
+    """Half updates of existing leads, half new leads, streamed (never all in memory)."""
+    from kontor.leads.models import Lead
+
+    statuses = ["New", "Assigned", "In Process"]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["First Name", "Last Name", "Account Name", "Email Address",
+                      "Office Phone", "Primary Address City", "Status", "Opportunity Amount"])
+        existing = Lead.objects.exclude(email1="").order_by("pk").values_list(
+            "first_name", "last_name", "account_name", "email1", "primary_address_city")
+        written = 0
+        for n, (first, last, company, email, city) in enumerate(
+                existing.iterator(chunk_size=5000)):
+            if written >= rows:
+                break
+            out.writerow([first, last, company, email, f"+49 30 {1000000 + n}", city,
+                          statuses[n % 3], f"{n % 90000}.50"])
+            out.writerow([first, f"{last}-Neu", company, f"new{n}.{email}",
+                          f"+49 89 {2000000 + n}", city, "New", ""])
+            written += 2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--chunk", type=int, default=2000)
+    parser.add_argument("--keep", action="store_true", help="do not undo")
+    args = parser.parse_args()
+    base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    setup(f"{base}/kontor_bench_import")
+
+    from django.conf import settings
+    from django.core.files import File
+    from django.db import connection
+
+    from kontor.core.models import ChangeLog
+    from kontor.imports import actions, undo
+    from kontor.imports.models import ImportBatch
+    from kontor.leads.models import Lead
+    from kontor.users.actions import create_user
+
+    settings.DEBUG = False
+    settings.MEDIA_ROOT = RESULTS / "media"
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"import-{args.rows}.csv"
+    if not path.exists():
+        started = time.monotonic()
+        write_csv(path, args.rows)
+        print(f"wrote {path.name} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.filter(username="bench-import").first() or create_user(
+        "bench-import", password="bench-import-pw!", is_superuser=True)
+    leads_before = Lead.objects.count()
+    rss_start = rss_mb()
+    with path.open("rb") as fh:
+        batch = actions.create_batch(File(fh, name=path.name), model=Lead, actor=actor)
+    actions.configure(batch, {**batch.options, "mode": "update", "match": "email",
+                              "number_format": "en"}, actor=actor)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
+    samples = []
+
+    def progress(b):
+        samples.append((time.monotonic(), b.rows_done, rss_mb()))
+        if len(samples) % 50 == 0:
+            print(f"  {b.rows_done:>9,} rows  {rss_mb():.0f} MB", file=sys.stderr)
+
+    started = time.monotonic()
+    batch = actions.run_import(batch.pk, chunk_size=args.chunk, after_chunk=progress)
+    seconds = time.monotonic() - started
+    result = {
+        "rows": batch.rows_done, "seconds": round(seconds, 1),
+        "rows_per_s": round(batch.rows_done / seconds),
+        "created": batch.created_count, "updated": batch.updated_count,
+        "unchanged": batch.unchanged_count, "failed": batch.failed_count,
+        "leads_before": leads_before, "chunk": args.chunk,
+        "rss_mb_start": round(rss_start), "rss_mb_peak": round(rss_mb()),
+        "rss_mb_at_10pct": round(samples[len(samples) // 10][2]) if samples else None,
+        "database": connection.vendor,
+    }
+    print(json.dumps(result), file=sys.stderr)
+    if not args.keep:
+        started = time.monotonic()
+        ImportBatch.objects.filter(pk=batch.pk).update(status="done")
+        undo.run_undo(batch.pk, actor.pk)
+        result["undo_seconds"] = round(time.monotonic() - started, 1)
+        # Bench housekeeping (not a user action): drop the trashed leads and this run's log
+        # rows so the next run starts from the same million.
+        Lead.with_deleted.filter(deleted=True, created_by=actor).delete()
+        ChangeLog.objects.filter(actor=actor).delete()
+        result["leads_after"] = Lead.objects.count()
+    out = RESULTS / f"import-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Kill-safety and undo: a crashed chunk leaves nothing behind, a resumed batch never writes a
+row twice, and undo puts back exactly what was there."""
+
+import pytest
+
+from kontor.core.actions import save_record
+from kontor.core.models import ChangeLog
+from kontor.imports import actions, undo, writer
+from kontor.imports.models import ImportBatch
+from kontor.imports.tests.helpers import upload
+from kontor.leads.models import Lead
+
+pytestmark = pytest.mark.django_db
+
+ROWS = "Email,Last Name,Office Phone\n" + "".join(
+    f"p{n}@firma.example,Person {n},+49 30 {100000 + n}\n" for n in range(1, 101))
+
+
+class Killed(Exception):
+    pass
+
+
+@pytest.fixture
+def batch(admin):
+    batch = actions.create_batch(upload("list.csv", ROWS.encode()), model=Lead, actor=admin)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
+    return batch
+
+
+def test_a_task_killed_between_chunks_resumes_without_duplicates(batch, admin):
+    def kill_after_second(b):
+        if b.rows_done == 40:
+            raise Killed
+
+    with pytest.raises(Killed):
+        actions.run_import(batch.pk, chunk_size=20, after_chunk=kill_after_second)
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_done, Lead.objects.count()) == ("failed", 40, 40)
+
+    actions.queue_import(batch, actor=admin)
+    batch = actions.run_import(batch.pk, chunk_size=20)
+
+    assert (batch.status, batch.created_count, Lead.objects.count()) == ("done", 100, 100)
+    assert Lead.objects.values("email1").distinct().count() == 100
+    assert ChangeLog.objects.filter(action="create", origin=batch.origin).count() == 100
+
+
+def test_a_chunk_that_crashes_mid_write_leaves_nothing_of_itself(batch, admin, monkeypatch):
+    real = writer.write_chunk
+    calls = []
+
+    def crash_in_third_chunk(planner, plans, first, last):
+        counts = real(planner, plans, first, last)  # the rows are written, then it dies
+        calls.append(first)
+        if len(calls) == 3:
+            raise Killed
+        return counts
+
+    monkeypatch.setattr(actions, "write_chunk", crash_in_third_chunk)
+    with pytest.raises(Killed):
+        actions.run_import(batch.pk, chunk_size=20)
+    batch.refresh_from_db()
+    assert batch.rows_done == 40 and Lead.objects.count() == 40
+    assert batch.chunks.count() == 2
+
+    monkeypatch.setattr(actions, "write_chunk", real)
+    actions.queue_import(batch, actor=admin)
+    batch = actions.run_import(batch.pk, chunk_size=20)
+    assert Lead.objects.count() == 100 and batch.chunks.count() == 5
+
+
+def test_undo_trashes_what_was_created_and_restores_what_was_updated(admin):
+    anna = save_record(Lead(last_name="Alt", email1="p1@firma.example", phone_work=""),
+                       actor=admin)
+    bert = save_record(Lead(last_name="Bert", email1="p2@firma.example"), actor=admin)
+    batch = actions.create_batch(upload("list.csv", ROWS.encode()), model=Lead, actor=admin)
+    actions.configure(batch, {**batch.options, "mode": "update"}, actor=admin)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
+    batch = actions.run_import(batch.pk, chunk_size=30)
+    assert (batch.created_count, batch.updated_count) == (98, 2)
+    # Bert's name is edited by hand after the import: undo keeps that edit.
+    bert.refresh_from_db()
+    bert.last_name = "Bert (von Hand)"
+    save_record(bert, actor=admin)
+
+    batch = undo.run_undo(batch.pk, admin.pk)
+
+    anna.refresh_from_db()
+    bert.refresh_from_db()
+    assert batch.status == "undone" and batch.undone_by == admin
+    assert (anna.last_name, anna.phone_work, anna.phone_work_e164) == ("Alt", "", "")
+    assert "person 1" not in anna.search_text
+    assert bert.last_name == "Bert (von Hand)" and bert.phone_work == ""
+    assert Lead.objects.count() == 2 and Lead.with_deleted.filter(deleted=True).count() == 98
+    undo_origin = f"job:undo-{str(batch.pk)[:8]}"
+    assert ChangeLog.objects.filter(origin=undo_origin, action="delete").count() == 98
+    assert ChangeLog.objects.filter(origin=undo_origin, record_id=anna.pk,
+                                    field="last_name", new_value="Alt").exists()
+
+
+def test_undo_is_refused_to_others_and_while_running(batch, admin, rep):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        undo.undo_import(batch, actor=admin)  # queued, not finished
+    batch = actions.run_import(batch.pk)
+    with pytest.raises(ValidationError):
+        undo.undo_import(batch, actor=rep)  # not the importing user, not an admin
+    batch.refresh_from_db()
+    assert batch.status == "done" and Lead.objects.count() == 100
