@@ -105,7 +105,7 @@ class RecordSerializer(serializers.ModelSerializer):
         if registry.find(model) is not None and not relation_info.to_many:
             kwargs = {"allow_null": True, "required": False}
             if relation_info.model_field and not relation_info.model_field.editable:
-                kwargs = {"read_only": True}
+                kwargs = {"read_only": True, "allow_null": True}
             return VisibleRecordField, {"model": model, **kwargs}
         return super().build_relational_field(field_name, relation_info)
 
@@ -152,7 +152,8 @@ def serializer_for(module) -> type[RecordSerializer]:
             attrs[name] = serializers.PrimaryKeyRelatedField(
                 queryset=get_user_model().objects.filter(is_active=True),
                 allow_null=True, required=False, read_only=False) \
-                if name not in read_only else serializers.PrimaryKeyRelatedField(read_only=True)
+                if name not in read_only else serializers.PrimaryKeyRelatedField(read_only=True,
+                                                                   allow_null=True)
     meta = type("Meta", (), {"model": module.model, "fields": names,
                              "read_only_fields": [n for n in read_only if n not in attrs]})
     cls = type(f"{module.model.__name__}Serializer", (RecordSerializer,),

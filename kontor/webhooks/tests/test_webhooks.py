@@ -1,0 +1,149 @@
+"""Webhooks against a real local HTTP receiver: signed after commit, retried, logged, re-sent."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kontor.core.actions import delete_records, save_record
+from kontor.leads.models import Lead
+from kontor.webhooks import signing
+from kontor.webhooks.actions import save_subscription
+from kontor.webhooks.models import Delivery, Subscription
+from kontor.webhooks.tasks import backoff, deliver
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+class Receiver:
+    """A local HTTP server that records what it receives and answers the queued statuses."""
+
+    def __init__(self, statuses=()):
+        self.received, self.statuses = [], list(statuses)
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the http.server hook name
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.received.append((dict(self.headers), body))
+                status = outer.statuses.pop(0) if outer.statuses else 200
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b'{"customer": "K-1"}' if status == 200 else b"busy")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    found = Receiver()
+    yield found
+    found.close()
+
+
+@pytest.fixture
+def immediate(settings):
+    settings.TASKS = IMMEDIATE
+
+
+@pytest.mark.django_db
+def test_signed_delivery_after_commit(admin, receiver, immediate,
+                                      django_capture_on_commit_callbacks):
+    subscription = save_subscription(Subscription(url=receiver.url, events=["created"],
+                                                  record_types=["leads"]), actor=admin)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        lead = save_record(Lead(last_name="Webhook", email1="w@web.de"), actor=admin)
+        assert receiver.received == []  # nothing before the commit
+    for callback in pending:
+        callback()
+    headers, body = receiver.received[0]
+    payload = json.loads(body)
+    assert payload["event"] == "leads.created" and payload["record_id"] == str(lead.pk)
+    assert payload["data"]["email1"] == "w@web.de"
+    assert signing.verify(subscription.secret, headers[signing.TIMESTAMP_HEADER], body,
+                          headers[signing.SIGNATURE_HEADER], now=int(time.time()))
+    assert not signing.verify("other", headers[signing.TIMESTAMP_HEADER], body,
+                              headers[signing.SIGNATURE_HEADER], now=int(time.time()))
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.response_status, delivery.attempts) == (
+        "succeeded", 200, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_records([lead], actor=admin)  # not subscribed: no delivery
+    assert Delivery.objects.count() == 1 and len(receiver.received) == 1
+
+
+@pytest.mark.django_db
+def test_failed_delivery_is_retried_with_backoff_then_resent(admin, immediate,
+                                                             django_capture_on_commit_callbacks):
+    receiver = Receiver(statuses=[503, 500])
+    try:
+        save_subscription(Subscription(url=receiver.url), actor=admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            save_record(Lead(last_name="Retry"), actor=admin)
+        delivery = Delivery.objects.get()
+        assert (delivery.status, delivery.response_status, delivery.attempts) == (
+            "retrying", 503, 1)
+        assert delivery.next_attempt_at is not None and delivery.response_body == "busy"
+        deliver.call(str(delivery.pk))  # what the worker runs when the back-off has passed
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts) == ("retrying", 2)
+        deliver.call(str(delivery.pk))
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.response_status) == ("succeeded", 200)
+        assert len(receiver.received) == 3
+    finally:
+        receiver.close()
+    assert [backoff(n).total_seconds() for n in (1, 2, 5, 9)] == [60, 300, 21600, 21600]
+
+
+@pytest.mark.django_db
+def test_unreachable_receiver_fails_after_the_last_attempt(admin, immediate, settings,
+                                                          django_capture_on_commit_callbacks):
+    settings.KONTOR_WEBHOOK_ATTEMPTS = 2
+    save_subscription(Subscription(url="http://127.0.0.1:9/closed"), actor=admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_record(Lead(last_name="Nowhere"), actor=admin)
+    delivery = Delivery.objects.get()
+    assert delivery.status == "retrying" and delivery.error
+    deliver.call(str(delivery.pk))
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 2, None)
+
+
+@pytest.mark.django_db
+def test_admin_pages_and_resend(admin_client, admin, rep, receiver, immediate,
+                                django_capture_on_commit_callbacks):
+    rep_client = Client()
+    rep_client.force_login(rep)
+    response = admin_client.post(reverse("webhooks:create"), {
+        "url": receiver.url, "events": ["converted", "created"], "record_types": ["leads"],
+        "active": "on"})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    subscription = Subscription.objects.get()
+    assert response.status_code == 302 and subscription.events == ["converted", "created"]
+    with django_capture_on_commit_callbacks(execute=True):
+        save_record(Lead(last_name="Log"), actor=admin)
+    delivery = Delivery.objects.get()
+    page = admin_client.get(reverse("webhooks:detail", args=[subscription.pk]))
+    assert "leads.created" in page.content.decode()
+    admin_client.post(reverse("webhooks:resend", args=[delivery.pk]))
+    assert len(receiver.received) == 2
+    for url in (reverse("webhooks:list"), reverse("webhooks:detail", args=[subscription.pk])):
+        assert rep_client.get(url).status_code == 404
+    assert rep_client.post(reverse("webhooks:resend", args=[delivery.pk])).status_code == 404
+    assert len(receiver.received) == 2
+    bad = admin_client.post(reverse("webhooks:create"), {"url": "kein-url"})
+    assert bad.status_code == 400 and Subscription.objects.count() == 1
