@@ -36,7 +36,7 @@ class WebFormForm(forms.ModelForm):
             self.fields[f"f_{name}_on"] = forms.BooleanField(
                 required=False, initial=index is not None or name in ("last_name", "email1"))
             self.fields[f"f_{name}_required"] = forms.BooleanField(
-                required=False, initial=spec.get("required", name == "last_name"))
+                required=False, initial=spec.get("required", name in ("last_name", "email1")))
             self.fields[f"f_{name}_pos"] = forms.IntegerField(
                 required=False, min_value=0, max_value=999,
                 initial=(index + 1) * 10 if index is not None else position * 10)
