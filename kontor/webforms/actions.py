@@ -8,7 +8,9 @@ Who the actor is: a submission has no signed-in user, so its writes are made wit
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -56,6 +58,7 @@ def submit_webform(webform: WebForm, values: dict, *, nonce: str, consent: bool)
     with origin(webform.origin):
         try:
             with transaction.atomic():
+                _forget_expired_tokens()
                 UsedToken.objects.create(nonce=nonce, form=webform)
                 existing = find_existing(values.get("email1") or "")
                 if existing is not None:
@@ -71,6 +74,13 @@ def submit_webform(webform: WebForm, values: dict, *, nonce: str, consent: bool)
                 raise
             return Outcome(used.record_id, repeated=True)
     return outcome
+
+
+def _forget_expired_tokens() -> None:
+    """Used tokens older than a token's life cannot come back (their signature has expired),
+    so they are deleted; one indexed range delete, usually of nothing."""
+    limit = timezone.now() - timedelta(seconds=settings.KONTOR_WEBFORM_TOKEN_MAX_AGE + 60)
+    UsedToken.objects.filter(used_at__lt=limit).delete()
 
 
 def find_existing(email: str):

@@ -105,3 +105,13 @@ def test_values_the_record_refuses_write_nothing(rep):
     assert not UsedToken.objects.exists()  # the page can be corrected and sent again
     assert not ChangeLog.objects.filter(origin="webform:Contact us").exists()
     assert mail.outbox == []
+
+
+def test_used_tokens_past_their_life_are_forgotten(rep):
+    from datetime import timedelta
+
+    webform = make_webform(rep)
+    submit(webform, nonce="old")
+    UsedToken.objects.filter(pk="old").update(used_at=timezone.now() - timedelta(days=2))
+    submit(webform, {**ANNA, "email1": "second@example.org"}, nonce="new")
+    assert list(UsedToken.objects.values_list("nonce", flat=True)) == ["new"]
