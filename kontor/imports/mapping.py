@@ -84,8 +84,9 @@ def targets(model) -> dict[str, Target]:
             continue
         if not field.editable and field.name != "date_entered":
             continue
+        # A required field with a default (currency "EUR") gets the default when unmapped.
         result[field.name] = Target(field.name, str(field.verbose_name), kind, field,
-                                    field.name in required)
+                                    field.name in required and not field.has_default())
     result[EXTERNAL_ID] = Target(EXTERNAL_ID, str(_("External id (for matching)")), "external")
     return result
 
