@@ -39,11 +39,14 @@ def _editor(request, dropdown, *, add_form=None, edit_forms=None, status=200):
                                     "active": v.active,
                                     "probability": v.extra.get("probability")})}
             for v in values]
+    has_probability = dropdown.name in PROBABILITY_LISTS or any(
+        "probability" in v.extra for v in values)
+    add_form = add_form or ValueForm(prefix="add")
+    if not has_probability:
+        add_form.fields.pop("probability", None)
     return render(request, "studio/dropdown_edit.html", {
-        "dropdown": dropdown, "rows": rows, "has_probability": dropdown.name in
-        PROBABILITY_LISTS or any("probability" in v.extra for v in values),
-        "add_form": add_form or ValueForm(prefix="add"),
-    }, status=status)
+        "dropdown": dropdown, "rows": rows, "has_probability": has_probability,
+        "add_form": add_form}, status=status)
 
 
 @admin_required

@@ -47,6 +47,9 @@
       document.querySelectorAll(".studio-nojs").forEach(function (el) { el.classList.add("d-none"); });
       Sortable.create(list, {
         handle: ".drag-handle", animation: 150, group: list.dataset.group || undefined,
+        // Pointer events instead of native drag and drop: the same on every browser and
+        // touch screen, and drivable by browser tests.
+        forceFallback: true,
         onSort: function () {
           if (!form) { return; }
           sync(form); preview(form);
