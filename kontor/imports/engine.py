@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kontor.core import dropdowns, registry
 from kontor.core.actions import as_text
+from kontor.core.fields import normalize_phone
 from kontor.core.matching import company_key
 from kontor.imports import values
 from kontor.imports.mapping import targets
@@ -134,7 +135,13 @@ class Planner:
             return self._dropdown_key(target, text)
         elif kind == "user":
             return self._user(text)
-        if kind not in ("phone", "external"):
+        if kind == "phone":
+            # The field's own check (validate_phone) parses the number; clean() parses it
+            # again for the E.164 column, so the parse here is done once, not twice.
+            if len(text) > target.field.max_length or not normalize_phone(text):
+                return target.field.clean(text, None)  # raises the form's message
+            return text
+        if kind != "external":
             values.check_not_formula(text)
         if kind in ("relate", "external"):
             return text[:150]
