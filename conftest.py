@@ -31,9 +31,9 @@ def admin(db):
 
 @pytest.fixture
 def rep(db):
-    """Rolf, a sales rep without admin rights."""
+    """Rolf, a sales manager without admin rights: every record, no administration."""
     return create_user("rolf", password="pw-rolf-123!", first_name="Rolf", last_name="Rep",
-                       email="rolf@kontor.example")
+                       email="rolf@kontor.example", roles=["sales_manager"])
 
 
 @pytest.fixture

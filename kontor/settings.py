@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "kontor.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kontor.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "kontor.urls"
@@ -163,12 +164,29 @@ FILE_UPLOAD_MAX_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_SIZE", str(20 * 1024 
 
 # --- Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the template, never read the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content Security Policy, set by kontor.core.middleware.SecurityHeadersMiddleware on every
+# response that has none of its own: scripts only from Kontor itself, no framing.
+KONTOR_CSP = os.environ.get("KONTOR_CSP", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'",
+    "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"]))
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# Lock-out after failed sign-ins (kontor.users.signin): per username and per client address.
+KONTOR_SIGNIN_MAX_FAILURES = int(os.environ.get("KONTOR_SIGNIN_MAX_FAILURES", "5"))
+KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS", "30"))
+KONTOR_SIGNIN_LOCK_SECONDS = int(os.environ.get("KONTOR_SIGNIN_LOCK_SECONDS", "900"))
 
 LOGGING = {
     "version": 1,

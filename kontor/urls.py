@@ -6,13 +6,15 @@ from django.urls import include, path
 from kontor.core import views as core_views
 from kontor.core.records.urls import urlpatterns_for_modules
 from kontor.dashboards.views import my_day
+from kontor.users.signin import SignInForm
 
 urlpatterns = [
     path("", my_day, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", core_views.admin_index, name="admin-index"),
     path("search/", core_views.global_search, name="search"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(
+        redirect_authenticated_user=True, authentication_form=SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kontor.users.urls")),

@@ -43,6 +43,10 @@ class Activity(Record):
         if bool(self.parent_type_id) != bool(self.parent_id):
             raise ValidationError({"parent_id": _("Choose the record this belongs to.")})
 
+    def team_parents(self) -> list:
+        parent = self.parent if self.parent_id else None
+        return [parent] if parent is not None else []
+
     @property
     def is_open(self) -> bool:
         return getattr(self, "status", None) not in self.CLOSED_STATUSES

@@ -9,8 +9,8 @@ fields, and nothing is saved.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -39,7 +39,7 @@ class ConvertView(ModuleView):
 
     def get_record(self):
         if not permissions.can(self.request.user, "create", self.creates):
-            raise PermissionDenied
+            raise Http404  # not allowed looks like not found (DESIGN.md rule 3)
         return self.get_object()
 
     def refused(self, record, message: str, model, pk, status: int = 409):

@@ -3,6 +3,7 @@ per-request copy of the dropdown lists."""
 
 import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 from kontor.core import dropdowns
@@ -33,4 +34,19 @@ class UserPreferencesMiddleware:
             translation.activate(previous) if previous else translation.deactivate()
         if language:
             response.headers["Content-Language"] = language
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Adds the Content-Security-Policy (settings.KONTOR_CSP) to responses without one of
+    their own, so a page that needs a wider policy (a hosted web form redirecting to the
+    company's site) sets its own header and keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.KONTOR_CSP and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.KONTOR_CSP
         return response

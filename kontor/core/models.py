@@ -74,6 +74,10 @@ class Record(models.Model):
     description = models.TextField(_("Description"), blank=True, max_length=20_000)
     deleted = models.BooleanField(_("Deleted"), default=False, editable=False)
     deleted_at = models.DateTimeField(_("Deleted at"), null=True, blank=True, editable=False)
+    # Record-level visibility (DOMAIN.md §6): a Team-scope grant reaches the records of the
+    # user's teams. New records join their creator's teams and their parent record's.
+    teams = models.ManyToManyField("users.Team", blank=True, related_name="+",
+                                   verbose_name=_("Teams"))
     custom = models.JSONField(_("Custom fields"), default=dict, blank=True, editable=False)
     # Lower-cased text of the module's search fields, maintained by save_record; indexed for
     # substring search (trigram GIN on PostgreSQL, FTS5 trigram on SQLite).
@@ -96,6 +100,10 @@ class Record(models.Model):
         from kontor.core import registry
 
         return registry.for_model(type(self)).url("detail", self.pk)
+
+    def team_parents(self) -> list:
+        """Records whose teams a new record of this type joins (an activity: its parent)."""
+        return []
 
     def full_clean(self, *args, **kwargs):
         # Surrounding spaces are never content; stripping first lets "required" catch " ".

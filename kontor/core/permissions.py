@@ -1,28 +1,161 @@
-"""The one permission filter (DESIGN.md rule 3) and the module-level checks.
+"""The one permission filter (DESIGN.md rule 3) and the module-level checks (DOMAIN.md §6).
 
 Every query of records goes through `restrict(queryset, user, action)` (reached as
 `Model.objects.visible_to(user, action)`), and every page asks `can(user, action, model)`
-before offering a verb. Roles and teams (DOMAIN.md §6) plug in here; until they exist every
-active, signed-in user may do everything and anonymous users nothing.
+before offering a verb. Roles give per record type and action a scope (All, Team, Owner,
+None); a user with several roles gets the widest; administrators bypass roles. Owner means
+the assigned user (the creator when unassigned); Team adds the records of the user's teams.
+
+A user's grants and teams are read once per request (two queries) and kept on the user
+object, which lives as long as the request.
 """
 
+from django.db.models import Exists, OuterRef, Q
+
 ACTIONS = ("access", "view", "list", "edit", "delete", "import", "export", "mass_update")
+# Verbs that are not columns of the matrix: creating needs edit rights, restoring from the
+# trash needs delete rights.
+DERIVED = {"create": "edit", "restore": "delete"}
+SCOPES = ("none", "owner", "team", "all")
+_RANK = {scope: rank for rank, scope in enumerate(SCOPES)}
 
 
-def restrict(queryset, user, action: str = "view"):
-    """The part of `queryset` that `user` may `action`; empty when nothing is allowed."""
-    if action not in ACTIONS and action not in ("create", "restore"):
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+class Grants:
+    """What one user may do: the widest scope per (module slug, action), and their teams."""
+
+    def __init__(self, user):
+        from kontor.users.models import Role
+
+        self.user = user
+        self.is_admin = user.is_superuser
+        self.scopes: dict[tuple[str, str], str] = {}
+        self._team_ids = None
+        if self.is_admin:
+            return
+        for is_admin, grants in Role.objects.filter(users=user).values_list("is_admin",
+                                                                             "grants"):
+            self.is_admin = self.is_admin or is_admin
+            for slug, actions in (grants or {}).items():
+                for action, scope in actions.items():
+                    if _RANK.get(scope, 0) > _RANK[self.scopes.get((slug, action), "none")]:
+                        self.scopes[(slug, action)] = scope
+
+    def scope(self, slug: str, action: str) -> str:
+        if self.is_admin:
+            return "all"
+        if self.scopes.get((slug, "access"), "none") == "none":
+            return "none"  # a module without access is invisible whatever else is granted
+        return self.scopes.get((slug, DERIVED.get(action, action)), "none")
+
+    @property
+    def team_ids(self) -> list[int]:
+        if self._team_ids is None:
+            self._team_ids = list(self.user.teams.values_list("pk", flat=True))
+        return self._team_ids
+
+
+def grants_of(user) -> Grants:
+    """The user's grants, computed once per user object (i.e. per request)."""
+    grants = getattr(user, "_kontor_grants", None)
+    if grants is None:
+        grants = user._kontor_grants = Grants(user)
+    return grants
+
+
+def forget(user) -> None:
+    """Drop the remembered grants (after roles or teams of `user` changed in this request)."""
+    user.__dict__.pop("_kontor_grants", None)
+
+
+def _check(action: str) -> str:
+    if action not in ACTIONS and action not in DERIVED:
         raise ValueError(f"unknown action {action!r}")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    return queryset
+    return action
 
 
 def is_admin(user) -> bool:
     """Admins bypass roles and reach the administration area."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+    return _active(user) and grants_of(user).is_admin
+
+
+def scope(user, action: str, model) -> str:
+    """The reach of `user` for `action` on records of `model`: none, owner, team or all."""
+    from kontor.core import registry
+
+    _check(action)
+    if not _active(user):
+        return "none"
+    try:
+        slug = registry.for_model(model).slug
+    except Exception:  # noqa: BLE001 - a model without a module is no record type
+        return "all" if is_admin(user) else "none"
+    return grants_of(user).scope(slug, action)
 
 
 def can(user, action: str, model) -> bool:
     """May `user` perform `action` on records of `model` at all (any scope)?"""
-    return bool(user and user.is_authenticated and user.is_active)
+    return scope(user, action, model) != "none"
+
+
+def owner_q(user) -> Q:
+    """The records `user` owns: assigned to them, or created by them and unassigned."""
+    return Q(assigned_user=user) | Q(assigned_user__isnull=True, created_by=user)
+
+
+def team_q(model, team_ids) -> Q:
+    """The records of `model` that belong to one of `team_ids`."""
+    through = model.teams.through
+    column = model._meta.model_name
+    return Q(Exists(through.objects.filter(**{column: OuterRef("pk"),
+                                              "team_id__in": team_ids})))
+
+
+def restrict(queryset, user, action: str = "view"):
+    """The part of `queryset` that `user` may `action`; empty when nothing is allowed."""
+    reach = scope(user, action, queryset.model)
+    if reach == "all":
+        return queryset
+    if reach == "none":
+        return queryset.none()
+    condition = owner_q(user)
+    if reach == "team":
+        team_ids = grants_of(user).team_ids
+        if team_ids:
+            condition |= team_q(queryset.model, team_ids)
+    return queryset.filter(condition)
+
+
+def allows(user, action: str, record) -> bool:
+    """May `user` `action` this one record (checked in memory where possible)?"""
+    reach = scope(user, action, type(record))
+    if reach in ("all", "none"):
+        return reach == "all"
+    owner = record.assigned_user_id or record.created_by_id
+    if owner == user.pk:
+        return True
+    if reach == "owner" or not grants_of(user).team_ids:
+        return False
+    return record.teams.filter(pk__in=grants_of(user).team_ids).exists()
+
+
+def user_team_ids(user) -> list[int]:
+    """The ids of the teams `user` belongs to (a new record of theirs joins them)."""
+    if user is None or not getattr(user, "pk", None):
+        return []
+    return list(grants_of(user).team_ids)
+
+
+def join_teams(model, record_ids, team_ids) -> None:
+    """Add records of `model` to teams, in one statement; existing memberships are kept."""
+    team_ids = set(team_ids)
+    if not team_ids or not record_ids:
+        return
+    through = model.teams.through
+    column = f"{model._meta.model_name}_id"
+    through.objects.bulk_create(
+        [through(**{column: pk, "team_id": team}) for pk in record_ids for team in team_ids],
+        ignore_conflicts=True, batch_size=2000)

@@ -21,6 +21,7 @@ from kontor.activities.models import Call, Meeting, Note, Task
 from kontor.contacts.models import Contact
 from kontor.core.actions import save_record
 from kontor.core.context import origin
+from kontor.core.permissions import join_teams
 from kontor.demo import data
 from kontor.demo.activities import create_activities
 from kontor.demo.base import Demo, company_domain
@@ -30,6 +31,7 @@ from kontor.opportunities.actions import link_contact
 from kontor.opportunities.models import Opportunity
 from kontor.targets.models import Target
 from kontor.users.actions import create_user, update_profile
+from kontor.users.models import Team
 
 SEED = 4711
 
@@ -61,21 +63,37 @@ def build_demo(seed: int = SEED, now: datetime | None = None) -> Demo:
         create_opportunities(demo)
         create_activities(demo, COUNTS)
         trash_records(demo)
+        join_owner_teams()
     return demo
 
 
 def create_team(demo: Demo) -> None:
-    """admin / admin (Ada Admin) and the team of data.TEAM, with language and time zone."""
+    """admin / admin (Ada Admin) and the people of data.TEAM, with their preset role, team,
+    language and time zone."""
     admin = create_user("admin", password="admin", first_name="Ada", last_name="Admin",
                         email="admin@kontor.example", is_superuser=True)
     demo.users["admin"], demo.languages[admin.pk] = admin, "en"
-    for username, first_name, last_name, _role, language, time_zone in data.TEAM:
+    teams = {}
+    for username, first_name, last_name, role, team, language, time_zone in data.TEAM:
+        if team not in teams:
+            teams[team] = Team.objects.get_or_create(name=team)[0]
         user = create_user(username, password=data.TEAM_PASSWORD, first_name=first_name,
-                           last_name=last_name, language=language,
+                           last_name=last_name, language=language, roles=[role],
+                           teams=[teams[team]],
                            email=f"{first_name}.{last_name}@kontor.example".lower())
         if time_zone != settings.TIME_ZONE:
             update_profile(user, language=language, time_zone=time_zone, actor=admin)
         demo.users[username], demo.languages[user.pk] = user, language
+
+
+def join_owner_teams() -> None:
+    """Records the admin created for a team member join that member's team too, as if the
+    member had created them, so Team-scope roles see a realistic share of the demo."""
+    for model in (Target, Lead, Contact, Account, Opportunity, Call, Meeting, Task, Note):
+        for team in Team.objects.prefetch_related("members"):
+            ids = list(model.with_deleted.filter(assigned_user__in=team.members.all())
+                       .values_list("pk", flat=True))
+            join_teams(model, ids, [team.pk])
 
 
 def account_owner(demo: Demo, country: str):

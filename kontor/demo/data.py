@@ -7,13 +7,14 @@ US numbers the fictional 555-01xx range.
 """
 
 #: The demo team besides the admin login (admin / admin, Ada Admin).
-#: (username, first name, last name, role, language, time zone)
+#: (username, first name, last name, preset role key, team, language, time zone)
 TEAM = [
-    ("markus", "Markus", "Koch", "sales manager", "de", "Europe/Berlin"),
-    ("lena", "Lena", "Hoffmann", "sales rep", "de", "Europe/Berlin"),
-    ("tom", "Tom", "Whitfield", "sales rep", "en", "Europe/London"),
-    ("sarah", "Sarah", "Mitchell", "marketing", "en", "Europe/Berlin"),
-    ("jonas", "Jonas", "Becker", "lead generation", "de", "Europe/Berlin"),
+    ("markus", "Markus", "Koch", "sales_manager", "Vertrieb DACH", "de", "Europe/Berlin"),
+    ("lena", "Lena", "Hoffmann", "sales_rep", "Vertrieb DACH", "de", "Europe/Berlin"),
+    ("tom", "Tom", "Whitfield", "sales_rep", "Sales UK", "en", "Europe/London"),
+    ("sarah", "Sarah", "Mitchell", "marketing", "Marketing", "en", "Europe/Berlin"),
+    ("jonas", "Jonas", "Becker", "external_lead_generation", "Lead generation", "de",
+     "Europe/Berlin"),
 ]
 #: The password of every demo login except admin.
 TEAM_PASSWORD = "demo"

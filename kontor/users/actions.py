@@ -1,9 +1,15 @@
-"""Writes to users and their profiles: create a user, change language and list preferences."""
+"""Writes to users, their profiles, teams and roles: set-up, own settings, administration."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from kontor.users.models import Profile
+from kontor.core import permissions
+from kontor.users import presets
+from kontor.users.models import Profile, Role, Team
 
 
 def profile_of(user) -> Profile:
@@ -14,13 +20,16 @@ def profile_of(user) -> Profile:
 @transaction.atomic
 def create_user(username: str, *, password: str, actor=None, email: str = "",
                 first_name: str = "", last_name: str = "", language: str = "en",
-                is_superuser: bool = False):
-    """Create a user with a profile (used by set-up, demo data and tests)."""
+                is_superuser: bool = False, roles=(), teams=()):
+    """Create a user with a profile, roles (instances or preset keys) and teams (used by
+    set-up, demo data and tests; the admin pages use `save_user`)."""
     user = get_user_model().objects.create_user(
         username=username, password=password, email=email, first_name=first_name,
         last_name=last_name, is_staff=is_superuser, is_superuser=is_superuser,
     )
     Profile.objects.create(user=user, language=language)
+    user.roles.set([Role.objects.get(key=r) if isinstance(r, str) else r for r in roles])
+    user.teams.set(teams)
     return user
 
 
@@ -41,3 +50,111 @@ def save_list_columns(user, slug: str, columns: list[str], *, actor) -> Profile:
     profile.preferences = prefs
     profile.save(update_fields=["preferences"])
     return profile
+
+
+# --- Administration: users, teams, roles (admins only; the views check is_admin) ----------
+
+def _active_admins(excluding=None):
+    """Active users with admin rights, optionally ignoring one user (for "would remain")."""
+    users = get_user_model().objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(roles__is_admin=True)).distinct()
+    return users.exclude(pk=excluding.pk) if excluding is not None else users
+
+
+def _refuse_lockout(user, *, admin_after: bool, active_after: bool) -> None:
+    """Refuse a change that would leave the installation without an active administrator."""
+    was_admin = user.pk and _active_admins().filter(pk=user.pk).exists()
+    if was_admin and not (admin_after and active_after) and not _active_admins(user).exists():
+        raise ValidationError(_("This is the last active administrator; make someone else an "
+                                "administrator first."))
+
+
+@transaction.atomic
+def save_user(user, *, actor, roles=(), teams=(), password: str = ""):
+    """Create or change a user (fields already set on `user`) with roles, teams, password.
+
+    `user.is_superuser` is the built-in administrator flag; roles marked administrator count
+    too. The last active administrator can be neither deactivated nor demoted.
+    """
+    roles, teams = list(roles), list(teams)
+    if user.pk:
+        _refuse_lockout(user, active_after=user.is_active, admin_after=user.is_superuser or any(
+            r.is_admin for r in roles))
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    elif not user.pk:
+        user.set_unusable_password()
+    user.is_staff = user.is_superuser
+    user.save()
+    Profile.objects.get_or_create(user=user)
+    user.roles.set(roles)
+    user.teams.set(teams)
+    permissions.forget(user)
+    return user
+
+
+@transaction.atomic
+def save_team(team: Team, *, actor, members=()) -> Team:
+    """Create or change a team and its members."""
+    team.full_clean()
+    team.save()
+    team.members.set(list(members))
+    return team
+
+
+@transaction.atomic
+def delete_team(team: Team, *, actor) -> None:
+    """Remove a team; its records stay and lose only this membership."""
+    Team.objects.filter(pk=team.pk).delete()
+
+
+def clean_grants(grants: dict) -> dict:
+    """Grants limited to known modules, actions and scopes; switches are All or None."""
+    from kontor.core import registry
+
+    slugs = {m.slug for m in registry.modules()}
+    cleaned = {}
+    for slug, actions in grants.items():
+        if slug not in slugs:
+            raise ValidationError(_("Unknown record type %(slug)s.") % {"slug": slug})
+        row = {}
+        for action, scope in actions.items():
+            allowed = ("none", "all") if action in presets.SWITCH_ACTIONS else permissions.SCOPES
+            if action not in permissions.ACTIONS or scope not in allowed:
+                raise ValidationError(_("Invalid grant %(action)s = %(scope)s.") % {
+                    "action": action, "scope": scope})
+            row[action] = scope
+        cleaned[slug] = row
+    return cleaned
+
+
+@transaction.atomic
+def save_role(role: Role, *, actor, grants: dict, users=()) -> Role:
+    """Create or change a role: its grants matrix and the users who have it."""
+    users = list(users)
+    role.grants = clean_grants(grants)
+    if role.pk:
+        stored = Role.objects.select_for_update().get(pk=role.pk)
+        if stored.is_admin:
+            holders = set(stored.users.values_list("pk", flat=True))
+            kept = {u.pk for u in users} if role.is_admin else set()
+            if holders - kept and not _active_admins().exclude(
+                    pk__in=holders - kept).exists():
+                raise ValidationError(_("This change would leave no active administrator."))
+    role.full_clean()
+    role.save()
+    role.users.set(users)
+    return role
+
+
+@transaction.atomic
+def delete_role(role: Role, *, actor) -> None:
+    """Remove a role; the Administrator preset and the last admin's role are kept."""
+    if role.key == "administrator":
+        raise ValidationError(_("The Administrator role cannot be deleted."))
+    if role.is_admin:
+        holders = list(role.users.values_list("pk", flat=True))
+        if holders and not _active_admins().exclude(pk__in=holders).exists():
+            raise ValidationError(_("This change would leave no active administrator."))
+    Role.objects.filter(pk=role.pk).delete()

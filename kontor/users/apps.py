@@ -6,3 +6,11 @@ class UsersConfig(AppConfig):
     name = "kontor.users"
     label = "users"
     verbose_name = _("Users")
+
+    def ready(self):
+        from kontor.core.admin_area import register_page
+
+        group = _("Access")
+        register_page("admin-users", _("Users"), icon="people", group=group, order=10)
+        register_page("admin-teams", _("Teams"), icon="diagram-3", group=group, order=11)
+        register_page("admin-roles", _("Roles"), icon="shield-lock", group=group, order=12)

@@ -29,7 +29,7 @@ from kontor.targets.models import Target
 #: Queries of the lead conversion page at most (session, user, lead, dropdowns, and one small
 #: query per kind of duplicate match — e-mail, phone, name; company name, web domain — of
 #: which the later ones are skipped once the earlier fill the suggestions).
-CONVERT_PAGE_QUERIES = 10
+CONVERT_PAGE_QUERIES = 11  # 10 + the user's roles (read once per request)
 
 MODELS = (Target, Lead, Contact, Account, Opportunity, OpportunityContact, Call, Meeting,
           MeetingInvitee, Task, Note, ChangeLog)

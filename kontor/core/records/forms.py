@@ -89,7 +89,8 @@ class RecordForm(forms.ModelForm):
             field.keep(self._current(name))
         if isinstance(field, forms.ModelChoiceField) and model_field is not None:
             self._prepare_relation(name, field, model_field)
-        elif isinstance(field, forms.ModelChoiceField) and name not in self._model_names():
+        elif isinstance(field, forms.ModelChoiceField) and any(
+                f.name == name for f in self.custom_defs):
             # A custom link field: a relate picker over the records the user may see.
             self._prepare_relation(name, field, _CustomLink(field.queryset.model))
         if isinstance(field, forms.DateTimeField):

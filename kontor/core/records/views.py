@@ -9,7 +9,7 @@ from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats
@@ -304,14 +304,21 @@ class MassActionView(ModuleView):
         verb = request.POST.get("verb")
         needed = "delete" if verb == "delete" else "mass_update"
         if not permissions.can(request.user, needed, self.module.model):
-            raise PermissionDenied
+            raise Http404  # not allowed looks like not found (DESIGN.md rule 3)
         try:
             records = list(self.get_queryset(needed).filter(pk__in=ids))
         except ValidationError:
             records = []
         if len(records) != len(set(ids)) or not records:
-            messages.error(request, _("Some selected records are no longer available; "
-                                      "nothing was changed."))
+            # Rows the user may not change are reported, never skipped silently; which ones
+            # stays unsaid, as for records that do not exist.
+            refused = len(set(ids)) - len(records)
+            messages.error(request, ngettext(
+                "%(count)d selected record no longer exists or may not be changed by you; "
+                "nothing was changed.",
+                "%(count)d selected records no longer exist or may not be changed by you; "
+                "nothing was changed.", refused) % {"count": refused} if ids else
+                _("Select at least one record."))
             return HttpResponseRedirect(back)
         if verb == "delete":
             count = actions.delete_records(records, actor=request.user)

@@ -105,6 +105,7 @@ def german_client(client, db):
         last_name="Rep",
         email="grete@kontor.example",
         language="de",
+        roles=["sales_manager"],
     )
     client.force_login(user)
     return client

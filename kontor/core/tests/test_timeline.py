@@ -238,7 +238,7 @@ def test_the_detail_page_shows_one_timeline_and_the_banners(rep_client, journey)
 
 def test_the_detail_page_speaks_german(client, journey):
     german = create_user("greta", password="pw-greta-123!", first_name="Greta",
-                         language="de")
+                         language="de", roles=["sales_manager"])
     client.force_login(german)
     page = client.get(f"/contacts/{journey['contact'].pk}/").content.decode()
     for words in ("Verlauf", "Interessent", "Zielkontakt", "Umgewandelt aus Interessent",
