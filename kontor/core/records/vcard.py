@@ -6,6 +6,8 @@ Offered for the person modules (contacts, leads, targets); others answer 404. Te
 commas or line breaks in a note cannot break the card.
 """
 
+from datetime import UTC
+
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -38,39 +40,40 @@ def fold(line: str) -> str:
     return "\r\n ".join(p.decode() for p in parts) + "\r\n"
 
 
-def _company(record) -> str:
-    account = getattr(record, "account", None) if getattr(record, "account_id", None) else None
-    return getattr(account, "name", "") or getattr(record, "account_name", "")
+FIELDS = ("id", "salutation", "first_name", "last_name", "title", "email1", "email2",
+          "phone_work", "phone_mobile", "phone_home", "phone_fax", "description", "birthdate",
+          "date_modified", *[f"{p}_{part}" for p in ("primary_address", "alt_address")
+                             for part in ADDRESS])
 
 
-def card_lines(record) -> list[str]:
-    """The lines of one person's vCard (empty properties left out)."""
+def card_lines(v: dict) -> list[str]:
+    """The lines of one person's vCard from its values (empty properties left out)."""
     e = escape_text
+    full_name = " ".join(p for p in (v["first_name"], v["last_name"]) if p)
     lines = ["BEGIN:VCARD", "VERSION:3.0",
-             f"N:{e(record.last_name)};{e(record.first_name)};;{e(record.salutation)};",
-             f"FN:{e(str(record) or record.last_name)}",
-             f"UID:urn:uuid:{record.pk}"]
-    optional = [("ORG", _company(record)), ("TITLE", record.title),
-                ("EMAIL;TYPE=INTERNET,PREF", record.email1), ("EMAIL;TYPE=INTERNET",
-                                                                record.email2),
-                ("TEL;TYPE=WORK,VOICE", record.phone_work), ("TEL;TYPE=CELL", record.phone_mobile),
-                ("TEL;TYPE=HOME", record.phone_home), ("TEL;TYPE=WORK,FAX", record.phone_fax),
-                ("NOTE", record.description)]
+             f"N:{e(v['last_name'])};{e(v['first_name'])};;{e(v['salutation'])};",
+             f"FN:{e(full_name)}", f"UID:urn:uuid:{v['id']}"]
+    company = v.get("account__name") or v.get("account_name") or ""
+    optional = [("ORG", company), ("TITLE", v["title"]),
+                ("EMAIL;TYPE=INTERNET,PREF", v["email1"]), ("EMAIL;TYPE=INTERNET", v["email2"]),
+                ("TEL;TYPE=WORK,VOICE", v["phone_work"]), ("TEL;TYPE=CELL", v["phone_mobile"]),
+                ("TEL;TYPE=HOME", v["phone_home"]), ("TEL;TYPE=WORK,FAX", v["phone_fax"]),
+                ("NOTE", v["description"])]
     lines += [f"{name}:{e(value)}" for name, value in optional if value]
     for prefix, kind in (("primary_address", "WORK"), ("alt_address", "HOME")):
-        parts = [getattr(record, f"{prefix}_{part}") for part in ADDRESS]
+        parts = [v[f"{prefix}_{part}"] for part in ADDRESS]
         if any(parts):
             lines.append(f"ADR;TYPE={kind}:;;" + ";".join(e(p) for p in parts))
-    if record.birthdate:
-        lines.append(f"BDAY:{record.birthdate.isoformat()}")
-    lines.append(f"REV:{record.date_modified.strftime('%Y%m%dT%H%M%SZ')}")
+    if v["birthdate"]:
+        lines.append(f"BDAY:{v['birthdate'].isoformat()}")
+    lines.append(f"REV:{v['date_modified'].astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}")
     lines.append("END:VCARD")
     return lines
 
 
-def cards(records):
-    for record in records:
-        for line in card_lines(record):
+def cards(rows):
+    for values in rows:
+        for line in card_lines(values):
             yield fold(line)
 
 
@@ -90,23 +93,24 @@ class VcardExportView(ExportView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
-    def export_queryset(self):
-        queryset = super().export_queryset().defer("search_text", "custom")
-        if any(f.name == "account" for f in self.module.model._meta.fields):
-            queryset = queryset.select_related("account")
-        return queryset
+    def card_values(self, queryset):
+        """Only the vCard's columns, as dicts (no model instances: ~3x faster)."""
+        names = {f.name for f in self.module.model._meta.fields}
+        extra = [n for n in ("account_name", "account__name")
+                 if n.split("__")[0] in names]
+        return queryset.values(*FIELDS, *extra)
 
     def get(self, request):
-        records = self.export_queryset().iterator(chunk_size=2000)
-        return _response(cards(records), self.filename())
+        rows = self.card_values(self.export_queryset()).iterator(chunk_size=2000)
+        return _response(cards(rows), self.filename())
 
 
 class VcardView(VcardExportView):
     """One person's vCard, from the detail page."""
 
     def get(self, request, pk):
-        record = get_object_or_404(self.export_queryset(), pk=pk)
+        values = get_object_or_404(self.card_values(self.export_queryset()), pk=pk)
         stamp = timezone.localtime().strftime("%Y%m%d")
-        name = "".join(ch for ch in str(record)
-                       if ch.isascii() and (ch.isalnum() or ch in " -_"))[:60] or "card"
-        return _response(cards([record]), f"{name}-{stamp}.vcf")
+        name = "".join(ch for ch in f"{values['first_name']} {values['last_name']}"
+                       if ch.isascii() and (ch.isalnum() or ch in " -_")).strip()[:60]
+        return _response(cards([values]), f"{name or 'card'}-{stamp}.vcf")

@@ -136,12 +136,11 @@ def test_vcard_is_not_offered_for_non_people(rep_client):
 
 
 def test_card_lines_leave_out_empty_properties():
-    from kontor.leads.models import Lead
-
-    lead = Lead(last_name="Solo")
     from django.utils import timezone
 
-    lead.date_modified = timezone.now()
-    lines = card_lines(lead)
-    assert [line.split(":")[0] for line in lines] == [
+    from kontor.core.records.vcard import FIELDS
+
+    values = {name: "" for name in FIELDS} | {
+        "id": "x", "last_name": "Solo", "birthdate": None, "date_modified": timezone.now()}
+    assert [line.split(":")[0] for line in card_lines(values)] == [
         "BEGIN", "VERSION", "N", "FN", "UID", "REV", "END"]
