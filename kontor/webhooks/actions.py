@@ -4,6 +4,7 @@
 writes one Delivery per event and matching subscription and hands each to the task worker.
 """
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,9 +39,24 @@ def _jsonable(data):
     return json.loads(json.dumps(data, cls=JSONEncoder))
 
 
+#: The active subscriptions are cached this many seconds: every committed change asks for them
+#: (a bulk write a thousand times), and with a per-process cache another app server sees a
+#: new subscription at most this late.
+CACHE_SECONDS = 5
+CACHE_KEY = "kontor-webhooks-active"
+
+
+def active_subscriptions() -> list[Subscription]:
+    found = cache.get(CACHE_KEY)
+    if found is None:
+        found = list(Subscription.objects.filter(active=True))
+        cache.set(CACHE_KEY, found, CACHE_SECONDS)
+    return found
+
+
 def on_events(events: list[record_events.Event]) -> None:
     """Create and enqueue the deliveries of `events` (runs after the commit)."""
-    subscriptions = list(Subscription.objects.filter(active=True))
+    subscriptions = active_subscriptions()
     if not subscriptions:
         return
     created = []
@@ -68,12 +84,14 @@ def save_subscription(subscription: Subscription, *, actor) -> Subscription:
         subscription.created_by = actor
     subscription.full_clean()
     subscription.save()
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
     return subscription
 
 
 @transaction.atomic
 def delete_subscription(subscription: Subscription, *, actor) -> None:
     subscription.delete()
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
 def resend(delivery: Delivery, *, actor) -> Delivery:

@@ -1,0 +1,148 @@
+"""REST API benchmark: list p95 at 1M leads and creates per second, 2 gunicorn workers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kontor_bench_h6 \\
+        .venv/bin/python -m bench.api --requests 200
+
+Uses the database of DATABASE_URL as it is (generate it first: `manage.py generate --leads
+1000000 …`, see bench/README.md); creates a user `api-bench` and a token, and leads named
+"Bench" (the creates), nothing else. Reports p50/p95/p99 of GET /api/v1/leads/ (first page,
+keyset pages, a filter, a search) at 1 and 8 clients, and POST /api/v1/leads/ throughput at 8.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def token(env: dict) -> str:
+    code = ("from kontor.users.actions import create_user;"
+            "from django.contrib.auth import get_user_model as g;"
+            "u=g().objects.filter(username='api-bench').first() or create_user('api-bench',"
+            "password='bench-password-1', roles=['sales_manager']);"
+            "from kontor.api.actions import create_token;"
+            "print(create_token(u, name='bench', actor=u)[1])")
+    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def timed(port: int, key: str, method: str, path: str, body=None) -> tuple[float, int, bytes]:
+    conn = getattr(_local, "conn", None)
+    if conn is None:
+        conn = _local.conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    started = time.perf_counter()
+    conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                 headers=headers)
+    reply = conn.getresponse()
+    data = reply.read()
+    return (time.perf_counter() - started) * 1000, reply.status, data
+
+
+_local = threading.local()
+
+
+def load(port, key, requests: list, clients: int) -> dict:
+    """Send `requests` ((method, path, body)…) from `clients` threads; latency figures."""
+    times, statuses, lock = [], {}, threading.Lock()
+    queue = list(requests)
+
+    def work():
+        _local.conn = None
+        while True:
+            with lock:
+                if not queue:
+                    return
+                method, path, body = queue.pop()
+            ms, status, _data = timed(port, key, method, path, body)
+            with lock:
+                times.append(ms)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    times.sort()
+    pick = lambda q: round(times[min(len(times) - 1, int(q * len(times)))], 1)  # noqa: E731
+    return {"clients": clients, "requests": len(times), "per_s": round(len(times) / seconds),
+            "p50_ms": round(statistics.median(times), 1), "p95_ms": pick(0.95),
+            "p99_ms": pick(0.99), "statuses": statuses}
+
+
+def list_requests(port, key, n: int) -> list:
+    first = json.loads(timed(port, key, "GET", "/api/v1/leads/?limit=50")[2])
+    cursors, page = [], first
+    for _ in range(5):
+        if not page.get("next"):
+            break
+        path = page["next"].split("127.0.0.1", 1)[-1].split("/", 1)[-1]
+        cursors.append("/" + path)
+        page = json.loads(timed(port, key, "GET", "/" + path)[2])
+    paths = ["/api/v1/leads/", "/api/v1/leads/?ordering=last_name", "/api/v1/leads/?status=New",
+             "/api/v1/leads/?q=schm", "/api/v1/leads/?fields=id,last_name,email1", *cursors]
+    return [("GET", paths[i % len(paths)], None) for i in range(n)]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    env = {**os.environ, "SECRET_KEY": "bench-only-not-secret-" + "x" * 40, "DEBUG": "0",
+           "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "600", "SECURE_COOKIES": "0",
+           "KONTOR_API_RATE": "1000000/minute", "LOG_LEVEL": "WARNING"}
+    key = token(env)
+    port = free_port()
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "kontor.wsgi",
+                               "--workers", str(args.workers), "--bind", f"{HOST}:{port}",
+                               "--log-level", "warning"], env=env, cwd=ROOT)
+    try:
+        for _ in range(300):
+            try:
+                if timed(port, key, "GET", "/healthz")[1] == 200:
+                    break
+            except OSError:
+                _local.conn = None
+                time.sleep(0.2)
+        warm = list_requests(port, key, 40)
+        load(port, key, warm, 2)
+        results = {"list": [load(port, key, list_requests(port, key, args.requests), c)
+                            for c in (1, 8)]}
+        creates = [("POST", "/api/v1/leads/", {"last_name": "Bench", "first_name": f"N{i}",
+                                                "email1": f"bench{i}@api.example"})
+                   for i in range(args.requests * 2)]
+        results["create"] = load(port, key, creates, 8)
+    finally:
+        server.terminate()  # our own child, by pid
+        server.wait(timeout=30)
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "system": platform.platform(),
+                          "database": os.environ.get("DATABASE_URL", "sqlite")}
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
