@@ -172,3 +172,24 @@ def test_a_new_list_can_be_created_and_named_only_once(admin_client):
     response = admin_client.post(reverse("studio:dropdowns"), {"new-name": "Bad Name"})
     assert response.status_code == 400
     assert DropdownList.objects.filter(name="region_dom").count() == 1
+
+
+def test_remap_reaches_custom_dropdown_and_multi_select_fields(admin):
+    from kontor.core import registry
+    from kontor.studio.actions.fields import create_custom_field
+
+    leads = registry.get("leads")
+    create_custom_field(leads, name="channel", label_en="Channel", label_de="Kanal",
+                        field_type="dropdown", dropdown="lead_source_dom", actor=admin)
+    create_custom_field(leads, name="channels", label_en="Channels", label_de="Kanäle",
+                        field_type="multiselect", dropdown="lead_source_dom", actor=admin)
+    one = LeadFactory(actor=admin, custom={"channel": "Partner", "channels": ["Partner", "Email"]})
+    two = LeadFactory(actor=admin, custom={"channels": ["Email"]})
+    partner = value("Partner")
+    assert dropdowns.usage(partner) == 2  # one's custom dropdown and its multi-select
+    dropdowns.delete_value(partner, remap_to="Email", actor=admin)
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert one.custom == {"channel": "Email", "channels": ["Email"]}
+    assert two.custom == {"channels": ["Email"]}
+    assert ("update", "custom.channels", '["Partner", "Email"]', '["Email"]') in log_of(one)
