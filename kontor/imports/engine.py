@@ -19,7 +19,7 @@ from kontor.core.actions import as_text
 from kontor.core.fields import normalize_phone
 from kontor.core.matching import company_key
 from kontor.imports import values
-from kontor.imports.mapping import targets
+from kontor.imports.mapping import CUSTOM, targets
 from kontor.imports.models import ExternalId
 
 CREATE, UPDATE, UNCHANGED, DUPLICATE, FAILED = "create", "update", "unchanged", "duplicate", \
@@ -38,6 +38,7 @@ class RowPlan:
     messages: list = field(default_factory=list)
     data: dict = field(default_factory=dict)  # field → parsed value
     relates: dict = field(default_factory=dict)  # relate field → name typed
+    custom: dict = field(default_factory=dict)  # custom field name → stored value
     external: str = ""
     key: str = ""
     record: object = None  # the new or matched record
@@ -107,6 +108,9 @@ class Planner:
                 plan.external = value
             elif target.kind == "user":
                 plan.data[f"{name}_id"] = value
+            elif target.kind == "custom":
+                if value is not None:
+                    plan.custom[name.removeprefix(CUSTOM)] = value
             elif value not in ("", None):
                 plan.data[name] = value
         if len(cells) > len(self.batch.headers) and any(
@@ -121,6 +125,8 @@ class Planner:
         if isinstance(raw, str) and not raw.strip():
             return ""
         kind, fmt = target.kind, self.fmt
+        if kind == "custom":
+            return self._custom(target.field, raw)
         if kind in ("decimal", "integer", "date", "datetime", "bool"):
             parse = {"decimal": values.decimal, "integer": values.integer,
                      "date": values.parse_date, "datetime": values.parse_datetime}.get(kind)
@@ -146,6 +152,25 @@ class Planner:
         if kind in ("relate", "external"):
             return text[:150]
         return target.field.clean(text, None)
+
+    def _custom(self, custom, raw):
+        """A custom field's stored (JSON) value; numbers and dates in the file's format."""
+        kind = custom.field_type
+        if kind in ("integer", "decimal", "currency"):
+            number = values.decimal(raw, self.fmt)
+            raw = int(number) if kind == "integer" and number == int(number) else str(number)
+        elif kind == "date":
+            raw = values.parse_date(raw, self.fmt).isoformat()
+        elif kind == "datetime":
+            raw = values.parse_datetime(raw, self.fmt).isoformat()
+        elif kind == "boolean":
+            raw = values.boolean(raw)
+        elif kind in ("text", "longtext"):
+            raw = values.text(raw)
+            values.check_not_formula(raw)
+        else:
+            raw = values.text(raw)
+        return custom.to_python(raw)
 
     def _dropdown_key(self, target, text: str) -> str:
         """The key of a dropdown value typed as key or English/German label."""
@@ -298,12 +323,17 @@ class Planner:
 
     def _plan_create(self, plan: RowPlan) -> None:
         for target in self.required:
+            if target.kind == "custom":
+                if target.name.removeprefix(CUSTOM) not in plan.custom:
+                    plan.fail(f"{target.label}: {_('This field is required.')}")
+                continue
             if target.name not in plan.data and f"{target.name}_id" not in plan.data \
                     and target.name not in plan.relates:
                 plan.fail(f"{target.label}: {target.field.error_messages['blank']}")
         if plan.outcome == FAILED:
             return
         record = self.model(**plan.data)
+        record.custom = dict(plan.custom)
         if self.actor is not None and not record.assigned_user_id:
             record.assigned_user_id = self.actor.pk
         if not self._clean(plan, record):
@@ -323,12 +353,24 @@ class Planner:
             if old != value:
                 plan.changes[attname] = [as_text(old), as_text(value)]
                 setattr(record, attname, value)
+        self._update_custom(plan, record, rules)
         plan.record = record
         if not plan.changes:
             plan.outcome = UNCHANGED
             return
         if self._clean(plan, record):
             plan.outcome = UPDATE
+
+    def _update_custom(self, plan: RowPlan, record, rules: dict) -> None:
+        old = dict(record.custom or {})
+        new = dict(old)
+        for name, value in plan.custom.items():
+            if rules.get(CUSTOM + name) == "fill" and old.get(name) not in ("", None):
+                continue
+            new[name] = value
+        if new != old:
+            plan.changes["custom"] = [as_text(old), as_text(new)]
+            record.custom = new
 
     def _clean(self, plan: RowPlan, record) -> bool:
         try:

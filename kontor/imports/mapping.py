@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - depends on the parallel work
     config = None
 
 EXTERNAL_ID = "__external_id__"
+CUSTOM = "custom:"
 SKIP = ""
 
 # Column titles that are not the field name or label, normalized (see `norm`); the first
@@ -87,8 +88,18 @@ def targets(model) -> dict[str, Target]:
         # A required field with a default (currency "EUR") gets the default when unmapped.
         result[field.name] = Target(field.name, str(field.verbose_name), kind, field,
                                     field.name in required and not field.has_default())
+    for custom in _custom_fields(model):  # fields admins added (issue 7), stored in `custom`
+        result[CUSTOM + custom.name] = Target(
+            CUSTOM + custom.name, custom.label, "custom", custom,
+            custom.required and custom.field_type != "boolean")
     result[EXTERNAL_ID] = Target(EXTERNAL_ID, str(_("External id (for matching)")), "external")
     return result
+
+
+def _custom_fields(model) -> list:
+    if config is None or not hasattr(config, "custom_fields"):
+        return []
+    return config.custom_fields(model)
 
 
 def _required(model) -> set[str]:
@@ -125,10 +136,11 @@ def auto_map(model, headers: list[str]) -> list[str]:
     for lang in ("en", "de"):
         with translation.override(lang):
             for name, target in available.items():
-                label = target.field.verbose_name if target.field is not None else ""
+                label = getattr(target.field, "verbose_name", None) or (
+                    getattr(target.field, f"label_{lang}", "") if target.field else "")
                 index.setdefault(norm(str(label)), name)
     for name in available:
-        index[norm(name)] = name
+        index[norm(name.removeprefix(CUSTOM))] = name
     used, result = set(), []
     for header in headers:
         key = norm(header)

@@ -5,6 +5,7 @@ A field a user changed again after the import keeps the user's value: undo resto
 only while it still holds what the import wrote.
 """
 
+import json
 from collections import defaultdict
 
 from django.apps import apps
@@ -12,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import JSONField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,4 +134,6 @@ def _restore(model, rows: list, actor) -> None:
 def _python(field, text: str):
     if text == "" and field.null:
         return None
+    if isinstance(field, JSONField):
+        return json.loads(text) if text else {}
     return field.to_python(text)

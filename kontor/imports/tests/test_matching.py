@@ -1,6 +1,8 @@
 """Create and update: matching on e-mail, external id and Kontor id, overwrite and fill-empty
 rules, relate columns, and that only records the user may edit are touched."""
 
+from decimal import Decimal
+
 import pytest
 
 from kontor.accounts.models import Account
@@ -127,3 +129,23 @@ def test_account_names_link_existing_accounts_and_create_missing_ones_once(admin
     assert contacts["Eins"] == contacts["Zwei"] == mueller
     assert contacts["Drei"] == contacts["Vier"] and contacts["Drei"].name == "Neue Firma AG"
     assert Account.objects.count() == 2 and batch.related_created_count == 1
+
+
+def test_custom_fields_are_mapped_by_label_parsed_in_the_files_format_and_updated(admin):
+    from kontor.core import registry
+    from kontor.studio.actions.fields import create_custom_field
+
+    create_custom_field(registry.get("leads"), name="budget", label_en="Budget",
+                        label_de="Budget", field_type="decimal", actor=admin)
+    anna = lead(admin, last_name="Alt", email1="anna@firma.example")
+    text = ("E-Mail;Nachname;Budget\nanna@firma.example;Alt;12.500,50\n"
+            "bert@firma.example;Bert;viel\n")
+    batch = batch_for(text, Lead, admin, mode="update")
+    assert batch.options["columns"][2]["field"] == "custom:budget"
+
+    batch = run(batch, actor=admin)
+
+    anna.refresh_from_db()
+    assert Decimal(anna.custom["budget"]) == Decimal("12500.50") and batch.updated_count == 1
+    message = ImportRow.objects.get(batch=batch, outcome="failed").message
+    assert message.startswith("Budget:") and "viel" in message
