@@ -70,9 +70,12 @@ class PartForm(RecordForm):
         return cleaned
 
     def record_data(self) -> dict:
-        """The typed values of the record fields, for the action."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields
+        """The typed values of the record fields (and custom fields), for the action."""
+        data = {name: self.cleaned_data[name] for name in self._meta.fields
                 if name in self.cleaned_data}
+        if self.custom_defs:
+            data["custom"] = self.custom_data()
+        return data
 
     def _checked(self, name: str) -> bool:
         field = self.fields[name]

@@ -47,7 +47,7 @@ class RecordForm(forms.ModelForm):
         for name in self.layout_hidden:
             if name in self.fields:
                 self.fields[name].disabled = True
-        stored = self._stored_custom()
+        stored = self._stored_custom() or self.initial.get("custom") or {}
         self.custom_defs = [f for f in config.custom_fields(model) if f.name not in self.fields]
         for f in self.custom_defs:
             self.fields[f.name] = f.formfield()
@@ -64,8 +64,8 @@ class RecordForm(forms.ModelForm):
             return self._stored_custom().get(name) or ""
         return getattr(self.instance, name, "")
 
-    def _post_clean(self):
-        # Custom values go into record.custom (in their stored form) before the model checks.
+    def custom_data(self, *, report: bool = False) -> dict:
+        """The record's custom values with the form's typed ones, in their stored form."""
         custom = dict(self._stored_custom())
         for f in self.custom_defs:
             if f.name not in self.cleaned_data:
@@ -73,13 +73,18 @@ class RecordForm(forms.ModelForm):
             try:
                 value = f.to_python(self.cleaned_data[f.name], previous=custom.get(f.name))
             except ValidationError as error:
-                self.add_error(f.name, error)
+                if report:
+                    self.add_error(f.name, error)
                 continue
             if value is None:
                 custom.pop(f.name, None)
             else:
                 custom[f.name] = value
-        self.instance.custom = custom
+        return custom
+
+    def _post_clean(self):
+        # Custom values go into record.custom (in their stored form) before the model checks.
+        self.instance.custom = self.custom_data(report=True)
         super()._post_clean()
 
     def _prepare(self, name: str, field: forms.Field) -> None:

@@ -219,3 +219,23 @@ def test_an_index_can_be_requested_and_dropped(admin):
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, Lead._meta.db_table)
     assert name not in found
+
+
+def test_the_convert_target_page_carries_and_asks_for_custom_values(admin_client, admin):
+    from kontor.conversion.tests.test_views import convert_url
+    from kontor.core.testing import form_data
+    from kontor.targets.tests.factories import TargetFactory
+
+    add(admin, slug="targets")
+    add(admin, required=True)
+    add(admin, name="size", field_type="integer", required=True)
+    target = TargetFactory(actor=admin, last_name="Vogel", custom={"budget": "700"})
+    conversion = admin_client.get(convert_url(target)).context["conversion"]
+    assert str(conversion.lead["budget"].value()) == "700.00"
+    data = {**form_data(conversion.lead), **form_data(conversion.hand_over)}
+    response = admin_client.post(convert_url(target), data)
+    assert response.status_code == 400 and not Lead.objects.exists()
+    assert "size" in response.context["conversion"].lead.errors
+    response = admin_client.post(convert_url(target), {**data, "lead-size": "12"})
+    assert response.status_code == 302
+    assert Lead.objects.get().custom == {"budget": "700.00", "size": 12}
