@@ -9,8 +9,8 @@ from kontor.webforms.formfields import ALLOWED_FIELDS, model_for
 from kontor.webforms.models import WebForm
 
 SETTINGS = ("name", "module", "language", "active", "lead_source", "campaign_name",
-            "assignment", "assigned_user", "thank_you_en", "thank_you_de", "redirect_url",
-            "consent_text_en", "consent_text_de")
+            "assignment", "assigned_user", "team", "thank_you_en", "thank_you_de",
+            "redirect_url", "consent_text_en", "consent_text_de")
 
 
 class WebFormForm(forms.ModelForm):

@@ -44,6 +44,9 @@ class WebForm(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("Assigned to"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
     )
+    # The team that takes turns (round robin) and that new records join.
+    team = models.ForeignKey("users.Team", verbose_name=_("Team"), on_delete=models.PROTECT,
+                             null=True, blank=True, related_name="+")
     # Position of the round robin: the next submission goes to the member after this one.
     round_robin_last = models.PositiveIntegerField(default=0, editable=False)
     thank_you_en = models.TextField(_("Thank-you text (English)"), blank=True,

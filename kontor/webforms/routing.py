@@ -11,7 +11,7 @@ def assignee(webform: WebForm):
     Round robin locks the form's row, so two simultaneous submissions get two different members.
     A team without active members falls back to the form's fixed user.
     """
-    team_id = getattr(webform, "team_id", None)
+    team_id = webform.team_id
     if webform.assignment != WebForm.Assignment.ROUND_ROBIN or not team_id:
         return webform.assigned_user, [team_id] if team_id else []
     locked = WebForm.objects.select_for_update().get(pk=webform.pk)
@@ -26,7 +26,5 @@ def assignee(webform: WebForm):
 
 
 def join(model, record_id, team_ids) -> None:
-    """Put the new record into the teams (when the installation has teams)."""
-    join_teams = getattr(permissions, "join_teams", None)
-    if team_ids and join_teams is not None:
-        join_teams(model, [record_id], team_ids)
+    """Put the new record into the form's team (one statement; nothing without a team)."""
+    permissions.join_teams(model, [record_id], team_ids)

@@ -34,7 +34,7 @@ def check_webform(webform) -> None:
         errors["lead_source"] = [_("Choose a lead source from the list.")]
     if webform.assignment == "user" and not webform.assigned_user_id:
         errors["assigned_user"] = [_("Choose the user who gets the new records.")]
-    if webform.assignment == "round_robin" and not getattr(webform, "team_id", None):
+    if webform.assignment == "round_robin" and not webform.team_id:
         errors["assignment"] = [_("Choose the team whose members take turns.")]
     if webform.redirect_url and not redirect_allowed(webform.redirect_url):
         errors["redirect_url"] = [_(

@@ -115,3 +115,29 @@ def test_used_tokens_past_their_life_are_forgotten(rep):
     UsedToken.objects.filter(pk="old").update(used_at=timezone.now() - timedelta(days=2))
     submit(webform, {**ANNA, "email1": "second@example.org"}, nonce="new")
     assert list(UsedToken.objects.values_list("nonce", flat=True)) == ["new"]
+
+
+def test_round_robin_takes_turns_among_active_members_and_joins_the_team(rep, admin):
+    from kontor.users.actions import create_user, save_team
+    from kontor.users.models import Team
+
+    anna = create_user("anna", password="pw-anna-123!", email="anna@kontor.example")
+    bert = create_user("bert", password="pw-bert-123!", email="bert@kontor.example")
+    gone = create_user("gone", password="pw-gone-123!")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    team = save_team(Team(name="Inside sales"), actor=admin, members=[anna, bert, gone])
+    webform = make_webform(rep, assignment="round_robin", assigned_user=None, team=team)
+    owners = []
+    for i in range(4):
+        outcome = submit(webform, {**ANNA, "email1": f"p{i}@example.org"}, nonce=f"rr-{i}")
+        lead = Lead.objects.get(pk=outcome.record_id)
+        owners.append(lead.assigned_user.username)
+        assert list(lead.teams.values_list("name", flat=True)) == ["Inside sales"]
+    assert owners == ["anna", "bert", "anna", "bert"]
+
+
+def test_round_robin_needs_a_team(rep):
+    with pytest.raises(ValidationError) as error:
+        make_webform(rep, assignment="round_robin", team=None)
+    assert "assignment" in error.value.error_dict
