@@ -34,6 +34,11 @@ def setup(url: str) -> None:
     django.setup()
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -106,12 +111,16 @@ def main() -> None:
         if len(samples) % 50 == 0:
             print(f"  {b.rows_done:>9,} rows  {rss_mb():.0f} MB", file=sys.stderr)
 
-    started = time.monotonic()
+    started, cpu = time.monotonic(), cpu_seconds()
     batch = actions.run_import(batch.pk, chunk_size=args.chunk, after_chunk=progress)
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, cpu_seconds() - cpu
     result = {
         "rows": batch.rows_done, "seconds": round(seconds, 1),
         "rows_per_s": round(batch.rows_done / seconds),
+        # The machine is shared: rows per CPU-second of this (the Django) process shows the
+        # Python side's cost apart from waiting for CPU and for the database.
+        "python_cpu_s": round(cpu, 1), "rows_per_python_cpu_s": round(batch.rows_done / cpu),
+        "load_average": os.getloadavg()[0],
         "created": batch.created_count, "updated": batch.updated_count,
         "unchanged": batch.unchanged_count, "failed": batch.failed_count,
         "leads_before": leads_before, "chunk": args.chunk,

@@ -117,3 +117,14 @@ def test_someone_elses_batch_is_404(client, admin, rep):
     assert client.post(reverse("imports:undo", args=[batch.pk])).status_code == 404
     batch.refresh_from_db()
     assert batch.status == "draft"
+
+
+def test_an_imported_record_names_its_import_in_the_timeline(admin_client, admin):
+    from kontor.imports import actions
+    from kontor.imports.tests.helpers import run
+
+    batch = actions.create_batch(upload("leads-de-semicolon.csv"), model=Lead, actor=admin)
+    batch = run(batch, actor=admin)
+    juergen = Lead.objects.get(email1="juergen.mueller@mueller-bau.example")
+    page = admin_client.get(reverse("leads:detail", args=[juergen.pk])).content.decode()
+    assert f"via {batch.origin.removeprefix('job:')}" in page
