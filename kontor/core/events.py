@@ -46,7 +46,8 @@ def record_event(kind: str, record, *, actor=None, related: dict | None = None) 
     if not _listeners:
         return
     event = Event(kind, record, actor, related or {})
-    transaction.on_commit(lambda: _notify([event]))
+    # robust: a failing listener is logged; it must not turn a committed change into a 500.
+    transaction.on_commit(lambda: _notify([event]), robust=True)
 
 
 def _notify(events: list[Event]) -> None:

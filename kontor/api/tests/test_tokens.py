@@ -51,3 +51,10 @@ def test_schema_and_docs_are_served(rep_client):
     assert "429" in schema["paths"]["/api/v1/leads/"]["get"]["responses"]
     docs = rep_client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+@pytest.mark.django_db
+def test_browsable_api_uses_the_session(rep_client):
+    page = rep_client.get("/api/v1/leads/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "text/html" in page["Content-Type"]
+    assert Client().get("/api/v1/leads/", HTTP_ACCEPT="text/html").status_code == 401

@@ -147,3 +147,19 @@ def test_admin_pages_and_resend(admin_client, admin, rep, receiver, immediate,
     assert len(receiver.received) == 2
     bad = admin_client.post(reverse("webhooks:create"), {"url": "kein-url"})
     assert bad.status_code == 400 and Subscription.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refused_conversion_sends_nothing(admin, receiver, immediate,
+                                           django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    from kontor.conversion.actions import convert_lead
+
+    save_subscription(Subscription(url=receiver.url), actor=admin)
+    lead = save_record(Lead(last_name="Halb", account_name="Halb GmbH"), actor=admin)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, \
+            pytest.raises(ValidationError):
+        convert_lead(lead, actor=admin, new_account={}, opportunity={"name": "ohne"})
+    assert callbacks == [] and receiver.received == []
+    assert not Delivery.objects.exists()
