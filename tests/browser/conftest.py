@@ -90,9 +90,10 @@ def page(context):
 
 @pytest.fixture
 def user():
-    """Bruno, a sales rep who signs in through the browser."""
+    """Bruno, a sales manager (every record, no administration) who signs in through the
+    browser."""
     return create_user("bruno", password=PASSWORD, first_name="Bruno", last_name="Browser",
-                       email="bruno@kontor.example")
+                       email="bruno@kontor.example", roles=["sales_manager"])
 
 
 @pytest.fixture
