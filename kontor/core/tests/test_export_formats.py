@@ -144,3 +144,37 @@ def test_card_lines_leave_out_empty_properties():
         "id": "x", "last_name": "Solo", "birthdate": None, "date_modified": timezone.now()}
     assert [line.split(":")[0] for line in card_lines(values)] == [
         "BEGIN", "VERSION", "N", "FN", "UID", "REV", "END"]
+
+
+@pytest.mark.django_db
+def test_without_the_export_right_there_is_no_menu_and_every_format_is_404(client, admin):
+    from kontor.targets.tests.factories import TargetFactory
+    from kontor.users.actions import create_user
+
+    scout = create_user("scout", password="pw-scout-123!", roles=["external_lead_generation"])
+    target = TargetFactory(actor=scout, last_name="Findling")
+    client.force_login(scout)
+    page = client.get(reverse("targets:list"))
+    assert page.status_code == 200 and 'id="export-menu"' not in page.content.decode()
+    assert 'id="vcard-link"' not in client.get(target.get_absolute_url()).content.decode()
+    for url in (reverse("targets:export"), reverse("targets:export-xlsx"),
+                reverse("targets:export-vcf"), reverse("targets:vcard", args=[target.pk]),
+                reverse("calls-ics")):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+def test_exports_hold_only_what_the_users_scope_allows(client, admin):
+    from kontor.users.actions import create_user
+
+    own = create_user("own", password="pw-own-123!", roles=["sales_rep"])
+    LeadFactory(actor=own, last_name="Mine")
+    LeadFactory(actor=admin, last_name="Not mine")
+    client.force_login(own)
+    sheet = load_workbook(io.BytesIO(b"".join(
+        client.get(reverse("leads:export-xlsx")).streaming_content))).active
+    header = [c.value for c in next(sheet.iter_rows())]
+    names = [r[header.index("last_name")].value for r in list(sheet.iter_rows())[1:]]
+    assert names == ["Mine"]
+    cards = b"".join(client.get(reverse("leads:export-vcf")).streaming_content).decode()
+    assert "N:Mine;" in cards and "Not mine" not in cards
