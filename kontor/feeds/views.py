@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from kontor.activities import calendar
 from kontor.core import registry
-from kontor.core.records.export import ExportView
+from kontor.core.records.export import ExportView, chunked
 from kontor.feeds import actions
 from kontor.feeds.models import CalendarFeed
 
@@ -48,7 +48,8 @@ def feed(request, token):
 
 
 def _ics(lines, name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/calendar; charset=utf-8")
+    response = StreamingHttpResponse(chunked(lines),
+                                     content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{name}.ics"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -53,6 +53,19 @@ def xlsx_cell(value):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def chunked(lines, size: int = 64 * 1024):
+    """Join streamed lines into ~64 KB pieces: one write per piece, not one per row."""
+    buffer, length = [], 0
+    for line in lines:
+        buffer.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -94,7 +107,8 @@ class ExportView(ListView):
             for row in rows:
                 yield writer.writerow([csv_cell(v) for v in row])
 
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(chunked(lines()),
+                                         content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.filename()}"'
         return response
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kontor.core.people import Person
-from kontor.core.records.export import ExportView
+from kontor.core.records.export import ExportView, chunked
 
 ADDRESS = ("street", "city", "state", "postalcode", "country")
 
@@ -78,7 +78,7 @@ def cards(rows):
 
 
 def _response(lines, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/vcard; charset=utf-8")
+    response = StreamingHttpResponse(chunked(lines), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
