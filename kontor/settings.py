@@ -215,6 +215,9 @@ KONTOR_WEBFORM_MAX_BYTES = int(os.environ.get("KONTOR_WEBFORM_MAX_BYTES", str(32
 KONTOR_WEBFORM_MIN_SECONDS = int(os.environ.get("KONTOR_WEBFORM_MIN_SECONDS", "3"))
 KONTOR_WEBFORM_TOKEN_MAX_AGE = 24 * 60 * 60
 KONTOR_WEBFORM_RATE = (int(os.environ.get("KONTOR_WEBFORM_RATE", "10")), 10 * 60)
+# Sites that may show web forms in an iframe (CSP frame-ancestors; e.g. https://www.example.com).
+KONTOR_WEBFORM_FRAME_ANCESTORS = [
+    h for h in os.environ.get("KONTOR_WEBFORM_FRAME_ANCESTORS", "*").split(",") if h]
 # Sender of Kontor's notification e-mails; the console backend prints them unless configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kontor@localhost")

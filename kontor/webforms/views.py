@@ -1,6 +1,9 @@
 """Web form pages: the admin's list and editor (admins only), and the public hosted page and
 submit endpoint (no login). The views only translate; `actions.submit_webform` decides."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -43,6 +46,21 @@ def admin_edit(request, pk=None):
         "form": form, "webform": webform, "public_url": public_url}, status=status)
 
 
+def _policy(response, webform: WebForm):
+    """Kontor's Content-Security-Policy, widened for this form only: other sites may frame it
+    (KONTOR_WEBFORM_FRAME_ANCESTORS) and the form may lead to its redirect address."""
+    kept = [d.strip() for d in settings.KONTOR_CSP.split(";") if d.strip()
+            and not d.strip().startswith(("frame-ancestors", "form-action"))]
+    actions = ["'self'"]
+    if webform.redirect_url:
+        parts = urlsplit(webform.redirect_url)
+        actions.append(f"{parts.scheme}://{parts.netloc}")
+    ancestors = settings.KONTOR_WEBFORM_FRAME_ANCESTORS or ["*"]
+    response["Content-Security-Policy"] = "; ".join(
+        [*kept, f"form-action {' '.join(actions)}", f"frame-ancestors {' '.join(ancestors)}"])
+    return response
+
+
 def _active_form(key: str) -> WebForm:
     webform = WebForm.objects.filter(key=key, active=True).first()
     if webform is None:
@@ -54,7 +72,8 @@ def _render_page(request, webform, form, *, status=200, error=""):
     context = {"webform": webform, "form": form, "error": error,
                "token": protection.issue_token(webform), "honeypot": HONEYPOT,
                "embed": request.GET.get("embed") == "1" or request.POST.get("embed") == "1"}
-    return render(request, "webforms/public_page.html", context, status=status)
+    return _policy(render(request, "webforms/public_page.html", context, status=status),
+                   webform)
 
 
 @xframe_options_exempt
@@ -101,10 +120,10 @@ def public_submit(request, key):
 def _thanks(request, webform):
     if webform.redirect_url:
         # Exactly the stored address: submitted data never goes into the URL.
-        return HttpResponseRedirect(webform.redirect_url)
-    return render(request, "webforms/public_thanks.html", {
+        return _policy(HttpResponseRedirect(webform.redirect_url), webform)
+    return _policy(render(request, "webforms/public_thanks.html", {
         "webform": webform, "text": webform.text("thank_you") or _("Thank you!"),
-        "embed": request.POST.get("embed") == "1"})
+        "embed": request.POST.get("embed") == "1"}), webform)
 
 
 def _add_errors(form, error: ValidationError) -> None:

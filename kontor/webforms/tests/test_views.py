@@ -181,3 +181,19 @@ def test_a_form_missing_a_field_required_in_studio_is_refused(rep, admin):
     with pytest.raises(ValidationError) as error:
         make_webform(rep, name="Without department")
     assert "Department" in str(error.value)
+
+
+@FAST
+@override_settings(KONTOR_WEBFORM_REDIRECT_HOSTS=["www.example.com"],
+                   KONTOR_WEBFORM_FRAME_ANCESTORS=["https://www.example.com"])
+def test_only_the_form_may_be_framed_and_lead_to_its_redirect(visitor, rep, admin_client):
+    webform = make_webform(rep, redirect_url="https://www.example.com/danke")
+    page = visitor.get(reverse("webforms:page", args=[webform.key]))
+    policy = page["Content-Security-Policy"]
+    assert "frame-ancestors https://www.example.com" in policy
+    assert "form-action 'self' https://www.example.com" in policy
+    assert "script-src 'self'" in policy  # the rest of Kontor's policy stays
+    sent = post(visitor, webform, rendered_token(visitor, webform))
+    assert "form-action 'self' https://www.example.com" in sent["Content-Security-Policy"]
+    inside = admin_client.get(reverse("webforms:admin-list"))
+    assert "frame-ancestors 'none'" in inside["Content-Security-Policy"]
