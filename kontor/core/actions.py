@@ -217,3 +217,21 @@ def mass_update(records: Iterable[Record], values: dict, *, actor) -> tuple[int,
         return 0, refused
     changed = sum(_write(record, actor=actor, validate=False) for record in records)
     return changed, {}
+
+
+@transaction.atomic
+def set_teams(record: Record, team_ids, *, actor) -> bool:
+    """Put `record` into exactly the teams `team_ids`; logged as a change of "teams" (the team
+    names before and after). True when the membership changed."""
+    from kontor.users.models import Team
+
+    model = type(record)
+    model.with_deleted.select_for_update().filter(pk=record.pk).first()
+    before = dict(record.teams.values_list("pk", "name"))
+    after = dict(Team.objects.filter(pk__in=set(team_ids)).values_list("pk", "name"))
+    if set(before) == set(after):
+        return False
+    record.teams.set(list(after))
+    log_event(record, ChangeLog.Action.UPDATE, actor=actor, field="teams",
+              old=", ".join(sorted(before.values())), new=", ".join(sorted(after.values())))
+    return True

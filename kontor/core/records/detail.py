@@ -3,6 +3,7 @@ the journey timeline (kontor.core.timeline) and the banners of converted records
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
@@ -10,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from kontor.core import config, registry, timeline
+from kontor.core import config, permissions, registry, timeline
 from kontor.core.records import tables
 
 SUBPANEL_ROWS = 10
@@ -53,6 +54,8 @@ def subpanels(module, record, user) -> list[dict]:
     out = []
     for sub in module.subpanels:
         related = registry.get(sub.module)
+        if not permissions.can(user, "list", related.model):
+            continue  # a record type the user may not see is not even an empty panel
         # The column that points back at this record would repeat it on every row.
         cols = tables.columns(related, [c for c in related.list_columns if c != sub.field][:4])
         queryset = related.model.objects.visible_to(user, "list").filter(**{sub.field: record})
@@ -67,7 +70,8 @@ def subpanels(module, record, user) -> list[dict]:
             "more": len(rows) > SUBPANEL_ROWS,
             "all_url": f"{related.url('list')}?{sub.field}={record.pk}",
             "create_url": f"{related.url('create')}?{sub.field}={record.pk}"
-            if not field.many_to_many else "",
+            if not field.many_to_many and permissions.can(user, "create", related.model)
+            else "",
         })
     return out
 
@@ -174,6 +178,7 @@ def banners(journey, user) -> list[dict]:
 
 
 def context(module, record, user) -> dict:
+    can_edit = permissions.allows(user, "edit", record)
     journey = timeline.Journey.of(record, user, visible=True)
     events = timeline.timeline(record, user, TIMELINE_ROWS, journey=journey)
     return {
@@ -185,5 +190,25 @@ def context(module, record, user) -> dict:
         # The closed activities and change log of the record alone, for callers that want them.
         "history": history(events),
         "changelog": changelog(events),
-        "activity_modules": registry.activity_modules() if module.has_activities else [],
+        "activity_modules": [m for m in registry.activity_modules()
+                             if permissions.can(user, "create", m.model)]
+        if module.has_activities else [],
+        "can_edit": can_edit,
+        "can_delete": permissions.allows(user, "delete", record),
+        **teams_context(record, user, can_edit),
     }
+
+
+def teams_context(record, user, can_edit: bool) -> dict:
+    """The record's teams, and the teams the user may set on it (editors only: admins any
+    team, others their own teams and the ones the record is in)."""
+    from kontor.users.models import Team
+
+    current = list(record.teams.all())
+    if not can_edit:
+        return {"record_teams": current, "team_choices": []}
+    choices = Team.objects.all() if permissions.is_admin(user) else Team.objects.filter(
+        Q(members=user) | Q(pk__in=[t.pk for t in current])).distinct()
+    chosen = {t.pk for t in current}
+    return {"record_teams": current,
+            "team_choices": [(t, t.pk in chosen) for t in choices.order_by("name")]}

@@ -20,6 +20,7 @@ VERBS = [
     ("<uuid:pk>/edit/", views.EditView, "edit"),
     ("<uuid:pk>/delete/", views.DeleteView, "delete"),
     ("<uuid:pk>/restore/", views.RestoreView, "restore"),
+    ("<uuid:pk>/teams/", views.TeamsView, "teams"),
     ("<uuid:pk>/vcard.vcf", vcard.VcardView, "vcard"),
 ]
 

@@ -108,6 +108,7 @@ class ListView(ModuleView):
             columns=cols, sort=sort, filterset=filterset, q=term, page=page,
             rows=tables.rows(self.module, cols, page.rows),
             can_edit=permissions.can(request.user, "mass_update", self.module.model),
+            can_create=permissions.can(request.user, "create", self.module.model),
             can_delete=permissions.can(request.user, "delete", self.module.model),
             mass_form=forms.form_for(self.module)(user=request.user, auto_id="mass_%s"),
             mass_fields=self.module.mass_update_fields,
@@ -353,6 +354,25 @@ class MassActionView(ModuleView):
                 "Updated %(count)d record.", "Updated %(count)d records.", count
             ) % {"count": count})
         return HttpResponseRedirect(back)
+
+
+class TeamsView(ModuleView):
+    """Set the teams of a record (its editors; only teams the detail page offered them)."""
+
+    action = "edit"
+
+    def post(self, request, pk):
+        record = self.get_object()
+        offered = {t.pk for t, _chosen in detail.teams_context(record, request.user,
+                                                                 True)["team_choices"]}
+        wanted = set()
+        for value in request.POST.getlist("teams"):
+            if not value.isdigit() or int(value) not in offered:
+                raise Http404  # a forged team id: refused like a missing page
+            wanted.add(int(value))
+        if actions.set_teams(record, wanted, actor=request.user):
+            messages.success(request, _("Saved the teams of %(name)s.") % {"name": str(record)})
+        return HttpResponseRedirect(self.module.url("detail", record.pk))
 
 
 class ColumnsView(ModuleView):

@@ -3,9 +3,11 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from kontor.accounts.tests.factories import AccountFactory
 from kontor.activities.tests.factories import TaskFactory
 from kontor.conversion.actions import convert_lead, convert_target
 from kontor.core import permissions
+from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.targets.models import Target
@@ -127,3 +129,40 @@ def test_editing_a_role_takes_effect_on_the_next_request(teams, admin):
     save_role(role, actor=admin, grants=grants, users=role.users.all())
     permissions.forget(rep)  # the next request loads the user afresh
     assert Lead.objects.visible_to(rep, "view").count() == 1
+
+
+def test_editors_set_a_records_teams_and_the_change_is_logged(client, teams):
+    nord, sued = teams
+    rep = person("rep", "sales_rep", teams=[nord])
+    lead = LeadFactory(actor=rep)
+    client.force_login(rep)
+    page = client.get(lead.get_absolute_url()).content.decode()
+    assert f'value="{nord.pk}"' in page and f'value="{sued.pk}"' not in page
+    # A team the rep is not in is not offered, and a forged post naming it is refused.
+    assert client.post(f"/leads/{lead.pk}/teams/", {"teams": [sued.pk]}).status_code == 404
+    assert team_names(lead) == {"Nord"}
+    assert client.post(f"/leads/{lead.pk}/teams/", {"teams": []}).status_code == 302
+    assert team_names(lead) == set()
+    row = ChangeLog.objects.filter(record_id=lead.pk, field="teams").get()
+    assert (row.old_value, row.new_value) == ("Nord", "")
+
+
+def test_the_detail_page_offers_only_what_the_user_may_do(client, teams):
+    nord, _sued = teams
+    rep = person("rep", "sales_rep", teams=[nord])
+    mate = person("mate", "sales_manager", teams=[nord])
+    lead = LeadFactory(actor=mate)
+    client.force_login(rep)
+    page = client.get(lead.get_absolute_url()).content.decode()
+    assert f'href="/leads/{lead.pk}/edit/"' in page
+    assert f'href="/leads/{lead.pk}/delete/"' not in page  # delete: own records only
+    accounts_only = Role.objects.create(name="Accounts only", grants={"accounts": dict.fromkeys(
+        ("access", "view", "list", "edit"), "all")})
+    account = AccountFactory(actor=mate)
+    client.force_login(person("outsider", accounts_only))
+    page = client.get(account.get_absolute_url()).content.decode()
+    assert 'id="subpanel-contacts"' not in page and "/contacts/new/" not in page
+    assert "/calls/new/" not in page and f'href="/accounts/{account.pk}/edit/"' in page
+    client.force_login(mate)
+    page = client.get(account.get_absolute_url()).content.decode()
+    assert 'id="subpanel-contacts"' in page and "/calls/new/" in page
