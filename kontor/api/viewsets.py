@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from kontor.api.idempotency import idempotent
 from kontor.api.pagination import KeysetPagination
-from kontor.api.serializers import serializer_for
+from kontor.api.serializers import field_names, rows_data, serializer_for
 from kontor.core import actions, permissions, registry, search
 from kontor.core.records import tables
 from kontor.core.records.filters import filterset_for
@@ -81,18 +81,18 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 fields.pop(name)
         return serializer
 
-    def chosen_fields(self) -> set | None:
+    def chosen_fields(self) -> frozenset | None:
         """?fields=id,last_name: only these in the answer (unknown names: 400)."""
         raw = self.request.query_params.get("fields", "") if self.request else ""
         if not raw or self.request.method != "GET":
             return None
         chosen = {n.strip() for n in raw.split(",") if n.strip()}
-        known = set(self.get_serializer_class()().fields)
+        known = set(field_names(self.get_serializer_class()))
         unknown = sorted(chosen - known)
         if unknown:
             raise exceptions.ValidationError({"fields": [
                 _("Unknown field: %(names)s.") % {"names": ", ".join(unknown)}]})
-        return chosen | {"id"}
+        return frozenset(chosen | {"id"})
 
     @property
     def filterset_class(self):
@@ -125,7 +125,7 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                       if chosen is not None and n not in chosen]
         queryset = queryset.defer(*deferred)
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(rows_data(self.get_serializer_class(), page, chosen))
 
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(self.access("view")).data)
@@ -185,8 +185,7 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             condition).defer("search_text")
         paginator = KeysetPagination()
         rows = paginator.paginate_queryset(queryset, self.request, _SortBy(module))
-        data = serializer_for(module)(rows, many=True, context=self.get_serializer_context())
-        return paginator.get_paginated_response(data.data)
+        return paginator.get_paginated_response(rows_data(serializer_for(module), rows))
 
 
 class _SortBy:

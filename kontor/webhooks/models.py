@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def new_secret() -> str:
-    return secrets.token_urlsafe(32)
+    return secrets.token_hex(32)  # hex: never starts with "-", safe on any command line
 
 
 class Subscription(models.Model):

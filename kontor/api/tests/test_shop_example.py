@@ -37,7 +37,7 @@ def test_shop_example_plays_the_journey(live_server, admin, settings, monkeypatc
     shop = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(shop)
     monkeypatch.setattr(sys, "argv", ["shop.py", "--url", live_server.url, "--token", key,
-                                      "--listen", str(port), "--secret", subscription.secret])
+                                      "--listen", str(port), f"--secret={subscription.secret}"])
     assert shop.main() == 0
     lead = Lead.objects.get()
     assert (lead.lifecycle_stage, lead.converted, lead.first_name) == ("MQL", True, "Erika")
