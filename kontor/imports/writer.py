@@ -104,12 +104,9 @@ def _log_created(model, records: list, actor, now) -> None:
 
 
 def _join_teams(model, ids: list, actor) -> None:
-    # ISSUE 4 CALL SITE: new records join the importing user's teams once the lead's
-    # permissions.join_teams / user_team_ids exist (checked at run time until then).
-    join, team_ids = getattr(permissions, "join_teams", None), getattr(
-        permissions, "user_team_ids", None)
-    if join is not None and team_ids is not None and ids and actor is not None:
-        join(model, ids, team_ids(actor))
+    """New records join the importing user's teams (as a record created in a form does)."""
+    if ids and actor is not None:
+        permissions.join_teams(model, ids, permissions.user_team_ids(actor))
 
 
 def _write_external_ids(planner: Planner, news: list) -> None:

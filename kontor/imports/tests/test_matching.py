@@ -149,3 +149,14 @@ def test_custom_fields_are_mapped_by_label_parsed_in_the_files_format_and_update
     assert Decimal(anna.custom["budget"]) == Decimal("12500.50") and batch.updated_count == 1
     message = ImportRow.objects.get(batch=batch, outcome="failed").message
     assert message.startswith("Budget:") and "viel" in message
+
+
+def test_created_records_join_the_importing_users_teams(admin):
+    from kontor.users.models import Team
+
+    north = Team.objects.create(name="Nord")
+    nina = create_user("nina", password="pw-nina-123!", roles=["sales_manager"], teams=[north])
+    run(batch_for("Last Name,Account Name\nEins,Neue Firma AG\n", Contact, nina,
+                  create_missing=True), actor=nina)
+    assert list(Contact.objects.get().teams.all()) == [north]
+    assert list(Account.objects.get().teams.all()) == [north]
