@@ -6,6 +6,7 @@ Offered for the person modules (contacts, leads, targets); others answer 404. Te
 commas or line breaks in a note cannot break the card.
 """
 
+import re
 from datetime import UTC
 
 from django.http import Http404, StreamingHttpResponse
@@ -16,6 +17,7 @@ from kontor.core.people import Person
 from kontor.core.records.export import ExportView, chunked
 
 ADDRESS = ("street", "city", "state", "postalcode", "country")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def escape_text(value: str) -> str:
@@ -23,12 +25,16 @@ def escape_text(value: str) -> str:
     value = (value or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
     # Other control characters are not allowed in a content line at all.
-    return "".join(ch for ch in value if ch == "\t" or ord(ch) >= 0x20 and ord(ch) != 0x7F)
+    return _CONTROL.sub("", value)
 
 
 def fold(line: str) -> str:
     """A content line folded to at most 75 octets per physical line, ending in CRLF."""
+    if len(line) <= 18 or len(line) <= 75 and line.isascii():  # 18 chars are ≤ 72 octets
+        return line + "\r\n"
     data = line.encode()
+    if len(data) <= 75:
+        return line + "\r\n"
     parts, start, limit = [], 0, 75
     while len(data) - start > limit:
         end = start + limit
