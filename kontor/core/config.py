@@ -274,7 +274,9 @@ class CustomFieldDef:
             return Cast(text, models.BigIntegerField())
         if self.field_type in {"decimal", "currency"}:
             return Cast(text, models.DecimalField(max_digits=18, decimal_places=4))
-        return text
+        # Cast to plain text: lookups on it are text lookups on both databases (SQLite would
+        # read the parameters of "in" and "exact" on a JSON key as JSON).
+        return Cast(text, models.TextField())
 
 
 def _is_iso(value) -> bool:

@@ -80,11 +80,13 @@ def _custom_filter(definition) -> df.Filter:
         def by_keys(queryset, _name, keys):
             if not keys:
                 return queryset
-            lookup = "exact" if kind == "dropdown" else "icontains"
+            if kind == "dropdown":  # the expression an index on the field is built on
+                column = f"cf_{definition.name}"
+                return queryset.alias(**{column: definition.expression()}).filter(
+                    **{f"{column}__in": keys})
             wanted = models.Q()
             for key in keys:
-                wanted |= models.Q(**{f"{name}__{lookup}": key if kind == "dropdown"
-                                      else f'"{key}"'})
+                wanted |= models.Q(**{f"{name}__icontains": f'"{key}"'})
             return queryset.filter(wanted)
 
         return df.MultipleChoiceFilter(
