@@ -4,7 +4,7 @@ Plays the e-commerce journey of docs/integrations/ecommerce.md against a running
 
     python manage.py create_api_token admin            # prints kontor_…
     python examples/shop.py --url http://127.0.0.1:8000 --token kontor_… \\
-        [--listen 8765 --secret <the webhook's signing secret>]
+        [--listen 8765 --secret=<the webhook's signing secret>]
 
 With --listen, the shop also receives Kontor's webhook (subscribe
 http://127.0.0.1:8765/kontor to "Converted" of Leads in Administration → Webhooks first), checks

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from kontor.api.idempotency import idempotent
 from kontor.api.pagination import KeysetPagination
-from kontor.api.serializers import field_names, rows_data, serializer_for
+from kontor.api.serializers import field_names, row_attributes, rows_data, serializer_for
 from kontor.core import actions, permissions, registry, search
 from kontor.core.records import tables
 from kontor.core.records.filters import filterset_for
@@ -118,14 +118,25 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # --- verbs ----------------------------------------------------------------------------
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset("list"))
+        queryset = self.filter_queryset(self.get_queryset("list")).all()
+        # django-filter makes multiple-choice filters DISTINCT; every filter here is a column
+        # of the record itself (no join that could repeat a row), and DISTINCT over whole rows
+        # costs a sort of all matches: 139 ms instead of 1 ms for ?status=New at 1M leads.
+        queryset.query.distinct = False
         queryset = search.search(queryset, request.query_params.get("q", ""))
         chosen = self.chosen_fields()
-        deferred = ["search_text"] + [n for n in ("description", "custom")
-                                      if chosen is not None and n not in chosen]
-        queryset = queryset.defer(*deferred)
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(self.as_rows(queryset, chosen))
         return self.get_paginated_response(rows_data(self.get_serializer_class(), page, chosen))
+
+    def as_rows(self, queryset, chosen=None):
+        """Only the columns the answer shows, as named tuples: building fifty model instances
+        of sixty fields cost more than the query itself."""
+        sort = self.get_sort().lstrip("-")
+        if "__" in sort:  # sorted by a related row's field: records with select_related
+            return queryset.select_related(sort.split("__")[0]).defer("search_text")
+        names = row_attributes(self.get_serializer_class(), chosen)
+        sort_attname = self.module.model._meta.get_field(sort).attname
+        return queryset.values_list(*dict.fromkeys(["pk", *names, sort_attname]), named=True)
 
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(self.access("view")).data)
@@ -181,8 +192,9 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if not permissions.can(self.request.user, "list", module.model):
             raise exceptions.NotFound(_("Not found."))
         self.access("view")
-        queryset = module.model.objects.visible_to(self.request.user, "list").filter(
-            condition).defer("search_text")
+        queryset = module.model.objects.visible_to(self.request.user, "list").filter(condition)
+        queryset = queryset.values_list(*dict.fromkeys(
+            ["pk", *row_attributes(serializer_for(module))]), named=True)
         paginator = KeysetPagination()
         rows = paginator.paginate_queryset(queryset, self.request, _SortBy(module))
         return paginator.get_paginated_response(rows_data(serializer_for(module), rows))

@@ -94,7 +94,8 @@ def test_rate_limit_answers_429(api, settings):
     assert codes == [200, 200, 200, 429]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the dropdown lists of the data migrations survive the flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_upserts_of_one_email_make_one_record(rep):
     if connection.vendor != "postgresql":
         pytest.skip("the race needs two connections at once: PostgreSQL")

@@ -25,7 +25,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the dropdown lists of the data migrations survive the flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_shop_example_plays_the_journey(live_server, admin, settings, monkeypatch, capsys):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     port = free_port()
