@@ -160,3 +160,33 @@ def test_created_records_join_the_importing_users_teams(admin):
                   create_missing=True), actor=nina)
     assert list(Contact.objects.get().teams.all()) == [north]
     assert list(Account.objects.get().teams.all()) == [north]
+
+
+def test_ragged_rows_and_unknown_dropdown_values_are_row_errors(admin):
+    text = ("Last Name,Status\nEins,In Process\nZwei\nDrei,Gibt es nicht\n"
+            "Vier,New,überzählig\n")
+    plans, _more = actions.preview(batch_for(text, Lead, admin), actor=admin)
+    assert [p.outcome for p in plans] == ["create", "create", "failed", "failed"]
+    assert plans[0].data["status"] == "In Process"
+    assert plans[2].message == "Status: “Gibt es nicht” is not a valid choice."
+    assert "more cells (3) than the header has columns (2)" in plans[3].message
+
+
+def test_an_excel_file_imports_with_its_typed_cells(admin):
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Nachname", "E-Mail", "Betrag der Verkaufschance", "Erstellt am"])
+    book.active.append(["Excel", "excel@firma.example", 1250.5, datetime(2025, 3, 1, 9, 30)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    batch = actions.create_batch(upload("liste.xlsx", buffer.getvalue()), model=Lead,
+                                 actor=admin)
+    assert batch.source["kind"] == "xlsx"
+    batch = run(batch, actor=admin)
+    created = Lead.objects.get()
+    assert batch.created_count == 1 and created.opportunity_amount == Decimal("1250.50")
+    assert (created.date_entered.year, created.date_entered.month) == (2025, 3)
