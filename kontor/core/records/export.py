@@ -12,6 +12,7 @@ import csv
 import tempfile
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -117,19 +118,26 @@ class XlsxExportView(ExportView):
     """The same list as an Excel workbook, written row by row to a temporary file."""
 
     extension = "xlsx"
+    #: Excel's rows per sheet, less the header
+    max_rows = 1_048_575
 
     def get(self, request):
         header, rows = self.export_rows()
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(self.module.verbose_name_plural)[:31])
         sheet.append(header)
-        for row in rows:
+        for row in islice(rows, self.max_rows):
             sheet.append([xlsx_cell(v) for v in row])
+        # A spreadsheet holds 1,048,576 rows: a longer list is cut there, and says so in the
+        # file name (CSV has no such limit).
+        filename = self.filename()
+        if next(rows, None) is not None:
+            filename = filename.replace(".xlsx", f"-first-{self.max_rows}.xlsx")
         # The workbook is a zip whose directory comes last: it is written to a temporary file
         # (rows already went to disk in write-only mode), then the file is streamed.
         target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
         workbook.save(target)
         target.seek(0)
-        return FileResponse(target, as_attachment=True, filename=self.filename(),
+        return FileResponse(target, as_attachment=True, filename=filename,
                             content_type=XLSX_TYPE)
 

@@ -178,3 +178,16 @@ def test_exports_hold_only_what_the_users_scope_allows(client, admin):
     assert names == ["Mine"]
     cards = b"".join(client.get(reverse("leads:export-vcf")).streaming_content).decode()
     assert "N:Mine;" in cards and "Not mine" not in cards
+
+
+@pytest.mark.django_db
+def test_xlsx_stops_at_the_sheet_limit_and_says_so(rep_client, rep, monkeypatch):
+    from kontor.core.records.export import XlsxExportView
+
+    for name in ("A", "B", "C"):
+        LeadFactory(actor=rep, last_name=name)
+    monkeypatch.setattr(XlsxExportView, "max_rows", 2)
+    response = rep_client.get(reverse("leads:export-xlsx"))
+    assert "-first-2.xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == 3  # the header and two rows
