@@ -144,7 +144,8 @@ def _result_context(batch, module, request) -> dict:
     rate = done / elapsed if elapsed > 0 else 0
     left = (total - done) / rate if rate and total > done else 0
     return {"batch": batch, "module": module, "percent": int(100 * done / total) if total else 0,
-            "rate": int(rate), "left": int(left), "can_undo": undo.can_undo(batch, request.user),
+            "rate": int(rate), "left": int(left), "left_minutes": round(left / 60),
+            "can_undo": undo.can_undo(batch, request.user),
             "can_resume": actions.can_start(batch) and batch.status != "draft",
             "polling": batch.is_active}
 

@@ -128,3 +128,21 @@ def test_an_imported_record_names_its_import_in_the_timeline(admin_client, admin
     juergen = Lead.objects.get(email1="juergen.mueller@mueller-bau.example")
     page = admin_client.get(reverse("leads:detail", args=[juergen.pk])).content.decode()
     assert f"via {batch.origin.removeprefix('job:')}" in page
+
+
+def test_the_progress_of_a_running_import_shows_rate_and_time_left(admin_client, admin):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kontor.imports import actions
+
+    batch = actions.create_batch(upload("leads-de-semicolon.csv"), model=Lead, actor=admin)
+    now = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status="running", rows_total=1_000_000, next_row=100_001,
+        started_at=now - timedelta(seconds=100), progress_at=now)
+    fragment = admin_client.get(reverse("imports:progress", args=[batch.pk])).content.decode()
+    assert "100,000 of 1,000,000 rows" in fragment and "1,000 rows/s" in fragment
+    assert "about 15 min left" in fragment and 'hx-trigger="every 1s"' in fragment
+    assert 'aria-valuenow="10"' in fragment
