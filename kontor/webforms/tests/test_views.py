@@ -197,3 +197,19 @@ def test_only_the_form_may_be_framed_and_lead_to_its_redirect(visitor, rep, admi
     assert "form-action 'self' https://www.example.com" in sent["Content-Security-Policy"]
     inside = admin_client.get(reverse("webforms:admin-list"))
     assert "frame-ancestors 'none'" in inside["Content-Security-Policy"]
+
+
+@FAST
+def test_a_submission_costs_the_same_queries_however_many_leads_exist(visitor, webform, rep):
+    from kontor.core.testing import count_queries
+    from kontor.leads.tests.factories import LeadFactory
+
+    LeadFactory(actor=rep)
+    few, first = count_queries(lambda: post(
+        visitor, webform, rendered_token(visitor, webform), email1="one@example.org"))
+    for _ in range(10):
+        LeadFactory(actor=rep)
+    many, second = count_queries(lambda: post(
+        visitor, webform, rendered_token(visitor, webform), email1="two@example.org"))
+    assert first.status_code == second.status_code == 200
+    assert many == few
