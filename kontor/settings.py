@@ -182,6 +182,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# Team-scope lists whose teams hold at most this many records of a type collect those first
+# (kontor.core.permissions.restrict); larger ones filter while walking the sort index.
+KONTOR_SMALL_TEAM_SET = int(os.environ.get("KONTOR_SMALL_TEAM_SET", "5000"))
 # Lock-out after failed sign-ins (kontor.users.signin): per username and per client address.
 KONTOR_SIGNIN_MAX_FAILURES = int(os.environ.get("KONTOR_SIGNIN_MAX_FAILURES", "5"))
 KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(

@@ -37,7 +37,14 @@ def test_a_user_without_roles_sees_nothing(teams):
     assert Lead.objects.visible_to(boss, "view").count() == 1
 
 
-def test_scopes_owner_team_and_all(teams):
+@pytest.fixture(params=["few", "many"])
+def team_size(request, settings):
+    """Both query shapes of the Team scope: a small team set collected first, a large one
+    filtered while walking the sort index."""
+    settings.KONTOR_SMALL_TEAM_SET = 5000 if request.param == "few" else 0
+
+
+def test_scopes_owner_team_and_all(teams, team_size):
     nord, sued = teams
     rep = person("rep", "sales_rep", teams=[nord])
     mate = person("mate", "sales_manager", teams=[nord])
