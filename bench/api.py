@@ -91,17 +91,26 @@ def load(port, key, requests: list, clients: int) -> dict:
             "p99_ms": pick(0.99), "statuses": statuses}
 
 
-def list_requests(port, key, n: int) -> list:
-    first = json.loads(timed(port, key, "GET", "/api/v1/leads/?limit=50")[2])
-    cursors, page = [], first
-    for _ in range(5):
+def list_operations(port, key) -> dict:
+    """The list requests per operation: first pages, keyset pages deep in the list, a
+    filter, a search, a field selection."""
+    page, cursors = json.loads(timed(port, key, "GET", "/api/v1/leads/?ordering=last_name")[2]), []
+    for _ in range(10):
         if not page.get("next"):
             break
-        path = page["next"].split("127.0.0.1", 1)[-1].split("/", 1)[-1]
-        cursors.append("/" + path)
-        page = json.loads(timed(port, key, "GET", "/" + path)[2])
-    paths = ["/api/v1/leads/", "/api/v1/leads/?ordering=last_name", "/api/v1/leads/?status=New",
-             "/api/v1/leads/?q=schm", "/api/v1/leads/?fields=id,last_name,email1", *cursors]
+        path = "/" + page["next"].split("//", 1)[-1].split("/", 1)[-1]
+        cursors.append(path)
+        page = json.loads(timed(port, key, "GET", path)[2])
+    return {
+        "list page 1": ["/api/v1/leads/", "/api/v1/leads/?ordering=-date_modified"],
+        "keyset pages (by name)": cursors,
+        "filter status": ["/api/v1/leads/?status=New", "/api/v1/leads/?lifecycle_stage=MQL"],
+        "fields": ["/api/v1/leads/?fields=id,last_name,email1"],
+        "search": ["/api/v1/leads/?q=schm", "/api/v1/leads/?q=m%C3%BCll"],
+    }
+
+
+def repeat(paths: list, n: int) -> list:
     return [("GET", paths[i % len(paths)], None) for i in range(n)]
 
 
@@ -126,10 +135,12 @@ def main(argv=None) -> int:
             except OSError:
                 _local.conn = None
                 time.sleep(0.2)
-        warm = list_requests(port, key, 40)
-        load(port, key, warm, 2)
-        results = {"list": [load(port, key, list_requests(port, key, args.requests), c)
-                            for c in (1, 8)]}
+        operations = list_operations(port, key)
+        results = {"load_average_before": os.getloadavg(), "list": {}}
+        for name, paths in operations.items():
+            load(port, key, repeat(paths, 20), 2)  # warm-up
+            results["list"][name] = [load(port, key, repeat(paths, args.requests), c)
+                                     for c in (1, 8)]
         creates = [("POST", "/api/v1/leads/", {"last_name": "Bench", "first_name": f"N{i}",
                                                 "email1": f"bench{i}@api.example"})
                    for i in range(args.requests * 2)]
