@@ -114,11 +114,50 @@ def repeat(paths: list, n: int) -> list:
     return [("GET", paths[i % len(paths)], None) for i in range(n)]
 
 
+def list_page_ab(rounds: int = 120) -> dict:
+    """In one process, alternating: the HTML list page and the API list, as one user. Under a
+    noisy load the ratio means more than either figure."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from kontor.api.actions import create_token
+
+    settings.ALLOWED_HOSTS, settings.KONTOR_API_RATE = ["*"], "1000000/minute"
+    user = get_user_model().objects.get(username="api-bench")
+    api, web = APIClient(), Client()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {create_token(user, name='ab', actor=user)[1]}")
+    web.force_login(user)
+    times = {"html /leads/": [], "api /api/v1/leads/": []}
+    for _ in range(rounds):
+        for found, client, path in zip(times.values(), (web, api),
+                                       ("/leads/", "/api/v1/leads/"), strict=True):
+            started = time.perf_counter()
+            assert client.get(path).status_code == 200
+            found.append((time.perf_counter() - started) * 1000)
+    result = {}
+    for name, found in times.items():
+        found = sorted(found[20:])
+        result[name] = {"p50_ms": round(statistics.median(found), 1),
+                        "p95_ms": round(found[int(0.95 * len(found)) - 1], 1)}
+    return result
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--ab", action="store_true",
+                        help="Only the in-process A/B of the list page and the API list.")
     args = parser.parse_args(argv)
+    if args.ab:
+        print(json.dumps({"ab": list_page_ab(), "load_average": os.getloadavg()}, indent=2))
+        return 0
     env = {**os.environ, "SECRET_KEY": "bench-only-not-secret-" + "x" * 40, "DEBUG": "0",
            "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "600", "SECURE_COOKIES": "0",
            "KONTOR_API_RATE": "1000000/minute", "LOG_LEVEL": "WARNING"}
