@@ -9,6 +9,9 @@ pages in-process (Django's test client, no HTTP, one client) as four people:
 - rep_small: Sales rep in a team of 200 leads (the filter must not scan the table to fill a page);
 - owner: a role with Owner scope, owning ~20 % of the leads (assigned by `kontor generate`).
 
+It first times the list page's SQL alone per person (`list_sql`; `--sql-only` stops there), which
+shows the filter's cost even on a busy machine, then the whole pages.
+
     python -m bench.access --db postgresql            # kontor_bench_access on $BENCH_PG_URL
     python -m bench.access --db sqlite --leads 200000
 
@@ -134,11 +137,36 @@ def time_requests(user, urls: list[str]) -> list[float]:
     return latencies
 
 
+def time_sql(user, runs: int) -> list[float]:
+    """The first list page's query alone (permission filter + sort + LIMIT), in ms."""
+    from django.db import connection
+
+    from kontor.leads.models import Lead
+
+    query = Lead.objects.visible_to(user, "list").order_by("-date_entered", "-pk") \
+        .only("id", "last_name")[:51]
+    sql, params = query.query.sql_with_params()
+    latencies = []
+    with connection.cursor() as cursor:
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            latencies.append((time.perf_counter() - started) * 1000)
+    return sorted(latencies[1:])
+
+
+def _print_row(name: str, row: dict) -> None:
+    print(f"{name:<14}" + "".join(f"{r['p50']:>10.1f} / {r['p95']:>7.1f}" for r in row.values()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--leads", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--sql-only", action="store_true",
+                        help="Time only the list query of each person, not the pages.")
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
     args = parser.parse_args()
@@ -152,14 +180,21 @@ def main() -> None:
     report = {"db": args.db, "info": info, "results": {}}
     print(f"{args.db}: {info}")
     print(f"{'operation':<14}" + "".join(f"{name:>22}" for name in users))
-    for op in operations:
+    row = {}
+    for name, user in users.items():
+        latencies = time_sql(user, 30)
+        row[name] = {"p50": round(statistics.median(latencies), 1),
+                     "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1)}
+    report["results"]["list_sql"] = row
+    _print_row("list_sql", row)
+    for op in () if args.sql_only else operations:
         row = {}
         for name, user in users.items():
             latencies = sorted(time_requests(user, urls[op]))
             row[name] = {"p50": round(statistics.median(latencies), 1),
                          "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1)}
         report["results"][op] = row
-        print(f"{op:<14}" + "".join(f"{r['p50']:>10.1f} / {r['p95']:>7.1f}" for r in row.values()))
+        _print_row(op, row)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"access-{args.db}-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(report, indent=2))
