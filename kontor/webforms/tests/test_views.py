@@ -213,3 +213,15 @@ def test_a_submission_costs_the_same_queries_however_many_leads_exist(visitor, w
         visitor, webform, rendered_token(visitor, webform), email1="two@example.org"))
     assert first.status_code == second.status_code == 200
     assert many == few
+
+
+@FAST
+def test_the_embedded_form_has_no_page_chrome_and_keeps_embedding(visitor, webform):
+    page = visitor.get(reverse("webforms:page", args=[webform.key]) + "?embed=1")
+    html = page.content.decode()
+    assert '<input type="hidden" name="embed" value="1">' in html
+    assert "<h1" not in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    thanks = post(visitor, webform, token, embed="1")
+    assert thanks.status_code == 200 and "Thanks, we will call you." in thanks.content.decode()
+    assert "container py-4" not in thanks.content.decode()
