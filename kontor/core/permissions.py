@@ -116,12 +116,25 @@ def owner_q(user) -> Q:
     return Q(assigned_user=user) | Q(assigned_user__isnull=True, created_by=user)
 
 
+class _ProbedExists(Exists):
+    """EXISTS that PostgreSQL checks row by row through the (team, record) index.
+
+    Inside an OR, PostgreSQL would otherwise hash every record id of the user's teams first
+    (42 ms for a 50,000-record team at 1M leads) although a list page needs a few hundred
+    probes (9 ms). "OFFSET 0" keeps the planner from turning the EXISTS into that hash.
+    """
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)",
+                           **extra_context)
+
+
 def team_q(model, team_ids) -> Q:
     """The records of `model` that belong to one of `team_ids`."""
     through = model.teams.through
     column = model._meta.model_name
-    return Q(Exists(through.objects.filter(**{column: OuterRef("pk"),
-                                              "team_id__in": team_ids})))
+    return Q(_ProbedExists(through.objects.filter(**{column: OuterRef("pk"),
+                                                     "team_id__in": team_ids})))
 
 
 def restrict(queryset, user, action: str = "view"):
