@@ -5,6 +5,7 @@ Read through `kontor.core.config.custom_fields(model)`; defined by admins in Stu
 """
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -13,8 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models import F, Func
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
@@ -253,14 +253,43 @@ class CustomFieldDef:
 
         An index requested for the field is built on exactly this expression.
         """
-        text = KeyTextTransform(self.name, "custom")
         if self.field_type == "integer":
-            return Cast(text, models.BigIntegerField())
+            return JsonKeyText(self.name, cast="integer")
         if self.field_type in {"decimal", "currency"}:
-            return Cast(text, models.DecimalField(max_digits=18, decimal_places=4))
-        # Cast to plain text: lookups on it are text lookups on both databases (SQLite would
-        # read the parameters of "in" and "exact" on a JSON key as JSON).
-        return Cast(text, models.TextField())
+            return JsonKeyText(self.name, cast="numeric")
+        return JsonKeyText(self.name)
+
+
+class JsonKeyText(Func):
+    """The text of one key of `custom`, with the key written into the SQL as a literal.
+
+    Django passes the path of a JSON key transform as a query parameter; SQLite can only use
+    an expression index when the query's expression is the indexed one literally, so a
+    parameter would never match. Names are identifiers (checked here again), so the literal is
+    safe.
+    """
+
+    # Numbers come back as floats: Django wraps a DecimalField expression in one more CAST in
+    # an SQLite index (not in a query), and the two would no longer match.
+    OUTPUT = {"": models.TextField, "integer": models.BigIntegerField,
+              "numeric": models.FloatField}
+
+    def __init__(self, key: str, cast: str = ""):
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", key) or cast not in self.OUTPUT:
+            raise ValueError(f"not a custom field name: {key!r}")
+        self.key, self.cast = key, cast
+        # Typed in SQL the same way in a query and in an index (Django's Cast is not).
+        super().__init__(F("custom"), output_field=self.OUTPUT[cast]())
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        sql = f"({column} ->> '{self.key}')"
+        return (f"({sql})::{self.cast}" if self.cast else sql), params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        sql = f"JSON_EXTRACT({column}, '$.{self.key}')"
+        return (f"CAST({sql} AS {self.cast.upper()})" if self.cast else sql), params
 
 
 def _is_iso(value) -> bool:

@@ -114,3 +114,27 @@ def test_dropdown_value_required_field_and_custom_field_reach_the_lead_form(admi
     assert (lead.lead_source, lead.phone_work, lead.custom) == (
         "Fair 2026", "0221 4711", {"budget": "12500.50"})
     expect(page.get_by_text("12.500,50")).to_be_visible()
+
+
+def test_layout_editor_hides_a_field_by_drag_and_drop_with_preview(admin_page, screenshot):
+    page = admin_page
+    page.goto("/admin/studio/fields/leads/layout/")
+    preview = page.locator("#panels-preview")
+    expect(preview).to_contain_text("Stellenbezeichnung")
+    hidden = page.locator('[data-name="hidden"]')
+    page.locator('[data-name="panel-0"] > [data-key="title"]').scroll_into_view_if_needed()
+    start = page.locator('[data-name="panel-0"] > [data-key="title"] .drag-handle').bounding_box()
+    end = hidden.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + 40, end["y"] + end["height"] / 2, steps=20)
+    page.mouse.up()
+    expect(hidden.locator('[data-key="title"]')).to_have_count(1)
+    expect(preview).not_to_contain_text("Stellenbezeichnung")
+    screenshot(page, "studio-layout")
+    page.locator("#panels-form").get_by_role("button", name="Layout speichern").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Layout gespeichert")
+    assert config.layout(Lead, "panels")["hidden"] == ["title"]
+    page.goto("/leads/new/")
+    expect(page.get_by_label("Nachname")).to_be_visible()
+    expect(page.locator("#id_title")).to_have_count(0)

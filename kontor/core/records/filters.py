@@ -123,7 +123,7 @@ def _custom_filter(definition) -> df.Filter:
         queryset = queryset.alias(**{column: definition.expression()})
         lookup = "iexact" if definition.is_text else "exact"
         if definition.field_type in {"decimal", "currency"}:
-            parsed = Decimal(parsed)
+            parsed = float(Decimal(parsed))
         return queryset.filter(**{f"{column}__{lookup}": parsed})
 
     return df.CharFilter(label=label, method=by_value, widget=forms.TextInput(attrs=small))
