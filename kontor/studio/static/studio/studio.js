@@ -10,6 +10,9 @@
   function sync(form) {
     // One hidden input per item and list: name = the list's data-name, value = the key.
     form.querySelectorAll("input[data-synced]").forEach(function (el) { el.remove(); });
+    // Tell the server to read the ordered lists, not the no-JavaScript selects.
+    var flag = form.querySelector("input[name=js]");
+    if (flag) { flag.value = "1"; }
     document.querySelectorAll("[data-sortable][data-form='" + form.id + "']").forEach(function (list) {
       keysOf(list).forEach(function (key) {
         var input = document.createElement("input");
