@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kontor.core import actions as core_actions
@@ -60,7 +60,9 @@ def submit_webform(webform: WebForm, values: dict, *, nonce: str, consent: bool)
             with transaction.atomic():
                 _forget_expired_tokens()
                 UsedToken.objects.create(nonce=nonce, form=webform)
-                existing = find_existing(values.get("email1") or "")
+                email = (values.get("email1") or "").strip().lower()
+                _serialize(email)
+                existing = find_existing(email)
                 if existing is not None:
                     outcome = _attach(webform, existing, values, consent=consent)
                 else:
@@ -81,6 +83,15 @@ def _forget_expired_tokens() -> None:
     so they are deleted; one indexed range delete, usually of nothing."""
     limit = timezone.now() - timedelta(seconds=settings.KONTOR_WEBFORM_TOKEN_MAX_AGE + 60)
     UsedToken.objects.filter(used_at__lt=limit).delete()
+
+
+def _serialize(email: str) -> None:
+    """Submissions of the same e-mail run one after the other, so two at the same moment make
+    one lead and one attachment. PostgreSQL: a lock for this transaction on the e-mail's hash;
+    SQLite already runs one writing transaction at a time (IMMEDIATE)."""
+    if email and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["webform:" + email])
 
 
 def find_existing(email: str):

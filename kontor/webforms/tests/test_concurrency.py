@@ -1,0 +1,60 @@
+"""Two visitors send the same new e-mail at the same moment (two renderings, two tokens): one
+lead is created and the other submission is attached to it, not a duplicate.
+
+Both threads start together at a barrier, each on its own connection, in real transactions.
+Whoever holds the e-mail's lock lingers, so the other surely arrives meanwhile. On SQLite the
+in-memory test database cannot run two writer threads (see kontor/conversion/tests/
+test_concurrency.py), so there the two run one after the other, which must give the same result.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+import kontor.webforms.actions as actions
+from kontor.core.models import ChangeLog
+from kontor.leads.models import Lead
+from kontor.webforms.tests.factories import make_webform
+
+VALUES = {"first_name": "Gleich", "last_name": "Zeitig", "email1": "same@example.org",
+          "phone_work": "", "description": ""}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_submissions_of_one_new_email_make_one_lead(rep, monkeypatch):
+    webform = make_webform(rep)
+    real = actions._serialize
+
+    def serialize_and_linger(email):
+        real(email)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(actions, "_serialize", serialize_and_linger)
+    together = connection.vendor != "sqlite"
+    barrier = threading.Barrier(2 if together else 1)
+    outcomes = [None, None]
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = actions.submit_webform(webform, dict(VALUES), nonce=f"race-{i}",
+                                                 consent=True)
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+        if not together:
+            thread.join(timeout=60)
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(o.created for o in outcomes) == [False, True], outcomes
+    lead = Lead.objects.get()
+    assert {o.record_id for o in outcomes} == {lead.pk}
+    assert ChangeLog.objects.filter(record_id=lead.pk, field=actions.EVENT_FIELD).count() == 1
