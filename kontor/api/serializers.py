@@ -7,6 +7,7 @@ as {"type": "<module slug>", "id": "<uuid>"}. Values are validated by the record
 (Record.full_clean, called by save_record), whose errors come back as field errors.
 """
 
+import copy
 import operator
 
 from django.contrib.auth import get_user_model
@@ -95,6 +96,16 @@ class ParentField(serializers.Field):
 
 class RecordSerializer(serializers.ModelSerializer):
     """Base: refuses fields it does not know (a typo must not be dropped silently)."""
+
+    def get_fields(self):
+        # Working the sixty fields out from the model costs more than the rest of a create;
+        # they depend on the class only, so they are worked out once and copied (as DRF
+        # copies declared fields) for each serializer.
+        prototype = type(self).__dict__.get("_prototype_fields")
+        if prototype is None:
+            prototype = super().get_fields()
+            type(self)._prototype_fields = prototype
+        return copy.deepcopy(prototype)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
