@@ -98,12 +98,3 @@ def upsert(model, values: dict, *, actor, source: str = "", external_id: str = "
                                   record_id=record.pk)
     return UpsertResult(record, created)
 
-
-def external_ids(records) -> dict:
-    """{record id: [{"source", "id"}]} of `records` (one query)."""
-    found: dict = {}
-    ids = [r.pk for r in records]
-    for row in ExternalId.objects.filter(record_id__in=ids).order_by("source", "external_id"):
-        found.setdefault(row.record_id, []).append(
-            {"source": row.source, "id": row.external_id})
-    return found
