@@ -1,7 +1,7 @@
 """The API's URLs: /api/v1/<record type>/…, the schema, its docs, and the token page."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from kontor.api import tokens
@@ -19,7 +19,7 @@ def _router() -> DefaultRouter:
 urlpatterns = [
     path("api/v1/", include(_router().urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("settings/api-tokens/", tokens.token_list, name="api-tokens"),
     path("settings/api-tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
 ]
