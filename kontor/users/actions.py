@@ -99,7 +99,9 @@ def save_team(team: Team, *, actor, members=()) -> Team:
     """Create or change a team and its members."""
     team.full_clean()
     team.save()
-    team.members.set(list(members))
+    # The form offers active users only: deactivated members stay members.
+    kept = list(team.members.filter(is_active=False)) if team.pk else []
+    team.members.set([*members, *kept])
     return team
 
 
@@ -144,7 +146,9 @@ def save_role(role: Role, *, actor, grants: dict, users=()) -> Role:
                 raise ValidationError(_("This change would leave no active administrator."))
     role.full_clean()
     role.save()
-    role.users.set(users)
+    # The form offers active users only: deactivated holders keep the role.
+    kept = list(role.users.filter(is_active=False))
+    role.users.set([*users, *kept])
     return role
 
 

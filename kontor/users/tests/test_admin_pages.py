@@ -136,3 +136,20 @@ def test_security_headers(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response.cookies["csrftoken"]["httponly"]
+
+
+def test_editing_a_team_or_role_keeps_its_deactivated_members(admin_client):
+    gone = create_user("gone", password="pw-gone-12345!", roles=["sales_rep"])
+    team = Team.objects.create(name="Alt")
+    team.members.add(gone)
+    gone.is_active = False
+    gone.save()
+    admin_client.post(f"/admin/teams/{team.pk}/", {"name": "Alt", "description": ""})
+    assert list(team.members.all()) == [gone]
+    role = Role.objects.get(key="sales_rep")
+    page = admin_client.get(f"/admin/roles/{role.pk}/")
+    data = {name: field.value() for name, field in
+            ((n, page.context["form"][n]) for n in page.context["form"].fields)}
+    data["users"] = []
+    assert admin_client.post(f"/admin/roles/{role.pk}/", data).status_code == 302
+    assert list(role.users.all()) == [gone]
