@@ -54,6 +54,13 @@ def save_list_columns(user, slug: str, columns: list[str], *, actor) -> Profile:
 
 # --- Administration: users, teams, roles (admins only; the views check is_admin) ----------
 
+def _log(actor, target: str, summary: str, detail: dict | None = None) -> None:
+    """Access changes go into the administration change log, next to configuration changes."""
+    from kontor.studio.actions import log_change
+
+    log_change(actor=actor, area="access", target=target, summary=summary, detail=detail)
+
+
 def _active_admins(excluding=None):
     """Active users with admin rights, optionally ignoring one user (for "would remain")."""
     users = get_user_model().objects.filter(is_active=True).filter(
@@ -86,11 +93,16 @@ def save_user(user, *, actor, roles=(), teams=(), password: str = ""):
     elif not user.pk:
         user.set_unusable_password()
     user.is_staff = user.is_superuser
+    created = not user.pk
     user.save()
     Profile.objects.get_or_create(user=user)
     user.roles.set(roles)
     user.teams.set(teams)
     permissions.forget(user)
+    _log(actor, user.username, _("User created") if created else _("User changed"), {
+        "active": user.is_active, "administrator": user.is_superuser,
+        "roles": sorted(r.name for r in roles), "teams": sorted(t.name for t in teams),
+        "password_set": bool(password)})
     return user
 
 
@@ -102,6 +114,8 @@ def save_team(team: Team, *, actor, members=()) -> Team:
     # The form offers active users only: deactivated members stay members.
     kept = list(team.members.filter(is_active=False)) if team.pk else []
     team.members.set([*members, *kept])
+    _log(actor, team.name, _("Team saved"),
+         {"members": sorted(u.username for u in [*members, *kept])})
     return team
 
 
@@ -109,6 +123,7 @@ def save_team(team: Team, *, actor, members=()) -> Team:
 def delete_team(team: Team, *, actor) -> None:
     """Remove a team; its records stay and lose only this membership."""
     Team.objects.filter(pk=team.pk).delete()
+    _log(actor, team.name, _("Team deleted"))
 
 
 def clean_grants(grants: dict) -> dict:
@@ -135,6 +150,7 @@ def clean_grants(grants: dict) -> dict:
 def save_role(role: Role, *, actor, grants: dict, users=()) -> Role:
     """Create or change a role: its grants matrix and the users who have it."""
     users = list(users)
+    before = dict(Role.objects.get(pk=role.pk).grants) if role.pk else {}
     role.grants = clean_grants(grants)
     if role.pk:
         stored = Role.objects.select_for_update().get(pk=role.pk)
@@ -149,6 +165,12 @@ def save_role(role: Role, *, actor, grants: dict, users=()) -> Role:
     # The form offers active users only: deactivated holders keep the role.
     kept = list(role.users.filter(is_active=False))
     role.users.set([*users, *kept])
+    changed = {f"{slug}.{action}": f"{before.get(slug, {}).get(action, 'none')} → {scope}"
+               for slug, row in role.grants.items() for action, scope in row.items()
+               if before.get(slug, {}).get(action, "none") != scope}
+    _log(actor, role.name, _("Role saved"), {
+        "administrator": role.is_admin, "grants_changed": changed,
+        "users": sorted(u.username for u in [*users, *kept])})
     return role
 
 
@@ -162,3 +184,4 @@ def delete_role(role: Role, *, actor) -> None:
         if holders and not _active_admins().exclude(pk__in=holders).exists():
             raise ValidationError(_("This change would leave no active administrator."))
     Role.objects.filter(pk=role.pk).delete()
+    _log(actor, role.name, _("Role deleted"))
