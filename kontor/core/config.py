@@ -21,7 +21,6 @@ from kontor.core import dropdowns
 from kontor.core.custom_values import CustomFieldDef
 
 CACHE_KEY = "kontor:config:v2"
-CACHE_SECONDS = 300
 REQUIRED = forms.Field.default_error_messages["required"]
 
 
@@ -60,16 +59,7 @@ def _load() -> Snapshot:
 
 def snapshot() -> Snapshot:
     """The configuration, from the request's copy, the shared cache or the database."""
-    held = dropdowns._request_copy.get()
-    if held is not None and "config" in held:
-        return held["config"]
-    snap = cache.get(CACHE_KEY)
-    if snap is None:
-        snap = _load()
-        cache.set(CACHE_KEY, snap, CACHE_SECONDS)
-    if held is not None:
-        held["config"] = snap
-    return snap
+    return dropdowns.cached("config", CACHE_KEY, _load)
 
 
 def invalidate() -> None:

@@ -48,17 +48,23 @@ def _load() -> dict[str, list[Option]]:
     return lists
 
 
-def all_lists() -> dict[str, list[Option]]:
+def cached(slot: str, key: str, load):
+    """A value read once per request: this request's copy, else the shared cache under `key`,
+    else `load()` (then cached for CACHE_SECONDS). Dropdowns and the configuration use it."""
     held = _request_copy.get()
-    if held is not None and "lists" in held:
-        return held["lists"]
-    lists = cache.get(CACHE_KEY)
-    if lists is None:
-        lists = _load()
-        cache.set(CACHE_KEY, lists, CACHE_SECONDS)
+    if held is not None and slot in held:
+        return held[slot]
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, CACHE_SECONDS)
     if held is not None:
-        held["lists"] = lists
-    return lists
+        held[slot] = value
+    return value
+
+
+def all_lists() -> dict[str, list[Option]]:
+    return cached("lists", CACHE_KEY, _load)
 
 
 @contextmanager
