@@ -59,6 +59,7 @@ def test_quick_create_in_german_gets_the_german_message(admin_client, admin, pho
     response = admin_client.post(reverse("leads:create"), {"last_name": "Meyer"})
     assert response.status_code == 400
     assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
+    assert not Lead.with_deleted.filter(last_name="Meyer").exists()
 
 
 def test_save_record_refuses_as_the_import_web_forms_and_the_api_call_it(admin,
