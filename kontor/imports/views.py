@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kontor.core import permissions, registry
+from kontor.core.records.export import Echo, neutralise
 from kontor.imports import actions, undo
 from kontor.imports.forms import UploadForm, settings_from_post
 from kontor.imports.mapping import targets
@@ -180,30 +181,21 @@ def undo_view(request, pk):
     return redirect("imports:batch", batch.pk)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _inert(value: str) -> str:
-    # A cell that a spreadsheet would run as a formula is written as text (CSV injection).
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 def failed_rows(request, pk):
     """The rows that were not imported (errors and duplicates), with the reason per row."""
     batch = access_batch(request.user, pk)
     delimiter = batch.source.get("delimiter") or ","
-    writer = csv.writer(_Echo(), delimiter=delimiter)
+    writer = csv.writer(Echo(), delimiter=delimiter)
     header = [*batch.headers, _("Row"), _("Reason")]
 
     def lines():
-        yield "\ufeff" + writer.writerow([_inert(h) for h in header])
+        yield "\ufeff" + writer.writerow([neutralise(h) for h in header])
         rows = ImportRow.objects.filter(batch=batch, outcome__in=["failed", "duplicate"]) \
             .order_by("row").values_list("row", "values", "message")
         for number, cells, message in rows.iterator(chunk_size=2000):
-            yield writer.writerow([*(_inert(str(c)) for c in cells), number, _inert(message)])
+            yield writer.writerow([*(neutralise(str(c)) for c in cells), number,
+                                   neutralise(message)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     name = batch.filename.rsplit(".", 1)[0][:80] or "import"

@@ -67,7 +67,9 @@ def chunked(lines, size: int = 64 * 1024):
         yield "".join(buffer)
 
 
-class _Echo:
+class Echo:
+    """A file for csv.writer that hands each written line back, for streamed responses."""
+
     def write(self, value):
         return value
 
@@ -100,7 +102,7 @@ class ExportView(ListView):
 
     def get(self, request):
         header, rows = self.export_rows()
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
 
         def lines():
             yield "\ufeff"  # a BOM, so spreadsheet programs read UTF-8
