@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.core.fields import DropdownField, LowerEmailField, PhoneField
 from kontor.core.matching import company_key, domain_of
-from kontor.core.models import Record, sort_indexes
+from kontor.core.models import Record, record_indexes
 from kontor.core.people import address_fields
 
 
@@ -22,15 +22,16 @@ class Account(Record):
     phone_office = PhoneField(_("Office phone"))
     phone_alternate = PhoneField(_("Alternate phone"))
     phone_fax = PhoneField(_("Fax"))
-    email1 = LowerEmailField(_("Email"), blank=True, db_index=True)
+    email1 = LowerEmailField(_("Email"), blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("Member of"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="members",
     )
     # Match keys for duplicate suggestions, kept by clean(): the name without legal form and
     # the web domain of the website or e-mail (kontor.core.matching).
-    name_key = models.CharField(max_length=150, blank=True, editable=False, db_index=True)
-    domain = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    # (indexed for lookups in Meta, as is email1)
+    name_key = models.CharField(max_length=150, blank=True, editable=False)
+    domain = models.CharField(max_length=255, blank=True, editable=False)
     # The two addresses are ten plain text fields; generated to keep their names consistent.
     locals().update(address_fields("billing_address", _("Billing address")))
     locals().update(address_fields("shipping_address", _("Shipping address")))
@@ -38,8 +39,9 @@ class Account(Record):
     class Meta:
         verbose_name = _("Account")
         verbose_name_plural = _("Accounts")
-        indexes = sort_indexes("account", "name", "date_entered", "account_type", "industry",
-                               "billing_address_city")
+        indexes = record_indexes("account", "name", "date_entered", "account_type", "industry",
+                                 "billing_address_city",
+                                 lookups=("email1", "name_key", "domain"))
 
     def __str__(self):
         return self.name

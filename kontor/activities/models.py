@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core.fields import DropdownField
-from kontor.core.models import Record, sort_indexes
+from kontor.core.models import Record, record_indexes
 
 
 class Activity(Record):
@@ -56,7 +56,7 @@ def activity_indexes(prefix: str, *fields: str) -> list[models.Index]:
     return [
         models.Index(fields=["parent_type", "parent_id", "date_entered"],
                      name=f"{prefix}_parent"),
-        *sort_indexes(prefix, *fields),
+        *record_indexes(prefix, *fields),
     ]
 
 

@@ -1,11 +1,9 @@
-"""The API's own tables: personal tokens, idempotency keys and external ids.
+"""The API's own tables: personal tokens and idempotency keys (external ids live in core).
 
-For integrators and the people who create tokens for them. Records themselves are never
-changed here: an external id is a row of its own that points at a lead or contact.
+For integrators and the people who create tokens for them.
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,19 +70,3 @@ class IdempotencyKey(models.Model):
     def __str__(self):
         return self.key
 
-
-class ExternalId(models.Model):
-    """The id a record has in another system (a shop's customer number), per source system."""
-
-    source = models.CharField(max_length=64)
-    external_id = models.CharField(max_length=255)
-    record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    record_id = models.UUIDField(db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(
-            fields=["source", "record_type", "external_id"], name="api_external_id_unique")]
-
-    def __str__(self):
-        return f"{self.source}:{self.external_id}"

@@ -15,9 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from kontor.api.models import ExternalId
 from kontor.core import permissions
 from kontor.core.actions import save_record
+from kontor.core.context import current_origin
+from kontor.core.models import ExternalId
 
 UPSERT_SLUGS = ("leads", "contacts")
 
@@ -95,6 +96,6 @@ def upsert(model, values: dict, *, actor, source: str = "", external_id: str = "
     if external_id and link is None:
         ExternalId.objects.create(source=source, external_id=external_id,
                                   record_type=ContentType.objects.get_for_model(model),
-                                  record_id=record.pk)
+                                  record_id=record.pk, origin=current_origin())
     return UpsertResult(record, created)
 

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kontor.core.models import sort_indexes
-from kontor.core.people import Person
+from kontor.core.models import record_indexes
+from kontor.core.people import PERSON_LOOKUPS, Person
 
 
 class Contact(Person):
@@ -22,7 +22,8 @@ class Contact(Person):
         verbose_name = _("Contact")
         verbose_name_plural = _("Contacts")
         indexes = [
-            *sort_indexes("contact", "last_name", "date_entered", "primary_address_city"),
+            *record_indexes("contact", "last_name", "date_entered", "primary_address_city",
+                            lookups=PERSON_LOOKUPS),
             # Duplicate suggestions look people up by both names (kontor.conversion).
             models.Index(fields=["last_name", "first_name"], name="contact_full_name"),
         ]

@@ -4,6 +4,8 @@
 the database, so admins can change the values without a migration.
 """
 
+import functools
+
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
@@ -89,8 +91,12 @@ class LowerEmailField(models.EmailField):
         return value.strip().lower() if isinstance(value, str) else value
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
-    """The E.164 form of a phone number as typed ('' when it cannot be parsed)."""
+    """The E.164 form of a phone number as typed ('' when it cannot be parsed).
+
+    Cached: validation and `clean()` both ask for the same number (an import asks for
+    thousands per second), and parsing is the costly part of saving a person."""
     if not value:
         return ""
     try:

@@ -28,7 +28,7 @@ class Person(Record):
     last_name = models.CharField(_("Last name"), max_length=100)
     title = models.CharField(pgettext_lazy("person", "Title"), max_length=100, blank=True)
     department = models.CharField(_("Department"), max_length=100, blank=True)
-    email1 = LowerEmailField(_("Email"), blank=True, db_index=True)
+    email1 = LowerEmailField(_("Email"), blank=True)
     email2 = LowerEmailField(_("Other email"), blank=True)
     email_opt_out = models.BooleanField(_("Email opt out"), default=False)
     invalid_email = models.BooleanField(_("Invalid email"), default=False)
@@ -38,9 +38,9 @@ class Person(Record):
     phone_other = PhoneField(_("Other phone"))
     phone_fax = PhoneField(_("Fax"))
     # E.164 forms of the office and mobile numbers, for matching (PERFORMANCE.md rule 9).
-    phone_work_e164 = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
-    phone_mobile_e164 = models.CharField(max_length=20, blank=True, editable=False,
-                                         db_index=True)
+    # Indexed through record_indexes(lookups=PERSON_LOOKUPS) of each person model.
+    phone_work_e164 = models.CharField(max_length=20, blank=True, editable=False)
+    phone_mobile_e164 = models.CharField(max_length=20, blank=True, editable=False)
     do_not_call = models.BooleanField(_("Do not call"), default=False)
     # The two addresses are ten plain text fields; generated to keep their names consistent.
     locals().update(address_fields("primary_address", _("Primary address")))
@@ -70,6 +70,9 @@ class Person(Record):
     def full_name(self) -> str:
         return str(self)
 
+
+#: The exact-match columns of person records (duplicate checks, import and API matching).
+PERSON_LOOKUPS = ("email1", "phone_work_e164", "phone_mobile_e164")
 
 PERSON_SEARCH_FIELDS = ("first_name", "last_name", "account_name", "email1", "phone_work",
                         "phone_mobile")

@@ -34,7 +34,8 @@ def settings_from_post(data, width: int, current: dict) -> dict:
             "mode": _pick(data.get("mode"), MODES),
             "match": _pick(data.get("match"), MATCHES),
             "number_format": _pick(data.get("number_format"), FORMATS),
-            "create_missing": data.get("create_missing") == "on"}
+            "create_missing": data.get("create_missing") == "on",
+            "external_source": (data.get("external_source") or "").strip()[:64]}
 
 
 def _pick(value, allowed):

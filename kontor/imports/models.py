@@ -1,5 +1,5 @@
 """The tables of an import: the batch and its progress, per-chunk results, failed or updated
-rows, saved column mappings and the external ids that later imports match on.
+rows and saved column mappings (the external ids it links live in core.ExternalId).
 
 A batch remembers everything undo needs (DESIGN.md rule 5): the ids it created (per chunk) and
 the previous values of every field it changed (per updated row).
@@ -146,21 +146,3 @@ class ImportMapping(models.Model):
     def __str__(self):
         return self.name
 
-
-class ExternalId(models.Model):
-    """The id a record has in the system it was imported from (a SuiteCRM id, an ERP number),
-    so a later import can match on it."""
-
-    record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    record_id = models.UUIDField()
-    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True,
-                              related_name="+")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["record_type", "key"],
-                                               name="import_external_id_unique")]
-        indexes = [models.Index(fields=["record_id"], name="import_external_record")]
-
-    def __str__(self):
-        return self.key

@@ -1,39 +1,132 @@
-"""A set-based UPDATE for the import and its undo: many rows, different values, one statement.
+"""Set-based writes for the import and its undo: many rows in one statement, no model
+instances on the way to the database.
 
-Django's `bulk_update` builds a CASE expression per field and row in Python (seconds for a
-thousand rows) and PostgreSQL evaluates it per row; joining a VALUES list is linear and cheap on
-both databases (SQLite ≥ 3.33 has UPDATE … FROM).
+For the import's write path only (forms and the API save one record through `save_record`).
+On PostgreSQL rows travel by COPY: into the table itself for inserts, into a temporary table
+joined by an UPDATE for updates. Django's `bulk_create`/`bulk_update` prepare every value of
+every field in Python and `bulk_update` builds a CASE per field and row — seconds per thousand
+wide rows. SQLite gets the same statements through `executemany` and a VALUES join (≥ 3.33).
 """
 
-from django.db import connections, router
+import json
+import zlib
+from collections.abc import Iterable
+
+from django.db import connections, models, router
 
 ROWS_PER_STATEMENT = 500
 
 
+def _connection(model):
+    return connections[router.db_for_write(model)]
+
+
+def _fields(model, attnames: list[str]) -> list:
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    return [by_attname[name] for name in attnames]
+
+
+def _preparers(fields: list, connection) -> list:
+    """Per column: how a Python value becomes what the driver sends (None = as it is)."""
+    postgres = connection.vendor == "postgresql"
+    result = []
+    for field in fields:
+        if isinstance(field, models.JSONField):
+            result.append(lambda value: None if value is None else json.dumps(value))
+        elif postgres:
+            # psycopg adapts str, int, bool, Decimal, UUID, date and datetime itself.
+            result.append(None)
+        else:
+            result.append(lambda value, f=field: f.get_db_prep_save(value, connection))
+    return result
+
+
+def _prepared(rows: Iterable, preparers: list):
+    if not any(preparers):
+        yield from rows
+        return
+    for row in rows:
+        yield [value if prepare is None else prepare(value)
+               for value, prepare in zip(row, preparers, strict=True)]
+
+
+def insert_rows(model, attnames: list[str], rows: Iterable) -> int:
+    """Insert `rows` (sequences of values in `attnames` order) into `model`'s table; returns
+    the number of rows. Nothing is checked or defaulted here: the caller validated."""
+    connection = _connection(model)
+    fields = _fields(model, attnames)
+    quote = connection.ops.quote_name
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in _prepared(rows, _preparers(fields, connection)):
+                    copy.write_row(row)
+                    count += 1
+            return count
+        marks = ", ".join(["%s"] * len(fields))
+        batch = []
+        for row in _prepared(rows, _preparers(fields, connection)):
+            batch.append(row)
+            if len(batch) == ROWS_PER_STATEMENT:
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
+                count, batch = count + len(batch), []
+        if batch:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
+            count += len(batch)
+    return count
+
+
 def update_rows(model, records: list, attnames: list[str]) -> None:
     """Write the `attnames` columns of `records` (model instances) by primary key."""
-    attnames = list(dict.fromkeys(attnames))
+    attnames = [name for name in dict.fromkeys(attnames) if name != model._meta.pk.attname]
     if not records or not attnames:
         return
-    connection = connections[router.db_for_write(model)]
+    pk = model._meta.pk.attname
+    rows = ([getattr(r, pk), *(getattr(r, name) for name in attnames)] for r in records)
+    update_values(model, attnames, rows)
+
+
+def update_values(model, attnames: list[str], rows: Iterable) -> None:
+    """UPDATE `model`'s rows: each row is (primary key, *values in `attnames` order)."""
+    connection = _connection(model)
     quote = connection.ops.quote_name
     opts = model._meta
-    by_attname = {f.attname: f for f in opts.concrete_fields}
-    fields = [opts.pk, *(by_attname[name] for name in attnames)]
-    postgres = connection.vendor == "postgresql"
-    placeholder = "(" + ", ".join(
-        f"%s::{f.cast_db_type(connection)}" if postgres else "%s" for f in fields) + ")"
-    aliases = ", ".join(f"c{i}" for i in range(len(fields)))
+    fields = [opts.pk, *_fields(model, attnames)]
     table = quote(opts.db_table)
-    assignments = ", ".join(f"{quote(f.column)} = v.c{i}"
-                            for i, f in enumerate(fields) if i > 0)
+    assignments = ", ".join(f"{quote(f.column)} = v.c{i}" for i, f in enumerate(fields) if i)
+    where = f"{table}.{quote(opts.pk.column)} = v.c0"
+    preparers = _preparers(fields, connection)
     with connection.cursor() as cursor:
-        for start in range(0, len(records), ROWS_PER_STATEMENT):
-            part = records[start:start + ROWS_PER_STATEMENT]
-            params = [f.get_db_prep_save(getattr(r, f.attname), connection)
-                      for r in part for f in fields]
-            values = ", ".join([placeholder] * len(part))
-            cursor.execute(
-                f"WITH v({aliases}) AS (VALUES {values}) "
-                f"UPDATE {table} SET {assignments} FROM v "
-                f"WHERE {table}.{quote(opts.pk.column)} = v.c0", params)
+        if connection.vendor == "postgresql":
+            # A temporary table per statement's shape, emptied at commit: COPY fills it, one
+            # UPDATE … FROM joins it.
+            columns = ", ".join(f"c{i} {f.cast_db_type(connection)}"
+                                for i, f in enumerate(fields))
+            name = f"kontor_update_{zlib.crc32(columns.encode())}"
+            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({columns}) "
+                           "ON COMMIT DELETE ROWS")
+            cursor.execute(f"TRUNCATE {name}")
+            with cursor.cursor.copy(f"COPY {name} FROM STDIN") as copy:
+                for row in _prepared(rows, preparers):
+                    copy.write_row(row)
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {name} v WHERE {where}")
+            return
+        aliases = ", ".join(f"c{i}" for i in range(len(fields)))
+        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        batch: list = []
+
+        def flush():
+            values = ", ".join([placeholder] * len(batch))
+            cursor.execute(f"WITH v({aliases}) AS (VALUES {values}) "
+                           f"UPDATE {table} SET {assignments} FROM v WHERE {where}",
+                           [value for row in batch for value in row])
+
+        for row in _prepared(rows, preparers):
+            batch.append(row)
+            if len(batch) == ROWS_PER_STATEMENT:
+                flush()
+                batch = []
+        if batch:
+            flush()

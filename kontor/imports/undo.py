@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from kontor.core import permissions, registry
 from kontor.core.actions import as_text
 from kontor.core.context import current_origin, origin
-from kontor.core.models import ChangeLog
-from kontor.imports.models import ExternalId, ImportBatch, ImportRow
-from kontor.imports.sql import update_rows
+from kontor.core.models import ChangeLog, ExternalId
+from kontor.imports.models import ImportBatch, ImportRow
+from kontor.imports.sql import insert_rows, update_rows
+from kontor.imports.writer import LOG_COLUMNS, derived_fields
 
 Status = ImportBatch.Status
 PAGE = 2000
@@ -61,6 +62,9 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
             with transaction.atomic():
                 for label, ids in chunk.created.items():
                     _trash(apps.get_model(label), ids, actor)
+                    # A record in the trash keeps no external id: a later import of the same
+                    # id creates it anew instead of matching a deleted record.
+                    ExternalId.objects.filter(record_id__in=ids).delete()
                 chunk.undone = True
                 chunk.save(update_fields=["undone"])
         model = batch.model
@@ -73,7 +77,6 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
                 _restore(model, rows, actor)
                 ImportRow.objects.filter(pk__in=[r.pk for r in rows]).delete()
         with transaction.atomic():
-            ExternalId.objects.filter(batch=batch).delete()
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=Status.UNDONE, undone_at=timezone.now(), undone_by=actor)
     batch.refresh_from_db()
@@ -89,10 +92,10 @@ def _trash(model, ids: list, actor) -> None:
         return
     model.with_deleted.filter(pk__in=alive).update(
         deleted=True, deleted_at=now, modified_by=actor, date_modified=now)
-    ct = ContentType.objects.get_for_model(model)
-    ChangeLog.objects.bulk_create(
-        [ChangeLog(record_type=ct, record_id=pk, action=ChangeLog.Action.DELETE, actor=actor,
-                   at=now, origin=current_origin()) for pk in alive], batch_size=PAGE)
+    ct, origin = ContentType.objects.get_for_model(model).pk, current_origin()
+    insert_rows(ChangeLog, LOG_COLUMNS, (
+        (ct, pk, ChangeLog.Action.DELETE, "", "", "", getattr(actor, "pk", None), now, origin)
+        for pk in alive))
 
 
 def _restore(model, rows: list, actor) -> None:
@@ -114,21 +117,17 @@ def _restore(model, rows: list, actor) -> None:
                 continue
             setattr(record, attname, _python(field, old))
             changed.append(attname)
-            logs.append(ChangeLog(record_type=ct, record_id=record.pk,
-                                  action=ChangeLog.Action.UPDATE, field=field.name,
-                                  old_value=new, new_value=old, actor=actor, at=now,
-                                  origin=current_origin()))
+            logs.append((ct.pk, record.pk, ChangeLog.Action.UPDATE, field.name, new, old,
+                         getattr(actor, "pk", None), now, current_origin()))
         if changed:
             record.modified_by, record.date_modified = actor, now
             record.clean()
             record.search_text = module.search_text_for(record)
             groups[tuple(sorted(changed))].append(record)
-    from kontor.imports.writer import _derived_fields
-
     for fields, group in groups.items():
-        update_rows(model, group, [*fields, *_derived_fields(model), "modified_by_id",
+        update_rows(model, group, [*fields, *derived_fields(model), "modified_by_id",
                                    "date_modified", "search_text"])
-    ChangeLog.objects.bulk_create(logs, batch_size=PAGE)
+    insert_rows(ChangeLog, LOG_COLUMNS, logs)
 
 
 def _python(field, text: str):

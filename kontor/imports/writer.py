@@ -1,8 +1,9 @@
 """The writing half of an import: one planned chunk → set-based writes in the caller's
-transaction (records, change log, external ids, failed and updated rows, the chunk row).
+transaction (records, change log, teams, external ids, failed and updated rows, the chunk row).
 
-Creates are one `bulk_create` per model, updates one `bulk_update` per set of changed fields,
-the change log one `bulk_create`: a chunk of thousands of rows costs a few dozen queries.
+Every table gets one COPY (PostgreSQL) or one `executemany` (SQLite) per chunk, fed with plain
+tuples (`kontor.imports.sql`): a chunk of thousands of rows costs about a dozen statements and
+no per-field Python of Django's bulk methods.
 """
 
 from collections import Counter, defaultdict
@@ -13,42 +14,59 @@ from django.utils import timezone
 from kontor.core import permissions, registry
 from kontor.core.actions import as_text
 from kontor.core.context import current_origin
-from kontor.core.models import ChangeLog
+from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports.engine import CREATE, DUPLICATE, FAILED, UPDATE, Planner
-from kontor.imports.models import ExternalId, ImportChunk, ImportRow
-from kontor.imports.sql import update_rows
+from kontor.imports.models import ImportChunk, ImportRow
+from kontor.imports.sql import insert_rows, update_rows
 
-BATCH_SIZE = 1000
+LOG_COLUMNS = ["record_type_id", "record_id", "action", "field", "old_value", "new_value",
+               "actor_id", "at", "origin"]
+ROW_COLUMNS = ["batch_id", "row", "outcome", "record_id", "values", "message"]
 
 
 def write_chunk(planner: Planner, plans: list, first_row: int, last_row: int) -> Counter:
     """Write what `plans` say; returns the counts by outcome (+ "related" created)."""
-    actor, now = planner.actor, timezone.now()
+    now = timezone.now()
     created: dict[str, list] = {}
     counts = Counter(p.outcome for p in plans)
-    related = _create_related(planner, plans, now, created)
-    counts["related"] = related
+    counts["related"] = _create_related(planner, plans, now, created)
     news = [p for p in plans if p.outcome == CREATE]
+    records = [p.record for p in news]
     for plan in news:
         _prepare_new(planner, plan, now)
-    records = [p.record for p in news]
-    planner.model.objects.bulk_create(records, batch_size=BATCH_SIZE)
     if records:
+        write_new(planner.model, records, planner.actor, now)
         created.setdefault(planner.model._meta.label_lower, []).extend(
             str(r.pk) for r in records)
-        _log_created(planner.model, records, actor, now)
-        _join_teams(planner.model, [r.pk for r in records], actor)
     _write_external_ids(planner, news)
     _write_updates(planner, [p for p in plans if p.outcome == UPDATE], now)
-    ImportRow.objects.bulk_create(
-        [ImportRow(batch=planner.batch, row=p.row, outcome=p.outcome,
-                   record_id=getattr(p.record, "pk", None), values=_cells(p.cells),
-                   message=p.message)
-         for p in plans if p.outcome in (FAILED, DUPLICATE)],
-        batch_size=BATCH_SIZE)
+    insert_rows(ImportRow, ROW_COLUMNS, (
+        (planner.batch.pk, p.row, p.outcome, getattr(p.record, "pk", None),
+         [as_text(c) for c in p.cells], p.message)
+        for p in plans if p.outcome in (FAILED, DUPLICATE)))
     ImportChunk.objects.create(batch=planner.batch, first_row=first_row, last_row=last_row,
                                created=created)
     return counts
+
+
+def write_new(model, records: list, actor, now) -> None:
+    """Insert new records with their 'created' change-log rows and the actor's teams."""
+    attnames = [f.attname for f in model._meta.concrete_fields]
+    insert_rows(model, attnames, ([getattr(r, a) for a in attnames] for r in records))
+    ct = ContentType.objects.get_for_model(model).pk
+    actor_id, origin = getattr(actor, "pk", None), current_origin()
+    # One 'created' row per record naming this import as the origin: each record's timeline
+    # shows "created … via import-…".
+    insert_rows(ChangeLog, LOG_COLUMNS, (
+        (ct, r.pk, ChangeLog.Action.CREATE, "", "", "", actor_id, now, origin)
+        for r in records))
+    team_ids = permissions.user_team_ids(actor) if actor is not None else ()
+    if team_ids:
+        # Brand-new records have no memberships yet: a plain insert, nothing to skip.
+        through = model.teams.through
+        column = f"{model._meta.model_name}_id"
+        insert_rows(through, [column, "team_id"],
+                    ((r.pk, team) for r in records for team in sorted(team_ids)))
 
 
 def _prepare_new(planner: Planner, plan, now) -> None:
@@ -58,10 +76,6 @@ def _prepare_new(planner: Planner, plan, now) -> None:
         record.date_entered = now
     record.date_modified = now
     record.search_text = planner.module.search_text_for(record)
-
-
-def _cells(cells: list) -> list:
-    return [as_text(c) for c in cells]
 
 
 def _create_related(planner: Planner, plans: list, now, created: dict) -> int:
@@ -84,36 +98,18 @@ def _create_related(planner: Planner, plans: list, now, created: dict) -> int:
             record.date_entered = record.date_modified = now
             record.search_text = module.search_text_for(record)
             records.append(record)
-        related.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        write_new(related, records, planner.actor, now)
         created.setdefault(related._meta.label_lower, []).extend(str(r.pk) for r in records)
-        _log_created(related, records, planner.actor, now)
-        _join_teams(related, [r.pk for r in records], planner.actor)
         total += len(records)
     return total
 
 
-def _log_created(model, records: list, actor, now) -> None:
-    """One 'created' change-log row per record, naming this import as the origin: each
-    record's timeline shows "created … via import-…" (the cost is measured in bench/)."""
-    ct = ContentType.objects.get_for_model(model)
-    origin = current_origin()
-    ChangeLog.objects.bulk_create(
-        [ChangeLog(record_type=ct, record_id=r.pk, action=ChangeLog.Action.CREATE, actor=actor,
-                   at=now, origin=origin) for r in records],
-        batch_size=BATCH_SIZE)
-
-
-def _join_teams(model, ids: list, actor) -> None:
-    """New records join the importing user's teams (as a record created in a form does)."""
-    if ids and actor is not None:
-        permissions.join_teams(model, ids, permissions.user_team_ids(actor))
-
-
 def _write_external_ids(planner: Planner, news: list) -> None:
-    rows = [ExternalId(record_type_id=planner.batch.record_type_id, key=p.external,
-                       record_id=p.record.pk, batch=planner.batch)
+    rows = [ExternalId(source=planner.external_source, external_id=p.external,
+                       record_type_id=planner.batch.record_type_id, record_id=p.record.pk,
+                       origin=current_origin())
             for p in news if p.external]
-    ExternalId.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    ExternalId.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 
 def _write_updates(planner: Planner, updates: list, now) -> None:
@@ -125,28 +121,26 @@ def _write_updates(planner: Planner, updates: list, now) -> None:
         plan.record.modified_by, plan.record.date_modified = actor, now
         plan.record.search_text = planner.module.search_text_for(plan.record)
         groups[tuple(sorted(plan.changes))].append(plan.record)
-    derived = _derived_fields(model)
+    derived = derived_fields(model)
     for fields, records in groups.items():
         update_rows(model, records, [*fields, *derived, "modified_by_id", "date_modified",
                                      "search_text"])
-    ct = ContentType.objects.get_for_model(model)
-    origin = current_origin()
+    ct = ContentType.objects.get_for_model(model).pk
+    actor_id, origin = getattr(actor, "pk", None), current_origin()
     names = {f.attname: f.name for f in model._meta.concrete_fields}
-    ChangeLog.objects.bulk_create(
-        [ChangeLog(record_type=ct, record_id=p.record.pk, action=ChangeLog.Action.UPDATE,
-                   field=names.get(attname, attname), old_value=old, new_value=new,
-                   actor=actor, at=now, origin=origin)
-         for p in updates for attname, (old, new) in p.changes.items()],
-        batch_size=BATCH_SIZE)
-    ImportRow.objects.bulk_create(
-        [ImportRow(batch=planner.batch, row=p.row, outcome=ImportRow.Outcome.UPDATED,
-                   record_id=p.record.pk, values=p.changes) for p in updates],
-        batch_size=BATCH_SIZE)
+    insert_rows(ChangeLog, LOG_COLUMNS, (
+        (ct, p.record.pk, ChangeLog.Action.UPDATE, names.get(attname, attname), old, new,
+         actor_id, now, origin)
+        for p in updates for attname, (old, new) in p.changes.items()))
+    insert_rows(ImportRow, ROW_COLUMNS, (
+        (planner.batch.pk, p.row, ImportRow.Outcome.UPDATED, p.record.pk, p.changes, "")
+        for p in updates))
 
 
-def _derived_fields(model) -> list[str]:
+def derived_fields(model) -> list[str]:
     """Columns that `clean()` derives from others (E.164 phones, match keys, probability)."""
     names = {f.name for f in model._meta.concrete_fields}
     candidates = ("phone_work_e164", "phone_mobile_e164", "name_key", "domain", "probability",
                   "stage_entered_at", "status", "lifecycle_stage")
     return [n for n in candidates if n in names]
+

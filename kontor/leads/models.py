@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core.fields import DropdownField
-from kontor.core.models import sort_indexes
-from kontor.core.people import Person
+from kontor.core.models import record_indexes
+from kontor.core.people import PERSON_LOOKUPS, Person
 
 #: Statuses that end a lead's open life; "open leads" exclude them (DOMAIN.md §4).
 CLOSED_STATUSES = ("Converted", "Recycled", "Dead")
@@ -42,24 +42,31 @@ class Lead(Person):
     # The journey (DOMAIN.md §5): the target this lead came from, and what it became.
     target = models.ForeignKey(
         "targets.Target", verbose_name=_("Source target"), on_delete=models.SET_NULL,
-        null=True, blank=True, editable=False, related_name="leads",
+        null=True, blank=True, editable=False, related_name="leads", db_index=False,
     )
     contact = models.ForeignKey(
         "contacts.Contact", verbose_name=_("Converted contact"), on_delete=models.SET_NULL,
-        null=True, blank=True, editable=False, related_name="source_leads",
+        null=True, blank=True, editable=False, related_name="source_leads", db_index=False,
     )
     opportunity = models.ForeignKey(
         "opportunities.Opportunity", verbose_name=_("Converted opportunity"),
         on_delete=models.SET_NULL, null=True, blank=True, editable=False,
-        related_name="source_leads",
+        related_name="source_leads", db_index=False,
     )
 
     class Meta:
         verbose_name = _("Lead")
         verbose_name_plural = _("Leads")
-        indexes = sort_indexes("lead", "last_name", "first_name", "date_entered", "status",
-                               "lifecycle_stage", "account_name", "lead_source",
-                               "date_modified")
+        indexes = [
+            *record_indexes("lead", "last_name", "first_name", "date_entered", "status",
+                            "lifecycle_stage", "account_name", "lead_source", "date_modified",
+                            lookups=PERSON_LOOKUPS),
+            # Most leads come from no target and were never converted: partial indexes keep
+            # those NULLs out of three B-trees (the reverse lookups still use them).
+            *(models.Index(fields=[name], condition=models.Q(**{f"{name}__isnull": False}),
+                           name=f"lead_{name}_set") for name in ("target", "contact",
+                                                                 "opportunity")),
+        ]
 
     def clean(self):
         super().clean()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.core import dropdowns
 from kontor.core.fields import DropdownField
-from kontor.core.models import Record, sort_indexes
+from kontor.core.models import Record, record_indexes
 
 NEEDS_ACCOUNT = _("An opportunity needs an account (B2B mode).")
 
@@ -42,8 +42,8 @@ class Opportunity(Record):
     class Meta:
         verbose_name = _("Opportunity")
         verbose_name_plural = _("Opportunities")
-        indexes = sort_indexes("opportunity", "name", "date_entered", "date_closed",
-                               "sales_stage", "amount")
+        indexes = record_indexes("opportunity", "name", "date_entered", "date_closed",
+                                 "sales_stage", "amount")
 
     def __str__(self):
         return self.name

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core.fields import DropdownField
-from kontor.core.models import sort_indexes
-from kontor.core.people import Person
+from kontor.core.models import record_indexes
+from kontor.core.people import PERSON_LOOKUPS, Person
 
 
 class Target(Person):
@@ -21,8 +21,8 @@ class Target(Person):
     class Meta:
         verbose_name = _("Target")
         verbose_name_plural = _("Targets")
-        indexes = sort_indexes("target", "last_name", "date_entered", "status",
-                               "account_name")
+        indexes = record_indexes("target", "last_name", "date_entered", "status",
+                                 "account_name", lookups=PERSON_LOOKUPS)
 
     def clean(self):
         super().clean()

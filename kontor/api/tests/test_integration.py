@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from kontor.api.models import ExternalId
+from kontor.core.models import ExternalId
 from kontor.api.tests.conftest import token_client
 from kontor.contacts.models import Contact
 from kontor.core.actions import save_record

@@ -10,7 +10,8 @@ from kontor.contacts.models import Contact
 from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog
 from kontor.imports import actions
-from kontor.imports.models import ExternalId, ImportRow
+from kontor.core.models import ExternalId
+from kontor.imports.models import ImportRow
 from kontor.imports.tests.helpers import run, upload
 from kontor.leads.models import Lead
 from kontor.targets.models import Target
@@ -81,7 +82,8 @@ def test_an_unchanged_row_writes_nothing(admin):
 def test_external_id_is_remembered_and_matched_by_the_next_import(admin):
     first = run(batch_for("ID,Last Name\nsugar-1,Erst\n", Lead, admin), actor=admin)
     created = Lead.objects.get()
-    assert ExternalId.objects.get(key="sugar-1").record_id == created.pk
+    link = ExternalId.objects.get(external_id="sugar-1")
+    assert (link.record_id, link.source, link.origin) == (created.pk, "import", first.origin)
     second = run(batch_for("ID,Last Name\nsugar-1,Zweit\nsugar-2,Neu\n", Lead, admin,
                            mode="update", match="external"), actor=admin)
     created.refresh_from_db()
@@ -190,3 +192,21 @@ def test_an_excel_file_imports_with_its_typed_cells(admin):
     created = Lead.objects.get()
     assert batch.created_count == 1 and created.opportunity_amount == Decimal("1250.50")
     assert (created.date_entered.year, created.date_entered.month) == (2025, 3)
+
+
+def test_an_import_matches_the_external_ids_the_api_linked(admin):
+    """One table of external ids: a shop's customer number sent through the API upsert is
+    found by an import naming the same source system, and not by one naming another."""
+    from kontor.api.upsert import upsert
+
+    shop_lead = upsert(Lead, {"last_name": "Kunde"}, actor=admin, source="shop",
+                       external_id="C-7").record
+    other = run(batch_for("ID,Last Name\nC-7,Fremd\n", Lead, admin, mode="update",
+                          match="external"), actor=admin)
+    assert (other.created_count, other.updated_count) == (1, 0)
+    batch = batch_for("ID,Last Name\nC-7,Kundin\n", Lead, admin, mode="update",
+                      match="external", external_source="shop")
+    same = run(batch, actor=admin)
+    shop_lead.refresh_from_db()
+    assert (same.updated_count, same.created_count, shop_lead.last_name) == (1, 0, "Kundin")
+    assert ExternalId.objects.filter(external_id="C-7").count() == 2  # shop and import

@@ -1,0 +1,61 @@
+"""Leaner indexes: no LIKE-prefix twins, no index on created_by/modified_by (the owner
+filter has a partial one), partial indexes on mostly-empty links (kontor.core.models)."""
+
+import django.db.models.deletion
+import kontor.core.fields
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('leads', '0006_lean_indexes'),
+        ('targets', '0005_teams_by_team_index'),
+        ('users', '0003_preset_roles'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='target',
+            name='created_by',
+            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Created by'),
+        ),
+        migrations.AlterField(
+            model_name='target',
+            name='email1',
+            field=kontor.core.fields.LowerEmailField(blank=True, max_length=254, verbose_name='Email'),
+        ),
+        migrations.AlterField(
+            model_name='target',
+            name='modified_by',
+            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Modified by'),
+        ),
+        migrations.AlterField(
+            model_name='target',
+            name='phone_mobile_e164',
+            field=models.CharField(blank=True, editable=False, max_length=20),
+        ),
+        migrations.AlterField(
+            model_name='target',
+            name='phone_work_e164',
+            field=models.CharField(blank=True, editable=False, max_length=20),
+        ),
+        migrations.AddIndex(
+            model_name='target',
+            index=models.Index(fields=['email1'], name='target_email1_find'),
+        ),
+        migrations.AddIndex(
+            model_name='target',
+            index=models.Index(fields=['phone_work_e164'], name='target_phone_work_e164_find'),
+        ),
+        migrations.AddIndex(
+            model_name='target',
+            index=models.Index(fields=['phone_mobile_e164'], name='target_phone_mobile_e164_find'),
+        ),
+        migrations.AddIndex(
+            model_name='target',
+            index=models.Index(condition=models.Q(('assigned_user__isnull', True)), fields=['created_by'], name='target_unassigned_creator'),
+        ),
+    ]
