@@ -28,18 +28,22 @@ def _active(user) -> bool:
 class Grants:
     """What one user may do: the widest scope per (module slug, action), and their teams."""
 
-    def __init__(self, user):
+    def __init__(self, user, roles=None, team_ids=None):
+        """`roles` ((is_admin, grants) of each role of the user) and `team_ids` when the
+        caller read them along with the user (the API reads them with the token); else
+        they are read here."""
         from kontor.users.models import Role
 
         self.user = user
         self.is_admin = user.is_superuser
         self.scopes: dict[tuple[str, str], str] = {}
-        self._team_ids = None
+        self._team_ids = None if team_ids is None else list(team_ids)
         self._small: dict = {}
         if self.is_admin:
             return
-        for is_admin, grants in Role.objects.filter(users=user).values_list("is_admin",
-                                                                             "grants"):
+        if roles is None:
+            roles = Role.objects.filter(users=user).values_list("is_admin", "grants")
+        for is_admin, grants in roles:
             self.is_admin = self.is_admin or is_admin
             for slug, actions in (grants or {}).items():
                 for action, scope in actions.items():
@@ -74,6 +78,11 @@ def grants_of(user) -> Grants:
     if grants is None:
         grants = user._kontor_grants = Grants(user)
     return grants
+
+
+def remember(user, roles, team_ids) -> None:
+    """Use grants read along with `user` (see Grants) for the rest of this request."""
+    user._kontor_grants = Grants(user, roles, team_ids)
 
 
 def forget(user) -> None:
