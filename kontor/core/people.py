@@ -63,8 +63,14 @@ class Person(Record):
 
     def clean(self):
         super().clean()
-        self.phone_work_e164 = normalize_phone(self.phone_work)
-        self.phone_mobile_e164 = normalize_phone(self.phone_mobile)
+        # A number loaded from the database and not changed keeps its stored E.164 form:
+        # parsing is the costly part (an import cleans thousands of matched records).
+        loaded = getattr(self, "_loaded", {})
+        for name in ("phone_work", "phone_mobile"):
+            number = getattr(self, name)
+            if (name not in loaded or loaded[name] != number
+                    or bool(number) != bool(getattr(self, f"{name}_e164"))):
+                setattr(self, f"{name}_e164", normalize_phone(number))
 
     @property
     def full_name(self) -> str:

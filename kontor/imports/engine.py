@@ -74,6 +74,10 @@ class Planner:
                         for i, c in enumerate(opts.get("columns", []))
                         if c.get("field") in self.targets]
         self.required = [t for t in self.targets.values() if t.required]
+        # Plain text fields whose only check is their length: the check is done inline
+        # (a field's clean() costs more than the rest of the cell's parsing).
+        self._plain = {name: getattr(t.field, "max_length", None) or 0
+                       for name, t in self.targets.items() if _plain_text(t)}
         # Per concrete field: its attname and default (a callable is called per new record),
         # so a new record is built positionally — a fraction of keyword construction's cost.
         self._fields = [(f.attname, f.default if f.has_default() and callable(f.default)
@@ -86,11 +90,11 @@ class Planner:
 
     # --- one chunk ---------------------------------------------------------------------
     def plan(self, chunk: list[tuple[int, list]]) -> list[RowPlan]:
+        plans = [self._parse(number, cells) for number, cells in chunk]
         if not self.dry_run:
             # Memory stays flat: earlier chunks are committed, so the match query finds
             # their records; only the dry run (nothing written) remembers keys itself.
             self.seen.clear()
-        plans = [self._parse(number, cells) for number, cells in chunk]
         self._resolve_relates(plans)
         matches = self._matches(plans)
         for plan in plans:
@@ -159,6 +163,9 @@ class Planner:
             values.check_not_formula(text)
         if kind in ("relate", "external"):
             return text[:150]
+        limit = self._plain.get(target.name)
+        if limit is not None and (not limit or len(text) <= limit):
+            return text
         return target.field.clean(text, None)
 
     def _custom(self, custom, raw):
@@ -182,6 +189,15 @@ class Planner:
 
     def _dropdown_key(self, target, text: str) -> str:
         """The key of a dropdown value typed as key or English/German label."""
+        keys = self._dropdown_keys(target)
+        key = keys.get(SUITECRM_LABELS.get(text.lower(), text).lower())
+        if key is None:
+            # The message of the field itself (DropdownField.validate), as forms show it.
+            raise ValidationError(_("“%(value)s” is not a valid choice.") % {"value": text})
+        return key
+
+    def _dropdown_keys(self, target) -> dict:
+        """Lower-cased key and labels → key, for the active values of the field's list."""
         keys = self._dropdowns.get(target.name)
         if keys is None:
             keys = self._dropdowns[target.name] = {}
@@ -189,22 +205,22 @@ class Planner:
                 if option.active:
                     for name in (option.key, option.label_en, option.label_de):
                         keys.setdefault(name.lower(), option.key)
-        key = keys.get(SUITECRM_LABELS.get(text.lower(), text).lower())
-        if key is None:
-            # The message of the field itself (DropdownField.validate), as forms show it.
-            raise ValidationError(_("“%(value)s” is not a valid choice.") % {"value": text})
-        return key
+        return keys
 
     def _user(self, text: str):
+        users = self._user_ids()
+        if text.lower() not in users:
+            raise ValueError(_("No active user “%(name)s”.") % {"name": text})
+        return users[text.lower()]
+
+    def _user_ids(self) -> dict:
         if self._users is None:
             self._users = {}
             for user in get_user_model().objects.filter(is_active=True):
                 for name in (user.username, user.get_full_name(), user.email):
                     if name:
                         self._users.setdefault(name.lower(), user.pk)
-        if text.lower() not in self._users:
-            raise ValueError(_("No active user “%(name)s”.") % {"name": text})
-        return self._users[text.lower()]
+        return self._users
 
     def _key(self, plan: RowPlan) -> str:
         if self.match == "email":
@@ -394,6 +410,18 @@ class Planner:
                     plan.fail(f"{label}: {message}" if label else message)
             return False
         return True
+
+
+def _plain_text(target) -> bool:
+    """A text target whose field checks nothing but its length (no choices, no validators
+    beyond the CharField's own MaxLengthValidator)."""
+    from django.core.validators import MaxLengthValidator
+    from django.db import models
+
+    field = target.field
+    return (target.kind == "text" and type(field) in (models.CharField, models.TextField)
+            and not field.choices
+            and all(type(v) is MaxLengthValidator for v in field.validators))
 
 
 def _message(error) -> str:

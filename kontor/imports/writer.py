@@ -17,7 +17,7 @@ from kontor.core.context import current_origin
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports.engine import CREATE, DUPLICATE, FAILED, UPDATE, Planner
 from kontor.imports.models import ImportChunk, ImportRow
-from kontor.imports.sql import insert_rows, update_rows
+from kontor.imports.sql import insert_rows, prepare_bulk_transaction, update_rows
 
 LOG_COLUMNS = ["record_type_id", "record_id", "action", "field", "old_value", "new_value",
                "actor_id", "at", "origin"]
@@ -27,6 +27,7 @@ ROW_COLUMNS = ["batch_id", "row", "outcome", "record_id", "values", "message"]
 def write_chunk(planner: Planner, plans: list, first_row: int, last_row: int) -> Counter:
     """Write what `plans` say; returns the counts by outcome (+ "related" created)."""
     now = timezone.now()
+    prepare_bulk_transaction(planner.model)
     created: dict[str, list] = {}
     counts = Counter(p.outcome for p in plans)
     counts["related"] = _create_related(planner, plans, now, created)

@@ -8,9 +8,8 @@ import pytest
 from kontor.accounts.models import Account
 from kontor.contacts.models import Contact
 from kontor.core.actions import save_record
-from kontor.core.models import ChangeLog
+from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports import actions
-from kontor.core.models import ExternalId
 from kontor.imports.models import ImportRow
 from kontor.imports.tests.helpers import run, upload
 from kontor.leads.models import Lead
