@@ -43,8 +43,9 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def write_csv(path: Path, rows: int) -> None:
-    """Half updates of existing leads, half new leads, streamed (never all in memory)."""
+def write_csv(path: Path, rows: int, mix: str = "half") -> None:
+    """Half updates of existing leads and half new leads ("half"), or only new leads whose
+    e-mail matching finds nothing ("new"); streamed (never all in memory)."""
     from kontor.leads.models import Lead
 
     statuses = ["New", "Assigned", "In Process"]
@@ -59,11 +60,13 @@ def write_csv(path: Path, rows: int) -> None:
                 existing.iterator(chunk_size=5000)):
             if written >= rows:
                 break
-            out.writerow([first, last, company, email, f"+49 30 {1000000 + n}", city,
-                          statuses[n % 3], f"{n % 90000}.50"])
+            if mix == "half":
+                out.writerow([first, last, company, email, f"+49 30 {1000000 + n}", city,
+                              statuses[n % 3], f"{n % 90000}.50"])
+                written += 1
             out.writerow([first, f"{last}-Neu", company, f"new{n}.{email}",
                           f"+49 89 {2000000 + n}", city, "New", ""])
-            written += 2
+            written += 1
 
 
 def main() -> None:
@@ -71,6 +74,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--chunk", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="do not undo")
+    parser.add_argument("--mix", choices=("half", "new"), default="half",
+                        help="half: every other row updates an existing lead; new: all rows "
+                             "are new leads (matched by e-mail, none found)")
     args = parser.parse_args()
     base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     setup(f"{base}/kontor_bench_import")
@@ -88,10 +94,10 @@ def main() -> None:
     settings.DEBUG = False
     settings.MEDIA_ROOT = RESULTS / "media"
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"import-{args.rows}.csv"
+    path = RESULTS / f"import-{args.mix}-{args.rows}.csv"
     if not path.exists():
         started = time.monotonic()
-        write_csv(path, args.rows)
+        write_csv(path, args.rows, args.mix)
         print(f"wrote {path.name} in {time.monotonic() - started:.1f} s", file=sys.stderr)
     from django.contrib.auth import get_user_model
 
@@ -123,7 +129,7 @@ def main() -> None:
         "load_average": os.getloadavg()[0],
         "created": batch.created_count, "updated": batch.updated_count,
         "unchanged": batch.unchanged_count, "failed": batch.failed_count,
-        "leads_before": leads_before, "chunk": args.chunk,
+        "leads_before": leads_before, "chunk": args.chunk, "mix": args.mix,
         "rss_mb_start": round(rss_start), "rss_mb_peak": round(rss_mb()),
         "rss_mb_at_10pct": round(samples[len(samples) // 10][2]) if samples else None,
         "database": connection.vendor,

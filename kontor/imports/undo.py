@@ -22,7 +22,7 @@ from kontor.core.actions import as_text
 from kontor.core.context import current_origin, origin
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports.models import ImportBatch, ImportRow
-from kontor.imports.sql import insert_rows, update_rows
+from kontor.imports.sql import insert_rows, prepare_bulk_transaction, update_rows
 from kontor.imports.writer import LOG_COLUMNS, derived_fields
 
 Status = ImportBatch.Status
@@ -60,6 +60,7 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
     with origin(f"job:undo-{str(batch.id)[:8]}"):
         for chunk in batch.chunks.filter(undone=False).order_by("-first_row"):
             with transaction.atomic():
+                prepare_bulk_transaction(batch.model)
                 for label, ids in chunk.created.items():
                     _trash(apps.get_model(label), ids, actor)
                     # A record in the trash keeps no external id: a later import of the same
@@ -70,6 +71,7 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
         model = batch.model
         while True:
             with transaction.atomic():
+                prepare_bulk_transaction(model)
                 rows = list(batch.rows.filter(outcome=ImportRow.Outcome.UPDATED)
                             .order_by("-row")[:PAGE])
                 if not rows:
