@@ -28,7 +28,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from kontor.core import config, registry
+from kontor.core import config, origins, registry
 from kontor.core.models import ChangeLog
 from kontor.core.records import tables
 
@@ -81,7 +81,8 @@ class Event:
     actor: str = ""
     url: str = ""
     status: str = ""
-    origin: str = ""  # the import or job that created the record
+    origin: str = ""  # the import, job or web form that made the change
+    origin_url: str = ""
     changes: list = field(default_factory=list)  # [{"label", "old", "new", "entry"}]
     entries: list = field(default_factory=list)  # the ChangeLog rows of the event
     record: object = None  # the activity (ACTIVITY_COLUMNS loaded)
@@ -224,8 +225,9 @@ def _changelog_event(journey: Journey, group, names: "_Names") -> Event | None:
         event = Event(row.at, row.action, ICONS.get(row.action, "dot"), escape(text))
         if row.action == ChangeLog.Action.CREATE and row.origin.startswith("job:"):
             event.origin = row.origin[4:]
-    if row.origin.startswith("webform:"):  # a web form submission (kontor.webforms)
-        event.origin = _("web form %(name)s") % {"name": row.origin[8:]}
+    label, url = origins.describe(row.origin)  # an import, a web form (their apps register)
+    if label:
+        event.origin, event.origin_url = label, url
     event.entries, event.owner = group, owner
     event.actor = tables.user_label(row.actor) or _("System")
     return event

@@ -73,8 +73,13 @@ class ImportBatch(models.Model):
 
     @property
     def origin(self) -> str:
-        """How the change log names this import ("job:import-…"; the timeline shows it)."""
-        return f"job:import-{str(self.id)[:8]}"
+        """How the change log names this import ("job:import-<id>"; the timeline links it)."""
+        return f"job:import-{self.id}"
+
+    @property
+    def undo_origin(self) -> str:
+        """How the change log names the undo of this import."""
+        return f"job:undo-{self.id}"
 
     @property
     def rows_done(self) -> int:
@@ -146,3 +151,19 @@ class ImportMapping(models.Model):
     def __str__(self):
         return self.name
 
+
+
+def describe_origin(rest: str, *, undo: bool = False) -> tuple[str, str]:
+    """Label and page of an import (or its undo) named by a change-log origin
+    (`kontor.core.origins`). Origins of before 2026-11-27 carry 8 characters of the id: they
+    get the label without a link."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    short = rest[:8]
+    label = (gettext("undo of import %(id)s") if undo else gettext("import %(id)s")) % {
+        "id": short}
+    try:
+        return label, reverse("imports:batch", args=[uuid.UUID(rest)])
+    except ValueError:
+        return label, ""

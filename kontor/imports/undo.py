@@ -57,7 +57,7 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
     (a killed undo continues where it stopped when queued again)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     actor = get_user_model().objects.filter(pk=actor_id).first()
-    with origin(f"job:undo-{str(batch.id)[:8]}"):
+    with origin(batch.undo_origin):
         for chunk in batch.chunks.filter(undone=False).order_by("-first_row"):
             with transaction.atomic():
                 prepare_bulk_transaction(batch.model)

@@ -8,7 +8,8 @@ class WebformsConfig(AppConfig):
     verbose_name = _("Web forms")
 
     def ready(self):
-        from kontor.core import admin_area
+        from kontor.core import admin_area, origins
 
         admin_area.register_page("webforms:admin-list", _("Web forms"), icon="ui-checks",
                                  group=_("Lead intake"), order=40)
+        origins.register("webform:", lambda name: (_("web form %(name)s") % {"name": name}, ""))

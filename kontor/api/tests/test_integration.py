@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
-from kontor.core.models import ExternalId
 from kontor.api.tests.conftest import token_client
 from kontor.contacts.models import Contact
 from kontor.core.actions import save_record
+from kontor.core.models import ExternalId
 from kontor.leads.models import Lead
 
 

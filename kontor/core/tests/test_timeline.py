@@ -209,10 +209,26 @@ def test_someone_who_may_not_see_the_record_gets_no_timeline(rep, journey):
 
 
 def test_the_origin_of_a_job_shows_on_the_creation(rep):
-    with origin("job:import-42"):
+    with origin("job:nightly-sync"):
         lead = LeadFactory(actor=rep)
     (created,) = timeline(lead, rep)
-    assert (created.kind, created.origin) == ("create", "import-42")
+    assert (created.kind, created.origin, created.origin_url) == ("create", "nightly-sync", "")
+
+
+def test_an_origin_an_app_registered_gets_its_label_and_link(rep):
+    """Imports register their origins: an old 8-character origin gets a label, a full id a
+    link to the import's page."""
+    import uuid
+
+    batch_id = uuid.uuid4()
+    with origin(f"job:import-{batch_id}"):
+        lead = LeadFactory(actor=rep)
+    with origin("job:import-1a2b3c4d"):
+        old = LeadFactory(actor=rep)
+    (created,) = timeline(lead, rep)
+    assert (created.origin, created.origin_url) == (f"import {str(batch_id)[:8]}",
+                                                    f"/imports/batch/{batch_id}/")
+    assert [(e.origin, e.origin_url) for e in timeline(old, rep)] == [("import 1a2b3c4d", "")]
 
 
 def test_the_detail_page_shows_one_timeline_and_the_banners(rep_client, journey):

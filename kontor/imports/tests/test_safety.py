@@ -92,7 +92,7 @@ def test_undo_trashes_what_was_created_and_restores_what_was_updated(admin):
     assert "person 1" not in anna.search_text
     assert bert.last_name == "Bert (von Hand)" and bert.phone_work == ""
     assert Lead.objects.count() == 2 and Lead.with_deleted.filter(deleted=True).count() == 98
-    undo_origin = f"job:undo-{str(batch.pk)[:8]}"
+    undo_origin = batch.undo_origin
     assert ChangeLog.objects.filter(origin=undo_origin, action="delete").count() == 98
     assert ChangeLog.objects.filter(origin=undo_origin, record_id=anna.pk,
                                     field="last_name", new_value="Alt").exists()

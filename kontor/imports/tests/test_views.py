@@ -127,7 +127,8 @@ def test_an_imported_record_names_its_import_in_the_timeline(admin_client, admin
     batch = run(batch, actor=admin)
     juergen = Lead.objects.get(email1="juergen.mueller@mueller-bau.example")
     page = admin_client.get(reverse("leads:detail", args=[juergen.pk])).content.decode()
-    assert f"via {batch.origin.removeprefix('job:')}" in page
+    link = reverse("imports:batch", args=[batch.pk])
+    assert f'<a href="{link}">import {str(batch.pk)[:8]}</a>' in page
 
 
 def test_the_progress_of_a_running_import_shows_rate_and_time_left(admin_client, admin):
