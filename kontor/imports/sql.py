@@ -143,3 +143,25 @@ def update_values(model, attnames: list[str], rows: Iterable) -> None:
                 batch = []
         if batch:
             flush()
+
+
+def trash_rows(model, ids: list, actor_id, now) -> list:
+    """Move the records `ids` of `model` that are not in the trash yet into it; returns the
+    ids it moved (PostgreSQL: one UPDATE … RETURNING)."""
+    if not ids:
+        return []
+    connection = _connection(model)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    sets = "deleted = %s, deleted_at = %s, modified_by_id = %s, date_modified = %s"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {sets} WHERE id = ANY(%s::uuid[]) "
+                           "AND NOT deleted RETURNING id",
+                           [True, now, actor_id, now, [str(pk) for pk in ids]])
+            return [row[0] for row in cursor.fetchall()]
+    alive = list(model.with_deleted.filter(pk__in=ids, deleted=False)
+                 .values_list("pk", flat=True))
+    model.with_deleted.filter(pk__in=alive).update(deleted=True, deleted_at=now,
+                                                   modified_by_id=actor_id, date_modified=now)
+    return alive

@@ -5,14 +5,16 @@ A field a user changed again after the import keeps the user's value: undo resto
 only while it still holds what the import wrote.
 """
 
+import contextvars
 import json
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import JSONField
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +23,15 @@ from kontor.core import permissions, registry
 from kontor.core.actions import as_text
 from kontor.core.context import current_origin, origin
 from kontor.core.models import ChangeLog, ExternalId
-from kontor.imports.models import ImportBatch, ImportRow
-from kontor.imports.sql import insert_rows, prepare_bulk_transaction, update_rows
+from kontor.imports.models import ImportBatch, ImportChunk, ImportRow
+from kontor.imports.sql import insert_rows, prepare_bulk_transaction, trash_rows, update_rows
 from kontor.imports.writer import LOG_COLUMNS, derived_fields
 
 Status = ImportBatch.Status
 PAGE = 2000
+#: Undos that trash at least this many records use `WORKERS` connections (PostgreSQL).
+PARALLEL_FROM = 20_000
+WORKERS = 2
 
 
 def can_undo(batch: ImportBatch, user) -> bool:
@@ -58,16 +63,7 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
     batch = ImportBatch.objects.get(pk=batch_id)
     actor = get_user_model().objects.filter(pk=actor_id).first()
     with origin(batch.undo_origin):
-        for chunk in batch.chunks.filter(undone=False).order_by("-first_row"):
-            with transaction.atomic():
-                prepare_bulk_transaction(batch.model)
-                for label, ids in chunk.created.items():
-                    _trash(apps.get_model(label), ids, actor)
-                    # A record in the trash keeps no external id: a later import of the same
-                    # id creates it anew instead of matching a deleted record.
-                    ExternalId.objects.filter(record_id__in=ids).delete()
-                chunk.undone = True
-                chunk.save(update_fields=["undone"])
+        _undo_chunks(batch, actor)
         model = batch.model
         while True:
             with transaction.atomic():
@@ -85,15 +81,56 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
     return batch
 
 
+def _undo_chunks(batch: ImportBatch, actor) -> None:
+    """Trash what each chunk created, a transaction per chunk. Large undos on PostgreSQL run
+    on `WORKERS` connections side by side: the UPDATEs are the database's work (every index of
+    the table gets the new row version), which then uses both cores instead of one."""
+    chunks = list(batch.chunks.filter(undone=False).order_by("-first_row")
+                  .values_list("pk", flat=True))
+    created = batch.created_count + batch.related_created_count
+    if connection.vendor != "postgresql" or created < PARALLEL_FROM or len(chunks) < WORKERS:
+        _undo_chunk_list(chunks, actor)
+        return
+    with ThreadPoolExecutor(WORKERS) as pool:
+        # Each thread runs in a copy of this context (the undo's origin for the change log)
+        # and on its own database connection, closed when it is done.
+        futures = [pool.submit(contextvars.copy_context().run, _undo_in_thread,
+                               chunks[start::WORKERS], actor) for start in range(WORKERS)]
+        for future in futures:
+            future.result()
+
+
+def _undo_in_thread(chunks: list, actor) -> None:
+    try:
+        _undo_chunk_list(chunks, actor)
+    finally:
+        connections.close_all()
+
+
+def _undo_chunk_list(chunks: list, actor) -> None:
+    for pk in chunks:
+        with transaction.atomic():
+            chunk = ImportChunk.objects.select_for_update().get(pk=pk)
+            if chunk.undone:
+                continue
+            for label, ids in chunk.created.items():
+                model = apps.get_model(label)
+                prepare_bulk_transaction(model)
+                _trash(model, ids, actor)
+                # A record in the trash keeps no external id: a later import of the same id
+                # creates it anew instead of matching a deleted record.
+                ExternalId.objects.filter(record_id__in=ids).delete()
+            chunk.undone = True
+            chunk.save(update_fields=["undone"])
+
+
 def _trash(model, ids: list, actor) -> None:
-    """Move the records to the trash, one UPDATE and one bulk change-log insert."""
+    """Move the records to the trash, one UPDATE (returning which were not there already) and
+    one bulk change-log insert."""
     now = timezone.now()
-    alive = list(model.with_deleted.filter(pk__in=ids, deleted=False)
-                 .values_list("pk", flat=True))
+    alive = trash_rows(model, ids, getattr(actor, "pk", None), now)
     if not alive:
         return
-    model.with_deleted.filter(pk__in=alive).update(
-        deleted=True, deleted_at=now, modified_by=actor, date_modified=now)
     ct, origin = ContentType.objects.get_for_model(model).pk, current_origin()
     insert_rows(ChangeLog, LOG_COLUMNS, (
         (ct, pk, ChangeLog.Action.DELETE, "", "", "", getattr(actor, "pk", None), now, origin)

@@ -108,3 +108,22 @@ def test_undo_is_refused_to_others_and_while_running(batch, admin, rep):
         undo.undo_import(batch, actor=rep)  # not the importing user, not an admin
     batch.refresh_from_db()
     assert batch.status == "done" and Lead.objects.count() == 100
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_large_undo_trashes_every_chunk_exactly_once(admin, monkeypatch):
+    """Committed data, as in production: on PostgreSQL an undo of at least PARALLEL_FROM
+    records trashes its chunks on two connections side by side (SQLite: one after the other);
+    either way each record is trashed and logged once and every chunk is marked undone."""
+    monkeypatch.setattr(undo, "PARALLEL_FROM", 10)
+    batch = actions.create_batch(upload("list.csv", ROWS.encode()), model=Lead, actor=admin)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
+    batch = actions.run_import(batch.pk, chunk_size=10)
+    assert (batch.created_count, batch.chunks.count()) == (100, 10)
+    batch = undo.run_undo(batch.pk, admin.pk)
+    assert batch.status == ImportBatch.Status.UNDONE
+    assert not Lead.objects.exists()
+    assert Lead.with_deleted.filter(deleted=True, modified_by=admin).count() == 100
+    deletes = ChangeLog.objects.filter(origin=batch.undo_origin, action="delete")
+    assert deletes.count() == deletes.values("record_id").distinct().count() == 100
+    assert not batch.chunks.filter(undone=False).exists()
