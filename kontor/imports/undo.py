@@ -7,6 +7,7 @@ only while it still holds what the import wrote.
 
 import contextvars
 import json
+import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -62,18 +63,19 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
     (a killed undo continues where it stopped when queued again)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     actor = get_user_model().objects.filter(pk=actor_id).first()
+    big = (connection.vendor == "postgresql"
+           and batch.created_count + batch.related_created_count + batch.updated_count
+           >= PARALLEL_FROM)
     with origin(batch.undo_origin):
-        _undo_chunks(batch, actor)
-        model = batch.model
-        while True:
-            with transaction.atomic():
-                prepare_bulk_transaction(model)
-                rows = list(batch.rows.filter(outcome=ImportRow.Outcome.UPDATED)
-                            .order_by("-row")[:PAGE])
-                if not rows:
-                    break
-                _restore(model, rows, actor)
-                ImportRow.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        chunks = list(batch.chunks.filter(undone=False).order_by("-first_row")
+                      .values_list("pk", flat=True))
+        _side_by_side([chunks[start::WORKERS] for start in range(WORKERS)],
+                      lambda part: _undo_chunk_list(part, actor), big)
+        # Split by record, not by row: a record the file updated twice must get its updates
+        # undone newest first, by one worker.
+        bounds = [uuid.UUID(int=(2**128 * n) // WORKERS) for n in range(WORKERS)] + [None]
+        _side_by_side(list(zip(bounds, bounds[1:], strict=False)),
+                      lambda part: _restore_records(batch, actor, *part), big)
         with transaction.atomic():
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=Status.UNDONE, undone_at=timezone.now(), undone_by=actor)
@@ -81,30 +83,46 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
     return batch
 
 
-def _undo_chunks(batch: ImportBatch, actor) -> None:
-    """Trash what each chunk created, a transaction per chunk. Large undos on PostgreSQL run
-    on `WORKERS` connections side by side: the UPDATEs are the database's work (every index of
-    the table gets the new row version), which then uses both cores instead of one."""
-    chunks = list(batch.chunks.filter(undone=False).order_by("-first_row")
-                  .values_list("pk", flat=True))
-    created = batch.created_count + batch.related_created_count
-    if connection.vendor != "postgresql" or created < PARALLEL_FROM or len(chunks) < WORKERS:
-        _undo_chunk_list(chunks, actor)
+def _side_by_side(parts: list, work, parallel: bool) -> None:
+    """`work(part)` for each part: one after the other, or — a large undo on PostgreSQL — on
+    `WORKERS` connections side by side. The UPDATEs are the database's work (every index of the
+    table gets the new row version), which then uses both cores instead of one; each unit of
+    work stays its own transaction, so a killed undo still resumes."""
+    if not parallel:
+        for part in parts:
+            work(part)
         return
     with ThreadPoolExecutor(WORKERS) as pool:
         # Each thread runs in a copy of this context (the undo's origin for the change log)
         # and on its own database connection, closed when it is done.
-        futures = [pool.submit(contextvars.copy_context().run, _undo_in_thread,
-                               chunks[start::WORKERS], actor) for start in range(WORKERS)]
+        futures = [pool.submit(contextvars.copy_context().run, _in_thread, work, part)
+                   for part in parts]
         for future in futures:
             future.result()
 
 
-def _undo_in_thread(chunks: list, actor) -> None:
+def _in_thread(work, part) -> None:
     try:
-        _undo_chunk_list(chunks, actor)
+        work(part)
     finally:
         connections.close_all()
+
+
+def _restore_records(batch: ImportBatch, actor, low: uuid.UUID, high) -> None:
+    """Restore the updated rows of the records with low ≤ id < high (no upper bound when
+    `high` is None), newest row first, a page per transaction."""
+    model = batch.model
+    rows = batch.rows.filter(outcome=ImportRow.Outcome.UPDATED, record_id__gte=low)
+    if high is not None:
+        rows = rows.filter(record_id__lt=high)
+    while True:
+        with transaction.atomic():
+            prepare_bulk_transaction(model)
+            page = list(rows.order_by("-row")[:PAGE])
+            if not page:
+                return
+            _restore(model, page, actor)
+            ImportRow.objects.filter(pk__in=[r.pk for r in page]).delete()
 
 
 def _undo_chunk_list(chunks: list, actor) -> None:

@@ -113,17 +113,25 @@ def test_undo_is_refused_to_others_and_while_running(batch, admin, rep):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_large_undo_trashes_every_chunk_exactly_once(admin, monkeypatch):
     """Committed data, as in production: on PostgreSQL an undo of at least PARALLEL_FROM
-    records trashes its chunks on two connections side by side (SQLite: one after the other);
-    either way each record is trashed and logged once and every chunk is marked undone."""
+    records runs on two connections side by side (SQLite: one after the other). Either way each
+    new record is trashed and logged once, every chunk is marked undone, and a lead the file
+    updated twice (rows 1 and 101, different chunks) gets its value from before the import."""
     monkeypatch.setattr(undo, "PARALLEL_FROM", 10)
-    batch = actions.create_batch(upload("list.csv", ROWS.encode()), model=Lead, actor=admin)
+    existing = {n: save_record(Lead(last_name=f"Alt {n}", email1=f"p{n}@firma.example"),
+                               actor=admin) for n in range(1, 6)}
+    rows = ROWS + "p1@firma.example,Noch einmal,+49 30 999999\n"
+    batch = actions.create_batch(upload("list.csv", rows.encode()), model=Lead, actor=admin)
+    actions.configure(batch, {**batch.options, "mode": "update"}, actor=admin)
     ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
     batch = actions.run_import(batch.pk, chunk_size=10)
-    assert (batch.created_count, batch.chunks.count()) == (100, 10)
+    assert (batch.created_count, batch.updated_count, batch.chunks.count()) == (95, 6, 11)
+    assert Lead.objects.get(pk=existing[1].pk).last_name == "Noch einmal"
     batch = undo.run_undo(batch.pk, admin.pk)
     assert batch.status == ImportBatch.Status.UNDONE
-    assert not Lead.objects.exists()
-    assert Lead.with_deleted.filter(deleted=True, modified_by=admin).count() == 100
+    assert sorted(Lead.objects.values_list("last_name", flat=True)) == [
+        f"Alt {n}" for n in range(1, 6)]
+    assert Lead.with_deleted.filter(deleted=True, modified_by=admin).count() == 95
     deletes = ChangeLog.objects.filter(origin=batch.undo_origin, action="delete")
-    assert deletes.count() == deletes.values("record_id").distinct().count() == 100
+    assert deletes.count() == deletes.values("record_id").distinct().count() == 95
     assert not batch.chunks.filter(undone=False).exists()
+    assert not batch.rows.filter(outcome="updated").exists()
