@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kontor.core import actions as core_actions
+from kontor.core.config import custom_fields as custom_fields_of
 from kontor.core.context import origin
 from kontor.core.models import ChangeLog
 from kontor.webforms import notify, routing
@@ -114,9 +115,21 @@ def _consent_values() -> dict:
             "date_reviewed": timezone.localdate()}
 
 
+def _split(model, values: dict) -> tuple[dict, dict]:
+    """(built-in field values, custom values) of a submission; unknown names are dropped."""
+    custom_names = {f.name for f in custom_fields_of(model)}
+    names = {f.name for f in model._meta.concrete_fields}
+    return ({k: v for k, v in values.items() if k in names and k != "custom"},
+            {k: v for k, v in values.items() if k in custom_names})
+
+
 def _create(webform: WebForm, values: dict, *, consent: bool) -> Outcome:
     model = model_for(webform.module)
-    record = model(**{k: v for k, v in values.items() if v is not None})
+    builtin, custom = _split(model, values)
+    record = model(**{k: v for k, v in builtin.items() if v is not None})
+    # The record's validation (config.validate) converts and checks these again and drops
+    # the empty ones, so what is stored is exactly what any other entry path would store.
+    record.custom = {k: v for k, v in custom.items() if not _empty(v)}
     record.lead_source = webform.lead_source
     record.campaign_name = webform.campaign_name
     record.assigned_user, team_ids = routing.assignee(webform)
@@ -136,17 +149,21 @@ def _attach(webform: WebForm, record, values: dict, *, consent: bool) -> Outcome
     """Log the submission on `record` and fill its empty fields with what was sent."""
     core_actions.log_event(record, ChangeLog.Action.UPDATE, actor=None, field=EVENT_FIELD,
                            new=summary(webform, values, consent=consent))
-    fills = {name: value for name, value in values.items()
-             if value not in (None, "") and hasattr(record, name)
-             and getattr(record, name) in (None, "")}
+    builtin, custom = _split(type(record), values)
+    fills = {name: value for name, value in builtin.items()
+             if value not in (None, "") and getattr(record, name) in (None, "")}
     extra = {"lead_source": webform.lead_source, "campaign_name": webform.campaign_name}
     if consent:
         extra.update(_consent_values())
     fills.update({k: v for k, v in extra.items()
                   if v and getattr(record, k, None) in (None, "") and k not in fills})
-    if fills:
+    stored = record.custom if isinstance(record.custom, dict) else {}
+    custom_fills = _custom_fills(record, custom, stored)
+    if fills or custom_fills:
         for name, value in fills.items():
             setattr(record, name, value)
+        if custom_fills:
+            record.custom = {**stored, **custom_fills}
         try:
             core_actions.save_record(record, actor=None)
         except ValidationError:
@@ -157,15 +174,50 @@ def _attach(webform: WebForm, record, values: dict, *, consent: bool) -> Outcome
     return Outcome(record.pk)
 
 
+def _custom_fills(record, custom: dict, stored: dict) -> dict:
+    """The sent custom values for `record`'s empty custom fields of the same name, each as the
+    record's own custom field converts it (a contact's field may differ from the lead's one of
+    that name: a value it refuses is left out, not the whole fill)."""
+    fields = {f.name: f for f in custom_fields_of(record)}
+    fills = {}
+    for name, value in custom.items():
+        if _empty(value) or not _empty(stored.get(name)) or name not in fields:
+            continue
+        try:
+            fills[name] = fields[name].to_python(value)
+        except ValidationError:
+            continue
+    return {k: v for k, v in fills.items() if not _empty(v)}
+
+
 def summary(webform: WebForm, values: dict, *, consent: bool) -> str:
     """The submission as the timeline shows it: "Form: …", one "Label: value" line per field."""
     model = model_for(webform.module)
+    custom = {f.name: f for f in custom_fields_of(model)}
     lines = [f"{webform.name}"]
     for spec in webform.fields:
-        value = values.get(spec["name"])
-        if value not in (None, ""):
-            label = spec.get("label_en") or str(model._meta.get_field(spec["name"]).verbose_name)
+        name, value = spec["name"], values.get(spec["name"])
+        if _empty(value):
+            continue
+        if name in custom:
+            label = spec.get("label_en") or custom[name].label_en
+            lines.append(f"{label}: {_custom_text(custom[name], value)}")
+        elif name in {f.name for f in model._meta.concrete_fields}:
+            label = spec.get("label_en") or str(model._meta.get_field(name).verbose_name)
             lines.append(f"{label}: {value}")
     if consent:
         lines.append(f"consent: {webform.consent_text_en or webform.consent_text_de}")
     return "\n".join(lines)
+
+
+def _empty(value) -> bool:
+    """No value: nothing typed, nothing ticked in a multi-select (a "no" on yes/no counts)."""
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _custom_text(custom, value) -> str:
+    """A custom value as people read it (dropdown labels, local dates), unparsable as sent."""
+    try:
+        return custom.display(custom.to_python(value))
+    except ValidationError:
+        return str(value)

@@ -20,14 +20,16 @@ from kontor.webforms import actions, protection
 from kontor.webforms.formfields import HONEYPOT, PublicForm, model_for
 from kontor.webforms.forms import WebFormForm
 from kontor.webforms.models import WebForm
-from kontor.webforms.validation import field_label
+from kontor.webforms.validation import field_label, missing_required
 
 
 @admin_required
 def admin_list(request):
-    """Every web form with its public address."""
-    return render(request, "webforms/admin_list.html",
-                  {"webforms": WebForm.objects.select_related("assigned_user")})
+    """Every web form with its public address, and a warning on those visitors cannot send."""
+    webforms = list(WebForm.objects.select_related("assigned_user"))
+    for webform in webforms:
+        webform.warning = missing_required(webform)  # from the cached configuration
+    return render(request, "webforms/admin_list.html", {"webforms": webforms})
 
 
 @admin_required
@@ -42,8 +44,11 @@ def admin_edit(request, pk=None):
     status = 400 if form.is_bound else 200
     public_url = request.build_absolute_uri(
         reverse("webforms:page", args=[webform.key])) if webform.pk else ""
+    # A form saved before Studio made a field required refuses every visitor: say so here.
+    warning = missing_required(webform) if webform.pk and not form.is_bound else ""
     return render(request, "webforms/admin_edit.html", {
-        "form": form, "webform": webform, "public_url": public_url}, status=status)
+        "form": form, "webform": webform, "public_url": public_url, "warning": warning},
+        status=status)
 
 
 def _policy(response, webform: WebForm):
@@ -133,8 +138,8 @@ def _add_errors(form, error: ValidationError) -> None:
         return
     model = model_for(form.webform.module)
     for field, errors in error.error_dict.items():
-        if field in form.fields:
-            form.add_error(field, errors)
+        if form.input_name(field) in form.fields:
+            form.add_error(form.input_name(field), errors)
         else:  # a rule on a field the form does not show: name the field
             label = field_label(model, field)
             form.add_error(None, [f"{label}: {m}" for e in errors for m in e.messages])
