@@ -4,18 +4,18 @@ For shops and other systems that send the same person again and again: the recor
 found by its id in that system (`ExternalId`, per source) or else by its e-mail address, and
 updated; otherwise created (and the external id remembered). Concurrent upserts of the same key
 wait for each other (a transaction-scoped advisory lock on PostgreSQL; SQLite writes one
-transaction at a time anyway), so two requests for one new e-mail yield one record.
+transaction at a time anyway), so two requests for one new e-mail yield one record; the same
+locks (`kontor.core.locks`) keep web form submissions and import chunks of the same key apart.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kontor.core import permissions
+from kontor.core import locks, permissions
 from kontor.core.actions import save_record
 from kontor.core.context import current_origin
 from kontor.core.models import ExternalId
@@ -35,16 +35,6 @@ class Ambiguous(Exception):
 class UpsertResult:
     record: object
     created: bool
-
-
-def _lock(*keys: str) -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for key in sorted(set(keys)):  # one order everywhere: no deadlock between two keys
-            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big",
-                                    signed=True)
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
 
 
 def _by_external_id(model, source: str, external_id: str, actor):
@@ -74,9 +64,9 @@ def upsert(model, values: dict, *, actor, source: str = "", external_id: str = "
     if bool(source) != bool(external_id):
         raise ValidationError({"external_id": _("Send both the source and the id.")})
     email = (values.get("email1") or "").strip().lower()
-    label = model._meta.label_lower
-    _lock(*([f"{label}:email:{email}"] if email else []),
-          *([f"{label}:ext:{source}:{external_id}"] if external_id else []))
+    locks.lock_keys([(locks.namespace(model, locks.EMAIL), email),
+                     (locks.namespace(model, locks.EXTERNAL),
+                      f"{source}:{external_id}" if external_id else "")])
     link, record = (None, None)
     if external_id:
         link, record = _by_external_id(model, source, external_id, actor)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from kontor.core import dropdowns, registry
+from kontor.core import dropdowns, locks, registry
 from kontor.core.actions import as_text
 from kontor.core.fields import normalize_phone
 from kontor.core.matching import company_key
@@ -305,6 +305,11 @@ class Planner:
         keys = {p.key for p in plans if p.key and p.outcome != FAILED}
         if not keys:
             return {}
+        kind = {"email": locks.EMAIL, "external": locks.EXTERNAL}.get(self.match)
+        if kind and not self.dry_run:
+            # Web forms and API upserts of these keys wait until the chunk has committed,
+            # or the chunk waits for them: no record is created twice (kontor.core.locks).
+            locks.lock_namespace(locks.namespace(self.model, kind))
         visible = self.model.objects.visible_to(self.actor, "edit")
         found: dict[str, list] = {}
         if self.match == "email":

@@ -12,10 +12,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kontor.core import actions as core_actions
+from kontor.core import locks
 from kontor.core.config import custom_fields as custom_fields_of
 from kontor.core.context import origin
 from kontor.core.models import ChangeLog
@@ -62,7 +63,7 @@ def submit_webform(webform: WebForm, values: dict, *, nonce: str, consent: bool)
                 _forget_expired_tokens()
                 UsedToken.objects.create(nonce=nonce, form=webform)
                 email = (values.get("email1") or "").strip().lower()
-                _serialize(email)
+                _serialize(email, model_for(webform.module))
                 existing = find_existing(email)
                 if existing is not None:
                     outcome = _attach(webform, existing, values, consent=consent)
@@ -86,13 +87,15 @@ def _forget_expired_tokens() -> None:
     UsedToken.objects.filter(used_at__lt=limit).delete()
 
 
-def _serialize(email: str) -> None:
-    """Submissions of the same e-mail run one after the other, so two at the same moment make
-    one lead and one attachment. PostgreSQL: a lock for this transaction on the e-mail's hash;
-    SQLite already runs one writing transaction at a time (IMMEDIATE)."""
-    if email and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["webform:" + email])
+def _serialize(email: str, model) -> None:
+    """Writers of the same e-mail run one after the other, so two at the same moment make one
+    record and one attachment: other submissions, API upserts and import chunks of contacts,
+    leads (what `find_existing` looks at) or `model` (what the submission creates) by e-mail
+    (`kontor.core.locks`)."""
+    from kontor.contacts.models import Contact
+    from kontor.leads.models import Lead
+
+    locks.lock_keys((locks.namespace(m, locks.EMAIL), email) for m in {Contact, Lead, model})
 
 
 def find_existing(email: str):

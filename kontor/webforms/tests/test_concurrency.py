@@ -27,8 +27,8 @@ def test_two_submissions_of_one_new_email_make_one_lead(rep, monkeypatch):
     webform = make_webform(rep)
     real = actions._serialize
 
-    def serialize_and_linger(email):
-        real(email)
+    def serialize_and_linger(*args):
+        real(*args)
         time.sleep(0.3)
 
     monkeypatch.setattr(actions, "_serialize", serialize_and_linger)
