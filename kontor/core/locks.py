@@ -68,11 +68,12 @@ def lock_keys(pairs: Iterable[tuple[str, str]], *, using: str = DEFAULT_DB_ALIAS
         return
     spaces = sorted({number(namespace_name(space)) for space, _key in pairs})
     keys = sorted({number(key_name(space, key)) for space, key in pairs})
+    # One statement, one round trip: PostgreSQL evaluates a select list left to right, so
+    # the locks are taken in the order listed (namespaces, then keys, each sorted).
+    calls = ["pg_advisory_xact_lock_shared(%s)"] * len(spaces) + \
+        ["pg_advisory_xact_lock(%s)"] * len(keys)
     with connection.cursor() as cursor:
-        for lock in spaces:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [lock])
-        for lock in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+        cursor.execute(f"SELECT {', '.join(calls)}", [*spaces, *keys])
 
 
 def lock_namespace(space: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
