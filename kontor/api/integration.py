@@ -45,7 +45,7 @@ def _parse(view, item, *, with_external: bool):
     return dict(serializer.validated_data), source, external
 
 
-def _write(view, item, mode: str):
+def _write(view, item, mode: str, *, keys_locked: bool = False):
     """Write one item; returns (record, created)."""
     model = view.module.model
     if mode == "upsert":
@@ -55,7 +55,7 @@ def _write(view, item, mode: str):
                 {"email1": [_("Send an e-mail address or an external id to match on.")]})
         try:
             result = upserts.upsert(model, values, actor=view.request.user, source=source,
-                                    external_id=external)
+                                    external_id=external, keys_locked=keys_locked)
         except upserts.Ambiguous as ambiguous:
             raise Conflict(ambiguous.message) from None
         return result.record, result.created
@@ -117,10 +117,12 @@ def bulk_endpoint(module):
         self.require("create")
         results, errors = [], {}
         with transaction.atomic():
+            if mode == "upsert":
+                upserts.lock_bulk(self.module.model)
             for index, item in enumerate(items):
                 try:
                     with transaction.atomic():
-                        record, created = _write(self, item, mode)
+                        record, created = _write(self, item, mode, keys_locked=mode == "upsert")
                 except exceptions.APIException as error:
                     errors[str(index)] = error.detail if isinstance(
                         error, exceptions.ValidationError) else {"non_field_errors": [

@@ -76,17 +76,21 @@ def lock_keys(pairs: Iterable[tuple[str, str]], *, using: str = DEFAULT_DB_ALIAS
         cursor.execute(f"SELECT {', '.join(calls)}", [*spaces, *keys])
 
 
-def lock_namespace(space: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """For a bulk writer: lock the whole namespace until the transaction ends.
+def lock_namespace(*spaces: str, using: str = DEFAULT_DB_ALIAS) -> None:
+    """For a bulk writer: lock whole namespaces until the transaction ends.
 
-    Waits until no single-record writer of the namespace is in flight; new ones wait for this
-    transaction. Take it once per transaction, before looking the keys up.
+    Waits until no single-record writer of them is in flight; new ones wait for this
+    transaction. Take them once per transaction, all at once (sorted: two bulk writers never
+    deadlock), before looking the keys up. Single-record writes inside the same transaction
+    (a bulk API upsert's items) may skip `lock_keys`: the namespaces already keep others out.
     """
     connection = _connection(using)
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not spaces:
         return
+    numbers = sorted({number(namespace_name(space)) for space in spaces})
+    calls = ", ".join(["pg_advisory_xact_lock(%s)"] * len(numbers))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number(namespace_name(space))])
+        cursor.execute(f"SELECT {calls}", numbers)
 
 
 def _connection(using: str):

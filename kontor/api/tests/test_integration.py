@@ -88,6 +88,30 @@ def test_bulk_is_all_or_nothing_with_a_result_per_item(api):
 
 
 @pytest.mark.django_db
+def test_a_bulk_upsert_locks_two_namespaces_not_a_key_per_item(api):
+    """PostgreSQL: one statement locks the e-mail and external-id namespaces exclusively; no
+    item takes key locks of its own (1,000 items would take 2,000 locks, in item order).
+    SQLite takes no locks at all (one writing transaction at a time)."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        if "pg_advisory" in sql:
+            statements.append(sql)
+        return execute(sql, params, many, context)
+
+    items = [{"last_name": f"U{i}", "email1": f"u{i}@web.de",
+              "external_id": {"source": "shop", "id": f"C-{i}"}} for i in range(20)]
+    with connection.execute_wrapper(record):
+        response = api.post("/api/v1/leads/bulk/", {"mode": "upsert", "items": items},
+                            format="json")
+    assert response.status_code == 200 and Lead.objects.count() == 20
+    if connection.vendor == "postgresql":
+        assert statements == ["SELECT pg_advisory_xact_lock(%s), pg_advisory_xact_lock(%s)"]
+    else:
+        assert statements == []
+
+
+@pytest.mark.django_db
 def test_rate_limit_answers_429(api, settings):
     settings.KONTOR_API_RATE = "3/minute"
     codes = [api.get("/api/v1/leads/").status_code for _ in range(4)]
