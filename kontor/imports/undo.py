@@ -60,7 +60,7 @@ def undo_import(batch: ImportBatch, *, actor) -> ImportBatch:
 
 def run_undo(batch_id, actor_id) -> ImportBatch:
     """The undo task: chunks newest first, then the updated rows, each step one transaction
-    (a killed undo continues where it stopped when queued again)."""
+    (a killed undo, queued again, skips what it did already)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     actor = get_user_model().objects.filter(pk=actor_id).first()
     big = (connection.vendor == "postgresql"
@@ -77,6 +77,8 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
         _side_by_side(list(zip(bounds, bounds[1:], strict=False)),
                       lambda part: _restore_records(batch, actor, *part), big)
         with transaction.atomic():
+            # Restored: the previous values are not needed any more (and undo is done once).
+            batch.rows.filter(outcome=ImportRow.Outcome.UPDATED).delete()
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=Status.UNDONE, undone_at=timezone.now(), undone_by=actor)
     batch.refresh_from_db()
@@ -110,19 +112,25 @@ def _in_thread(work, part) -> None:
 
 def _restore_records(batch: ImportBatch, actor, low: uuid.UUID, high) -> None:
     """Restore the updated rows of the records with low ≤ id < high (no upper bound when
-    `high` is None), newest row first, a page per transaction."""
+    `high` is None), newest row first, a page per transaction.
+
+    Pages are walked by row number (deleting each page and reading the top again would make
+    every read skip all the rows deleted before it). A killed undo walks again from the top:
+    fields already restored no longer hold the import's value, so they are left alone."""
     model = batch.model
     rows = batch.rows.filter(outcome=ImportRow.Outcome.UPDATED, record_id__gte=low)
     if high is not None:
         rows = rows.filter(record_id__lt=high)
+    before = None
     while True:
         with transaction.atomic():
             prepare_bulk_transaction(model)
-            page = list(rows.order_by("-row")[:PAGE])
+            page = rows if before is None else rows.filter(row__lt=before)
+            page = list(page.order_by("-row")[:PAGE])
             if not page:
                 return
             _restore(model, page, actor)
-            ImportRow.objects.filter(pk__in=[r.pk for r in page]).delete()
+            before = page[-1].row
 
 
 def _undo_chunk_list(chunks: list, actor) -> None:
