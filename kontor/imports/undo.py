@@ -7,7 +7,6 @@ only while it still holds what the import wrote.
 
 import contextvars
 import json
-import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
 from django.db.models import JSONField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,9 +73,8 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
                       lambda part: _undo_chunk_list(part, actor), big)
         # Split by record, not by row: a record the file updated twice must get its updates
         # undone newest first, by one worker.
-        bounds = [uuid.UUID(int=(2**128 * n) // WORKERS) for n in range(WORKERS)] + [None]
-        _side_by_side(list(zip(bounds, bounds[1:], strict=False)),
-                      lambda part: _restore_records(batch, actor, *part), big)
+        _side_by_side(list(range(WORKERS)) if big else [None],
+                      lambda part: _restore_records(batch, actor, part), big)
         with transaction.atomic():
             # Restored: the previous values are not needed any more (and undo is done once).
             batch.rows.filter(outcome=ImportRow.Outcome.UPDATED).delete()
@@ -110,17 +109,19 @@ def _in_thread(work, part) -> None:
         connections.close_all()
 
 
-def _restore_records(batch: ImportBatch, actor, low: uuid.UUID, high) -> None:
-    """Restore the updated rows of the records with low ≤ id < high (no upper bound when
-    `high` is None), newest row first, a page per transaction.
+def _restore_records(batch: ImportBatch, actor, part: int | None) -> None:
+    """Restore the updated rows — of the records in `part` of `WORKERS` (PostgreSQL: by the
+    last byte of the record's id, random in a UUID; ranges of ids would follow whatever order
+    the file had), or of all when `part` is None — newest row first, a page per transaction.
 
     Pages are walked by row number (deleting each page and reading the top again would make
     every read skip all the rows deleted before it). A killed undo walks again from the top:
     fields already restored no longer hold the import's value, so they are left alone."""
     model = batch.model
-    rows = batch.rows.filter(outcome=ImportRow.Outcome.UPDATED, record_id__gte=low)
-    if high is not None:
-        rows = rows.filter(record_id__lt=high)
+    rows = batch.rows.filter(outcome=ImportRow.Outcome.UPDATED)
+    if part is not None:
+        rows = rows.alias(part=RawSQL("mod(get_byte(uuid_send(record_id), 15), %s)",
+                                      (WORKERS,))).filter(part=part)
     before = None
     while True:
         with transaction.atomic():
