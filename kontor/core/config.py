@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.apps import apps
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -64,7 +63,7 @@ def snapshot() -> Snapshot:
 
 def invalidate() -> None:
     """Forget the cached configuration (Studio's actions call this on every change)."""
-    cache.delete(CACHE_KEY)
+    dropdowns.forget(CACHE_KEY)
     held = dropdowns._request_copy.get()
     if held is not None:
         held.pop("config", None)
