@@ -40,18 +40,6 @@ def revoke_token(token: ApiToken, *, actor) -> bool:
     return True
 
 
-def token_for(key: str) -> ApiToken | None:
-    """The active token whose secret is `key`, or None."""
-    if not key.startswith(TOKEN_PREFIX) or key.count("_") < 2:
-        return None
-    prefix = key[len(TOKEN_PREFIX):].split("_", 1)[0]
-    token = ApiToken.objects.select_related("user").filter(
-        prefix=prefix, revoked_at__isnull=True).first()
-    if token is None or not secrets.compare_digest(token.key_hash, hash_key(key)):
-        return None
-    return token
-
-
 def touch(token: ApiToken) -> None:
     """Remember when a token was last used, at most once a minute (a write per request would
     halve the API's throughput)."""
