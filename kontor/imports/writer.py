@@ -61,13 +61,8 @@ def write_new(model, records: list, actor, now) -> None:
     insert_rows(ChangeLog, LOG_COLUMNS, (
         (ct, r.pk, ChangeLog.Action.CREATE, "", "", "", actor_id, now, origin)
         for r in records))
-    team_ids = permissions.user_team_ids(actor) if actor is not None else ()
-    if team_ids:
-        # Brand-new records have no memberships yet: a plain insert, nothing to skip.
-        through = model.teams.through
-        column = f"{model._meta.model_name}_id"
-        insert_rows(through, [column, "team_id"],
-                    ((r.pk, team) for r in records for team in sorted(team_ids)))
+    if actor is not None:
+        permissions.join_teams(model, [r.pk for r in records], permissions.user_team_ids(actor))
 
 
 def _prepare_new(planner: Planner, plan, now) -> None:
