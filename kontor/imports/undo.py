@@ -36,10 +36,15 @@ WORKERS = 2
 
 
 def can_undo(batch: ImportBatch, user) -> bool:
-    """The importing user or an admin, once the import has stopped (finished or failed)."""
+    """The importing user or an admin, once the import has stopped (finished or failed), or
+    again when an undo stopped moving (its worker was killed: it continues where it was)."""
+    from kontor.imports.actions import STALE_AFTER
+
     owner = batch.created_by_id == getattr(user, "pk", None) or permissions.is_admin(user)
+    stalled = batch.status == Status.UNDOING and timezone.now() - (
+        batch.progress_at or batch.created_at) > STALE_AFTER
     return (owner and permissions.can(user, "import", batch.model)
-            and batch.status in (Status.DONE, Status.FAILED))
+            and (batch.status in (Status.DONE, Status.FAILED) or stalled))
 
 
 def undo_import(batch: ImportBatch, *, actor) -> ImportBatch:
@@ -52,8 +57,8 @@ def undo_import(batch: ImportBatch, *, actor) -> ImportBatch:
             raise PermissionDenied
         if not can_undo(batch, actor):
             raise ValidationError(_("This import cannot be undone now."))
-        batch.status = Status.UNDOING
-        batch.save(update_fields=["status"])
+        batch.status, batch.progress_at = Status.UNDOING, timezone.now()
+        batch.save(update_fields=["status", "progress_at"])
         transaction.on_commit(lambda: undo_import_task.enqueue(str(batch.pk), actor.pk))
     return batch
 
@@ -82,6 +87,11 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
                 status=Status.UNDONE, undone_at=timezone.now(), undone_by=actor)
     batch.refresh_from_db()
     return batch
+
+
+def _moved(batch_id) -> None:
+    """The undo is alive: a stalled one (no move for STALE_AFTER) may be started again."""
+    ImportBatch.objects.filter(pk=batch_id).update(progress_at=timezone.now())
 
 
 def _side_by_side(parts: list, work, parallel: bool) -> None:
@@ -131,6 +141,7 @@ def _restore_records(batch: ImportBatch, actor, part: int | None) -> None:
             if not page:
                 return
             _restore(model, page, actor)
+            _moved(batch.pk)
             before = page[-1].row
 
 
@@ -149,6 +160,7 @@ def _undo_chunk_list(chunks: list, actor) -> None:
                 ExternalId.objects.filter(record_id__in=ids).delete()
             chunk.undone = True
             chunk.save(update_fields=["undone"])
+            _moved(chunk.batch_id)
 
 
 def _trash(model, ids: list, actor) -> None:

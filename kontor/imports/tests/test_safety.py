@@ -138,3 +138,42 @@ def test_a_large_undo_trashes_every_chunk_exactly_once(admin, monkeypatch):
     assert restored.values("record_id").distinct().count() == 40
     assert not batch.chunks.filter(undone=False).exists()
     assert not batch.rows.filter(outcome="updated").exists()
+
+
+def test_a_killed_undo_can_be_started_again_once_it_stalled(batch, admin, monkeypatch):
+    """An undo whose worker died stays "undoing": refused while it may still be moving, offered
+    again when it has not moved for STALE_AFTER, and then finishes without trashing twice."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    batch = actions.run_import(batch.pk, chunk_size=20)
+    batch = undo.undo_import(batch, actor=admin)
+    real_trash, calls = undo._trash, []
+
+    def dies_on_the_second_chunk(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise Killed
+        real_trash(*args)
+
+    monkeypatch.setattr(undo, "_trash", dies_on_the_second_chunk)
+    with pytest.raises(Killed):
+        undo.run_undo(batch.pk, admin.pk)
+    monkeypatch.setattr(undo, "_trash", real_trash)
+    batch.refresh_from_db()
+    assert batch.status == "undoing" and Lead.objects.count() == 80
+    with pytest.raises(ValidationError):
+        undo.undo_import(batch, actor=admin)  # it may still be running
+    batch.refresh_from_db()
+    assert batch.status == "undoing" and Lead.objects.count() == 80  # nothing changed
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        progress_at=timezone.now() - actions.STALE_AFTER - timedelta(seconds=1))
+    batch.refresh_from_db()
+    assert undo.can_undo(batch, admin)
+    undo.undo_import(batch, actor=admin)
+    batch = undo.run_undo(batch.pk, admin.pk)
+    assert batch.status == "undone" and not Lead.objects.exists()
+    deletes = ChangeLog.objects.filter(origin=batch.undo_origin, action="delete")
+    assert deletes.count() == deletes.values("record_id").distinct().count() == 100
