@@ -384,3 +384,36 @@ class RecordModuleTests:
         queries, response = count_queries(lambda: rep_client.get(self.url("detail", record.pk)))
         assert response.status_code == 200
         assert_query_count(self.module_slug, "detail", queries)
+
+
+def race(calls: list) -> list:
+    """Run each call in a thread of its own and return what each returned or raised, in order.
+
+    For the concurrency tests (transaction=True): on PostgreSQL the threads are released
+    together at a barrier; SQLite runs one writing transaction at a time, so there they run one
+    after the other (the outcome must be the same). Each thread closes its own connection.
+    """
+    import threading
+
+    together = connection.vendor != "sqlite"
+    barrier = threading.Barrier(len(calls) if together else 1)
+    outcomes: list = [None] * len(calls)
+
+    def run(index):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = calls[index]()
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+        if not together:
+            thread.join(timeout=60)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a racing call hung"
+    return outcomes

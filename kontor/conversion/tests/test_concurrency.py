@@ -18,11 +18,9 @@ serialized_rollback restores the seeded dropdown values that a transactional tes
 removes.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 import kontor.conversion.actions as actions
 from kontor.accounts.models import Account
@@ -34,6 +32,7 @@ from kontor.conversion.actions import (
     convert_lead,
     convert_target,
 )
+from kontor.core import testing
 from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
@@ -46,28 +45,7 @@ HOLD = 0.3  # seconds the winner holds the lock: ample time for the other to run
 
 def race(convert, actors) -> list:
     """Run `convert(actor)` in one thread per actor, released together; their outcomes."""
-    together = connection.vendor != "sqlite"  # see the module's docstring
-    barrier = threading.Barrier(len(actors) if together else 1)
-    outcomes = [None] * len(actors)
-
-    def run(i, actor):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = convert(actor)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[i] = error
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actors)]
-    for thread in threads:
-        thread.start()
-        if not together:
-            thread.join(timeout=60)
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a conversion hung"
-    return outcomes
+    return testing.race([lambda a=actor: convert(a) for actor in actors])
 
 
 @pytest.fixture

@@ -7,14 +7,13 @@ in-memory test database cannot run two writer threads (see kontor/conversion/tes
 test_concurrency.py), so there the two run one after the other, which must give the same result.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 import kontor.webforms.actions as actions
 from kontor.core.models import ChangeLog
+from kontor.core.testing import race
 from kontor.leads.models import Lead
 from kontor.webforms.tests.factories import make_webform
 
@@ -32,27 +31,8 @@ def test_two_submissions_of_one_new_email_make_one_lead(rep, monkeypatch):
         time.sleep(0.3)
 
     monkeypatch.setattr(actions, "_serialize", serialize_and_linger)
-    together = connection.vendor != "sqlite"
-    barrier = threading.Barrier(2 if together else 1)
-    outcomes = [None, None]
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = actions.submit_webform(webform, dict(VALUES), nonce=f"race-{i}",
-                                                 consent=True)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-        if not together:
-            thread.join(timeout=60)
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race([lambda i=i: actions.submit_webform(webform, dict(VALUES), nonce=f"race-{i}",
+                                                        consent=True) for i in range(2)])
 
     assert sorted(o.created for o in outcomes) == [False, True], outcomes
     lead = Lead.objects.get()
