@@ -38,13 +38,17 @@ WORKERS = 2
 def can_undo(batch: ImportBatch, user) -> bool:
     """The importing user or an admin, once the import has stopped (finished or failed), or
     again when an undo stopped moving (its worker was killed: it continues where it was)."""
+    owner = batch.created_by_id == getattr(user, "pk", None) or permissions.is_admin(user)
+    return (owner and permissions.can(user, "import", batch.model)
+            and (batch.status in (Status.DONE, Status.FAILED) or undo_stalled(batch)))
+
+
+def undo_stalled(batch: ImportBatch) -> bool:
+    """An undo that has not moved for STALE_AFTER: its worker was killed."""
     from kontor.imports.actions import STALE_AFTER
 
-    owner = batch.created_by_id == getattr(user, "pk", None) or permissions.is_admin(user)
-    stalled = batch.status == Status.UNDOING and timezone.now() - (
+    return batch.status == Status.UNDOING and timezone.now() - (
         batch.progress_at or batch.created_at) > STALE_AFTER
-    return (owner and permissions.can(user, "import", batch.model)
-            and (batch.status in (Status.DONE, Status.FAILED) or stalled))
 
 
 def undo_import(batch: ImportBatch, *, actor) -> ImportBatch:

@@ -148,7 +148,10 @@ def _result_context(batch, module, request) -> dict:
             "rate": int(rate), "left": int(left), "left_minutes": round(left / 60),
             "can_undo": undo.can_undo(batch, request.user),
             "can_resume": actions.can_start(batch) and batch.status != "draft",
-            "polling": batch.is_active}
+            # A stalled run or undo (its worker was killed) stops polling and offers its
+            # buttons (resume, undo) again.
+            "polling": batch.is_active and not (actions.can_start(batch)
+                                                or undo.undo_stalled(batch))}
 
 
 @login_required

@@ -147,3 +147,26 @@ def test_the_progress_of_a_running_import_shows_rate_and_time_left(admin_client,
     assert "100,000 of 1,000,000 rows" in fragment and "1,000 rows/s" in fragment
     assert "about 15 min left" in fragment and 'hx-trigger="every 1s"' in fragment
     assert 'aria-valuenow="10"' in fragment
+
+
+def test_a_stalled_run_or_undo_stops_polling_and_offers_its_button(admin_client, admin):
+    """A worker killed mid-run (or mid-undo) leaves the batch running (undoing); once it has
+    not moved for STALE_AFTER the page stops polling and shows Resume (Undo) again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kontor.imports import actions
+
+    batch = actions.create_batch(upload("leads-de-semicolon.csv"), model=Lead, actor=admin)
+    url = reverse("imports:progress", args=[batch.pk])
+    long_ago = timezone.now() - actions.STALE_AFTER - timedelta(seconds=1)
+    for status, button in (("running", reverse("imports:resume", args=[batch.pk])),
+                           ("undoing", reverse("imports:undo", args=[batch.pk]))):
+        ImportBatch.objects.filter(pk=batch.pk).update(status=status, rows_total=10,
+                                                       progress_at=timezone.now())
+        fresh = admin_client.get(url).content.decode()
+        assert 'hx-trigger="every 1s"' in fresh and button not in fresh
+        ImportBatch.objects.filter(pk=batch.pk).update(progress_at=long_ago)
+        stalled = admin_client.get(url).content.decode()
+        assert 'hx-trigger="every 1s"' not in stalled and f'action="{button}"' in stalled
