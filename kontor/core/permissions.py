@@ -192,11 +192,14 @@ def user_team_ids(user) -> list[int]:
 
 def join_teams(model, record_ids, team_ids) -> None:
     """Add records of `model` to teams, in one statement; existing memberships are kept."""
-    team_ids = set(team_ids)
-    if not team_ids or not record_ids:
-        return
+    rows = team_rows(model, record_ids, team_ids)
+    if rows:
+        model.teams.through.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+
+
+def team_rows(model, record_ids, team_ids) -> list:
+    """The (unsaved) membership rows that put records of `model` into teams."""
     through = model.teams.through
     column = f"{model._meta.model_name}_id"
-    through.objects.bulk_create(
-        [through(**{column: pk, "team_id": team}) for pk in record_ids for team in team_ids],
-        ignore_conflicts=True, batch_size=2000)
+    return [through(**{column: pk, "team_id": team})
+            for pk in record_ids for team in sorted(set(team_ids))]

@@ -3,6 +3,7 @@ statement brings the user's roles and teams (read per request, so changes apply 
 a create parses only the fields it was sent yet answers with the whole record."""
 
 import pytest
+from django.db import connection
 
 from kontor.api.tests.conftest import token_client
 from kontor.core.models import ChangeLog
@@ -14,22 +15,25 @@ BODY = {"last_name": "Bench", "first_name": "N1", "email1": "n1@api.example"}
 
 
 @pytest.mark.django_db
-def test_a_create_is_three_queries_and_one_more_per_team(rep, django_assert_num_queries):
+def test_a_create_is_two_round_trips_on_postgresql(rep, django_assert_num_queries):
     api = token_client(rep)
     # warm: configuration and dropdowns cached, the token's use noted
     assert api.post("/api/v1/leads/", {"last_name": "Warm"}, format="json").status_code == 201
-    # token + user + roles + teams, the lead, its change-log row (the test's transaction
-    # hides BEGIN and COMMIT)
-    with django_assert_num_queries(3):
+    # token + user + roles + teams; then the lead, its change-log row and its team rows, sent
+    # together on PostgreSQL, one by one on SQLite (the test's transaction hides BEGIN and
+    # COMMIT)
+    postgres = connection.vendor == "postgresql"
+    with django_assert_num_queries(2 if postgres else 3):
         assert api.post("/api/v1/leads/", BODY, format="json").status_code == 201
     save_team(Team(name="Nord"), actor=rep, members=[rep])
+    save_team(Team(name="Süd"), actor=rep, members=[rep])
     api.post("/api/v1/leads/", {"last_name": "Warm"}, format="json")  # the cache was cleared
-    with django_assert_num_queries(4):  # the lead joins the creator's team
+    with django_assert_num_queries(2 if postgres else 5):  # the lead joins the creator's teams
         response = api.post("/api/v1/leads/", {**BODY, "email1": "n2@api.example"},
                             format="json")
     assert response.status_code == 201
     lead = Lead.objects.get(pk=response.json()["id"])
-    assert list(lead.teams.values_list("name", flat=True)) == ["Nord"]
+    assert sorted(lead.teams.values_list("name", flat=True)) == ["Nord", "Süd"]
     assert ChangeLog.objects.filter(record_id=lead.pk, action="create").count() == 1
 
 
