@@ -92,9 +92,11 @@ def _insert(*rows) -> None:
         row._state.adding, row._state.db = False, connection.alias
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Client-side binding (Django's default) sends several statements as one query.
-            cursor.execute("; ".join(sql for sql, _ in statements),
-                           [value for _, values in statements for value in values])
+            # One statement: every INSERT but the last in a WITH clause (each runs once).
+            *first, last = statements
+            sql = "".join(f"{'WITH' if i == 0 else ','} i{i} AS ({sql}) "
+                          for i, (sql, _) in enumerate(first)) + last[0]
+            cursor.execute(sql, [value for _, values in statements for value in values])
         else:
             for sql, values in statements:
                 cursor.execute(sql, values)
