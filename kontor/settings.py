@@ -116,13 +116,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-elif os.environ.get("KONTOR_DB_PREPARED", "1") == "1":
-    # PostgreSQL: values travel apart from the statement and a statement a connection has run
-    # five times is prepared, so the server parses and plans it once instead of per request
-    # (a third of PostgreSQL's time per API create, bench/README.md). A transaction-mode pooler
-    # older than PgBouncer 1.21 cannot carry prepared statements: KONTOR_DB_PREPARED=0.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the hottest statements are prepared once per connection (kontor/core/prepared.py).
+# Off for a transaction-mode pooler older than PgBouncer 1.21.
+KONTOR_DB_PREPARED = os.environ.get("KONTOR_DB_PREPARED", "1") == "1"
 
 # --- Cache, sessions, background work ------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

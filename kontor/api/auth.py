@@ -16,6 +16,7 @@ from rest_framework import authentication, exceptions, permissions
 
 from kontor.api.actions import TOKEN_PREFIX, hash_key, touch
 from kontor.api.models import ApiToken
+from kontor.core import prepared
 from kontor.core.permissions import remember
 
 _lookups: dict = {}
@@ -90,7 +91,7 @@ def token_for(key: str) -> ApiToken | None:
     connection = connections[router.db_for_read(ApiToken)]
     sql, parts = _lookup(connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [prefix])
+        prepared.execute(cursor, sql, [prefix])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from kontor.core import events, permissions, registry
+from kontor.core import events, permissions, prepared, registry
 from kontor.core.context import current_origin
 from kontor.core.models import ChangeLog, Record
 
@@ -76,30 +76,32 @@ _inserts: dict = {}
 
 def _insert(*rows) -> None:
     """INSERT new model instances, each with a statement worked out once per model and database;
-    on PostgreSQL all of them in one round trip. An auto-increment id is not read back.
+    on PostgreSQL all of them as one statement, prepared once per connection. An auto-increment
+    id is not read back.
 
-    Django's `save()` compiles the INSERT of a record's sixty columns anew for every record, and
-    each statement is a round trip: together about a fifth of an API create (bench/README.md).
-    Like `save()`, fields' `pre_save` and `get_db_prep_save` make the values; no model here
-    listens to save signals.
+    Django's `save()` compiles the INSERT of a record's sixty columns anew for every record and
+    sends each row on its own round trip, and PostgreSQL parses and plans each one: together
+    about a third of an API create (bench/README.md). Like `save()`, fields' `pre_save` and
+    `get_db_prep_save` make the values; no model here listens to save signals.
     """
     connection = connections[router.db_for_write(type(rows[0]))]
     statements = []
     for row in rows:
         sql, fields = _insert_sql(type(row), connection)
-        values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-        statements.append((sql, values))
-        row._state.adding, row._state.db = False, connection.alias
+        statements.append((sql, [f.get_db_prep_save(f.pre_save(row, True), connection)
+                                 for f in fields]))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One statement: every INSERT but the last in a WITH clause (each runs once).
+            # Every INSERT but the last in a WITH clause (each runs once, all or none).
             *first, last = statements
             sql = "".join(f"{'WITH' if i == 0 else ','} i{i} AS ({sql}) "
                           for i, (sql, _) in enumerate(first)) + last[0]
-            cursor.execute(sql, [value for _, values in statements for value in values])
+            prepared.execute(cursor, sql, [value for _, values in statements for value in values])
         else:
             for sql, values in statements:
                 cursor.execute(sql, values)
+    for row in rows:
+        row._state.adding, row._state.db = False, connection.alias
 
 
 def _insert_sql(model, connection) -> tuple[str, list]:

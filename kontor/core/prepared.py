@@ -1,0 +1,39 @@
+"""Statements of the hottest paths, prepared once per PostgreSQL connection.
+
+For the code that runs on every API request or record create (the token lookup, a new record's
+INSERT). PostgreSQL parses and plans such a statement anew each time Django sends it — for the
+62-column lead INSERT and the token lookup with its role and team subqueries that was a third of
+the database's time per API create (bench/README.md). Here the statement is prepared under a
+name the first time a connection runs it and afterwards sent as `EXECUTE name(values)`.
+
+Only statements whose plan cannot depend on the values belong here (an INSERT of values, a
+lookup by a unique key): a prepared statement may be run with a generic plan, which for a list
+filtered by a skewed column could be far worse than the plan made for the value at hand. So
+Django's own queries are not prepared.
+
+Prepared statements outlive a rolled-back transaction and live as long as the connection; each
+connection keeps its own set. `KONTOR_DB_PREPARED=0` (settings) turns them off, for a
+transaction-mode pooler older than PgBouncer 1.21. SQLite caches compiled statements itself.
+"""
+
+import hashlib
+import weakref
+
+from django.conf import settings
+
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def execute(cursor, sql: str, params) -> None:
+    """Run `sql` (%s placeholders, %% for a literal %) with `params` on Django's `cursor`."""
+    connection = cursor.db
+    if connection.vendor != "postgresql" or not settings.KONTOR_DB_PREPARED:
+        cursor.execute(sql, params)
+        return
+    name = "kontor_" + hashlib.sha1(sql.encode()).hexdigest()[:20]
+    names = _prepared.setdefault(connection.connection, set())
+    if name not in names:
+        numbered = sql % tuple(f"${i}" for i in range(1, len(params) + 1))
+        cursor.execute(f"PREPARE {name} AS {numbered}")
+        names.add(name)
+    cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
