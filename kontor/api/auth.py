@@ -20,6 +20,7 @@ from kontor.core import prepared
 from kontor.core.permissions import remember
 
 _lookups: dict = {}
+_NOT_READ = frozenset({"created_at", "password", "last_login", "date_joined"})
 
 
 def _lookup(connection):
@@ -42,7 +43,9 @@ def _lookup(connection):
         rows = "JSON_GROUP_ARRAY(JSON_ARRAY({}))"
     parts = []
     for alias, model in (("t", ApiToken), ("u", get_user_model())):
-        fields = model._meta.concrete_fields
+        # Not read: timestamps no request needs and the password hash (each date is parsed in
+        # Python); they stay deferred and load on first access.
+        fields = [f for f in model._meta.concrete_fields if f.attname not in _NOT_READ]
         readers = [(f, Col(alias, f)) for f in fields]
         readers = [(col, connection.ops.get_db_converters(col) + f.get_db_converters(connection))
                    for f, col in readers]
