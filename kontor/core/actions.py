@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from kontor.core import events, permissions, prepared, registry
@@ -81,15 +81,17 @@ def _insert(*rows) -> None:
 
     Django's `save()` compiles the INSERT of a record's sixty columns anew for every record and
     sends each row on its own round trip, and PostgreSQL parses and plans each one: together
-    about a third of an API create (bench/README.md). Like `save()`, fields' `pre_save` and
-    `get_db_prep_save` make the values; no model here listens to save signals.
+    about a third of an API create (bench/README.md). Values are made as the import makes them
+    (`prepared.value_preparers`); no model here listens to save signals.
     """
     connection = connections[router.db_for_write(type(rows[0]))]
     statements = []
     for row in rows:
-        sql, fields = _insert_sql(type(row), connection)
-        statements.append((sql, [f.get_db_prep_save(f.pre_save(row, True), connection)
-                                 for f in fields]))
+        sql, fields, preparers = _insert_sql(type(row), connection)
+        values = [f.pre_save(row, True) if own else getattr(row, f.attname)
+                  for f, own in fields]
+        statements.append((sql, [v if prepare is None else prepare(v)
+                                 for v, prepare in zip(values, preparers, strict=True)]))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Every INSERT but the last in a WITH clause (each runs once, all or none).
@@ -104,7 +106,8 @@ def _insert(*rows) -> None:
         row._state.adding, row._state.db = False, connection.alias
 
 
-def _insert_sql(model, connection) -> tuple[str, list]:
+def _insert_sql(model, connection) -> tuple[str, list, list]:
+    """(INSERT statement, [(field, has its own pre_save)], value preparers) of `model`."""
     found = _inserts.get((model, connection.alias))
     if found is None:
         quote = connection.ops.quote_name
@@ -113,7 +116,10 @@ def _insert_sql(model, connection) -> tuple[str, list]:
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
             quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields),
             ", ".join(["%s"] * len(fields)))
-        found = _inserts[(model, connection.alias)] = (sql, fields)
+        # pre_save only where a field defines its own (auto_now …): the base one reads the value
+        own = [(f, type(f).pre_save is not models.Field.pre_save) for f in fields]
+        found = _inserts[(model, connection.alias)] = (
+            sql, own, prepared.value_preparers(fields, connection))
     return found
 
 

@@ -17,9 +17,12 @@ transaction-mode pooler older than PgBouncer 1.21. SQLite caches compiled statem
 """
 
 import hashlib
+import json
 import weakref
 
 from django.conf import settings
+from django.db import models
+from psycopg.adapt import Transformer
 
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -36,4 +39,33 @@ def execute(cursor, sql: str, params) -> None:
         numbered = sql % tuple(f"${i}" for i in range(1, len(params) + 1))
         cursor.execute(f"PREPARE {name} AS {numbered}")
         names.add(name)
-    cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
+    # The values quoted as psycopg quotes them for Django's client-side cursors, but without
+    # its search of the statement for placeholders, which it redoes for every statement of more
+    # than 50 values (0.2 ms of the 0.25 ms a lead's values took).
+    quote = Transformer(connection.connection).as_literal
+    values = b", ".join([quote(value) for value in params]).decode()
+    cursor.execute(f"EXECUTE {name}({values})")
+
+
+def value_preparers(fields: list, connection) -> list:
+    """Per field: how a model's Python value becomes what the driver sends (None: as it is).
+
+    For the set-based writes (a new record's INSERT, the import's COPY): psycopg adapts the
+    values of text, number, yes/no, UUID, date and link fields itself, so on PostgreSQL those
+    go as they are and JSON as text; every other field (a file …) and every field on SQLite
+    gets its `get_db_prep_save`. Django's way for all, sixty calls per row, cost more than the
+    INSERT's own work in Python."""
+    postgres = connection.vendor == "postgresql"
+    result = []
+    for field in fields:
+        if isinstance(field, models.JSONField):
+            result.append(lambda value: None if value is None else json.dumps(value))
+        elif postgres and isinstance(field, _AS_THEY_ARE):
+            result.append(None)
+        else:
+            result.append(lambda value, f=field: f.get_db_prep_save(value, connection))
+    return result
+
+
+_AS_THEY_ARE = (models.CharField, models.TextField, models.BooleanField, models.IntegerField,
+                models.DecimalField, models.UUIDField, models.DateField, models.ForeignKey)

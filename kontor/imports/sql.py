@@ -8,11 +8,12 @@ every field in Python and `bulk_update` builds a CASE per field and row — seco
 wide rows. SQLite gets the same statements through `executemany` and a VALUES join (≥ 3.33).
 """
 
-import json
 import zlib
 from collections.abc import Iterable
 
-from django.db import connections, models, router
+from django.db import connections, router
+
+from kontor.core.prepared import value_preparers
 
 ROWS_PER_STATEMENT = 500
 
@@ -24,21 +25,6 @@ def _connection(model):
 def _fields(model, attnames: list[str]) -> list:
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     return [by_attname[name] for name in attnames]
-
-
-def _preparers(fields: list, connection) -> list:
-    """Per column: how a Python value becomes what the driver sends (None = as it is)."""
-    postgres = connection.vendor == "postgresql"
-    result = []
-    for field in fields:
-        if isinstance(field, models.JSONField):
-            result.append(lambda value: None if value is None else json.dumps(value))
-        elif postgres:
-            # psycopg adapts str, int, bool, Decimal, UUID, date and datetime itself.
-            result.append(None)
-        else:
-            result.append(lambda value, f=field: f.get_db_prep_save(value, connection))
-    return result
 
 
 def _prepared(rows: Iterable, preparers: list):
@@ -74,13 +60,13 @@ def insert_rows(model, attnames: list[str], rows: Iterable) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in _prepared(rows, _preparers(fields, connection)):
+                for row in _prepared(rows, value_preparers(fields, connection)):
                     copy.write_row(row)
                     count += 1
             return count
         marks = ", ".join(["%s"] * len(fields))
         batch = []
-        for row in _prepared(rows, _preparers(fields, connection)):
+        for row in _prepared(rows, value_preparers(fields, connection)):
             batch.append(row)
             if len(batch) == ROWS_PER_STATEMENT:
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
@@ -110,7 +96,7 @@ def update_values(model, attnames: list[str], rows: Iterable) -> None:
     table = quote(opts.db_table)
     assignments = ", ".join(f"{quote(f.column)} = v.c{i}" for i, f in enumerate(fields) if i)
     where = f"{table}.{quote(opts.pk.column)} = v.c0"
-    preparers = _preparers(fields, connection)
+    preparers = value_preparers(fields, connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A temporary table per statement's shape, emptied at commit: COPY fills it, one
