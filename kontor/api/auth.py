@@ -105,8 +105,7 @@ def token_for(key: str) -> ApiToken | None:
         return None
     token.user = _instance(user_model, user_names, user_readers,
                            row[split:split + len(user_names)], connection)
-    roles = [(bool(is_admin), _decoded(grants) or {})
-             for is_admin, grants in _decoded(row[-2]) or []]
+    roles = row[-2] if isinstance(row[-2], str) else json.dumps(row[-2] or [])
     remember(token.user, roles, [team for (team,) in _decoded(row[-1]) or []])
     return token
 

@@ -10,6 +10,9 @@ A user's grants and teams are read once per request (two queries) and kept on th
 object, which lives as long as the request.
 """
 
+import json
+from functools import lru_cache
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
@@ -43,12 +46,9 @@ class Grants:
             return
         if roles is None:
             roles = Role.objects.filter(users=user).values_list("is_admin", "grants")
-        for is_admin, grants in roles:
-            self.is_admin = self.is_admin or is_admin
-            for slug, actions in (grants or {}).items():
-                for action, scope in actions.items():
-                    if _RANK.get(scope, 0) > _RANK[self.scopes.get((slug, action), "none")]:
-                        self.scopes[(slug, action)] = scope
+        role_admin, self.scopes = (
+            _widest_of_text(roles) if isinstance(roles, str) else _widest(roles))
+        self.is_admin = self.is_admin or role_admin
 
     def scope(self, slug: str, action: str) -> str:
         if self.is_admin:
@@ -72,6 +72,31 @@ class Grants:
         return self._team_ids
 
 
+def _widest(roles) -> tuple[bool, dict]:
+    """(any role is admin, the widest scope per (module slug, action)) of (is_admin, grants)
+    pairs."""
+    is_admin, scopes = False, {}
+    for role_admin, grants in roles:
+        is_admin = is_admin or bool(role_admin)
+        for slug, actions in (grants or {}).items():
+            for action, scope in actions.items():
+                if _RANK.get(scope, 0) > _RANK[scopes.get((slug, action), "none")]:
+                    scopes[(slug, action)] = scope
+    return is_admin, scopes
+
+
+@lru_cache(maxsize=256)
+def _widest_of_text(roles: str) -> tuple[bool, dict]:
+    """`_widest` of roles as the JSON text [[is_admin, grants], …] the API's token lookup
+    reads (grants may be JSON text themselves, on SQLite). The same text gives the same
+    answer, so it is worked out once per process: a fifth of a token lookup (a changed role
+    is another text). The dict is shared, so read only."""
+    def decoded(value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    return _widest((is_admin, decoded(grants)) for is_admin, grants in json.loads(roles))
+
+
 def grants_of(user) -> Grants:
     """The user's grants, computed once per user object (i.e. per request)."""
     grants = getattr(user, "_kontor_grants", None)
@@ -81,7 +106,8 @@ def grants_of(user) -> Grants:
 
 
 def remember(user, roles, team_ids) -> None:
-    """Use grants read along with `user` (see Grants) for the rest of this request."""
+    """Use grants read along with `user` (see Grants; `roles` may be their JSON text) for the
+    rest of this request."""
     user._kontor_grants = Grants(user, roles, team_ids)
 
 
