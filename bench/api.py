@@ -15,6 +15,10 @@ status 201 count, and the leads the run's e-mail marker finds in the database af
 match them. `--create-client python` uses the threads of the list figures instead. The CPU
 seconds of the app workers, of PostgreSQL's sessions of this database and of the client are
 reported per create, so the figure says where the two cores went.
+
+`--server granian` serves the same WSGI application with granian (HTTP in Rust, keep-alive,
+2 worker processes of one Python thread each) instead of gunicorn's sync workers, for
+comparison (bench/README.md).
 """
 
 import argparse
@@ -321,10 +325,22 @@ def creates(port: int, key: str, server_pid: int, env: dict, args) -> dict:
     return result
 
 
+def server_command(args, port: int) -> list[str]:
+    """The application server: gunicorn's sync workers, or granian (HTTP in Rust, keep-alive)."""
+    binary = Path(sys.executable).with_name(args.server)
+    if args.server == "granian":
+        return [str(binary), "--interface", "wsgi", "--workers", str(args.workers),
+                "--blocking-threads", "1", "--host", HOST, "--port", str(port),
+                "--log-level", "warning", f"{args.wsgi}:application"]
+    return [str(binary), args.wsgi, "--workers", str(args.workers), "--bind", f"{HOST}:{port}",
+            "--log-level", "warning"]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=("gunicorn", "granian"), default="gunicorn")
     parser.add_argument("--seconds", type=int, default=20, help="Length of the wrk create run.")
     parser.add_argument("--create-client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--creates-only", action="store_true", help="Skip the list figures.")
@@ -350,9 +366,7 @@ def main(argv=None) -> int:
             "options=-c%20synchronous_commit%3Doff"
     key = token(env)
     port = free_port()
-    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), args.wsgi,
-                               "--workers", str(args.workers), "--bind", f"{HOST}:{port}",
-                               "--log-level", "warning"], env=env, cwd=ROOT)
+    server = subprocess.Popen(server_command(args, port), env=env, cwd=ROOT)
     try:
         for _ in range(300):
             try:
@@ -371,7 +385,7 @@ def main(argv=None) -> int:
     finally:
         server.terminate()  # our own child, by pid
         server.wait(timeout=30)
-    results["wsgi"] = args.wsgi
+    results["wsgi"], results["server"] = args.wsgi, args.server
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "system": platform.platform(),
                           "database": env.get("DATABASE_URL", "sqlite")}
