@@ -150,7 +150,7 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         self.require("create")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        record = self.module.model(**self.plain(serializer.validated_data))
+        record = self.module.model.new(self.plain(serializer.validated_data))
         actions.save_record(record, actor=request.user)
         return Response(self.shown(record), status=status.HTTP_201_CREATED)
 

@@ -73,10 +73,6 @@ class Planner:
                         if c.get("field") in self.targets]
         self.required = [t for t in self.targets.values() if t.required]
         self.cells = CellReader(self.targets, self.fmt)
-        # Per concrete field: its attname and default (a callable is called per new record),
-        # so a new record is built positionally — a fraction of keyword construction's cost.
-        self._fields = [(f.attname, f.default if f.has_default() and callable(f.default)
-                         else f.get_default()) for f in self.model._meta.concrete_fields]
         self.seen: dict[str, int] = {}  # match key → first row with it (duplicates in file)
         # (field, name key) → (name, id) of related records to create
         self.new_relates: dict[tuple, tuple] = {}
@@ -267,9 +263,7 @@ class Planner:
         if plan.outcome == FAILED:
             return
         data = plan.data
-        record = self.model(*[data[name] if name in data else
-                              default() if callable(default) else default
-                              for name, default in self._fields])
+        record = self.model.new(data)
         record.custom = dict(plan.custom)
         if self.actor is not None and not record.assigned_user_id:
             record.assigned_user_id = self.actor.pk
