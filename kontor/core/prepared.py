@@ -30,7 +30,10 @@ _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def execute(cursor, sql: str, params) -> None:
     """Run `sql` (%s placeholders, %% for a literal %) with `params` on Django's `cursor`."""
     connection = cursor.db
-    if connection.vendor != "postgresql" or not settings.KONTOR_DB_PREPARED:
+    # Where psycopg prepares statements itself (an OPTIONS["prepare_threshold"]), it may
+    # DEALLOCATE ALL after a rollback, ours included: then it is left to psycopg.
+    if connection.vendor != "postgresql" or not settings.KONTOR_DB_PREPARED or \
+            connection.connection.prepare_threshold is not None:
         cursor.execute(sql, params)
         return
     name = "kontor_" + hashlib.sha1(sql.encode()).hexdigest()[:20]

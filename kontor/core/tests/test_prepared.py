@@ -51,3 +51,19 @@ def test_turned_off_it_sends_the_plain_statement(settings):
     sql = "SELECT CAST(%s AS integer) + 1 AS turned_off"
     assert _run(sql, 9) == ((10,), ["SELECT"])
     assert _run(sql, 10) == ((11,), ["SELECT"])
+
+
+@pytest.mark.django_db
+def test_left_to_psycopg_where_it_prepares_statements_itself():
+    # psycopg may then DEALLOCATE ALL after a rollback, which would drop ours
+    sql = "SELECT CAST(%s AS integer) + 1 AS psycopg_prepares"
+    connection.ensure_connection()
+    raw = connection.connection
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        raw.prepare_threshold = 5
+    try:
+        assert _run(sql, 1) == ((2,), ["SELECT"])
+    finally:
+        if postgres:
+            raw.prepare_threshold = None
