@@ -328,6 +328,9 @@ def creates(port: int, key: str, server_pid: int, env: dict, args) -> dict:
 def server_command(args, port: int) -> list[str]:
     """The application server: gunicorn's sync workers, or granian (HTTP in Rust, keep-alive)."""
     binary = Path(sys.executable).with_name(args.server)
+    if not binary.exists():
+        raise SystemExit(f"{args.server} is not installed in this environment (make setup "
+                         "installs the dev extras, granian among them)")
     if args.server == "granian":
         return [str(binary), "--interface", "wsgi", "--workers", str(args.workers),
                 "--blocking-threads", "1", "--host", HOST, "--port", str(port),
