@@ -47,6 +47,7 @@ demo: migrate
 # The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at one.
 test: setup
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	@status=0; $(MAKE) test-sqlite || status=1; \
 	if [ -n "$$DATABASE_URL" ]; then $(MAKE) test-postgres || status=1; \

@@ -25,15 +25,27 @@ def _clean_cache():
 @pytest.fixture
 def admin(db):
     """Ada, the administrator."""
-    return create_user("ada", password="pw-ada-123!", first_name="Ada", last_name="Admin",
-                       email="ada@kontor.example", is_superuser=True)
+    return create_user(
+        "ada",
+        password="pw-ada-123!",
+        first_name="Ada",
+        last_name="Admin",
+        email="ada@kontor.example",
+        is_superuser=True,
+    )
 
 
 @pytest.fixture
 def rep(db):
     """Rolf, a sales manager without admin rights: every record, no administration."""
-    return create_user("rolf", password="pw-rolf-123!", first_name="Rolf", last_name="Rep",
-                       email="rolf@kontor.example", roles=["sales_manager"])
+    return create_user(
+        "rolf",
+        password="pw-rolf-123!",
+        first_name="Rolf",
+        last_name="Rep",
+        email="rolf@kontor.example",
+        roles=["sales_manager"],
+    )
 
 
 @pytest.fixture

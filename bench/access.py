@@ -41,8 +41,9 @@ def setup(db: str, pg_url: str) -> None:
         import psycopg
 
         with psycopg.connect(f"{pg_url.rstrip('/')}/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = "
-                                "'kontor_bench_access'").fetchone():
+            if not conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = 'kontor_bench_access'"
+            ).fetchone():
                 conn.execute("CREATE DATABASE kontor_bench_access")
     else:
         RESULTS.mkdir(parents=True, exist_ok=True)
@@ -77,19 +78,27 @@ def fill(leads: int) -> dict:
         first = teams[0].pk
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"INSERT INTO {through} (lead_id, team_id) SELECT id, "
-                               f"{first} + abs(hashtext(id::text)) % {TEAMS} FROM leads_lead")
-                cursor.execute(f"INSERT INTO {through} (lead_id, team_id) SELECT id, "
-                               f"{small.pk} FROM leads_lead ORDER BY email1 "
-                               f"LIMIT {SMALL_TEAM_LEADS}")
+                cursor.execute(
+                    f"INSERT INTO {through} (lead_id, team_id) SELECT id, "
+                    f"{first} + abs(hashtext(id::text)) % {TEAMS} FROM leads_lead"
+                )
+                cursor.execute(
+                    f"INSERT INTO {through} (lead_id, team_id) SELECT id, "
+                    f"{small.pk} FROM leads_lead ORDER BY email1 "
+                    f"LIMIT {SMALL_TEAM_LEADS}"
+                )
                 cursor.execute(f"VACUUM (ANALYZE) {through}")
                 cursor.execute("VACUUM (ANALYZE) leads_lead")
             else:
-                cursor.execute(f"INSERT INTO {through} (lead_id, team_id) SELECT id, "
-                               f"{first} + abs(random()) % {TEAMS} FROM leads_lead")
-                cursor.execute(f"INSERT INTO {through} (lead_id, team_id) SELECT id, "
-                               f"{small.pk} FROM leads_lead ORDER BY email1 "
-                               f"LIMIT {SMALL_TEAM_LEADS}")
+                cursor.execute(
+                    f"INSERT INTO {through} (lead_id, team_id) SELECT id, "
+                    f"{first} + abs(random()) % {TEAMS} FROM leads_lead"
+                )
+                cursor.execute(
+                    f"INSERT INTO {through} (lead_id, team_id) SELECT id, "
+                    f"{small.pk} FROM leads_lead ORDER BY email1 "
+                    f"LIMIT {SMALL_TEAM_LEADS}"
+                )
                 cursor.execute("ANALYZE")
         info["teams_seconds"] = round(time.monotonic() - started, 1)
     info["leads"] = Lead.objects.count()
@@ -104,8 +113,10 @@ def people() -> dict:
     from kontor.users.models import Role, Team
 
     User = get_user_model()
-    owner_role, _ = Role.objects.get_or_create(name="Bench owner scope", defaults={
-        "grants": {"leads": {"access": "all", "view": "owner", "list": "owner"}}})
+    owner_role, _ = Role.objects.get_or_create(
+        name="Bench owner scope",
+        defaults={"grants": {"leads": {"access": "all", "view": "owner", "list": "owner"}}},
+    )
     wanted = {
         "admin": {"is_superuser": True},
         "rep": {"roles": ["sales_rep"], "teams": [Team.objects.get(name="Bench 00")]},
@@ -114,7 +125,8 @@ def people() -> dict:
     out = {}
     for name, extra in wanted.items():
         out[name] = User.objects.filter(username=f"bench_{name}").first() or create_user(
-            f"bench_{name}", password=None, **extra)
+            f"bench_{name}", password=None, **extra
+        )
     # The owner-scope person is a generated sales user, who owns a fifth of the leads.
     owner = User.objects.get(username="sales1")
     owner.roles.set([owner_role])
@@ -143,8 +155,11 @@ def time_sql(user, runs: int) -> list[float]:
 
     from kontor.leads.models import Lead
 
-    query = Lead.objects.visible_to(user, "list").order_by("-date_entered", "-pk") \
+    query = (
+        Lead.objects.visible_to(user, "list")
+        .order_by("-date_entered", "-pk")
         .only("id", "last_name")[:51]
+    )
     sql, params = query.query.sql_with_params()
     latencies = []
     with connection.cursor() as cursor:
@@ -165,10 +180,14 @@ def main() -> None:
     parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--leads", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--sql-only", action="store_true",
-                        help="Time only the list query of each person, not the pages.")
-    parser.add_argument("--pg-url", default=os.environ.get(
-        "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument(
+        "--sql-only",
+        action="store_true",
+        help="Time only the list query of each person, not the pages.",
+    )
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    )
     args = parser.parse_args()
     setup(args.db, args.pg_url)
     from bench.prepare import parameters
@@ -183,16 +202,20 @@ def main() -> None:
     row = {}
     for name, user in users.items():
         latencies = time_sql(user, 30)
-        row[name] = {"p50": round(statistics.median(latencies), 1),
-                     "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1)}
+        row[name] = {
+            "p50": round(statistics.median(latencies), 1),
+            "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        }
     report["results"]["list_sql"] = row
     _print_row("list_sql", row)
     for op in () if args.sql_only else operations:
         row = {}
         for name, user in users.items():
             latencies = sorted(time_requests(user, urls[op]))
-            row[name] = {"p50": round(statistics.median(latencies), 1),
-                         "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1)}
+            row[name] = {
+                "p50": round(statistics.median(latencies), 1),
+                "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+            }
         report["results"][op] = row
         _print_row(op, row)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -46,14 +46,22 @@ def free_port() -> int:
 
 
 def token(env: dict) -> str:
-    code = ("from kontor.users.actions import create_user;"
-            "from django.contrib.auth import get_user_model as g;"
-            "u=g().objects.filter(username='api-bench').first() or create_user('api-bench',"
-            "password='bench-password-1', roles=['sales_manager']);"
-            "from kontor.api.actions import create_token;"
-            "print(create_token(u, name='bench', actor=u)[1])")
-    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env=env, cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    code = (
+        "from kontor.users.actions import create_user;"
+        "from django.contrib.auth import get_user_model as g;"
+        "u=g().objects.filter(username='api-bench').first() or create_user('api-bench',"
+        "password='bench-password-1', roles=['sales_manager']);"
+        "from kontor.api.actions import create_token;"
+        "print(create_token(u, name='bench', actor=u)[1])"
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -63,8 +71,7 @@ def timed(port: int, key: str, method: str, path: str, body=None) -> tuple[float
         conn = _local.conn = http.client.HTTPConnection(HOST, port, timeout=60)
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     started = time.perf_counter()
-    conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                 headers=headers)
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
     reply = conn.getresponse()
     data = reply.read()
     return (time.perf_counter() - started) * 1000, reply.status, data
@@ -99,9 +106,15 @@ def load(port, key, requests: list, clients: int) -> dict:
     seconds = time.perf_counter() - started
     times.sort()
     pick = lambda q: round(times[min(len(times) - 1, int(q * len(times)))], 1)  # noqa: E731
-    return {"clients": clients, "requests": len(times), "per_s": round(len(times) / seconds),
-            "p50_ms": round(statistics.median(times), 1), "p95_ms": pick(0.95),
-            "p99_ms": pick(0.99), "statuses": statuses}
+    return {
+        "clients": clients,
+        "requests": len(times),
+        "per_s": round(len(times) / seconds),
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": pick(0.95),
+        "p99_ms": pick(0.99),
+        "statuses": statuses,
+    }
 
 
 def list_operations(port, key) -> dict:
@@ -148,16 +161,19 @@ def list_page_ab(rounds: int = 120) -> dict:
     web.force_login(user)
     times = {"html /leads/": [], "api /api/v1/leads/": []}
     for _ in range(rounds):
-        for found, client, path in zip(times.values(), (web, api),
-                                       ("/leads/", "/api/v1/leads/"), strict=True):
+        for found, client, path in zip(
+            times.values(), (web, api), ("/leads/", "/api/v1/leads/"), strict=True
+        ):
             started = time.perf_counter()
             assert client.get(path).status_code == 200
             found.append((time.perf_counter() - started) * 1000)
     result = {}
     for name, found in times.items():
         found = sorted(found[20:])
-        result[name] = {"p50_ms": round(statistics.median(found), 1),
-                        "p95_ms": round(found[int(0.95 * len(found)) - 1], 1)}
+        result[name] = {
+            "p50_ms": round(statistics.median(found), 1),
+            "p95_ms": round(found[int(0.95 * len(found)) - 1], 1),
+        }
     return result
 
 
@@ -209,8 +225,7 @@ def _processes() -> dict[int, tuple[int, str]]:
         if entry.name.isdigit():
             try:
                 ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
-                    errors="replace")
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             except OSError:
                 continue
             found[int(entry.name)] = (ppid, cmd)
@@ -224,49 +239,73 @@ def cpu_snapshot(server_pid: int, database: str) -> dict:
     kernel's interrupt work for the loopback traffic)."""
     procs = _processes()
     app = {server_pid} | {pid for pid, (ppid, _c) in procs.items() if ppid == server_pid}
-    ours = {pid for pid, (_p, cmd) in procs.items()
-            if cmd.startswith("postgres: ") and f" {database} " in cmd}
-    other = {pid for pid, (_p, cmd) in procs.items()
-             if cmd.startswith("postgres") and pid not in ours}
+    ours = {
+        pid
+        for pid, (_p, cmd) in procs.items()
+        if cmd.startswith("postgres: ") and f" {database} " in cmd
+    }
+    other = {
+        pid for pid, (_p, cmd) in procs.items() if cmd.startswith("postgres") and pid not in ours
+    }
     # user nice system idle iowait irq softirq steal …: busy is user to softirq but idle and
     # iowait; steal (the hypervisor's) is reported apart
     ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
     hz = os.sysconf("SC_CLK_TCK")
-    return {"app": {p: _cpu_seconds(p) for p in app}, "db": {p: _cpu_seconds(p) for p in ours},
-            "db_other": {p: _cpu_seconds(p) for p in other},
-            "everything": {p: _cpu_seconds(p) for p in procs},
-            "machine": (sum(ticks[:7]) - ticks[3] - ticks[4]) / hz,
-            "kernel_irq": (ticks[5] + ticks[6]) / hz, "steal": ticks[7] / hz}
+    return {
+        "app": {p: _cpu_seconds(p) for p in app},
+        "db": {p: _cpu_seconds(p) for p in ours},
+        "db_other": {p: _cpu_seconds(p) for p in other},
+        "everything": {p: _cpu_seconds(p) for p in procs},
+        "machine": (sum(ticks[:7]) - ticks[3] - ticks[4]) / hz,
+        "kernel_irq": (ticks[5] + ticks[6]) / hz,
+        "steal": ticks[7] / hz,
+    }
 
 
 def cpu_per_create(before: dict, after: dict, created: int, client_seconds: float) -> dict:
     """Milliseconds of CPU per created lead, by process group."""
+
     def spent(group):
         return sum(after[group][p] - before[group].get(p, 0.0) for p in after[group])
 
     per = lambda seconds: round(seconds * 1000 / max(created, 1), 2)  # noqa: E731
-    return {"app_ms": per(spent("app")), "postgres_this_db_ms": per(spent("db")),
-            "postgres_other_ms": per(spent("db_other")), "client_ms": per(client_seconds),
-            "other_processes_ms": per(spent("everything") - spent("app") - spent("db")
-                                      - spent("db_other")),
-            "machine_busy_ms": per(after["machine"] - before["machine"]),
-            "of_it_interrupts_ms": per(after["kernel_irq"] - before["kernel_irq"]),
-            "steal_ms": per(after["steal"] - before["steal"])}
+    return {
+        "app_ms": per(spent("app")),
+        "postgres_this_db_ms": per(spent("db")),
+        "postgres_other_ms": per(spent("db_other")),
+        "client_ms": per(client_seconds),
+        "other_processes_ms": per(
+            spent("everything") - spent("app") - spent("db") - spent("db_other")
+        ),
+        "machine_busy_ms": per(after["machine"] - before["machine"]),
+        "of_it_interrupts_ms": per(after["kernel_irq"] - before["kernel_irq"]),
+        "steal_ms": per(after["steal"] - before["steal"]),
+    }
 
 
 def count_created(env: dict, run: str, keep: bool) -> int:
     """The leads of this run in the database; then the bench's leads are deleted (unless
     `keep`): tens of thousands of the newest leads would change what the list figures of
     the next run measure (a filter walking the date index skips them all)."""
-    code = ("from kontor.leads.models import Lead;"
-            "from kontor.core.models import ChangeLog;"
-            f"print(Lead.objects.filter(email1__startswith='bench-{run}-').count())")
+    code = (
+        "from kontor.leads.models import Lead;"
+        "from kontor.core.models import ChangeLog;"
+        f"print(Lead.objects.filter(email1__startswith='bench-{run}-').count())"
+    )
     if not keep:
-        code += (";mine = Lead.with_deleted.filter(created_by__username='api-bench');"
-                 "ChangeLog.objects.filter(record_id__in=mine.values('pk')).delete();"
-                 "mine.delete()")
-    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env=env, cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+        code += (
+            ";mine = Lead.with_deleted.filter(created_by__username='api-bench');"
+            "ChangeLog.objects.filter(record_id__in=mine.values('pk')).delete();"
+            "mine.delete()"
+        )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(out.stdout.strip().splitlines()[-1])
 
 
@@ -277,13 +316,23 @@ def creates(port: int, key: str, server_pid: int, env: dict, args) -> dict:
     if client == "auto":
         client = "wrk" if shutil.which("wrk") else "python"
     if client == "wrk" and not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk), or use "
-                         "--create-client python")
+        raise SystemExit(
+            "wrk is not installed (Debian: apt-get install -y wrk), or use --create-client python"
+        )
     run = f"{int(time.time())}"
     database = os.environ.get("DATABASE_URL", "sqlite").rsplit("/", 1)[-1]
-    warm = [("POST", "/api/v1/leads/", {"last_name": "Bench", "first_name": "Warm",
-                                        "email1": f"bench-warm{run}-{i}@api.example"})
-            for i in range(40)]
+    warm = [
+        (
+            "POST",
+            "/api/v1/leads/",
+            {
+                "last_name": "Bench",
+                "first_name": "Warm",
+                "email1": f"bench-warm{run}-{i}@api.example",
+            },
+        )
+        for i in range(40)
+    ]
     load(port, key, warm, 2)
     result = {"client": client, "connections": 8, "load_average_before": os.getloadavg()}
     before = cpu_snapshot(server_pid, database)
@@ -292,28 +341,60 @@ def creates(port: int, key: str, server_pid: int, env: dict, args) -> dict:
         script.write_text(WRK_SCRIPT)
         used = os.times()
         try:
-            out = subprocess.run(["wrk", "-t", "2", "-c", "8", "-d", f"{args.seconds}s",
-                                  "--timeout", "10s", "-s", str(script),
-                                  f"http://{HOST}:{port}/api/v1/leads/", "--", run, key],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [
+                    "wrk",
+                    "-t",
+                    "2",
+                    "-c",
+                    "8",
+                    "-d",
+                    f"{args.seconds}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(script),
+                    f"http://{HOST}:{port}/api/v1/leads/",
+                    "--",
+                    run,
+                    key,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
         finally:
             script.unlink()
         done = os.times()
-        client_seconds = (done.children_user - used.children_user
-                          + done.children_system - used.children_system)
+        client_seconds = (
+            done.children_user - used.children_user + done.children_system - used.children_system
+        )
         line = next(x for x in out.stdout.splitlines() if x.startswith("WRK "))
         result.update(json.loads(line[4:]))
     else:
-        bodies = [("POST", "/api/v1/leads/", {"last_name": "Bench", "first_name": f"N{i}",
-                                              "email1": f"bench-{run}-0-{i}@api.example"})
-                  for i in range(args.requests * 2)]
+        bodies = [
+            (
+                "POST",
+                "/api/v1/leads/",
+                {
+                    "last_name": "Bench",
+                    "first_name": f"N{i}",
+                    "email1": f"bench-{run}-0-{i}@api.example",
+                },
+            )
+            for i in range(args.requests * 2)
+        ]
         used = time.process_time()
         found = load(port, key, bodies, 8)
         client_seconds = time.process_time() - used
-        result.update(created=found["statuses"].get(201, 0), p50_ms=found["p50_ms"],
-                      p95_ms=found["p95_ms"], p99_ms=found["p99_ms"],
-                      other_status=sum(n for s, n in found["statuses"].items() if s != 201),
-                      seconds=found["requests"] / found["per_s"])
+        result.update(
+            created=found["statuses"].get(201, 0),
+            p50_ms=found["p50_ms"],
+            p95_ms=found["p95_ms"],
+            p99_ms=found["p99_ms"],
+            other_status=sum(n for s, n in found["statuses"].items() if s != 201),
+            seconds=found["requests"] / found["per_s"],
+        )
     after = cpu_snapshot(server_pid, database)
     result["load_average_after"] = os.getloadavg()
     result["creates_per_s"] = round(result["created"] / result["seconds"])
@@ -329,14 +410,37 @@ def server_command(args, port: int) -> list[str]:
     """The application server: gunicorn's sync workers, or granian (HTTP in Rust, keep-alive)."""
     binary = Path(sys.executable).with_name(args.server)
     if not binary.exists():
-        raise SystemExit(f"{args.server} is not installed in this environment (make setup "
-                         "installs the dev extras, granian among them)")
+        raise SystemExit(
+            f"{args.server} is not installed in this environment (make setup "
+            "installs the dev extras, granian among them)"
+        )
     if args.server == "granian":
-        return [str(binary), "--interface", "wsgi", "--workers", str(args.workers),
-                "--blocking-threads", "1", "--host", HOST, "--port", str(port),
-                "--log-level", "warning", f"{args.wsgi}:application"]
-    return [str(binary), args.wsgi, "--workers", str(args.workers), "--bind", f"{HOST}:{port}",
-            "--log-level", "warning"]
+        return [
+            str(binary),
+            "--interface",
+            "wsgi",
+            "--workers",
+            str(args.workers),
+            "--blocking-threads",
+            "1",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            f"{args.wsgi}:application",
+        ]
+    return [
+        str(binary),
+        args.wsgi,
+        "--workers",
+        str(args.workers),
+        "--bind",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+    ]
 
 
 def main(argv=None) -> int:
@@ -347,26 +451,47 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=int, default=20, help="Length of the wrk create run.")
     parser.add_argument("--create-client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--creates-only", action="store_true", help="Skip the list figures.")
-    parser.add_argument("--wsgi", default="kontor.wsgi", help=(
-        "WSGI module[:app] to serve: a variant that patches something tries a change "
-        "without editing the code (module on PYTHONPATH)."))
+    parser.add_argument(
+        "--wsgi",
+        default="kontor.wsgi",
+        help=(
+            "WSGI module[:app] to serve: a variant that patches something tries a change "
+            "without editing the code (module on PYTHONPATH)."
+        ),
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the created leads.")
-    parser.add_argument("--async-commit", action="store_true", help=(
-        "PostgreSQL sessions with synchronous_commit=off: a deployment option (a crash may "
-        "lose the last few hundred milliseconds of commits), never the headline figure."))
-    parser.add_argument("--ab", action="store_true",
-                        help="Only the in-process A/B of the list page and the API list.")
+    parser.add_argument(
+        "--async-commit",
+        action="store_true",
+        help=(
+            "PostgreSQL sessions with synchronous_commit=off: a deployment option (a crash may "
+            "lose the last few hundred milliseconds of commits), never the headline figure."
+        ),
+    )
+    parser.add_argument(
+        "--ab",
+        action="store_true",
+        help="Only the in-process A/B of the list page and the API list.",
+    )
     args = parser.parse_args(argv)
     if args.ab:
         print(json.dumps({"ab": list_page_ab(), "load_average": os.getloadavg()}, indent=2))
         return 0
-    env = {**os.environ, "SECRET_KEY": "bench-only-not-secret-" + "x" * 40, "DEBUG": "0",
-           "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "600", "SECURE_COOKIES": "0",
-           "KONTOR_API_RATE": "1000000/minute", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CONN_MAX_AGE": "600",
+        "SECURE_COOKIES": "0",
+        "KONTOR_API_RATE": "1000000/minute",
+        "LOG_LEVEL": "WARNING",
+    }
     if args.async_commit:
         url = env["DATABASE_URL"]
-        env["DATABASE_URL"] = url + ("&" if "?" in url else "?") + \
-            "options=-c%20synchronous_commit%3Doff"
+        env["DATABASE_URL"] = (
+            url + ("&" if "?" in url else "?") + "options=-c%20synchronous_commit%3Doff"
+        )
     key = token(env)
     port = free_port()
     server = subprocess.Popen(server_command(args, port), env=env, cwd=ROOT)
@@ -382,16 +507,20 @@ def main(argv=None) -> int:
         operations = {} if args.creates_only else list_operations(port, key)
         for name, paths in operations.items():
             load(port, key, repeat(paths, 20), 2)  # warm-up
-            results["list"][name] = [load(port, key, repeat(paths, args.requests), c)
-                                     for c in (1, 8)]
+            results["list"][name] = [
+                load(port, key, repeat(paths, args.requests), c) for c in (1, 8)
+            ]
         results["create"] = creates(port, key, server.pid, env, args)
     finally:
         server.terminate()  # our own child, by pid
         server.wait(timeout=30)
     results["wsgi"], results["server"] = args.wsgi, args.server
-    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "system": platform.platform(),
-                          "database": env.get("DATABASE_URL", "sqlite")}
+    results["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "database": env.get("DATABASE_URL", "sqlite"),
+    }
     print(json.dumps(results, indent=2))
     return 0
 

@@ -48,14 +48,15 @@ USERNAME, PASSWORD = "bench", "bench-password-1"
 
 # --- the database -------------------------------------------------------------------------------
 
+
 def ensure_database(pg_url: str, fresh: bool) -> str:
     """Make the copy when it is missing (or --fresh); returns what was done."""
     import psycopg
 
     with psycopg.connect(f"{pg_url}/postgres", autocommit=True) as conn:
+
         def exists(name):
-            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                [name]).fetchone()
+            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
 
         if fresh:
             conn.execute(f"DROP DATABASE IF EXISTS {COPY}")
@@ -106,7 +107,8 @@ def fill() -> dict:
     for account in empty.iterator(chunk_size=5000):
         Account.with_deleted.filter(pk=account.pk).update(
             name_key=company_key(account.name),
-            domain=domain_of(account.website) or domain_of(account.email1))
+            domain=domain_of(account.website) or domain_of(account.email1),
+        )
         done["keys_filled"] = done.get("keys_filled", 0) + 1
     if done:
         prepare.tidy()
@@ -117,8 +119,10 @@ def fill() -> dict:
 def volumes() -> dict:
     from kontor.core import registry
 
-    return {slug: registry.get(slug).model.with_deleted.count()
-            for slug in ("leads", "contacts", "accounts", "opportunities")}
+    return {
+        slug: registry.get(slug).model.with_deleted.count()
+        for slug in ("leads", "contacts", "accounts", "opportunities")
+    }
 
 
 def fresh_leads(n: int, seed: str) -> list:
@@ -153,8 +157,10 @@ def timeline_contacts(n: int, user) -> list:
         lead.last_name = f"Zeitleiste{i:02d}"
         save_record(lead, actor=user)
         contact = convert_lead(lead, actor=user, new_account={}).contact
-        parent = {"parent_type": ContentType.objects.get_for_model(Contact),
-                  "parent_id": contact.pk}
+        parent = {
+            "parent_type": ContentType.objects.get_for_model(Contact),
+            "parent_id": contact.pk,
+        }
         for k in range(1, 2 * TIMELINE_EVENTS):
             if len(timeline(contact, user, TIMELINE_EVENTS)) >= TIMELINE_EVENTS:
                 break
@@ -169,6 +175,7 @@ def timeline_contacts(n: int, user) -> list:
 
 
 # --- through HTTP -------------------------------------------------------------------------------
+
 
 class FormFields(HTMLParser):
     """What a browser submits from the page's form that has `marker` among its fields."""
@@ -188,8 +195,9 @@ class FormFields(HTMLParser):
             if kind in ("checkbox", "radio") and "checked" not in a:
                 return
             if kind not in ("submit", "button", "file"):
-                self.forms[-1].append((a["name"], a.get("value") or ("on" if kind in (
-                    "checkbox", "radio") else "")))
+                self.forms[-1].append(
+                    (a["name"], a.get("value") or ("on" if kind in ("checkbox", "radio") else ""))
+                )
         elif tag == "select" and a.get("name"):
             self.select = [a["name"], None, None]  # name, first option, selected option
         elif tag == "option" and self.select:
@@ -224,9 +232,18 @@ def conversion_post(page: bytes) -> dict:
     parser = FormFields("contact-last_name")
     parser.feed(page.decode())
     data = parser.fields()
-    data.update({"contact-choice": "new", "account-choice": "new", "opportunity-create": "on",
-                 "call-create": "on", "meeting-create": "on", "task-create": "on",
-                 "task-name": "Feature-Recherche", "activities": "move"})
+    data.update(
+        {
+            "contact-choice": "new",
+            "account-choice": "new",
+            "opportunity-create": "on",
+            "call-create": "on",
+            "meeting-create": "on",
+            "task-create": "on",
+            "task-name": "Feature-Recherche",
+            "activities": "move",
+        }
+    )
     if not data.get("opportunity-name"):
         data["opportunity-name"] = "Interesse Produkt A"
     if not data.get("opportunity-amount"):
@@ -245,11 +262,14 @@ def run_http(args, env: dict, leads: list, contacts: list) -> list[dict]:
         for concurrency in [None, *args.concurrency]:  # None: the warm-up
             count = args.warmup if concurrency is None else args.requests
             batch = [next(pending) for _ in range(count)]
-            form, post = convert_over_http(args.port, signed_in.cookies, batch,
-                                           concurrency or 2)
-            detail = load.run(args.port, signed_in.cookies, "timeline_page", [
-                f"/contacts/{contacts[i % len(contacts)].pk}/" for i in range(count)],
-                concurrency or 2)
+            form, post = convert_over_http(args.port, signed_in.cookies, batch, concurrency or 2)
+            detail = load.run(
+                args.port,
+                signed_in.cookies,
+                "timeline_page",
+                [f"/contacts/{contacts[i % len(contacts)].pk}/" for i in range(count)],
+                concurrency or 2,
+            )
             if concurrency is not None:
                 summaries += [record(r) for r in (form, post, detail)]
     return summaries
@@ -278,16 +298,22 @@ def convert_over_http(port: int, cookies: dict, leads: list, concurrency: int):
                 continue
             body = urllib.parse.urlencode(conversion_post(page))  # not timed: the "user"
             sent = time.perf_counter()
-            status, headers, reply = client.request("POST", url, body=body, headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"http://{load.HOST}:{port}{url}"})
+            status, headers, reply = client.request(
+                "POST",
+                url,
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Referer": f"http://{load.HOST}:{port}{url}",
+                },
+            )
             done = time.perf_counter()
             with lock:
                 form.latencies.append((middle - started) * 1000)
                 if status == 302 and headers.get("Location", "").startswith("/contacts/"):
                     post.latencies.append((done - sent) * 1000)
                 else:
-                    errors = re.findall(rb'invalid-feedback[^>]*>([^<]+)<', reply)[:3]
+                    errors = re.findall(rb"invalid-feedback[^>]*>([^<]+)<", reply)[:3]
                     post.errors.append(f"POST {url}: HTTP {status} {errors}")
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -301,6 +327,7 @@ def convert_over_http(port: int, cookies: dict, leads: list, concurrency: int):
 
 
 # --- in process ---------------------------------------------------------------------------------
+
 
 def run_in_process(args, user, leads: list, contacts: list) -> list[dict]:
     from django.utils import timezone
@@ -321,12 +348,18 @@ def run_in_process(args, user, leads: list, contacts: list) -> list[dict]:
             started = time.perf_counter()
             similar_contacts(lead, user), similar_accounts(lead, user)
             suggest.latencies.append((time.perf_counter() - started) * 1000)
-            convert_lead(lead, actor=user, new_account={}, opportunity={
-                "name": "Interesse Produkt A",
-                "amount": lead.opportunity_amount or Decimal("5000")},
+            convert_lead(
+                lead,
+                actor=user,
+                new_account={},
+                opportunity={
+                    "name": "Interesse Produkt A",
+                    "amount": lead.opportunity_amount or Decimal("5000"),
+                },
                 call={"name": "Erstgespräch", "date_start": start, "duration_minutes": 15},
                 meeting={"name": "Demo", "date_start": start, "duration_minutes": 60},
-                task={"name": "Feature-Recherche", "date_due": start})
+                task={"name": "Feature-Recherche", "date_due": start},
+            )
             convert.latencies.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             timeline(contacts[i % len(contacts)], user, TIMELINE_ROWS)
@@ -338,12 +371,16 @@ def run_in_process(args, user, leads: list, contacts: list) -> list[dict]:
 
 # --- report -------------------------------------------------------------------------------------
 
+
 def record(result: load.Result) -> dict:
     summary = result.summary()
     summary["loadavg"] = round(os.getloadavg()[0], 2)
-    print(f"c={result.concurrency} {result.name:15} p50 {summary['p50']:7.1f}  p95 "
-          f"{summary['p95']:7.1f}  p99 {summary['p99']:7.1f} ms  errors {summary['errors']} "
-          f"{summary['first_errors'][:1]}", flush=True)
+    print(
+        f"c={result.concurrency} {result.name:15} p50 {summary['p50']:7.1f}  p95 "
+        f"{summary['p95']:7.1f}  p99 {summary['p99']:7.1f} ms  errors {summary['errors']} "
+        f"{summary['first_errors'][:1]}",
+        flush=True,
+    )
     return summary
 
 
@@ -351,15 +388,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="Conversions per level.")
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")],
-                        default=[1])
+    parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1])
     parser.add_argument("--in-process", action="store_true", help="No HTTP: the action alone.")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--timeline-contacts", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="Clone kontor_bench again.")
-    parser.add_argument("--pg-url", default=os.environ.get(
-        "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    )
     args = parser.parse_args(argv)
     pg_url = args.pg_url.rstrip("/")
     if urllib.parse.urlparse(pg_url).hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -389,14 +426,31 @@ def main(argv=None) -> int:
         results = run_http(args, env, leads, contacts)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"conversion-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps({
-        "when": datetime.now().isoformat(timespec="seconds"), "database": database,
-        "prepared": prepared, "data": data, "mode": "in-process" if args.in_process else "http",
-        "machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
-        "settings": {"workers": args.workers, "requests": args.requests,
-                     "warmup": args.warmup, "concurrency": args.concurrency},
-        "target_p95_ms": TARGET_P95_MS, "results": results}, indent=2))
+    path.write_text(
+        json.dumps(
+            {
+                "when": datetime.now().isoformat(timespec="seconds"),
+                "database": database,
+                "prepared": prepared,
+                "data": data,
+                "mode": "in-process" if args.in_process else "http",
+                "machine": {
+                    "nproc": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "settings": {
+                    "workers": args.workers,
+                    "requests": args.requests,
+                    "warmup": args.warmup,
+                    "concurrency": args.concurrency,
+                },
+                "target_p95_ms": TARGET_P95_MS,
+                "results": results,
+            },
+            indent=2,
+        )
+    )
     print(f"wrote {path.relative_to(ROOT)}")
     return 0
 

@@ -56,8 +56,9 @@ def prepare(db: str, leads: int) -> None:
         import psycopg
 
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'kontor_bench_h5w'"
-                                ).fetchone():
+            if not conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = 'kontor_bench_h5w'"
+            ).fetchone():
                 conn.execute("CREATE DATABASE kontor_bench_h5w")
     setup(db)
     from django.core.management import call_command
@@ -67,15 +68,20 @@ def prepare(db: str, leads: int) -> None:
     call_command("migrate", verbosity=0)
     have = Lead.objects.count()
     if have < leads:
-        call_command("generate", leads=leads - have, accounts=(leads - have) // 10,
-                     seed=7 + have)  # another seed: generated ids depend on it
+        call_command(
+            "generate", leads=leads - have, accounts=(leads - have) // 10, seed=7 + have
+        )  # another seed: generated ids depend on it
     from django.contrib.auth import get_user_model
 
     from kontor.users.actions import create_user
 
     if not get_user_model().objects.filter(username="bench-admin").exists():
-        create_user("bench-admin", password="bench-admin-pw-1!", is_superuser=True,
-                    email="bench@kontor.example")
+        create_user(
+            "bench-admin",
+            password="bench-admin-pw-1!",
+            is_superuser=True,
+            email="bench@kontor.example",
+        )
 
 
 def one_export(fmt: str) -> dict:
@@ -99,9 +105,14 @@ def one_export(fmt: str) -> dict:
     from kontor.leads.models import Lead
 
     rows = Lead.objects.count() if fmt == "xlsx" else newlines - (fmt == "csv")
-    return {"format": fmt, "rows": rows, "seconds": round(seconds, 2),
-            "rows_per_s": round(rows / seconds), "bytes": size,
-            "rss_growth_mb": round(rss_mb() - base, 1)}
+    return {
+        "format": fmt,
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "bytes": size,
+        "rss_growth_mb": round(rss_mb() - base, 1),
+    }
 
 
 def submits(count: int) -> dict:
@@ -117,9 +128,20 @@ def submits(count: int) -> dict:
     settings.KONTOR_WEBFORM_MIN_SECONDS = 0
     settings.KONTOR_WEBFORM_RATE = (10**9, 600)
     owner = get_user_model().objects.get(username="bench-admin")
-    webform = save_webform(WebForm(name="bench", language="en", assigned_user=owner, fields=[
-        {"name": "last_name", "required": True}, {"name": "email1", "required": True},
-        {"name": "description", "required": False}], consent_text_en="ok"), actor=owner)
+    webform = save_webform(
+        WebForm(
+            name="bench",
+            language="en",
+            assigned_user=owner,
+            fields=[
+                {"name": "last_name", "required": True},
+                {"name": "email1", "required": True},
+                {"name": "description", "required": False},
+            ],
+            consent_text_en="ok",
+        ),
+        actor=owner,
+    )
     client = Client()
     times = []
     stamp = int(time.time())
@@ -128,9 +150,16 @@ def submits(count: int) -> dict:
             page = client.get(f"/f/{webform.key}/").content.decode()
             token = re.search(r'name="token" value="([^"]+)"', page).group(1)
             started = time.perf_counter()
-            response = client.post(f"/f/{webform.key}/submit/", {
-                "token": token, "last_name": f"Bench{i}", "email1": f"b{stamp}-{i}@bench.example",
-                "description": "hello", "consent": "on"})
+            response = client.post(
+                f"/f/{webform.key}/submit/",
+                {
+                    "token": token,
+                    "last_name": f"Bench{i}",
+                    "email1": f"b{stamp}-{i}@bench.example",
+                    "description": "hello",
+                    "consent": "on",
+                },
+            )
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code
     finally:
@@ -138,9 +167,12 @@ def submits(count: int) -> dict:
         UsedToken.objects.filter(form=webform).delete()
         webform.delete()
     times.sort()
-    return {"submits": count, "p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
-            "per_s_one_client": round(1000 / statistics.mean(times))}
+    return {
+        "submits": count,
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        "per_s_one_client": round(1000 / statistics.mean(times)),
+    }
 
 
 def main() -> None:
@@ -157,18 +189,41 @@ def main() -> None:
         print(json.dumps(result))
         return
     RESULTS.mkdir(exist_ok=True)
-    subprocess.run([sys.executable, "-c", f"import bench.export_bench as b; "
-                    f"b.prepare({args.db!r}, {args.leads})"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import bench.export_bench as b; b.prepare({args.db!r}, {args.leads})",
+        ],
+        check=True,
+    )
     results = {"db": args.db, "leads": args.leads, "exports": [], "webform": None}
     for fmt in args.formats.split(","):
-        out = subprocess.run([sys.executable, "-m", "bench.export_bench", "--db", args.db,
-                              "--child", fmt], check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.export_bench", "--db", args.db, "--child", fmt],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         results["exports"].append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(results["exports"][-1], flush=True)
     if args.submits:
-        out = subprocess.run([sys.executable, "-m", "bench.export_bench", "--db", args.db,
-                              "--child", "submits", "--submits", str(args.submits)],
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.export_bench",
+                "--db",
+                args.db,
+                "--child",
+                "submits",
+                "--submits",
+                str(args.submits),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         results["webform"] = json.loads(out.stdout.strip().splitlines()[-1])
         print(results["webform"], flush=True)
     name = RESULTS / f"export-{args.db}-{time.strftime('%Y%m%d-%H%M%S')}.json"

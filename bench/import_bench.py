@@ -51,21 +51,55 @@ def write_csv(path: Path, rows: int, mix: str = "half") -> None:
     statuses = ["New", "Assigned", "In Process"]
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(["First Name", "Last Name", "Account Name", "Email Address",
-                      "Office Phone", "Primary Address City", "Status", "Opportunity Amount"])
-        existing = Lead.objects.exclude(email1="").order_by("pk").values_list(
-            "first_name", "last_name", "account_name", "email1", "primary_address_city")
+        out.writerow(
+            [
+                "First Name",
+                "Last Name",
+                "Account Name",
+                "Email Address",
+                "Office Phone",
+                "Primary Address City",
+                "Status",
+                "Opportunity Amount",
+            ]
+        )
+        existing = (
+            Lead.objects.exclude(email1="")
+            .order_by("pk")
+            .values_list(
+                "first_name", "last_name", "account_name", "email1", "primary_address_city"
+            )
+        )
         written = 0
-        for n, (first, last, company, email, city) in enumerate(
-                existing.iterator(chunk_size=5000)):
+        for n, (first, last, company, email, city) in enumerate(existing.iterator(chunk_size=5000)):
             if written >= rows:
                 break
             if mix == "half":
-                out.writerow([first, last, company, email, f"+49 30 {1000000 + n}", city,
-                              statuses[n % 3], f"{n % 90000}.50"])
+                out.writerow(
+                    [
+                        first,
+                        last,
+                        company,
+                        email,
+                        f"+49 30 {1000000 + n}",
+                        city,
+                        statuses[n % 3],
+                        f"{n % 90000}.50",
+                    ]
+                )
                 written += 1
-            out.writerow([first, f"{last}-Neu", company, f"new{n}.{email}",
-                          f"+49 89 {2000000 + n}", city, "New", ""])
+            out.writerow(
+                [
+                    first,
+                    f"{last}-Neu",
+                    company,
+                    f"new{n}.{email}",
+                    f"+49 89 {2000000 + n}",
+                    city,
+                    "New",
+                    "",
+                ]
+            )
             written += 1
 
 
@@ -79,8 +113,7 @@ def housekeeping(actor_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM leads_lead_teams WHERE lead_id IN ({gone})", [actor_id])
         cursor.execute(f"DELETE FROM core_externalid WHERE record_id IN ({gone})", [actor_id])
-        cursor.execute("DELETE FROM leads_lead WHERE deleted AND created_by_id = %s",
-                       [actor_id])
+        cursor.execute("DELETE FROM leads_lead WHERE deleted AND created_by_id = %s", [actor_id])
         cursor.execute("DELETE FROM core_changelog WHERE actor_id = %s", [actor_id])
         cursor.execute("DELETE FROM imports_importrow")
         cursor.execute("VACUUM (ANALYZE) leads_lead")
@@ -92,9 +125,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--chunk", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="do not undo")
-    parser.add_argument("--mix", choices=("half", "new"), default="half",
-                        help="half: every other row updates an existing lead; new: all rows "
-                             "are new leads (matched by e-mail, none found)")
+    parser.add_argument(
+        "--mix",
+        choices=("half", "new"),
+        default="half",
+        help="half: every other row updates an existing lead; new: all rows "
+        "are new leads (matched by e-mail, none found)",
+    )
     args = parser.parse_args()
     base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     setup(f"{base}/kontor_bench_import")
@@ -119,13 +156,17 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     actor = get_user_model().objects.filter(username="bench-import").first() or create_user(
-        "bench-import", password="bench-import-pw!", is_superuser=True)
+        "bench-import", password="bench-import-pw!", is_superuser=True
+    )
     leads_before = Lead.objects.count()
     rss_start = rss_mb()
     with path.open("rb") as fh:
         batch = actions.create_batch(File(fh, name=path.name), model=Lead, actor=actor)
-    actions.configure(batch, {**batch.options, "mode": "update", "match": "email",
-                              "number_format": "en"}, actor=actor)
+    actions.configure(
+        batch,
+        {**batch.options, "mode": "update", "match": "email", "number_format": "en"},
+        actor=actor,
+    )
     ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
     samples = []
 
@@ -138,16 +179,23 @@ def main() -> None:
     batch = actions.run_import(batch.pk, chunk_size=args.chunk, after_chunk=progress)
     seconds, cpu = time.monotonic() - started, cpu_seconds() - cpu
     result = {
-        "rows": batch.rows_done, "seconds": round(seconds, 1),
+        "rows": batch.rows_done,
+        "seconds": round(seconds, 1),
         "rows_per_s": round(batch.rows_done / seconds),
         # The machine is shared: rows per CPU-second of this (the Django) process shows the
         # Python side's cost apart from waiting for CPU and for the database.
-        "python_cpu_s": round(cpu, 1), "rows_per_python_cpu_s": round(batch.rows_done / cpu),
+        "python_cpu_s": round(cpu, 1),
+        "rows_per_python_cpu_s": round(batch.rows_done / cpu),
         "load_average": os.getloadavg()[0],
-        "created": batch.created_count, "updated": batch.updated_count,
-        "unchanged": batch.unchanged_count, "failed": batch.failed_count,
-        "leads_before": leads_before, "chunk": args.chunk, "mix": args.mix,
-        "rss_mb_start": round(rss_start), "rss_mb_peak": round(rss_mb()),
+        "created": batch.created_count,
+        "updated": batch.updated_count,
+        "unchanged": batch.unchanged_count,
+        "failed": batch.failed_count,
+        "leads_before": leads_before,
+        "chunk": args.chunk,
+        "mix": args.mix,
+        "rss_mb_start": round(rss_start),
+        "rss_mb_peak": round(rss_mb()),
         "rss_mb_at_10pct": round(samples[len(samples) // 10][2]) if samples else None,
         "database": connection.vendor,
     }

@@ -37,9 +37,12 @@ class Result:
 
     def summary(self) -> dict:
         return {
-            "name": self.name, "concurrency": self.concurrency,
-            "requests": len(self.latencies), "errors": len(self.errors),
-            "p50": round(self.percentile(50), 1), "p95": round(self.percentile(95), 1),
+            "name": self.name,
+            "concurrency": self.concurrency,
+            "requests": len(self.latencies),
+            "errors": len(self.errors),
+            "p50": round(self.percentile(50), 1),
+            "p95": round(self.percentile(95), 1),
             "p99": round(self.percentile(99), 1),
             "mean": round(statistics.fmean(self.latencies), 1) if self.latencies else None,
             "req_per_s": round(len(self.latencies) / self.seconds, 1) if self.seconds else None,
@@ -55,8 +58,9 @@ class Client:
         self.cookies = dict(cookies or {})
         self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
 
-    def request(self, method: str, path: str, body: str | None = None,
-                headers: dict | None = None) -> tuple[int, dict, bytes]:
+    def request(
+        self, method: str, path: str, body: str | None = None, headers: dict | None = None
+    ) -> tuple[int, dict, bytes]:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -89,18 +93,34 @@ class Client:
         match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if status != 200 or not match:
             raise RuntimeError(f"login page: HTTP {status}")
-        form = urllib.parse.urlencode({"username": username, "password": password,
-                                       "csrfmiddlewaretoken": match.group(1).decode()})
+        form = urllib.parse.urlencode(
+            {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": match.group(1).decode(),
+            }
+        )
         status, headers, _ = self.request(
-            "POST", "/login/", body=form,
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Referer": f"http://{HOST}:{self.port}/login/"})
+            "POST",
+            "/login/",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://{HOST}:{self.port}/login/",
+            },
+        )
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"sign-in failed: HTTP {status}")
 
 
-def run(port: int, cookies: dict, name: str, paths: list[str], concurrency: int,
-        expect: bytes | None = None) -> Result:
+def run(
+    port: int,
+    cookies: dict,
+    name: str,
+    paths: list[str],
+    concurrency: int,
+    expect: bytes | None = None,
+) -> Result:
     """Request every path of `paths` once with `concurrency` clients; collect latencies."""
     result = Result(name, concurrency)
     lock = threading.Lock()

@@ -28,8 +28,12 @@ def setup_django() -> None:
 
 def volumes(leads: int) -> dict:
     """The records generated next to `leads` leads (the proportions of the 1M benchmark)."""
-    return {"leads": leads, "accounts": leads // 10, "contacts": leads // 5,
-            "opportunities": leads // 20}
+    return {
+        "leads": leads,
+        "accounts": leads // 10,
+        "contacts": leads // 5,
+        "opportunities": leads // 20,
+    }
 
 
 def fill(counts: dict, seed: int) -> dict:
@@ -42,20 +46,29 @@ def fill(counts: dict, seed: int) -> dict:
     if present == counts:
         return {"generated": False, "present": present}
     if any(present.values()):
-        sys.exit(f"The benchmark database holds other data ({present}); "
-                 "run with --regenerate to start over.")
+        sys.exit(
+            f"The benchmark database holds other data ({present}); "
+            "run with --regenerate to start over."
+        )
     out = io.StringIO()
     started = time.monotonic()
     call_command("generate", seed=seed, stdout=out, **counts)
     seconds = time.monotonic() - started
     log = out.getvalue()
     print(log, end="", file=sys.stderr)
-    rates = {m.group(1).lower(): int(m.group(2).replace(",", ""))
-             for m in re.finditer(r"^(\w+): [\d,]+ rows, load [\d.]+ s \(([\d,]+) rows/s",
-                                  log, re.M)}
+    rates = {
+        m.group(1).lower(): int(m.group(2).replace(",", ""))
+        for m in re.finditer(r"^(\w+): [\d,]+ rows, load [\d.]+ s \(([\d,]+) rows/s", log, re.M)
+    }
     total = sum(counts.values())
-    return {"generated": True, "seconds": round(seconds, 1), "rows": total,
-            "rows_per_s": round(total / seconds), "load_rows_per_s": rates, "log": log}
+    return {
+        "generated": True,
+        "seconds": round(seconds, 1),
+        "rows": total,
+        "rows_per_s": round(total / seconds),
+        "load_rows_per_s": rates,
+        "log": log,
+    }
 
 
 def tidy() -> None:
@@ -79,8 +92,14 @@ def sign_in_user(username: str, password: str) -> None:
     from kontor.users.actions import create_user
 
     if not get_user_model().objects.filter(username=username).exists():
-        create_user(username, password=password, first_name="Bench", last_name="Mark",
-                    email="bench@kontor.example", is_superuser=True)
+        create_user(
+            username,
+            password=password,
+            first_name="Bench",
+            last_name="Mark",
+            email="bench@kontor.example",
+            is_superuser=True,
+        )
 
 
 def sample_leads(n: int, seed: int) -> list:
@@ -91,8 +110,12 @@ def sample_leads(n: int, seed: int) -> list:
     rows, seen = [], set()
     while len(rows) < n:
         start = uuid.UUID(int=rng.getrandbits(128))
-        lead = Lead.objects.filter(pk__gte=start).order_by("pk").only(
-            "id", "email1", "last_name", "date_entered").first()
+        lead = (
+            Lead.objects.filter(pk__gte=start)
+            .order_by("pk")
+            .only("id", "email1", "last_name", "date_entered")
+            .first()
+        )
         if lead is not None and lead.pk not in seen:
             seen.add(lead.pk)
             rows.append(lead)
@@ -115,12 +138,14 @@ def parameters(seed: int, n: int = 200) -> dict:
         elif i % 3 == 1:
             name_sorts.append("/leads/?sort=-last_name")
         else:
-            name_sorts.append("/leads/?sort=last_name&cursor="
-                              + encode("next", lead.last_name, lead.pk))
+            name_sorts.append(
+                "/leads/?sort=last_name&cursor=" + encode("next", lead.last_name, lead.pk)
+            )
     return {
         "list": ["/leads/"] * n,
-        "deep_page": ["/leads/?cursor=" + encode("next", lead.date_entered, lead.pk)
-                      for lead in leads],
+        "deep_page": [
+            "/leads/?cursor=" + encode("next", lead.date_entered, lead.pk) for lead in leads
+        ],
         "sort_name": name_sorts,
         "search_prefix": ["/leads/?q=" + quote(prefixes[i % len(prefixes)]) for i in range(n)],
         "search_email": ["/leads/?q=" + quote(lead.email1) for lead in leads],

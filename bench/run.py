@@ -68,8 +68,22 @@ def ensure_pg_database(args) -> None:
 
 def prepare(db: str, args, env: dict) -> dict:
     out = RESULTS / f"params-{db}.json"
-    subprocess.run([sys.executable, "-m", "bench.prepare", "--leads", str(args.leads),
-                    "--seed", str(args.seed), "--out", str(out)], env=env, cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.prepare",
+            "--leads",
+            str(args.leads),
+            "--seed",
+            str(args.seed),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
     return json.loads(out.read_text())
 
 
@@ -78,12 +92,27 @@ class Server:
 
     def __init__(self, env: dict, port: int, workers: int, wsgi: str = "kontor.wsgi"):
         self.port = port
-        self.env = {**env, "SECRET_KEY": "bench-only-not-secret-" + "x" * 40, "DEBUG": "0",
-                    "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "600",
-                    "SECURE_COOKIES": "0", "LOG_LEVEL": "WARNING"}
-        self.command = [str(Path(sys.executable).with_name("gunicorn")), wsgi,
-                        "--workers", str(workers), "--bind", f"{load.HOST}:{port}",
-                        "--timeout", "120", "--log-level", "warning"]
+        self.env = {
+            **env,
+            "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "CONN_MAX_AGE": "600",
+            "SECURE_COOKIES": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+        self.command = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            wsgi,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{load.HOST}:{port}",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ]
         self.process = None
 
     def __enter__(self):
@@ -132,20 +161,26 @@ def measure(db: str, args) -> dict:
                 load_before = os.getloadavg()[0]
                 result = load.run(args.port, cookies, name, paths, concurrency)
                 if name in expect:
-                    result.errors += check_found(args.port, cookies, paths[:5],
-                                                 expect[name][:5])
+                    result.errors += check_found(args.port, cookies, paths[:5], expect[name][:5])
                 summary = result.summary()
                 # Other work on the machine skews the figures: keep the 1-minute load average.
                 summary["loadavg"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
                 results.append(summary)
-                print(f"{db:10} c={concurrency} {name:14} p50 {summary['p50']:7.1f}  "
-                      f"p95 {summary['p95']:7.1f}  p99 {summary['p99']:7.1f} ms  "
-                      f"{summary['req_per_s']:6.1f} req/s  errors {summary['errors']}",
-                      flush=True)
-    return {"db": db, "when": datetime.now().isoformat(timespec="seconds"),
-            "machine": machine(db, env), "settings": settings_used(args),
-            "data": {k: v for k, v in prepared["data"].items() if k != "log"},
-            "target_p95_ms": TARGET_P95_MS[db], "results": results}
+                print(
+                    f"{db:10} c={concurrency} {name:14} p50 {summary['p50']:7.1f}  "
+                    f"p95 {summary['p95']:7.1f}  p99 {summary['p99']:7.1f} ms  "
+                    f"{summary['req_per_s']:6.1f} req/s  errors {summary['errors']}",
+                    flush=True,
+                )
+    return {
+        "db": db,
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(db, env),
+        "settings": settings_used(args),
+        "data": {k: v for k, v in prepared["data"].items() if k != "log"},
+        "target_p95_ms": TARGET_P95_MS[db],
+        "results": results,
+    }
 
 
 def check_found(port: int, cookies: dict, paths: list[str], emails: list[str]) -> list[str]:
@@ -160,17 +195,28 @@ def check_found(port: int, cookies: dict, paths: list[str], emails: list[str]) -
 
 
 def machine(db: str, env: dict) -> dict:
-    info = {"nproc": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform()}
+    info = {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
     try:
         with open("/proc/meminfo") as f:
             info["memory_gib"] = round(int(f.readline().split()[1]) / 2**20, 1)
     except OSError:
         pass
     versions = subprocess.run(
-        [sys.executable, "-c", "import django, sqlite3, gunicorn, psycopg; print("
-         "django.__version__, sqlite3.sqlite_version, gunicorn.__version__, psycopg.__version__)"],
-        capture_output=True, text=True, env=env, cwd=ROOT).stdout.split()
+        [
+            sys.executable,
+            "-c",
+            "import django, sqlite3, gunicorn, psycopg; print(django.__version__, "
+            "sqlite3.sqlite_version, gunicorn.__version__, psycopg.__version__)",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    ).stdout.split()
     info.update(zip(("django", "sqlite", "gunicorn", "psycopg"), versions, strict=False))
     if db == "postgresql":
         import psycopg
@@ -182,9 +228,17 @@ def machine(db: str, env: dict) -> dict:
 
 
 def settings_used(args) -> dict:
-    return {"workers": args.workers, "conn_max_age": 600, "debug": False, "wsgi": args.wsgi,
-            "requests_per_operation": args.requests, "warmup": args.warmup,
-            "concurrency": args.concurrency, "leads": args.leads, "seed": args.seed}
+    return {
+        "workers": args.workers,
+        "conn_max_age": 600,
+        "debug": False,
+        "wsgi": args.wsgi,
+        "requests_per_operation": args.requests,
+        "warmup": args.warmup,
+        "concurrency": args.concurrency,
+        "leads": args.leads,
+        "seed": args.seed,
+    }
 
 
 def main(argv=None) -> int:
@@ -194,18 +248,26 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--requests", type=int, default=200, help="Per operation and level.")
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")],
-                        default=[1, 8])
+    parser.add_argument(
+        "--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8]
+    )
     parser.add_argument("--ops", type=lambda s: s.split(","), default=list(OPERATIONS))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
-    parser.add_argument("--wsgi", default="kontor.wsgi",
-                        help="WSGI module to serve, e.g. a variant under test (module:app).")
+    parser.add_argument(
+        "--wsgi",
+        default="kontor.wsgi",
+        help="WSGI module to serve, e.g. a variant under test (module:app).",
+    )
     parser.add_argument("--regenerate", action="store_true", help="Drop and rebuild the data.")
-    parser.add_argument("--conversion", action="store_true",
-                        help="Then run bench.conversion (PostgreSQL, see bench/README.md).")
-    parser.add_argument("--pg-url", default=os.environ.get(
-        "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument(
+        "--conversion",
+        action="store_true",
+        help="Then run bench.conversion (PostgreSQL, see bench/README.md).",
+    )
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    )
     parser.add_argument("--username", default="bench")
     parser.add_argument("--password", default="bench-password-1")
     args = parser.parse_args(argv)
@@ -222,8 +284,11 @@ def main(argv=None) -> int:
         path.write_text(json.dumps(record, indent=2))
         print(f"wrote {path.relative_to(ROOT)}")
     if args.conversion:
-        subprocess.run([sys.executable, "-m", "bench.conversion", "--pg-url", args.pg_url],
-                       cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "bench.conversion", "--pg-url", args.pg_url],
+            cwd=ROOT,
+            check=True,
+        )
     return 0
 
 

@@ -39,14 +39,16 @@ def database_url(db: str) -> str:
 
 def ensure_database(db: str, leads: int) -> None:
     """Create, migrate and fill the database once (kept for later runs)."""
-    env = {**os.environ, "DATABASE_URL": database_url(db), "DJANGO_SETTINGS_MODULE":
-           os.environ.get("DJANGO_SETTINGS_MODULE", "kontor.settings")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(db),
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "kontor.settings"),
+    }
     if db == "postgresql":
         import psycopg
 
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                [NAME]).fetchone():
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [NAME]).fetchone():
                 conn.execute(f"CREATE DATABASE {NAME}")
     RESULTS.mkdir(exist_ok=True)
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -56,8 +58,11 @@ def ensure_database(db: str, leads: int) -> None:
 
     have = Lead.objects.count()
     if have < leads:
-        subprocess.run([*manage, "generate", "--leads", str(leads - have), "--users", "5",
-                        "--seed", "7"], env=env, check=True)
+        subprocess.run(
+            [*manage, "generate", "--leads", str(leads - have), "--users", "5", "--seed", "7"],
+            env=env,
+            check=True,
+        )
 
 
 def setup(db: str) -> None:
@@ -105,16 +110,24 @@ def configure(admin):
     if not DropdownList.objects.filter(name="region_dom").exists():
         region = dropdowns.create_list(name="region_dom", actor=admin)
         for key in ("north", "south", "east", "west"):
-            dropdowns.add_value(region, key=key, label_en=key.title(), label_de=key.title(),
-                                actor=admin)
-    for name, kind, extra in (("budget", "currency", {}),
-                              ("region", "dropdown", {"dropdown": "region_dom"})):
+            dropdowns.add_value(
+                region, key=key, label_en=key.title(), label_de=key.title(), actor=admin
+            )
+    for name, kind, extra in (
+        ("budget", "currency", {}),
+        ("region", "dropdown", {"dropdown": "region_dom"}),
+    ):
         if not CustomField.objects.filter(model_label="leads.lead", name=name).exists():
-            fields.create_custom_field(leads, name=name, label_en=name.title(),
-                                       label_de=name.title(), field_type=kind, **extra,
-                                       actor=admin)
-    layouts.set_list_columns(leads, ["last_name", "first_name", "budget", "region"],
-                             actor=admin)
+            fields.create_custom_field(
+                leads,
+                name=name,
+                label_en=name.title(),
+                label_de=name.title(),
+                field_type=kind,
+                **extra,
+                actor=admin,
+            )
+    layouts.set_list_columns(leads, ["last_name", "first_name", "budget", "region"], actor=admin)
 
 
 def set_indexed(admin, indexed: bool) -> float:
@@ -123,9 +136,16 @@ def set_indexed(admin, indexed: bool) -> float:
 
     started = time.perf_counter()
     for field in CustomField.objects.filter(model_label="leads.lead"):
-        update_custom_field(field, label_en=field.label_en, label_de=field.label_de,
-                            field_type=field.field_type, required=False, active=True,
-                            indexed=indexed, actor=admin)
+        update_custom_field(
+            field,
+            label_en=field.label_en,
+            label_de=field.label_de,
+            field_type=field.field_type,
+            required=False,
+            active=True,
+            indexed=indexed,
+            actor=admin,
+        )
     return (time.perf_counter() - started) * 1000
 
 
@@ -140,8 +160,11 @@ def timed(client, url: str, params: dict, n: int) -> dict:
         times.append((time.perf_counter() - started) * 1000)
     rows = response.content.count(b'name="ids"')
     times.sort()
-    return {"p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1), "rows": rows}
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+        "rows": rows,
+    }
 
 
 def cases(client, n: int) -> dict:
@@ -154,14 +177,19 @@ def cases(client, n: int) -> dict:
 
     url = reverse("leads:list")
     budget = config.custom_field(Lead, "budget")
-    first = paginate(Lead.objects.annotate(cf_budget=budget.expression()), "-cf_budget", None,
-                     settings.KONTOR_PAGE_SIZE)
+    first = paginate(
+        Lead.objects.annotate(cf_budget=budget.expression()),
+        "-cf_budget",
+        None,
+        settings.KONTOR_PAGE_SIZE,
+    )
     value = first.rows[0].custom["budget"]
     return {
         "plain list (default sort)": timed(client, url, {}, n),
         "sort budget desc": timed(client, url, {"sort": "-cf_budget"}, n),
-        "sort budget, page 2": timed(client, url, {"sort": "-cf_budget",
-                                                   "cursor": first.next_cursor}, n),
+        "sort budget, page 2": timed(
+            client, url, {"sort": "-cf_budget", "cursor": first.next_cursor}, n
+        ),
         "filter budget = value": timed(client, url, {"budget": value}, n),
         "filter region = north": timed(client, url, {"region": ["north"]}, n),
     }
@@ -182,14 +210,20 @@ def main() -> None:
 
     User = get_user_model()
     admin = User.objects.filter(username="bench-h7").first() or create_user(
-        "bench-h7", password="bench-h7-pw-1", is_superuser=True)
+        "bench-h7", password="bench-h7-pw-1", is_superuser=True
+    )
     configure(admin)
     fill_custom_values()
     set_indexed(admin, False)
     client = Client()
     client.force_login(admin)
-    result = {"db": args.db, "leads": Lead.objects.count(), "at": datetime.now().isoformat(),
-              "load": os.getloadavg(), "without index": cases(client, args.requests)}
+    result = {
+        "db": args.db,
+        "leads": Lead.objects.count(),
+        "at": datetime.now().isoformat(),
+        "load": os.getloadavg(),
+        "without index": cases(client, args.requests),
+    }
     result["index build ms"] = round(set_indexed(admin, True), 0)
     result["with index"] = cases(client, args.requests)
     print(json.dumps(result, indent=2))

@@ -32,11 +32,16 @@ class Kontor:
 
     def post(self, path: str, body: dict) -> dict:
         request = urllib.request.Request(
-            f"{self.url}/api/v1/{path}", data=json.dumps(body).encode(), method="POST",
-            headers={"Authorization": f"Bearer {self.token}",
-                     "Content-Type": "application/json",
-                     # a retry after a timeout must not create the lead twice
-                     "Idempotency-Key": str(uuid.uuid4())})
+            f"{self.url}/api/v1/{path}",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/json",
+                # a retry after a timeout must not create the lead twice
+                "Idempotency-Key": str(uuid.uuid4()),
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as reply:
                 return json.loads(reply.read())
@@ -49,11 +54,14 @@ def receiver(port: int, secret: str, inbox: queue.Queue) -> None:
         def do_POST(self):  # noqa: N802
             body = self.rfile.read(int(self.headers["Content-Length"]))
             stamp = self.headers.get("Kontor-Timestamp", "")
-            expected = "v1=" + hmac.new(secret.encode(), f"{stamp}.".encode() + body,
-                                        hashlib.sha256).hexdigest()
+            expected = (
+                "v1="
+                + hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+            )
             fresh = stamp.isdigit() and abs(time.time() - int(stamp)) < 300
-            valid = fresh and hmac.compare_digest(expected,
-                                                  self.headers.get("Kontor-Signature", ""))
+            valid = fresh and hmac.compare_digest(
+                expected, self.headers.get("Kontor-Signature", "")
+            )
             self.send_response(204 if valid else 400)
             self.end_headers()
             if valid:
@@ -78,25 +86,50 @@ def main() -> int:
         receiver(args.listen, args.secret, inbox)
     email, customer = f"erika.{uuid.uuid4().hex[:6]}@example.com", f"C-{int(time.time())}"
 
-    signup = kontor.post("leads/upsert/", {
-        "email1": email, "last_name": email.split("@")[0], "lead_source": "Web Site",
-        "lifecycle_stage": "ML"})
+    signup = kontor.post(
+        "leads/upsert/",
+        {
+            "email1": email,
+            "last_name": email.split("@")[0],
+            "lead_source": "Web Site",
+            "lifecycle_stage": "ML",
+        },
+    )
     lead = signup["record"]["id"]
     print(f"1. newsletter sign-up: lead {lead} {signup['result']} (stage ML)")
 
-    registered = kontor.post("leads/upsert/", {
-        "email1": email, "first_name": "Erika", "last_name": "Mustermann",
-        "account_name": "Mustermann Feinkost GmbH", "lifecycle_stage": "MQL",
-        "external_id": {"source": "shop", "id": customer}})
-    print(f"2. registration: lead {registered['record']['id']} {registered['result']} "
-          f"(stage MQL, shop customer {customer})")
+    registered = kontor.post(
+        "leads/upsert/",
+        {
+            "email1": email,
+            "first_name": "Erika",
+            "last_name": "Mustermann",
+            "account_name": "Mustermann Feinkost GmbH",
+            "lifecycle_stage": "MQL",
+            "external_id": {"source": "shop", "id": customer},
+        },
+    )
+    print(
+        f"2. registration: lead {registered['record']['id']} {registered['result']} "
+        f"(stage MQL, shop customer {customer})"
+    )
 
-    order = kontor.post(f"leads/{lead}/convert/", {
-        "account": {"name": "Mustermann Feinkost GmbH"},
-        "opportunity": {"name": "Order 10001", "amount": "249.90",
-                        "date_closed": date.today().isoformat(), "sales_stage": "Closed Won"}})
-    print(f"3. first order: contact {order['contact']['id']}, account {order['account']['id']},"
-          f" opportunity {order['opportunity']['id']} (Closed Won, 249.90)")
+    order = kontor.post(
+        f"leads/{lead}/convert/",
+        {
+            "account": {"name": "Mustermann Feinkost GmbH"},
+            "opportunity": {
+                "name": "Order 10001",
+                "amount": "249.90",
+                "date_closed": date.today().isoformat(),
+                "sales_stage": "Closed Won",
+            },
+        },
+    )
+    print(
+        f"3. first order: contact {order['contact']['id']}, account {order['account']['id']},"
+        f" opportunity {order['opportunity']['id']} (Closed Won, 249.90)"
+    )
 
     if args.listen:
         deadline = time.time() + 60
@@ -106,8 +139,10 @@ def main() -> int:
             except queue.Empty:
                 break
             if event["event"] == "leads.converted" and event["record_id"] == lead:
-                print(f"4. webhook {event['event']}: customer number (contact) "
-                      f"{event['related']['contact']['id']}")
+                print(
+                    f"4. webhook {event['event']}: customer number (contact) "
+                    f"{event['related']['contact']['id']}"
+                )
                 return 0
         print("4. no webhook arrived within 60 s: is the worker running and subscribed?")
         return 1

@@ -177,10 +177,23 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content Security Policy, set by kontor.core.middleware.SecurityHeadersMiddleware on every
 # response that has none of its own: scripts only from Kontor itself, no framing.
-KONTOR_CSP = os.environ.get("KONTOR_CSP", "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'",
-    "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"]))
+KONTOR_CSP = os.environ.get(
+    "KONTOR_CSP",
+    "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    ),
+)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
@@ -191,7 +204,8 @@ KONTOR_SMALL_TEAM_SET = int(os.environ.get("KONTOR_SMALL_TEAM_SET", "5000"))
 # Lock-out after failed sign-ins (kontor.users.signin): per username and per client address.
 KONTOR_SIGNIN_MAX_FAILURES = int(os.environ.get("KONTOR_SIGNIN_MAX_FAILURES", "5"))
 KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
-    os.environ.get("KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS", "30"))
+    os.environ.get("KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS", "30")
+)
 KONTOR_SIGNIN_LOCK_SECONDS = int(os.environ.get("KONTOR_SIGNIN_LOCK_SECONDS", "900"))
 
 LOGGING = {
@@ -216,14 +230,16 @@ KONTOR_CONVERSION_POLICY = os.environ.get("KONTOR_CONVERSION_POLICY", "early")
 # the largest accepted submission, the minimum time a person needs to fill a form, how long a
 # rendered form stays valid, and the rate limit per client address (submissions per window).
 KONTOR_WEBFORM_REDIRECT_HOSTS = [
-    h for h in os.environ.get("KONTOR_WEBFORM_REDIRECT_HOSTS", "").split(",") if h]
+    h for h in os.environ.get("KONTOR_WEBFORM_REDIRECT_HOSTS", "").split(",") if h
+]
 KONTOR_WEBFORM_MAX_BYTES = int(os.environ.get("KONTOR_WEBFORM_MAX_BYTES", str(32 * 1024)))
 KONTOR_WEBFORM_MIN_SECONDS = int(os.environ.get("KONTOR_WEBFORM_MIN_SECONDS", "3"))
 KONTOR_WEBFORM_TOKEN_MAX_AGE = 24 * 60 * 60
 KONTOR_WEBFORM_RATE = (int(os.environ.get("KONTOR_WEBFORM_RATE", "10")), 10 * 60)
 # Sites that may show web forms in an iframe (CSP frame-ancestors; e.g. https://www.example.com).
 KONTOR_WEBFORM_FRAME_ANCESTORS = [
-    h for h in os.environ.get("KONTOR_WEBFORM_FRAME_ANCESTORS", "*").split(",") if h]
+    h for h in os.environ.get("KONTOR_WEBFORM_FRAME_ANCESTORS", "*").split(",") if h
+]
 # Sender of Kontor's notification e-mails; the console backend prints them unless configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kontor@localhost")
@@ -232,13 +248,17 @@ KONTOR_BASE_URL = os.environ.get("KONTOR_BASE_URL", "http://127.0.0.1:8000")
 
 # --- REST API and webhooks (kontor.api, kontor.webhooks; docs/api.md) ---------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["kontor.api.auth.BearerTokenAuthentication",
-                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kontor.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["kontor.api.auth.TokenScope"],
     "DEFAULT_THROTTLE_CLASSES": ["kontor.api.throttles.ApiRateThrottle"],
     "DEFAULT_PARSER_CLASSES": ["kontor.api.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
-                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_SCHEMA_CLASS": "kontor.api.schema.KontorAutoSchema",
     "EXCEPTION_HANDLER": "kontor.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

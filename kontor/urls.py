@@ -16,8 +16,13 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", core_views.admin_index, name="admin-index"),
     path("search/", core_views.global_search, name="search"),
-    path("login/", auth_views.LoginView.as_view(
-        redirect_authenticated_user=True, authentication_form=SignInForm), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kontor.users.urls")),
@@ -31,4 +36,3 @@ urlpatterns = [
 
 handler404 = "kontor.core.views.not_found"
 handler500 = "kontor.core.views.server_error"
-

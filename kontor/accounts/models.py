@@ -24,7 +24,11 @@ class Account(Record):
     phone_fax = PhoneField(_("Fax"))
     email1 = LowerEmailField(_("Email"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("Member of"), on_delete=models.SET_NULL, null=True, blank=True,
+        "self",
+        verbose_name=_("Member of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="members",
     )
     # Match keys for duplicate suggestions, kept by clean(): the name without legal form and
@@ -39,9 +43,15 @@ class Account(Record):
     class Meta:
         verbose_name = _("Account")
         verbose_name_plural = _("Accounts")
-        indexes = record_indexes("account", "name", "date_entered", "account_type", "industry",
-                                 "billing_address_city",
-                                 lookups=("email1", "name_key", "domain"))
+        indexes = record_indexes(
+            "account",
+            "name",
+            "date_entered",
+            "account_type",
+            "industry",
+            "billing_address_city",
+            lookups=("email1", "name_key", "domain"),
+        )
 
     def __str__(self):
         return self.name

@@ -12,26 +12,66 @@ class AccountModule(Module):
     slug = "accounts"
     order = 10
     icon = "building"
-    list_columns = ("name", "billing_address_city", "account_type", "phone_office",
-                    "assigned_user", "date_entered")
-    extra_columns = ("industry", "email1", "website", "billing_address_country", "parent",
-                     "date_modified")
+    list_columns = (
+        "name",
+        "billing_address_city",
+        "account_type",
+        "phone_office",
+        "assigned_user",
+        "date_entered",
+    )
+    extra_columns = (
+        "industry",
+        "email1",
+        "website",
+        "billing_address_country",
+        "parent",
+        "date_modified",
+    )
     search_fields = ("name", "email1", "website", "phone_office", "billing_address_city")
     filters = ("account_type", "industry", "assigned_user", "date_entered", "parent")
     default_sort = "name"
     mass_update_fields = ("assigned_user", "account_type", "industry")
     panels = (
-        (_("Overview"), ("name", "account_type", "industry", "website", "email1",
-                         "phone_office", "phone_alternate", "phone_fax", "parent",
-                         "assigned_user")),
-        (_("More information"), ("annual_revenue", "employees", "ownership", "rating",
-                                 "description")),
-        (_("Billing address"), ("billing_address_street", "billing_address_postalcode",
-                                "billing_address_city", "billing_address_state",
-                                "billing_address_country")),
-        (_("Shipping address"), ("shipping_address_street", "shipping_address_postalcode",
-                                 "shipping_address_city", "shipping_address_state",
-                                 "shipping_address_country")),
+        (
+            _("Overview"),
+            (
+                "name",
+                "account_type",
+                "industry",
+                "website",
+                "email1",
+                "phone_office",
+                "phone_alternate",
+                "phone_fax",
+                "parent",
+                "assigned_user",
+            ),
+        ),
+        (
+            _("More information"),
+            ("annual_revenue", "employees", "ownership", "rating", "description"),
+        ),
+        (
+            _("Billing address"),
+            (
+                "billing_address_street",
+                "billing_address_postalcode",
+                "billing_address_city",
+                "billing_address_state",
+                "billing_address_country",
+            ),
+        ),
+        (
+            _("Shipping address"),
+            (
+                "shipping_address_street",
+                "shipping_address_postalcode",
+                "shipping_address_city",
+                "shipping_address_state",
+                "shipping_address_country",
+            ),
+        ),
     )
     subpanels = (
         Subpanel("contacts", "account"),

@@ -20,8 +20,9 @@ def invited(activity) -> dict[str, list]:
         return {kind: [] for kind, _fk in KINDS}
     if isinstance(activity, Meeting):
         rows = activity.invitees.select_related("user", "contact", "lead")
-        return {kind: [getattr(r, fk) for r in rows if getattr(r, f"{fk}_id")]
-                for kind, fk in KINDS}
+        return {
+            kind: [getattr(r, fk) for r in rows if getattr(r, f"{fk}_id")] for kind, fk in KINDS
+        }
     return {kind: list(getattr(activity, kind).all()) for kind, _fk in KINDS}
 
 
@@ -29,8 +30,9 @@ def invited_users(activity) -> list:
     return invited(activity)["users"]
 
 
-def save_with_invitees(activity: Call | Meeting, users=(), contacts=(), leads=(), *, actor,
-                       validate: bool = True):
+def save_with_invitees(
+    activity: Call | Meeting, users=(), contacts=(), leads=(), *, actor, validate: bool = True
+):
     """Save a call or meeting and set who is invited; answers of those kept are kept.
     `validate=False` when the caller has just validated the activity itself."""
     if validate:
@@ -53,14 +55,21 @@ def _save_with_invitees(activity, users, contacts, leads, *, actor):
             if old - new:
                 activity.invitees.filter(**{f"{fk}__in": old - new}).delete()
             MeetingInvitee.objects.bulk_create(
-                MeetingInvitee(meeting=activity, **{f"{fk}_id": pk}) for pk in new - old)
+                MeetingInvitee(meeting=activity, **{f"{fk}_id": pk}) for pk in new - old
+            )
         elif is_new:
             getattr(activity, kind).add(*wanted[kind])  # nothing to compare with yet
         else:
             getattr(activity, kind).set(wanted[kind])
         if not is_new:  # a new activity's invitees are part of its creation
-            log_event(activity, "update", actor=actor, field=kind,
-                      old=sorted(str(pk) for pk in old), new=sorted(str(pk) for pk in new))
+            log_event(
+                activity,
+                "update",
+                actor=actor,
+                field=kind,
+                old=sorted(str(pk) for pk in old),
+                new=sorted(str(pk) for pk in new),
+            )
     return activity
 
 
@@ -91,8 +100,11 @@ ACTIVITY_MODELS = (Call, Meeting, Task, Note)
 def activities_of(record) -> list:
     """Every live activity whose parent is `record`."""
     ct = ContentType.objects.get_for_model(record)
-    return [a for model in ACTIVITY_MODELS
-            for a in model.objects.filter(parent_type=ct, parent_id=record.pk)]
+    return [
+        a
+        for model in ACTIVITY_MODELS
+        for a in model.objects.filter(parent_type=ct, parent_id=record.pk)
+    ]
 
 
 def hand_over_activities(source, target, mode: str, *, actor) -> int:

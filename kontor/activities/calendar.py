@@ -59,29 +59,42 @@ def _absolute(path: str) -> str:
 def calendar(items: Iterable[tuple[str, object]], name: str = "Kontor") -> Iterator[str]:
     """The calendar as folded lines, streamed: `items` are (kind, call or meeting) pairs."""
     now = timezone.now()
-    yield from (fold(line) for line in (
-        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{escape_text(name)}"))
+    yield from (
+        fold(line)
+        for line in (
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            f"PRODID:{PRODID}",
+            "CALSCALE:GREGORIAN",
+            f"X-WR-CALNAME:{escape_text(name)}",
+        )
+    )
     for kind, activity in items:
         for line in event_lines(activity, kind, now):
             yield fold(line)
     yield fold("END:VCALENDAR")
 
 
-COLUMNS = ("id", "name", "status", "date_start", "duration_minutes", "description",
-           "date_modified")
+COLUMNS = ("id", "name", "status", "date_start", "duration_minutes", "description", "date_modified")
 
 
 def user_items(user) -> Iterator[tuple[str, object]]:
     """The user's calls and meetings (assigned or invited) that they may see, recent and
     upcoming, through the permission filter."""
     since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
-    calls = Call.objects.visible_to(user, "view").filter(
-        Q(assigned_user=user) | Q(users=user), date_start__gte=since).distinct()
-    meetings = Meeting.objects.visible_to(user, "view").filter(
-        Q(assigned_user=user) | Q(invitees__user=user), date_start__gte=since).distinct()
+    calls = (
+        Call.objects.visible_to(user, "view")
+        .filter(Q(assigned_user=user) | Q(users=user), date_start__gte=since)
+        .distinct()
+    )
+    meetings = (
+        Meeting.objects.visible_to(user, "view")
+        .filter(Q(assigned_user=user) | Q(invitees__user=user), date_start__gte=since)
+        .distinct()
+    )
     for call in calls.only(*COLUMNS).order_by("date_start", "pk")[:FEED_LIMIT]:
         yield "call", call
-    for meeting in meetings.only(*COLUMNS, "location", "join_url").order_by(
-            "date_start", "pk")[:FEED_LIMIT]:
+    for meeting in meetings.only(*COLUMNS, "location", "join_url").order_by("date_start", "pk")[
+        :FEED_LIMIT
+    ]:
         yield "meeting", meeting

@@ -28,7 +28,8 @@ class ActivityForm(RecordForm):
         choices = [("", "---------")] + [(m.slug, m.verbose_name) for m in parent_modules()]
         self.fields["parent_module"].choices = choices
         self.fields["parent_module"].widget.attrs.update(
-            {"class": "form-select", "data-parent-type": "1"})
+            {"class": "form-select", "data-parent-type": "1"}
+        )
         slug, pk = self._initial_parent()
         if slug not in {m.slug for m in parent_modules()}:
             slug, pk = "", ""  # a damaged or unknown type: the field reports it on POST
@@ -86,13 +87,17 @@ class InviteesForm(ActivityForm):
     """Meetings and calls: invite users, contacts and leads (the latter through pickers)."""
 
     invite_users = forms.ModelMultipleChoiceField(
-        label=_("Invited users"), required=False, queryset=get_user_model().objects.none(),
+        label=_("Invited users"),
+        required=False,
+        queryset=get_user_model().objects.none(),
         widget=forms.SelectMultiple(attrs={"class": "form-select", "data-enhance": "multi"}),
     )
     invite_contacts = forms.ModelMultipleChoiceField(
-        label=_("Invited contacts"), required=False, queryset=Contact.objects.none())
+        label=_("Invited contacts"), required=False, queryset=Contact.objects.none()
+    )
     invite_leads = forms.ModelMultipleChoiceField(
-        label=_("Invited leads"), required=False, queryset=Lead.objects.none())
+        label=_("Invited leads"), required=False, queryset=Lead.objects.none()
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,8 +110,9 @@ class InviteesForm(ActivityForm):
         for kind, model in (("contacts", Contact), ("leads", Lead)):
             field = self.fields[f"invite_{kind}"]
             field.queryset = model.objects.visible_to(self.user, "view")
-            field.widget = forms.SelectMultiple(attrs={
-                "class": "form-select", "data-lookup": registry.get(kind).url("lookup")})
+            field.widget = forms.SelectMultiple(
+                attrs={"class": "form-select", "data-lookup": registry.get(kind).url("lookup")}
+            )
             chosen = current[kind] if not self.is_bound else self._posted(field, kind)
             field.widget.choices = [(str(r.pk), str(r)) for r in chosen]
             if not self.is_bound:
@@ -121,5 +127,9 @@ class InviteesForm(ActivityForm):
     def save_with(self, *, actor):
         data = self.cleaned_data
         return actions.save_with_invitees(
-            self.instance, data["invite_users"], data["invite_contacts"], data["invite_leads"],
-            actor=actor)
+            self.instance,
+            data["invite_users"],
+            data["invite_contacts"],
+            data["invite_leads"],
+            actor=actor,
+        )

@@ -23,8 +23,12 @@ class Activity(Record):
 
     name = models.CharField(_("Subject"), max_length=255)
     parent_type = models.ForeignKey(
-        ContentType, verbose_name=_("Related to (type)"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        ContentType,
+        verbose_name=_("Related to (type)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     parent_id = models.UUIDField(_("Related to"), null=True, blank=True)
     parent = GenericForeignKey("parent_type", "parent_id")
@@ -54,27 +58,27 @@ class Activity(Record):
 
 def activity_indexes(prefix: str, *fields: str) -> list[models.Index]:
     return [
-        models.Index(fields=["parent_type", "parent_id", "date_entered"],
-                     name=f"{prefix}_parent"),
+        models.Index(fields=["parent_type", "parent_id", "date_entered"], name=f"{prefix}_parent"),
         *record_indexes(prefix, *fields),
     ]
 
 
 class Call(Activity):
-    direction = DropdownField(_("Direction"), dropdown="call_direction_dom",
-                              default="Outbound")
-    status = DropdownField(_("Status"), dropdown="call_status_dom", default="Planned",
-                           blank=False)
+    direction = DropdownField(_("Direction"), dropdown="call_direction_dom", default="Outbound")
+    status = DropdownField(_("Status"), dropdown="call_status_dom", default="Planned", blank=False)
     date_start = models.DateTimeField(_("Start"))
     duration_minutes = models.PositiveIntegerField(
         _("Duration (minutes)"), default=15, validators=[MaxValueValidator(24 * 60)]
     )
-    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
-                                   verbose_name=_("Invited users"))
-    contacts = models.ManyToManyField("contacts.Contact", blank=True, related_name="calls",
-                                      verbose_name=_("Invited contacts"))
-    leads = models.ManyToManyField("leads.Lead", blank=True, related_name="calls",
-                                   verbose_name=_("Invited leads"))
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("Invited users")
+    )
+    contacts = models.ManyToManyField(
+        "contacts.Contact", blank=True, related_name="calls", verbose_name=_("Invited contacts")
+    )
+    leads = models.ManyToManyField(
+        "leads.Lead", blank=True, related_name="calls", verbose_name=_("Invited leads")
+    )
 
     CLOSED_STATUSES = ("Held", "Not Held")
 
@@ -85,8 +89,9 @@ class Call(Activity):
 
 
 class Meeting(Activity):
-    status = DropdownField(_("Status"), dropdown="meeting_status_dom", default="Planned",
-                           blank=False)
+    status = DropdownField(
+        _("Status"), dropdown="meeting_status_dom", default="Planned", blank=False
+    )
     location = models.CharField(_("Location"), max_length=255, blank=True)
     date_start = models.DateTimeField(_("Start"))
     duration_minutes = models.PositiveIntegerField(
@@ -110,14 +115,18 @@ class MeetingInvitee(models.Model):
     """One invitee of a meeting — a user, a contact or a lead — with their answer."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
-                             blank=True, related_name="+")
-    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, null=True,
-                                blank=True, related_name="+")
-    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="+")
-    accept_status = DropdownField(_("Accept status"), dropdown="meeting_accept_status_dom",
-                                  default="none")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    lead = models.ForeignKey(
+        "leads.Lead", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    accept_status = DropdownField(
+        _("Accept status"), dropdown="meeting_accept_status_dom", default="none"
+    )
 
     class Meta:
         constraints = [
@@ -136,23 +145,29 @@ class MeetingInvitee(models.Model):
 
 
 class Task(Activity):
-    status = DropdownField(_("Status"), dropdown="task_status_dom", default="Not Started",
-                           blank=False)
-    priority = DropdownField(_("Priority"), dropdown="task_priority_dom", default="Medium",
-                             blank=False)
+    status = DropdownField(
+        _("Status"), dropdown="task_status_dom", default="Not Started", blank=False
+    )
+    priority = DropdownField(
+        _("Priority"), dropdown="task_priority_dom", default="Medium", blank=False
+    )
     date_start = models.DateTimeField(_("Start"), null=True, blank=True)
     date_due = models.DateTimeField(_("Due date"), null=True, blank=True)
-    contact = models.ForeignKey("contacts.Contact", verbose_name=_("Contact"),
-                                on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="tasks")
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("Contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
 
     CLOSED_STATUSES = ("Completed", "Deferred")
 
     class Meta:
         verbose_name = _("Task")
         verbose_name_plural = _("Tasks")
-        indexes = activity_indexes("task", "date_due", "name", "status", "priority",
-                                   "date_entered")
+        indexes = activity_indexes("task", "date_due", "name", "status", "priority", "date_entered")
 
     def clean(self):
         super().clean()
@@ -166,14 +181,41 @@ def note_upload_to(note, filename: str) -> str:
 
 class Note(Activity):
     filename = models.FileField(
-        _("Attachment"), upload_to=note_upload_to, blank=True, max_length=255,
-        validators=[FileExtensionValidator(
-            allowed_extensions=["pdf", "png", "jpg", "jpeg", "gif", "txt", "csv", "doc", "docx",
-                                "xls", "xlsx", "odt", "ods", "eml", "msg", "zip"])],
+        _("Attachment"),
+        upload_to=note_upload_to,
+        blank=True,
+        max_length=255,
+        validators=[
+            FileExtensionValidator(
+                allowed_extensions=[
+                    "pdf",
+                    "png",
+                    "jpg",
+                    "jpeg",
+                    "gif",
+                    "txt",
+                    "csv",
+                    "doc",
+                    "docx",
+                    "xls",
+                    "xlsx",
+                    "odt",
+                    "ods",
+                    "eml",
+                    "msg",
+                    "zip",
+                ]
+            )
+        ],
     )
-    contact = models.ForeignKey("contacts.Contact", verbose_name=_("Contact"),
-                                on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="notes")
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("Contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
 
     class Meta:
         verbose_name = _("Note")

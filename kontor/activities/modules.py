@@ -34,14 +34,32 @@ class CallModule(ActivityModule):
     order = 60
     icon = "telephone"
     form_class = InviteesForm
-    list_columns = ("name", "direction", "status", "date_start", "duration_minutes",
-                    "assigned_user")
+    list_columns = (
+        "name",
+        "direction",
+        "status",
+        "date_start",
+        "duration_minutes",
+        "assigned_user",
+    )
     extra_columns = ("date_entered", "date_modified")
     filters = ("status", "direction", "assigned_user", "date_start")
     default_sort = "-date_start"
     mass_update_fields = ("assigned_user", "status")
-    panels = ((_("Overview"), ("name", "direction", "status", "date_start",
-                               "duration_minutes", "assigned_user", "description")),)
+    panels = (
+        (
+            _("Overview"),
+            (
+                "name",
+                "direction",
+                "status",
+                "date_start",
+                "duration_minutes",
+                "assigned_user",
+                "description",
+            ),
+        ),
+    )
 
 
 @register
@@ -51,14 +69,26 @@ class MeetingModule(ActivityModule):
     order = 70
     icon = "people"
     form_class = InviteesForm
-    list_columns = ("name", "status", "date_start", "duration_minutes", "location",
-                    "assigned_user")
+    list_columns = ("name", "status", "date_start", "duration_minutes", "location", "assigned_user")
     extra_columns = ("join_url", "date_entered", "date_modified")
     filters = ("status", "assigned_user", "date_start")
     default_sort = "-date_start"
     mass_update_fields = ("assigned_user", "status")
-    panels = ((_("Overview"), ("name", "status", "date_start", "duration_minutes", "location",
-                               "join_url", "assigned_user", "description")),)
+    panels = (
+        (
+            _("Overview"),
+            (
+                "name",
+                "status",
+                "date_start",
+                "duration_minutes",
+                "location",
+                "join_url",
+                "assigned_user",
+                "description",
+            ),
+        ),
+    )
 
 
 @register
@@ -72,8 +102,21 @@ class TaskModule(ActivityModule):
     filters = ("status", "priority", "assigned_user", "date_due", "contact")
     default_sort = "date_due"
     mass_update_fields = ("assigned_user", "status", "priority", "date_due")
-    panels = ((_("Overview"), ("name", "status", "priority", "date_start", "date_due",
-                               "contact", "assigned_user", "description")),)
+    panels = (
+        (
+            _("Overview"),
+            (
+                "name",
+                "status",
+                "priority",
+                "date_start",
+                "date_due",
+                "contact",
+                "assigned_user",
+                "description",
+            ),
+        ),
+    )
 
 
 @register
@@ -85,5 +128,4 @@ class NoteModule(ActivityModule):
     list_columns = ("name", "contact", "filename", "assigned_user", "date_entered")
     extra_columns = ("date_modified",)
     filters = ("assigned_user", "date_entered", "contact")
-    panels = ((_("Overview"), ("name", "contact", "filename", "assigned_user",
-                               "description")),)
+    panels = ((_("Overview"), ("name", "contact", "filename", "assigned_user", "description")),)

@@ -21,8 +21,9 @@ def complete_task_view(request, pk):
         return render(request, "activities/_task_done.html", {"task": task})
     messages.success(request, _("Task “%(name)s” is done.") % {"name": task.name})
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         target = task.get_absolute_url()
     return redirect(target)
 
@@ -33,5 +34,6 @@ def download_attachment(request, pk):
     note = get_object_or_404(Note.objects.visible_to(request.user, "view"), pk=pk)
     if not note.filename:
         raise Http404
-    return FileResponse(note.filename.open("rb"), as_attachment=True,
-                        filename=note.filename.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        note.filename.open("rb"), as_attachment=True, filename=note.filename.name.rsplit("/", 1)[-1]
+    )

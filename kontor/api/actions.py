@@ -20,13 +20,19 @@ def hash_key(key: str) -> str:
 
 
 @transaction.atomic
-def create_token(user, *, name: str, scope: str = ApiToken.Scope.WRITE, actor) -> tuple[
-        ApiToken, str]:
+def create_token(
+    user, *, name: str, scope: str = ApiToken.Scope.WRITE, actor
+) -> tuple[ApiToken, str]:
     """A new token of `user`; returns (token row, the secret to show once)."""
     prefix = secrets.token_hex(6)
     key = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(user=user, name=name.strip()[:100] or "API",
-                                    prefix=prefix, key_hash=hash_key(key), scope=scope)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip()[:100] or "API",
+        prefix=prefix,
+        key_hash=hash_key(key),
+        scope=scope,
+    )
     return token, key
 
 

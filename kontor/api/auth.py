@@ -47,26 +47,41 @@ def _lookup(connection):
         # Python); they stay deferred and load on first access.
         fields = [f for f in model._meta.concrete_fields if f.attname not in _NOT_READ]
         readers = [(f, Col(alias, f)) for f in fields]
-        readers = [(col, connection.ops.get_db_converters(col) + f.get_db_converters(connection))
-                   for f, col in readers]
-        parts.append((model, [f.attname for f in fields], readers,
-                      [f"{alias}.{q(f.column)}" for f in fields]))
+        readers = [
+            (col, connection.ops.get_db_converters(col) + f.get_db_converters(connection))
+            for f, col in readers
+        ]
+        parts.append(
+            (
+                model,
+                [f.attname for f in fields],
+                readers,
+                [f"{alias}.{q(f.column)}" for f in fields],
+            )
+        )
 
     def of_user(through, other: str, select: str, join: str) -> str:
         meta = through._meta
-        return (f"(SELECT {rows.format(select)} FROM {q(meta.db_table)} m {join} WHERE "
-                f"m.{q(meta.get_field('user').column)} = {user_id})").replace(
-            "OTHER", q(meta.get_field(other).column))
+        return (
+            f"(SELECT {rows.format(select)} FROM {q(meta.db_table)} m {join} WHERE "
+            f"m.{q(meta.get_field('user').column)} = {user_id})"
+        ).replace("OTHER", q(meta.get_field(other).column))
 
     role = Role._meta
-    roles = of_user(Role.users.through, "role", f"r.{q('is_admin')}, r.{q('grants')}",
-                    f"JOIN {q(role.db_table)} r ON r.{q(role.pk.column)} = m.OTHER")
+    roles = of_user(
+        Role.users.through,
+        "role",
+        f"r.{q('is_admin')}, r.{q('grants')}",
+        f"JOIN {q(role.db_table)} r ON r.{q(role.pk.column)} = m.OTHER",
+    )
     teams = of_user(Team.members.through, "team", "m.OTHER", "")
     columns = ", ".join([*parts[0][3], *parts[1][3], roles, teams])
-    sql = (f"SELECT {columns} FROM {q(token_meta.db_table)} t JOIN {q(user_meta.db_table)} u "
-           f"ON u.{q(user_meta.pk.column)} = {user_id} "
-           f"WHERE t.{q(token_meta.get_field('prefix').column)} = %s "
-           f"AND t.{q(token_meta.get_field('revoked_at').column)} IS NULL")
+    sql = (
+        f"SELECT {columns} FROM {q(token_meta.db_table)} t JOIN {q(user_meta.db_table)} u "
+        f"ON u.{q(user_meta.pk.column)} = {user_id} "
+        f"WHERE t.{q(token_meta.get_field('prefix').column)} = %s "
+        f"AND t.{q(token_meta.get_field('revoked_at').column)} IS NULL"
+    )
     found = _lookups[connection.alias] = (sql, [part[:3] for part in parts])
     return found
 
@@ -90,7 +105,7 @@ def token_for(key: str) -> ApiToken | None:
     request, so a changed role or team applies to the next request."""
     if not key.startswith(TOKEN_PREFIX) or key.count("_") < 2:
         return None
-    prefix = key[len(TOKEN_PREFIX):].split("_", 1)[0]
+    prefix = key[len(TOKEN_PREFIX) :].split("_", 1)[0]
     connection = connections[router.db_for_read(ApiToken)]
     sql, parts = _lookup(connection)
     with connection.cursor() as cursor:
@@ -103,8 +118,9 @@ def token_for(key: str) -> ApiToken | None:
     token = _instance(token_model, token_names, token_readers, row[:split], connection)
     if not secrets.compare_digest(token.key_hash, hash_key(key)):
         return None
-    token.user = _instance(user_model, user_names, user_readers,
-                           row[split:split + len(user_names)], connection)
+    token.user = _instance(
+        user_model, user_names, user_readers, row[split : split + len(user_names)], connection
+    )
     roles = row[-2] if isinstance(row[-2], str) else json.dumps(row[-2] or [])
     remember(token.user, roles, [team for (team,) in _decoded(row[-1]) or []])
     return token
@@ -138,8 +154,11 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer",
-                "description": "A personal API token from Settings → API tokens."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token from Settings → API tokens.",
+        }
 
 
 class TokenScope(permissions.BasePermission):
@@ -151,7 +170,10 @@ class TokenScope(permissions.BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         token = request.auth
-        if request.method in permissions.SAFE_METHODS or token is None or \
-                not hasattr(token, "can_write"):
+        if (
+            request.method in permissions.SAFE_METHODS
+            or token is None
+            or not hasattr(token, "can_write")
+        ):
             return True
         return token.can_write

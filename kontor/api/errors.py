@@ -26,17 +26,20 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   required=False)
-    existing = serializers.CharField(required=False, allow_null=True,
-                                     help_text="409 of a conversion: the earlier result's id.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+    existing = serializers.CharField(
+        required=False, allow_null=True, help_text="409 of a conversion: the earlier result's id."
+    )
 
 
 def field_errors(error: DjangoValidationError) -> dict:
     """A Django ValidationError as {field: [messages]} ("__all__" becomes "non_field_errors")."""
     if hasattr(error, "error_dict"):
-        return {("non_field_errors" if k == "__all__" else k): v
-                for k, v in error.message_dict.items()}
+        return {
+            ("non_field_errors" if k == "__all__" else k): v for k, v in error.message_dict.items()
+        }
     return {"non_field_errors": error.messages}
 
 
@@ -70,8 +73,11 @@ def exception_handler(exc, context):
         return None
     codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
     if isinstance(exc, exceptions.ValidationError):
-        body = {"detail": _("The request has errors; see the fields."), "code": "invalid",
-                "errors": _flatten(response.data)}
+        body = {
+            "detail": _("The request has errors; see the fields."),
+            "code": "invalid",
+            "errors": _flatten(response.data),
+        }
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         body = {"detail": str(detail), "code": codes if isinstance(codes, str) else "error"}

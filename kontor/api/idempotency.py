@@ -42,13 +42,15 @@ def idempotent(handler):
             return handler(self, request, *args, **kwargs)
         if len(key) > MAX_KEY or not key.isprintable():
             raise exceptions.ValidationError(
-                {HEADER: [_("Send a printable key of at most 255 characters.")]})
+                {HEADER: [_("Send a printable key of at most 255 characters.")]}
+            )
         fingerprint = _fingerprint(request._request)
         with transaction.atomic():
             try:
                 with transaction.atomic():
                     claim = IdempotencyKey.objects.create(
-                        user=request.user, key=key, fingerprint=fingerprint, status=0)
+                        user=request.user, key=key, fingerprint=fingerprint, status=0
+                    )
             except IntegrityError:
                 return _replay(request.user, key, fingerprint)
             try:
@@ -73,13 +75,13 @@ def _replay(user, key: str, fingerprint: str) -> Response:
         raise Conflict(_("A request with this Idempotency-Key is still running."))
     if stored.fingerprint != fingerprint:
         raise Conflict(_("This Idempotency-Key was used for another request."))
-    return Response(stored.body, status=stored.status,
-                    headers={"Idempotent-Replayed": "true"})
+    return Response(stored.body, status=stored.status, headers={"Idempotent-Replayed": "true"})
 
 
 def forget_old() -> int:
     """Delete keys older than the retention (run by the cleanup task)."""
     days = getattr(settings, "KONTOR_IDEMPOTENCY_DAYS", 1)
     deleted, _rows = IdempotencyKey.objects.filter(
-        created_at__lt=timezone.now() - timedelta(days=days)).delete()
+        created_at__lt=timezone.now() - timedelta(days=days)
+    ).delete()
     return deleted

@@ -52,10 +52,17 @@ def _write(view, item, mode: str, *, keys_locked: bool = False):
         values, source, external = _parse(view, item, with_external=True)
         if not external and not values.get("email1"):
             raise exceptions.ValidationError(
-                {"email1": [_("Send an e-mail address or an external id to match on.")]})
+                {"email1": [_("Send an e-mail address or an external id to match on.")]}
+            )
         try:
-            result = upserts.upsert(model, values, actor=view.request.user, source=source,
-                                    external_id=external, keys_locked=keys_locked)
+            result = upserts.upsert(
+                model,
+                values,
+                actor=view.request.user,
+                source=source,
+                external_id=external,
+                keys_locked=keys_locked,
+            )
         except upserts.Ambiguous as ambiguous:
             raise Conflict(ambiguous.message) from None
         return result.record, result.created
@@ -65,21 +72,42 @@ def _write(view, item, mode: str, *, keys_locked: bool = False):
     return record, True
 
 
-UPSERT_RESPONSE = {code: inline_serializer(f"UpsertResult{code}", fields={
-    "result": serializers.ChoiceField(["created", "updated"]),
-    "record": serializers.DictField()}) for code in (200, 201)}
-BULK_REQUEST = inline_serializer("BulkRequest", fields={
-    "mode": serializers.ChoiceField(["create", "upsert"], required=False),
-    "items": serializers.ListField(child=serializers.DictField(), max_length=MAX_BULK)})
-BULK_RESPONSE = inline_serializer("BulkResult", fields={
-    "results": serializers.ListField(child=inline_serializer("BulkItemResult", fields={
-        "index": serializers.IntegerField(), "result": serializers.CharField(),
-        "id": serializers.UUIDField()}))})
+UPSERT_RESPONSE = {
+    code: inline_serializer(
+        f"UpsertResult{code}",
+        fields={
+            "result": serializers.ChoiceField(["created", "updated"]),
+            "record": serializers.DictField(),
+        },
+    )
+    for code in (200, 201)
+}
+BULK_REQUEST = inline_serializer(
+    "BulkRequest",
+    fields={
+        "mode": serializers.ChoiceField(["create", "upsert"], required=False),
+        "items": serializers.ListField(child=serializers.DictField(), max_length=MAX_BULK),
+    },
+)
+BULK_RESPONSE = inline_serializer(
+    "BulkResult",
+    fields={
+        "results": serializers.ListField(
+            child=inline_serializer(
+                "BulkItemResult",
+                fields={
+                    "index": serializers.IntegerField(),
+                    "result": serializers.CharField(),
+                    "id": serializers.UUIDField(),
+                },
+            )
+        )
+    },
+)
 
 
 def upsert_endpoint(module):
-    @extend_schema(request=serializer_for(module), responses=UPSERT_RESPONSE,
-                   tags=[module.slug])
+    @extend_schema(request=serializer_for(module), responses=UPSERT_RESPONSE, tags=[module.slug])
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     @idempotent
     def upsert(self, request):
@@ -89,9 +117,13 @@ def upsert_endpoint(module):
             record, created = _write(self, request.data, "upsert")
         except ValidationError as error:
             raise exceptions.ValidationError(field_errors(error)) from None
-        return Response({"result": "created" if created else "updated",
-                         "record": self.get_serializer(record).data},
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            {
+                "result": "created" if created else "updated",
+                "record": self.get_serializer(record).data,
+            },
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     return upsert
 
@@ -109,11 +141,13 @@ def bulk_endpoint(module):
             raise exceptions.ValidationError({"items": [_("Send a list of records.")]})
         mode, items = body.get("mode", "create"), body["items"]
         if mode not in modes or set(body) - {"mode", "items"}:
-            raise exceptions.ValidationError({"mode": [_("Choose one of: %(modes)s.") % {
-                "modes": ", ".join(modes)}]})
+            raise exceptions.ValidationError(
+                {"mode": [_("Choose one of: %(modes)s.") % {"modes": ", ".join(modes)}]}
+            )
         if not 1 <= len(items) <= MAX_BULK:
-            raise exceptions.ValidationError({"items": [
-                _("Send from 1 to %(max)d records.") % {"max": MAX_BULK}]})
+            raise exceptions.ValidationError(
+                {"items": [_("Send from 1 to %(max)d records.") % {"max": MAX_BULK}]}
+            )
         self.require("create")
         results, errors = [], {}
         with transaction.atomic():
@@ -124,15 +158,22 @@ def bulk_endpoint(module):
                     with transaction.atomic():
                         record, created = _write(self, item, mode, keys_locked=mode == "upsert")
                 except exceptions.APIException as error:
-                    errors[str(index)] = error.detail if isinstance(
-                        error, exceptions.ValidationError) else {"non_field_errors": [
-                            str(error.detail)]}
+                    errors[str(index)] = (
+                        error.detail
+                        if isinstance(error, exceptions.ValidationError)
+                        else {"non_field_errors": [str(error.detail)]}
+                    )
                     continue
                 except ValidationError as error:
                     errors[str(index)] = field_errors(error)
                     continue
-                results.append({"index": index, "result": "created" if created else "updated",
-                                "id": str(record.pk)})
+                results.append(
+                    {
+                        "index": index,
+                        "result": "created" if created else "updated",
+                        "id": str(record.pk),
+                    }
+                )
             if errors:
                 transaction.set_rollback(True)
         if errors:

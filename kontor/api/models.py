@@ -20,13 +20,16 @@ class ApiToken(models.Model):
         READ = "read", _("Read only")
         WRITE = "write", _("Read and write")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens", verbose_name=_("User"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("User"),
+    )
     name = models.CharField(_("Name"), max_length=100)
     prefix = models.CharField(max_length=16, unique=True)
     key_hash = models.CharField(max_length=64)
-    scope = models.CharField(_("Access"), max_length=8, choices=Scope.choices,
-                             default=Scope.WRITE)
+    scope = models.CharField(_("Access"), max_length=8, choices=Scope.choices, default=Scope.WRITE)
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("Last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("Revoked"), null=True, blank=True)
@@ -54,8 +57,7 @@ class IdempotencyKey(models.Model):
     Written in the same transaction as the POST's own writes: either both exist or neither.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     # method, path and a hash of the body: the same key with another request is a conflict
     fingerprint = models.CharField(max_length=64)
@@ -64,9 +66,9 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"],
-                                               name="api_idempotency_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_unique")
+        ]
 
     def __str__(self):
         return self.key
-

@@ -23,7 +23,8 @@ class KeysetPagination(BasePagination):
         if limit:
             if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
                 raise exceptions.ValidationError(
-                    {"limit": [_("Send a number from 1 to %(max)d.") % {"max": MAX_LIMIT}]})
+                    {"limit": [_("Send a number from 1 to %(max)d.") % {"max": MAX_LIMIT}]}
+                )
             size = int(limit)
         else:
             size = settings.KONTOR_PAGE_SIZE
@@ -42,20 +43,36 @@ class KeysetPagination(BasePagination):
         return replace_query_param(self.request.build_absolute_uri(), "cursor", cursor)
 
     def get_paginated_response(self, data):
-        return Response({"next": self._link(self.page.next_cursor),
-                         "previous": self._link(self.page.prev_cursor), "results": data})
+        return Response(
+            {
+                "next": self._link(self.page.next_cursor),
+                "previous": self._link(self.page.prev_cursor),
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema):
         link = {"type": "string", "format": "uri", "nullable": True}
-        return {"type": "object", "required": ["next", "previous", "results"],
-                "properties": {"next": link, "previous": link, "results": schema}}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "cursor", "in": "query", "required": False,
-             "description": "The page to show: the cursor of a `next` or `previous` link.",
-             "schema": {"type": "string"}},
-            {"name": "limit", "in": "query", "required": False,
-             "description": f"Rows per page, 1 to {MAX_LIMIT}.",
-             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}},
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "description": "The page to show: the cursor of a `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "description": f"Rows per page, 1 to {MAX_LIMIT}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            },
         ]

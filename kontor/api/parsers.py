@@ -11,8 +11,9 @@ class JSONParser(parsers.JSONParser):
         limit = settings.KONTOR_API_MAX_BODY
         length = request.META.get("CONTENT_LENGTH", "") if request is not None else ""
         if length.isdigit() and int(length) > limit:
-            raise exceptions.ParseError(_("The body is larger than %(max)d bytes.") % {
-                "max": limit})
+            raise exceptions.ParseError(
+                _("The body is larger than %(max)d bytes.") % {"max": limit}
+            )
         try:
             return super().parse(stream, media_type, parser_context)
         except exceptions.ParseError:

@@ -43,11 +43,14 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
         return True
 
 
-@extend_schema_field({
-    "type": "object", "nullable": True,
-    "properties": {"type": {"type": "string"}, "id": {"type": "string", "format": "uuid"}},
-    "required": ["type", "id"],
-})
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"type": {"type": "string"}, "id": {"type": "string", "format": "uuid"}},
+        "required": ["type", "id"],
+    }
+)
 class ParentField(serializers.Field):
     """An activity's parent: {"type": "leads", "id": "<uuid>"}, a record the caller may see."""
 
@@ -91,8 +94,7 @@ class ParentField(serializers.Field):
             record = None
         if record is None:
             self.fail("not_visible")
-        return {"parent_type": ContentType.objects.get_for_model(model),
-                "parent_id": record.pk}
+        return {"parent_type": ContentType.objects.get_for_model(model), "parent_id": record.pk}
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -108,8 +110,10 @@ class RecordSerializer(serializers.ModelSerializer):
             prototype = super().get_fields()
             cls._prototype_fields = prototype
             cls._always_parsed = frozenset(
-                name for name, field in prototype.items()
-                if (field.required and not field.read_only) or field.default is not empty)
+                name
+                for name, field in prototype.items()
+                if (field.required and not field.read_only) or field.default is not empty
+            )
         data = getattr(self, "initial_data", None)
         if isinstance(data, dict) and cls.__dict__.get("_plain_validation"):
             # Input is parsed by the fields it names, plus the required ones (their absence
@@ -117,8 +121,9 @@ class RecordSerializer(serializers.ModelSerializer):
             # copying sixty fields was a third of a create's time. (Only when the class has
             # no serializer validators, which would need all fields: see get_validators.)
             always = cls._always_parsed
-            prototype = {name: field for name, field in prototype.items()
-                         if name in data or name in always}
+            prototype = {
+                name: field for name, field in prototype.items() if name in data or name in always
+            }
         return copy.deepcopy(prototype)
 
     def get_validators(self):
@@ -143,8 +148,7 @@ class RecordSerializer(serializers.ModelSerializer):
         if isinstance(data, dict):
             unknown = sorted(set(data) - self.all_field_names())
             if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("Unknown field.")] for name in unknown})
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)
 
     def build_relational_field(self, field_name, relation_info):
@@ -159,8 +163,7 @@ class RecordSerializer(serializers.ModelSerializer):
 
 def writable_fields(module) -> list[str]:
     fields = [name for name in module.form_fields if name not in ("parent",)]
-    return [name for name in fields
-            if not module.model._meta.get_field(name).many_to_many]
+    return [name for name in fields if not module.model._meta.get_field(name).many_to_many]
 
 
 def _fields(module) -> tuple[list[str], list[str]]:
@@ -194,17 +197,27 @@ def serializer_for(module) -> type[RecordSerializer]:
         field = module.model._meta.get_field(name) if name != "parent" else None
         if isinstance(field, models.FileField):
             attrs[name] = serializers.FileField(read_only=True, use_url=False)
-        elif field is not None and field.is_relation and \
-                field.related_model is get_user_model():
-            attrs[name] = serializers.PrimaryKeyRelatedField(
-                queryset=get_user_model().objects.filter(is_active=True),
-                allow_null=True, required=False, read_only=False) \
-                if name not in read_only else serializers.PrimaryKeyRelatedField(read_only=True,
-                                                                   allow_null=True)
-    meta = type("Meta", (), {"model": module.model, "fields": names,
-                             "read_only_fields": [n for n in read_only if n not in attrs]})
-    cls = type(f"{module.model.__name__}Serializer", (RecordSerializer,),
-               {**attrs, "Meta": meta})
+        elif field is not None and field.is_relation and field.related_model is get_user_model():
+            attrs[name] = (
+                serializers.PrimaryKeyRelatedField(
+                    queryset=get_user_model().objects.filter(is_active=True),
+                    allow_null=True,
+                    required=False,
+                    read_only=False,
+                )
+                if name not in read_only
+                else serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+            )
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": module.model,
+            "fields": names,
+            "read_only_fields": [n for n in read_only if n not in attrs],
+        },
+    )
+    cls = type(f"{module.model.__name__}Serializer", (RecordSerializer,), {**attrs, "Meta": meta})
     module._api_serializer = cls
     return cls
 
@@ -219,17 +232,19 @@ def _reader(field):
     if isinstance(field, ParentField):
         return None, field.to_representation
     if isinstance(field, serializers.PrimaryKeyRelatedField):
-        return f"{field.source}_id", (
-            str if isinstance(field, VisibleRecordField) else _PLAIN)
+        return f"{field.source}_id", (str if isinstance(field, VisibleRecordField) else _PLAIN)
     if isinstance(field, serializers.CharField | serializers.BooleanField) and not isinstance(
-            field, serializers.UUIDField):
+        field, serializers.UUIDField
+    ):
         return field.source, _PLAIN
     if isinstance(field, serializers.UUIDField):
         return field.source, str
     if isinstance(field, serializers.FileField):  # as stored: the file's name
         return field.source, lambda value: getattr(value, "name", value) or None
-    if type(field) is serializers.DateTimeField and getattr(
-            field, "format", api_settings.DATETIME_FORMAT) == ISO_8601:
+    if (
+        type(field) is serializers.DateTimeField
+        and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+    ):
         return field.source, _DATETIME
     return field.source, field.to_representation
 
@@ -259,8 +274,11 @@ def _readers_of(serializer_class, chosen) -> dict:
     if found is None:
         # Representation needs no request: the fields of one instance serve every request.
         fields = serializer_class().fields
-        found = _readers[key] = {name: _reader(field) for name, field in fields.items()
-                                 if not field.write_only and (chosen is None or name in chosen)}
+        found = _readers[key] = {
+            name: _reader(field)
+            for name, field in fields.items()
+            if not field.write_only and (chosen is None or name in chosen)
+        }
     return found
 
 
@@ -281,15 +299,21 @@ def rows_data(serializer_class, rows, chosen: frozenset | None = None) -> list[d
     plain = [(n, a) for n, (a, c) in readers.items() if c is _PLAIN]
     # DRF asks for the current time zone per value (a context-local lookup); once is enough.
     as_datetime = _datetime(timezone.get_current_timezone())
-    converted = [(n, a, as_datetime if c is _DATETIME else c)
-                 for n, (a, c) in readers.items() if c is not _PLAIN]
+    converted = [
+        (n, a, as_datetime if c is _DATETIME else c)
+        for n, (a, c) in readers.items()
+        if c is not _PLAIN
+    ]
     # One attrgetter fetches every value shown as stored, the slow part of a wide row.
     fetch = operator.attrgetter(*[a for _n, a in plain]) if len(plain) > 1 else None
     names = [n for n, _a in plain]
     out = []
     for row in rows:
-        item = dict(zip(names, fetch(row), strict=True)) if fetch else {
-            n: getattr(row, a) for n, a in plain}
+        item = (
+            dict(zip(names, fetch(row), strict=True))
+            if fetch
+            else {n: getattr(row, a) for n, a in plain}
+        )
         for name, attname, convert in converted:
             value = row if attname is None else getattr(row, attname)
             item[name] = None if value is None else convert(value)

@@ -24,12 +24,17 @@ def event_data(event) -> dict:
     owner = event.owner if event.owner is not None else event.record
     module = registry.find(type(owner)) if owner is not None else None
     return {
-        "at": event.at, "kind": event.kind, "text": _plain(event.text),
-        "actor": _plain(event.actor), "url": event.url or "",
+        "at": event.at,
+        "kind": event.kind,
+        "text": _plain(event.text),
+        "actor": _plain(event.actor),
+        "url": event.url or "",
         "record_type": module.slug if module else "",
         "record_id": str(owner.pk) if owner is not None and module else "",
-        "changes": [{"field": _plain(c["label"]), "old": _plain(c["old"]),
-                     "new": _plain(c["new"])} for c in event.changes],
+        "changes": [
+            {"field": _plain(c["label"]), "old": _plain(c["old"]), "new": _plain(c["new"])}
+            for c in event.changes
+        ],
     }
 
 
@@ -38,8 +43,15 @@ def timeline_action():
 
     @extend_schema(
         responses=TimelineSerializer,
-        parameters=[OpenApiParameter("limit", int, description=f"At most this many events "
-                                     f"(1–{MAX_EVENTS}, default 100), newest first.")])
+        parameters=[
+            OpenApiParameter(
+                "limit",
+                int,
+                description=f"At most this many events "
+                f"(1–{MAX_EVENTS}, default 100), newest first.",
+            )
+        ],
+    )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def timeline(self, request, pk=None):
         """The record's timeline: changes, conversions and activities, newest first."""

@@ -19,11 +19,17 @@ from kontor.api.models import ApiToken
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100,
-                           widget=forms.TextInput(attrs={"class": "form-control"}))
-    scope = forms.ChoiceField(label=gettext_lazy("Access"), choices=ApiToken.Scope.choices,
-                              initial=ApiToken.Scope.READ,
-                              widget=forms.Select(attrs={"class": "form-select"}))
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Access"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 @login_required
@@ -31,13 +37,21 @@ def token_list(request):
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = create_token(request.user, name=form.cleaned_data["name"],
-                                       scope=form.cleaned_data["scope"], actor=request.user)
+        _token, new_key = create_token(
+            request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            actor=request.user,
+        )
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
     status = 400 if request.method == "POST" and new_key is None else 200
-    return render(request, "api/tokens.html",
-                  {"form": form, "tokens": tokens, "new_key": new_key}, status=status)
+    return render(
+        request,
+        "api/tokens.html",
+        {"form": form, "tokens": tokens, "new_key": new_key},
+        status=status,
+    )
 
 
 @login_required

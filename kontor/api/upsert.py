@@ -39,8 +39,8 @@ class UpsertResult:
 
 def _by_external_id(model, source: str, external_id: str, actor):
     link = ExternalId.objects.filter(
-        source=source, external_id=external_id,
-        record_type=ContentType.objects.get_for_model(model)).first()
+        source=source, external_id=external_id, record_type=ContentType.objects.get_for_model(model)
+    ).first()
     if link is None:
         return None, None
     return link, model.objects.visible_to(actor, "edit").filter(pk=link.record_id).first()
@@ -49,17 +49,30 @@ def _by_external_id(model, source: str, external_id: str, actor):
 def _by_email(model, email: str, actor):
     if not email:
         return None
-    found = list(model.objects.visible_to(actor, "edit").filter(email1=email.strip().lower())
-                 .order_by("date_entered", "pk")[:3])
+    found = list(
+        model.objects.visible_to(actor, "edit")
+        .filter(email1=email.strip().lower())
+        .order_by("date_entered", "pk")[:3]
+    )
     if len(found) > 1:
-        raise Ambiguous(_("Several records have this e-mail address; send an external id."),
-                        [str(r.pk) for r in found])
+        raise Ambiguous(
+            _("Several records have this e-mail address; send an external id."),
+            [str(r.pk) for r in found],
+        )
     return found[0] if found else None
 
 
 @transaction.atomic
-def upsert(model, values: dict, *, actor, source: str = "", external_id: str = "",
-           validate: bool = True, keys_locked: bool = False) -> UpsertResult:
+def upsert(
+    model,
+    values: dict,
+    *,
+    actor,
+    source: str = "",
+    external_id: str = "",
+    validate: bool = True,
+    keys_locked: bool = False,
+) -> UpsertResult:
     """Update the record `values` (and the external id) point at, or create it.
 
     `keys_locked`: the caller's transaction holds the model's e-mail and external-id
@@ -68,9 +81,15 @@ def upsert(model, values: dict, *, actor, source: str = "", external_id: str = "
         raise ValidationError({"external_id": _("Send both the source and the id.")})
     email = (values.get("email1") or "").strip().lower()
     if not keys_locked:
-        locks.lock_keys([(locks.namespace(model, locks.EMAIL), email),
-                         (locks.namespace(model, locks.EXTERNAL),
-                          f"{source}:{external_id}" if external_id else "")])
+        locks.lock_keys(
+            [
+                (locks.namespace(model, locks.EMAIL), email),
+                (
+                    locks.namespace(model, locks.EXTERNAL),
+                    f"{source}:{external_id}" if external_id else "",
+                ),
+            ]
+        )
     link, record = (None, None)
     if external_id:
         link, record = _by_external_id(model, source, external_id, actor)
@@ -81,23 +100,28 @@ def upsert(model, values: dict, *, actor, source: str = "", external_id: str = "
     created = record is None
     if created:
         if not permissions.can(actor, "create", model):
-            raise PermissionDenied(_("You may not create %(what)s.") % {
-                "what": model._meta.verbose_name_plural})
+            raise PermissionDenied(
+                _("You may not create %(what)s.") % {"what": model._meta.verbose_name_plural}
+            )
         record = model()
     for name, value in values.items():
         setattr(record, name, value)
     save_record(record, actor=actor, validate=validate)
     if external_id and link is None:
-        ExternalId.objects.create(source=source, external_id=external_id,
-                                  record_type=ContentType.objects.get_for_model(model),
-                                  record_id=record.pk, origin=current_origin())
+        ExternalId.objects.create(
+            source=source,
+            external_id=external_id,
+            record_type=ContentType.objects.get_for_model(model),
+            record_id=record.pk,
+            origin=current_origin(),
+        )
     return UpsertResult(record, created)
-
 
 
 def lock_bulk(model) -> None:
     """For a bulk upsert of up to 1,000 items in one transaction: the model's e-mail and
     external-id namespaces at once, instead of thousands of key locks taken in item order
     (two such calls with overlapping keys could deadlock)."""
-    locks.lock_namespace(locks.namespace(model, locks.EMAIL),
-                         locks.namespace(model, locks.EXTERNAL))
+    locks.lock_namespace(
+        locks.namespace(model, locks.EMAIL), locks.namespace(model, locks.EXTERNAL)
+    )

@@ -32,8 +32,14 @@ from kontor.conversion.actions import convert_lead as convert_lead_action
 from kontor.conversion.actions import convert_target as convert_target_action
 from kontor.core import registry
 
-PART_MODULES = {"contact": "contacts", "account": "accounts", "opportunity": "opportunities",
-                "call": "calls", "meeting": "meetings", "task": "tasks"}
+PART_MODULES = {
+    "contact": "contacts",
+    "account": "accounts",
+    "opportunity": "opportunities",
+    "call": "calls",
+    "meeting": "meetings",
+    "task": "tasks",
+}
 SET_BY_CONVERSION = {"status", "lifecycle_stage", "parent", "account", "contact", "custom"}
 
 
@@ -45,9 +51,11 @@ def _part_values(view, part: str, data) -> dict:
     refused = sorted(set(data) & SET_BY_CONVERSION - ({"status"} if part == "call" else set()))
     if refused:
         raise exceptions.ValidationError(
-            {f"{part}.{n}": [_("Set by the conversion.")] for n in refused})
-    serializer = serializer_for(module)(data=data, partial=True,
-                                        context=view.get_serializer_context())
+            {f"{part}.{n}": [_("Set by the conversion.")] for n in refused}
+        )
+    serializer = serializer_for(module)(
+        data=data, partial=True, context=view.get_serializer_context()
+    )
     if not serializer.is_valid():
         raise exceptions.ValidationError({part: serializer.errors})
     return dict(serializer.validated_data)
@@ -57,13 +65,13 @@ def _choose(view, part: str, data, model):
     """(selected record, values to create) of the contact or account part."""
     if isinstance(data, dict) and set(data) == {"id"}:
         try:
-            record = model.objects.visible_to(view.request.user, "view").filter(
-                pk=data["id"]).first()
+            record = (
+                model.objects.visible_to(view.request.user, "view").filter(pk=data["id"]).first()
+            )
         except Exception:  # noqa: BLE001 - a malformed id is not visible either
             record = None
         if record is None:
-            raise exceptions.ValidationError(
-                {f"{part}.id": [_("Choose a record you can see.")]})
+            raise exceptions.ValidationError({f"{part}.id": [_("Choose a record you can see.")]})
         return record, None
     return None, _part_values(view, part, data)
 
@@ -121,20 +129,26 @@ def lead_kwargs(view, lead, body: dict) -> dict:
     return kwargs
 
 
-CONVERT_LEAD_REQUEST = inline_serializer("ConvertLeadRequest", fields={
-    "contact": serializers.DictField(required=False),
-    "account": serializers.DictField(required=False, allow_null=True),
-    "opportunity": serializers.DictField(required=False, allow_null=True),
-    "call": serializers.DictField(required=False, allow_null=True),
-    "meeting": serializers.DictField(required=False, allow_null=True),
-    "task": serializers.DictField(required=False, allow_null=True),
-    "contact_role": serializers.CharField(required=False, allow_blank=True),
-    "activities": serializers.ChoiceField(ACTIVITY_MODES, required=False),
-})
-CONVERT_TARGET_REQUEST = inline_serializer("ConvertTargetRequest", fields={
-    "lead": serializers.DictField(required=False),
-    "activities": serializers.ChoiceField(ACTIVITY_MODES, required=False),
-})
+CONVERT_LEAD_REQUEST = inline_serializer(
+    "ConvertLeadRequest",
+    fields={
+        "contact": serializers.DictField(required=False),
+        "account": serializers.DictField(required=False, allow_null=True),
+        "opportunity": serializers.DictField(required=False, allow_null=True),
+        "call": serializers.DictField(required=False, allow_null=True),
+        "meeting": serializers.DictField(required=False, allow_null=True),
+        "task": serializers.DictField(required=False, allow_null=True),
+        "contact_role": serializers.CharField(required=False, allow_blank=True),
+        "activities": serializers.ChoiceField(ACTIVITY_MODES, required=False),
+    },
+)
+CONVERT_TARGET_REQUEST = inline_serializer(
+    "ConvertTargetRequest",
+    fields={
+        "lead": serializers.DictField(required=False),
+        "activities": serializers.ChoiceField(ACTIVITY_MODES, required=False),
+    },
+)
 
 
 def _result_schema(name: str, parts: tuple) -> serializers.Serializer:
@@ -159,9 +173,16 @@ def actions_for(module) -> dict:
 
 
 def convert_lead_endpoint():
-    @extend_schema(request=CONVERT_LEAD_REQUEST, tags=["leads"], responses={201: _result_schema(
-        "LeadConversion", ("lead", "contact", "account", "opportunity", "call", "meeting",
-                           "task"))})
+    @extend_schema(
+        request=CONVERT_LEAD_REQUEST,
+        tags=["leads"],
+        responses={
+            201: _result_schema(
+                "LeadConversion",
+                ("lead", "contact", "account", "opportunity", "call", "meeting", "task"),
+            )
+        },
+    )
     @action(detail=True, methods=["post"], filter_backends=[])
     @idempotent
     def convert(self, request, pk=None):
@@ -171,26 +192,34 @@ def convert_lead_endpoint():
         from django.core.exceptions import ValidationError
 
         try:
-            result = convert_lead_action(lead, actor=request.user,
-                                         **lead_kwargs(self, lead, body))
+            result = convert_lead_action(lead, actor=request.user, **lead_kwargs(self, lead, body))
         except ConversionRefused as refused:
             raise _refused(refused) from None
         except ValidationError as error:
             raise exceptions.ValidationError(_as_api_errors(error)) from None
-        return Response({
-            "lead": _data(self, result.lead), "contact": _data(self, result.contact),
-            "account": _data(self, result.account),
-            "opportunity": _data(self, result.opportunity), "call": _data(self, result.call),
-            "meeting": _data(self, result.meeting), "task": _data(self, result.task),
-            "activities_handed_over": result.activities_handed_over,
-        }, status=status.HTTP_201_CREATED)
+        return Response(
+            {
+                "lead": _data(self, result.lead),
+                "contact": _data(self, result.contact),
+                "account": _data(self, result.account),
+                "opportunity": _data(self, result.opportunity),
+                "call": _data(self, result.call),
+                "meeting": _data(self, result.meeting),
+                "task": _data(self, result.task),
+                "activities_handed_over": result.activities_handed_over,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
     return convert
 
 
 def convert_target_endpoint():
-    @extend_schema(request=CONVERT_TARGET_REQUEST, tags=["targets"],
-                   responses={201: _result_schema("TargetConversion", ("target", "lead"))})
+    @extend_schema(
+        request=CONVERT_TARGET_REQUEST,
+        tags=["targets"],
+        responses={201: _result_schema("TargetConversion", ("target", "lead"))},
+    )
     @action(detail=True, methods=["post"], filter_backends=[])
     @idempotent
     def convert(self, request, pk=None):
@@ -211,7 +240,9 @@ def convert_target_endpoint():
         except ValidationError as error:
             raise exceptions.ValidationError(_as_api_errors(error)) from None
         target.refresh_from_db()
-        return Response({"target": _data(self, target), "lead": _data(self, lead)},
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            {"target": _data(self, target), "lead": _data(self, lead)},
+            status=status.HTTP_201_CREATED,
+        )
 
     return convert

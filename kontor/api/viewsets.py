@@ -46,8 +46,9 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def require(self, verb: str) -> None:
         """403 unless the caller may `verb` records of this type at all."""
         if not permissions.can(self.request.user, verb, self.module.model):
-            raise exceptions.PermissionDenied(_("You may not do this with %(what)s.") % {
-                "what": self.module.verbose_name_plural})
+            raise exceptions.PermissionDenied(
+                _("You may not do this with %(what)s.") % {"what": self.module.verbose_name_plural}
+            )
 
     def get_queryset(self, verb: str = "view"):
         model = self.module.model
@@ -75,8 +76,7 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = super().get_serializer(*args, **kwargs)
         chosen = self.chosen_fields()
         if chosen:
-            fields = serializer.child.fields if hasattr(serializer, "child") else \
-                serializer.fields
+            fields = serializer.child.fields if hasattr(serializer, "child") else serializer.fields
             for name in set(fields) - chosen:
                 fields.pop(name)
         return serializer
@@ -90,8 +90,9 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         known = set(field_names(self.get_serializer_class()))
         unknown = sorted(chosen - known)
         if unknown:
-            raise exceptions.ValidationError({"fields": [
-                _("Unknown field: %(names)s.") % {"names": ", ".join(unknown)}]})
+            raise exceptions.ValidationError(
+                {"fields": [_("Unknown field: %(names)s.") % {"names": ", ".join(unknown)}]}
+            )
         return frozenset(chosen | {"id"})
 
     @property
@@ -111,8 +112,13 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         options = self.sort_options()
         name = raw.lstrip("-")
         if name not in options:
-            raise exceptions.ValidationError({"ordering": [
-                _("Sort by one of: %(names)s.") % {"names": ", ".join(sorted(options))}]})
+            raise exceptions.ValidationError(
+                {
+                    "ordering": [
+                        _("Sort by one of: %(names)s.") % {"names": ", ".join(sorted(options))}
+                    ]
+                }
+            )
         return ("-" if raw.startswith("-") else "") + options[name]
 
     # --- verbs ----------------------------------------------------------------------------
@@ -182,7 +188,8 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Bring the record back from the trash."""
         self.require("delete")
         trash = self.module.model.with_deleted.filter(deleted=True).visible_to(
-            request.user, "delete")
+            request.user, "delete"
+        )
         record = get_object_or_404(trash, pk=pk)
         actions.restore_records([record], actor=request.user)
         return Response(self.get_serializer(record).data)
@@ -197,8 +204,9 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise exceptions.NotFound(_("Not found."))
         self.access("view")
         queryset = module.model.objects.visible_to(self.request.user, "list").filter(condition)
-        queryset = queryset.values_list(*dict.fromkeys(
-            ["pk", *row_attributes(serializer_for(module))]), named=True)
+        queryset = queryset.values_list(
+            *dict.fromkeys(["pk", *row_attributes(serializer_for(module))]), named=True
+        )
         paginator = KeysetPagination()
         rows = paginator.paginate_queryset(queryset, self.request, _SortBy(module))
         return paginator.get_paginated_response(rows_data(serializer_for(module), rows))
@@ -229,8 +237,11 @@ class TimelineSerializer(serializers.Serializer):
     events = TimelineEventSerializer(many=True)
 
 
-ORDERING = OpenApiParameter("ordering", str, description=(
-    "Sort by a list column, \"-\" first for descending (e.g. -date_entered)."))
+ORDERING = OpenApiParameter(
+    "ordering",
+    str,
+    description=('Sort by a list column, "-" first for descending (e.g. -date_entered).'),
+)
 SEARCH = OpenApiParameter("q", str, description="Search text, as in the list pages.")
 FIELDS = OpenApiParameter("fields", str, description="Comma-separated fields to return.")
 
@@ -244,9 +255,14 @@ def _related_action(other, condition):
     # The router maps GET to the method of this name, so it must be set before @action.
     related.__name__ = f"related_{other.slug}"
     related.__doc__ = f"The {other.slug} related to this record, a page at a time."
-    decorate = action(detail=True, methods=["get"], url_path=other.slug,
-                      url_name=f"related-{other.slug}", pagination_class=KeysetPagination,
-                      filter_backends=[])
+    decorate = action(
+        detail=True,
+        methods=["get"],
+        url_path=other.slug,
+        url_name=f"related-{other.slug}",
+        pagination_class=KeysetPagination,
+        filter_backends=[],
+    )
     return extend_schema(responses=serializer_for(other)(many=True))(decorate(related))
 
 
@@ -259,8 +275,15 @@ def _relations(module) -> dict:
         from django.contrib.contenttypes.models import ContentType
 
         for other in registry.activity_modules():
-            found.setdefault(other.slug, (other, lambda pk, m=module.model: Q(
-                parent_type=ContentType.objects.get_for_model(m), parent_id=pk)))
+            found.setdefault(
+                other.slug,
+                (
+                    other,
+                    lambda pk, m=module.model: Q(
+                        parent_type=ContentType.objects.get_for_model(m), parent_id=pk
+                    ),
+                ),
+            )
     return found
 
 
@@ -269,8 +292,11 @@ def viewset_for(module) -> type[RecordViewSet]:
     from kontor.api import integration, timeline, verbs
 
     serializer = serializer_for(module)
-    attrs = {"module": module, "queryset": module.model.objects.none(),
-             "timeline": timeline.timeline_action()}
+    attrs = {
+        "module": module,
+        "queryset": module.model.objects.none(),
+        "timeline": timeline.timeline_action(),
+    }
     for slug, (other, condition) in _relations(module).items():
         attrs[f"related_{slug}"] = _related_action(other, condition)
     attrs.update(verbs.actions_for(module))
@@ -281,6 +307,8 @@ def viewset_for(module) -> type[RecordViewSet]:
         list=extend_schema(parameters=[ORDERING, SEARCH, FIELDS], tags=[tag]),
         retrieve=extend_schema(parameters=[FIELDS], tags=[tag]),
         create=extend_schema(request=serializer, responses={201: serializer}, tags=[tag]),
-        update=extend_schema(tags=[tag]), partial_update=extend_schema(tags=[tag]),
-        destroy=extend_schema(tags=[tag]), restore=extend_schema(tags=[tag]),
+        update=extend_schema(tags=[tag]),
+        partial_update=extend_schema(tags=[tag]),
+        destroy=extend_schema(tags=[tag]),
+        restore=extend_schema(tags=[tag]),
     )(cls)

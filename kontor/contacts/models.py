@@ -10,11 +10,19 @@ from kontor.core.people import PERSON_LOOKUPS, Person
 
 class Contact(Person):
     account = models.ForeignKey(
-        "accounts.Account", verbose_name=_("Account"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="contacts",
+        "accounts.Account",
+        verbose_name=_("Account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
     )
     reports_to = models.ForeignKey(
-        "self", verbose_name=_("Reports to"), on_delete=models.SET_NULL, null=True, blank=True,
+        "self",
+        verbose_name=_("Reports to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="direct_reports",
     )
 
@@ -22,8 +30,13 @@ class Contact(Person):
         verbose_name = _("Contact")
         verbose_name_plural = _("Contacts")
         indexes = [
-            *record_indexes("contact", "last_name", "date_entered", "primary_address_city",
-                            lookups=PERSON_LOOKUPS),
+            *record_indexes(
+                "contact",
+                "last_name",
+                "date_entered",
+                "primary_address_city",
+                lookups=PERSON_LOOKUPS,
+            ),
             # Duplicate suggestions look people up by both names (kontor.conversion).
             models.Index(fields=["last_name", "first_name"], name="contact_full_name"),
         ]

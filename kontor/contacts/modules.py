@@ -13,10 +13,15 @@ class ContactModule(Module):
     slug = "contacts"
     order = 20
     icon = "person"
-    list_columns = ("last_name", "first_name", "account", "email1", "phone_work",
-                    "assigned_user")
-    extra_columns = ("title", "phone_mobile", "primary_address_city", "lead_source",
-                     "date_entered", "date_modified")
+    list_columns = ("last_name", "first_name", "account", "email1", "phone_work", "assigned_user")
+    extra_columns = (
+        "title",
+        "phone_mobile",
+        "primary_address_city",
+        "lead_source",
+        "date_entered",
+        "date_modified",
+    )
     search_fields = ("first_name", "last_name", "email1", "phone_work", "phone_mobile")
     filters = ("lead_source", "assigned_user", "date_entered", "account")
     default_sort = "last_name"

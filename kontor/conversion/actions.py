@@ -61,8 +61,9 @@ def ref(record) -> str:
 def _require(actor, verb: str, *models) -> None:
     for model in models:
         if not permissions.can(actor, verb, model):
-            raise PermissionDenied(_("You may not create %(what)s.") % {
-                "what": model._meta.verbose_name_plural})
+            raise PermissionDenied(
+                _("You may not create %(what)s.") % {"what": model._meta.verbose_name_plural}
+            )
 
 
 def _build(model, part: str, data: dict):
@@ -75,10 +76,12 @@ def _build(model, part: str, data: dict):
     try:
         record.full_clean(exclude=["id", "created_by", "modified_by", *loaded])
     except ValidationError as error:
-        raise ValidationError({
-            f"{part}-{field}" if field != "__all__" else part: messages
-            for field, messages in error.message_dict.items()
-        }) from None
+        raise ValidationError(
+            {
+                f"{part}-{field}" if field != "__all__" else part: messages
+                for field, messages in error.message_dict.items()
+            }
+        ) from None
     return record
 
 
@@ -91,8 +94,9 @@ def _lock(model, record, refused_message: str):
 
 
 @transaction.atomic
-def convert_target(target: Target, *, actor, data: dict | None = None,
-                   activities: str = "move") -> Lead:
+def convert_target(
+    target: Target, *, actor, data: dict | None = None, activities: str = "move"
+) -> Lead:
     """Create a lead from `target` (its values, overridden by `data`), link both ways, mark
     the target Converted and hand its activities to the lead."""
     if activities not in ACTIVITY_MODES:
@@ -100,8 +104,9 @@ def convert_target(target: Target, *, actor, data: dict | None = None,
     _require(actor, "create", Lead)
     target = _lock(Target, target, _("This target no longer exists."))
     if target.lead_id or target.status == "Converted":
-        raise ConversionRefused(_("This target was already converted."),
-                                Lead.objects.filter(pk=target.lead_id).first())
+        raise ConversionRefused(
+            _("This target was already converted."), Lead.objects.filter(pk=target.lead_id).first()
+        )
     values = {**mapping.lead_from_target(target), **(data or {})}
     lead = _build(Lead, "lead", {**values, "status": "New", "lifecycle_stage": "ML"})
     lead.target = target
@@ -134,17 +139,25 @@ class _Parts:
 
 
 def _visible(model, record, user):
-    return model.objects.visible_to(user, "view").filter(pk=record.pk).first() if record \
-        else None
+    return model.objects.visible_to(user, "view").filter(pk=record.pk).first() if record else None
 
 
 @transaction.atomic
-def convert_lead(lead: Lead, *, actor, contact: Contact | None = None,
-                 new_contact: dict | None = None, account: Account | None = None,
-                 new_account: dict | None = None, opportunity: dict | None = None,
-                 contact_role: str = "", call: dict | None = None,
-                 meeting: dict | None = None, task: dict | None = None,
-                 activities: str = "move") -> LeadConversionResult:
+def convert_lead(
+    lead: Lead,
+    *,
+    actor,
+    contact: Contact | None = None,
+    new_contact: dict | None = None,
+    account: Account | None = None,
+    new_account: dict | None = None,
+    opportunity: dict | None = None,
+    contact_role: str = "",
+    call: dict | None = None,
+    meeting: dict | None = None,
+    task: dict | None = None,
+    activities: str = "move",
+) -> LeadConversionResult:
     """Convert `lead`: select `contact` or create one (lead values overridden by `new_contact`),
     select `account`, create one from `new_account`, or none (B2C only), optionally create an
     opportunity, log a call, schedule a meeting and create a task, and hand the lead's
@@ -152,10 +165,22 @@ def convert_lead(lead: Lead, *, actor, contact: Contact | None = None,
     parts = _Parts()
     if activities not in ACTIVITY_MODES:
         parts.fail("activities", _("Choose move, copy or leave."))
-    _require(actor, "create", *[m for m, wanted in (
-        (Contact, contact is None), (Account, new_account is not None),
-        (Opportunity, opportunity is not None), (Call, call is not None),
-        (Meeting, meeting is not None), (Task, task is not None)) if wanted])
+    _require(
+        actor,
+        "create",
+        *[
+            m
+            for m, wanted in (
+                (Contact, contact is None),
+                (Account, new_account is not None),
+                (Opportunity, opportunity is not None),
+                (Call, call is not None),
+                (Meeting, meeting is not None),
+                (Task, task is not None),
+            )
+            if wanted
+        ],
+    )
     lead = _lock(Lead, lead, _("This lead no longer exists."))
     if lead.converted:
         raise ConversionRefused(_("This lead was already converted."), lead.contact)
@@ -166,9 +191,16 @@ def convert_lead(lead: Lead, *, actor, contact: Contact | None = None,
     contact = _choose_contact(lead, contact, new_contact, account, parts, actor, owner)
     created = None
     if opportunity is not None and not parts.errors:
-        created = parts.build(Opportunity, "opportunity", {
-            **mapping.opportunity_from_lead(lead), "assigned_user": owner, **opportunity,
-            "account": account})
+        created = parts.build(
+            Opportunity,
+            "opportunity",
+            {
+                **mapping.opportunity_from_lead(lead),
+                "assigned_user": owner,
+                **opportunity,
+                "account": account,
+            },
+        )
         if created:
             save_record(created, actor=actor, validate=False)
             try:
@@ -176,29 +208,36 @@ def convert_lead(lead: Lead, *, actor, contact: Contact | None = None,
             except ValidationError as error:
                 for message in error.messages:
                     parts.fail("opportunity-contact_role", message)
-    result = LeadConversionResult(lead=lead, contact=contact, account=account,
-                                  opportunity=created)
+    result = LeadConversionResult(lead=lead, contact=contact, account=account, opportunity=created)
     if not parts.errors:
         _new_activities(result, call, meeting, task, parts, actor)
     if parts.errors:
         raise ValidationError(parts.errors)
 
-    result.activities_handed_over = hand_over_activities(lead, contact, activities,
-                                                         actor=actor)
+    result.activities_handed_over = hand_over_activities(lead, contact, activities, actor=actor)
     lead.status, lead.converted, lead.converted_at = "Converted", True, timezone.now()
     lead.contact, lead.opportunity = contact, created
     lead.account = account or lead.account
     save_record(lead, actor=actor)
     chain = [r for r in (contact, account, created) if r is not None]
     # The records this conversion created (not the chosen existing ones) join the lead's teams.
-    _join_teams_of(lead, [r for r in (*chain, result.call, result.meeting, result.task)
-                          if r is not None and id(r) not in selected])
-    log_event(lead, ChangeLog.Action.CONVERT, actor=actor,
-              new=" ".join(ref(r) for r in chain))
+    _join_teams_of(
+        lead,
+        [
+            r
+            for r in (*chain, result.call, result.meeting, result.task)
+            if r is not None and id(r) not in selected
+        ],
+    )
+    log_event(lead, ChangeLog.Action.CONVERT, actor=actor, new=" ".join(ref(r) for r in chain))
     for record in chain:
         log_event(record, ChangeLog.Action.CONVERT, actor=actor, old=ref(lead))
-    events.record_event(events.CONVERTED, lead, actor=actor, related={
-        "contact": contact, "account": account, "opportunity": created})
+    events.record_event(
+        events.CONVERTED,
+        lead,
+        actor=actor,
+        related={"contact": contact, "account": account, "opportunity": created},
+    )
     return result
 
 
@@ -216,8 +255,11 @@ def _choose_account(lead, account, new_account, parts, actor, owner):
             parts.fail("account", _("Choose an account you can see."))
         return chosen
     if new_account is not None:
-        built = parts.build(Account, "account", {
-            **mapping.account_from_lead(lead), "assigned_user": owner, **new_account})
+        built = parts.build(
+            Account,
+            "account",
+            {**mapping.account_from_lead(lead), "assigned_user": owner, **new_account},
+        )
         if built:
             save_record(built, actor=actor, validate=False)
         return built
@@ -232,9 +274,16 @@ def _choose_contact(lead, contact, new_contact, account, parts, actor, owner):
         if chosen is None:
             parts.fail("contact", _("Choose a contact you can see."))
         return chosen
-    built = parts.build(Contact, "contact", {
-        **mapping.contact_from_lead(lead), "assigned_user": owner, **(new_contact or {}),
-        "account": account if account is not None and account.pk else None})
+    built = parts.build(
+        Contact,
+        "contact",
+        {
+            **mapping.contact_from_lead(lead),
+            "assigned_user": owner,
+            **(new_contact or {}),
+            "account": account if account is not None and account.pk else None,
+        },
+    )
     if built and not parts.errors:
         save_record(built, actor=actor, validate=False)
     return built
@@ -243,21 +292,28 @@ def _choose_contact(lead, contact, new_contact, account, parts, actor, owner):
 def _new_activities(result, call, meeting, task, parts, actor) -> None:
     """The call, meeting and task the conversion form logs or schedules, on the contact."""
     contact = result.contact
-    parent = {"parent_type": ContentType.objects.get_for_model(contact),
-              "parent_id": contact.pk, "assigned_user": actor}
+    parent = {
+        "parent_type": ContentType.objects.get_for_model(contact),
+        "parent_id": contact.pk,
+        "assigned_user": actor,
+    }
     if call is not None:
-        built = parts.build(Call, "call", {"status": "Held", "direction": "Outbound",
-                                           **parent, **call})
+        built = parts.build(
+            Call, "call", {"status": "Held", "direction": "Outbound", **parent, **call}
+        )
         if built:
-            result.call = save_with_invitees(built, [actor], [contact], actor=actor,
-                                             validate=False)
+            result.call = save_with_invitees(built, [actor], [contact], actor=actor, validate=False)
     if meeting is not None:
         built = parts.build(Meeting, "meeting", {"status": "Planned", **parent, **meeting})
         if built:
-            result.meeting = save_with_invitees(built, [actor], [contact], actor=actor,
-                                                validate=False)
+            result.meeting = save_with_invitees(
+                built, [actor], [contact], actor=actor, validate=False
+            )
     if task is not None:
-        built = parts.build(Task, "task", {"status": "Not Started", "priority": "Medium",
-                                           **parent, "contact": contact, **task})
+        built = parts.build(
+            Task,
+            "task",
+            {"status": "Not Started", "priority": "Medium", **parent, "contact": contact, **task},
+        )
         if built:
             result.task = save_record(built, actor=actor, validate=False)

@@ -71,8 +71,9 @@ class PartForm(RecordForm):
 
     def record_data(self) -> dict:
         """The typed values of the record fields (and custom fields), for the action."""
-        data = {name: self.cleaned_data[name] for name in self._meta.fields
-                if name in self.cleaned_data}
+        data = {
+            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+        }
         if self.custom_defs:
             data["custom"] = self.custom_data()
         return data
@@ -96,20 +97,25 @@ class ChoosePart(PartForm):
         super().__init__(*args, **kwargs)
         model = self._meta.model
         picker = forms.ModelChoiceField(
-            queryset=model.objects.visible_to(self.user, "view"), required=False,
+            queryset=model.objects.visible_to(self.user, "view"),
+            required=False,
             label=model._meta.verbose_name,
-            error_messages={"invalid_choice": self.not_visible})
-        picker.widget = RelateSelect(registry.for_model(model).url("lookup"),
-                                     attrs={"class": "form-select"})
+            error_messages={"invalid_choice": self.not_visible},
+        )
+        picker.widget = RelateSelect(
+            registry.for_model(model).url("lookup"), attrs={"class": "form-select"}
+        )
         self.fields["other"] = picker
         chosen = self._chosen("other", picker)
-        picker.widget.choices = [("", "---------")] + ([(chosen.pk, str(chosen))]
-                                                       if chosen else [])
+        picker.widget.choices = [("", "---------")] + ([(chosen.pk, str(chosen))] if chosen else [])
         self.selected = None
 
     def current_choice(self) -> str:
-        return (self.data.get(self.add_prefix("choice")) if self.is_bound
-                else self.initial.get("choice")) or "new"
+        return (
+            self.data.get(self.add_prefix("choice"))
+            if self.is_bound
+            else self.initial.get("choice")
+        ) or "new"
 
     def creates(self) -> bool:
         return self.current_choice() == "new"
@@ -154,8 +160,15 @@ class ContactPart(ChoosePart):
 
     class Meta:
         model = Contact
-        fields = ("salutation", "first_name", "last_name", "title", "email1", "phone_work",
-                  "phone_mobile")
+        fields = (
+            "salutation",
+            "first_name",
+            "last_name",
+            "title",
+            "email1",
+            "phone_work",
+            "phone_mobile",
+        )
         formfield_callback = _formfield
 
 
@@ -164,8 +177,13 @@ class AccountPart(ChoosePart):
 
     class Meta:
         model = Account
-        fields = ("name", "phone_office", "website", "billing_address_postalcode",
-                  "billing_address_city")
+        fields = (
+            "name",
+            "phone_office",
+            "website",
+            "billing_address_postalcode",
+            "billing_address_city",
+        )
         formfield_callback = _formfield
 
     def __init__(self, *args, **kwargs):
@@ -190,8 +208,9 @@ class OptionalPart(PartForm):
 
 class OpportunityPart(OptionalPart, OpportunityForm):
     controls = ("create", "contact_role")
-    contact_role = DropdownFormField(dropdown="opportunity_relationship_type_dom",
-                                     label=gettext_lazy("Role of the contact"))
+    contact_role = DropdownFormField(
+        dropdown="opportunity_relationship_type_dom", label=gettext_lazy("Role of the contact")
+    )
 
     class Meta:
         model = Opportunity
@@ -207,8 +226,11 @@ class CallPart(OptionalPart):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Log a call that took place, or plan one (DOMAIN.md §5).
-        self.fields["status"].choices = [(key, label) for key, label in dropdowns.choices(
-            "call_status_dom") if key in ("Held", "Planned")]
+        self.fields["status"].choices = [
+            (key, label)
+            for key, label in dropdowns.choices("call_status_dom")
+            if key in ("Held", "Planned")
+        ]
 
 
 class MeetingPart(OptionalPart):
@@ -226,8 +248,9 @@ class TaskPart(OptionalPart):
 class HandOverForm(forms.Form):
     """What becomes of the converted record's calls, meetings, tasks and notes."""
 
-    activities = forms.ChoiceField(choices=ACTIVITY_CHOICES, initial="move",
-                                   widget=forms.RadioSelect)
+    activities = forms.ChoiceField(
+        choices=ACTIVITY_CHOICES, initial="move", widget=forms.RadioSelect
+    )
 
 
 def add_action_errors(parts: dict, main: forms.Form, error: ValidationError) -> None:
@@ -268,8 +291,9 @@ SET_BY_CONVERSION = ("status", "lifecycle_stage")
 
 def lead_form_class() -> type[PartForm]:
     fields = [n for n in registry.get("leads").form_fields if n not in SET_BY_CONVERSION]
-    return forms.modelform_factory(Lead, form=PartForm, fields=fields,
-                                   formfield_callback=_formfield)
+    return forms.modelform_factory(
+        Lead, form=PartForm, fields=fields, formfield_callback=_formfield
+    )
 
 
 class TargetConversion:
@@ -284,8 +308,10 @@ class TargetConversion:
         return all([self.lead.is_valid(), self.hand_over.is_valid()])
 
     def action_kwargs(self) -> dict:
-        return {"data": self.lead.record_data(),
-                "activities": self.hand_over.cleaned_data["activities"]}
+        return {
+            "data": self.lead.record_data(),
+            "activities": self.hand_over.cleaned_data["activities"],
+        }
 
     def add_errors(self, error: ValidationError) -> None:
         add_action_errors({"lead": self.lead}, self.hand_over, error)
@@ -322,8 +348,7 @@ def _local(when) -> datetime:
 
 
 def _only(values: dict, form_class) -> dict:
-    return {k: getattr(v, "pk", v) for k, v in values.items()
-            if k in form_class._meta.fields}
+    return {k: getattr(v, "pk", v) for k, v in values.items() if k in form_class._meta.fields}
 
 
 class LeadConversion:
@@ -339,46 +364,74 @@ class LeadConversion:
         # The common case is one click (as Odoo's wizard does): a record that already matches
         # is proposed; creating anyway is one choice away.
         # A POST brings its own choices: the suggestions are looked up only for a page shown.
-        first_contact = "new" if data is not None else next(
-            (str(c.pk) for c, _r in self.contact_suggestions), "new")
-        first_account = "new" if data is not None else next(
-            (str(a.pk) for a, _r in self.account_suggestions), "new")
+        first_contact = (
+            "new"
+            if data is not None
+            else next((str(c.pk) for c, _r in self.contact_suggestions), "new")
+        )
+        first_account = (
+            "new"
+            if data is not None
+            else next((str(a.pk) for a, _r in self.account_suggestions), "new")
+        )
         initials = {
-            "contact": {**_only(mapping.contact_from_lead(lead), ContactPart),
-                        "choice": first_contact},
-            "account": {**_only(mapping.account_from_lead(lead), AccountPart),
-                        "choice": "none" if no_account else first_account},
-            "opportunity": {**_only(opportunity, OpportunityPart),
-                            "create": bool(lead.opportunity_name or lead.opportunity_amount)},
-            "call": {"name": _("Call with %(name)s") % {"name": name}, "date_start": now,
-                     "duration_minutes": 15, "status": "Held"},
-            "meeting": {"name": _("Meeting with %(name)s") % {"name": name},
-                        "date_start": (now + timedelta(days=1)).replace(hour=10, minute=0),
-                        "duration_minutes": 60},
-            "task": {"date_due": (now + timedelta(days=7)).replace(hour=17, minute=0),
-                     "priority": "Medium"},
+            "contact": {
+                **_only(mapping.contact_from_lead(lead), ContactPart),
+                "choice": first_contact,
+            },
+            "account": {
+                **_only(mapping.account_from_lead(lead), AccountPart),
+                "choice": "none" if no_account else first_account,
+            },
+            "opportunity": {
+                **_only(opportunity, OpportunityPart),
+                "create": bool(lead.opportunity_name or lead.opportunity_amount),
+            },
+            "call": {
+                "name": _("Call with %(name)s") % {"name": name},
+                "date_start": now,
+                "duration_minutes": 15,
+                "status": "Held",
+            },
+            "meeting": {
+                "name": _("Meeting with %(name)s") % {"name": name},
+                "date_start": (now + timedelta(days=1)).replace(hour=10, minute=0),
+                "duration_minutes": 60,
+            },
+            "task": {
+                "date_due": (now + timedelta(days=7)).replace(hour=17, minute=0),
+                "priority": "Medium",
+            },
         }
-        classes = {"contact": ContactPart, "account": AccountPart,
-                   "opportunity": OpportunityPart, "call": CallPart, "meeting": MeetingPart,
-                   "task": TaskPart}
+        classes = {
+            "contact": ContactPart,
+            "account": AccountPart,
+            "opportunity": OpportunityPart,
+            "call": CallPart,
+            "meeting": MeetingPart,
+            "task": TaskPart,
+        }
         self.parts = {}
         for part, form_class in classes.items():
-            self.parts[part] = form_class(data=data, prefix=part, user=user,
-                                          initial=initials[part])
+            self.parts[part] = form_class(data=data, prefix=part, user=user, initial=initials[part])
             setattr(self, part, self.parts[part])
         self.hand_over = HandOverForm(data=data)
 
     @cached_property
     def contact_suggestions(self) -> list[tuple]:
         """(contact, reasons) of contacts like the lead, surest first."""
-        return [(c, contact_reasons(c, self.lead))
-                for c in duplicates.similar_contacts(self.lead, self.user)]
+        return [
+            (c, contact_reasons(c, self.lead))
+            for c in duplicates.similar_contacts(self.lead, self.user)
+        ]
 
     @cached_property
     def account_suggestions(self) -> list[tuple]:
         """(account, reasons) of accounts like the lead's company, surest first."""
-        return [(a, account_reasons(a, self.lead))
-                for a in duplicates.similar_accounts(self.lead, self.user)]
+        return [
+            (a, account_reasons(a, self.lead))
+            for a in duplicates.similar_accounts(self.lead, self.user)
+        ]
 
     def is_valid(self) -> bool:
         return all([form.is_valid() for form in (*self.parts.values(), self.hand_over)])

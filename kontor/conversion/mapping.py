@@ -14,14 +14,19 @@ from kontor.core.models import Record
 from kontor.core.people import Person
 
 #: Bookkeeping and derived fields that a conversion never copies.
-NOT_COPIED = Record.AUDIT_EXCLUDE | {"custom", "deleted", "description", "status",
-                                     "phone_work_e164", "phone_mobile_e164"}
+NOT_COPIED = Record.AUDIT_EXCLUDE | {
+    "custom",
+    "deleted",
+    "description",
+    "status",
+    "phone_work_e164",
+    "phone_mobile_e164",
+}
 
 
 def person_fields() -> list[str]:
     """The editable fields every person record has (names, e-mail, phones, addresses, GDPR)."""
-    return [f.name for f in Person._meta.concrete_fields
-            if f.editable and f.name not in NOT_COPIED]
+    return [f.name for f in Person._meta.concrete_fields if f.editable and f.name not in NOT_COPIED]
 
 
 def values(record, names) -> dict:
@@ -41,8 +46,12 @@ def custom_values(record, slug: str) -> dict:
 def lead_from_target(target) -> dict:
     """A new lead's values: every same-named field, lead source kept, status New, stage ML."""
     data = values(target, [*person_fields(), "account_name", "description"])
-    data.update(status="New", lifecycle_stage="ML", lead_source=target.lead_source,
-                custom=custom_values(target, "leads"))
+    data.update(
+        status="New",
+        lifecycle_stage="ML",
+        lead_source=target.lead_source,
+        custom=custom_values(target, "leads"),
+    )
     return data
 
 
@@ -61,8 +70,10 @@ def account_from_lead(lead) -> dict:
         "description": lead.account_description,
         "assigned_user": lead.assigned_user,
         "custom": custom_values(lead, "accounts"),
-        **{f"billing_address_{part}": getattr(lead, f"primary_address_{part}")
-           for part in ("street", "city", "state", "postalcode", "country")},
+        **{
+            f"billing_address_{part}": getattr(lead, f"primary_address_{part}")
+            for part in ("street", "city", "state", "postalcode", "country")
+        },
     }
 
 

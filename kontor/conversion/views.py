@@ -44,9 +44,17 @@ class ConvertView(ModuleView):
 
     def refused(self, record, message: str, model, pk, status: int = 409):
         existing = visible(model, pk, self.request.user)
-        return render(self.request, self.template_name, self.context(
-            record=record, refused=message, existing=existing,
-            existing_module=registry.for_model(model)), status=status)
+        return render(
+            self.request,
+            self.template_name,
+            self.context(
+                record=record,
+                refused=message,
+                existing=existing,
+                existing_module=registry.for_model(model),
+            ),
+            status=status,
+        )
 
 
 class ConvertTargetView(ConvertView):
@@ -58,8 +66,9 @@ class ConvertTargetView(ConvertView):
     def get(self, request, pk):
         target = self.get_record()
         if target.lead_id or target.status == "Converted":
-            return self.refused(target, _("This target was already converted."), Lead,
-                                target.lead_id, 200)
+            return self.refused(
+                target, _("This target was already converted."), Lead, target.lead_id, 200
+            )
         return self.render_form(target, TargetConversion(target, request.user))
 
     def post(self, request, pk):
@@ -70,21 +79,31 @@ class ConvertTargetView(ConvertView):
         try:
             lead = convert_target(target, actor=request.user, **conversion.action_kwargs())
         except ConversionRefused as refused:
-            return self.refused(target, refused.message, Lead,
-                                getattr(refused.existing, "pk", None))
+            return self.refused(
+                target, refused.message, Lead, getattr(refused.existing, "pk", None)
+            )
         except ValidationError as error:
             conversion.add_errors(error)
             return self.render_form(target, conversion)
-        messages.success(request, _("Converted %(target)s into the lead %(lead)s.") % {
-            "target": target, "lead": lead})
+        messages.success(
+            request,
+            _("Converted %(target)s into the lead %(lead)s.") % {"target": target, "lead": lead},
+        )
         return HttpResponseRedirect(lead.get_absolute_url())
 
     def render_form(self, target, conversion):
         leads = registry.get("leads")
-        return render(self.request, self.template_name, self.context(
-            record=target, conversion=conversion, lead_module=leads,
-            form_panels=form_panels(leads, conversion.lead)),
-            status=400 if conversion.lead.is_bound else 200)
+        return render(
+            self.request,
+            self.template_name,
+            self.context(
+                record=target,
+                conversion=conversion,
+                lead_module=leads,
+                form_panels=form_panels(leads, conversion.lead),
+            ),
+            status=400 if conversion.lead.is_bound else 200,
+        )
 
 
 class ConvertLeadView(ConvertView):
@@ -96,8 +115,9 @@ class ConvertLeadView(ConvertView):
     def get(self, request, pk):
         lead = self.get_record()
         if lead.converted:
-            return self.refused(lead, _("This lead was already converted."), Contact,
-                                lead.contact_id, 200)
+            return self.refused(
+                lead, _("This lead was already converted."), Contact, lead.contact_id, 200
+            )
         return self.render_form(lead, LeadConversion(lead, request.user))
 
     def post(self, request, pk):
@@ -108,20 +128,40 @@ class ConvertLeadView(ConvertView):
         try:
             result = convert_lead(lead, actor=request.user, **conversion.action_kwargs())
         except ConversionRefused as refused:
-            return self.refused(lead, refused.message, Contact,
-                                getattr(refused.existing, "pk", None))
+            return self.refused(
+                lead, refused.message, Contact, getattr(refused.existing, "pk", None)
+            )
         except ValidationError as error:
             conversion.add_errors(error)
             return self.render_form(lead, conversion)
-        created = [str(r._meta.verbose_name) for r in (
-            result.contact, result.account, result.opportunity, result.call, result.meeting,
-            result.task) if r is not None]
-        messages.success(request, _("Converted %(lead)s: %(records)s.") % {
-            "lead": result.lead, "records": ", ".join(created)})
+        created = [
+            str(r._meta.verbose_name)
+            for r in (
+                result.contact,
+                result.account,
+                result.opportunity,
+                result.call,
+                result.meeting,
+                result.task,
+            )
+            if r is not None
+        ]
+        messages.success(
+            request,
+            _("Converted %(lead)s: %(records)s.")
+            % {"lead": result.lead, "records": ", ".join(created)},
+        )
         return HttpResponseRedirect(result.contact.get_absolute_url())
 
     def render_form(self, lead, conversion):
-        return render(self.request, self.template_name, self.context(
-            record=lead, conversion=conversion, b2c=conversion.account.offers_none,
-            policy_late=conversion.opportunity.initial.get("sales_stage") == "Closed Won"),
-            status=400 if conversion.contact.is_bound else 200)
+        return render(
+            self.request,
+            self.template_name,
+            self.context(
+                record=lead,
+                conversion=conversion,
+                b2c=conversion.account.offers_none,
+                policy_late=conversion.opportunity.initial.get("sales_stage") == "Closed Won",
+            ),
+            status=400 if conversion.contact.is_bound else 200,
+        )

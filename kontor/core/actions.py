@@ -27,7 +27,8 @@ def audited_fields(model: type[Record]) -> list:
     they change with the field they come from, or with a verb that logs itself.
     """
     return [
-        f for f in model._meta.concrete_fields
+        f
+        for f in model._meta.concrete_fields
         if f.name not in Record.AUDIT_EXCLUDE and (f.editable or f.name == "custom")
     ]
 
@@ -47,8 +48,9 @@ def as_text(value) -> str:
     return str(value)
 
 
-def log_event(record: Record, action: str, *, actor, field: str = "", old="", new="",
-              at=None) -> ChangeLog:
+def log_event(
+    record: Record, action: str, *, actor, field: str = "", old="", new="", at=None
+) -> ChangeLog:
     """Write one change-log row for `record` (inside the caller's transaction). Its id is not
     read back."""
     row = _log_row(record, action, actor=actor, field=field, old=old, new=new, at=at)
@@ -56,8 +58,9 @@ def log_event(record: Record, action: str, *, actor, field: str = "", old="", ne
     return row
 
 
-def _log_row(record: Record, action: str, *, actor, field: str = "", old="", new="",
-             at=None) -> ChangeLog:
+def _log_row(
+    record: Record, action: str, *, actor, field: str = "", old="", new="", at=None
+) -> ChangeLog:
     return ChangeLog(
         record_type=ContentType.objects.get_for_model(record),
         record_id=record.pk,
@@ -88,16 +91,27 @@ def _insert(*rows) -> None:
     statements = []
     for row in rows:
         sql, fields, preparers = _insert_sql(type(row), connection)
-        values = [f.pre_save(row, True) if own else getattr(row, f.attname)
-                  for f, own in fields]
-        statements.append((sql, [v if prepare is None else prepare(v)
-                                 for v, prepare in zip(values, preparers, strict=True)]))
+        values = [f.pre_save(row, True) if own else getattr(row, f.attname) for f, own in fields]
+        statements.append(
+            (
+                sql,
+                [
+                    v if prepare is None else prepare(v)
+                    for v, prepare in zip(values, preparers, strict=True)
+                ],
+            )
+        )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Every INSERT but the last in a WITH clause (each runs once, all or none).
             *first, last = statements
-            sql = "".join(f"{'WITH' if i == 0 else ','} i{i} AS ({sql}) "
-                          for i, (sql, _) in enumerate(first)) + last[0]
+            sql = (
+                "".join(
+                    f"{'WITH' if i == 0 else ','} i{i} AS ({sql}) "
+                    for i, (sql, _) in enumerate(first)
+                )
+                + last[0]
+            )
             prepared.execute(cursor, sql, [value for _, values in statements for value in values])
         else:
             for sql, values in statements:
@@ -111,15 +125,23 @@ def _insert_sql(model, connection) -> tuple[str, list, list]:
     found = _inserts.get((model, connection.alias))
     if found is None:
         quote = connection.ops.quote_name
-        fields = [f for f in model._meta.local_concrete_fields
-                  if not f.generated and not (f.primary_key and f.db_returning)]
+        fields = [
+            f
+            for f in model._meta.local_concrete_fields
+            if not f.generated and not (f.primary_key and f.db_returning)
+        ]
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)))
+            quote(model._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
         # pre_save only where a field defines its own (auto_now …): the base one reads the value
         own = [(f, type(f).pre_save is not models.Field.pre_save) for f in fields]
         found = _inserts[(model, connection.alias)] = (
-            sql, own, prepared.value_preparers(fields, connection))
+            sql,
+            own,
+            prepared.value_preparers(fields, connection),
+        )
     return found
 
 
@@ -160,8 +182,11 @@ def _write(record: Record, *, actor, validate: bool) -> bool:
     record.search_text = module.search_text_for(record)
     if is_new:
         record.modified_by, record.date_modified = actor, now
-        _insert(record, _log_row(record, ChangeLog.Action.CREATE, actor=actor, at=now),
-                *permissions.team_rows(model, [record.pk], _new_teams(record, actor)))
+        _insert(
+            record,
+            _log_row(record, ChangeLog.Action.CREATE, actor=actor, at=now),
+            *permissions.team_rows(model, [record.pk], _new_teams(record, actor)),
+        )
         _remember_loaded(record)
         events.record_event(events.CREATED, record, actor=actor)
         return True
@@ -169,22 +194,31 @@ def _write(record: Record, *, actor, validate: bool) -> bool:
     fields = [f for f in model._meta.concrete_fields if f.name not in Record.AUDIT_EXCLUDE]
     # Lock the row and read what is stored: the old values of the log, even if another
     # request changed the record since this one loaded it.
-    old = model.with_deleted.select_for_update().values(*[f.attname for f in fields]).get(
-        pk=record.pk
+    old = (
+        model.with_deleted.select_for_update()
+        .values(*[f.attname for f in fields])
+        .get(pk=record.pk)
     )
     changed = [f for f in fields if getattr(record, f.attname) != old[f.attname]]
     if not changed:
         return False
     record.modified_by, record.date_modified = actor, now
-    record.save(update_fields=[f.attname for f in changed]
-                + ["modified_by", "date_modified", "search_text"])
+    record.save(
+        update_fields=[f.attname for f in changed] + ["modified_by", "date_modified", "search_text"]
+    )
     audited = set(audited_fields(model))
     changed = [f for f in changed if f in audited]
     ct = ContentType.objects.get_for_model(model)
     ChangeLog.objects.bulk_create(
         ChangeLog(
-            record_type=ct, record_id=record.pk, action=ChangeLog.Action.UPDATE,
-            field=name, old_value=before, new_value=after, actor=actor, at=now,
+            record_type=ct,
+            record_id=record.pk,
+            action=ChangeLog.Action.UPDATE,
+            field=name,
+            old_value=before,
+            new_value=after,
+            actor=actor,
+            at=now,
             origin=current_origin(),
         )
         for name, before, after in _changes(changed, old, record)
@@ -217,8 +251,9 @@ def _new_teams(record: Record, actor) -> set[int]:
 
 def _remember_loaded(record: Record) -> None:
     """After a save the stored values are the loaded ones (see Record.from_db)."""
-    record._loaded = {f.attname: getattr(record, f.attname)
-                      for f in type(record)._meta.concrete_fields}
+    record._loaded = {
+        f.attname: getattr(record, f.attname) for f in type(record)._meta.concrete_fields
+    }
 
 
 def _set_deleted(records: Iterable[Record], deleted: bool, *, actor) -> int:
@@ -233,8 +268,14 @@ def _set_deleted(records: Iterable[Record], deleted: bool, *, actor) -> int:
     ct = ContentType.objects.get_for_model(model)
     action = ChangeLog.Action.DELETE if deleted else ChangeLog.Action.RESTORE
     ChangeLog.objects.bulk_create(
-        ChangeLog(record_type=ct, record_id=r.pk, action=action, actor=actor, at=now,
-                  origin=current_origin())
+        ChangeLog(
+            record_type=ct,
+            record_id=r.pk,
+            action=action,
+            actor=actor,
+            at=now,
+            origin=current_origin(),
+        )
         for r in records
     )
     for r in records:
@@ -291,6 +332,12 @@ def set_teams(record: Record, team_ids, *, actor) -> bool:
     if set(before) == set(after):
         return False
     record.teams.set(list(after))
-    log_event(record, ChangeLog.Action.UPDATE, actor=actor, field="teams",
-              old=", ".join(sorted(before.values())), new=", ".join(sorted(after.values())))
+    log_event(
+        record,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        field="teams",
+        old=", ".join(sorted(before.values())),
+        new=", ".join(sorted(after.values())),
+    )
     return True

@@ -15,5 +15,6 @@ class CoreConfig(AppConfig):
         # Each app declares its record modules in modules.py (see docs/adding-a-module.md).
         autodiscover_modules("modules")
         # SQLite table rebuilds by migrations drop the search triggers: put them back.
-        post_migrate.connect(search_index.heal_after_migrate,
-                             dispatch_uid="kontor.core.search_index.heal")
+        post_migrate.connect(
+            search_index.heal_after_migrate, dispatch_uid="kontor.core.search_index.heal"
+        )

@@ -48,12 +48,24 @@ def _load() -> Snapshot:
         required.setdefault(rule.model_label, set()).add(rule.field)
     custom: dict = {}
     for f in CustomField.objects.filter(active=True).order_by("position", "id"):
-        custom.setdefault(f.model_label, []).append(CustomFieldDef(
-            f.name, f.label_en, f.label_de, f.field_type, f.dropdown, f.link_module,
-            f.required, f.indexed))
+        custom.setdefault(f.model_label, []).append(
+            CustomFieldDef(
+                f.name,
+                f.label_en,
+                f.label_de,
+                f.field_type,
+                f.dropdown,
+                f.link_module,
+                f.required,
+                f.indexed,
+            )
+        )
     layouts = {(lay.model_label, lay.kind): lay.data for lay in Layout.objects.all()}
-    return Snapshot({k: frozenset(v) for k, v in required.items()},
-                    {k: tuple(v) for k, v in custom.items()}, layouts)
+    return Snapshot(
+        {k: frozenset(v) for k, v in required.items()},
+        {k: tuple(v) for k, v in custom.items()},
+        layouts,
+    )
 
 
 def snapshot() -> Snapshot:
@@ -74,9 +86,13 @@ def builtin_required(model) -> frozenset[str]:
     """The fields the model itself requires (e.g. a last name): never optional."""
     model = model if isinstance(model, type) else type(model)
     return frozenset(
-        f.name for f in model._meta.concrete_fields
-        if f.editable and not f.blank and not f.primary_key
-        and not isinstance(f, models.BooleanField))
+        f.name
+        for f in model._meta.concrete_fields
+        if f.editable
+        and not f.blank
+        and not f.primary_key
+        and not isinstance(f, models.BooleanField)
+    )
 
 
 def configured_required(model) -> frozenset[str]:
@@ -86,8 +102,11 @@ def configured_required(model) -> frozenset[str]:
 
 def required_fields(model) -> frozenset[str]:
     """Built-in required fields plus the ones admins marked required (custom ones included)."""
-    return (builtin_required(model) | configured_required(model)
-            | {f.name for f in custom_fields(model) if f.required and f.field_type != "boolean"})
+    return (
+        builtin_required(model)
+        | configured_required(model)
+        | {f.name for f in custom_fields(model) if f.required and f.field_type != "boolean"}
+    )
 
 
 def custom_fields(model) -> list[CustomFieldDef]:
@@ -116,8 +135,10 @@ def panels(module) -> list[tuple]:
     allowed = set(module.form_fields) | set(custom)
     if stored.get("panels"):
         by_index = dict((int(i), names) for i, names in stored["panels"])
-        out = [(title, tuple(n for n in by_index.get(i, ()) if n in allowed))
-               for i, (title, _names) in enumerate(module.panels)]
+        out = [
+            (title, tuple(n for n in by_index.get(i, ()) if n in allowed))
+            for i, (title, _names) in enumerate(module.panels)
+        ]
     else:
         out = [(title, tuple(names)) for title, names in module.panels]
     placed = {n for _title, names in out for n in names} | set(stored.get("hidden", ()))
@@ -169,8 +190,10 @@ def validate(record, exclude=None) -> dict[str, list[ValidationError]]:
     loaded = getattr(record, "_loaded", {}).get("custom") or {}
     for f in custom_fields(record):
         try:
-            stored = f.to_python(values.get(f.name), previous=loaded.get(f.name)
-                                 if isinstance(loaded, dict) else None)
+            stored = f.to_python(
+                values.get(f.name),
+                previous=loaded.get(f.name) if isinstance(loaded, dict) else None,
+            )
         except ValidationError as error:
             errors[f.name] = error.error_list
             continue
@@ -189,12 +212,32 @@ def search_values(record) -> list[str]:
     values = getattr(record, "custom", None)
     if not isinstance(values, dict) or not values:
         return []
-    return [str(values[f.name]) for f in custom_fields(record)
-            if f.is_text and f.field_type != "longtext" and values.get(f.name)]
+    return [
+        str(values[f.name])
+        for f in custom_fields(record)
+        if f.is_text and f.field_type != "longtext" and values.get(f.name)
+    ]
 
 
-RESERVED_EXTRA = frozenset({"custom", "pk", "id", "objects", "teams", "parent", "q", "sort",
-                            "cursor", "mine", "columns", "ids", "verb", "field", "next"})
+RESERVED_EXTRA = frozenset(
+    {
+        "custom",
+        "pk",
+        "id",
+        "objects",
+        "teams",
+        "parent",
+        "q",
+        "sort",
+        "cursor",
+        "mine",
+        "columns",
+        "ids",
+        "verb",
+        "field",
+        "next",
+    }
+)
 
 
 def reserved_names(model) -> frozenset[str]:

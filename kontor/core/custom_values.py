@@ -78,7 +78,8 @@ class CustomFieldDef:
             return DropdownFormField(dropdown=self.dropdown, **common)
         if t == "multiselect":
             return forms.MultipleChoiceField(
-                choices=lambda: dropdowns.choices(self.dropdown), **common)
+                choices=lambda: dropdowns.choices(self.dropdown), **common
+            )
         if t == "url":
             return forms.URLField(max_length=MAX_TEXT[t], assume_scheme="https", **common)
         if t == "email":
@@ -112,8 +113,9 @@ class CustomFieldDef:
             value = str(value).strip()
             if len(value) > MAX_TEXT[t]:
                 raise ValidationError(
-                    _("Ensure this value has at most %(max)d characters.") % {
-                        "max": MAX_TEXT[t]}, code="max_length")
+                    _("Ensure this value has at most %(max)d characters.") % {"max": MAX_TEXT[t]},
+                    code="max_length",
+                )
             if t == "url":
                 value = forms.URLField(assume_scheme="https").clean(value)
                 URLValidator()(value)
@@ -125,22 +127,30 @@ class CustomFieldDef:
             return value or None
         if t == "integer":
             if isinstance(value, bool):
-                raise ValidationError(forms.IntegerField.default_error_messages["invalid"],
-                                      code="invalid")
+                raise ValidationError(
+                    forms.IntegerField.default_error_messages["invalid"], code="invalid"
+                )
             return forms.IntegerField(min_value=-(2**53), max_value=2**53).clean(
-                value if isinstance(value, int) else str(value).strip())
+                value if isinstance(value, int) else str(value).strip()
+            )
         if t in {"decimal", "currency"}:
             places = 2 if t == "currency" else 4
             try:
                 number = Decimal(str(value).strip())
             except InvalidOperation:
-                raise ValidationError(forms.DecimalField.default_error_messages["invalid"],
-                                      code="invalid") from None
+                raise ValidationError(
+                    forms.DecimalField.default_error_messages["invalid"], code="invalid"
+                ) from None
             number = forms.DecimalField(max_digits=18, decimal_places=places).clean(number)
             return format(number.quantize(Decimal(1).scaleb(-places)), "f")
         if t == "date":
-            parsed = value if isinstance(value, date) and not isinstance(value, datetime) \
-                else parse_date(str(value).strip()[:10]) if _is_iso(value) else None
+            parsed = (
+                value
+                if isinstance(value, date) and not isinstance(value, datetime)
+                else parse_date(str(value).strip()[:10])
+                if _is_iso(value)
+                else None
+            )
             if parsed is None:
                 parsed = forms.DateField().clean(value)
             return parsed.isoformat()
@@ -161,10 +171,18 @@ class CustomFieldDef:
         if t == "dropdown":
             return self._keys([value], previous=[previous])[0]
         if t == "multiselect":
-            items = value if isinstance(value, list | tuple) else [
-                v.strip() for v in str(value).split(",") if v.strip()]
-            return self._keys(list(dict.fromkeys(items)),
-                              previous=previous if isinstance(previous, list) else []) or None
+            items = (
+                value
+                if isinstance(value, list | tuple)
+                else [v.strip() for v in str(value).split(",") if v.strip()]
+            )
+            return (
+                self._keys(
+                    list(dict.fromkeys(items)),
+                    previous=previous if isinstance(previous, list) else [],
+                )
+                or None
+            )
         if t == "relate":
             pk = getattr(value, "pk", value)
             try:
@@ -174,15 +192,19 @@ class CustomFieldDef:
             if not found:
                 raise ValidationError(
                     forms.ModelChoiceField.default_error_messages["invalid_choice"],
-                    code="invalid_choice")
+                    code="invalid_choice",
+                )
             return str(pk)
         raise ValidationError(_("Unknown field type."), code="invalid")
 
     clean = to_python
 
     def _keys(self, values, *, previous) -> list[str]:
-        allowed = {o.key for o in dropdowns.options(self.dropdown, include_inactive=True)
-                   if o.active or o.key in (previous or [])}
+        allowed = {
+            o.key
+            for o in dropdowns.options(self.dropdown, include_inactive=True)
+            if o.active or o.key in (previous or [])
+        }
         labels = {o.label.lower(): o.key for o in dropdowns.options(self.dropdown)}
         out = []
         for value in values:
@@ -190,8 +212,10 @@ class CustomFieldDef:
             key = key if key in allowed else labels.get(key.lower(), key)
             if key not in allowed:
                 raise ValidationError(
-                    _("“%(value)s” is not a valid choice."), code="invalid_choice",
-                    params={"value": value})
+                    _("“%(value)s” is not a valid choice."),
+                    code="invalid_choice",
+                    params={"value": value},
+                )
             out.append(key)
         return out
 
@@ -228,8 +252,9 @@ class CustomFieldDef:
         if t == "date" and isinstance(value, date):
             return formats.date_format(value, "SHORT_DATE_FORMAT")
         if t in {"decimal", "currency"} and isinstance(value, Decimal):
-            return formats.number_format(value, 2 if t == "currency" else None,
-                                         use_l10n=True, force_grouping=True)
+            return formats.number_format(
+                value, 2 if t == "currency" else None, use_l10n=True, force_grouping=True
+            )
         return str(value)
 
     def display_text(self, text: str) -> str:
@@ -271,8 +296,7 @@ class JsonKeyText(Func):
 
     # Numbers come back as floats: Django wraps a DecimalField expression in one more CAST in
     # an SQLite index (not in a query), and the two would no longer match.
-    OUTPUT = {"": models.TextField, "integer": models.BigIntegerField,
-              "numeric": models.FloatField}
+    OUTPUT = {"": models.TextField, "integer": models.BigIntegerField, "numeric": models.FloatField}
 
     def __init__(self, key: str, cast: str = ""):
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", key) or cast not in self.OUTPUT:

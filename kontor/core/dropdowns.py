@@ -24,7 +24,8 @@ CACHE_SECONDS = 300
 # Within one request the lists are read from the shared cache once and then kept here, so a
 # list page with hundreds of labelled cells unpickles (or asks Redis) once, not per cell.
 _request_copy: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
-    "kontor_dropdowns", default=None)
+    "kontor_dropdowns", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,9 @@ def options(name: str, *, include_inactive: bool = False) -> list[Option]:
 
 def choices(name: str, *, keep: str = "") -> list[tuple[str, str]]:
     """(key, label) pairs for a form: the active values, plus `keep` if a record still has it."""
-    result = [(o.key, o.label) for o in options(name, include_inactive=True)
-              if o.active or o.key == keep]
+    result = [
+        (o.key, o.label) for o in options(name, include_inactive=True) if o.active or o.key == keep
+    ]
     return result
 
 

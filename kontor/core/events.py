@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 CREATED, UPDATED, DELETED, RESTORED, CONVERTED = (
-    "created", "updated", "deleted", "restored", "converted")
+    "created",
+    "updated",
+    "deleted",
+    "restored",
+    "converted",
+)
 KINDS = (CREATED, UPDATED, DELETED, RESTORED, CONVERTED)
 
 

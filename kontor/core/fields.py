@@ -44,35 +44,46 @@ class DropdownField(models.CharField):
             return
         # A value that was deactivated stays valid on records that already have it.
         previous = getattr(model_instance, "_loaded", {}).get(self.attname)
-        allowed = {o.key for o in dropdowns.options(self.dropdown, include_inactive=True)
-                   if o.active or o.key == previous}
+        allowed = {
+            o.key
+            for o in dropdowns.options(self.dropdown, include_inactive=True)
+            if o.active or o.key == previous
+        }
         if value not in allowed:
             raise ValidationError(
-                _("“%(value)s” is not a valid choice."), code="invalid_choice",
+                _("“%(value)s” is not a valid choice."),
+                code="invalid_choice",
                 params={"value": value},
             )
 
     def formfield(self, **kwargs):
         return DropdownFormField(
-            dropdown=self.dropdown, required=not self.blank, label=self.verbose_name,
-            help_text=self.help_text, reserved=self.reserved,
+            dropdown=self.dropdown,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            reserved=self.reserved,
         )
 
 
 class DropdownFormField(forms.ChoiceField):
     """A select of the list's active values, read when the form is used (admins may edit)."""
 
-    def __init__(self, *, dropdown: str, required: bool = False, reserved: tuple = (),
-                 **kwargs):
+    def __init__(self, *, dropdown: str, required: bool = False, reserved: tuple = (), **kwargs):
         self.dropdown = dropdown
         self.reserved = reserved
         # A callable is evaluated lazily, so building a form class runs no query.
         super().__init__(required=required, choices=self._active_choices, **kwargs)
 
     def _active_choices(self, keep: str = ""):
-        return [("", "---------"), *(
-            (key, label) for key, label in dropdowns.choices(self.dropdown, keep=keep)
-            if key not in self.reserved or key == keep)]
+        return [
+            ("", "---------"),
+            *(
+                (key, label)
+                for key, label in dropdowns.choices(self.dropdown, keep=keep)
+                if key not in self.reserved or key == keep
+            ),
+        ]
 
     def keep(self, key: str) -> None:
         """Also offer `key`, a deactivated or reserved value the edited record still has."""

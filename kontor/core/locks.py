@@ -70,8 +70,9 @@ def lock_keys(pairs: Iterable[tuple[str, str]], *, using: str = DEFAULT_DB_ALIAS
     keys = sorted({number(key_name(space, key)) for space, key in pairs})
     # One statement, one round trip: PostgreSQL evaluates a select list left to right, so
     # the locks are taken in the order listed (namespaces, then keys, each sorted).
-    calls = ["pg_advisory_xact_lock_shared(%s)"] * len(spaces) + \
-        ["pg_advisory_xact_lock(%s)"] * len(keys)
+    calls = ["pg_advisory_xact_lock_shared(%s)"] * len(spaces) + [
+        "pg_advisory_xact_lock(%s)"
+    ] * len(keys)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(calls)}", [*spaces, *keys])
 

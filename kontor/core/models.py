@@ -80,8 +80,9 @@ class Record(models.Model):
     deleted_at = models.DateTimeField(_("Deleted at"), null=True, blank=True, editable=False)
     # Record-level visibility (DOMAIN.md §6): a Team-scope grant reaches the records of the
     # user's teams. New records join their creator's teams and their parent record's.
-    teams = models.ManyToManyField("users.Team", blank=True, related_name="+",
-                                   verbose_name=_("Teams"))
+    teams = models.ManyToManyField(
+        "users.Team", blank=True, related_name="+", verbose_name=_("Teams")
+    )
     custom = models.JSONField(_("Custom fields"), default=dict, blank=True, editable=False)
     # Lower-cased text of the module's search fields, maintained by save_record; indexed for
     # substring search (trigram GIN on PostgreSQL, FTS5 trigram on SQLite).
@@ -96,8 +97,16 @@ class Record(models.Model):
 
     # Fields that are bookkeeping, not content: never shown in the change log as edits.
     AUDIT_EXCLUDE = frozenset(
-        {"id", "date_entered", "created_by", "date_modified", "modified_by", "deleted",
-         "deleted_at", "search_text"}
+        {
+            "id",
+            "date_entered",
+            "created_by",
+            "date_modified",
+            "modified_by",
+            "deleted",
+            "deleted_at",
+            "search_text",
+        }
     )
 
     def get_absolute_url(self):
@@ -138,9 +147,13 @@ class Record(models.Model):
         fields = cls.__dict__.get("_new_fields")
         if fields is None:
             fields = cls._new_fields = [
-                (f.attname, f.name if f.name != f.attname else None,
-                 f.default if f.has_default() and callable(f.default) else f.get_default())
-                for f in cls._meta.concrete_fields]
+                (
+                    f.attname,
+                    f.name if f.name != f.attname else None,
+                    f.default if f.has_default() and callable(f.default) else f.get_default(),
+                )
+                for f in cls._meta.concrete_fields
+            ]
         args, related, used = [], [], 0
         for attname, name, default in fields:
             if attname in values:
@@ -156,8 +169,9 @@ class Record(models.Model):
                 args.append(default() if callable(default) else default)
         if used != len(values):
             known = {n for field in fields for n in field[:2] if n}
-            raise TypeError(f"{cls.__name__}.new() got unknown fields: "
-                            f"{', '.join(sorted(set(values) - known))}")
+            raise TypeError(
+                f"{cls.__name__}.new() got unknown fields: {', '.join(sorted(set(values) - known))}"
+            )
         record = cls(*args)
         for name, value in related:  # keeps the related record, as keyword construction does
             setattr(record, name, value)
@@ -183,8 +197,9 @@ class ChangeLog(models.Model):
         CONVERT = "convert", _("Converted")
 
     # changelog_record (below) starts with the record type: no index of its own.
-    record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+",
-                                    db_index=False)
+    record_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     record_id = models.UUIDField()
     action = models.CharField(max_length=16, choices=Action.choices)
     field = models.CharField(max_length=100, blank=True)
@@ -219,8 +234,11 @@ class ExternalId(models.Model):
     origin = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["record_type", "source", "external_id"],
-                                               name="external_id_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "source", "external_id"], name="external_id_unique"
+            )
+        ]
         indexes = [models.Index(fields=["record_id"], name="external_id_record")]
 
     def __str__(self):
@@ -281,6 +299,9 @@ def record_indexes(prefix: str, *sort_fields: str, lookups: tuple = ()) -> list[
     return [
         *sort_indexes(prefix, *sort_fields),
         *(models.Index(fields=[f], name=f"{prefix}_{f}_find"[:30]) for f in lookups),
-        models.Index(fields=["created_by"], condition=models.Q(assigned_user__isnull=True),
-                     name=f"{prefix}_unassigned_creator"[:30]),
+        models.Index(
+            fields=["created_by"],
+            condition=models.Q(assigned_user__isnull=True),
+            name=f"{prefix}_unassigned_creator"[:30],
+        ),
     ]

@@ -19,5 +19,5 @@ def describe(origin: str) -> tuple[str, str]:
     """(label, url) of `origin`, or ("", "") when no app knows it."""
     for prefix, describe_rest in _DESCRIBERS.items():
         if origin.startswith(prefix):
-            return describe_rest(origin[len(prefix):])
+            return describe_rest(origin[len(prefix) :])
     return "", ""

@@ -11,11 +11,17 @@ from kontor.core.models import Record
 
 def address_fields(prefix: str, label) -> dict:
     """Street, city, state, postal code and country of one address, SuiteCRM-named."""
-    parts = (("street", _("street"), 250), ("city", _("city"), 100), ("state", _("state"), 100),
-             ("postalcode", _("postal code"), 20), ("country", _("country"), 100))
+    parts = (
+        ("street", _("street"), 250),
+        ("city", _("city"), 100),
+        ("state", _("state"), 100),
+        ("postalcode", _("postal code"), 20),
+        ("country", _("country"), 100),
+    )
     return {
-        f"{prefix}_{name}": models.CharField(format_lazy("{} {}", label, part),
-                                             max_length=size, blank=True)
+        f"{prefix}_{name}": models.CharField(
+            format_lazy("{} {}", label, part), max_length=size, blank=True
+        )
         for name, part, size in parts
     }
 
@@ -51,8 +57,9 @@ class Person(Record):
     lead_source = DropdownField(_("Lead source"), dropdown="lead_source_dom")
     campaign_name = models.CharField(_("Campaign"), max_length=200, blank=True)
     lawful_basis = DropdownField(_("Lawful basis"), dropdown="lawful_basis_dom")
-    lawful_basis_source = DropdownField(_("Lawful basis source"),
-                                        dropdown="lawful_basis_source_dom")
+    lawful_basis_source = DropdownField(
+        _("Lawful basis source"), dropdown="lawful_basis_source_dom"
+    )
     date_reviewed = models.DateField(_("Date reviewed"), null=True, blank=True)
 
     class Meta(Record.Meta):
@@ -68,8 +75,11 @@ class Person(Record):
         loaded = getattr(self, "_loaded", {})
         for name in ("phone_work", "phone_mobile"):
             number = getattr(self, name)
-            if (name not in loaded or loaded[name] != number
-                    or bool(number) != bool(getattr(self, f"{name}_e164"))):
+            if (
+                name not in loaded
+                or loaded[name] != number
+                or bool(number) != bool(getattr(self, f"{name}_e164"))
+            ):
                 setattr(self, f"{name}_e164", normalize_phone(number))
 
     @property
@@ -80,18 +90,62 @@ class Person(Record):
 #: The exact-match columns of person records (duplicate checks, import and API matching).
 PERSON_LOOKUPS = ("email1", "phone_work_e164", "phone_mobile_e164")
 
-PERSON_SEARCH_FIELDS = ("first_name", "last_name", "account_name", "email1", "phone_work",
-                        "phone_mobile")
+PERSON_SEARCH_FIELDS = (
+    "first_name",
+    "last_name",
+    "account_name",
+    "email1",
+    "phone_work",
+    "phone_mobile",
+)
 
 PERSON_PANELS = (
-    (_("Overview"), ("salutation", "first_name", "last_name", "title", "department",
-                  "email1", "email2", "phone_work", "phone_mobile", "assigned_user")),
-    (_("More information"), ("phone_home", "phone_other", "phone_fax", "email_opt_out",
-                          "invalid_email", "do_not_call", "birthdate", "assistant",
-                          "assistant_phone", "lead_source", "campaign_name", "description")),
-    (_("Address"), ("primary_address_street", "primary_address_postalcode",
-                 "primary_address_city", "primary_address_state", "primary_address_country",
-                 "alt_address_street", "alt_address_postalcode", "alt_address_city",
-                 "alt_address_state", "alt_address_country")),
+    (
+        _("Overview"),
+        (
+            "salutation",
+            "first_name",
+            "last_name",
+            "title",
+            "department",
+            "email1",
+            "email2",
+            "phone_work",
+            "phone_mobile",
+            "assigned_user",
+        ),
+    ),
+    (
+        _("More information"),
+        (
+            "phone_home",
+            "phone_other",
+            "phone_fax",
+            "email_opt_out",
+            "invalid_email",
+            "do_not_call",
+            "birthdate",
+            "assistant",
+            "assistant_phone",
+            "lead_source",
+            "campaign_name",
+            "description",
+        ),
+    ),
+    (
+        _("Address"),
+        (
+            "primary_address_street",
+            "primary_address_postalcode",
+            "primary_address_city",
+            "primary_address_state",
+            "primary_address_country",
+            "alt_address_street",
+            "alt_address_postalcode",
+            "alt_address_city",
+            "alt_address_state",
+            "alt_address_country",
+        ),
+    ),
     (_("Privacy (GDPR)"), ("lawful_basis", "lawful_basis_source", "date_reviewed")),
 )

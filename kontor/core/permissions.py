@@ -47,7 +47,8 @@ class Grants:
         if roles is None:
             roles = Role.objects.filter(users=user).values_list("is_admin", "grants")
         role_admin, self.scopes = (
-            _widest_of_text(roles) if isinstance(roles, str) else _widest(roles))
+            _widest_of_text(roles) if isinstance(roles, str) else _widest(roles)
+        )
         self.is_admin = self.is_admin or role_admin
 
     def scope(self, slug: str, action: str) -> str:
@@ -91,6 +92,7 @@ def _widest_of_text(roles: str) -> tuple[bool, dict]:
     reads (grants may be JSON text themselves, on SQLite). The same text gives the same
     answer, so it is worked out once per process: a fifth of a token lookup (a changed role
     is another text). The dict is shared, so read only."""
+
     def decoded(value):
         return json.loads(value) if isinstance(value, str) else value
 
@@ -160,16 +162,18 @@ class _ProbedExists(Exists):
     """
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)",
-                           **extra_context)
+        return self.as_sql(
+            compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)", **extra_context
+        )
 
 
 def team_q(model, team_ids) -> Q:
     """The records of `model` that belong to one of `team_ids`."""
     through = model.teams.through
     column = model._meta.model_name
-    return Q(_ProbedExists(through.objects.filter(**{column: OuterRef("pk"),
-                                                     "team_id__in": team_ids})))
+    return Q(
+        _ProbedExists(through.objects.filter(**{column: OuterRef("pk"), "team_id__in": team_ids}))
+    )
 
 
 def restrict(queryset, user, action: str = "view"):
@@ -227,5 +231,8 @@ def team_rows(model, record_ids, team_ids) -> list:
     """The (unsaved) membership rows that put records of `model` into teams."""
     through = model.teams.through
     column = f"{model._meta.model_name}_id"
-    return [through(**{column: pk, "team_id": team})
-            for pk in record_ids for team in sorted(set(team_ids))]
+    return [
+        through(**{column: pk, "team_id": team})
+        for pk in record_ids
+        for team in sorted(set(team_ids))
+    ]

@@ -32,8 +32,11 @@ def execute(cursor, sql: str, params) -> None:
     connection = cursor.db
     # Where psycopg prepares statements itself (an OPTIONS["prepare_threshold"]), it may
     # DEALLOCATE ALL after a rollback, ours included: then it is left to psycopg.
-    if connection.vendor != "postgresql" or not settings.KONTOR_DB_PREPARED or \
-            connection.connection.prepare_threshold is not None:
+    if (
+        connection.vendor != "postgresql"
+        or not settings.KONTOR_DB_PREPARED
+        or connection.connection.prepare_threshold is not None
+    ):
         cursor.execute(sql, params)
         return
     name = "kontor_" + hashlib.sha1(sql.encode()).hexdigest()[:20]
@@ -70,5 +73,13 @@ def value_preparers(fields: list, connection) -> list:
     return result
 
 
-_AS_THEY_ARE = (models.CharField, models.TextField, models.BooleanField, models.IntegerField,
-                models.DecimalField, models.UUIDField, models.DateField, models.ForeignKey)
+_AS_THEY_ARE = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.DecimalField,
+    models.UUIDField,
+    models.DateField,
+    models.ForeignKey,
+)

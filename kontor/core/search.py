@@ -74,13 +74,17 @@ def search(queryset, term: str, cap: int | None = None):
     if vendor == "sqlite":
         rowids = sqlite_capped_rowids(queryset, term, cap)
         return queryset.filter(RowidIn(F("search_text"), rowids))
-    ctids = (queryset.order_by().filter(SearchMatch(F("search_text"), term))
-             .annotate(_kontor_ctid=Ctid(F("search_text")))
-             .values("_kontor_ctid")[:cap])
+    ctids = (
+        queryset.order_by()
+        .filter(SearchMatch(F("search_text"), term))
+        .annotate(_kontor_ctid=Ctid(F("search_text")))
+        .values("_kontor_ctid")[:cap]
+    )
     return queryset.filter(CtidIn(F("search_text"), ctids))
 
 
 # --- the query condition --------------------------------------------------------------------
+
 
 class SearchMatch(Lookup):
     """Query condition: `search_text` contains `term`, answered by the search index.
@@ -99,8 +103,10 @@ class SearchMatch(Lookup):
         if connection.vendor == "sqlite":
             alias = compiler.quote_name_unless_alias(self.lhs.alias)
             fts = quote(fts_table(self.lhs.target.model._meta.db_table))
-            return (f"{alias}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)",
-                    [fts_phrase(term)])
+            return (
+                f"{alias}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)",
+                [fts_phrase(term)],
+            )
         col, params = compiler.compile(self.lhs)
         like = connection.ops.prep_for_like_query(term)
         # pg_trgm knows word boundaries in patterns: "x%" and "% x%" use its "  x" trigrams.
@@ -118,8 +124,11 @@ class SearchMatch(Lookup):
         # it first and a sequential scan (its choice for common terms, which fill the cap
         # early) runs them only on the rows that match. strpos rather than a second LIKE: the
         # planner would square the estimate of two LIKEs and pick the index for common terms.
-        exact = (f"strpos({col}, %s) > 0", [*params, term]) if len(term) >= MIN_SUBSTRING \
+        exact = (
+            (f"strpos({col}, %s) > 0", [*params, term])
+            if len(term) >= MIN_SUBSTRING
             else matches(col, patterns)
+        )
         return f"{exact[0]} AND {indexed[0]}", [*exact[1], *indexed[1]]
 
 
@@ -134,10 +143,16 @@ def sqlite_capped_rowids(queryset, term: str, cap: int) -> list[int]:
     table = queryset.model._meta.db_table
     fts, row = quote(fts_table(table)), quote(table)
     # "+" hides the FTS rowid from the planner, which so cannot probe the index once per row.
-    rows = queryset.order_by().extra(
-        tables=[fts_table(table)], select={"_rowid": f"{row}.rowid"},
-        where=[f"+{fts}.rowid = {row}.rowid", f"{fts} MATCH %s"], params=[fts_phrase(term)],
-    ).values_list("_rowid", flat=True)[:cap]
+    rows = (
+        queryset.order_by()
+        .extra(
+            tables=[fts_table(table)],
+            select={"_rowid": f"{row}.rowid"},
+            where=[f"+{fts}.rowid = {row}.rowid", f"{fts} MATCH %s"],
+            params=[fts_phrase(term)],
+        )
+        .values_list("_rowid", flat=True)[:cap]
+    )
     return list(rows)
 
 

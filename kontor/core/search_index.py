@@ -47,6 +47,7 @@ MIN_SUBSTRING = 3
 
 # --- names and SQL -----------------------------------------------------------------------------
 
+
 def fts_table(table: str) -> str:
     return f"{table}_fts"
 
@@ -114,10 +115,13 @@ def _pg_drop_sql(table: str) -> list[str]:
 
 def _sqlite_trigger_sql(table: str) -> list[str]:
     fts, (ai, ad, au) = quote(fts_table(table)), [quote(t) for t in _triggers(table)]
-    delete_old = (f"INSERT INTO {fts}({fts}, rowid, search_text) "
-                  f"VALUES ('delete', old.rowid, {_indexed('old.search_text')});")
-    insert_new = (f"INSERT INTO {fts}(rowid, search_text) "
-                  f"VALUES (new.rowid, {_indexed('new.search_text')});")
+    delete_old = (
+        f"INSERT INTO {fts}({fts}, rowid, search_text) "
+        f"VALUES ('delete', old.rowid, {_indexed('old.search_text')});"
+    )
+    insert_new = (
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.rowid, {_indexed('new.search_text')});"
+    )
     return [
         f"CREATE TRIGGER {ai} AFTER INSERT ON {quote(table)} BEGIN {insert_new} END",
         f"CREATE TRIGGER {ad} AFTER DELETE ON {quote(table)} BEGIN {delete_old} END",
@@ -153,8 +157,9 @@ def create_sql(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
         return _pg_create_sql(table)
     if vendor == "sqlite":
-        return (_sqlite_drop_triggers_sql(table) + _sqlite_fill_sql(table)
-                + _sqlite_trigger_sql(table))
+        return (
+            _sqlite_drop_triggers_sql(table) + _sqlite_fill_sql(table) + _sqlite_trigger_sql(table)
+        )
     return []
 
 
@@ -169,6 +174,7 @@ def drop_sql(vendor: str, table: str) -> list[str]:
 
 
 # --- the migration operation ----------------------------------------------------------------
+
 
 class CreateSearchIndex(Operation):
     """Migration operation: the substring index on `<model>.search_text` for this database.
@@ -212,15 +218,16 @@ class CreateSearchIndex(Operation):
 
 # --- maintenance: rebuild, bulk loads, self-repair after migrations ---------------------------
 
+
 def _exists(connection, table: str) -> bool:
     """Is the search index of `table` installed?"""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s",
-                           [trigram_index(table)])
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [trigram_index(table)])
         elif connection.vendor == "sqlite":
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s",
-                           [fts_table(table)])
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [fts_table(table)]
+            )
         else:
             return False
         return cursor.fetchone() is not None
@@ -282,8 +289,10 @@ def stale_tables(models, using: str = "default", sample: int = 20) -> list[str]:
     stale = []
     for model in models:
         table = model._meta.db_table
-        if not _exists(connection, table) or _outdated(connection, table) or (
-            connection.vendor == "sqlite" and not _sqlite_consistent(connection, table, sample)
+        if (
+            not _exists(connection, table)
+            or _outdated(connection, table)
+            or (connection.vendor == "sqlite" and not _sqlite_consistent(connection, table, sample))
         ):
             stale.append(table)
     return stale
@@ -297,14 +306,18 @@ def _sqlite_consistent(connection, table: str, sample: int) -> bool:
         rng = random.Random()
         fts = quote(fts_table(table))
         for _ in range(sample if top else 0):
-            cursor.execute(f"SELECT rowid, search_text FROM {quote(table)} WHERE rowid >= %s "
-                           "AND length(search_text) >= %s LIMIT 1",
-                           [rng.randint(1, top), MIN_SUBSTRING])
+            cursor.execute(
+                f"SELECT rowid, search_text FROM {quote(table)} WHERE rowid >= %s "
+                "AND length(search_text) >= %s LIMIT 1",
+                [rng.randint(1, top), MIN_SUBSTRING],
+            )
             row = cursor.fetchone()
             if row is None:
                 continue
-            cursor.execute(f"SELECT 1 FROM {fts} WHERE {fts} MATCH %s AND rowid = %s",
-                           [fts_phrase(" ".join(row[1][:40].split())), row[0]])
+            cursor.execute(
+                f"SELECT 1 FROM {fts} WHERE {fts} MATCH %s AND rowid = %s",
+                [fts_phrase(" ".join(row[1][:40].split())), row[0]],
+            )
             if cursor.fetchone() is None:
                 return False
     return True
@@ -319,18 +332,22 @@ def _outdated(connection, table: str) -> bool:
     """
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
-                           "AND name IN (%s, %s, %s)", _triggers(table))
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND name IN (%s, %s, %s)",
+                _triggers(table),
+            )
             return cursor.fetchone()[0] != 3
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s",
-                       [trigram_index(table)])
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [trigram_index(table)]
+        )
         row = cursor.fetchone()
-        return row is not None and \
-            pg_expression("search_text") not in row[0].replace("::text", "")
+        return row is not None and pg_expression("search_text") not in row[0].replace("::text", "")
 
 
-def heal_after_migrate(sender, using: str = "default", apps=None, verbosity: int = 1,
-                       **kwargs) -> None:
+def heal_after_migrate(
+    sender, using: str = "default", apps=None, verbosity: int = 1, **kwargs
+) -> None:
     """post_migrate: rebuild the search indexes of `sender`'s tables that are `_outdated`."""
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql") or apps is None:
@@ -341,8 +358,11 @@ def heal_after_migrate(sender, using: str = "default", apps=None, verbosity: int
         return
     for model in models:
         table = model._meta.db_table
-        if router.allow_migrate_model(using, model) and _exists(connection, table) \
-                and _outdated(connection, table):
+        if (
+            router.allow_migrate_model(using, model)
+            and _exists(connection, table)
+            and _outdated(connection, table)
+        ):
             if verbosity:
                 print(f"  Rebuilding the search index of {table}")
             rebuild(model, using)

@@ -100,7 +100,8 @@ def assert_query_count(slug: str, view: str, measured: int) -> None:
     expected = pinned.get(slug, {}).get(view)
     assert measured == expected, (
         f"{slug} {view}: {measured} queries, {expected} pinned in {QUERY_COUNTS_FILE.name}; "
-        "if the change is intended, re-pin with KONTOR_UPDATE_QUERY_COUNTS=1")
+        "if the change is intended, re-pin with KONTOR_UPDATE_QUERY_COUNTS=1"
+    )
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,8 @@ class RecordModuleTests:
         # What the form shows on edit is what was posted: nothing lost or altered on the way.
         shown = form_data(rep_client.get(self.url("edit", record.pk)).context["form"])
         assert {k: shown[k] for k, v in data.items() if v not in ("", [])} == {
-            k: v for k, v in data.items() if v not in ("", [])}
+            k: v for k, v in data.items() if v not in ("", [])
+        }
 
     def test_edit_changes_one_field_and_logs_old_and_new(self, rep_client, rep):
         (record,) = self.make(rep)
@@ -232,8 +234,9 @@ class RecordModuleTests:
 
     def _assert_refused(self, response, invalid: Invalid, before) -> None:
         assert response.status_code == 400
-        assert invalid.message in response.context["form"].errors.get(invalid.field, []), \
+        assert invalid.message in response.context["form"].errors.get(invalid.field, []), (
             response.context["form"].errors
+        )
         html = response.content.decode()
         assert f'data-error-for="{invalid.field}">{escape(invalid.message)}<' in html
         assert self.snapshot() == before
@@ -303,8 +306,10 @@ class RecordModuleTests:
         rep_client.post(self.url("columns"), {"columns": chosen})
         rows = csv_rows(rep_client.get(self.url("export")))
         assert rows[0] == ["id", *chosen]
-        assert rows[1] == [str(kept.pk), *[
-            as_text(getattr(kept, self.model._meta.get_field(c).attname)) for c in chosen]]
+        assert rows[1] == [
+            str(kept.pk),
+            *[as_text(getattr(kept, self.model._meta.get_field(c).attname)) for c in chosen],
+        ]
 
     # --- mass actions --------------------------------------------------------------------------
 
@@ -313,8 +318,10 @@ class RecordModuleTests:
         field, value = self.mass_update_value(admin)
         attname = self.model._meta.get_field(field).attname
         untouched = self.stored(unselected)
-        response = rep_client.post(self.url("mass"), {
-            "verb": "update", "field": field, field: value, "ids": [first.pk, second.pk]})
+        response = rep_client.post(
+            self.url("mass"),
+            {"verb": "update", "field": field, field: value, "ids": [first.pk, second.pk]},
+        )
         assert response.status_code == 302
         for record in (first, second):
             assert as_text(self.stored(record)[attname]) == value
@@ -325,14 +332,17 @@ class RecordModuleTests:
         (record,) = self.make(rep)
         field, value = self.mass_update_value(admin)
         before, stored = self.snapshot(), self.stored(record)
-        rep_client.post(self.url("mass"), {
-            "verb": "update", "field": field, field: value, "ids": [record.pk, uuid.uuid4()]})
+        rep_client.post(
+            self.url("mass"),
+            {"verb": "update", "field": field, field: value, "ids": [record.pk, uuid.uuid4()]},
+        )
         assert (self.snapshot(), self.stored(record)) == (before, stored)
 
     def test_mass_delete_moves_the_selected_records_to_the_trash(self, rep_client, rep):
         first, second, unselected = self.make(rep, 3)
-        response = rep_client.post(self.url("mass"), {"verb": "delete",
-                                                      "ids": [first.pk, second.pk]})
+        response = rep_client.post(
+            self.url("mass"), {"verb": "delete", "ids": [first.pk, second.pk]}
+        )
         assert response.status_code == 302
         assert set(self.model.with_deleted.filter(deleted=True)) == {first, second}
         assert log_of(first, "delete") == log_of(second, "delete") == [("delete", "", "", "")]
@@ -357,8 +367,14 @@ class RecordModuleTests:
     def test_anonymous_users_are_sent_to_sign_in(self, client, rep):
         (record,) = self.make(rep)
         before = self.snapshot()
-        for url in (self.url("list"), self.url("create"), self.url("trash"), self.url("export"),
-                    self.url("detail", record.pk), self.url("edit", record.pk)):
+        for url in (
+            self.url("list"),
+            self.url("create"),
+            self.url("trash"),
+            self.url("export"),
+            self.url("detail", record.pk),
+            self.url("edit", record.pk),
+        ):
             response = client.get(url)
             assert response.status_code == 302 and response.url.startswith("/login/?next="), url
         assert client.post(self.url("create"), {}).url.startswith("/login/")

@@ -38,19 +38,38 @@ MAX_SOURCE_LEADS = 50
 #: a lead's row lists what it became ("contacts:<id> accounts:<id> …") as its new value.
 REF = re.compile(r"([a-z_]+):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 #: What an activity event reads: the rest stays in the database.
-ACTIVITY_COLUMNS = ("name", "description", "status", "date_start", "date_due", "date_entered",
-                    "parent_type", "parent_id", "assigned_user__username",
-                    "assigned_user__first_name", "assigned_user__last_name")
+ACTIVITY_COLUMNS = (
+    "name",
+    "description",
+    "status",
+    "date_start",
+    "date_due",
+    "date_entered",
+    "parent_type",
+    "parent_id",
+    "assigned_user__username",
+    "assigned_user__first_name",
+    "assigned_user__last_name",
+)
 PLACEHOLDER = uuid.UUID(int=0)  # a detail URL is reversed once per module, then filled in
-ICONS = {"create": "plus-circle", "update": "pencil", "delete": "trash",
-         "restore": "arrow-counterclockwise", "convert": "arrow-left-right"}
+ICONS = {
+    "create": "plus-circle",
+    "update": "pencil",
+    "delete": "trash",
+    "restore": "arrow-counterclockwise",
+    "convert": "arrow-left-right",
+}
 
 
 def _record_phrase(module, name) -> str:
     """'contact Anna Schmidt': a record named in a sentence (German nouns keep their case)."""
-    phrases = {"targets": _("target %(name)s"), "leads": _("lead %(name)s"),
-               "contacts": _("contact %(name)s"), "accounts": _("account %(name)s"),
-               "opportunities": _("opportunity %(name)s")}
+    phrases = {
+        "targets": _("target %(name)s"),
+        "leads": _("lead %(name)s"),
+        "contacts": _("contact %(name)s"),
+        "accounts": _("account %(name)s"),
+        "opportunities": _("opportunity %(name)s"),
+    }
     pattern = phrases.get(module.slug) or f"{module.verbose_name} %(name)s"
     return mark_safe(escape(pattern) % {"name": name})
 
@@ -64,9 +83,12 @@ def _activity_pattern(slug: str, status: str) -> str:
         if status == "Not Held":
             return _("Call not held: %(name)s") if call else _("Meeting not held: %(name)s")
         return _("Call planned: %(name)s") if call else _("Meeting planned: %(name)s")
-    return {("tasks", "Completed"): _("Task completed: %(name)s"),
-            ("tasks", "Deferred"): _("Task deferred: %(name)s")}.get((slug, status)) or {
-        "tasks": _("Task: %(name)s"), "notes": _("Note: %(name)s")}.get(slug, "%(name)s")
+    return {
+        ("tasks", "Completed"): _("Task completed: %(name)s"),
+        ("tasks", "Deferred"): _("Task deferred: %(name)s"),
+    }.get((slug, status)) or {"tasks": _("Task: %(name)s"), "notes": _("Note: %(name)s")}.get(
+        slug, "%(name)s"
+    )
 
 
 @dataclass
@@ -111,14 +133,16 @@ class Journey:
         """Collect the chain, a query per link; `visible=True` when the caller loaded `record`
         through the permission filter already (the detail view)."""
         journey, model = cls(record, user), type(record)
-        if not visible and not model.objects.visible_to(user, "view").filter(
-                pk=record.pk).exists():
+        if not visible and not model.objects.visible_to(user, "view").filter(pk=record.pk).exists():
             return journey  # no members: not even the record's own events
         journey.members[(model, record.pk)] = (record, True)
         lead_model = apps.get_model("leads", "Lead")
         label, leads, whole = model._meta.label_lower, [], True
-        link = {"contacts.contact": "contact", "opportunities.opportunity": "opportunity",
-                "accounts.account": "account"}.get(label)
+        link = {
+            "contacts.contact": "contact",
+            "opportunities.opportunity": "opportunity",
+            "accounts.account": "account",
+        }.get(label)
         if link:
             leads = lead_model.objects.visible_to(user, "view").filter(**{link: record})
             if link == "account":
@@ -144,8 +168,12 @@ def _source_targets(user, leads) -> list:
     ids = [lead.target_id for lead in leads if lead.target_id]
     if not ids:
         return []
-    return list(apps.get_model("targets", "Target").objects.visible_to(user, "view")
-                .filter(pk__in=ids).order_by("-date_entered", "-pk")[:MAX_SOURCE_LEADS])
+    return list(
+        apps.get_model("targets", "Target")
+        .objects.visible_to(user, "view")
+        .filter(pk__in=ids)
+        .order_by("-date_entered", "-pk")[:MAX_SOURCE_LEADS]
+    )
 
 
 def timeline(record, user, limit: int = 100, *, journey: Journey | None = None) -> list[Event]:
@@ -155,7 +183,8 @@ def timeline(record, user, limit: int = 100, *, journey: Journey | None = None) 
         return []
     # The newest `limit` of both sources, cut before any event is worked out.
     merged = [(group[-1].at, group) for group in _groups(_changelog_rows(journey, limit))] + [
-        (_time_of(pair[0]), pair) for pair in _activities(journey, limit)]
+        (_time_of(pair[0]), pair) for pair in _activities(journey, limit)
+    ]
     merged.sort(key=lambda pair: pair[0], reverse=True)  # stable: same-time rows keep order
     merged = [item for _at, item in merged[:limit]]
     names = _Names(journey)
@@ -163,20 +192,24 @@ def timeline(record, user, limit: int = 100, *, journey: Journey | None = None) 
         if isinstance(group, list):
             names.want(group)
     names.resolve()
-    events = [_changelog_event(journey, item, names) if isinstance(item, list)
-              else _activity_event(*item, names) for item in merged]
+    events = [
+        _changelog_event(journey, item, names)
+        if isinstance(item, list)
+        else _activity_event(*item, names)
+        for item in merged
+    ]
     page = (type(record), record.pk)
     for event in filter(None, events):  # a chain record's event is tagged, e.g. "Interessent"
         if event.owner is not None and (type(event.owner), event.owner.pk) != page:
             module = registry.for_model(type(event.owner))
-            event.tag, event.owner_url = str(module.verbose_name), names.url(module,
-                                                                             event.owner.pk)
+            event.tag, event.owner_url = str(module.verbose_name), names.url(module, event.owner.pk)
         else:
             event.owner = None
     return [event for event in events if event is not None]
 
 
 # --- the change log -------------------------------------------------------------------------
+
 
 def _changelog_rows(journey: Journey, limit: int) -> list[ChangeLog]:
     """One query: the newest rows of every member, whole histories and conversions only."""
@@ -186,12 +219,14 @@ def _changelog_rows(journey: Journey, limit: int) -> list[ChangeLog]:
     for (model, whole), ids in by_model.items():
         part = Q(record_type=ContentType.objects.get_for_model(model), record_id__in=ids)
         condition |= part if whole else part & Q(action=ChangeLog.Action.CONVERT)
-    return list(ChangeLog.objects.filter(condition).select_related("actor")
-                .order_by("-at", "-id")[:limit])
+    return list(
+        ChangeLog.objects.filter(condition).select_related("actor").order_by("-at", "-id")[:limit]
+    )
 
 
 def _groups(rows) -> list[list[ChangeLog]]:
     """The rows of each event, oldest first: the field changes of one save are one event."""
+
     def save(row):
         return row.action, row.record_type_id, row.record_id, row.actor_id, row.origin, row.at
 
@@ -211,16 +246,19 @@ def _changelog_event(journey: Journey, group, names: "_Names") -> Event | None:
     owner, whole = journey.members[(model, row.record_id)]
     module = registry.for_model(model)
     if row.action == ChangeLog.Action.UPDATE:
-        event = Event(row.at, "update", ICONS["update"],
-                      changes=[_change(module, r, names) for r in group])
+        event = Event(
+            row.at, "update", ICONS["update"], changes=[_change(module, r, names) for r in group]
+        )
     elif row.action == ChangeLog.Action.CONVERT:
         event = _conversion_event(row, names, whole)
         if event is None:
             return None
     else:
-        text = {ChangeLog.Action.CREATE: _("%(type)s created"),
-                ChangeLog.Action.DELETE: _("%(type)s moved to the trash"),
-                ChangeLog.Action.RESTORE: _("%(type)s restored")}.get(row.action)
+        text = {
+            ChangeLog.Action.CREATE: _("%(type)s created"),
+            ChangeLog.Action.DELETE: _("%(type)s moved to the trash"),
+            ChangeLog.Action.RESTORE: _("%(type)s restored"),
+        }.get(row.action)
         text = text % {"type": module.verbose_name} if text else row.get_action_display()
         event = Event(row.at, row.action, ICONS.get(row.action, "dot"), escape(text))
         if row.action == ChangeLog.Action.CREATE and row.origin.startswith("job:"):
@@ -243,8 +281,10 @@ def _conversion_event(row, names: "_Names", whole: bool) -> Event | None:
     if not results and (not whole or sources and all(map(names.is_member, sources))):
         return None
     parts = []
-    for pattern, refs in ((_("Converted from %(records)s"), sources),
-                          (_("Converted to %(records)s"), results)):
+    for pattern, refs in (
+        (_("Converted from %(records)s"), sources),
+        (_("Converted to %(records)s"), results),
+    ):
         linked = [item for item in map(names.link, dict.fromkeys(refs)) if item]
         if linked:
             parts.append(mark_safe(escape(pattern) % {"records": mark_safe(", ".join(linked))}))
@@ -257,16 +297,23 @@ def _change(module, row, names: "_Names") -> dict:
     if row.field.startswith("custom."):
         custom = config.custom_field(module.model, row.field[7:])
         if custom is not None:
-            return {"label": custom.label, "entry": row, "old": custom.display_text(
-                row.old_value), "new": custom.display_text(row.new_value)}
+            return {
+                "label": custom.label,
+                "entry": row,
+                "old": custom.display_text(row.old_value),
+                "new": custom.display_text(row.new_value),
+            }
     try:
         model_field = module.model._meta.get_field(row.field)
     except Exception:  # noqa: BLE001 - a field removed since keeps its raw values
         label = _("Web form submission") if row.field == "webform" else row.field
         return {"label": label, "old": row.old_value, "new": row.new_value, "entry": row}
-    return {"label": model_field.verbose_name, "entry": row,
-            "old": _value(model_field, row.old_value, names),
-            "new": _value(model_field, row.new_value, names)}
+    return {
+        "label": model_field.verbose_name,
+        "entry": row,
+        "old": _value(model_field, row.old_value, names),
+        "new": _value(model_field, row.new_value, names),
+    }
 
 
 def _value(model_field, text: str, names: "_Names") -> str:
@@ -277,9 +324,12 @@ def _value(model_field, text: str, names: "_Names") -> str:
         return ", ".join(names.name(model_field.related_model, pk) for pk in _ids(text))
     if getattr(model_field, "dropdown", None):
         return names.label(model_field, text)
-    parse = {"DateTimeField": datetime.fromisoformat, "DateField": date.fromisoformat,
-             "BooleanField": lambda t: t == "1", "DecimalField": Decimal}.get(
-        model_field.get_internal_type())
+    parse = {
+        "DateTimeField": datetime.fromisoformat,
+        "DateField": date.fromisoformat,
+        "BooleanField": lambda t: t == "1",
+        "DecimalField": Decimal,
+    }.get(model_field.get_internal_type())
     try:
         return tables.display(model_field, parse(text) if parse else text)
     except (ValueError, ArithmeticError):
@@ -381,11 +431,13 @@ class _Names:
         if rec is None:
             return ""
         module = registry.for_model(model)
-        return _record_phrase(module, format_html('<a href="{}">{}</a>',
-                                                  self.url(module, rec.pk), str(rec)))
+        return _record_phrase(
+            module, format_html('<a href="{}">{}</a>', self.url(module, rec.pk), str(rec))
+        )
 
 
 # --- activities -----------------------------------------------------------------------------
+
 
 def _activities(journey: Journey, limit: int) -> list[tuple]:
     """(activity, owner) pairs, newest `limit` per query: activities hanging off a whole member,
@@ -406,8 +458,11 @@ def _activities(journey: Journey, limit: int) -> list[tuple]:
     for module in registry.activity_modules():
         model, label = module.model, module.model._meta.label_lower
         columns = {f.name for f in model._meta.concrete_fields}
-        visible = model.objects.visible_to(journey.user, "view").select_related(
-            "assigned_user").only(*[c for c in ACTIVITY_COLUMNS if c.split("__")[0] in columns])
+        visible = (
+            model.objects.visible_to(journey.user, "view")
+            .select_related("assigned_user")
+            .only(*[c for c in ACTIVITY_COLUMNS if c.split("__")[0] in columns])
+        )
         own = parents | Q(contact__in=contacts) if contacts and "contact" in columns else parents
         queries = [visible.filter(own).annotate(via=Value(None, UUIDField()))]
         if label == "activities.call" and contacts:
@@ -415,18 +470,27 @@ def _activities(journey: Journey, limit: int) -> list[tuple]:
         if label == "activities.call" and leads:
             queries.append(visible.filter(leads__in=leads).annotate(via=F("leads")))
         if label == "activities.meeting" and (contacts or leads):
-            queries.append(visible.filter(Q(invitees__contact__in=contacts)
-                                          | Q(invitees__lead__in=leads))
-                           .annotate(via=Coalesce("invitees__lead", "invitees__contact")))
+            queries.append(
+                visible.filter(
+                    Q(invitees__contact__in=contacts) | Q(invitees__lead__in=leads)
+                ).annotate(via=Coalesce("invitees__lead", "invitees__contact"))
+            )
         for queryset in queries:
             for item in queryset.order_by(_when(model).desc(), "-pk")[:limit]:
                 owner = owners.get((item.parent_type_id, item.parent_id)) or by_pk.get(
-                    item.via, journey.record)
+                    item.via, journey.record
+                )
                 found.setdefault((model, item.pk), (item, owner))
     result, seen = [], set()
     for item, owner in sorted(found.values(), key=lambda pair: pair[1] is not journey.record):
-        key = (type(item), item.name, item.description, getattr(item, "status", ""),
-               getattr(item, "date_start", None), getattr(item, "date_due", None))
+        key = (
+            type(item),
+            item.name,
+            item.description,
+            getattr(item, "status", ""),
+            getattr(item, "date_start", None),
+            getattr(item, "date_due", None),
+        )
         if key not in seen:
             seen.add(key)
             result.append((item, owner))
@@ -435,14 +499,14 @@ def _activities(journey: Journey, limit: int) -> list[tuple]:
 
 def _when(model):
     """The time an activity shows at: due (tasks), start (calls, meetings), else created."""
-    parts = [n for n in ("date_due", "date_start")
-             if n in {f.name for f in model._meta.concrete_fields}]
+    parts = [
+        n for n in ("date_due", "date_start") if n in {f.name for f in model._meta.concrete_fields}
+    ]
     return Coalesce(*parts, "date_entered") if parts else F("date_entered")
 
 
 def _time_of(item) -> datetime:
-    return (getattr(item, "date_due", None) or getattr(item, "date_start", None)
-            or item.date_entered)
+    return getattr(item, "date_due", None) or getattr(item, "date_start", None) or item.date_entered
 
 
 def _activity_event(item, owner, names: _Names) -> Event:
@@ -451,6 +515,15 @@ def _activity_event(item, owner, names: _Names) -> Event:
     name = format_html('<a href="{}">{}</a>', url, item.name)
     text = mark_safe(escape(_activity_pattern(module.slug, status)) % {"name": name})
     shown = names.label(module.model._meta.get_field("status"), status) if status else ""
-    return Event(_time_of(item), module.slug, module.icon, text, url=url, status=shown,
-                 actor=tables.user_label(item.assigned_user), record=item,
-                 is_open=item.is_open, owner=owner)
+    return Event(
+        _time_of(item),
+        module.slug,
+        module.icon,
+        text,
+        url=url,
+        status=shown,
+        actor=tables.user_label(item.assigned_user),
+        record=item,
+        is_open=item.is_open,
+        owner=owner,
+    )

@@ -33,8 +33,13 @@ def global_search(request):
             queryset = search.search(module.model.objects.visible_to(request.user, "list"), term)
             rows = list(queryset.order_by("-date_modified", "-pk")[: GLOBAL_SEARCH_ROWS + 1])
             if rows:
-                groups.append({"module": module, "rows": rows[:GLOBAL_SEARCH_ROWS],
-                               "more": len(rows) > GLOBAL_SEARCH_ROWS})
+                groups.append(
+                    {
+                        "module": module,
+                        "rows": rows[:GLOBAL_SEARCH_ROWS],
+                        "more": len(rows) > GLOBAL_SEARCH_ROWS,
+                    }
+                )
     return render(request, "core/search.html", {"q": term, "groups": groups})
 
 

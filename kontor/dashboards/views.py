@@ -25,23 +25,46 @@ def _today_range():
 def my_day(request):
     user = request.user
     start, end = _today_range()
-    tasks = (Task.objects.visible_to(user, "list").filter(assigned_user=user)
-             .exclude(status__in=Task.CLOSED_STATUSES)
-             .order_by(F("date_due").asc(nulls_last=True), "pk")[:ROWS])
-    calls = (Call.objects.visible_to(user, "list").filter(assigned_user=user,
-                                                          date_start__gte=start,
-                                                          date_start__lt=end)
-             .order_by("date_start", "pk")[:ROWS])
-    meetings = (Meeting.objects.visible_to(user, "list")
-                .filter(date_start__gte=start, date_start__lt=end)
-                .filter(assigned_user=user).order_by("date_start", "pk")[:ROWS])
-    leads = (Lead.objects.visible_to(user, "list").filter(assigned_user=user)
-             .exclude(status__in=CLOSED_STATUSES).order_by("-date_entered", "-pk")[:ROWS])
-    opportunities = (Opportunity.objects.visible_to(user, "list").filter(assigned_user=user)
-                     .exclude(sales_stage__in=CLOSED_STAGES).select_related("account")
-                     .order_by("date_closed", "pk")[:ROWS])
+    tasks = (
+        Task.objects.visible_to(user, "list")
+        .filter(assigned_user=user)
+        .exclude(status__in=Task.CLOSED_STATUSES)
+        .order_by(F("date_due").asc(nulls_last=True), "pk")[:ROWS]
+    )
+    calls = (
+        Call.objects.visible_to(user, "list")
+        .filter(assigned_user=user, date_start__gte=start, date_start__lt=end)
+        .order_by("date_start", "pk")[:ROWS]
+    )
+    meetings = (
+        Meeting.objects.visible_to(user, "list")
+        .filter(date_start__gte=start, date_start__lt=end)
+        .filter(assigned_user=user)
+        .order_by("date_start", "pk")[:ROWS]
+    )
+    leads = (
+        Lead.objects.visible_to(user, "list")
+        .filter(assigned_user=user)
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("-date_entered", "-pk")[:ROWS]
+    )
+    opportunities = (
+        Opportunity.objects.visible_to(user, "list")
+        .filter(assigned_user=user)
+        .exclude(sales_stage__in=CLOSED_STAGES)
+        .select_related("account")
+        .order_by("date_closed", "pk")[:ROWS]
+    )
     now = timezone.now()
-    return render(request, "dashboards/my_day.html", {
-        "tasks": tasks, "calls": calls, "meetings": meetings, "leads": leads,
-        "opportunities": opportunities, "now": now,
-    })
+    return render(
+        request,
+        "dashboards/my_day.html",
+        {
+            "tasks": tasks,
+            "calls": calls,
+            "meetings": meetings,
+            "leads": leads,
+            "opportunities": opportunities,
+            "now": now,
+        },
+    )

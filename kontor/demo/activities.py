@@ -17,8 +17,14 @@ from kontor.demo.base import Demo, parent_of, slug
 from kontor.opportunities.models import Opportunity
 
 #: Today's calls and meetings: (owner, hour, minute).
-CALLS_TODAY = [("admin", 9, 30), ("admin", 11, 0), ("admin", 15, 30), ("lena", 13, 0),
-               ("tom", 10, 30), ("markus", 16, 0)]
+CALLS_TODAY = [
+    ("admin", 9, 30),
+    ("admin", 11, 0),
+    ("admin", 15, 30),
+    ("lena", 13, 0),
+    ("tom", 10, 30),
+    ("markus", 16, 0),
+]
 MEETINGS_TODAY = [("admin", 10, 0), ("admin", 14, 0), ("lena", 11, 30)]
 #: The admin's own open tasks: days until due (negative: overdue).
 ADMIN_TASKS_DUE = [0, 0, 0, -2, -5, -9, 3, 7]
@@ -36,8 +42,9 @@ def create_activities(demo: Demo, counts: dict) -> None:
 
 def pick_parent(demo: Demo, owner=None):
     """A record to hang an activity off: a contact, deal, open lead or account (of `owner`)."""
-    kind = demo.rng.choices(["contacts", "opportunities", "leads", "accounts"],
-                            weights=[35, 25, 20, 20])[0]
+    kind = demo.rng.choices(
+        ["contacts", "opportunities", "leads", "accounts"], weights=[35, 25, 20, 20]
+    )[0]
     records = getattr(demo, kind)
     if kind == "leads":
         records = [lead for lead in records if lead.is_open]
@@ -82,11 +89,16 @@ def create_calls(demo: Demo, count: int) -> None:
         minutes = rng.choice([5, 10, 15, 15, 30, 45])
         status = status_at(demo, start, minutes)
         call = Call(
-            name=demo.says(owner, rng.choice(data.CALL_SUBJECTS)), **parent_of(parent),
-            direction=rng.choice(["Outbound", "Outbound", "Inbound"]), status=status,
-            date_start=start, duration_minutes=minutes, assigned_user=owner,
-            description=(demo.says(owner, rng.choice(data.CALL_OUTCOMES))
-                         if status == "Held" else ""),
+            name=demo.says(owner, rng.choice(data.CALL_SUBJECTS)),
+            **parent_of(parent),
+            direction=rng.choice(["Outbound", "Outbound", "Inbound"]),
+            status=status,
+            date_start=start,
+            duration_minutes=minutes,
+            assigned_user=owner,
+            description=(
+                demo.says(owner, rng.choice(data.CALL_OUTCOMES)) if status == "Held" else ""
+            ),
         )
         save_with_invitees(call, [owner], actor=owner)
 
@@ -103,10 +115,16 @@ def create_meetings(demo: Demo, count: int) -> None:
         online = location[1] == "Online"
         subject = demo.says(owner, rng.choice(data.MEETING_SUBJECTS))
         meeting = Meeting(
-            name=subject, **parent_of(parent), status=status_at(demo, start, minutes),
-            location=demo.says(owner, location), date_start=start, duration_minutes=minutes,
+            name=subject,
+            **parent_of(parent),
+            status=status_at(demo, start, minutes),
+            location=demo.says(owner, location),
+            date_start=start,
+            duration_minutes=minutes,
             join_url=f"https://meet.kontor.example/{slug(subject)}-{rng.randint(100, 999)}"
-            if online else "", assigned_user=owner,
+            if online
+            else "",
+            assigned_user=owner,
         )
         others = rng.sample([u for u in team if u != owner], k=rng.randint(0, 2))
         save_with_invitees(meeting, [owner, *others], actor=owner)
@@ -117,10 +135,14 @@ def new_task(demo: Demo, owner, parent, due_in: int, status: str) -> Task:
     rng = demo.rng
     due = demo.at(due_in, rng.choice([10, 12, 17]))
     return Task(
-        name=demo.says(owner, rng.choice(data.TASK_SUBJECTS)), **parent_of(parent),
-        status=status, priority=rng.choice(["High", "Medium", "Medium", "Low"]),
-        date_start=due - timedelta(days=rng.randint(1, 5)), date_due=due,
-        contact=contact_for(demo, parent), assigned_user=owner,
+        name=demo.says(owner, rng.choice(data.TASK_SUBJECTS)),
+        **parent_of(parent),
+        status=status,
+        priority=rng.choice(["High", "Medium", "Medium", "Low"]),
+        date_start=due - timedelta(days=rng.randint(1, 5)),
+        date_due=due,
+        contact=contact_for(demo, parent),
+        assigned_user=owner,
     )
 
 
@@ -128,8 +150,13 @@ def create_tasks(demo: Demo, count: int) -> None:
     """The admin's own tasks, tasks completed later through complete_task, and open ones."""
     rng, admin = demo.rng, demo.users["admin"]
     for due_in in ADMIN_TASKS_DUE:
-        task = new_task(demo, admin, pick_parent(demo, admin), due_in,
-                        "In Progress" if due_in < 0 else "Not Started")
+        task = new_task(
+            demo,
+            admin,
+            pick_parent(demo, admin),
+            due_in,
+            "In Progress" if due_in < 0 else "Not Started",
+        )
         if due_in <= 0:
             task.priority = "High"
         save_record(task, actor=admin)
@@ -142,8 +169,7 @@ def create_tasks(demo: Demo, count: int) -> None:
     for _ in range(count - len(ADMIN_TASKS_DUE) - COMPLETED_TASKS):
         parent = pick_parent(demo)
         owner = parent.assigned_user
-        task = new_task(demo, owner, parent, rng.randint(-10, 30),
-                        rng.choice(OPEN_TASK_STATUSES))
+        task = new_task(demo, owner, parent, rng.randint(-10, 30), rng.choice(OPEN_TASK_STATUSES))
         save_record(task, actor=owner)
 
 
@@ -153,6 +179,11 @@ def create_notes(demo: Demo, count: int) -> None:
         parent = pick_parent(demo)
         owner = parent.assigned_user
         subject, text = demo.says(owner, rng.choice(data.NOTES))
-        note = Note(name=subject, description=text, **parent_of(parent),
-                    contact=contact_for(demo, parent), assigned_user=owner)
+        note = Note(
+            name=subject,
+            description=text,
+            **parent_of(parent),
+            contact=contact_for(demo, parent),
+            assigned_user=owner,
+        )
         save_record(note, actor=owner)

@@ -91,17 +91,20 @@ class Demo:
             if (first, last) not in self._names:
                 break
         self._names.add((first, last))
-        salutation = ("Ms." if female else "Mr.") if country == "DE" else (
-            self.rng.choice(["Ms.", "Mrs."]) if female else "Mr.")
+        salutation = (
+            ("Ms." if female else "Mr.")
+            if country == "DE"
+            else (self.rng.choice(["Ms.", "Mrs."]) if female else "Mr.")
+        )
         if self.rng.random() < 0.08:
             salutation = "Dr."
-        return {"salutation": salutation, "first_name": first, "last_name": last,
-                "female": female}
+        return {"salutation": salutation, "first_name": first, "last_name": last, "female": female}
 
     def title(self, person: dict, country: str, boss: bool = False) -> dict:
         """Job title and department in the person's language."""
         male, female, english, dept_de, dept_en = (
-            data.BOSS_TITLE if boss else self.rng.choice(data.TITLES))
+            data.BOSS_TITLE if boss else self.rng.choice(data.TITLES)
+        )
         if country == "DE":
             return {"title": female if person["female"] else male, "department": dept_de}
         return {"title": english, "department": dept_en}
@@ -117,8 +120,10 @@ class Demo:
         street, number = self.rng.choice(data.STREETS[country]), self.rng.randint(1, 120)
         return {
             f"{prefix}_street": f"{street} {number}" if country == "DE" else f"{number} {street}",
-            f"{prefix}_city": city, f"{prefix}_postalcode": postal_code,
-            f"{prefix}_state": state, f"{prefix}_country": data.COUNTRY_NAMES[country],
+            f"{prefix}_city": city,
+            f"{prefix}_postalcode": postal_code,
+            f"{prefix}_state": state,
+            f"{prefix}_country": data.COUNTRY_NAMES[country],
         }
 
     def phone(self, country: str, place: tuple | None = None, mobile: bool = False) -> str:
@@ -152,5 +157,8 @@ class Demo:
 
     def office_hours(self, first_day: int, last_day: int) -> datetime:
         """A random office-hours time between `first_day` and `last_day` from today."""
-        return self.at(self.rng.randint(first_day, last_day), self.rng.randint(8, 16),
-                       self.rng.choice([0, 15, 30, 45]))
+        return self.at(
+            self.rng.randint(first_day, last_day),
+            self.rng.randint(8, 16),
+            self.rng.choice([0, 15, 30, 45]),
+        )

@@ -36,19 +36,43 @@ from kontor.users.models import Team
 SEED = 4711
 
 #: Records the demo leaves alive, per model.
-COUNTS = {Account: 40, Contact: 120, Target: 60, Lead: 120, Opportunity: 50, Call: 70,
-          Meeting: 40, Task: 70, Note: 50}
+COUNTS = {
+    Account: 40,
+    Contact: 120,
+    Target: 60,
+    Lead: 120,
+    Opportunity: 50,
+    Call: 70,
+    Meeting: 40,
+    Task: 70,
+    Note: 50,
+}
 #: Records created on top of COUNTS and moved to the trash.
 TRASHED = {Target: 1, Lead: 1}
 
 #: How many opportunities end in each sales stage (sums to COUNTS[Opportunity]).
-OPPORTUNITY_PLAN = {"Prospecting": 6, "Qualification": 5, "Needs Analysis": 5,
-                    "Value Proposition": 4, "Id. Decision Makers": 4, "Perception Analysis": 4,
-                    "Proposal/Price Quote": 6, "Negotiation/Review": 5, "Closed Won": 7,
-                    "Closed Lost": 4}
+OPPORTUNITY_PLAN = {
+    "Prospecting": 6,
+    "Qualification": 5,
+    "Needs Analysis": 5,
+    "Value Proposition": 4,
+    "Id. Decision Makers": 4,
+    "Perception Analysis": 4,
+    "Proposal/Price Quote": 6,
+    "Negotiation/Review": 5,
+    "Closed Won": 7,
+    "Closed Lost": 4,
+}
 STAGES = list(OPPORTUNITY_PLAN)
-ROLES = ["Business Decision Maker", "Business Evaluator", "Technical Decision Maker",
-         "Technical Evaluator", "Executive Sponsor", "Influencer", "Other"]
+ROLES = [
+    "Business Decision Maker",
+    "Business Evaluator",
+    "Technical Decision Maker",
+    "Technical Evaluator",
+    "Executive Sponsor",
+    "Influencer",
+    "Other",
+]
 
 
 def build_demo(seed: int = SEED, now: datetime | None = None) -> Demo:
@@ -70,17 +94,29 @@ def build_demo(seed: int = SEED, now: datetime | None = None) -> Demo:
 def create_team(demo: Demo) -> None:
     """admin / admin (Ada Admin) and the people of data.TEAM, with their preset role, team,
     language and time zone."""
-    admin = create_user("admin", password="admin", first_name="Ada", last_name="Admin",
-                        email="admin@kontor.example", is_superuser=True)
+    admin = create_user(
+        "admin",
+        password="admin",
+        first_name="Ada",
+        last_name="Admin",
+        email="admin@kontor.example",
+        is_superuser=True,
+    )
     demo.users["admin"], demo.languages[admin.pk] = admin, "en"
     teams = {}
     for username, first_name, last_name, role, team, language, time_zone in data.TEAM:
         if team not in teams:
             teams[team] = Team.objects.get_or_create(name=team)[0]
-        user = create_user(username, password=data.TEAM_PASSWORD, first_name=first_name,
-                           last_name=last_name, language=language, roles=[role],
-                           teams=[teams[team]],
-                           email=f"{first_name}.{last_name}@kontor.example".lower())
+        user = create_user(
+            username,
+            password=data.TEAM_PASSWORD,
+            first_name=first_name,
+            last_name=last_name,
+            language=language,
+            roles=[role],
+            teams=[teams[team]],
+            email=f"{first_name}.{last_name}@kontor.example".lower(),
+        )
         if time_zone != settings.TIME_ZONE:
             update_profile(user, language=language, time_zone=time_zone, actor=admin)
         demo.users[username], demo.languages[user.pk] = user, language
@@ -91,8 +127,11 @@ def join_owner_teams() -> None:
     member had created them, so Team-scope roles see a realistic share of the demo."""
     for model in (Target, Lead, Contact, Account, Opportunity, Call, Meeting, Task, Note):
         for team in Team.objects.prefetch_related("members"):
-            ids = list(model.with_deleted.filter(assigned_user__in=team.members.all())
-                       .values_list("pk", flat=True))
+            ids = list(
+                model.with_deleted.filter(assigned_user__in=team.members.all()).values_list(
+                    "pk", flat=True
+                )
+            )
             join_teams(model, ids, [team.pk])
 
 
@@ -121,11 +160,17 @@ def create_accounts(demo: Demo) -> None:
         # Prospects that became customers: created as prospects, changed below.
         won = account_type == "Customer" and rng.random() < 0.2
         account = Account(
-            name=name, industry=industry, account_type="Prospect" if won else account_type,
-            parent=by_name.get(parent), assigned_user=owner, website=f"https://www.{domain}",
-            email1=f"info@{domain}", phone_office=demo.phone(country, place),
+            name=name,
+            industry=industry,
+            account_type="Prospect" if won else account_type,
+            parent=by_name.get(parent),
+            assigned_user=owner,
+            website=f"https://www.{domain}",
+            email1=f"info@{domain}",
+            phone_office=demo.phone(country, place),
             phone_fax=demo.phone(country, place) if rng.random() < 0.4 else "",
-            employees=str(employees), annual_revenue=revenue(employees, country, rng),
+            employees=str(employees),
+            annual_revenue=revenue(employees, country, rng),
             ownership=rng.choice(data.OWNERSHIP[country]),
             rating=rng.choice(["A", "B", "B", "C"]),
             **demo.address("billing_address", country, place),
@@ -163,22 +208,36 @@ def new_contact(demo: Demo, account: Account, boss: bool) -> Contact:
     rng, country = demo.rng, demo.countries[account.pk]
     person = demo.person(country)
     contact = Contact(
-        account=account, assigned_user=account.assigned_user,
-        salutation=person["salutation"], first_name=person["first_name"],
-        last_name=person["last_name"], **demo.title(person, country, boss=boss),
+        account=account,
+        assigned_user=account.assigned_user,
+        salutation=person["salutation"],
+        first_name=person["first_name"],
+        last_name=person["last_name"],
+        **demo.title(person, country, boss=boss),
         email1=demo.email(person, company_domain(account.name)),
         phone_work=demo.phone(country, demo.place(country, account.billing_address_city)),
         lead_source=rng.choice(
-            ["Existing Customer", "Trade Show", "Web Site", "Partner", "Word of mouth"]),
+            ["Existing Customer", "Trade Show", "Web Site", "Partner", "Word of mouth"]
+        ),
         phone_mobile=demo.phone(country, mobile=True) if rng.random() < 0.6 else "",
-        birthdate=(demo.today - timedelta(days=rng.randint(27 * 365, 62 * 365))
-                   if rng.random() < 0.2 else None),
+        birthdate=(
+            demo.today - timedelta(days=rng.randint(27 * 365, 62 * 365))
+            if rng.random() < 0.2
+            else None
+        ),
         lawful_basis="contract" if account.account_type == "Customer" else "",
-        email_opt_out=rng.random() < 0.05, do_not_call=rng.random() < 0.03,
-        **{key.replace("billing", "primary"): getattr(account, key)
-           for key in ("billing_address_street", "billing_address_city",
-                       "billing_address_postalcode", "billing_address_state",
-                       "billing_address_country")},
+        email_opt_out=rng.random() < 0.05,
+        do_not_call=rng.random() < 0.03,
+        **{
+            key.replace("billing", "primary"): getattr(account, key)
+            for key in (
+                "billing_address_street",
+                "billing_address_city",
+                "billing_address_postalcode",
+                "billing_address_state",
+                "billing_address_country",
+            )
+        },
     )
     return contact
 
@@ -211,7 +270,7 @@ def stage_path(demo: Demo, stage: str) -> list[str]:
         return [STAGES[demo.rng.randint(1, 6)], stage]
     if index == 0 or demo.rng.random() >= 0.35:
         return [stage]
-    return STAGES[max(0, index - demo.rng.randint(1, 3)):index + 1]
+    return STAGES[max(0, index - demo.rng.randint(1, 3)) : index + 1]
 
 
 def new_opportunity(demo: Demo, account: Account, stage: str) -> Opportunity:
@@ -226,15 +285,23 @@ def new_opportunity(demo: Demo, account: Account, stage: str) -> Opportunity:
     short = " ".join(w for w in account.name.split() if w not in data.LEGAL_FORMS)
     return Opportunity(
         name=f"{short} – {rng.choice(data.OPPORTUNITY_TOPICS[language])}",
-        account=account, assigned_user=owner, sales_stage=stage,
-        amount=Decimal(rng.randint(8, 400) * 500), currency=data.CURRENCIES[country],
+        account=account,
+        assigned_user=owner,
+        sales_stage=stage,
+        amount=Decimal(rng.randint(8, 400) * 500),
+        currency=data.CURRENCIES[country],
         date_closed=demo.today + timedelta(days=close_in),
-        opportunity_type=("Existing Business" if account.account_type == "Customer"
-                          else "New Business"),
-        lead_source=rng.choice(["Existing Customer", "Web Site", "Trade Show", "Partner",
-                                "Cold Call", "Campaign"]),
-        next_step=("" if stage.startswith("Closed")
-                   else rng.choice(data.NEXT_STEPS[demo.language_of(owner)])),
+        opportunity_type=(
+            "Existing Business" if account.account_type == "Customer" else "New Business"
+        ),
+        lead_source=rng.choice(
+            ["Existing Customer", "Web Site", "Trade Show", "Partner", "Cold Call", "Campaign"]
+        ),
+        next_step=(
+            ""
+            if stage.startswith("Closed")
+            else rng.choice(data.NEXT_STEPS[demo.language_of(owner)])
+        ),
     )
 
 

@@ -19,22 +19,42 @@ from kontor.targets.models import Target
 TARGET_PLAN = {"New": 30, "Contacted": 22, "Dead": 9}
 #: How many leads end in each (status, lifecycle stage).
 LEAD_PLAN = {
-    ("New", "ML"): 28, ("New", "MQL"): 6, ("Assigned", "ML"): 12, ("Assigned", "MQL"): 12,
-    ("In Process", "MQL"): 14, ("In Process", "SQL"): 22, ("Recycled", "ML"): 6,
-    ("Recycled", "MQL"): 4, ("Dead", "ML"): 8, ("Dead", "MQL"): 4, ("Dead", "SQL"): 4,
+    ("New", "ML"): 28,
+    ("New", "MQL"): 6,
+    ("Assigned", "ML"): 12,
+    ("Assigned", "MQL"): 12,
+    ("In Process", "MQL"): 14,
+    ("In Process", "SQL"): 22,
+    ("Recycled", "ML"): 6,
+    ("Recycled", "MQL"): 4,
+    ("Dead", "ML"): 8,
+    ("Dead", "MQL"): 4,
+    ("Dead", "SQL"): 4,
 }
 LEAD_STAGES = ["ML", "MQL", "SQL"]
 TARGET_SOURCES = ["Trade Show", "Partner", "Conference", "Cold Call", "Other"]
-LEAD_SOURCES = ["Web Site", "Web Site", "Email", "Campaign", "Trade Show", "Conference",
-                "Word of mouth", "Partner", "Public Relations", "Direct Mail"]
+LEAD_SOURCES = [
+    "Web Site",
+    "Web Site",
+    "Email",
+    "Campaign",
+    "Trade Show",
+    "Conference",
+    "Word of mouth",
+    "Partner",
+    "Public Relations",
+    "Direct Mail",
+]
 
 
 def person_fields(demo: Demo, country: str, company: str) -> dict:
     """Name, job, e-mail, phones and address of a new person working at `company`."""
     person, place = demo.person(country), demo.place(country)
     return {
-        "salutation": person["salutation"], "first_name": person["first_name"],
-        "last_name": person["last_name"], **demo.title(person, country),
+        "salutation": person["salutation"],
+        "first_name": person["first_name"],
+        "last_name": person["last_name"],
+        **demo.title(person, country),
         "email1": demo.email(person, company_domain(company)),
         "phone_work": demo.phone(country, place),
         "phone_mobile": demo.phone(country, mobile=True) if demo.rng.random() < 0.4 else "",
@@ -57,8 +77,10 @@ def create_targets(demo: Demo) -> None:
         owner = demo.pick_user({"jonas": 3, "sarah": 1})
         edited = status != "New" and rng.random() < 0.5
         target = Target(
-            **person_fields(demo, country, company), account_name=company,
-            status="New" if edited else status, lead_source=rng.choice(TARGET_SOURCES),
+            **person_fields(demo, country, company),
+            account_name=company,
+            status="New" if edited else status,
+            lead_source=rng.choice(TARGET_SOURCES),
             campaign_name=rng.choice(data.CAMPAIGNS) if rng.random() < 0.3 else "",
             assigned_user=owner,
         )
@@ -114,16 +136,20 @@ def new_lead(demo: Demo, country: str, company: str, stage: str) -> Lead:
     web = source in ("Web Site", "Email", "Campaign")
     language = "de" if country == "DE" else "en"
     return Lead(
-        **person_fields(demo, country, company), account_name=company, lead_source=source,
+        **person_fields(demo, country, company),
+        account_name=company,
+        lead_source=source,
         campaign_name=rng.choice(data.CAMPAIGNS) if source in ("Campaign", "Email") else "",
         refered_by=str(rng.choice(demo.contacts)) if source == "Word of mouth" else "",
         website=f"https://www.{company_domain(company)}" if rng.random() < 0.5 else "",
         lawful_basis="consent" if web else "legitimate_interest",
         lawful_basis_source="website" if web else "given_to_user",
         date_reviewed=demo.today - timedelta(days=rng.randint(1, 200)) if web else None,
-        opportunity_name=(f"{company.split()[0]} – "
-                          f"{rng.choice(data.OPPORTUNITY_TOPICS[language])}"
-                          if stage == "SQL" else ""),
+        opportunity_name=(
+            f"{company.split()[0]} – {rng.choice(data.OPPORTUNITY_TOPICS[language])}"
+            if stage == "SQL"
+            else ""
+        ),
         opportunity_amount=Decimal(rng.randint(10, 200) * 500) if stage == "SQL" else None,
     )
 
@@ -140,7 +166,7 @@ def walk_lead(demo: Demo, lead: Lead, status: str, stage: str, owner, creator) -
     Marketing qualifies (ML → MQL) and hands the lead to sales, sales accepts it (→ SQL); the
     last edit sets the final status.
     """
-    steps = LEAD_STAGES[1:LEAD_STAGES.index(stage) + 1] or [stage]
+    steps = LEAD_STAGES[1 : LEAD_STAGES.index(stage) + 1] or [stage]
     for position, step in enumerate(steps):
         # Loaded afresh like an edit form does, so the model sees what changed.
         lead = Lead.objects.get(pk=lead.pk)
@@ -161,8 +187,11 @@ def trash_records(demo: Demo) -> None:
     demo.targets.remove(dead)
     original = next(lead for lead in demo.leads if lead.status == "New")
     duplicate = Lead(
-        **{f.attname: getattr(original, f.attname) for f in Lead._meta.concrete_fields
-           if f.editable and not f.primary_key},
+        **{
+            f.attname: getattr(original, f.attname)
+            for f in Lead._meta.concrete_fields
+            if f.editable and not f.primary_key
+        },
     )
     duplicate.assigned_user = jonas
     save_record(duplicate, actor=jonas)

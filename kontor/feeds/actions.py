@@ -11,8 +11,9 @@ from kontor.feeds.models import CalendarFeed, token_hash
 def renew_feed(*, actor) -> str:
     """A new secret for `actor`'s feed (the old address stops working); returns the secret."""
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.update_or_create(user=actor, defaults={
-        "token_hash": token_hash(token), "last_used_at": None})
+    CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"token_hash": token_hash(token), "last_used_at": None}
+    )
     return token
 
 
@@ -25,8 +26,11 @@ def revoke_feed(*, actor) -> bool:
 
 def feed_user(token: str):
     """The active user whose feed secret is `token`, or None."""
-    feed = CalendarFeed.objects.select_related("user").filter(
-        token_hash=token_hash(token or "")).first()
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=token_hash(token or ""))
+        .first()
+    )
     if feed is None or not feed.user.is_active:
         return None
     return feed.user

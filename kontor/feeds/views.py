@@ -29,13 +29,18 @@ def feed_settings(request):
             return redirect("calendar-feed")
         token = actions.renew_feed(actor=request.user)
         request.session["calendar_feed_url"] = request.build_absolute_uri(
-            reverse("calendar-feed-ics", args=[token]))
+            reverse("calendar-feed-ics", args=[token])
+        )
         return redirect("calendar-feed")
-    return render(request, "feeds/settings.html", {
-        "feed": CalendarFeed.objects.filter(user=request.user).first(),
-        # The secret is shown once, right after it was made; only its hash is stored.
-        "new_url": request.session.pop("calendar_feed_url", ""),
-    })
+    return render(
+        request,
+        "feeds/settings.html",
+        {
+            "feed": CalendarFeed.objects.filter(user=request.user).first(),
+            # The secret is shown once, right after it was made; only its hash is stored.
+            "new_url": request.session.pop("calendar_feed_url", ""),
+        },
+    )
 
 
 def feed(request, token):
@@ -48,8 +53,7 @@ def feed(request, token):
 
 
 def _ics(lines, name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunked(lines),
-                                     content_type="text/calendar; charset=utf-8")
+    response = StreamingHttpResponse(chunked(lines), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{name}.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -62,10 +66,13 @@ class IcsExportView(ExportView):
         kind = {"calls": "call", "meetings": "meeting"}[self.module.slug]
         queryset = self.export_queryset()
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = _ics(calendar.calendar((kind, a) for a in queryset.iterator(2000)),
-                        f"{self.module.slug}-{stamp}")
+        response = _ics(
+            calendar.calendar((kind, a) for a in queryset.iterator(2000)),
+            f"{self.module.slug}-{stamp}",
+        )
         response["Content-Disposition"] = response["Content-Disposition"].replace(
-            "inline", "attachment")
+            "inline", "attachment"
+        )
         return response
 
 

@@ -48,8 +48,11 @@ def create_batch(upload, *, model, actor) -> ImportBatch:
     from kontor.imports.mapping import auto_map
 
     check_import_allowed(actor, model)
-    batch = ImportBatch(record_type=ContentType.objects.get_for_model(model), created_by=actor,
-                        filename=upload.name[:255])
+    batch = ImportBatch(
+        record_type=ContentType.objects.get_for_model(model),
+        created_by=actor,
+        filename=upload.name[:255],
+    )
     # Stored first, then read from storage: the readers open the file several times.
     batch.file.save(upload.name[-100:], File(upload), save=False)
     try:
@@ -60,11 +63,18 @@ def create_batch(upload, *, model, actor) -> ImportBatch:
     columns = [{"field": f, "rule": "overwrite"} for f in auto_map(model, headers)]
     chosen = {c["field"] for c in columns}
     # Match on the e-mail when the file has one, else on an id column from another system.
-    match = "email" if "email1" in chosen or (
-        EXTERNAL_ID not in chosen and "email1" in targets(model)) else "external"
-    batch.options = {"columns": columns, "mode": "create", "match": match,
-                     "number_format": "en" if source.delimiter == "," else "de",
-                     "create_missing": False}
+    match = (
+        "email"
+        if "email1" in chosen or (EXTERNAL_ID not in chosen and "email1" in targets(model))
+        else "external"
+    )
+    batch.options = {
+        "columns": columns,
+        "mode": "create",
+        "match": match,
+        "number_format": "en" if source.delimiter == "," else "de",
+        "create_missing": False,
+    }
     batch.headers, batch.source = headers, source.as_dict()
     batch.save()
     return batch
@@ -97,29 +107,31 @@ def validate_settings(model, width: int, settings: dict) -> list[str]:
     if len(columns) != width or any(f not in available for f in chosen):
         errors.append(_("The mapping does not fit this file."))
     for name in {f for f in chosen if chosen.count(f) > 1}:
-        errors.append(_("%(field)s is chosen for more than one column.")
-                      % {"field": available[name].label})
+        errors.append(
+            _("%(field)s is chosen for more than one column.") % {"field": available[name].label}
+        )
     for target in available.values():
         if target.required and target.name not in chosen:
-            errors.append(_("Choose a column for %(field)s (required).")
-                          % {"field": target.label})
+            errors.append(_("Choose a column for %(field)s (required).") % {"field": target.label})
     match = settings.get("match")
     if settings.get("mode") not in MODES or match not in MATCHES:
         errors.append(_("Choose what to do with existing records."))
     elif settings.get("mode") == "update" and match == "email" and "email1" not in chosen:
-        errors.append(_("Matching on e-mail needs a column mapped to %(field)s.")
-                      % {"field": available["email1"].label if "email1" in available
-                         else "Email"})
+        errors.append(
+            _("Matching on e-mail needs a column mapped to %(field)s.")
+            % {"field": available["email1"].label if "email1" in available else "Email"}
+        )
     elif settings.get("mode") == "update" and match != "email" and EXTERNAL_ID not in chosen:
-        errors.append(_("Matching on an id needs a column mapped to “%(field)s”.")
-                      % {"field": available[EXTERNAL_ID].label})
+        errors.append(
+            _("Matching on an id needs a column mapped to “%(field)s”.")
+            % {"field": available[EXTERNAL_ID].label}
+        )
     if match == "email" and "email1" not in available:
         errors.append(_("These records have no e-mail address to match on."))
     return errors
 
 
-def preview(batch: ImportBatch, *, actor, limit: int = PREVIEW_ROWS) -> tuple[list[RowPlan],
-                                                                            bool]:
+def preview(batch: ImportBatch, *, actor, limit: int = PREVIEW_ROWS) -> tuple[list[RowPlan], bool]:
     """The dry run: the plan of the first `limit` rows (nothing written) and whether the file
     has more rows."""
     check_import_allowed(actor, batch.model)
@@ -135,7 +147,7 @@ def preview(batch: ImportBatch, *, actor, limit: int = PREVIEW_ROWS) -> tuple[li
         raise ValidationError(str(error)) from error
     plans = []
     for start in range(0, len(chunk), CHUNK_SIZE):
-        plans += planner.plan(chunk[start:start + CHUNK_SIZE])
+        plans += planner.plan(chunk[start : start + CHUNK_SIZE])
     return plans, more
 
 
@@ -189,11 +201,11 @@ def run_import(batch_id, *, chunk_size: int = CHUNK_SIZE, after_chunk=None) -> I
             if chunk:
                 batch = _commit_chunk(planner, batch, chunk, after_chunk)
         except Exception as error:
-            ImportBatch.objects.filter(pk=batch.pk).update(status=Status.FAILED,
-                                                           error=str(error)[:2000])
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=Status.FAILED, error=str(error)[:2000]
+            )
             raise
-    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.DONE,
-                                                   finished_at=timezone.now())
+    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.DONE, finished_at=timezone.now())
     batch.refresh_from_db()
     return batch
 
@@ -239,8 +251,11 @@ def save_mapping(batch: ImportBatch, name: str, *, actor) -> ImportMapping:
         columns.setdefault(norm(header), column)
     settings = {**batch.options, "columns": columns}
     mapping, _created = ImportMapping.objects.update_or_create(
-        record_type=batch.record_type, owner=actor, name=name.strip()[:100],
-        defaults={"options": settings, "updated_at": timezone.now()})
+        record_type=batch.record_type,
+        owner=actor,
+        name=name.strip()[:100],
+        defaults={"options": settings, "updated_at": timezone.now()},
+    )
     return mapping
 
 
@@ -250,5 +265,8 @@ def apply_mapping(batch: ImportBatch, mapping: ImportMapping) -> dict:
 
     saved = mapping.options.get("columns", {})
     columns = [saved.get(norm(h), {"field": "", "rule": "overwrite"}) for h in batch.headers]
-    return {**batch.options, **{k: v for k, v in mapping.options.items() if k != "columns"},
-            "columns": columns}
+    return {
+        **batch.options,
+        **{k: v for k, v in mapping.options.items() if k != "columns"},
+        "columns": columns,
+    }

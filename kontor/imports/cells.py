@@ -27,8 +27,11 @@ class CellReader:
         self.targets, self.fmt = targets, fmt
         # Plain text fields whose only check is their length: the check is done inline
         # (a field's clean() costs more than the rest of the cell's parsing).
-        self._plain = {name: getattr(t.field, "max_length", None) or 0
-                       for name, t in targets.items() if _plain_text(t)}
+        self._plain = {
+            name: getattr(t.field, "max_length", None) or 0
+            for name, t in targets.items()
+            if _plain_text(t)
+        }
         self._users = None
         self._dropdowns: dict[str, dict] = {}
 
@@ -41,8 +44,12 @@ class CellReader:
         if kind == "custom":
             return self._custom(target.field, raw)
         if kind in ("decimal", "integer", "date", "datetime", "bool"):
-            parse = {"decimal": values.decimal, "integer": values.integer,
-                     "date": values.parse_date, "datetime": values.parse_datetime}.get(kind)
+            parse = {
+                "decimal": values.decimal,
+                "integer": values.integer,
+                "date": values.parse_date,
+                "datetime": values.parse_datetime,
+            }.get(kind)
             value = values.boolean(raw) if kind == "bool" else parse(raw, fmt)
             return target.field.clean(value, None)
         text = values.text(raw)
@@ -128,9 +135,12 @@ def _plain_text(target) -> bool:
     """A text target whose field checks nothing but its length (no choices, no validators
     beyond the CharField's own MaxLengthValidator)."""
     field = target.field
-    return (target.kind == "text" and type(field) in (models.CharField, models.TextField)
-            and not field.choices
-            and all(type(v) is MaxLengthValidator for v in field.validators))
+    return (
+        target.kind == "text"
+        and type(field) in (models.CharField, models.TextField)
+        and not field.choices
+        and all(type(v) is MaxLengthValidator for v in field.validators)
+    )
 
 
 def message(error) -> str:

@@ -24,8 +24,13 @@ from kontor.imports.mapping import CUSTOM, targets
 
 #: The source of external ids of an import that names none.
 DEFAULT_SOURCE = "import"
-CREATE, UPDATE, UNCHANGED, DUPLICATE, FAILED = "create", "update", "unchanged", "duplicate", \
-    "failed"
+CREATE, UPDATE, UNCHANGED, DUPLICATE, FAILED = (
+    "create",
+    "update",
+    "unchanged",
+    "duplicate",
+    "failed",
+)
 
 
 @dataclass
@@ -68,9 +73,11 @@ class Planner:
         # The system the external ids come from (the API's upserts name theirs, e.g. "shop").
         self.external_source = opts.get("external_source") or DEFAULT_SOURCE
         self.targets = targets(self.model)
-        self.columns = [(i, c["field"], c.get("rule", "overwrite"))
-                        for i, c in enumerate(opts.get("columns", []))
-                        if c.get("field") in self.targets]
+        self.columns = [
+            (i, c["field"], c.get("rule", "overwrite"))
+            for i, c in enumerate(opts.get("columns", []))
+            if c.get("field") in self.targets
+        ]
         self.required = [t for t in self.targets.values() if t.required]
         self.cells = CellReader(self.targets, self.fmt)
         self.seen: dict[str, int] = {}  # match key → first row with it (duplicates in file)
@@ -115,10 +122,12 @@ class Planner:
             elif value not in ("", None):
                 plan.data[name] = value
         if len(cells) > len(self.batch.headers) and any(
-                str(c).strip() for c in cells[len(self.batch.headers):]):
-            plan.fail(_("The row has more cells (%(cells)s) than the header has columns "
-                        "(%(columns)s).") % {"cells": len(cells),
-                                            "columns": len(self.batch.headers)})
+            str(c).strip() for c in cells[len(self.batch.headers) :]
+        ):
+            plan.fail(
+                _("The row has more cells (%(cells)s) than the header has columns (%(columns)s).")
+                % {"cells": len(cells), "columns": len(self.batch.headers)}
+            )
         plan.key = self._key(plan)
         return plan
 
@@ -155,14 +164,22 @@ class Planner:
                     key = (name, company_key(text) or text.lower())
                     _text, pk = self.new_relates.setdefault(key, (text, uuid.uuid4()))
                     plan.data[f"{name}_id"] = pk
-                    plan.messages.append(_("Creates %(type)s “%(name)s”.") % {
-                        "type": self.targets[name].field.related_model._meta.verbose_name,
-                        "name": _text})
+                    plan.messages.append(
+                        _("Creates %(type)s “%(name)s”.")
+                        % {
+                            "type": self.targets[name].field.related_model._meta.verbose_name,
+                            "name": _text,
+                        }
+                    )
                 else:
                     label = self.targets[name].label
-                    plan.fail(_("%(field)s: no record named “%(name)s” (tick “Create missing "
-                                "related records” to create it).") % {"field": label,
-                                                                      "name": text})
+                    plan.fail(
+                        _(
+                            "%(field)s: no record named “%(name)s” (tick “Create missing "
+                            "related records” to create it)."
+                        )
+                        % {"field": label, "name": text}
+                    )
 
     def _lookup_related(self, name: str, texts: set) -> dict:
         """Typed name → id of a visible record: exact name first, else one with the same
@@ -183,8 +200,11 @@ class Planner:
         query = Q(name__in=list(texts))
         if "name_key" in field_names:
             query |= Q(name_key__in=[k for k in keys.values() if k])
-        rows = related.objects.visible_to(self.actor, "view").filter(query).values_list(
-            "pk", "name", *(["name_key"] if "name_key" in field_names else []))
+        rows = (
+            related.objects.visible_to(self.actor, "view")
+            .filter(query)
+            .values_list("pk", "name", *(["name_key"] if "name_key" in field_names else []))
+        )
         exact, by_key = {}, {}
         for pk, record_name, *key in rows:
             exact.setdefault(record_name.lower(), pk)
@@ -218,9 +238,13 @@ class Planner:
                 found.setdefault(str(record.pk), []).append(record)
         elif self.match == "external":
             ct = self.batch.record_type_id
-            ids = dict(ExternalId.objects.filter(record_type_id=ct, source=self.external_source,
-                                                 external_id__in=_one_array(keys, "text"))
-                       .values_list("record_id", "external_id"))
+            ids = dict(
+                ExternalId.objects.filter(
+                    record_type_id=ct,
+                    source=self.external_source,
+                    external_id__in=_one_array(keys, "text"),
+                ).values_list("record_id", "external_id")
+            )
             for record in visible.filter(pk__in=_one_array(ids, "uuid")):
                 found.setdefault(ids[record.pk], []).append(record)
         return found
@@ -228,15 +252,19 @@ class Planner:
     def _decide(self, plan: RowPlan, matches: dict) -> None:
         if plan.key and plan.key in self.seen:
             plan.outcome = DUPLICATE
-            plan.messages.append(_("Duplicate of row %(row)s (same %(key)s).") % {
-                "row": self.seen[plan.key], "key": self._key_label()})
+            plan.messages.append(
+                _("Duplicate of row %(row)s (same %(key)s).")
+                % {"row": self.seen[plan.key], "key": self._key_label()}
+            )
             return
         if plan.key:
             self.seen[plan.key] = plan.row
         existing = matches.get(plan.key, []) if plan.key else []
         if len(existing) > 1:
-            plan.fail(_("%(count)s records have this %(key)s; match on another column.")
-                      % {"count": len(existing), "key": self._key_label()})
+            plan.fail(
+                _("%(count)s records have this %(key)s; match on another column.")
+                % {"count": len(existing), "key": self._key_label()}
+            )
         elif existing and self.mode == "create":
             plan.outcome = DUPLICATE
             plan.record = existing[0]
@@ -257,8 +285,11 @@ class Planner:
                 if target.name.removeprefix(CUSTOM) not in plan.custom:
                     plan.fail(f"{target.label}: {_('This field is required.')}")
                 continue
-            if target.name not in plan.data and f"{target.name}_id" not in plan.data \
-                    and target.name not in plan.relates:
+            if (
+                target.name not in plan.data
+                and f"{target.name}_id" not in plan.data
+                and target.name not in plan.relates
+            ):
                 plan.fail(f"{target.label}: {target.field.error_messages['blank']}")
         if plan.outcome == FAILED:
             return

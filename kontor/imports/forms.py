@@ -20,22 +20,28 @@ class UploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(size)s.")
-                                        % {"size": filesizeformat(MAX_BYTES)})
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s.") % {"size": filesizeformat(MAX_BYTES)}
+            )
         return upload
 
 
 def settings_from_post(data, width: int, current: dict) -> dict:
     """The batch options the mapping screen posted (unknown values fall back to defaults;
     the action validates the rest)."""
-    columns = [{"field": data.get(f"field_{i}", ""),
-                "rule": _pick(data.get(f"rule_{i}"), RULES)} for i in range(width)]
-    return {**current, "columns": columns,
-            "mode": _pick(data.get("mode"), MODES),
-            "match": _pick(data.get("match"), MATCHES),
-            "number_format": _pick(data.get("number_format"), FORMATS),
-            "create_missing": data.get("create_missing") == "on",
-            "external_source": (data.get("external_source") or "").strip()[:64]}
+    columns = [
+        {"field": data.get(f"field_{i}", ""), "rule": _pick(data.get(f"rule_{i}"), RULES)}
+        for i in range(width)
+    ]
+    return {
+        **current,
+        "columns": columns,
+        "mode": _pick(data.get("mode"), MODES),
+        "match": _pick(data.get("match"), MATCHES),
+        "number_format": _pick(data.get("number_format"), FORMATS),
+        "create_missing": data.get("create_missing") == "on",
+        "external_source": (data.get("external_source") or "").strip()[:64],
+    }
 
 
 def _pick(value, allowed):

@@ -28,24 +28,37 @@ SKIP = ""
 # Column titles that are not the field name or label, normalized (see `norm`); the first
 # field of the list that the record type has wins.
 ALIASES = {
-    "emailaddress": ["email1"], "email": ["email1"], "mail": ["email1"],
-    "nonprimaryemails": ["email2"], "jobtitle": ["title"], "position": ["title"],
-    "home": ["phone_home"], "mobilephone": ["phone_mobile"], "handy": ["phone_mobile"],
-    "telefon": ["phone_work", "phone_office"], "phone": ["phone_work", "phone_office"],
-    "officephone": ["phone_work", "phone_office"], "firma": ["account_name", "account"],
-    "unternehmen": ["account_name", "account"], "company": ["account_name", "account"],
-    "accountname": ["account_name", "account"], "umsatz": ["opportunity_amount",
-                                                           "annual_revenue"],
+    "emailaddress": ["email1"],
+    "email": ["email1"],
+    "mail": ["email1"],
+    "nonprimaryemails": ["email2"],
+    "jobtitle": ["title"],
+    "position": ["title"],
+    "home": ["phone_home"],
+    "mobilephone": ["phone_mobile"],
+    "handy": ["phone_mobile"],
+    "telefon": ["phone_work", "phone_office"],
+    "phone": ["phone_work", "phone_office"],
+    "officephone": ["phone_work", "phone_office"],
+    "firma": ["account_name", "account"],
+    "unternehmen": ["account_name", "account"],
+    "company": ["account_name", "account"],
+    "accountname": ["account_name", "account"],
+    "umsatz": ["opportunity_amount", "annual_revenue"],
     "strasse": ["primary_address_street", "billing_address_street"],
     "plz": ["primary_address_postalcode", "billing_address_postalcode"],
     "postleitzahl": ["primary_address_postalcode", "billing_address_postalcode"],
     "ort": ["primary_address_city", "billing_address_city", "location"],
     "stadt": ["primary_address_city", "billing_address_city"],
     "land": ["primary_address_country", "billing_address_country"],
-    "datecreated": ["date_entered"], "erstelltam": ["date_entered"],
-    "referredby": ["refered_by"], "lawfulbasisdatereviewed": ["date_reviewed"],
-    "opportunityamount": ["opportunity_amount"], "id": [EXTERNAL_ID],
-    "externalid": [EXTERNAL_ID], "externeid": [EXTERNAL_ID],
+    "datecreated": ["date_entered"],
+    "erstelltam": ["date_entered"],
+    "referredby": ["refered_by"],
+    "lawfulbasisdatereviewed": ["date_reviewed"],
+    "opportunityamount": ["opportunity_amount"],
+    "id": [EXTERNAL_ID],
+    "externalid": [EXTERNAL_ID],
+    "externeid": [EXTERNAL_ID],
 }
 for _kind in ("billing", "shipping"):
     for _part in ("street", "city", "state", "postalcode", "country"):
@@ -54,8 +67,16 @@ ALIASES["billingpostcode"] = ["billing_address_postalcode"]
 
 # SuiteCRM columns that name its own users or bookkeeping: never mapped automatically (their
 # values mean nothing here; a user can still map one by hand).
-NOT_AUTO = {"assignedto", "assigneduser", "assignedusername", "createdby", "modifiedby",
-            "datemodified", "deleted", "currency"}
+NOT_AUTO = {
+    "assignedto",
+    "assigneduser",
+    "assignedusername",
+    "createdby",
+    "modifiedby",
+    "datemodified",
+    "deleted",
+    "currency",
+}
 
 
 @dataclass(frozen=True)
@@ -86,12 +107,21 @@ def targets(model) -> dict[str, Target]:
         if not field.editable and field.name != "date_entered":
             continue
         # A required field with a default (currency "EUR") gets the default when unmapped.
-        result[field.name] = Target(field.name, str(field.verbose_name), kind, field,
-                                    field.name in required and not field.has_default())
+        result[field.name] = Target(
+            field.name,
+            str(field.verbose_name),
+            kind,
+            field,
+            field.name in required and not field.has_default(),
+        )
     for custom in _custom_fields(model):  # fields admins added (issue 7), stored in `custom`
         result[CUSTOM + custom.name] = Target(
-            CUSTOM + custom.name, custom.label, "custom", custom,
-            custom.required and custom.field_type != "boolean")
+            CUSTOM + custom.name,
+            custom.label,
+            "custom",
+            custom,
+            custom.required and custom.field_type != "boolean",
+        )
     result[EXTERNAL_ID] = Target(EXTERNAL_ID, str(_("External id (for matching)")), "external")
     return result
 
@@ -103,8 +133,11 @@ def _custom_fields(model) -> list:
 
 
 def _required(model) -> set[str]:
-    names = {f.name for f in model._meta.concrete_fields
-             if f.editable and not f.blank and not f.has_default() and not f.primary_key}
+    names = {
+        f.name
+        for f in model._meta.concrete_fields
+        if f.editable and not f.blank and not f.has_default() and not f.primary_key
+    }
     if config is not None and hasattr(config, "required_fields"):
         names |= set(config.required_fields(model))
     return names
@@ -117,12 +150,20 @@ def _kind(field) -> str | None:
         if field.related_model is get_user_model():
             return "user" if field.name == "assigned_user" else None
         return "relate" if registry.find(field.related_model) else None
-    kinds = [(DropdownField, "dropdown"), (LowerEmailField, "email"), (models.EmailField,
-             "email"), (PhoneField, "phone"), (models.URLField, "url"),
-             (models.DecimalField, "decimal"), (models.IntegerField, "integer"),
-             (models.DateTimeField, "datetime"), (models.DateField, "date"),
-             (models.BooleanField, "bool"), (models.CharField, "text"),
-             (models.TextField, "text")]
+    kinds = [
+        (DropdownField, "dropdown"),
+        (LowerEmailField, "email"),
+        (models.EmailField, "email"),
+        (PhoneField, "phone"),
+        (models.URLField, "url"),
+        (models.DecimalField, "decimal"),
+        (models.IntegerField, "integer"),
+        (models.DateTimeField, "datetime"),
+        (models.DateField, "date"),
+        (models.BooleanField, "bool"),
+        (models.CharField, "text"),
+        (models.TextField, "text"),
+    ]
     for cls, kind in kinds:
         if isinstance(field, cls):
             return kind
@@ -137,7 +178,8 @@ def auto_map(model, headers: list[str]) -> list[str]:
         with translation.override(lang):
             for name, target in available.items():
                 label = getattr(target.field, "verbose_name", None) or (
-                    getattr(target.field, f"label_{lang}", "") if target.field else "")
+                    getattr(target.field, f"label_{lang}", "") if target.field else ""
+                )
                 index.setdefault(norm(str(label)), name)
     for name in available:
         index[norm(name.removeprefix(CUSTOM))] = name

@@ -28,8 +28,9 @@ class ImportBatch(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     file = models.FileField(upload_to="imports/", max_length=255)
     filename = models.CharField(max_length=255)
@@ -56,8 +57,9 @@ class ImportBatch(models.Model):
     # When the last chunk committed: a running batch that stopped moving can be resumed.
     progress_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -101,8 +103,9 @@ class ImportChunk(models.Model):
     undone = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["batch", "first_row"],
-                                               name="import_chunk_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "first_row"], name="import_chunk_once")
+        ]
 
     def __str__(self):
         return f"{self.batch_id} rows {self.first_row}–{self.last_row}"
@@ -137,20 +140,21 @@ class ImportMapping(models.Model):
 
     record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("Name"), max_length=100)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # {"columns": {normalized header: {"field", "rule"}}, "mode", "match", …}
     options = models.JSONField(default=dict)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["record_type", "owner", "name"],
-                                               name="import_mapping_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "owner", "name"], name="import_mapping_unique_name"
+            )
+        ]
 
     def __str__(self):
         return self.name
-
 
 
 def describe_origin(rest: str, *, undo: bool = False) -> tuple[str, str]:
@@ -161,8 +165,7 @@ def describe_origin(rest: str, *, undo: bool = False) -> tuple[str, str]:
     from django.utils.translation import gettext
 
     short = rest[:8]
-    label = (gettext("undo of import %(id)s") if undo else gettext("import %(id)s")) % {
-        "id": short}
+    label = (gettext("undo of import %(id)s") if undo else gettext("import %(id)s")) % {"id": short}
     try:
         return label, reverse("imports:batch", args=[uuid.UUID(rest)])
     except ValueError:

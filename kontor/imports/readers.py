@@ -145,8 +145,9 @@ def _records(open_file: Opener, source: Source) -> Iterator[tuple[int, list]]:
 
 def _csv_records(open_file: Opener, source: Source) -> Iterator[tuple[int, list]]:
     with open_file() as fh:
-        text = io.TextIOWrapper(fh, encoding=source.encoding or "utf-8", newline="",
-                                errors="strict")
+        text = io.TextIOWrapper(
+            fh, encoding=source.encoding or "utf-8", newline="", errors="strict"
+        )
         reader = csv.reader(text, delimiter=source.delimiter or ",", strict=False)
         number = 0
         while True:
@@ -155,11 +156,14 @@ def _csv_records(open_file: Opener, source: Source) -> Iterator[tuple[int, list]
             except StopIteration:
                 return
             except csv.Error as error:
-                raise ReaderError(_("Line %(line)s cannot be read: %(reason)s") % {
-                    "line": reader.line_num, "reason": _csv_reason(error)}) from error
+                raise ReaderError(
+                    _("Line %(line)s cannot be read: %(reason)s")
+                    % {"line": reader.line_num, "reason": _csv_reason(error)}
+                ) from error
             except UnicodeDecodeError as error:
-                raise ReaderError(_("The file's text encoding changes part way through. "
-                                    "Save it as UTF-8 CSV.")) from error
+                raise ReaderError(
+                    _("The file's text encoding changes part way through. Save it as UTF-8 CSV.")
+                ) from error
             number += 1
             yield number, cells
 
@@ -182,13 +186,19 @@ def _xlsx_records(open_file: Opener) -> Iterator[tuple[int, list]]:
             records = sheet.iter_rows(values_only=True)
             for number, values in enumerate(records, start=1):
                 yield number, [_xlsx_value(v) for v in values]
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,
-                IndexError, EOFError) as error:
+        except (
+            zipfile.BadZipFile,
+            KeyError,
+            OSError,
+            ValueError,
+            TypeError,
+            IndexError,
+            EOFError,
+        ) as error:
             raise ReaderError(_("This Excel file is damaged or not an .xlsx file.")) from error
         except Exception as error:  # openpyxl raises its own types for broken XML
             if type(error).__module__.startswith(("openpyxl", "xml", "defusedxml")):
-                raise ReaderError(
-                    _("This Excel file is damaged or not an .xlsx file.")) from error
+                raise ReaderError(_("This Excel file is damaged or not an .xlsx file.")) from error
             raise
 
 

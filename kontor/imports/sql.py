@@ -32,8 +32,10 @@ def _prepared(rows: Iterable, preparers: list):
         yield from rows
         return
     for row in rows:
-        yield [value if prepare is None else prepare(value)
-               for value, prepare in zip(row, preparers, strict=True)]
+        yield [
+            value if prepare is None else prepare(value)
+            for value, prepare in zip(row, preparers, strict=True)
+        ]
 
 
 def prepare_bulk_transaction(model) -> None:
@@ -101,11 +103,11 @@ def update_values(model, attnames: list[str], rows: Iterable) -> None:
         if connection.vendor == "postgresql":
             # A temporary table per statement's shape, emptied at commit: COPY fills it, one
             # UPDATE … FROM joins it.
-            columns = ", ".join(f"c{i} {f.cast_db_type(connection)}"
-                                for i, f in enumerate(fields))
+            columns = ", ".join(f"c{i} {f.cast_db_type(connection)}" for i, f in enumerate(fields))
             name = f"kontor_update_{zlib.crc32(columns.encode())}"
-            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({columns}) "
-                           "ON COMMIT DELETE ROWS")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DELETE ROWS"
+            )
             cursor.execute(f"TRUNCATE {name}")
             with cursor.cursor.copy(f"COPY {name} FROM STDIN") as copy:
                 for row in _prepared(rows, preparers):
@@ -118,9 +120,11 @@ def update_values(model, attnames: list[str], rows: Iterable) -> None:
 
         def flush():
             values = ", ".join([placeholder] * len(batch))
-            cursor.execute(f"WITH v({aliases}) AS (VALUES {values}) "
-                           f"UPDATE {table} SET {assignments} FROM v WHERE {where}",
-                           [value for row in batch for value in row])
+            cursor.execute(
+                f"WITH v({aliases}) AS (VALUES {values}) "
+                f"UPDATE {table} SET {assignments} FROM v WHERE {where}",
+                [value for row in batch for value in row],
+            )
 
         for row in _prepared(rows, preparers):
             batch.append(row)
@@ -142,12 +146,14 @@ def trash_rows(model, ids: list, actor_id, now) -> list:
     sets = "deleted = %s, deleted_at = %s, modified_by_id = %s, date_modified = %s"
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET {sets} WHERE id = ANY(%s::uuid[]) "
-                           "AND NOT deleted RETURNING id",
-                           [True, now, actor_id, now, [str(pk) for pk in ids]])
+            cursor.execute(
+                f"UPDATE {table} SET {sets} WHERE id = ANY(%s::uuid[]) "
+                "AND NOT deleted RETURNING id",
+                [True, now, actor_id, now, [str(pk) for pk in ids]],
+            )
             return [row[0] for row in cursor.fetchall()]
-    alive = list(model.with_deleted.filter(pk__in=ids, deleted=False)
-                 .values_list("pk", flat=True))
-    model.with_deleted.filter(pk__in=alive).update(deleted=True, deleted_at=now,
-                                                   modified_by_id=actor_id, date_modified=now)
+    alive = list(model.with_deleted.filter(pk__in=ids, deleted=False).values_list("pk", flat=True))
+    model.with_deleted.filter(pk__in=alive).update(
+        deleted=True, deleted_at=now, modified_by_id=actor_id, date_modified=now
+    )
     return alive

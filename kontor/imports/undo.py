@@ -39,16 +39,21 @@ def can_undo(batch: ImportBatch, user) -> bool:
     """The importing user or an admin, once the import has stopped (finished or failed), or
     again when an undo stopped moving (its worker was killed: it continues where it was)."""
     owner = batch.created_by_id == getattr(user, "pk", None) or permissions.is_admin(user)
-    return (owner and permissions.can(user, "import", batch.model)
-            and (batch.status in (Status.DONE, Status.FAILED) or undo_stalled(batch)))
+    return (
+        owner
+        and permissions.can(user, "import", batch.model)
+        and (batch.status in (Status.DONE, Status.FAILED) or undo_stalled(batch))
+    )
 
 
 def undo_stalled(batch: ImportBatch) -> bool:
     """An undo that has not moved for STALE_AFTER: its worker was killed."""
     from kontor.imports.actions import STALE_AFTER
 
-    return batch.status == Status.UNDOING and timezone.now() - (
-        batch.progress_at or batch.created_at) > STALE_AFTER
+    return (
+        batch.status == Status.UNDOING
+        and timezone.now() - (batch.progress_at or batch.created_at) > STALE_AFTER
+    )
 
 
 def undo_import(batch: ImportBatch, *, actor) -> ImportBatch:
@@ -72,23 +77,32 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
     (a killed undo, queued again, skips what it did already)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     actor = get_user_model().objects.filter(pk=actor_id).first()
-    big = (connection.vendor == "postgresql"
-           and batch.created_count + batch.related_created_count + batch.updated_count
-           >= PARALLEL_FROM)
+    big = (
+        connection.vendor == "postgresql"
+        and batch.created_count + batch.related_created_count + batch.updated_count >= PARALLEL_FROM
+    )
     with origin(batch.undo_origin):
-        chunks = list(batch.chunks.filter(undone=False).order_by("-first_row")
-                      .values_list("pk", flat=True))
-        _side_by_side([chunks[start::WORKERS] for start in range(WORKERS)],
-                      lambda part: _undo_chunk_list(part, actor), big)
+        chunks = list(
+            batch.chunks.filter(undone=False).order_by("-first_row").values_list("pk", flat=True)
+        )
+        _side_by_side(
+            [chunks[start::WORKERS] for start in range(WORKERS)],
+            lambda part: _undo_chunk_list(part, actor),
+            big,
+        )
         # Split by record, not by row: a record the file updated twice must get its updates
         # undone newest first, by one worker.
-        _side_by_side(list(range(WORKERS)) if big else [None],
-                      lambda part: _restore_records(batch, actor, part), big)
+        _side_by_side(
+            list(range(WORKERS)) if big else [None],
+            lambda part: _restore_records(batch, actor, part),
+            big,
+        )
         with transaction.atomic():
             # Restored: the previous values are not needed any more (and undo is done once).
             batch.rows.filter(outcome=ImportRow.Outcome.UPDATED).delete()
             ImportBatch.objects.filter(pk=batch.pk).update(
-                status=Status.UNDONE, undone_at=timezone.now(), undone_by=actor)
+                status=Status.UNDONE, undone_at=timezone.now(), undone_by=actor
+            )
     batch.refresh_from_db()
     return batch
 
@@ -110,8 +124,9 @@ def _side_by_side(parts: list, work, parallel: bool) -> None:
     with ThreadPoolExecutor(WORKERS) as pool:
         # Each thread runs in a copy of this context (the undo's origin for the change log)
         # and on its own database connection, closed when it is done.
-        futures = [pool.submit(contextvars.copy_context().run, _in_thread, work, part)
-                   for part in parts]
+        futures = [
+            pool.submit(contextvars.copy_context().run, _in_thread, work, part) for part in parts
+        ]
         for future in futures:
             future.result()
 
@@ -134,8 +149,9 @@ def _restore_records(batch: ImportBatch, actor, part: int | None) -> None:
     model = batch.model
     rows = batch.rows.filter(outcome=ImportRow.Outcome.UPDATED)
     if part is not None:
-        rows = rows.alias(part=RawSQL("mod(get_byte(uuid_send(record_id), 15), %s)",
-                                      (WORKERS,))).filter(part=part)
+        rows = rows.alias(
+            part=RawSQL("mod(get_byte(uuid_send(record_id), 15), %s)", (WORKERS,))
+        ).filter(part=part)
     before = None
     while True:
         with transaction.atomic():
@@ -175,9 +191,14 @@ def _trash(model, ids: list, actor) -> None:
     if not alive:
         return
     ct, origin = ContentType.objects.get_for_model(model).pk, current_origin()
-    insert_rows(ChangeLog, LOG_COLUMNS, (
-        (ct, pk, ChangeLog.Action.DELETE, "", "", "", getattr(actor, "pk", None), now, origin)
-        for pk in alive))
+    insert_rows(
+        ChangeLog,
+        LOG_COLUMNS,
+        (
+            (ct, pk, ChangeLog.Action.DELETE, "", "", "", getattr(actor, "pk", None), now, origin)
+            for pk in alive
+        ),
+    )
 
 
 def _restore(model, rows: list, actor) -> None:
@@ -199,16 +220,30 @@ def _restore(model, rows: list, actor) -> None:
                 continue
             setattr(record, attname, _python(field, old))
             changed.append(attname)
-            logs.append((ct.pk, record.pk, ChangeLog.Action.UPDATE, field.name, new, old,
-                         getattr(actor, "pk", None), now, current_origin()))
+            logs.append(
+                (
+                    ct.pk,
+                    record.pk,
+                    ChangeLog.Action.UPDATE,
+                    field.name,
+                    new,
+                    old,
+                    getattr(actor, "pk", None),
+                    now,
+                    current_origin(),
+                )
+            )
         if changed:
             record.modified_by, record.date_modified = actor, now
             record.clean()
             record.search_text = module.search_text_for(record)
             groups[tuple(sorted(changed))].append(record)
     for fields, group in groups.items():
-        update_rows(model, group, [*fields, *derived_fields(model), "modified_by_id",
-                                   "date_modified", "search_text"])
+        update_rows(
+            model,
+            group,
+            [*fields, *derived_fields(model), "modified_by_id", "date_modified", "search_text"],
+        )
     insert_rows(ChangeLog, LOG_COLUMNS, logs)
 
 

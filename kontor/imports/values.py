@@ -57,8 +57,10 @@ def decimal(value, fmt: str) -> Decimal:
     match = _NUMBER[fmt].fullmatch(inner)
     if not match:
         example = "1.234,56" if fmt == "de" else "1,234.56"
-        raise ValueError(_("“%(value)s” is not a number in the format %(example)s.")
-                         % {"value": raw, "example": example})
+        raise ValueError(
+            _("“%(value)s” is not a number in the format %(example)s.")
+            % {"value": raw, "example": example}
+        )
     grouping, point = (".", ",") if fmt == "de" else (",", ".")
     inner = inner.replace(grouping, "").replace(point, ".")
     try:
@@ -98,8 +100,10 @@ def _date(raw: str, part: str, fmt: str) -> date:
     except ValueError as error:
         raise ValueError(_("“%(value)s” is not a valid date.") % {"value": raw}) from error
     example = "31.12.2025" if fmt == "de" else "12/31/2025"
-    raise ValueError(_("“%(value)s” is not a date in the format %(example)s.")
-                     % {"value": raw, "example": example})
+    raise ValueError(
+        _("“%(value)s” is not a date in the format %(example)s.")
+        % {"value": raw, "example": example}
+    )
 
 
 def parse_datetime(value, fmt: str) -> datetime:

@@ -50,18 +50,21 @@ def upload(request, slug):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = actions.create_batch(form.cleaned_data["file"], model=module.model,
-                                         actor=request.user)
+            batch = actions.create_batch(
+                form.cleaned_data["file"], model=module.model, actor=request.user
+            )
         except ValidationError as error:
             form.add_error("file", error.message_dict.get("file", error.messages))
         else:
             return redirect("imports:batch", batch.pk)
-    recent = ImportBatch.objects.filter(record_type__model=module.opts.model_name,
-                                        record_type__app_label=module.opts.app_label)
+    recent = ImportBatch.objects.filter(
+        record_type__model=module.opts.model_name, record_type__app_label=module.opts.app_label
+    )
     if not permissions.is_admin(request.user):
         recent = recent.filter(created_by=request.user)
-    return render(request, "imports/upload.html",
-                  {"module": module, "form": form, "recent": recent[:20]})
+    return render(
+        request, "imports/upload.html", {"module": module, "form": form, "recent": recent[:20]}
+    )
 
 
 @login_required
@@ -74,8 +77,9 @@ def batch_page(request, pk):
     options, errors, preview = batch.options, [], None
     mapping_id = request.GET.get("mapping")
     if mapping_id and mapping_id.isdigit():
-        saved = ImportMapping.objects.filter(pk=mapping_id, owner=request.user,
-                                             record_type=batch.record_type).first()
+        saved = ImportMapping.objects.filter(
+            pk=mapping_id, owner=request.user, record_type=batch.record_type
+        ).first()
         if saved:
             options = actions.apply_mapping(batch, saved)
     if request.method == "POST":
@@ -93,8 +97,11 @@ def batch_page(request, pk):
                 actions.save_mapping(batch, request.POST["mapping_name"], actor=request.user)
                 messages.success(request, _("Mapping saved."))
             preview = actions.preview(batch, actor=request.user)
-    return render(request, "imports/mapping.html",
-                  _mapping_context(batch, module, request, options, errors, preview))
+    return render(
+        request,
+        "imports/mapping.html",
+        _mapping_context(batch, module, request, options, errors, preview),
+    )
 
 
 def _mapping_context(batch, module, request, options, errors, preview) -> dict:
@@ -105,14 +112,25 @@ def _mapping_context(batch, module, request, options, errors, preview) -> dict:
             if i < len(cells) and str(cells[i]).strip():
                 samples[i].append(str(cells[i])[:40])
     columns = options.get("columns", [])
-    rows = [{"index": i, "header": h, "samples": samples[i][:3],
-             "field": columns[i]["field"] if i < len(columns) else "",
-             "rule": columns[i].get("rule", "overwrite") if i < len(columns) else "overwrite"}
-            for i, h in enumerate(batch.headers)]
-    context = {"batch": batch, "module": module, "rows": rows, "options": options,
-               "targets": list(choices.values()), "errors": errors,
-               "mappings": ImportMapping.objects.filter(owner=request.user,
-                                                        record_type=batch.record_type)}
+    rows = [
+        {
+            "index": i,
+            "header": h,
+            "samples": samples[i][:3],
+            "field": columns[i]["field"] if i < len(columns) else "",
+            "rule": columns[i].get("rule", "overwrite") if i < len(columns) else "overwrite",
+        }
+        for i, h in enumerate(batch.headers)
+    ]
+    context = {
+        "batch": batch,
+        "module": module,
+        "rows": rows,
+        "options": options,
+        "targets": list(choices.values()),
+        "errors": errors,
+        "mappings": ImportMapping.objects.filter(owner=request.user, record_type=batch.record_type),
+    }
     if preview is not None:
         plans, more = preview
         counts = {}
@@ -127,8 +145,9 @@ def _first_rows(batch, limit: int = 5):
 
     rows = []
     try:
-        for item in readers.rows(actions.batch_opener(batch),
-                                 readers.Source.from_dict(batch.source)):
+        for item in readers.rows(
+            actions.batch_opener(batch), readers.Source.from_dict(batch.source)
+        ):
             rows.append(item)
             if len(rows) == limit:
                 break
@@ -140,18 +159,24 @@ def _first_rows(batch, limit: int = 5):
 def _result_context(batch, module, request) -> dict:
     now = timezone.now()
     done, total = batch.rows_done, batch.rows_total or 0
-    elapsed = ((batch.progress_at or now) - batch.started_at).total_seconds() \
-        if batch.started_at else 0
+    elapsed = (
+        ((batch.progress_at or now) - batch.started_at).total_seconds() if batch.started_at else 0
+    )
     rate = done / elapsed if elapsed > 0 else 0
     left = (total - done) / rate if rate and total > done else 0
-    return {"batch": batch, "module": module, "percent": int(100 * done / total) if total else 0,
-            "rate": int(rate), "left": int(left), "left_minutes": round(left / 60),
-            "can_undo": undo.can_undo(batch, request.user),
-            "can_resume": actions.can_start(batch) and batch.status != "draft",
-            # A stalled run or undo (its worker was killed) stops polling and offers its
-            # buttons (resume, undo) again.
-            "polling": batch.is_active and not (actions.can_start(batch)
-                                                or undo.undo_stalled(batch))}
+    return {
+        "batch": batch,
+        "module": module,
+        "percent": int(100 * done / total) if total else 0,
+        "rate": int(rate),
+        "left": int(left),
+        "left_minutes": round(left / 60),
+        "can_undo": undo.can_undo(batch, request.user),
+        "can_resume": actions.can_start(batch) and batch.status != "draft",
+        # A stalled run or undo (its worker was killed) stops polling and offers its
+        # buttons (resume, undo) again.
+        "polling": batch.is_active and not (actions.can_start(batch) or undo.undo_stalled(batch)),
+    }
 
 
 @login_required
@@ -194,11 +219,15 @@ def failed_rows(request, pk):
 
     def lines():
         yield "\ufeff" + writer.writerow([neutralise(h) for h in header])
-        rows = ImportRow.objects.filter(batch=batch, outcome__in=["failed", "duplicate"]) \
-            .order_by("row").values_list("row", "values", "message")
+        rows = (
+            ImportRow.objects.filter(batch=batch, outcome__in=["failed", "duplicate"])
+            .order_by("row")
+            .values_list("row", "values", "message")
+        )
         for number, cells, message in rows.iterator(chunk_size=2000):
-            yield writer.writerow([*(neutralise(str(c)) for c in cells), number,
-                                   neutralise(message)])
+            yield writer.writerow(
+                [*(neutralise(str(c)) for c in cells), number, neutralise(message)]
+            )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     name = batch.filename.rsplit(".", 1)[0][:80] or "import"

@@ -19,8 +19,17 @@ from kontor.imports.engine import CREATE, DUPLICATE, FAILED, UPDATE, Planner
 from kontor.imports.models import ImportChunk, ImportRow
 from kontor.imports.sql import insert_rows, prepare_bulk_transaction, update_rows
 
-LOG_COLUMNS = ["record_type_id", "record_id", "action", "field", "old_value", "new_value",
-               "actor_id", "at", "origin"]
+LOG_COLUMNS = [
+    "record_type_id",
+    "record_id",
+    "action",
+    "field",
+    "old_value",
+    "new_value",
+    "actor_id",
+    "at",
+    "origin",
+]
 ROW_COLUMNS = ["batch_id", "row", "outcome", "record_id", "values", "message"]
 
 
@@ -37,16 +46,28 @@ def write_chunk(planner: Planner, plans: list, first_row: int, last_row: int) ->
         _prepare_new(planner, plan, now)
     if records:
         write_new(planner.model, records, planner.actor, now)
-        created.setdefault(planner.model._meta.label_lower, []).extend(
-            str(r.pk) for r in records)
+        created.setdefault(planner.model._meta.label_lower, []).extend(str(r.pk) for r in records)
     _write_external_ids(planner, news)
     _write_updates(planner, [p for p in plans if p.outcome == UPDATE], now)
-    insert_rows(ImportRow, ROW_COLUMNS, (
-        (planner.batch.pk, p.row, p.outcome, getattr(p.record, "pk", None),
-         [as_text(c) for c in p.cells], p.message)
-        for p in plans if p.outcome in (FAILED, DUPLICATE)))
-    ImportChunk.objects.create(batch=planner.batch, first_row=first_row, last_row=last_row,
-                               created=created)
+    insert_rows(
+        ImportRow,
+        ROW_COLUMNS,
+        (
+            (
+                planner.batch.pk,
+                p.row,
+                p.outcome,
+                getattr(p.record, "pk", None),
+                [as_text(c) for c in p.cells],
+                p.message,
+            )
+            for p in plans
+            if p.outcome in (FAILED, DUPLICATE)
+        ),
+    )
+    ImportChunk.objects.create(
+        batch=planner.batch, first_row=first_row, last_row=last_row, created=created
+    )
     return counts
 
 
@@ -58,9 +79,11 @@ def write_new(model, records: list, actor, now) -> None:
     actor_id, origin = getattr(actor, "pk", None), current_origin()
     # One 'created' row per record naming this import as the origin: each record's timeline
     # shows "created … via import-…".
-    insert_rows(ChangeLog, LOG_COLUMNS, (
-        (ct, r.pk, ChangeLog.Action.CREATE, "", "", "", actor_id, now, origin)
-        for r in records))
+    insert_rows(
+        ChangeLog,
+        LOG_COLUMNS,
+        ((ct, r.pk, ChangeLog.Action.CREATE, "", "", "", actor_id, now, origin) for r in records),
+    )
     if actor is not None:
         permissions.join_teams(model, [r.pk for r in records], permissions.user_team_ids(actor))
 
@@ -101,10 +124,17 @@ def _create_related(planner: Planner, plans: list, now, created: dict) -> int:
 
 
 def _write_external_ids(planner: Planner, news: list) -> None:
-    rows = [ExternalId(source=planner.external_source, external_id=p.external,
-                       record_type_id=planner.batch.record_type_id, record_id=p.record.pk,
-                       origin=current_origin())
-            for p in news if p.external]
+    rows = [
+        ExternalId(
+            source=planner.external_source,
+            external_id=p.external,
+            record_type_id=planner.batch.record_type_id,
+            record_id=p.record.pk,
+            origin=current_origin(),
+        )
+        for p in news
+        if p.external
+    ]
     ExternalId.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 
@@ -119,24 +149,52 @@ def _write_updates(planner: Planner, updates: list, now) -> None:
         groups[tuple(sorted(plan.changes))].append(plan.record)
     derived = derived_fields(model)
     for fields, records in groups.items():
-        update_rows(model, records, [*fields, *derived, "modified_by_id", "date_modified",
-                                     "search_text"])
+        update_rows(
+            model, records, [*fields, *derived, "modified_by_id", "date_modified", "search_text"]
+        )
     ct = ContentType.objects.get_for_model(model).pk
     actor_id, origin = getattr(actor, "pk", None), current_origin()
     names = {f.attname: f.name for f in model._meta.concrete_fields}
-    insert_rows(ChangeLog, LOG_COLUMNS, (
-        (ct, p.record.pk, ChangeLog.Action.UPDATE, names.get(attname, attname), old, new,
-         actor_id, now, origin)
-        for p in updates for attname, (old, new) in p.changes.items()))
-    insert_rows(ImportRow, ROW_COLUMNS, (
-        (planner.batch.pk, p.row, ImportRow.Outcome.UPDATED, p.record.pk, p.changes, "")
-        for p in updates))
+    insert_rows(
+        ChangeLog,
+        LOG_COLUMNS,
+        (
+            (
+                ct,
+                p.record.pk,
+                ChangeLog.Action.UPDATE,
+                names.get(attname, attname),
+                old,
+                new,
+                actor_id,
+                now,
+                origin,
+            )
+            for p in updates
+            for attname, (old, new) in p.changes.items()
+        ),
+    )
+    insert_rows(
+        ImportRow,
+        ROW_COLUMNS,
+        (
+            (planner.batch.pk, p.row, ImportRow.Outcome.UPDATED, p.record.pk, p.changes, "")
+            for p in updates
+        ),
+    )
 
 
 def derived_fields(model) -> list[str]:
     """Columns that `clean()` derives from others (E.164 phones, match keys, probability)."""
     names = {f.name for f in model._meta.concrete_fields}
-    candidates = ("phone_work_e164", "phone_mobile_e164", "name_key", "domain", "probability",
-                  "stage_entered_at", "status", "lifecycle_stage")
+    candidates = (
+        "phone_work_e164",
+        "phone_mobile_e164",
+        "name_key",
+        "domain",
+        "probability",
+        "stage_entered_at",
+        "status",
+        "lifecycle_stage",
+    )
     return [n for n in candidates if n in names]
-

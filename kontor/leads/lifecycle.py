@@ -13,10 +13,16 @@ from kontor.core.models import ChangeLog
 def stage_history(lead) -> list[dict]:
     """Each stage of the list with when the lead last entered it (None if never), in order."""
     entered: dict[str, object] = {}
-    rows = (ChangeLog.objects.filter(record_type=ContentType.objects.get_for_model(lead),
-                                     record_id=lead.pk, action=ChangeLog.Action.UPDATE,
-                                     field="lifecycle_stage")
-            .order_by("at", "id").values_list("old_value", "new_value", "at"))
+    rows = (
+        ChangeLog.objects.filter(
+            record_type=ContentType.objects.get_for_model(lead),
+            record_id=lead.pk,
+            action=ChangeLog.Action.UPDATE,
+            field="lifecycle_stage",
+        )
+        .order_by("at", "id")
+        .values_list("old_value", "new_value", "at")
+    )
     first = True
     for old, new, at in rows:
         if first and old:
@@ -25,8 +31,12 @@ def stage_history(lead) -> list[dict]:
     if first:
         entered[lead.lifecycle_stage] = lead.stage_entered_at or lead.date_entered
     return [
-        {"key": o.key, "label": o.label, "entered": entered.get(o.key),
-         "current": o.key == lead.lifecycle_stage}
+        {
+            "key": o.key,
+            "label": o.label,
+            "entered": entered.get(o.key),
+            "current": o.key == lead.lifecycle_stage,
+        }
         for o in dropdowns.options("lead_stage", include_inactive=True)
         if o.active or o.key in entered
     ]

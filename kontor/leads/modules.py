@@ -17,20 +17,51 @@ class LeadModule(Module):
     slug = "leads"
     order = 40
     icon = "person-plus"
-    list_columns = ("last_name", "first_name", "account_name", "email1", "status",
-                    "lifecycle_stage", "assigned_user", "date_entered")
-    extra_columns = ("title", "phone_work", "phone_mobile", "primary_address_city",
-                     "lead_source", "opportunity_amount", "date_modified")
+    list_columns = (
+        "last_name",
+        "first_name",
+        "account_name",
+        "email1",
+        "status",
+        "lifecycle_stage",
+        "assigned_user",
+        "date_entered",
+    )
+    extra_columns = (
+        "title",
+        "phone_work",
+        "phone_mobile",
+        "primary_address_city",
+        "lead_source",
+        "opportunity_amount",
+        "date_modified",
+    )
     search_fields = PERSON_SEARCH_FIELDS
-    filters = ("status", "lifecycle_stage", "lead_source", "assigned_user", "date_entered",
-               "account")
+    filters = (
+        "status",
+        "lifecycle_stage",
+        "lead_source",
+        "assigned_user",
+        "date_entered",
+        "account",
+    )
     default_sort = "-date_entered"
     mass_update_fields = ("assigned_user", "status", "lifecycle_stage", "lead_source")
     panels = (
         (PERSON_PANELS[0][0], PERSON_PANELS[0][1] + ("account_name", "website")),
-        (_("Qualification"), ("status", "status_description", "lifecycle_stage",
-                              "lead_source_description", "refered_by", "opportunity_name",
-                              "opportunity_amount", "account_description")),
+        (
+            _("Qualification"),
+            (
+                "status",
+                "status_description",
+                "lifecycle_stage",
+                "lead_source_description",
+                "refered_by",
+                "opportunity_name",
+                "opportunity_amount",
+                "account_description",
+            ),
+        ),
         *PERSON_PANELS[1:],
     )
     detail_template = "leads/detail.html"

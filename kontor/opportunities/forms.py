@@ -17,10 +17,12 @@ class OpportunityForm(RecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "sales_stage" in self.fields:
-            probabilities = {o.key: o.extra.get("probability")
-                             for o in dropdowns.options("sales_stage_dom")}
+            probabilities = {
+                o.key: o.extra.get("probability") for o in dropdowns.options("sales_stage_dom")
+            }
             self.fields["sales_stage"].widget.attrs["data-probabilities"] = json.dumps(
-                probabilities)
+                probabilities
+            )
         if "account" in self.fields and settings.KONTOR_MODE == "b2b":
             self.fields["account"].required = True
             self.fields["account"].error_messages["required"] = NEEDS_ACCOUNT

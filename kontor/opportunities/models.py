@@ -23,7 +23,9 @@ class Opportunity(Record):
     date_closed = models.DateField(_("Expected close date"))
     sales_stage = DropdownField(_("Sales stage"), dropdown="sales_stage_dom", blank=False)
     probability = models.PositiveSmallIntegerField(
-        _("Probability (%)"), null=True, blank=True,
+        _("Probability (%)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     opportunity_type = DropdownField(_("Type"), dropdown="opportunity_type_dom")
@@ -31,19 +33,27 @@ class Opportunity(Record):
     next_step = models.CharField(_("Next step"), max_length=100, blank=True)
     campaign_name = models.CharField(_("Campaign"), max_length=200, blank=True)
     account = models.ForeignKey(
-        "accounts.Account", verbose_name=_("Account"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="opportunities",
+        "accounts.Account",
+        verbose_name=_("Account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
     )
     contacts = models.ManyToManyField(
-        "contacts.Contact", through="OpportunityContact", verbose_name=_("Contacts"),
-        blank=True, related_name="opportunities",
+        "contacts.Contact",
+        through="OpportunityContact",
+        verbose_name=_("Contacts"),
+        blank=True,
+        related_name="opportunities",
     )
 
     class Meta:
         verbose_name = _("Opportunity")
         verbose_name_plural = _("Opportunities")
-        indexes = record_indexes("opportunity", "name", "date_entered", "date_closed",
-                                 "sales_stage", "amount")
+        indexes = record_indexes(
+            "opportunity", "name", "date_entered", "date_closed", "sales_stage", "amount"
+        )
 
     def __str__(self):
         return self.name
@@ -81,8 +91,9 @@ class OpportunityContact(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["opportunity", "contact"],
-                                    name="opportunity_contact_unique")
+            models.UniqueConstraint(
+                fields=["opportunity", "contact"], name="opportunity_contact_unique"
+            )
         ]
 
     def __str__(self):

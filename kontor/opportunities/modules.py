@@ -15,18 +15,42 @@ class OpportunityModule(Module):
     slug = "opportunities"
     order = 30
     icon = "graph-up-arrow"
-    list_columns = ("name", "account", "sales_stage", "amount", "date_closed",
-                    "assigned_user")
-    extra_columns = ("probability", "opportunity_type", "lead_source", "next_step",
-                     "date_entered", "date_modified")
+    list_columns = ("name", "account", "sales_stage", "amount", "date_closed", "assigned_user")
+    extra_columns = (
+        "probability",
+        "opportunity_type",
+        "lead_source",
+        "next_step",
+        "date_entered",
+        "date_modified",
+    )
     search_fields = ("name", "next_step")
-    filters = ("sales_stage", "opportunity_type", "lead_source", "assigned_user",
-               "date_closed", "date_entered", "account")
+    filters = (
+        "sales_stage",
+        "opportunity_type",
+        "lead_source",
+        "assigned_user",
+        "date_closed",
+        "date_entered",
+        "account",
+    )
     default_sort = "date_closed"
     mass_update_fields = ("assigned_user", "sales_stage", "date_closed", "opportunity_type")
     panels = (
-        (_("Overview"), ("name", "account", "amount", "currency", "date_closed",
-                         "sales_stage", "probability", "opportunity_type", "assigned_user")),
+        (
+            _("Overview"),
+            (
+                "name",
+                "account",
+                "amount",
+                "currency",
+                "date_closed",
+                "sales_stage",
+                "probability",
+                "opportunity_type",
+                "assigned_user",
+            ),
+        ),
         (_("More information"), ("lead_source", "campaign_name", "next_step", "description")),
     )
     form_class = OpportunityForm
@@ -37,13 +61,17 @@ class OpportunityModule(Module):
         from kontor.contacts.models import Contact
 
         visible = Contact.objects.visible_to(user, "view")
-        links = (OpportunityContact.objects.filter(opportunity=record, contact__in=visible)
-                 .select_related("contact", "contact__account").order_by("contact__last_name"))
+        links = (
+            OpportunityContact.objects.filter(opportunity=record, contact__in=visible)
+            .select_related("contact", "contact__account")
+            .order_by("contact__last_name")
+        )
         return {
             "contact_links": [
-                {"contact": link.contact,
-                 "role": dropdowns.label("opportunity_relationship_type_dom",
-                                         link.contact_role)}
+                {
+                    "contact": link.contact,
+                    "role": dropdowns.label("opportunity_relationship_type_dom", link.contact_role),
+                }
                 for link in links
             ],
             "contact_roles": dropdowns.choices("opportunity_relationship_type_dom"),

@@ -19,8 +19,11 @@ class ContactLinkView(ModuleView):
         opportunity = self.get_object()
         back = opportunity.get_absolute_url()
         try:
-            contact = Contact.objects.visible_to(request.user, "view").filter(
-                pk=request.POST.get("contact", "")).first()
+            contact = (
+                Contact.objects.visible_to(request.user, "view")
+                .filter(pk=request.POST.get("contact", ""))
+                .first()
+            )
         except ValidationError:
             contact = None
         if contact is None:
@@ -31,12 +34,11 @@ class ContactLinkView(ModuleView):
             messages.success(request, _("Removed %(name)s.") % {"name": contact})
             return HttpResponseRedirect(back)
         try:
-            link_contact(opportunity, contact, request.POST.get("contact_role", ""),
-                         actor=request.user)
+            link_contact(
+                opportunity, contact, request.POST.get("contact_role", ""), actor=request.user
+            )
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
             return HttpResponseRedirect(back)
         messages.success(request, _("Linked %(name)s.") % {"name": contact})
         return HttpResponseRedirect(back)
-
-

@@ -13,9 +13,20 @@ class StudioConfig(AppConfig):
         from kontor.core.admin_area import register_page
 
         group = _("Studio")
-        register_page("studio:dropdowns", _("Dropdown lists"), icon="list-ul", group=group,
-                      order=40)
-        register_page("studio:fields", _("Fields and layouts"), icon="input-cursor-text",
-                      group=group, order=41)
-        register_page("studio:changes", _("Configuration changes"), icon="clock-history",
-                      group=group, order=42)
+        register_page(
+            "studio:dropdowns", _("Dropdown lists"), icon="list-ul", group=group, order=40
+        )
+        register_page(
+            "studio:fields",
+            _("Fields and layouts"),
+            icon="input-cursor-text",
+            group=group,
+            order=41,
+        )
+        register_page(
+            "studio:changes",
+            _("Configuration changes"),
+            icon="clock-history",
+            group=group,
+            order=42,
+        )

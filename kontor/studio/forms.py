@@ -7,8 +7,11 @@ from kontor.studio.models import FieldType
 
 
 def _control(field: forms.Field) -> forms.Field:
-    css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
-        "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+    css = (
+        "form-check-input"
+        if isinstance(field.widget, forms.CheckboxInput)
+        else ("form-select" if isinstance(field.widget, forms.Select) else "form-control")
+    )
     field.widget.attrs.setdefault("class", css)
     return field
 
@@ -23,32 +26,39 @@ class StudioForm(forms.Form):
 
 
 class ListForm(StudioForm):
-    name = forms.CharField(label=_("Name"), max_length=64,
-                           help_text=_("e.g. region_dom; never changes"))
+    name = forms.CharField(
+        label=_("Name"), max_length=64, help_text=_("e.g. region_dom; never changes")
+    )
     label_en = forms.CharField(label=_("English label"), max_length=100, required=False)
     label_de = forms.CharField(label=_("German label"), max_length=100, required=False)
 
 
 class ValueForm(StudioForm):
-    key = forms.CharField(label=_("Key"), max_length=100,
-                          help_text=_("Stored on records; never changes once used"))
+    key = forms.CharField(
+        label=_("Key"), max_length=100, help_text=_("Stored on records; never changes once used")
+    )
     label_en = forms.CharField(label=_("English label"), max_length=100)
     label_de = forms.CharField(label=_("German label"), max_length=100)
-    probability = forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100,
-                                     required=False)
+    probability = forms.IntegerField(
+        label=_("Probability (%)"), min_value=0, max_value=100, required=False
+    )
 
 
 class ValueEditForm(StudioForm):
     label_en = forms.CharField(label=_("English label"), max_length=100)
     label_de = forms.CharField(label=_("German label"), max_length=100)
     active = forms.BooleanField(label=_("Active"), required=False)
-    probability = forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100,
-                                     required=False)
+    probability = forms.IntegerField(
+        label=_("Probability (%)"), min_value=0, max_value=100, required=False
+    )
 
 
 class CustomFieldForm(StudioForm):
-    name = forms.CharField(label=_("Name"), max_length=50,
-                           help_text=_("e.g. budget_code: letters, digits, underscores"))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        help_text=_("e.g. budget_code: letters, digits, underscores"),
+    )
     label_en = forms.CharField(label=_("English label"), max_length=100)
     label_de = forms.CharField(label=_("German label"), max_length=100)
     field_type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
@@ -59,8 +69,10 @@ class CustomFieldForm(StudioForm):
     def __init__(self, *args, lists=(), modules=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dropdown"].choices = [("", "---------"), *((n, n) for n in lists)]
-        self.fields["link_module"].choices = [("", "---------"),
-                                              *((m.slug, m.verbose_name) for m in modules)]
+        self.fields["link_module"].choices = [
+            ("", "---------"),
+            *((m.slug, m.verbose_name) for m in modules),
+        ]
 
 
 class CustomFieldEditForm(StudioForm):
@@ -69,9 +81,13 @@ class CustomFieldEditForm(StudioForm):
     field_type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
     required = forms.BooleanField(label=_("Required"), required=False)
     active = forms.BooleanField(label=_("Active"), required=False)
-    indexed = forms.BooleanField(label=_("Indexed"), required=False,
-                                 help_text=_("A database index on the field's values: faster "
-                                             "sorting and filtering on large lists"))
+    indexed = forms.BooleanField(
+        label=_("Indexed"),
+        required=False,
+        help_text=_(
+            "A database index on the field's values: faster sorting and filtering on large lists"
+        ),
+    )
 
 
 class ImportForm(StudioForm):

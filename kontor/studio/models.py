@@ -34,8 +34,9 @@ class FieldRule(models.Model):
     required = models.BooleanField(default=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["model_label", "field"],
-                                               name="studio_fieldrule_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["model_label", "field"], name="studio_fieldrule_unique")
+        ]
 
     def __str__(self):
         return f"{self.model_label}.{self.field}"
@@ -61,8 +62,11 @@ class CustomField(models.Model):
 
     class Meta:
         ordering = ["model_label", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["model_label", "name"],
-                                               name="studio_customfield_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_label", "name"], name="studio_customfield_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.model_label}.{self.name}"
@@ -88,8 +92,9 @@ class Layout(models.Model):
     data = models.JSONField(default=dict)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["model_label", "kind"],
-                                               name="studio_layout_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["model_label", "kind"], name="studio_layout_unique")
+        ]
 
     def __str__(self):
         return f"{self.model_label} {self.kind}"
@@ -98,8 +103,9 @@ class Layout(models.Model):
 class ConfigChange(models.Model):
     """One entry of the admin change log: who changed which configuration, when, how."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     area = models.CharField(max_length=30)  # dropdown, required, custom_field, layout, import
     target = models.CharField(max_length=200)

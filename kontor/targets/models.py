@@ -11,18 +11,25 @@ from kontor.core.people import PERSON_LOOKUPS, Person
 
 class Target(Person):
     account_name = models.CharField(_("Account name"), max_length=150, blank=True)
-    status = DropdownField(_("Status"), dropdown="target_status_dom", default="New",
-                           reserved=("Converted",))
+    status = DropdownField(
+        _("Status"), dropdown="target_status_dom", default="New", reserved=("Converted",)
+    )
     lead = models.ForeignKey(
-        "leads.Lead", verbose_name=_("Converted lead"), on_delete=models.SET_NULL, null=True,
-        blank=True, editable=False, related_name="+",
+        "leads.Lead",
+        verbose_name=_("Converted lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     class Meta:
         verbose_name = _("Target")
         verbose_name_plural = _("Targets")
-        indexes = record_indexes("target", "last_name", "date_entered", "status",
-                                 "account_name", lookups=PERSON_LOOKUPS)
+        indexes = record_indexes(
+            "target", "last_name", "date_entered", "status", "account_name", lookups=PERSON_LOOKUPS
+        )
 
     def clean(self):
         super().clean()

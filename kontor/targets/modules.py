@@ -15,10 +15,23 @@ class TargetModule(Module):
     nav = "more"
     order = 50
     icon = "bullseye"
-    list_columns = ("last_name", "first_name", "account_name", "email1", "status",
-                    "assigned_user", "date_entered")
-    extra_columns = ("title", "phone_work", "phone_mobile", "primary_address_city",
-                     "lead_source", "date_modified")
+    list_columns = (
+        "last_name",
+        "first_name",
+        "account_name",
+        "email1",
+        "status",
+        "assigned_user",
+        "date_entered",
+    )
+    extra_columns = (
+        "title",
+        "phone_work",
+        "phone_mobile",
+        "primary_address_city",
+        "lead_source",
+        "date_modified",
+    )
     search_fields = PERSON_SEARCH_FIELDS
     filters = ("status", "lead_source", "assigned_user", "date_entered")
     default_sort = "-date_entered"

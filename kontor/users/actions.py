@@ -18,14 +18,29 @@ def profile_of(user) -> Profile:
 
 
 @transaction.atomic
-def create_user(username: str, *, password: str, actor=None, email: str = "",
-                first_name: str = "", last_name: str = "", language: str = "en",
-                is_superuser: bool = False, roles=(), teams=()):
+def create_user(
+    username: str,
+    *,
+    password: str,
+    actor=None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "en",
+    is_superuser: bool = False,
+    roles=(),
+    teams=(),
+):
     """Create a user with a profile, roles (instances or preset keys) and teams (used by
     set-up, demo data and tests; the admin pages use `save_user`)."""
     user = get_user_model().objects.create_user(
-        username=username, password=password, email=email, first_name=first_name,
-        last_name=last_name, is_staff=is_superuser, is_superuser=is_superuser,
+        username=username,
+        password=password,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=is_superuser,
+        is_superuser=is_superuser,
     )
     Profile.objects.create(user=user, language=language)
     user.roles.set([Role.objects.get(key=r) if isinstance(r, str) else r for r in roles])
@@ -54,6 +69,7 @@ def save_list_columns(user, slug: str, columns: list[str], *, actor) -> Profile:
 
 # --- Administration: users, teams, roles (admins only; the views check is_admin) ----------
 
+
 def _log(actor, target: str, summary: str, detail: dict | None = None) -> None:
     """Access changes go into the administration change log, next to configuration changes."""
     from kontor.studio.actions import log_change
@@ -63,8 +79,12 @@ def _log(actor, target: str, summary: str, detail: dict | None = None) -> None:
 
 def _active_admins(excluding=None):
     """Active users with admin rights, optionally ignoring one user (for "would remain")."""
-    users = get_user_model().objects.filter(is_active=True).filter(
-        Q(is_superuser=True) | Q(roles__is_admin=True)).distinct()
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(roles__is_admin=True))
+        .distinct()
+    )
     return users.exclude(pk=excluding.pk) if excluding is not None else users
 
 
@@ -72,8 +92,9 @@ def _refuse_lockout(user, *, admin_after: bool, active_after: bool) -> None:
     """Refuse a change that would leave the installation without an active administrator."""
     was_admin = user.pk and _active_admins().filter(pk=user.pk).exists()
     if was_admin and not (admin_after and active_after) and not _active_admins(user).exists():
-        raise ValidationError(_("This is the last active administrator; make someone else an "
-                                "administrator first."))
+        raise ValidationError(
+            _("This is the last active administrator; make someone else an administrator first.")
+        )
 
 
 @transaction.atomic
@@ -85,8 +106,11 @@ def save_user(user, *, actor, roles=(), teams=(), password: str = ""):
     """
     roles, teams = list(roles), list(teams)
     if user.pk:
-        _refuse_lockout(user, active_after=user.is_active, admin_after=user.is_superuser or any(
-            r.is_admin for r in roles))
+        _refuse_lockout(
+            user,
+            active_after=user.is_active,
+            admin_after=user.is_superuser or any(r.is_admin for r in roles),
+        )
     if password:
         validate_password(password, user)
         user.set_password(password)
@@ -99,10 +123,18 @@ def save_user(user, *, actor, roles=(), teams=(), password: str = ""):
     user.roles.set(roles)
     user.teams.set(teams)
     permissions.forget(user)
-    _log(actor, user.username, _("User created") if created else _("User changed"), {
-        "active": user.is_active, "administrator": user.is_superuser,
-        "roles": sorted(r.name for r in roles), "teams": sorted(t.name for t in teams),
-        "password_set": bool(password)})
+    _log(
+        actor,
+        user.username,
+        _("User created") if created else _("User changed"),
+        {
+            "active": user.is_active,
+            "administrator": user.is_superuser,
+            "roles": sorted(r.name for r in roles),
+            "teams": sorted(t.name for t in teams),
+            "password_set": bool(password),
+        },
+    )
     return user
 
 
@@ -114,8 +146,12 @@ def save_team(team: Team, *, actor, members=()) -> Team:
     # The form offers active users only: deactivated members stay members.
     kept = list(team.members.filter(is_active=False)) if team.pk else []
     team.members.set([*members, *kept])
-    _log(actor, team.name, _("Team saved"),
-         {"members": sorted(u.username for u in [*members, *kept])})
+    _log(
+        actor,
+        team.name,
+        _("Team saved"),
+        {"members": sorted(u.username for u in [*members, *kept])},
+    )
     return team
 
 
@@ -139,8 +175,9 @@ def clean_grants(grants: dict) -> dict:
         for action, scope in actions.items():
             allowed = ("none", "all") if action in presets.SWITCH_ACTIONS else permissions.SCOPES
             if action not in permissions.ACTIONS or scope not in allowed:
-                raise ValidationError(_("Invalid grant %(action)s = %(scope)s.") % {
-                    "action": action, "scope": scope})
+                raise ValidationError(
+                    _("Invalid grant %(action)s = %(scope)s.") % {"action": action, "scope": scope}
+                )
             row[action] = scope
         cleaned[slug] = row
     return cleaned
@@ -157,20 +194,29 @@ def save_role(role: Role, *, actor, grants: dict, users=()) -> Role:
         if stored.is_admin:
             holders = set(stored.users.values_list("pk", flat=True))
             kept = {u.pk for u in users} if role.is_admin else set()
-            if holders - kept and not _active_admins().exclude(
-                    pk__in=holders - kept).exists():
+            if holders - kept and not _active_admins().exclude(pk__in=holders - kept).exists():
                 raise ValidationError(_("This change would leave no active administrator."))
     role.full_clean()
     role.save()
     # The form offers active users only: deactivated holders keep the role.
     kept = list(role.users.filter(is_active=False))
     role.users.set([*users, *kept])
-    changed = {f"{slug}.{action}": f"{before.get(slug, {}).get(action, 'none')} → {scope}"
-               for slug, row in role.grants.items() for action, scope in row.items()
-               if before.get(slug, {}).get(action, "none") != scope}
-    _log(actor, role.name, _("Role saved"), {
-        "administrator": role.is_admin, "grants_changed": changed,
-        "users": sorted(u.username for u in [*users, *kept])})
+    changed = {
+        f"{slug}.{action}": f"{before.get(slug, {}).get(action, 'none')} → {scope}"
+        for slug, row in role.grants.items()
+        for action, scope in row.items()
+        if before.get(slug, {}).get(action, "none") != scope
+    }
+    _log(
+        actor,
+        role.name,
+        _("Role saved"),
+        {
+            "administrator": role.is_admin,
+            "grants_changed": changed,
+            "users": sorted(u.username for u in [*users, *kept]),
+        },
+    )
     return role
 
 

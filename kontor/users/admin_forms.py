@@ -9,8 +9,13 @@ from kontor.users import presets
 from kontor.users.models import Role, Scope, Team
 
 ACTION_LABELS = {
-    "access": _("Access"), "view": _("View"), "list": _("List"), "edit": _("Edit"),
-    "delete": _("Delete"), "import": _("Import"), "export": _("Export"),
+    "access": _("Access"),
+    "view": _("View"),
+    "list": _("List"),
+    "edit": _("Edit"),
+    "delete": _("Delete"),
+    "import": _("Import"),
+    "export": _("Export"),
     "mass_update": _("Mass update"),
 }
 SWITCH_CHOICES = [(Scope.ALL, _("Allowed")), (Scope.NONE, _("Refused"))]
@@ -32,29 +37,43 @@ class _Styled:
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
                 continue
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
-                "form-select" if isinstance(widget, forms.Select | forms.SelectMultiple)
-                else "form-control")
+            css = (
+                "form-check-input"
+                if isinstance(widget, forms.CheckboxInput)
+                else (
+                    "form-select"
+                    if isinstance(widget, forms.Select | forms.SelectMultiple)
+                    else "form-control"
+                )
+            )
             widget.attrs.setdefault("class", css)
 
 
 class UserForm(_Styled, forms.ModelForm):
     """A user's name, sign-in, administrator flag, roles, teams and (new) password."""
 
-    password = forms.CharField(label=_("Password"), required=False, strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                               help_text=_("Leave empty to keep the current password."))
-    roles = forms.ModelMultipleChoiceField(Role.objects.all(), required=False,
-                                           widget=forms.CheckboxSelectMultiple, label=_("Roles"))
-    teams = forms.ModelMultipleChoiceField(Team.objects.all(), required=False,
-                                           widget=forms.CheckboxSelectMultiple, label=_("Teams"))
+    password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the current password."),
+    )
+    roles = forms.ModelMultipleChoiceField(
+        Role.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Roles")
+    )
+    teams = forms.ModelMultipleChoiceField(
+        Team.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Teams")
+    )
 
     class Meta:
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
         labels = {"is_superuser": _("Administrator")}
-        help_texts = {"is_superuser": _("May do everything, including this administration."),
-                      "username": ""}
+        help_texts = {
+            "is_superuser": _("May do everything, including this administration."),
+            "username": "",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,8 +89,11 @@ class UserForm(_Styled, forms.ModelForm):
 
 class TeamForm(_Styled, forms.ModelForm):
     members = forms.ModelMultipleChoiceField(
-        _people(get_user_model().objects.all()), required=False, label=_("Members"),
-        widget=forms.CheckboxSelectMultiple)
+        _people(get_user_model().objects.all()),
+        required=False,
+        label=_("Members"),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Team
@@ -91,8 +113,11 @@ class RoleForm(_Styled, forms.ModelForm):
     (fields named "<module slug>__<action>")."""
 
     users = forms.ModelMultipleChoiceField(
-        _people(get_user_model().objects.all()), required=False, label=_("Users"),
-        widget=forms.CheckboxSelectMultiple)
+        _people(get_user_model().objects.all()),
+        required=False,
+        label=_("Users"),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Role
@@ -106,19 +131,28 @@ class RoleForm(_Styled, forms.ModelForm):
             self.fields["users"].initial = list(self.instance.users.all())
         for module in registry.modules():
             for action in presets.ACTIONS:
-                choices = SWITCH_CHOICES if action in presets.SWITCH_ACTIONS else \
-                    [(s.value, s.label) for s in reversed(Scope)]
+                choices = (
+                    SWITCH_CHOICES
+                    if action in presets.SWITCH_ACTIONS
+                    else [(s.value, s.label) for s in reversed(Scope)]
+                )
                 self.fields[f"{module.slug}__{action}"] = forms.ChoiceField(
-                    choices=choices, initial=self.instance.scope(module.slug, action),
+                    choices=choices,
+                    initial=self.instance.scope(module.slug, action),
                     label=f"{module.verbose_name_plural}: {ACTION_LABELS[action]}",
-                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
         self.style()
 
     def matrix(self) -> list[dict]:
         """Rows of the grants table: the module and its bound fields per action."""
-        return [{"module": m, "cells": [self[f"{m.slug}__{a}"] for a in presets.ACTIONS]}
-                for m in registry.modules()]
+        return [
+            {"module": m, "cells": [self[f"{m.slug}__{a}"] for a in presets.ACTIONS]}
+            for m in registry.modules()
+        ]
 
     def grants(self) -> dict:
-        return {m.slug: {a: self.cleaned_data[f"{m.slug}__{a}"] for a in presets.ACTIONS}
-                for m in registry.modules()}
+        return {
+            m.slug: {a: self.cleaned_data[f"{m.slug}__{a}"] for a in presets.ACTIONS}
+            for m in registry.modules()
+        }

@@ -29,9 +29,12 @@ def _refused(form, error: ValidationError) -> None:
 
 @admin_required
 def user_list(request):
-    users = User.objects.order_by("-is_active", "first_name", "last_name", "username") \
-        .prefetch_related(Prefetch("roles", Role.objects.order_by("name")),
-                          Prefetch("teams", Team.objects.order_by("name")))
+    users = User.objects.order_by(
+        "-is_active", "first_name", "last_name", "username"
+    ).prefetch_related(
+        Prefetch("roles", Role.objects.order_by("name")),
+        Prefetch("teams", Team.objects.order_by("name")),
+    )
     return render(request, "users/admin/user_list.html", {"users": users})
 
 
@@ -41,17 +44,24 @@ def user_edit(request, pk=None):
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = actions.save_user(form.instance, actor=request.user,
-                                      roles=form.cleaned_data["roles"],
-                                      teams=form.cleaned_data["teams"],
-                                      password=form.cleaned_data["password"])
+            saved = actions.save_user(
+                form.instance,
+                actor=request.user,
+                roles=form.cleaned_data["roles"],
+                teams=form.cleaned_data["teams"],
+                password=form.cleaned_data["password"],
+            )
         except ValidationError as error:
             _refused(form, error)
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": saved.username})
             return redirect("admin-user-access", pk=saved.pk)
-    return render(request, "users/admin/user_form.html", {"form": form, "target": user},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "users/admin/user_form.html",
+        {"form": form, "target": user},
+        status=400 if form.errors else 200,
+    )
 
 
 @admin_required
@@ -59,13 +69,22 @@ def user_access(request, pk):
     """What this user may do: the widest scope per record type and action, from their roles."""
     user = get_object_or_404(User, pk=pk)
     permissions.forget(user)
-    rows = [{"module": m, "scopes": [permissions.scope(user, a, m.model)
-                                     for a in presets.ACTIONS]}
-            for m in registry.modules()]
-    return render(request, "users/admin/user_access.html", {
-        "target": user, "rows": rows, "actions": [ACTION_LABELS[a] for a in presets.ACTIONS],
-        "is_admin": permissions.is_admin(user), "roles": user.roles.all(),
-        "teams": user.teams.all()})
+    rows = [
+        {"module": m, "scopes": [permissions.scope(user, a, m.model) for a in presets.ACTIONS]}
+        for m in registry.modules()
+    ]
+    return render(
+        request,
+        "users/admin/user_access.html",
+        {
+            "target": user,
+            "rows": rows,
+            "actions": [ACTION_LABELS[a] for a in presets.ACTIONS],
+            "is_admin": permissions.is_admin(user),
+            "roles": user.roles.all(),
+            "teams": user.teams.all(),
+        },
+    )
 
 
 @admin_required
@@ -79,12 +98,15 @@ def team_edit(request, pk=None):
     team = get_object_or_404(Team, pk=pk) if pk else Team()
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
-        actions.save_team(form.instance, actor=request.user,
-                          members=form.cleaned_data["members"])
+        actions.save_team(form.instance, actor=request.user, members=form.cleaned_data["members"])
         messages.success(request, _("Saved %(name)s.") % {"name": form.instance.name})
         return redirect("admin-teams")
-    return render(request, "users/admin/team_form.html", {"form": form, "target": team},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "users/admin/team_form.html",
+        {"form": form, "target": team},
+        status=400 if form.errors else 200,
+    )
 
 
 @admin_required
@@ -108,17 +130,23 @@ def role_edit(request, pk=None):
     form = RoleForm(request.POST or None, instance=role)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_role(form.instance, actor=request.user, grants=form.grants(),
-                              users=form.cleaned_data["users"])
+            actions.save_role(
+                form.instance,
+                actor=request.user,
+                grants=form.grants(),
+                users=form.cleaned_data["users"],
+            )
         except ValidationError as error:
             _refused(form, error)
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": form.instance})
             return redirect("admin-roles")
-    return render(request, "users/admin/role_form.html", {
-        "form": form, "target": role,
-        "actions": [ACTION_LABELS[a] for a in presets.ACTIONS]},
-        status=400 if form.errors else 200)
+    return render(
+        request,
+        "users/admin/role_form.html",
+        {"form": form, "target": role, "actions": [ACTION_LABELS[a] for a in presets.ACTIONS]},
+        status=400 if form.errors else 200,
+    )
 
 
 @admin_required

@@ -10,12 +10,18 @@ TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
 
 class Profile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="profile")
-    language = models.CharField(_("Language"), max_length=8, choices=settings.LANGUAGES,
-                                default=settings.LANGUAGE_CODE)
-    time_zone = models.CharField(_("Time zone"), max_length=64, default=settings.TIME_ZONE,
-                                 choices=[(tz, tz) for tz in TIME_ZONES])
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("Language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    time_zone = models.CharField(
+        _("Time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        choices=[(tz, tz) for tz in TIME_ZONES],
+    )
     # {"columns": {"leads": ["last_name", …]}}
     preferences = models.JSONField(default=dict, blank=True)
 
@@ -34,8 +40,9 @@ class Team(models.Model):
 
     name = models.CharField(_("Name"), max_length=100, unique=True)
     description = models.TextField(_("Description"), blank=True, max_length=2000)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams",
-                                     verbose_name=_("Members"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="teams", verbose_name=_("Members")
+    )
 
     class Meta:
         verbose_name = _("Team")
@@ -69,12 +76,16 @@ class Role(models.Model):
     description = models.TextField(_("Description"), blank=True, max_length=2000)
     key = models.SlugField(max_length=50, unique=True, null=True, blank=True, editable=False)
     is_admin = models.BooleanField(
-        _("Administrator"), default=False,
-        help_text=_("Administrators may do everything and manage users, teams, roles and "
-                    "configuration."))
+        _("Administrator"),
+        default=False,
+        help_text=_(
+            "Administrators may do everything and manage users, teams, roles and configuration."
+        ),
+    )
     grants = models.JSONField(default=dict, blank=True)
-    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="roles",
-                                   verbose_name=_("Users"))
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="roles", verbose_name=_("Users")
+    )
 
     class Meta:
         verbose_name = _("Role")

@@ -14,8 +14,10 @@ from django.utils.translation import ngettext
 
 def _keys(request, username: str) -> list[tuple[str, int]]:
     address = (request.META.get("REMOTE_ADDR") or "-") if request else "-"
-    return [(f"kontor:signin:user:{username.strip().lower()}", settings.KONTOR_SIGNIN_MAX_FAILURES),
-            (f"kontor:signin:addr:{address}", settings.KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS)]
+    return [
+        (f"kontor:signin:user:{username.strip().lower()}", settings.KONTOR_SIGNIN_MAX_FAILURES),
+        (f"kontor:signin:addr:{address}", settings.KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS),
+    ]
 
 
 def is_locked(request, username: str) -> bool:
@@ -39,10 +41,15 @@ class SignInForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         if is_locked(self.request, username):
             minutes = max(1, settings.KONTOR_SIGNIN_LOCK_SECONDS // 60)
-            raise ValidationError(ngettext(
-                "Too many failed sign-ins. Try again in %(minutes)d minute.",
-                "Too many failed sign-ins. Try again in %(minutes)d minutes.", minutes
-            ) % {"minutes": minutes}, code="locked")
+            raise ValidationError(
+                ngettext(
+                    "Too many failed sign-ins. Try again in %(minutes)d minute.",
+                    "Too many failed sign-ins. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="locked",
+            )
         try:
             cleaned = super().clean()
         except ValidationError:

@@ -22,8 +22,9 @@ def settings_view(request):
         translation.activate(form.cleaned_data["language"])
         messages.success(request, _("Your settings were saved."))
         return _with_language_cookie(redirect("user-settings"), form.cleaned_data["language"])
-    return render(request, "users/settings.html", {"form": form}, status=400 if form.errors
-                  else 200)
+    return render(
+        request, "users/settings.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -33,11 +34,11 @@ def switch_language(request):
     if language not in dict(settings.LANGUAGES):
         return redirect("home")
     profile = profile_of(request.user)
-    update_profile(request.user, language=language, time_zone=profile.time_zone,
-                   actor=request.user)
+    update_profile(request.user, language=language, time_zone=profile.time_zone, actor=request.user)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     return _with_language_cookie(redirect(target), language)
 

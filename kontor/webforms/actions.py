@@ -114,16 +114,21 @@ def find_existing(email: str):
 
 
 def _consent_values() -> dict:
-    return {"lawful_basis": "consent", "lawful_basis_source": "website",
-            "date_reviewed": timezone.localdate()}
+    return {
+        "lawful_basis": "consent",
+        "lawful_basis_source": "website",
+        "date_reviewed": timezone.localdate(),
+    }
 
 
 def _split(model, values: dict) -> tuple[dict, dict]:
     """(built-in field values, custom values) of a submission; unknown names are dropped."""
     custom_names = {f.name for f in custom_fields_of(model)}
     names = {f.name for f in model._meta.concrete_fields}
-    return ({k: v for k, v in values.items() if k in names and k != "custom"},
-            {k: v for k, v in values.items() if k in custom_names})
+    return (
+        {k: v for k, v in values.items() if k in names and k != "custom"},
+        {k: v for k, v in values.items() if k in custom_names},
+    )
 
 
 def _create(webform: WebForm, values: dict, *, consent: bool) -> Outcome:
@@ -150,16 +155,29 @@ def _create(webform: WebForm, values: dict, *, consent: bool) -> Outcome:
 
 def _attach(webform: WebForm, record, values: dict, *, consent: bool) -> Outcome:
     """Log the submission on `record` and fill its empty fields with what was sent."""
-    core_actions.log_event(record, ChangeLog.Action.UPDATE, actor=None, field=EVENT_FIELD,
-                           new=summary(webform, values, consent=consent))
+    core_actions.log_event(
+        record,
+        ChangeLog.Action.UPDATE,
+        actor=None,
+        field=EVENT_FIELD,
+        new=summary(webform, values, consent=consent),
+    )
     builtin, custom = _split(type(record), values)
-    fills = {name: value for name, value in builtin.items()
-             if value not in (None, "") and getattr(record, name) in (None, "")}
+    fills = {
+        name: value
+        for name, value in builtin.items()
+        if value not in (None, "") and getattr(record, name) in (None, "")
+    }
     extra = {"lead_source": webform.lead_source, "campaign_name": webform.campaign_name}
     if consent:
         extra.update(_consent_values())
-    fills.update({k: v for k, v in extra.items()
-                  if v and getattr(record, k, None) in (None, "") and k not in fills})
+    fills.update(
+        {
+            k: v
+            for k, v in extra.items()
+            if v and getattr(record, k, None) in (None, "") and k not in fills
+        }
+    )
     stored = record.custom if isinstance(record.custom, dict) else {}
     custom_fills = _custom_fills(record, custom, stored)
     if fills or custom_fills:

@@ -10,6 +10,11 @@ class WebformsConfig(AppConfig):
     def ready(self):
         from kontor.core import admin_area, origins
 
-        admin_area.register_page("webforms:admin-list", _("Web forms"), icon="ui-checks",
-                                 group=_("Lead intake"), order=40)
+        admin_area.register_page(
+            "webforms:admin-list",
+            _("Web forms"),
+            icon="ui-checks",
+            group=_("Lead intake"),
+            order=40,
+        )
         origins.register("webform:", lambda name: (_("web form %(name)s") % {"name": name}, ""))

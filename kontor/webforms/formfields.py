@@ -17,10 +17,22 @@ from kontor.core import config
 
 #: Fields an admin can put on a form, in the order they appear (person fields of DOMAIN.md §2).
 ALLOWED_FIELDS = (
-    "salutation", "first_name", "last_name", "email1", "phone_work", "phone_mobile",
-    "account_name", "title", "department", "website", "primary_address_street",
-    "primary_address_postalcode", "primary_address_city", "primary_address_state",
-    "primary_address_country", "description",
+    "salutation",
+    "first_name",
+    "last_name",
+    "email1",
+    "phone_work",
+    "phone_mobile",
+    "account_name",
+    "title",
+    "department",
+    "website",
+    "primary_address_street",
+    "primary_address_postalcode",
+    "primary_address_city",
+    "primary_address_state",
+    "primary_address_country",
+    "description",
 )
 #: The name of the hidden field bots fill in and people never see.
 HONEYPOT = "homepage"
@@ -89,9 +101,11 @@ class PublicForm(forms.Form):
                 continue
             # Yes/no is never required in Kontor (unticked is an answer: "no").
             field.required = not isinstance(field, forms.BooleanField) and (
-                bool(spec.get("required")) or spec["name"] in required)
+                bool(spec.get("required")) or spec["name"] in required
+            )
             label = spec.get(f"label_{language}") or (
-                label or spec.get("label_en") or spec.get("label_de"))
+                label or spec.get("label_en") or spec.get("label_de")
+            )
             if label:
                 field.label = label
             _style(field.widget)
@@ -101,11 +115,14 @@ class PublicForm(forms.Form):
         consent = webform.text("consent_text")
         if consent:
             self.fields["consent"] = forms.BooleanField(
-                label=consent, required=True,
-                error_messages={"required": _("Please give your consent to continue.")})
+                label=consent,
+                required=True,
+                error_messages={"required": _("Please give your consent to continue.")},
+            )
         # Filled in only by bots: hidden from people and from screen readers.
-        self.fields[HONEYPOT] = forms.CharField(required=False, label=_("Leave this empty"),
-                                                max_length=200)
+        self.fields[HONEYPOT] = forms.CharField(
+            required=False, label=_("Leave this empty"), max_length=200
+        )
         self.fields[HONEYPOT].widget.attrs.update(tabindex="-1", autocomplete="off")
 
     @property
@@ -139,19 +156,22 @@ class PublicForm(forms.Form):
     def record_values(self) -> dict:
         """The submitted values of record fields (cleaned), without consent and honeypot;
         custom fields by their name, in their stored form."""
-        return {s["name"]: self.cleaned_data[self.input_name(s["name"])]
-                for s in self.webform.fields if self.input_name(s["name"]) in self.cleaned_data}
+        return {
+            s["name"]: self.cleaned_data[self.input_name(s["name"])]
+            for s in self.webform.fields
+            if self.input_name(s["name"]) in self.cleaned_data
+        }
 
 
 def _custom_input(custom) -> forms.Field:
     """The custom field's own form field, with the input a browser offers for its type."""
     kind = custom.field_type
     if kind == "date":
-        return custom.formfield(widget=forms.DateInput(attrs={"type": "date"},
-                                                       format="%Y-%m-%d"))
+        return custom.formfield(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     if kind == "datetime":
-        return custom.formfield(widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                           format="%Y-%m-%dT%H:%M"))
+        return custom.formfield(
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        )
     if kind == "multiselect":
         # Ticks instead of a <select multiple>, which needs a Ctrl-click visitors miss.
         return custom.formfield(widget=forms.CheckboxSelectMultiple)

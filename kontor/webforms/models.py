@@ -31,34 +31,52 @@ class WebForm(models.Model):
     key = models.CharField(max_length=32, unique=True, default=new_key, editable=False)
     name = models.CharField(_("Name"), max_length=100)
     module = models.CharField(_("Creates"), max_length=16, choices=MODULES, default="leads")
-    language = models.CharField(_("Language of the form"), max_length=8,
-                                choices=LANGUAGE_CHOICES, default="de")
+    language = models.CharField(
+        _("Language of the form"), max_length=8, choices=LANGUAGE_CHOICES, default="de"
+    )
     active = models.BooleanField(_("Active"), default=True)
     fields = models.JSONField(default=list, blank=True)
-    lead_source = models.CharField(_("Lead source"), max_length=100, blank=True,
-                                   default="Web Site")
+    lead_source = models.CharField(_("Lead source"), max_length=100, blank=True, default="Web Site")
     campaign_name = models.CharField(_("Campaign"), max_length=200, blank=True)
-    assignment = models.CharField(_("Assignment"), max_length=16, choices=Assignment.choices,
-                                  default=Assignment.USER)
+    assignment = models.CharField(
+        _("Assignment"), max_length=16, choices=Assignment.choices, default=Assignment.USER
+    )
     assigned_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("Assigned to"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Assigned to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The team that takes turns (round robin) and that new records join.
-    team = models.ForeignKey("users.Team", verbose_name=_("Team"), on_delete=models.PROTECT,
-                             null=True, blank=True, related_name="+")
+    team = models.ForeignKey(
+        "users.Team",
+        verbose_name=_("Team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Position of the round robin: the next submission goes to the member after this one.
     round_robin_last = models.PositiveIntegerField(default=0, editable=False)
-    thank_you_en = models.TextField(_("Thank-you text (English)"), blank=True,
-                                    max_length=2000)
+    thank_you_en = models.TextField(_("Thank-you text (English)"), blank=True, max_length=2000)
     thank_you_de = models.TextField(_("Thank-you text (German)"), blank=True, max_length=2000)
     redirect_url = models.URLField(_("Redirect after submitting"), blank=True, max_length=500)
-    consent_text_en = models.TextField(_("Consent checkbox text (English)"), blank=True,
-                                       max_length=2000)
-    consent_text_de = models.TextField(_("Consent checkbox text (German)"), blank=True,
-                                       max_length=2000)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, editable=False, related_name="+")
+    consent_text_en = models.TextField(
+        _("Consent checkbox text (English)"), blank=True, max_length=2000
+    )
+    consent_text_de = models.TextField(
+        _("Consent checkbox text (German)"), blank=True, max_length=2000
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     date_entered = models.DateTimeField(default=timezone.now, editable=False)
     date_modified = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -34,8 +34,7 @@ def send(webform, record, user, *, created: bool) -> None:
             subject = _("Web form “%(form)s” submitted again by %(type)s %(name)s")
         subject = subject % {"type": kind, "form": webform.name, "name": str(record)}
         link = _absolute(record.get_absolute_url())
-        body = _("%(subject)s\n\nOpen the record: %(link)s") % {"subject": subject,
-                                                                  "link": link}
+        body = _("%(subject)s\n\nOpen the record: %(link)s") % {"subject": subject, "link": link}
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except Exception:  # noqa: BLE001 - a mail server problem must not lose the submission

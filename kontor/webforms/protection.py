@@ -33,8 +33,9 @@ def issue_token(form) -> str:
 def read_token(value: str, form) -> Token | None:
     """The token if it is genuine, for `form`, and not older than the maximum age."""
     try:
-        payload = signing.loads(value or "", salt=SALT,
-                                max_age=settings.KONTOR_WEBFORM_TOKEN_MAX_AGE)
+        payload = signing.loads(
+            value or "", salt=SALT, max_age=settings.KONTOR_WEBFORM_TOKEN_MAX_AGE
+        )
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if not isinstance(payload, dict) or payload.get("f") != form.key:

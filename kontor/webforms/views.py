@@ -42,27 +42,37 @@ def admin_edit(request, pk=None):
         messages.success(request, _("Saved web form %(name)s.") % {"name": webform.name})
         return HttpResponseRedirect(reverse("webforms:admin-edit", args=[webform.pk]))
     status = 400 if form.is_bound else 200
-    public_url = request.build_absolute_uri(
-        reverse("webforms:page", args=[webform.key])) if webform.pk else ""
+    public_url = (
+        request.build_absolute_uri(reverse("webforms:page", args=[webform.key]))
+        if webform.pk
+        else ""
+    )
     # A form saved before Studio made a field required refuses every visitor: say so here.
     warning = missing_required(webform) if webform.pk and not form.is_bound else ""
-    return render(request, "webforms/admin_edit.html", {
-        "form": form, "webform": webform, "public_url": public_url, "warning": warning},
-        status=status)
+    return render(
+        request,
+        "webforms/admin_edit.html",
+        {"form": form, "webform": webform, "public_url": public_url, "warning": warning},
+        status=status,
+    )
 
 
 def _policy(response, webform: WebForm):
     """Kontor's Content-Security-Policy, widened for this form only: other sites may frame it
     (KONTOR_WEBFORM_FRAME_ANCESTORS) and the form may lead to its redirect address."""
-    kept = [d.strip() for d in settings.KONTOR_CSP.split(";") if d.strip()
-            and not d.strip().startswith(("frame-ancestors", "form-action"))]
+    kept = [
+        d.strip()
+        for d in settings.KONTOR_CSP.split(";")
+        if d.strip() and not d.strip().startswith(("frame-ancestors", "form-action"))
+    ]
     actions = ["'self'"]
     if webform.redirect_url:
         parts = urlsplit(webform.redirect_url)
         actions.append(f"{parts.scheme}://{parts.netloc}")
     ancestors = settings.KONTOR_WEBFORM_FRAME_ANCESTORS or ["*"]
     response["Content-Security-Policy"] = "; ".join(
-        [*kept, f"form-action {' '.join(actions)}", f"frame-ancestors {' '.join(ancestors)}"])
+        [*kept, f"form-action {' '.join(actions)}", f"frame-ancestors {' '.join(ancestors)}"]
+    )
     return response
 
 
@@ -74,11 +84,15 @@ def _active_form(key: str) -> WebForm:
 
 
 def _render_page(request, webform, form, *, status=200, error=""):
-    context = {"webform": webform, "form": form, "error": error,
-               "token": protection.issue_token(webform), "honeypot": HONEYPOT,
-               "embed": request.GET.get("embed") == "1" or request.POST.get("embed") == "1"}
-    return _policy(render(request, "webforms/public_page.html", context, status=status),
-                   webform)
+    context = {
+        "webform": webform,
+        "form": form,
+        "error": error,
+        "token": protection.issue_token(webform),
+        "honeypot": HONEYPOT,
+        "embed": request.GET.get("embed") == "1" or request.POST.get("embed") == "1",
+    }
+    return _policy(render(request, "webforms/public_page.html", context, status=status), webform)
 
 
 @xframe_options_exempt
@@ -104,18 +118,32 @@ def public_submit(request, key):
         form = PublicForm(webform, request.POST)
         token = protection.read_token(request.POST.get("token", ""), webform)
         if token is None:
-            return _render_page(request, webform, form, status=400, error=_(
-                "This form has expired. Please check your entries and send it again."))
+            return _render_page(
+                request,
+                webform,
+                form,
+                status=400,
+                error=_("This form has expired. Please check your entries and send it again."),
+            )
         if request.POST.get(HONEYPOT):
             return _thanks(request, webform)  # a bot: looks like success, writes nothing
         if protection.too_fast(token):
-            return _render_page(request, webform, form, status=400, error=_(
-                "That was very fast. Please check your entries and send the form again."))
+            return _render_page(
+                request,
+                webform,
+                form,
+                status=400,
+                error=_("That was very fast. Please check your entries and send the form again."),
+            )
         if not form.is_valid():
             return _render_page(request, webform, form, status=400)
         try:
-            actions.submit_webform(webform, form.record_values(), nonce=token.nonce,
-                                   consent=bool(form.cleaned_data.get("consent")))
+            actions.submit_webform(
+                webform,
+                form.record_values(),
+                nonce=token.nonce,
+                consent=bool(form.cleaned_data.get("consent")),
+            )
         except ValidationError as error:
             _add_errors(form, error)
             return _render_page(request, webform, form, status=400)
@@ -126,9 +154,18 @@ def _thanks(request, webform):
     if webform.redirect_url:
         # Exactly the stored address: submitted data never goes into the URL.
         return _policy(HttpResponseRedirect(webform.redirect_url), webform)
-    return _policy(render(request, "webforms/public_thanks.html", {
-        "webform": webform, "text": webform.text("thank_you") or _("Thank you!"),
-        "embed": request.POST.get("embed") == "1"}), webform)
+    return _policy(
+        render(
+            request,
+            "webforms/public_thanks.html",
+            {
+                "webform": webform,
+                "text": webform.text("thank_you") or _("Thank you!"),
+                "embed": request.POST.get("embed") == "1",
+            },
+        ),
+        webform,
+    )
 
 
 def _add_errors(form, error: ValidationError) -> None:

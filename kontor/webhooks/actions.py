@@ -21,12 +21,18 @@ def payload(event, slug: str, delivery_id) -> dict:
     module = registry.get(slug)
     data = serializer_for(module)(event.record).data
     return {
-        "id": str(delivery_id), "event": f"{slug}.{event.kind}", "kind": event.kind,
-        "record_type": slug, "record_id": str(event.record.pk),
+        "id": str(delivery_id),
+        "event": f"{slug}.{event.kind}",
+        "kind": event.kind,
+        "record_type": slug,
+        "record_id": str(event.record.pk),
         "occurred_at": timezone.now().isoformat(),
         "actor": getattr(event.actor, "username", None),
-        "related": {name: {"type": registry.for_model(type(r)).slug, "id": str(r.pk)}
-                    for name, r in event.related.items() if r is not None},
+        "related": {
+            name: {"type": registry.for_model(type(r)).slug, "id": str(r.pk)}
+            for name, r in event.related.items()
+            if r is not None
+        },
         "data": _jsonable(data),
     }
 
@@ -68,9 +74,12 @@ def on_events(events: list[record_events.Event]) -> None:
             for subscription in subscriptions:
                 if not subscription.wants(event.kind, module.slug):
                     continue
-                delivery = Delivery(subscription=subscription,
-                                    event=f"{module.slug}.{event.kind}",
-                                    record_id=event.record.pk, payload={})
+                delivery = Delivery(
+                    subscription=subscription,
+                    event=f"{module.slug}.{event.kind}",
+                    record_id=event.record.pk,
+                    payload={},
+                )
                 delivery.payload = payload(event, module.slug, delivery.pk)
                 delivery.save(force_insert=True)
                 created.append(delivery)

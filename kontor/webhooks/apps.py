@@ -12,5 +12,6 @@ class WebhooksConfig(AppConfig):
         from kontor.webhooks import actions
 
         events.listen(actions.on_events)
-        admin_area.register_page("webhooks:list", _("Webhooks"), icon="broadcast",
-                                 group=_("Integration"), order=60)
+        admin_area.register_page(
+            "webhooks:list", _("Webhooks"), icon="broadcast", group=_("Integration"), order=60
+        )

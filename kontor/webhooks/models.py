@@ -27,8 +27,9 @@ class Subscription(models.Model):
     record_types = models.JSONField(_("Record types"), default=list, blank=True)
     secret = models.CharField(_("Signing secret"), max_length=100, default=new_secret)
     active = models.BooleanField(_("Active"), default=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -41,7 +42,8 @@ class Subscription(models.Model):
 
     def wants(self, kind: str, slug: str) -> bool:
         return (not self.events or kind in self.events) and (
-            not self.record_types or slug in self.record_types)
+            not self.record_types or slug in self.record_types
+        )
 
 
 class Delivery(models.Model):
@@ -52,13 +54,15 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE,
-                                     related_name="deliveries")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
     event = models.CharField(_("Event"), max_length=64)
     record_id = models.UUIDField(null=True)
     payload = models.JSONField()
-    status = models.CharField(_("Status"), max_length=16, choices=Status.choices,
-                              default=Status.PENDING)
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("Attempts"), default=0)
     response_status = models.PositiveSmallIntegerField(_("Response status"), null=True)
     response_body = models.TextField(_("Response"), blank=True)
@@ -69,8 +73,9 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["subscription", "-created_at"],
-                                name="webhook_delivery_sub")]
+        indexes = [
+            models.Index(fields=["subscription", "-created_at"], name="webhook_delivery_sub")
+        ]
 
     def __str__(self):
         return f"{self.event} → {self.subscription_id}"

@@ -18,8 +18,9 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def verify(secret: str, timestamp: str, body: bytes, signature: str, *, now: int,
-           tolerance: int = 300) -> bool:
+def verify(
+    secret: str, timestamp: str, body: bytes, signature: str, *, now: int, tolerance: int = 300
+) -> bool:
     """What a receiver does: right signature, timestamp within `tolerance` seconds."""
     if not timestamp.isdigit() or abs(now - int(timestamp)) > tolerance:
         return False

@@ -31,12 +31,19 @@ def _post(delivery: Delivery) -> tuple[int | None, str, str]:
     """(status, response text, error) of one attempt."""
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     stamp = int(time.time())
-    request = urllib.request.Request(delivery.subscription.url, data=body, method="POST",
-                                     headers={
-        "Content-Type": "application/json", "User-Agent": "Kontor-Webhooks/1",
-        signing.TIMESTAMP_HEADER: str(stamp), signing.EVENT_HEADER: delivery.event,
-        signing.DELIVERY_HEADER: str(delivery.pk),
-        signing.SIGNATURE_HEADER: signing.sign(delivery.subscription.secret, stamp, body)})
+    request = urllib.request.Request(
+        delivery.subscription.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Kontor-Webhooks/1",
+            signing.TIMESTAMP_HEADER: str(stamp),
+            signing.EVENT_HEADER: delivery.event,
+            signing.DELIVERY_HEADER: str(delivery.pk),
+            signing.SIGNATURE_HEADER: signing.sign(delivery.subscription.secret, stamp, body),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=settings.KONTOR_WEBHOOK_TIMEOUT) as reply:
             return reply.status, reply.read(RESPONSE_KEEP).decode("utf-8", "replace"), ""

@@ -16,8 +16,14 @@ from kontor.users.actions import create_user
 
 CHROMIUM = os.environ.get("KONTOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 PASSWORD = "pw-bruno-123!"
@@ -71,8 +77,9 @@ def _browser_db(transactional_db, django_db_serialized_rollback):
 
 @pytest.fixture
 def context(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-US",
-                                  viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 800}
+    )
     context.set_default_timeout(10_000)
     yield context
     context.close()
@@ -92,8 +99,14 @@ def page(context):
 def user():
     """Bruno, a sales manager (every record, no administration) who signs in through the
     browser."""
-    return create_user("bruno", password=PASSWORD, first_name="Bruno", last_name="Browser",
-                       email="bruno@kontor.example", roles=["sales_manager"])
+    return create_user(
+        "bruno",
+        password=PASSWORD,
+        first_name="Bruno",
+        last_name="Browser",
+        email="bruno@kontor.example",
+        roles=["sales_manager"],
+    )
 
 
 @pytest.fixture

@@ -16,13 +16,21 @@ PASSWORD = "Zielkontakte-2026!"
 @pytest.fixture
 def worker(db):
     team = Team.objects.create(name="Leadgenerierung")
-    return create_user("jana", password=PASSWORD, first_name="Jana", last_name="Extern",
-                       language="de", roles=["external_lead_generation"], teams=[team])
+    return create_user(
+        "jana",
+        password=PASSWORD,
+        first_name="Jana",
+        last_name="Extern",
+        language="de",
+        roles=["external_lead_generation"],
+        teams=[team],
+    )
 
 
 def test_external_lead_generation_sees_and_creates_only_targets(page, worker, admin):
-    lead = LeadFactory(actor=admin, first_name="Geheim", last_name="Interessent",
-                       account_name="Geheim GmbH")
+    lead = LeadFactory(
+        actor=admin, first_name="Geheim", last_name="Interessent", account_name="Geheim GmbH"
+    )
     page.goto("/login/")
     page.locator("#id_username").fill("jana")
     page.locator("#id_password").fill(PASSWORD)

@@ -9,8 +9,12 @@ pytestmark = pytest.mark.browser
 def test_the_api_docs_render_the_schema(signed_in):
     page = signed_in
     blocked = []
-    page.on("console", lambda message: blocked.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.goto("/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Kontor API")
     expect(page.locator(".opblock-tag-section").first).to_be_visible()

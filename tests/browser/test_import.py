@@ -23,8 +23,13 @@ GERMAN_CSV = DATA / "leads-de-semicolon.csv"
 def importer(page, context, live_server, tmp_path, settings):
     """Ines, a sales manager (may import leads), signed in; uploads go to a temporary folder."""
     settings.MEDIA_ROOT = tmp_path
-    user = create_user("ines", password="pw-ines-123!", first_name="Ines",
-                       last_name="Import", roles=["sales_manager"])
+    user = create_user(
+        "ines",
+        password="pw-ines-123!",
+        first_name="Ines",
+        last_name="Import",
+        roles=["sales_manager"],
+    )
     client = Client()
     client.force_login(user)
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
@@ -56,8 +61,7 @@ def test_german_csv_through_the_ui_with_progress_and_undo(page, importer, screen
         # Halfway through, the page (polling every second) shows the committed progress.
         if b.rows_done == 100:
             expect(progress).to_contain_text("100 of 200 rows")
-            expect(progress.get_by_role("progressbar")).to_have_attribute("aria-valuenow",
-                                                                          "50")
+            expect(progress.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "50")
             seen.append(b.rows_done)
 
     actions.run_import(batch.pk, chunk_size=20, after_chunk=watch)  # what the worker runs

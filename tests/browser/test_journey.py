@@ -45,7 +45,11 @@ def test_from_target_to_contact_with_opportunity_and_activities(signed_in, user,
     page.get_by_role("button", name="Speichern").click()
     target = Target.objects.get(pk=record_id(page, "targets"))
     assert (target.first_name, target.last_name, target.account_name, target.status) == (
-        "Vorname", "Nachname", "Firma", "New")
+        "Vorname",
+        "Nachname",
+        "Firma",
+        "New",
+    )
 
     # 2. Target → lead: one click, the pre-filled lead form, save.
     page.get_by_role("link", name="Zielkontakt umwandeln").click()
@@ -60,7 +64,11 @@ def test_from_target_to_contact_with_opportunity_and_activities(signed_in, user,
     expect(page.get_by_role("alert").first).to_contain_text("umgewandelt")
     target.refresh_from_db()
     assert (lead.first_name, lead.last_name, lead.account_name, lead.email1) == (
-        "Vorname", "Nachname", "Firma", "vorname.nachname@firma.example")
+        "Vorname",
+        "Nachname",
+        "Firma",
+        "vorname.nachname@firma.example",
+    )
     assert (lead.status, lead.lifecycle_stage, lead.target) == ("New", "ML", target)
     assert (target.status, target.lead) == ("Converted", lead)
 
@@ -98,22 +106,46 @@ def test_from_target_to_contact_with_opportunity_and_activities(signed_in, user,
     account = Account.objects.get()
     opportunity = Opportunity.objects.get()
     assert (lead.status, lead.converted, lead.contact, lead.account, lead.opportunity) == (
-        "Converted", True, contact, account, opportunity)
+        "Converted",
+        True,
+        contact,
+        account,
+        opportunity,
+    )
     assert (contact.last_name, contact.account, contact.email1) == (
-        "Nachname", account, "vorname.nachname@firma.example")
+        "Nachname",
+        account,
+        "vorname.nachname@firma.example",
+    )
     assert account.name == "Firma" and account.assigned_user == user
     assert (opportunity.name, opportunity.amount, opportunity.account) == (
-        "Interesse Produkt A", Decimal("12500.00"), account)
-    assert OpportunityContact.objects.get(opportunity=opportunity).contact_role == \
-        "Primary Decision Maker"
+        "Interesse Produkt A",
+        Decimal("12500.00"),
+        account,
+    )
+    assert (
+        OpportunityContact.objects.get(opportunity=opportunity).contact_role
+        == "Primary Decision Maker"
+    )
     call, meeting, task = Call.objects.get(), Meeting.objects.get(), Task.objects.get()
     assert (call.name, call.status, call.duration_minutes, call.parent) == (
-        "Erstgespräch", "Held", 15, contact)
+        "Erstgespräch",
+        "Held",
+        15,
+        contact,
+    )
     assert (meeting.status, meeting.location, meeting.parent) == ("Planned", "Hamburg", contact)
     assert {(i.user_id, i.contact_id) for i in meeting.invitees.all()} == {
-        (user.pk, None), (None, contact.pk)}
+        (user.pk, None),
+        (None, contact.pk),
+    }
     assert (task.name, task.priority, task.assigned_user, task.parent, task.status) == (
-        "Feature-Recherche", "High", user, contact, "Not Started")
+        "Feature-Recherche",
+        "High",
+        user,
+        contact,
+        "Not Started",
+    )
     assert ChangeLog.objects.filter(record_id=contact.pk, action="convert").exists()
 
     # 4. The contact's page shows what happened, and leads back to where it started.
@@ -124,8 +156,13 @@ def test_from_target_to_contact_with_opportunity_and_activities(signed_in, user,
     # The timeline follows the person from the first record on (the target's and lead's
     # creation, the conversions, the activities), and a banner links the chain.
     timeline = page.locator("#timeline")
-    for text in ("Zielkontakt erstellt", "Interessent erstellt", "Erstgespräch",
-                 "Vorstellung Produkt A", "Feature-Recherche"):
+    for text in (
+        "Zielkontakt erstellt",
+        "Interessent erstellt",
+        "Erstgespräch",
+        "Vorstellung Produkt A",
+        "Feature-Recherche",
+    ):
         expect(timeline).to_contain_text(text)
     expect(timeline.locator('[data-kind="convert"]')).not_to_have_count(0)
     banner = page.locator(".banner-conversion")

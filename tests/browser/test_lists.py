@@ -16,11 +16,16 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def leads(user):
     """Four leads of Bruno's, by last name."""
-    people = [("Anna", "Albers", "Albers Bau"), ("Bernd", "Brandt", "Brandt & Söhne"),
-              ("Clara", "Albrecht", "Albrecht Optik"), ("Dieter", "Dorn", "Dorn Elektro")]
-    return {last: save_record(Lead(first_name=first, last_name=last, account_name=company),
-                              actor=user)
-            for first, last, company in people}
+    people = [
+        ("Anna", "Albers", "Albers Bau"),
+        ("Bernd", "Brandt", "Brandt & Söhne"),
+        ("Clara", "Albrecht", "Albrecht Optik"),
+        ("Dieter", "Dorn", "Dorn Elektro"),
+    ]
+    return {
+        last: save_record(Lead(first_name=first, last_name=last, account_name=company), actor=user)
+        for first, last, company in people
+    }
 
 
 def search_for(page, text: str) -> None:
@@ -29,8 +34,11 @@ def search_for(page, text: str) -> None:
 
     def is_the_list_refresh(response) -> bool:
         url = urlsplit(response.url)
-        return (url.path == path and parse_qs(url.query).get("q") == [text]
-                and response.request.headers.get("hx-request") == "true")
+        return (
+            url.path == path
+            and parse_qs(url.query).get("q") == [text]
+            and response.request.headers.get("hx-request") == "true"
+        )
 
     box = page.locator("#list-q")
     box.click()
@@ -101,10 +109,15 @@ def test_mass_update_sets_the_status_of_the_selected_leads(signed_in, leads, use
     expect(row(page, "Brandt")).not_to_contain_text("In Process")
 
     status = dict(Lead.objects.values_list("last_name", "status"))
-    assert status == {"Albers": "In Process", "Dorn": "In Process", "Brandt": "New",
-                      "Albrecht": "New"}
-    logged = ChangeLog.objects.filter(action="update", field="status", new_value="In Process",
-                                      actor=user)
+    assert status == {
+        "Albers": "In Process",
+        "Dorn": "In Process",
+        "Brandt": "New",
+        "Albrecht": "New",
+    }
+    logged = ChangeLog.objects.filter(
+        action="update", field="status", new_value="In Process", actor=user
+    )
     assert {entry.record_id for entry in logged} == {leads["Albers"].pk, leads["Dorn"].pk}
 
 
@@ -118,20 +131,25 @@ def test_mass_update_without_a_field_changes_nothing(signed_in, leads):
     assert set(Lead.objects.values_list("status", flat=True)) == {"New"}
 
 
-def test_phone_collapses_the_navigation_and_keeps_the_list_usable(browser, live_server, user,
-                                                                  leads, screenshot):
+def test_phone_collapses_the_navigation_and_keeps_the_list_usable(
+    browser, live_server, user, leads, screenshot
+):
     from django.conf import settings
     from django.test import Client
 
-    context = browser.new_context(base_url=live_server.url, locale="en-US",
-                                  viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-US",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     try:
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value,
-                              "url": live_server.url}])
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
         page = context.new_page()
         page.goto("/leads/")
 

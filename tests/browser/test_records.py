@@ -50,7 +50,10 @@ def test_account_then_contact_with_relate_picker_then_lead(signed_in, user, scre
     expect(page.get_by_role("alert")).to_contain_text("Saved Nordlicht Maschinenbau GmbH.")
     account = Account.objects.get(pk=record_id(page, "accounts"))
     assert (account.name, account.account_type, account.billing_address_city) == (
-        "Nordlicht Maschinenbau GmbH", "Customer", "Hamburg")
+        "Nordlicht Maschinenbau GmbH",
+        "Customer",
+        "Hamburg",
+    )
     assert account.created_by == user and account.assigned_user == user
     assert ChangeLog.objects.filter(record_id=account.pk, action="create").count() == 1
 
@@ -91,7 +94,11 @@ def test_account_then_contact_with_relate_picker_then_lead(signed_in, user, scre
     expect(page.get_by_role("heading", name="Jonas Petersen")).to_be_visible()
     lead = Lead.objects.get(pk=record_id(page, "leads"))
     assert (lead.last_name, lead.account_name, lead.email1, lead.status) == (
-        "Petersen", "Petersen Werft", "jonas@petersen-werft.example", "New")
+        "Petersen",
+        "Petersen Werft",
+        "jonas@petersen-werft.example",
+        "New",
+    )
     assert lead.created_by == user
     screenshot(page, "lead-detail")
 

@@ -43,7 +43,8 @@ def test_wrong_password_shows_an_error_and_signs_nobody_in(page, context, user):
     page.get_by_role("button", name="Sign in").click()
 
     expect(page.locator(".alert-danger")).to_contain_text(
-        "Please enter a correct username and password")
+        "Please enter a correct username and password"
+    )
     assert page.url.endswith("/login/")
     expect(page.locator("#user-menu")).to_have_count(0)
     assert session_user_id(context) is None

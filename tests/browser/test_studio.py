@@ -23,8 +23,14 @@ def admin_page(page, context, live_server):
     from django.conf import settings
     from django.test import Client
 
-    ada = create_user("ada", password="pw-ada-123!", first_name="Ada", last_name="Admin",
-                      email="ada@kontor.example", is_superuser=True)
+    ada = create_user(
+        "ada",
+        password="pw-ada-123!",
+        first_name="Ada",
+        last_name="Admin",
+        email="ada@kontor.example",
+        is_superuser=True,
+    )
     update_profile(ada, language="de", time_zone="Europe/Berlin", actor=ada)
     client = Client()
     client.force_login(ada)
@@ -44,8 +50,7 @@ def drag(page, source: str, target: str) -> None:
     page.mouse.up()
 
 
-def test_dropdown_value_required_field_and_custom_field_reach_the_lead_form(admin_page,
-                                                                             screenshot):
+def test_dropdown_value_required_field_and_custom_field_reach_the_lead_form(admin_page, screenshot):
     page = admin_page
 
     # 1. A new lead source, from the administration menu.
@@ -65,11 +70,18 @@ def test_dropdown_value_required_field_and_custom_field_reach_the_lead_form(admi
     page.locator('[data-key="Fair 2026"]').scroll_into_view_if_needed()
     drag(page, '[data-key="Fair 2026"] .drag-handle', '#dropdown-values > [data-key="Other"]')
     expect(page.get_by_role("alert").first).to_contain_text("Gespeichert")
-    keys = [k for k in page.locator("#dropdown-values > [data-key]").evaluate_all(
-        "items => items.map(i => i.dataset.key)")]
+    keys = [
+        k
+        for k in page.locator("#dropdown-values > [data-key]").evaluate_all(
+            "items => items.map(i => i.dataset.key)"
+        )
+    ]
     assert keys[-2:] == ["Fair 2026", "Other"]
-    stored = list(DropdownValue.objects.filter(dropdown__name="lead_source_dom").order_by(
-        "position", "id").values_list("key", flat=True))
+    stored = list(
+        DropdownValue.objects.filter(dropdown__name="lead_source_dom")
+        .order_by("position", "id")
+        .values_list("key", flat=True)
+    )
     assert stored == keys
     screenshot(page, "studio-dropdown")
 
@@ -95,15 +107,15 @@ def test_dropdown_value_required_field_and_custom_field_reach_the_lead_form(admi
     # (through quick create, the "+" menu of the top bar)
     page.locator("#quick-create").click()
     page.get_by_role("link", name="Interessent erstellen").click()
-    expect(page.locator("#id_lead_source option[value='Fair 2026']")).to_have_text(
-        "Messe 2026")
+    expect(page.locator("#id_lead_source option[value='Fair 2026']")).to_have_text("Messe 2026")
     expect(page.locator("label[for='id_phone_work']")).to_contain_text("*")
     expect(page.get_by_label("Budget")).to_be_visible()
     screenshot(page, "studio-lead-form")
     page.get_by_label("Nachname").fill("Meyer")
     page.get_by_role("button", name="Speichern").click()
     expect(page.locator("[data-error-for='phone_work']")).to_have_text(
-        "Dieses Feld ist zwingend erforderlich.")
+        "Dieses Feld ist zwingend erforderlich."
+    )
     assert not Lead.objects.exists()
     page.get_by_label("Telefon Büro").fill("0221 4711")
     page.get_by_label("Budget").fill("12.500,50")
@@ -112,7 +124,10 @@ def test_dropdown_value_required_field_and_custom_field_reach_the_lead_form(admi
     expect(page.get_by_role("heading", level=1)).to_contain_text("Meyer")
     lead = Lead.objects.get()
     assert (lead.lead_source, lead.phone_work, lead.custom) == (
-        "Fair 2026", "0221 4711", {"budget": "12500.50"})
+        "Fair 2026",
+        "0221 4711",
+        {"budget": "12500.50"},
+    )
     expect(page.get_by_text("12.500,50")).to_be_visible()
 
 

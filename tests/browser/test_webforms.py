@@ -14,8 +14,14 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def admin_page(page, context, live_server):
-    ada = create_user("ada", password="pw-ada-123!", first_name="Ada", last_name="Admin",
-                      email="ada@kontor.example", is_superuser=True)
+    ada = create_user(
+        "ada",
+        password="pw-ada-123!",
+        first_name="Ada",
+        last_name="Admin",
+        email="ada@kontor.example",
+        is_superuser=True,
+    )
     client = Client()
     client.force_login(ada)
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
@@ -24,7 +30,8 @@ def admin_page(page, context, live_server):
 
 
 def test_admin_builds_a_form_a_visitor_submits_and_a_double_submit_makes_one_lead(
-        admin_page, browser, live_server, user, settings, screenshot):
+    admin_page, browser, live_server, user, settings, screenshot
+):
     settings.KONTOR_WEBFORM_MIN_SECONDS = 0
     page = admin_page
 
@@ -63,16 +70,26 @@ def test_admin_builds_a_form_a_visitor_submits_and_a_double_submit_makes_one_lea
 
         # 3. The same rendered page sent again (a double click, a resend): no second lead,
         # even with another e-mail address, because its token was used.
-        again = visitor_context.request.post(public_url + "submit/", form={
-            "token": token, "last_name": "Zweiter", "email1": "other@example.org",
-            "consent": "on"})
+        again = visitor_context.request.post(
+            public_url + "submit/",
+            form={
+                "token": token,
+                "last_name": "Zweiter",
+                "email1": "other@example.org",
+                "consent": "on",
+            },
+        )
         assert again.status == 200 and "in touch" in again.text()
     finally:
         visitor_context.close()
 
     lead = Lead.objects.get()
     assert (lead.first_name, lead.last_name, lead.email1, lead.phone_work) == (
-        "Vera", "Besucher", "vera@example.org", "+49 30 1234567")
+        "Vera",
+        "Besucher",
+        "vera@example.org",
+        "+49 30 1234567",
+    )
     assert (lead.status, lead.lifecycle_stage, lead.lawful_basis) == ("New", "ML", "consent")
     assert lead.assigned_user == user
 

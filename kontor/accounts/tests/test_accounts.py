@@ -24,22 +24,36 @@ class TestAccountModule(RecordModuleTests):
         Invalid("missing-name", {"name": None}, "name", "This field is required."),
         Invalid("blank-name", {"name": "   "}, "name", "This field is required."),
         Invalid("bad-email", {"email1": "info@"}, "email1", "Enter a valid email address."),
-        Invalid("too-long-name", {"name": "x" * 151}, "name",
-                "Ensure this value has at most 150 characters (it has 151)."),
-        Invalid("unknown-industry", {"industry": "Mining"}, "industry",
-                "Select a valid choice. Mining is not one of the available choices."),
-        Invalid("bad-phone", {"phone_office": "call me"}, "phone_office",
-                "Enter a valid phone number."),
+        Invalid(
+            "too-long-name",
+            {"name": "x" * 151},
+            "name",
+            "Ensure this value has at most 150 characters (it has 151).",
+        ),
+        Invalid(
+            "unknown-industry",
+            {"industry": "Mining"},
+            "industry",
+            "Select a valid choice. Mining is not one of the available choices.",
+        ),
+        Invalid(
+            "bad-phone", {"phone_office": "call me"}, "phone_office", "Enter a valid phone number."
+        ),
         Invalid("bad-website", {"website": "not a url"}, "website", "Enter a valid URL."),
     ]
 
     def valid_data(self):
         return {
-            "name": "Fjord Maschinenbau GmbH", "account_type": "Customer",
-            "industry": "Machinery", "website": "https://fjord.example",
-            "email1": "info@fjord.example", "phone_office": "+49 30 1234567",
-            "billing_address_city": "Berlin", "billing_address_postalcode": "10115",
-            "parent": str(AccountFactory().pk), "description": "Mittelstand, 250 people.",
+            "name": "Fjord Maschinenbau GmbH",
+            "account_type": "Customer",
+            "industry": "Machinery",
+            "website": "https://fjord.example",
+            "email1": "info@fjord.example",
+            "phone_office": "+49 30 1234567",
+            "billing_address_city": "Berlin",
+            "billing_address_postalcode": "10115",
+            "parent": str(AccountFactory().pk),
+            "description": "Mittelstand, 250 people.",
         }
 
     def mass_update_value(self, other_user):

@@ -17,11 +17,19 @@ def body_for(slug: str, actor) -> dict:
         return {"name": "Müller GmbH"}
     if slug == "opportunities":
         account = save_record(Account(name="Käufer AG"), actor=actor)
-        return {"name": "Lizenzen", "amount": "1200.00", "date_closed": str(date(2027, 3, 1)),
-                "sales_stage": "Prospecting", "account": str(account.pk)}
+        return {
+            "name": "Lizenzen",
+            "amount": "1200.00",
+            "date_closed": str(date(2027, 3, 1)),
+            "sales_stage": "Prospecting",
+            "account": str(account.pk),
+        }
     if slug in ("calls", "meetings"):
-        return {"name": "Erstgespräch", "date_start": "2026-12-01T10:00:00+01:00",
-                "duration_minutes": 30}
+        return {
+            "name": "Erstgespräch",
+            "date_start": "2026-12-01T10:00:00+01:00",
+            "duration_minutes": 30,
+        }
     return {"name": "Angebot schicken"}
 
 

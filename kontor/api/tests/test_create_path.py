@@ -29,8 +29,7 @@ def test_a_create_is_two_round_trips_on_postgresql(rep, django_assert_num_querie
     save_team(Team(name="Süd"), actor=rep, members=[rep])
     api.post("/api/v1/leads/", {"last_name": "Warm"}, format="json")  # the cache was cleared
     with django_assert_num_queries(2 if postgres else 5):  # the lead joins the creator's teams
-        response = api.post("/api/v1/leads/", {**BODY, "email1": "n2@api.example"},
-                            format="json")
+        response = api.post("/api/v1/leads/", {**BODY, "email1": "n2@api.example"}, format="json")
     assert response.status_code == 201
     lead = Lead.objects.get(pk=response.json()["id"])
     assert sorted(lead.teams.values_list("name", flat=True)) == ["Nord", "Süd"]
@@ -43,15 +42,15 @@ def test_role_and_team_changes_apply_to_the_next_request(db, admin):
     api = token_client(user)
     assert api.get("/api/v1/leads/").status_code == 200
     role = Role.objects.get(key="sales_manager")
-    save_role(role, actor=admin, grants=role.grants,
-              users=role.users.exclude(pk=user.pk))
+    save_role(role, actor=admin, grants=role.grants, users=role.users.exclude(pk=user.pk))
     assert api.get("/api/v1/leads/").status_code == 404  # no role: the type is hidden
     save_role(role, actor=admin, grants=role.grants, users=[*role.users.all(), user])
     save_team(Team(name="Süd"), actor=admin, members=[user])
     response = api.post("/api/v1/leads/", BODY, format="json")
     assert response.status_code == 201
-    assert list(Lead.objects.get(pk=response.json()["id"]).teams.values_list(
-        "name", flat=True)) == ["Süd"]
+    assert list(
+        Lead.objects.get(pk=response.json()["id"]).teams.values_list("name", flat=True)
+    ) == ["Süd"]
     user.is_superuser = True
     user.save()
     role.users.remove(user)
@@ -68,8 +67,9 @@ def test_a_create_parses_what_it_was_sent_and_answers_the_whole_record(rep):
     assert len(created) > 50 and created["status"] == Lead(last_name="x").status
     missing = api.post("/api/v1/leads/", {"first_name": "Ohne"}, format="json")
     assert missing.status_code == 400 and list(missing.json()["errors"]) == ["last_name"]
-    read_only = api.post("/api/v1/leads/", {**BODY, "date_entered": "2001-01-01T00:00:00Z"},
-                         format="json")
+    read_only = api.post(
+        "/api/v1/leads/", {**BODY, "date_entered": "2001-01-01T00:00:00Z"}, format="json"
+    )
     assert read_only.status_code == 201
     assert not read_only.json()["date_entered"].startswith("2001")
     typo = api.post("/api/v1/leads/", {**BODY, "lastname": "X"}, format="json")

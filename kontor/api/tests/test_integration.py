@@ -14,15 +14,25 @@ from kontor.leads.models import Lead
 
 @pytest.mark.django_db
 def test_upsert_by_email_then_by_external_id(rep, api):
-    first = api.post("/api/v1/leads/upsert/", {"last_name": "Kunde", "email1": "K@shop.de"},
-                     format="json")
+    first = api.post(
+        "/api/v1/leads/upsert/", {"last_name": "Kunde", "email1": "K@shop.de"}, format="json"
+    )
     assert first.status_code == 201 and first.json()["result"] == "created"
-    second = api.post("/api/v1/leads/upsert/", {
-        "email1": "k@shop.de", "lifecycle_stage": "MQL",
-        "external_id": {"source": "shop", "id": "C-1"}}, format="json")
+    second = api.post(
+        "/api/v1/leads/upsert/",
+        {
+            "email1": "k@shop.de",
+            "lifecycle_stage": "MQL",
+            "external_id": {"source": "shop", "id": "C-1"},
+        },
+        format="json",
+    )
     assert second.status_code == 200 and second.json()["result"] == "updated"
-    third = api.post("/api/v1/leads/upsert/", {
-        "first_name": "Karl", "external_id": {"source": "shop", "id": "C-1"}}, format="json")
+    third = api.post(
+        "/api/v1/leads/upsert/",
+        {"first_name": "Karl", "external_id": {"source": "shop", "id": "C-1"}},
+        format="json",
+    )
     assert third.json()["record"]["id"] == first.json()["record"]["id"]
     lead = Lead.objects.get()
     assert (lead.first_name, lead.last_name, lead.lifecycle_stage) == ("Karl", "Kunde", "MQL")
@@ -31,16 +41,21 @@ def test_upsert_by_email_then_by_external_id(rep, api):
 
 @pytest.mark.django_db
 def test_upsert_refuses_what_it_cannot_match_or_decide(rep, api):
-    assert api.post("/api/v1/contacts/upsert/", {"last_name": "X"},
-                    format="json").status_code == 400
+    assert (
+        api.post("/api/v1/contacts/upsert/", {"last_name": "X"}, format="json").status_code == 400
+    )
     save_record(Contact(last_name="A", email1="zwei@web.de"), actor=rep)
     save_record(Contact(last_name="B", email1="zwei@web.de"), actor=rep)
-    response = api.post("/api/v1/contacts/upsert/", {"last_name": "C", "email1": "zwei@web.de"},
-                        format="json")
+    response = api.post(
+        "/api/v1/contacts/upsert/", {"last_name": "C", "email1": "zwei@web.de"}, format="json"
+    )
     assert response.status_code == 409
     assert Contact.objects.count() == 2
-    bad = api.post("/api/v1/leads/upsert/", {"email1": "n@x.de", "last_name": "N",
-                                             "external_id": {"source": "shop"}}, format="json")
+    bad = api.post(
+        "/api/v1/leads/upsert/",
+        {"email1": "n@x.de", "last_name": "N", "external_id": {"source": "shop"}},
+        format="json",
+    )
     assert bad.status_code == 400 and not Lead.objects.exists()
 
 
@@ -54,11 +69,16 @@ def test_idempotency_key_replays_and_creates_nothing_twice(api):
     assert Lead.objects.count() == 1
     other = api.post("/api/v1/leads/", {"last_name": "Anders"}, format="json", **headers)
     assert other.status_code == 409 and Lead.objects.count() == 1
-    refused = api.post("/api/v1/leads/", {"last_name": ""}, format="json",
-                       HTTP_IDEMPOTENCY_KEY="k2")
+    refused = api.post(
+        "/api/v1/leads/", {"last_name": ""}, format="json", HTTP_IDEMPOTENCY_KEY="k2"
+    )
     assert refused.status_code == 400
-    assert api.post("/api/v1/leads/", {"last_name": ""}, format="json",
-                    HTTP_IDEMPOTENCY_KEY="k2").status_code == 400
+    assert (
+        api.post(
+            "/api/v1/leads/", {"last_name": ""}, format="json", HTTP_IDEMPOTENCY_KEY="k2"
+        ).status_code
+        == 400
+    )
     assert Lead.objects.count() == 1
 
 
@@ -71,10 +91,11 @@ def test_bulk_is_all_or_nothing_with_a_result_per_item(api):
     assert [r["index"] for r in results] == list(range(30))
     assert {r["result"] for r in results} == {"created"} and Lead.objects.count() == 30
 
-    upserts = [{"email1": "l0@web.de", "first_name": "Null"}, {"last_name": "Neu",
-                                                               "email1": "neu@web.de"}]
-    response = api.post("/api/v1/leads/bulk/", {"mode": "upsert", "items": upserts},
-                        format="json")
+    upserts = [
+        {"email1": "l0@web.de", "first_name": "Null"},
+        {"last_name": "Neu", "email1": "neu@web.de"},
+    ]
+    response = api.post("/api/v1/leads/bulk/", {"mode": "upsert", "items": upserts}, format="json")
     assert [r["result"] for r in response.json()["results"]] == ["updated", "created"]
 
     broken = [{"last_name": "Gut"}, {"last_name": ""}, {"last_name": "X", "email1": "nein"}]
@@ -99,11 +120,18 @@ def test_a_bulk_upsert_locks_two_namespaces_not_a_key_per_item(api):
             statements.append(sql)
         return execute(sql, params, many, context)
 
-    items = [{"last_name": f"U{i}", "email1": f"u{i}@web.de",
-              "external_id": {"source": "shop", "id": f"C-{i}"}} for i in range(20)]
+    items = [
+        {
+            "last_name": f"U{i}",
+            "email1": f"u{i}@web.de",
+            "external_id": {"source": "shop", "id": f"C-{i}"},
+        }
+        for i in range(20)
+    ]
     with connection.execute_wrapper(record):
-        response = api.post("/api/v1/leads/bulk/", {"mode": "upsert", "items": items},
-                            format="json")
+        response = api.post(
+            "/api/v1/leads/bulk/", {"mode": "upsert", "items": items}, format="json"
+        )
     assert response.status_code == 200 and Lead.objects.count() == 20
     if connection.vendor == "postgresql":
         assert statements == ["SELECT pg_advisory_xact_lock(%s), pg_advisory_xact_lock(%s)"]
@@ -131,9 +159,11 @@ def test_two_concurrent_upserts_of_one_email_make_one_record(rep):
     def upsert(client):
         try:
             barrier.wait()
-            response = client.post("/api/v1/leads/upsert/",
-                                   {"last_name": "Gleich", "email1": "race@web.de"},
-                                   format="json")
+            response = client.post(
+                "/api/v1/leads/upsert/",
+                {"last_name": "Gleich", "email1": "race@web.de"},
+                format="json",
+            )
             codes.append(response.status_code)
         finally:
             connection.close()

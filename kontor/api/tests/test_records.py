@@ -47,8 +47,9 @@ def test_crud_of_every_record_type(slug, rep, api):
     assert api.get(f"/api/v1/{slug}/{pk}/").status_code == 404
     assert api.post(f"/api/v1/{slug}/{pk}/restore/").status_code == 200
     assert module.model.objects.filter(pk=pk).exists()
-    actions = list(ChangeLog.objects.filter(record_id=pk).order_by("at", "id")
-                   .values_list("action", flat=True))
+    actions = list(
+        ChangeLog.objects.filter(record_id=pk).order_by("at", "id").values_list("action", flat=True)
+    )
     assert actions[0] == "create" and actions[-2:] == ["delete", "restore"]
 
 
@@ -66,8 +67,9 @@ def test_access_matrix(slug, role, admin):
     if grant(role, slug, "list") == "none":
         assert listed.status_code == 404
         assert client.get(f"/api/v1/{slug}/{record.pk}/").status_code == 404
-        assert client.post(f"/api/v1/{slug}/", body_for(slug, admin),
-                           format="json").status_code == 404
+        assert (
+            client.post(f"/api/v1/{slug}/", body_for(slug, admin), format="json").status_code == 404
+        )
         return
     ids = [row["id"] for row in listed.json()["results"]]
     assert (str(record.pk) in ids) == (grant(role, slug, "list") == "all")
@@ -77,8 +79,11 @@ def test_access_matrix(slug, role, admin):
     assert module.model.objects.count() == before + (created.status_code == 201)
     deleted = client.delete(f"/api/v1/{slug}/{record.pk}/")
     # A verb refused for the whole type is a 403; a record out of reach a 404.
-    expected = 403 if grant(role, slug, "delete") == "none" else (
-        204 if grant(role, slug, "delete") == "all" else 404)
+    expected = (
+        403
+        if grant(role, slug, "delete") == "none"
+        else (204 if grant(role, slug, "delete") == "all" else 404)
+    )
     assert deleted.status_code == expected
     assert module.model.objects.filter(pk=record.pk).exists() == (expected != 204)
 
@@ -117,7 +122,8 @@ def test_revoked_token_is_refused(rep):
     token, key = create_token(rep, name="t", actor=rep)
     revoke_token(token, actor=rep)
     response = token_client.__globals__["APIClient"]().get(
-        "/api/v1/leads/", HTTP_AUTHORIZATION=f"Bearer {key}")
+        "/api/v1/leads/", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
     assert response.status_code == 401
 
 
@@ -155,8 +161,7 @@ def test_malformed_and_oversized_bodies_get_400(api, settings):
 @pytest.mark.django_db
 def test_filters_search_ordering_and_cursor_pages(rep, api):
     for i in range(5):
-        save_record(Lead(last_name=f"Name{i}", status="New" if i % 2 else "Assigned"),
-                    actor=rep)
+        save_record(Lead(last_name=f"Name{i}", status="New" if i % 2 else "Assigned"), actor=rep)
     page = api.get("/api/v1/leads/", {"ordering": "last_name", "limit": 2}).json()
     assert [r["last_name"] for r in page["results"]] == ["Name0", "Name1"]
     second = api.get(page["next"]).json()
@@ -165,10 +170,16 @@ def test_filters_search_ordering_and_cursor_pages(rep, api):
     assert [r["last_name"] for r in back["results"]] == ["Name0", "Name1"]
     assigned = api.get("/api/v1/leads/", {"status": "Assigned", "ordering": "last_name"})
     assert [r["last_name"] for r in assigned.json()["results"]] == ["Name0", "Name2", "Name4"]
-    assert [r["last_name"] for r in api.get("/api/v1/leads/", {"q": "name3"}).json()[
-        "results"]] == ["Name3"]
-    for bad in ({"ordering": "password"}, {"limit": "0"}, {"cursor": "x"},
-                {"fields": "secret"}, {"date_entered_min": "gestern"}):
+    assert [
+        r["last_name"] for r in api.get("/api/v1/leads/", {"q": "name3"}).json()["results"]
+    ] == ["Name3"]
+    for bad in (
+        {"ordering": "password"},
+        {"limit": "0"},
+        {"cursor": "x"},
+        {"fields": "secret"},
+        {"date_entered_min": "gestern"},
+    ):
         assert api.get("/api/v1/leads/", bad).status_code == 400, bad
 
 
@@ -195,8 +206,15 @@ def test_related_lists_and_timeline(rep, api):
     account = save_record(Account(name="Firma"), actor=rep)
     contact = save_record(Contact(last_name="K", account=account), actor=rep)
     save_record(Contact(last_name="Other"), actor=rep)
-    save_record(Call(name="Anruf", date_start="2026-11-01T10:00:00+01:00",
-                     duration_minutes=5, **parent_of(account)), actor=rep)
+    save_record(
+        Call(
+            name="Anruf",
+            date_start="2026-11-01T10:00:00+01:00",
+            duration_minutes=5,
+            **parent_of(account),
+        ),
+        actor=rep,
+    )
     contacts = api.get(f"/api/v1/accounts/{account.pk}/contacts/").json()
     assert [r["id"] for r in contacts["results"]] == [str(contact.pk)]
     calls = api.get(f"/api/v1/accounts/{account.pk}/calls/").json()

@@ -22,10 +22,19 @@ from kontor.users.actions import create_user
 #: Examples per operation: enough to send bad types, unknown ids and odd strings everywhere,
 #: few enough for `make test`.
 EXAMPLES = 3
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
-settings_for_run = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-                            database=None, suppress_health_check=list(HealthCheck))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+settings_for_run = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @pytest.mark.django_db
@@ -69,7 +78,6 @@ def _run_all(headers) -> tuple[list, int]:
         except Exception as error:  # noqa: BLE001 - collected to report every operation
             failures.append(f"{operation.label}: {_summary(error)}")
     return failures, operations
-
 
 
 def _summary(error) -> str:

@@ -30,15 +30,30 @@ def free_port() -> int:
 def test_shop_example_plays_the_journey(live_server, admin, settings, monkeypatch, capsys):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     port = free_port()
-    subscription = save_subscription(Subscription(
-        url=f"http://127.0.0.1:{port}/kontor", events=["converted"], record_types=["leads"]),
-        actor=admin)
+    subscription = save_subscription(
+        Subscription(
+            url=f"http://127.0.0.1:{port}/kontor", events=["converted"], record_types=["leads"]
+        ),
+        actor=admin,
+    )
     key = create_token(admin, name="shop", actor=admin)[1]
     spec = importlib.util.spec_from_file_location("shop_example", EXAMPLE)
     shop = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(shop)
-    monkeypatch.setattr(sys, "argv", ["shop.py", "--url", live_server.url, "--token", key,
-                                      "--listen", str(port), f"--secret={subscription.secret}"])
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "shop.py",
+            "--url",
+            live_server.url,
+            "--token",
+            key,
+            "--listen",
+            str(port),
+            f"--secret={subscription.secret}",
+        ],
+    )
     assert shop.main() == 0
     lead = Lead.objects.get()
     assert (lead.lifecycle_stage, lead.converted, lead.first_name) == ("MQL", True, "Erika")

@@ -17,8 +17,11 @@ def test_token_page_creates_shows_once_and_revokes(rep_client, rep, admin):
     page = rep_client.post(reverse("api-tokens"), {"name": "Shop", "scope": "write"})
     token = ApiToken.objects.get()
     key = page.context["new_key"]
-    assert key.startswith("kontor_") and token.key_hash == hash_key(key) and key not in (
-        token.key_hash, token.prefix)
+    assert (
+        key.startswith("kontor_")
+        and token.key_hash == hash_key(key)
+        and key not in (token.key_hash, token.prefix)
+    )
     assert key not in rep_client.get(reverse("api-tokens")).content.decode()
     api = APIClient()
     assert api.get("/api/v1/leads/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
@@ -38,8 +41,9 @@ def test_create_api_token_command_prints_a_read_write_token(rep):
     key = out.getvalue().strip()
     token = ApiToken.objects.get(key_hash=hash_key(key))
     assert (token.user, token.scope) == (rep, "write")
-    response = APIClient().post("/api/v1/leads/", {"last_name": "Cli"}, format="json",
-                                HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = APIClient().post(
+        "/api/v1/leads/", {"last_name": "Cli"}, format="json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
     assert response.status_code == 201
 
 

@@ -44,15 +44,21 @@ HISTORY = (Call, Meeting, Task, Note)
 def counts(*labels) -> dict[str, int]:
     """Row counts (trash included) of the `labels` tables, or of every Kontor table."""
     models = [apps.get_model(label) for label in labels] or [
-        model for config in apps.get_app_configs() if config.name.startswith("kontor.")
-        for model in config.get_models(include_auto_created=True)]
+        model
+        for config in apps.get_app_configs()
+        if config.name.startswith("kontor.")
+        for model in config.get_models(include_auto_created=True)
+    ]
     return {model._meta.label: model._base_manager.count() for model in models}
 
 
 def snapshot(*records) -> dict:
     """Row counts of every Kontor table and the stored values of `records`."""
-    stored = [{f.attname: getattr(fresh, f.attname) for f in type(r)._meta.concrete_fields}
-              for r in records for fresh in [type(r).with_deleted.get(pk=r.pk)]]
+    stored = [
+        {f.attname: getattr(fresh, f.attname) for f in type(r)._meta.concrete_fields}
+        for r in records
+        for fresh in [type(r).with_deleted.get(pk=r.pk)]
+    ]
     return {"counts": counts(), "stored": stored}
 
 
@@ -61,8 +67,11 @@ def fresh(record):
 
 
 def convert_log(record) -> list[tuple[str, str]]:
-    return list(ChangeLog.objects.filter(record_id=record.pk, action="convert")
-                .values_list("old_value", "new_value"))
+    return list(
+        ChangeLog.objects.filter(record_id=record.pk, action="convert").values_list(
+            "old_value", "new_value"
+        )
+    )
 
 
 def on(record) -> dict:
@@ -73,27 +82,47 @@ def on(record) -> dict:
 def lead(admin):
     """Lena, owned by Ada, with every field the conversion copies filled in."""
     return LeadFactory(
-        actor=admin, salutation="Ms.", first_name="Lena", last_name="Vogel", title="CTO",
-        department="IT", email1="lena.vogel@vogel-technik.example", email2="lena@home.example",
-        phone_work="+49 221 4711-23", phone_mobile="0171 2345678",
-        primary_address_street="Ringstraße 1", primary_address_city="Köln",
-        primary_address_postalcode="50667", primary_address_country="Deutschland",
-        account_name="Vogel Technik GmbH", website="https://www.vogel-technik.example",
-        account_description="Maschinenbau, 80 Leute", opportunity_name="Interesse Produkt A",
-        opportunity_amount=Decimal("12500.00"), lead_source="Trade Show",
-        campaign_name="Hannover Messe", lawful_basis="consent", lawful_basis_source="website",
-        lifecycle_stage="SQL")
+        actor=admin,
+        salutation="Ms.",
+        first_name="Lena",
+        last_name="Vogel",
+        title="CTO",
+        department="IT",
+        email1="lena.vogel@vogel-technik.example",
+        email2="lena@home.example",
+        phone_work="+49 221 4711-23",
+        phone_mobile="0171 2345678",
+        primary_address_street="Ringstraße 1",
+        primary_address_city="Köln",
+        primary_address_postalcode="50667",
+        primary_address_country="Deutschland",
+        account_name="Vogel Technik GmbH",
+        website="https://www.vogel-technik.example",
+        account_description="Maschinenbau, 80 Leute",
+        opportunity_name="Interesse Produkt A",
+        opportunity_amount=Decimal("12500.00"),
+        lead_source="Trade Show",
+        campaign_name="Hannover Messe",
+        lawful_basis="consent",
+        lawful_basis_source="website",
+        lifecycle_stage="SQL",
+    )
 
 
 def give_history(record, actor) -> list:
     """A call (Ada and the lead invited), a meeting (the lead invited), a task and a note."""
     call = CallFactory.build(**on(record))
-    save_with_invitees(call, [actor], leads=[record] if isinstance(record, Lead) else [],
-                       actor=actor)
+    save_with_invitees(
+        call, [actor], leads=[record] if isinstance(record, Lead) else [], actor=actor
+    )
     meeting = MeetingFactory.build(**on(record))
     save_with_invitees(meeting, [actor], actor=actor)
-    return [call, meeting, TaskFactory(actor=actor, contact=None, **on(record)),
-            NoteFactory(actor=actor, contact=None, **on(record))]
+    return [
+        call,
+        meeting,
+        TaskFactory(actor=actor, contact=None, **on(record)),
+        NoteFactory(actor=actor, contact=None, **on(record)),
+    ]
 
 
 def assert_handed_over(history, source, target, mode: str, handed: int | None = None) -> None:
@@ -114,28 +143,45 @@ def assert_handed_over(history, source, target, mode: str, handed: int | None = 
 
 # --- convert_lead: every combination ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mode", ["move", "copy", "leave"])
 @pytest.mark.parametrize("activity", ["call", "meeting", "task"])
 @pytest.mark.parametrize("with_opportunity", [True, False], ids=["opportunity", "no-opp"])
 @pytest.mark.parametrize("account_choice", ["new", "existing", "none"])
 @pytest.mark.parametrize("contact_choice", ["new", "existing"])
-def test_convert_lead(settings, admin, rep, lead, contact_choice, account_choice,
-                      with_opportunity, activity, mode):
+def test_convert_lead(
+    settings, admin, rep, lead, contact_choice, account_choice, with_opportunity, activity, mode
+):
     if account_choice == "none":
         settings.KONTOR_MODE = "b2c"
     history = give_history(lead, admin)
-    chosen_contact = ContactFactory(actor=rep, account=None) if contact_choice == "existing" \
-        else None
+    chosen_contact = (
+        ContactFactory(actor=rep, account=None) if contact_choice == "existing" else None
+    )
     chosen_account = AccountFactory(actor=rep) if account_choice == "existing" else None
-    grown = ("contacts.Contact", "accounts.Account", "opportunities.Opportunity",
-             "activities.Call", "activities.Meeting", "activities.Task", "activities.Note")
+    grown = (
+        "contacts.Contact",
+        "accounts.Account",
+        "opportunities.Opportunity",
+        "activities.Call",
+        "activities.Meeting",
+        "activities.Task",
+        "activities.Note",
+    )
     before, started = counts(*grown), timezone.now()
 
     result = convert_lead(
-        lead, actor=rep, contact=chosen_contact, new_contact={"title": "Dr."},
-        account=chosen_account, new_account={} if account_choice == "new" else None,
-        opportunity={} if with_opportunity else None, contact_role=ROLE,
-        activities=mode, **{activity: NEW_ACTIVITY[activity]})
+        lead,
+        actor=rep,
+        contact=chosen_contact,
+        new_contact={"title": "Dr."},
+        account=chosen_account,
+        new_account={} if account_choice == "new" else None,
+        opportunity={} if with_opportunity else None,
+        contact_role=ROLE,
+        activities=mode,
+        **{activity: NEW_ACTIVITY[activity]},
+    )
 
     stored, contact = fresh(lead), fresh(result.contact)
     account = fresh(result.account) if result.account else None
@@ -156,11 +202,15 @@ def test_convert_lead(settings, admin, rep, lead, contact_choice, account_choice
     # The account: the chosen one, a new one from the lead's company, or none (B2C).
     if account_choice == "new":
         assert (account.name, account.phone_office, account.website) == (
-            "Vogel Technik GmbH", "+49 221 4711-23", "https://www.vogel-technik.example")
+            "Vogel Technik GmbH",
+            "+49 221 4711-23",
+            "https://www.vogel-technik.example",
+        )
         assert (account.billing_address_street, account.billing_address_city) == (
-            "Ringstraße 1", "Köln")
-        assert (account.description, account.assigned_user) == (
-            "Maschinenbau, 80 Leute", admin)
+            "Ringstraße 1",
+            "Köln",
+        )
+        assert (account.description, account.assigned_user) == ("Maschinenbau, 80 Leute", admin)
     else:
         assert account == chosen_account
     # The opportunity: on the account, with the contact in its role, early policy stage.
@@ -168,12 +218,22 @@ def test_convert_lead(settings, admin, rep, lead, contact_choice, account_choice
         opp = fresh(result.opportunity)
         assert (stored.opportunity, opp.account, opp.assigned_user) == (opp, account, admin)
         assert list(opp.source_leads.all()) == [stored]
-        assert list(OpportunityContact.objects.filter(opportunity=opp).values_list(
-            "contact", "contact_role")) == [(contact.pk, ROLE)]
+        assert list(
+            OpportunityContact.objects.filter(opportunity=opp).values_list(
+                "contact", "contact_role"
+            )
+        ) == [(contact.pk, ROLE)]
         assert (opp.name, opp.amount, opp.lead_source, opp.campaign_name) == (
-            "Interesse Produkt A", Decimal("12500.00"), "Trade Show", "Hannover Messe")
+            "Interesse Produkt A",
+            Decimal("12500.00"),
+            "Trade Show",
+            "Hannover Messe",
+        )
         assert (opp.sales_stage, opp.probability, opp.date_closed) == (
-            "Qualification", 20, timezone.localdate() + timedelta(days=30))
+            "Qualification",
+            20,
+            timezone.localdate() + timedelta(days=30),
+        )
     else:
         assert result.opportunity is None and stored.opportunity is None
     # The new activity hangs off the contact; the user's call or meeting invites the contact.
@@ -192,10 +252,14 @@ def test_convert_lead(settings, admin, rep, lead, contact_choice, account_choice
     grew = {label: after[label] - before[label] for label in grown}
     copies = {m: (1 if mode == "copy" else 0) + (m == activity) for m in NEW_ACTIVITY}
     assert grew == {
-        "contacts.Contact": contact_choice == "new", "accounts.Account": account_choice == "new",
-        "opportunities.Opportunity": with_opportunity, "activities.Call": copies["call"],
-        "activities.Meeting": copies["meeting"], "activities.Task": copies["task"],
-        "activities.Note": int(mode == "copy")}
+        "contacts.Contact": contact_choice == "new",
+        "accounts.Account": account_choice == "new",
+        "opportunities.Opportunity": with_opportunity,
+        "activities.Call": copies["call"],
+        "activities.Meeting": copies["meeting"],
+        "activities.Task": copies["task"],
+        "activities.Note": int(mode == "copy"),
+    }
     # One "convert" row on each record of the chain, naming the others.
     chain = [r for r in (contact, account, result.opportunity) if r is not None]
     slugs = {Contact: "contacts", Account: "accounts", Opportunity: "opportunities"}
@@ -205,33 +269,43 @@ def test_convert_lead(settings, admin, rep, lead, contact_choice, account_choice
 
 
 def test_full_conversion_with_all_three_activities(admin, rep, lead):
-    result = convert_lead(lead, actor=rep, new_account={}, opportunity={"amount": "900"},
-                          **NEW_ACTIVITY)
+    result = convert_lead(
+        lead, actor=rep, new_account={}, opportunity={"amount": "900"}, **NEW_ACTIVITY
+    )
     assert [r.parent for r in (result.call, result.meeting, result.task)] == [result.contact] * 3
     assert fresh(result.opportunity).amount == Decimal("900")
     assert [r.name for r in activities_of(result.contact)] == [
-        "Erstgespräch", "Demo", "Feature-Recherche"]
+        "Erstgespräch",
+        "Demo",
+        "Feature-Recherche",
+    ]
 
 
 def test_late_policy_proposes_a_won_opportunity_and_the_user_may_override(settings, rep, lead):
     settings.KONTOR_CONVERSION_POLICY = "late"
     won = convert_lead(lead, actor=rep, new_account={}, opportunity={}).opportunity
     assert (fresh(won).sales_stage, fresh(won).probability, fresh(won).date_closed) == (
-        "Closed Won", 100, timezone.localdate())
+        "Closed Won",
+        100,
+        timezone.localdate(),
+    )
     other = LeadFactory(actor=rep)
-    chosen = convert_lead(other, actor=rep, new_account={},
-                          opportunity={"sales_stage": "Prospecting"}).opportunity
+    chosen = convert_lead(
+        other, actor=rep, new_account={}, opportunity={"sales_stage": "Prospecting"}
+    ).opportunity
     assert (fresh(chosen).sales_stage, fresh(chosen).probability) == ("Prospecting", 10)
 
 
 def test_a_lead_without_owner_gives_the_new_records_to_the_actor(rep):
     lead = LeadFactory(actor=None)
     result = convert_lead(lead, actor=rep, new_account={}, opportunity={})
-    assert {fresh(r).assigned_user for r in (result.contact, result.account,
-                                             result.opportunity)} == {rep}
+    assert {
+        fresh(r).assigned_user for r in (result.contact, result.account, result.opportunity)
+    } == {rep}
 
 
 # --- convert_lead: refusals (nothing changes) ---------------------------------------------------
+
 
 def refused(lead, **kwargs) -> dict:
     """The error dict of a refused conversion, after checking that nothing changed."""
@@ -261,20 +335,23 @@ def test_a_deleted_lead_is_refused(rep, lead):
     assert (error.value.existing, snapshot(lead)) == (None, before)
 
 
-@pytest.mark.parametrize(("part", "values", "key"), [
-    ("new_contact", {"last_name": ""}, "contact-last_name"),
-    ("new_contact", {"email1": "lena@"}, "contact-email1"),
-    ("new_contact", {"phone_mobile": "call me"}, "contact-phone_mobile"),
-    ("new_account", {"name": " "}, "account-name"),
-    ("new_account", {"website": "not a url"}, "account-website"),
-    ("opportunity", {"amount": "viel"}, "opportunity-amount"),
-    ("opportunity", {"sales_stage": "Gekauft"}, "opportunity-sales_stage"),
-    ("opportunity", {"probability": 120}, "opportunity-probability"),
-    ("call", {"date_start": None}, "call-date_start"),
-    ("call", {"status": "Maybe"}, "call-status"),
-    ("meeting", {"duration_minutes": 15 * 24 * 60}, "meeting-duration_minutes"),
-    ("task", {"date_start": START, "date_due": START - timedelta(days=1)}, "task-date_due"),
-])
+@pytest.mark.parametrize(
+    ("part", "values", "key"),
+    [
+        ("new_contact", {"last_name": ""}, "contact-last_name"),
+        ("new_contact", {"email1": "lena@"}, "contact-email1"),
+        ("new_contact", {"phone_mobile": "call me"}, "contact-phone_mobile"),
+        ("new_account", {"name": " "}, "account-name"),
+        ("new_account", {"website": "not a url"}, "account-website"),
+        ("opportunity", {"amount": "viel"}, "opportunity-amount"),
+        ("opportunity", {"sales_stage": "Gekauft"}, "opportunity-sales_stage"),
+        ("opportunity", {"probability": 120}, "opportunity-probability"),
+        ("call", {"date_start": None}, "call-date_start"),
+        ("call", {"status": "Maybe"}, "call-status"),
+        ("meeting", {"duration_minutes": 15 * 24 * 60}, "meeting-duration_minutes"),
+        ("task", {"date_start": START, "date_due": START - timedelta(days=1)}, "task-date_due"),
+    ],
+)
 def test_invalid_values_in_each_part_are_refused(rep, lead, part, values, key):
     kwargs = {"new_account": {}, "opportunity": {}, **NEW_ACTIVITY}
     kwargs[part] = {**kwargs.get(part, {}), **values}
@@ -307,14 +384,17 @@ def test_a_selected_record_in_the_trash_is_refused(rep, lead, which):
     trashed = (ContactFactory if which == "contact" else AccountFactory)(actor=rep)
     delete_records([trashed], actor=rep)
     kwargs = {"contact": trashed} if which == "contact" else {"account": trashed}
-    assert which in refused(lead, actor=rep, new_account=None if which == "account" else {},
-                            **kwargs)
+    assert which in refused(
+        lead, actor=rep, new_account=None if which == "account" else {}, **kwargs
+    )
 
 
 # --- all or nothing -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("step", ["link_contact", "save_with_invitees", "hand_over_activities",
-                                  "log_event"])
+
+@pytest.mark.parametrize(
+    "step", ["link_contact", "save_with_invitees", "hand_over_activities", "log_event"]
+)
 def test_a_failure_in_the_middle_leaves_nothing_changed(monkeypatch, admin, rep, lead, step):
     import kontor.conversion.actions as actions
 
@@ -330,21 +410,32 @@ def test_a_failure_in_the_middle_leaves_nothing_changed(monkeypatch, admin, rep,
     monkeypatch.setattr(actions, step, fail_late)
     before = snapshot(lead)
     with pytest.raises(RuntimeError, match="disk full"):
-        convert_lead(lead, actor=rep, new_account={}, opportunity={}, activities="copy",
-                     **NEW_ACTIVITY)
+        convert_lead(
+            lead, actor=rep, new_account={}, opportunity={}, activities="copy", **NEW_ACTIVITY
+        )
     assert calls == [step]
     assert snapshot(lead) == before
 
 
 # --- convert_target --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mode", ["move", "copy", "leave"])
 def test_convert_target(admin, rep, mode):
     target = TargetFactory(
-        actor=admin, salutation="Mr.", first_name="Jörg", last_name="Kühn", title="CFO",
-        phone_mobile="0171 7654321", primary_address_city="Essen", account_name="Kühn KG",
-        campaign_name="Messe", lawful_basis="contract", description="Von der Messe",
-        lead_source="Conference")
+        actor=admin,
+        salutation="Mr.",
+        first_name="Jörg",
+        last_name="Kühn",
+        title="CFO",
+        phone_mobile="0171 7654321",
+        primary_address_city="Essen",
+        account_name="Kühn KG",
+        campaign_name="Messe",
+        lawful_basis="contract",
+        description="Von der Messe",
+        lead_source="Conference",
+    )
     history = give_history(target, admin)
     before = counts("leads.Lead")
 
@@ -354,9 +445,15 @@ def test_convert_target(admin, rep, mode):
     assert {k: getattr(lead, k) for k in copied} == {k: getattr(target, k) for k in copied}
     assert (lead.lead_source, lead.status, lead.lifecycle_stage) == ("Conference", "New", "ML")
     assert (lead.assigned_user, lead.created_by, lead.phone_mobile_e164) == (
-        admin, rep, "+491717654321")
+        admin,
+        rep,
+        "+491717654321",
+    )
     assert (lead.target, fresh(target).lead, fresh(target).status) == (
-        fresh(target), lead, "Converted")
+        fresh(target),
+        lead,
+        "Converted",
+    )
     assert_handed_over(history, target, lead, mode)
     assert counts("leads.Lead")["leads.Lead"] == before["leads.Lead"] + 1
     assert convert_log(target) == [("", f"leads:{lead.pk}")]
@@ -367,7 +464,11 @@ def test_convert_target_takes_the_users_changes_and_keeps_a_blank_source(rep):
     target = TargetFactory(actor=rep, lead_source="")
     lead = convert_target(target, actor=rep, data={"lifecycle_stage": "MQL", "title": "Dr."})
     assert (lead.lead_source, lead.title, lead.lifecycle_stage, lead.status) == (
-        "", "Dr.", "ML", "New")
+        "",
+        "Dr.",
+        "ML",
+        "New",
+    )
 
 
 def test_converting_a_target_twice_is_refused_with_the_existing_lead(rep):
@@ -381,11 +482,14 @@ def test_converting_a_target_twice_is_refused_with_the_existing_lead(rep):
     assert snapshot(target, lead) == before
 
 
-@pytest.mark.parametrize(("data", "activities", "key"), [
-    ({"last_name": ""}, "move", "lead-last_name"),
-    ({"email1": "tom@"}, "move", "lead-email1"),
-    ({}, "steal", "activities"),
-])
+@pytest.mark.parametrize(
+    ("data", "activities", "key"),
+    [
+        ({"last_name": ""}, "move", "lead-last_name"),
+        ({"email1": "tom@"}, "move", "lead-email1"),
+        ({}, "steal", "activities"),
+    ],
+)
 def test_invalid_target_conversions_change_nothing(rep, data, activities, key):
     target = TargetFactory(actor=rep)
     give_history(target, rep)

@@ -71,9 +71,16 @@ def test_two_users_converting_one_lead_make_one_conversion(admin, rep, slow_afte
     models = (Contact, Account, Opportunity, Call)
     before = count(*models)
 
-    outcomes = race(lambda actor: convert_lead(
-        Lead.objects.get(pk=lead.pk), actor=actor, new_account={}, opportunity={},
-        call={"name": "Erstgespräch", "date_start": lead.date_entered}), [admin, rep])
+    outcomes = race(
+        lambda actor: convert_lead(
+            Lead.objects.get(pk=lead.pk),
+            actor=actor,
+            new_account={},
+            opportunity={},
+            call={"name": "Erstgespräch", "date_start": lead.date_entered},
+        ),
+        [admin, rep],
+    )
 
     won = [o for o in outcomes if isinstance(o, LeadConversionResult)]
     lost = [o for o in outcomes if isinstance(o, ConversionRefused)]
@@ -82,10 +89,14 @@ def test_two_users_converting_one_lead_make_one_conversion(admin, rep, slow_afte
     assert count(*models) == [n + 1 for n in before]
     stored = Lead.objects.get(pk=lead.pk)
     assert (stored.converted, stored.contact, stored.opportunity) == (
-        True, won[0].contact, won[0].opportunity)
+        True,
+        won[0].contact,
+        won[0].opportunity,
+    )
     converts = ChangeLog.objects.filter(action="convert")
     assert sorted(converts.values_list("record_id", flat=True)) == sorted(
-        r.pk for r in (stored, won[0].contact, won[0].account, won[0].opportunity))
+        r.pk for r in (stored, won[0].contact, won[0].account, won[0].opportunity)
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -93,8 +104,9 @@ def test_two_users_converting_one_target_make_one_lead(admin, rep, slow_after_lo
     target = TargetFactory(actor=admin)
     leads = Lead.objects.count()
 
-    outcomes = race(lambda actor: convert_target(Target.objects.get(pk=target.pk),
-                                                 actor=actor), [admin, rep])
+    outcomes = race(
+        lambda actor: convert_target(Target.objects.get(pk=target.pk), actor=actor), [admin, rep]
+    )
 
     won = [o for o in outcomes if isinstance(o, Lead)]
     lost = [o for o in outcomes if isinstance(o, ConversionRefused)]
@@ -102,5 +114,6 @@ def test_two_users_converting_one_target_make_one_lead(admin, rep, slow_after_lo
     assert lost[0].existing == won[0]
     assert Lead.objects.count() == leads + 1
     assert Target.objects.get(pk=target.pk).lead == won[0]
-    assert sorted(ChangeLog.objects.filter(action="convert").values_list(
-        "record_id", flat=True)) == sorted([target.pk, won[0].pk])
+    assert sorted(
+        ChangeLog.objects.filter(action="convert").values_list("record_id", flat=True)
+    ) == sorted([target.pk, won[0].pk])

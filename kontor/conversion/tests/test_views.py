@@ -31,8 +31,20 @@ from kontor.targets.models import Target
 #: which the later ones are skipped once the earlier fill the suggestions).
 CONVERT_PAGE_QUERIES = 11  # 10 + the user's roles (read once per request)
 
-MODELS = (Target, Lead, Contact, Account, Opportunity, OpportunityContact, Call, Meeting,
-          MeetingInvitee, Task, Note, ChangeLog)
+MODELS = (
+    Target,
+    Lead,
+    Contact,
+    Account,
+    Opportunity,
+    OpportunityContact,
+    Call,
+    Meeting,
+    MeetingInvitee,
+    Task,
+    Note,
+    ChangeLog,
+)
 
 
 def snapshot(*records) -> dict:
@@ -41,8 +53,9 @@ def snapshot(*records) -> dict:
     state = {}
     for record in records:
         fresh = type(record).with_deleted.get(pk=record.pk)
-        state[str(record.pk)] = {f.attname: getattr(fresh, f.attname)
-                                 for f in type(record)._meta.concrete_fields}
+        state[str(record.pk)] = {
+            f.attname: getattr(fresh, f.attname) for f in type(record)._meta.concrete_fields
+        }
     return {"counts": counts, "state": state}
 
 
@@ -52,11 +65,18 @@ def messages_of(response) -> list[str]:
 
 @pytest.fixture
 def lead(rep):
-    return LeadFactory(actor=rep, first_name="Lena", last_name="Lorenz",
-                       account_name="Lorenz Logistik GmbH", email1="lena@lorenz-logistik.example",
-                       phone_work="+49 40 1234567", website="https://lorenz-logistik.example",
-                       opportunity_name="Interesse Produkt A",
-                       opportunity_amount=Decimal("2500.00"), lead_source="Web Site")
+    return LeadFactory(
+        actor=rep,
+        first_name="Lena",
+        last_name="Lorenz",
+        account_name="Lorenz Logistik GmbH",
+        email1="lena@lorenz-logistik.example",
+        phone_work="+49 40 1234567",
+        website="https://lorenz-logistik.example",
+        opportunity_name="Interesse Produkt A",
+        opportunity_amount=Decimal("2500.00"),
+        lead_source="Web Site",
+    )
 
 
 def convert_url(record) -> str:
@@ -80,8 +100,10 @@ def lead_form(client, lead, **changes) -> dict:
 
 def with_parts(*parts) -> dict:
     """Tick the checkboxes of the optional parts `parts`, untick the others."""
-    return {f"{p}-create": "on" if p in parts else None
-            for p in ("opportunity", "call", "meeting", "task")}
+    return {
+        f"{p}-create": "on" if p in parts else None
+        for p in ("opportunity", "call", "meeting", "task")
+    }
 
 
 # --- the lead conversion page ---------------------------------------------------------------
@@ -115,16 +137,24 @@ def test_the_late_policy_proposes_a_won_opportunity(rep_client, lead, settings):
 
 
 def test_duplicates_are_suggested_first_with_what_matched(rep_client, rep, lead):
-    same_mail = ContactFactory(actor=rep, first_name="L.", last_name="Lorenz-Meyer",
-                               email1="lena@lorenz-logistik.example", phone_work="")
-    same_name = ContactFactory(actor=rep, first_name="Lena", last_name="Lorenz",
-                               email1="other@example.com", phone_work="")
+    same_mail = ContactFactory(
+        actor=rep,
+        first_name="L.",
+        last_name="Lorenz-Meyer",
+        email1="lena@lorenz-logistik.example",
+        phone_work="",
+    )
+    same_name = ContactFactory(
+        actor=rep, first_name="Lena", last_name="Lorenz", email1="other@example.com", phone_work=""
+    )
     ContactFactory(actor=rep, first_name="Lena", last_name="Anders")  # no match
     firm = AccountFactory(actor=rep, name="Lorenz Logistik AG")
     response = rep_client.get(convert_url(lead))
     conversion = response.context["conversion"]
     assert {c: r for c, r in conversion.contact_suggestions} == {
-        same_mail: ["same email"], same_name: ["same name"]}
+        same_mail: ["same email"],
+        same_name: ["same name"],
+    }
     assert conversion.account_suggestions == [(firm, ["same name"])]
     html = response.content.decode()
     assert html.index(f'value="{same_mail.pk}"') < html.index('id="contact-choice-new"')
@@ -140,22 +170,26 @@ ACCOUNT_CHOICES = ("new", "suggested", "other", "none")
 
 @pytest.mark.parametrize("account_choice", ACCOUNT_CHOICES)
 @pytest.mark.parametrize("contact_choice", CONTACT_CHOICES)
-def test_contact_and_account_choices(rep_client, rep, lead, settings, contact_choice,
-                                     account_choice):
+def test_contact_and_account_choices(
+    rep_client, rep, lead, settings, contact_choice, account_choice
+):
     if account_choice == "none":
         settings.KONTOR_MODE = "b2c"
     suggested_contact = ContactFactory(actor=rep, first_name="Lena", last_name="Lorenz")
     other_contact = ContactFactory(actor=rep, first_name="Otto", last_name="Other")
     suggested_account = AccountFactory(actor=rep, name="Lorenz Logistik")
     other_account = AccountFactory(actor=rep, name="Ganz Andere KG")
-    contact = {"new": {"contact-choice": "new"},
-               "suggested": {"contact-choice": str(suggested_contact.pk)},
-               "other": {"contact-choice": "other", "contact-other": str(other_contact.pk)},
-               }[contact_choice]
-    account = {"new": {"account-choice": "new"},
-               "suggested": {"account-choice": str(suggested_account.pk)},
-               "other": {"account-choice": "other", "account-other": str(other_account.pk)},
-               "none": {"account-choice": "none"}}[account_choice]
+    contact = {
+        "new": {"contact-choice": "new"},
+        "suggested": {"contact-choice": str(suggested_contact.pk)},
+        "other": {"contact-choice": "other", "contact-other": str(other_contact.pk)},
+    }[contact_choice]
+    account = {
+        "new": {"account-choice": "new"},
+        "suggested": {"account-choice": str(suggested_account.pk)},
+        "other": {"account-choice": "other", "account-other": str(other_account.pk)},
+        "none": {"account-choice": "none"},
+    }[account_choice]
     data = lead_form(rep_client, lead, **contact, **account)
     contacts_before, accounts_before = Contact.objects.count(), Account.objects.count()
 
@@ -163,20 +197,29 @@ def test_contact_and_account_choices(rep_client, rep, lead, settings, contact_ch
 
     lead.refresh_from_db()
     assert response.status_code == 302, response.context and [
-        f.errors for f in response.context["conversion"].parts.values()]
+        f.errors for f in response.context["conversion"].parts.values()
+    ]
     assert response.url == lead.contact.get_absolute_url()
     assert lead.converted and lead.status == "Converted"
-    expected_contact = {"new": None, "suggested": suggested_contact,
-                        "other": other_contact}[contact_choice]
-    expected_account = {"new": None, "suggested": suggested_account,
-                        "other": other_account, "none": None}[account_choice]
+    expected_contact = {"new": None, "suggested": suggested_contact, "other": other_contact}[
+        contact_choice
+    ]
+    expected_account = {
+        "new": None,
+        "suggested": suggested_account,
+        "other": other_account,
+        "none": None,
+    }[account_choice]
     if expected_contact:
         assert lead.contact == expected_contact
         assert Contact.objects.count() == contacts_before
     else:
         assert Contact.objects.count() == contacts_before + 1
         assert (lead.contact.first_name, lead.contact.last_name, lead.contact.email1) == (
-            "Lena", "Lorenz", "lena@lorenz-logistik.example")
+            "Lena",
+            "Lorenz",
+            "lena@lorenz-logistik.example",
+        )
     if account_choice == "new":
         assert Account.objects.count() == accounts_before + 1
         assert lead.account.name == "Lorenz Logistik GmbH"
@@ -186,19 +229,41 @@ def test_contact_and_account_choices(rep_client, rep, lead, settings, contact_ch
         assert lead.account == expected_account
     opportunity = lead.opportunity
     assert (opportunity.name, opportunity.amount, opportunity.account) == (
-        "Interesse Produkt A", Decimal("2500.00"), lead.account)
+        "Interesse Produkt A",
+        Decimal("2500.00"),
+        lead.account,
+    )
     assert list(opportunity.contacts.all()) == [lead.contact]
     assert "Converted Lena Lorenz" in messages_of(rep_client.get(response.url))[0]
 
 
-@pytest.mark.parametrize("parts", [(), ("opportunity",), ("call",), ("meeting",), ("task",),
-                                   ("opportunity", "call", "meeting", "task")])
+@pytest.mark.parametrize(
+    "parts",
+    [
+        (),
+        ("opportunity",),
+        ("call",),
+        ("meeting",),
+        ("task",),
+        ("opportunity", "call", "meeting", "task"),
+    ],
+)
 def test_the_optional_parts(rep_client, rep, lead, parts):
-    data = lead_form(rep_client, lead, **with_parts(*parts), **{
-        "opportunity-contact_role": "Technical Evaluator",
-        "call-name": "Erstgespräch", "call-duration_minutes": "15", "call-status": "Held",
-        "meeting-name": "Vorführung", "meeting-location": "Hamburg",
-        "task-name": "Feature-Recherche", "task-priority": "High"})
+    data = lead_form(
+        rep_client,
+        lead,
+        **with_parts(*parts),
+        **{
+            "opportunity-contact_role": "Technical Evaluator",
+            "call-name": "Erstgespräch",
+            "call-duration_minutes": "15",
+            "call-status": "Held",
+            "meeting-name": "Vorführung",
+            "meeting-location": "Hamburg",
+            "task-name": "Feature-Recherche",
+            "task-priority": "High",
+        },
+    )
 
     response = rep_client.post(convert_url(lead), data)
 
@@ -215,14 +280,22 @@ def test_the_optional_parts(rep_client, rep, lead, parts):
     if calls:
         call = calls[0]
         assert (call.name, call.status, call.duration_minutes, call.parent) == (
-            "Erstgespräch", "Held", 15, contact)
+            "Erstgespräch",
+            "Held",
+            15,
+            contact,
+        )
         assert list(call.users.all()) == [rep] and list(call.contacts.all()) == [contact]
     meetings = list(Meeting.objects.all())
     assert len(meetings) == ("meeting" in parts)
     if meetings:
         meeting = meetings[0]
         assert (meeting.name, meeting.status, meeting.location, meeting.parent) == (
-            "Vorführung", "Planned", "Hamburg", contact)
+            "Vorführung",
+            "Planned",
+            "Hamburg",
+            contact,
+        )
         invited = {(i.user_id, i.contact_id) for i in meeting.invitees.all()}
         assert invited == {(rep.pk, None), (None, contact.pk)}
     tasks = list(Task.objects.all())
@@ -230,17 +303,30 @@ def test_the_optional_parts(rep_client, rep, lead, parts):
     if tasks:
         task = tasks[0]
         assert (task.name, task.priority, task.status, task.assigned_user, task.contact) == (
-            "Feature-Recherche", "High", "Not Started", rep, contact)
+            "Feature-Recherche",
+            "High",
+            "Not Started",
+            rep,
+            contact,
+        )
 
 
 @pytest.mark.parametrize("mode", ["move", "copy", "leave"])
 def test_the_leads_activities_move_copy_or_stay(rep_client, rep, lead, mode):
     from django.contrib.contenttypes.models import ContentType
 
-    call = CallFactory(actor=rep, parent_type=ContentType.objects.get_for_model(Lead),
-                       parent_id=lead.pk, status="Held")
-    note = NoteFactory(actor=rep, parent_type=ContentType.objects.get_for_model(Lead),
-                       parent_id=lead.pk, contact=None)
+    call = CallFactory(
+        actor=rep,
+        parent_type=ContentType.objects.get_for_model(Lead),
+        parent_id=lead.pk,
+        status="Held",
+    )
+    note = NoteFactory(
+        actor=rep,
+        parent_type=ContentType.objects.get_for_model(Lead),
+        parent_id=lead.pk,
+        contact=None,
+    )
     data = lead_form(rep_client, lead, activities=mode)
 
     assert rep_client.post(convert_url(lead), data).status_code == 302
@@ -250,8 +336,10 @@ def test_the_leads_activities_move_copy_or_stay(rep_client, rep, lead, mode):
     call.refresh_from_db()
     note.refresh_from_db()
     assert call.parent == owner and note.parent == owner
-    on_contact = Call.objects.filter(parent_id=lead.contact.pk).count() + \
-        Note.objects.filter(parent_id=lead.contact.pk).count()
+    on_contact = (
+        Call.objects.filter(parent_id=lead.contact.pk).count()
+        + Note.objects.filter(parent_id=lead.contact.pk).count()
+    )
     assert on_contact == {"move": 2, "copy": 2, "leave": 0}[mode]
 
 
@@ -319,8 +407,9 @@ def test_a_forged_record_the_user_may_not_see_is_refused(rep_client, rep, lead, 
     assert response.status_code == 400
     field = "choice" if how == "suggestion" else "other"
     errors = response.context["conversion"].parts[part].errors
-    assert errors[field] == [f"Choose {'a contact' if part == 'contact' else 'an account'} "
-                             "you can see."]
+    assert errors[field] == [
+        f"Choose {'a contact' if part == 'contact' else 'an account'} you can see."
+    ]
     assert f'data-error-for="{part}-{field}"' in response.content.decode()
     assert snapshot(lead, hidden) == before
 
@@ -329,18 +418,24 @@ INVALID = [
     # (changes, part, field, message): the first two the form finds, the others the action.
     ({"contact-last_name": ""}, "contact", "last_name", "This field is required."),
     ({"opportunity-amount": "viel"}, "opportunity", "amount", "Enter a number."),
-    ({"call-create": "on", "call-duration_minutes": "5000"}, "call", "duration_minutes",
-     "Ensure this value is less than or equal to 1440."),
+    (
+        {"call-create": "on", "call-duration_minutes": "5000"},
+        "call",
+        "duration_minutes",
+        "Ensure this value is less than or equal to 1440.",
+    ),
     ({"contact-phone_work": "call me"}, "contact", "phone_work", "Enter a valid phone number."),
     ({"account-name": ""}, "account", "name", "This field is required."),
     ({"task-create": "on", "task-name": ""}, "task", "name", "This field is required."),
 ]
 
 
-@pytest.mark.parametrize(("changes", "part", "field", "message"), INVALID,
-                         ids=[f"{p}-{f}" for _c, p, f, _m in INVALID])
-def test_invalid_values_answer_400_on_the_field_and_save_nothing(rep_client, lead, changes,
-                                                                 part, field, message):
+@pytest.mark.parametrize(
+    ("changes", "part", "field", "message"), INVALID, ids=[f"{p}-{f}" for _c, p, f, _m in INVALID]
+)
+def test_invalid_values_answer_400_on_the_field_and_save_nothing(
+    rep_client, lead, changes, part, field, message
+):
     data = lead_form(rep_client, lead, **changes)
     before = snapshot(lead)
 
@@ -358,17 +453,23 @@ def test_invalid_values_answer_400_on_the_field_and_save_nothing(rep_client, lea
 
 
 def test_unticked_parts_are_not_validated(rep_client, lead):
-    data = lead_form(rep_client, lead, **with_parts(), **{
-        "call-duration_minutes": "many", "task-name": "", "opportunity-amount": "viel"})
+    data = lead_form(
+        rep_client,
+        lead,
+        **with_parts(),
+        **{"call-duration_minutes": "many", "task-name": "", "opportunity-amount": "viel"},
+    )
     assert rep_client.post(convert_url(lead), data).status_code == 302
     assert not Call.objects.exists() and not Opportunity.objects.exists()
 
 
 def test_an_existing_contact_ignores_the_new_contact_fields(rep_client, rep, lead):
     chosen = ContactFactory(actor=rep)
-    data = lead_form(rep_client, lead, **{"contact-choice": "other",
-                                          "contact-other": str(chosen.pk),
-                                          "contact-last_name": ""})
+    data = lead_form(
+        rep_client,
+        lead,
+        **{"contact-choice": "other", "contact-other": str(chosen.pk), "contact-last_name": ""},
+    )
     assert rep_client.post(convert_url(lead), data).status_code == 302
     lead.refresh_from_db()
     assert lead.contact == chosen
@@ -380,8 +481,10 @@ def test_without_permission_to_create_contacts_nothing_happens(rep_client, clien
 
     data = lead_form(rep_client, lead)
     before = snapshot(lead)
-    leads_only = Role.objects.create(name="Leads only", grants={"leads": dict.fromkeys(
-        ("access", "view", "list", "edit"), "all")})
+    leads_only = Role.objects.create(
+        name="Leads only",
+        grants={"leads": dict.fromkeys(("access", "view", "list", "edit"), "all")},
+    )
     client.force_login(create_user("lisa", password="pw-lisa-12345!", roles=[leads_only]))
     # The lead is editable, but converting creates a contact, which this role may not.
     assert client.get(lead.get_absolute_url()).status_code == 200
@@ -417,8 +520,7 @@ def test_the_convert_page_query_count_does_not_grow(rep_client, rep, lead):
 
 
 def test_a_converted_lead_links_its_contact_instead_of_the_button(rep_client, rep, lead):
-    assert f'href="{convert_url(lead)}"' in rep_client.get(lead.get_absolute_url()).content \
-        .decode()
+    assert f'href="{convert_url(lead)}"' in rep_client.get(lead.get_absolute_url()).content.decode()
     contact = convert_lead(lead, actor=rep, new_contact={}, new_account={}).contact
     html = rep_client.get(lead.get_absolute_url()).content.decode()
     assert f'href="{contact.get_absolute_url()}"' in html

@@ -19,9 +19,14 @@ from kontor.targets.tests.factories import TargetFactory
 
 @pytest.fixture
 def target(rep):
-    return TargetFactory(actor=rep, first_name="Vorname", last_name="Nachname",
-                         account_name="Firma", phone_work="+49 30 555123",
-                         lead_source="Trade Show")
+    return TargetFactory(
+        actor=rep,
+        first_name="Vorname",
+        last_name="Nachname",
+        account_name="Firma",
+        phone_work="+49 30 555123",
+        lead_source="Trade Show",
+    )
 
 
 def target_form(client, target, **changes) -> dict:
@@ -40,18 +45,21 @@ def test_the_lead_form_is_prefilled_from_the_target(rep_client, target):
     response = rep_client.get(convert_url(target))
     assert response.status_code == 200
     form = response.context["conversion"].lead
-    assert (form["first_name"].value(), form["last_name"].value(),
-            form["account_name"].value(), form["lead_source"].value()) == (
-        "Vorname", "Nachname", "Firma", "Trade Show")
+    assert (
+        form["first_name"].value(),
+        form["last_name"].value(),
+        form["account_name"].value(),
+        form["lead_source"].value(),
+    ) == ("Vorname", "Nachname", "Firma", "Trade Show")
     assert "status" not in form.fields and "lifecycle_stage" not in form.fields
     assert response.context["conversion"].hand_over["activities"].value() == "move"
 
 
 @pytest.mark.parametrize("mode", ["move", "copy"])
-def test_converting_a_target_creates_the_lead_and_links_both_ways(rep_client, rep, target,
-                                                                  mode):
-    call = CallFactory(actor=rep, parent_type=ContentType.objects.get_for_model(Target),
-                       parent_id=target.pk)
+def test_converting_a_target_creates_the_lead_and_links_both_ways(rep_client, rep, target, mode):
+    call = CallFactory(
+        actor=rep, parent_type=ContentType.objects.get_for_model(Target), parent_id=target.pk
+    )
     data = target_form(rep_client, target, **{"lead-title": "Einkauf", "activities": mode})
 
     response = rep_client.post(convert_url(target), data)
@@ -60,7 +68,11 @@ def test_converting_a_target_creates_the_lead_and_links_both_ways(rep_client, re
     lead = target.lead
     assert response.status_code == 302 and response.url == lead.get_absolute_url()
     assert (lead.first_name, lead.last_name, lead.account_name, lead.title) == (
-        "Vorname", "Nachname", "Firma", "Einkauf")
+        "Vorname",
+        "Nachname",
+        "Firma",
+        "Einkauf",
+    )
     assert (lead.status, lead.lifecycle_stage, lead.target) == ("New", "ML", target)
     assert target.status == "Converted"
     call.refresh_from_db()
@@ -92,8 +104,7 @@ def test_a_target_is_converted_once(rep_client, rep, target):
 
 
 def test_an_invalid_lead_value_answers_400_on_its_field(rep_client, target):
-    data = target_form(rep_client, target, **{"lead-last_name": "",
-                                              "lead-phone_mobile": "abc"})
+    data = target_form(rep_client, target, **{"lead-last_name": "", "lead-phone_mobile": "abc"})
     before = snapshot(target)
     response = rep_client.post(convert_url(target), data)
     assert response.status_code == 400
@@ -106,7 +117,8 @@ def test_an_invalid_lead_value_answers_400_on_its_field(rep_client, target):
     response = rep_client.post(convert_url(target), data)
     assert response.status_code == 400
     assert response.context["conversion"].lead.errors["phone_mobile"] == [
-        "Enter a valid phone number."]
+        "Enter a valid phone number."
+    ]
     assert snapshot(target) == before
 
 

@@ -31,10 +31,21 @@ def panels(module, record, user=None) -> list[dict]:
             text, url = tables.cell(tables.Column(name, "", "", field), record)
             if name == "filename" and text:
                 url = reverse("note-download", args=[record.pk])
-            fields.append({"label": field.verbose_name, "text": text, "url": url,
-                           "wide": field.get_internal_type() == "TextField"})
-        out.append({"title": title, "fields": [f for f in fields if not f["wide"]],
-                    "wide_fields": [f for f in fields if f["wide"]]})
+            fields.append(
+                {
+                    "label": field.verbose_name,
+                    "text": text,
+                    "url": url,
+                    "wide": field.get_internal_type() == "TextField",
+                }
+            )
+        out.append(
+            {
+                "title": title,
+                "fields": [f for f in fields if not f["wide"]],
+                "wide_fields": [f for f in fields if f["wide"]],
+            }
+        )
     return out
 
 
@@ -43,11 +54,18 @@ def _custom_item(definition, record, user) -> dict:
     stored = (record.custom or {}).get(definition.name)
     text, url = definition.display(stored), ""
     if definition.field_type == "relate" and stored:
-        linked = definition.link_model().objects.visible_to(user, "view").filter(
-            pk=stored).first() if user is not None else None
+        linked = (
+            definition.link_model().objects.visible_to(user, "view").filter(pk=stored).first()
+            if user is not None
+            else None
+        )
         text, url = (str(linked), linked.get_absolute_url()) if linked else ("", "")
-    return {"label": definition.label, "text": text, "url": url,
-            "wide": definition.field_type == "longtext"}
+    return {
+        "label": definition.label,
+        "text": text,
+        "url": url,
+        "wide": definition.field_type == "longtext",
+    }
 
 
 def subpanels(module, record, user) -> list[dict]:
@@ -62,17 +80,19 @@ def subpanels(module, record, user) -> list[dict]:
         queryset = queryset.select_related(*tables.related_fields(cols))
         rows = list(queryset.order_by(*_order(related))[: SUBPANEL_ROWS + 1])
         field = related.model._meta.get_field(sub.field)
-        out.append({
-            "module": related,
-            "title": sub.title or related.verbose_name_plural,
-            "columns": cols,
-            "rows": tables.rows(related, cols, rows[:SUBPANEL_ROWS]),
-            "more": len(rows) > SUBPANEL_ROWS,
-            "all_url": f"{related.url('list')}?{sub.field}={record.pk}",
-            "create_url": f"{related.url('create')}?{sub.field}={record.pk}"
-            if not field.many_to_many and permissions.can(user, "create", related.model)
-            else "",
-        })
+        out.append(
+            {
+                "module": related,
+                "title": sub.title or related.verbose_name_plural,
+                "columns": cols,
+                "rows": tables.rows(related, cols, rows[:SUBPANEL_ROWS]),
+                "more": len(rows) > SUBPANEL_ROWS,
+                "all_url": f"{related.url('list')}?{sub.field}={record.pk}",
+                "create_url": f"{related.url('create')}?{sub.field}={record.pk}"
+                if not field.many_to_many and permissions.can(user, "create", related.model)
+                else "",
+            }
+        )
     return out
 
 
@@ -92,22 +112,39 @@ def open_activities(record, user) -> list[dict]:
         closed = getattr(module.model, "CLOSED_STATUSES", ())
         if not closed:
             continue
-        rows = (module.model.objects.visible_to(user, "list")
-                .filter(parent_type=ct, parent_id=record.pk).exclude(status__in=closed)
-                .order_by("-date_entered", "-pk")[:20])
-        items += [{"module": module, "record": row, "url": module.url("detail", row.pk),
-                   "when": timeline._time_of(row),
-                   "status": tables.display(module.model._meta.get_field("status"), row.status)}
-                  for row in rows]
+        rows = (
+            module.model.objects.visible_to(user, "list")
+            .filter(parent_type=ct, parent_id=record.pk)
+            .exclude(status__in=closed)
+            .order_by("-date_entered", "-pk")[:20]
+        )
+        items += [
+            {
+                "module": module,
+                "record": row,
+                "url": module.url("detail", row.pk),
+                "when": timeline._time_of(row),
+                "status": tables.display(module.model._meta.get_field("status"), row.status),
+            }
+            for row in rows
+        ]
     items.sort(key=lambda i: i["when"])
     return items
 
 
 def history(events) -> list[dict]:
     """The closed activities of the record itself, newest first, from its timeline events."""
-    return [{"module": registry.get(e.kind), "record": e.record, "url": e.url, "when": e.at,
-             "status": e.status}
-            for e in events if e.record is not None and not e.is_open and e.owner is None]
+    return [
+        {
+            "module": registry.get(e.kind),
+            "record": e.record,
+            "url": e.url,
+            "when": e.at,
+            "status": e.status,
+        }
+        for e in events
+        if e.record is not None and not e.is_open and e.owner is None
+    ]
 
 
 def changelog(events) -> list[dict]:
@@ -116,16 +153,19 @@ def changelog(events) -> list[dict]:
     for event in events:
         if event.owner is not None:
             continue
-        for change in event.changes or [{"entry": e, "label": "", "old": e.old_value,
-                                         "new": e.new_value} for e in event.entries]:
+        for change in event.changes or [
+            {"entry": e, "label": "", "old": e.old_value, "new": e.new_value} for e in event.entries
+        ]:
             entry = change["entry"]
             out.append({**change, "action": entry.get_action_display(), "actor": event.actor})
     return out
 
 
 def _linked(record) -> str:
-    return timeline._record_phrase(registry.for_model(type(record)), format_html(
-        '<a href="{}">{}</a>', record.get_absolute_url(), str(record)))
+    return timeline._record_phrase(
+        registry.for_model(type(record)),
+        format_html('<a href="{}">{}</a>', record.get_absolute_url(), str(record)),
+    )
 
 
 def _visible(model_label: str, user, pk):
@@ -151,17 +191,28 @@ def banners(journey, user) -> list[dict]:
         out.append({"icon": "arrow-left-right", "text": text, "links": mark_safe(links)})
 
     if label == "targets.target" and record.lead_id:
-        add(_("This target has been converted."), [_visible("leads.Lead", user, record.lead_id)],
-            _("Converted to %(records)s"))
+        add(
+            _("This target has been converted."),
+            [_visible("leads.Lead", user, record.lead_id)],
+            _("Converted to %(records)s"),
+        )
     elif label == "leads.lead":
         if record.converted or record.contact_id:
-            text = (_("This lead was converted on %(date)s.") % {"date": date_format(
-                localtime(record.converted_at), "SHORT_DATETIME_FORMAT")}
-                if record.converted_at else _("This lead has been converted."))
-            add(text, [_visible("contacts.Contact", user, record.contact_id),
-                       _visible("accounts.Account", user, record.account_id),
-                       _visible("opportunities.Opportunity", user, record.opportunity_id)],
-                _("Converted to %(records)s"))
+            text = (
+                _("This lead was converted on %(date)s.")
+                % {"date": date_format(localtime(record.converted_at), "SHORT_DATETIME_FORMAT")}
+                if record.converted_at
+                else _("This lead has been converted.")
+            )
+            add(
+                text,
+                [
+                    _visible("contacts.Contact", user, record.contact_id),
+                    _visible("accounts.Account", user, record.account_id),
+                    _visible("opportunities.Opportunity", user, record.opportunity_id),
+                ],
+                _("Converted to %(records)s"),
+            )
         if journey.targets:
             add("", journey.targets, _("Converted from %(records)s"))
     elif journey.leads:
@@ -169,11 +220,23 @@ def banners(journey, user) -> list[dict]:
         parts = []
         for lead in journey.leads:
             source = targets.get(lead.target_id) or next(
-                (t for t in journey.targets if t.lead_id == lead.pk), None)
-            parts.append(_linked(lead) if source is None else format_html(
-                "{} ({})", _linked(lead), _linked(source)))
-        out.append({"icon": "arrow-left-right", "text": "", "links": mark_safe(
-            escape(_("Converted from %(records)s")) % {"records": mark_safe(", ".join(parts))})})
+                (t for t in journey.targets if t.lead_id == lead.pk), None
+            )
+            parts.append(
+                _linked(lead)
+                if source is None
+                else format_html("{} ({})", _linked(lead), _linked(source))
+            )
+        out.append(
+            {
+                "icon": "arrow-left-right",
+                "text": "",
+                "links": mark_safe(
+                    escape(_("Converted from %(records)s"))
+                    % {"records": mark_safe(", ".join(parts))}
+                ),
+            }
+        )
     return out
 
 
@@ -190,9 +253,11 @@ def context(module, record, user) -> dict:
         # The closed activities and change log of the record alone, for callers that want them.
         "history": history(events),
         "changelog": changelog(events),
-        "activity_modules": [m for m in registry.activity_modules()
-                             if permissions.can(user, "create", m.model)]
-        if module.has_activities else [],
+        "activity_modules": [
+            m for m in registry.activity_modules() if permissions.can(user, "create", m.model)
+        ]
+        if module.has_activities
+        else [],
         "can_edit": can_edit,
         "can_delete": permissions.allows(user, "delete", record),
         **teams_context(record, user, can_edit),
@@ -207,8 +272,13 @@ def teams_context(record, user, can_edit: bool) -> dict:
     current = list(record.teams.all())
     if not can_edit:
         return {"record_teams": current, "team_choices": []}
-    choices = Team.objects.all() if permissions.is_admin(user) else Team.objects.filter(
-        Q(members=user) | Q(pk__in=[t.pk for t in current])).distinct()
+    choices = (
+        Team.objects.all()
+        if permissions.is_admin(user)
+        else Team.objects.filter(Q(members=user) | Q(pk__in=[t.pk for t in current])).distinct()
+    )
     chosen = {t.pk for t in current}
-    return {"record_teams": current,
-            "team_choices": [(t, t.pk in chosen) for t in choices.order_by("name")]}
+    return {
+        "record_teams": current,
+        "team_choices": [(t, t.pk in chosen) for t in choices.order_by("name")],
+    }

@@ -44,8 +44,7 @@ def xlsx_cell(value):
         return value
     if isinstance(value, datetime):
         # Spreadsheets have no time zones: the user's local time, as shown in the app.
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(
-            value) else value
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, date):
         return value
     text = value if isinstance(value, str) else as_text(value)
@@ -110,8 +109,7 @@ class ExportView(ListView):
             for row in rows:
                 yield writer.writerow([csv_cell(v) for v in row])
 
-        response = StreamingHttpResponse(chunked(lines()),
-                                         content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(chunked(lines()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.filename()}"'
         return response
 
@@ -140,6 +138,4 @@ class XlsxExportView(ExportView):
         target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
         workbook.save(target)
         target.seek(0)
-        return FileResponse(target, as_attachment=True, filename=filename,
-                            content_type=XLSX_TYPE)
-
+        return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

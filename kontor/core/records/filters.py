@@ -27,10 +27,13 @@ def _dropdown_filter(field: DropdownField) -> df.Filter:
     # distinct=False: the filter is on the record's own column, no join can repeat a row, and
     # DISTINCT would sort every match (139 ms at 1M leads for ?status=New).
     return df.MultipleChoiceFilter(
-        field_name=field.name, label=field.verbose_name, distinct=False,
+        field_name=field.name,
+        label=field.verbose_name,
+        distinct=False,
         choices=lambda: dropdowns.choices(field.dropdown),
-        widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm",
-                                           "data-enhance": "multi"}),
+        widget=forms.SelectMultiple(
+            attrs={"class": "form-select form-select-sm", "data-enhance": "multi"}
+        ),
     )
 
 
@@ -40,30 +43,39 @@ def _filter_for(field: models.Field) -> df.Filter:
         return _dropdown_filter(field)
     if field.is_relation and field.related_model is get_user_model():
         return df.ModelMultipleChoiceFilter(
-            field_name=field.name, label=label, distinct=False,
+            field_name=field.name,
+            label=label,
+            distinct=False,
             queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
-            widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm",
-                                               "data-enhance": "multi"}),
+            widget=forms.SelectMultiple(
+                attrs={"class": "form-select form-select-sm", "data-enhance": "multi"}
+            ),
         )
     if field.is_relation:
         # Set by links such as an account's "show all contacts"; the id is a plain parameter.
         return df.UUIDFilter(field_name=field.name, label=label, widget=forms.HiddenInput)
     if isinstance(field, models.DateTimeField | models.DateField):
         return df.DateFromToRangeFilter(
-            field_name=field.name, label=label,
+            field_name=field.name,
+            label=label,
             widget=DateRangeWidget(attrs={"type": "date", "class": "form-control"}),
         )
     if isinstance(field, models.BooleanField):
         return df.BooleanFilter(field_name=field.name, label=label)
-    return df.CharFilter(field_name=field.name, label=label, lookup_expr="iexact",
-                         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+    return df.CharFilter(
+        field_name=field.name,
+        label=label,
+        lookup_expr="iexact",
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
 
 
 class RecordFilterSet(df.FilterSet):
     """Base: adds "only mine" to every module's declared filters."""
 
     mine = df.BooleanFilter(
-        label=_("Only mine"), method="filter_mine",
+        label=_("Only mine"),
+        method="filter_mine",
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
@@ -79,25 +91,32 @@ def _custom_filter(definition) -> df.Filter:
     small = {"class": "form-control form-control-sm"}
     kind = definition.field_type
     if kind in {"dropdown", "multiselect"}:
+
         def by_keys(queryset, _name, keys):
             if not keys:
                 return queryset
             if kind == "dropdown":  # the expression an index on the field is built on
                 column = f"cf_{definition.name}"
                 return queryset.alias(**{column: definition.expression()}).filter(
-                    **{f"{column}__in": keys})
+                    **{f"{column}__in": keys}
+                )
             wanted = models.Q()
             for key in keys:
                 wanted |= models.Q(**{f"{name}__icontains": f'"{key}"'})
             return queryset.filter(wanted)
 
         return df.MultipleChoiceFilter(
-            label=label, method=by_keys, choices=lambda: dropdowns.choices(definition.dropdown),
-            widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm",
-                                               "data-enhance": "multi"}))
+            label=label,
+            method=by_keys,
+            choices=lambda: dropdowns.choices(definition.dropdown),
+            widget=forms.SelectMultiple(
+                attrs={"class": "form-select form-select-sm", "data-enhance": "multi"}
+            ),
+        )
     if kind == "boolean":
         return df.BooleanFilter(field_name=name, label=label)
     if kind in {"date", "datetime"}:
+
         def by_range(queryset, _name, value):
             if not value:
                 return queryset
@@ -111,8 +130,10 @@ def _custom_filter(definition) -> df.Filter:
             return queryset
 
         return df.DateFromToRangeFilter(
-            label=label, method=by_range,
-            widget=DateRangeWidget(attrs={"type": "date", "class": "form-control"}))
+            label=label,
+            method=by_range,
+            widget=DateRangeWidget(attrs={"type": "date", "class": "form-control"}),
+        )
 
     def by_value(queryset, _name, value):
         if value in (None, ""):
@@ -139,8 +160,9 @@ def filterset_for(module) -> type[RecordFilterSet]:
     if cached is not None:
         return cached
     attrs = {name: _filter_for(module.model._meta.get_field(name)) for name in module.filters}
-    attrs.update({f.name: _custom_filter(f) for f in custom if f.field_type not in {
-        "longtext", "relate"}})
+    attrs.update(
+        {f.name: _custom_filter(f) for f in custom if f.field_type not in {"longtext", "relate"}}
+    )
     meta = type("Meta", (), {"model": module.model, "fields": []})
     cls = type(f"{module.model.__name__}FilterSet", (RecordFilterSet,), {**attrs, "Meta": meta})
     if len(built) > 20:  # definitions changed many times: start over

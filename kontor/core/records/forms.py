@@ -88,19 +88,22 @@ class RecordForm(forms.ModelForm):
         super()._post_clean()
 
     def _prepare(self, name: str, field: forms.Field) -> None:
-        model_field = self._meta.model._meta.get_field(name) if name in self._model_names() \
-            else None
+        model_field = (
+            self._meta.model._meta.get_field(name) if name in self._model_names() else None
+        )
         if isinstance(field, DropdownFormField) and self.instance.pk:
             field.keep(self._current(name))
         if isinstance(field, forms.ModelChoiceField) and model_field is not None:
             self._prepare_relation(name, field, model_field)
         elif isinstance(field, forms.ModelChoiceField) and any(
-                f.name == name for f in self.custom_defs):
+            f.name == name for f in self.custom_defs
+        ):
             # A custom link field: a relate picker over the records the user may see.
             self._prepare_relation(name, field, _CustomLink(field.queryset.model))
         if isinstance(field, forms.DateTimeField):
             field.widget = forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            )
         elif isinstance(field, forms.DateField):
             field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         elif isinstance(field, forms.DecimalField):
@@ -110,8 +113,11 @@ class RecordForm(forms.ModelForm):
             field.to_python = _without_grouping(field.to_python)
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs["rows"] = 3
-        css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
-            "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+        css = (
+            "form-check-input"
+            if isinstance(field.widget, forms.CheckboxInput)
+            else ("form-select" if isinstance(field.widget, forms.Select) else "form-control")
+        )
         field.widget.attrs.setdefault("class", css)
 
     def full_clean(self):
@@ -130,9 +136,9 @@ class RecordForm(forms.ModelForm):
         if target is get_user_model():
             # A deactivated owner stays offered on the records they still own.
             current = getattr(self.instance, model_field.attname, None)
-            field.queryset = target.objects.filter(
-                Q(is_active=True) | Q(pk=current)).order_by("first_name", "last_name",
-                                                             "username")
+            field.queryset = target.objects.filter(Q(is_active=True) | Q(pk=current)).order_by(
+                "first_name", "last_name", "username"
+            )
             field.label_from_instance = lambda u: u.get_full_name() or u.username
             return
         try:
@@ -142,8 +148,7 @@ class RecordForm(forms.ModelForm):
         field.queryset = target.objects.visible_to(self.user, "view")
         field.widget = RelateSelect(module.url("lookup"))
         chosen = self._chosen(name, field)
-        field.widget.choices = [("", "---------")] + ([(chosen.pk, str(chosen))]
-                                                      if chosen else [])
+        field.widget.choices = [("", "---------")] + ([(chosen.pk, str(chosen))] if chosen else [])
 
     def _chosen(self, name, field):
         """The record the picker shows: the posted one (if visible), else the stored one."""
@@ -196,10 +201,12 @@ def form_for(module) -> type[RecordForm]:
     shown = set(config.panel_fields(module)) | config.required_fields(module.model)
     hidden = frozenset(n for n in module.form_fields if n not in shown)
     if hidden:
-        base = type(base.__name__, (base,), {"layout_hidden": hidden,
-                                             "__module__": base.__module__})
-    return forms.modelform_factory(module.model, form=base, fields=module.form_fields,
-                                   formfield_callback=_formfield)
+        base = type(
+            base.__name__, (base,), {"layout_hidden": hidden, "__module__": base.__module__}
+        )
+    return forms.modelform_factory(
+        module.model, form=base, fields=module.form_fields, formfield_callback=_formfield
+    )
 
 
 def _formfield(model_field, **kwargs):

@@ -114,7 +114,8 @@ class Order:
         # the scan at the cursor's value.
         compare = TupleLessThan if self.descending else TupleGreaterThan
         seek = Q(**{f"{self.name}__{bound}": value}) & Q(
-            compare(Tuple(F(self.name), F("pk")), (value, pk)))
+            compare(Tuple(F(self.name), F("pk")), (value, pk))
+        )
         return seek | is_null if self.nullable and self.nulls_last else seek
 
 
@@ -125,8 +126,9 @@ def paginate(queryset, sort: str, cursor: str | None, size: int) -> Page:
     """
     name = sort.lstrip("-")
     annotation = queryset.query.annotations.get(name)  # e.g. a custom field's typed value
-    field, nullable = (annotation.output_field, True) if annotation is not None else \
-        resolve(queryset.model, name)
+    field, nullable = (
+        (annotation.output_field, True) if annotation is not None else resolve(queryset.model, name)
+    )
     attname = name if "__" in name or annotation is not None else field.attname
     vendor = connections[queryset.db].vendor
     order = Order(attname, sort.startswith("-"), nullable, nulls_largest=vendor != "sqlite")
@@ -146,8 +148,8 @@ def paginate(queryset, sort: str, cursor: str | None, size: int) -> Page:
     first, last = (rows[0], rows[-1]) if rows else (None, None)
     return Page(
         rows=rows,
-        next_cursor=encode("next", value_at(last, attname), last.pk)
-        if has_next and last else None,
+        next_cursor=encode("next", value_at(last, attname), last.pk) if has_next and last else None,
         prev_cursor=encode("prev", value_at(first, attname), first.pk)
-        if has_prev and first else None,
+        if has_prev and first
+        else None,
     )

@@ -27,10 +27,11 @@ VERBS = [
 
 def module_patterns(module) -> list:
     """The standard URLs of one module, plus the extra ones it declares (`extra_urls`)."""
-    patterns = [path(route, view.as_view(module=module), name=name)
-                for route, view, name in VERBS]
-    patterns += [path(route, view.as_view(module=module), name=name)
-                 for route, view, name in getattr(module, "extra_urls", ())]
+    patterns = [path(route, view.as_view(module=module), name=name) for route, view, name in VERBS]
+    patterns += [
+        path(route, view.as_view(module=module), name=name)
+        for route, view, name in getattr(module, "extra_urls", ())
+    ]
     return patterns
 
 

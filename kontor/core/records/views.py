@@ -45,7 +45,8 @@ class ModuleView(LoginRequiredMixin, View):
     def get_trash(self):
         """The module's records in the trash that this user may restore."""
         return self.module.model.with_deleted.filter(deleted=True).visible_to(
-            self.request.user, "delete")
+            self.request.user, "delete"
+        )
 
     def get_object(self, action: str | None = None):
         """The record of the URL, or 404 when it is missing, in the trash or not allowed."""
@@ -83,15 +84,17 @@ class ListView(ModuleView):
                 queryset = queryset.annotate(**{col.field.attname: col.field.text()})
                 if sort.lstrip("-") == col.sort_key:
                     queryset = queryset.annotate(
-                        **{col.sort_key: col.field.definition.expression()})
+                        **{col.sort_key: col.field.definition.expression()}
+                    )
         return queryset
 
     def filtered(self):
         filterset = filterset_for(self.module)(
             self.request.GET or None, queryset=self.get_queryset(), request=self.request
         )
-        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else \
-            self.get_queryset()
+        queryset = (
+            filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+        )
         term = self.request.GET.get("q", "")
         return filterset, search.search(queryset, term), term
 
@@ -102,18 +105,25 @@ class ListView(ModuleView):
         custom_shown = any(isinstance(c.field, tables.CustomColumnField) for c in cols)
         queryset = self.sorted_by_custom(queryset, cols, sort)
         queryset = queryset.select_related(*tables.related_fields(cols)).defer(
-            "search_text", "description", *(() if custom_shown else ("custom",)))
+            "search_text", "description", *(() if custom_shown else ("custom",))
+        )
         page = paginate(queryset, sort, request.GET.get("cursor"), settings.KONTOR_PAGE_SIZE)
         context = self.context(
-            columns=cols, sort=sort, filterset=filterset, q=term, page=page,
+            columns=cols,
+            sort=sort,
+            filterset=filterset,
+            q=term,
+            page=page,
             rows=tables.rows(self.module, cols, page.rows),
             can_edit=permissions.can(request.user, "mass_update", self.module.model),
             can_create=permissions.can(request.user, "create", self.module.model),
             can_delete=permissions.can(request.user, "delete", self.module.model),
             mass_form=forms.form_for(self.module)(user=request.user, auto_id="mass_%s"),
             mass_fields=self.module.mass_update_fields,
-            column_options=[(c.name, c.label, c.name in {col.name for col in cols})
-                            for c in tables.columns(self.module, config.all_columns(self.module))],
+            column_options=[
+                (c.name, c.label, c.name in {col.name for col in cols})
+                for c in tables.columns(self.module, config.all_columns(self.module))
+            ],
             page_query=_query_without(request.GET, "cursor"),
         )
         template = self.fragment_name if request.headers.get("HX-Request") else self.template_name
@@ -141,12 +151,16 @@ class CountView(ModuleView):
         if search.normalize(term) and count >= settings.KONTOR_SEARCH_CAP:
             # The search stopped collecting at the cap: there may be many more matches.
             text = _("%(count)s+ matches: refine the search to see the rest.") % {
-                "count": formats.number_format(count, force_grouping=True)}
+                "count": formats.number_format(count, force_grouping=True)
+            }
             return JsonResponse({"count": count, "capped": True, "text": text})
         capped = count > limit
         shown = formats.number_format(min(count, limit), force_grouping=True)
-        text = _("%(count)s+ records") % {"count": shown} if capped else ngettext(
-            "%(count)s record", "%(count)s records", count) % {"count": shown}
+        text = (
+            _("%(count)s+ records") % {"count": shown}
+            if capped
+            else ngettext("%(count)s record", "%(count)s records", count) % {"count": shown}
+        )
         return JsonResponse({"count": min(count, limit), "capped": capped, "text": text})
 
 
@@ -155,9 +169,15 @@ class DetailView(ModuleView):
 
     def get(self, request, pk):
         record = self.get_object()
-        return render(request, self.module.detail_template, self.context(
-            record=record, **detail.context(self.module, record, request.user),
-            **self.module.detail_context(record, request.user)))
+        return render(
+            request,
+            self.module.detail_template,
+            self.context(
+                record=record,
+                **detail.context(self.module, record, request.user),
+                **self.module.detail_context(record, request.user),
+            ),
+        )
 
 
 class FormView(ModuleView):
@@ -166,10 +186,18 @@ class FormView(ModuleView):
     template_name = "records/form.html"
 
     def get_form(self, record, data=None, files=None):
-        form_class = self.module.form_class_for() if hasattr(self.module, "form_class_for") \
+        form_class = (
+            self.module.form_class_for()
+            if hasattr(self.module, "form_class_for")
             else forms.form_for(self.module)
-        return form_class(data=data, files=files, instance=record, user=self.request.user,
-                          initial=self.get_initial() if record._state.adding else None)
+        )
+        return form_class(
+            data=data,
+            files=files,
+            instance=record,
+            user=self.request.user,
+            initial=self.get_initial() if record._state.adding else None,
+        )
 
     def get_initial(self) -> dict:
         """New records belong to their creator; the query string can prefill more, e.g.
@@ -186,10 +214,17 @@ class FormView(ModuleView):
         return actions.save_record(form.instance, actor=self.request.user)
 
     def render_form(self, form, record):
-        return render(self.request, self.template_name, self.context(
-            form=form, record=record, is_new=record._state.adding,
-            form_panels=form_panels(self.module, form),
-        ), status=400 if form.is_bound else 200)
+        return render(
+            self.request,
+            self.template_name,
+            self.context(
+                form=form,
+                record=record,
+                is_new=record._state.adding,
+                form_panels=form_panels(self.module, form),
+            ),
+            status=400 if form.is_bound else 200,
+        )
 
     def process(self, record):
         form = self.get_form(record, self.request.POST, self.request.FILES)
@@ -198,8 +233,9 @@ class FormView(ModuleView):
         try:
             saved = self.save(form)
         except ValidationError as error:
-            form.add_error(None, error) if not hasattr(error, "error_dict") else \
-                _add_errors(form, error)
+            form.add_error(None, error) if not hasattr(error, "error_dict") else _add_errors(
+                form, error
+            )
             return self.render_form(form, record)
         messages.success(self.request, _("Saved %(name)s.") % {"name": str(saved)})
         return HttpResponseRedirect(self.module.url("detail", saved.pk))
@@ -207,24 +243,33 @@ class FormView(ModuleView):
 
 def form_panels(module, form) -> list[tuple]:
     """The form's fields grouped like the detail panels; extra form fields join the first."""
+
     def item(name):
         widget = form.fields[name].widget
-        kind = "check" if isinstance(widget, django_forms.CheckboxInput) else (
-            "wide" if isinstance(widget, django_forms.Textarea) else "normal")
+        kind = (
+            "check"
+            if isinstance(widget, django_forms.CheckboxInput)
+            else ("wide" if isinstance(widget, django_forms.Textarea) else "normal")
+        )
         return {"field": form[name], "kind": kind}
 
     layout = config.panels(module)
-    panels = [(title, [item(n) for n in names if n in form.fields])
-              for title, names in layout]
+    panels = [(title, [item(n) for n in names if n in form.fields]) for title, names in layout]
     placed = {name for _title, names in layout for name in names}
     hidden = getattr(form, "layout_hidden", frozenset())
-    extra = [item(n) for n in form.fields
-             if n not in placed and n not in hidden and not form[n].is_hidden]
+    extra = [
+        item(n)
+        for n in form.fields
+        if n not in placed and n not in hidden and not form[n].is_hidden
+    ]
     if panels and extra:
         panels[0] = (panels[0][0], panels[0][1] + extra)
     # Long text fields take a whole row: put them after the short ones of their panel.
-    return [(title, sorted(fields, key=lambda i: i["kind"] == "wide"))
-            for title, fields in panels if fields]
+    return [
+        (title, sorted(fields, key=lambda i: i["kind"] == "wide"))
+        for title, fields in panels
+        if fields
+    ]
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -299,8 +344,9 @@ class MassActionView(ModuleView):
     def post(self, request):
         ids = request.POST.getlist("ids")[:1000]
         back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()},
-                                               require_https=request.is_secure()):
+        if not url_has_allowed_host_and_scheme(
+            back, {request.get_host()}, require_https=request.is_secure()
+        ):
             back = self.module.url("list")
         verb = request.POST.get("verb")
         needed = "delete" if verb == "delete" else "mass_update"
@@ -314,18 +360,31 @@ class MassActionView(ModuleView):
             # Rows the user may not change are reported, never skipped silently; which ones
             # stays unsaid, as for records that do not exist.
             refused = len(set(ids)) - len(records)
-            messages.error(request, ngettext(
-                "%(count)d selected record no longer exists or may not be changed by you; "
-                "nothing was changed.",
-                "%(count)d selected records no longer exist or may not be changed by you; "
-                "nothing was changed.", refused) % {"count": refused} if ids else
-                _("Select at least one record."))
+            messages.error(
+                request,
+                ngettext(
+                    "%(count)d selected record no longer exists or may not be changed by you; "
+                    "nothing was changed.",
+                    "%(count)d selected records no longer exist or may not be changed by you; "
+                    "nothing was changed.",
+                    refused,
+                )
+                % {"count": refused}
+                if ids
+                else _("Select at least one record."),
+            )
             return HttpResponseRedirect(back)
         if verb == "delete":
             count = actions.delete_records(records, actor=request.user)
-            messages.success(request, ngettext(
-                "Moved %(count)d record to the trash.", "Moved %(count)d records to the trash.",
-                count) % {"count": count})
+            messages.success(
+                request,
+                ngettext(
+                    "Moved %(count)d record to the trash.",
+                    "Moved %(count)d records to the trash.",
+                    count,
+                )
+                % {"count": count},
+            )
             return HttpResponseRedirect(back)
         return self.mass_update(request, records, back)
 
@@ -343,16 +402,25 @@ class MassActionView(ModuleView):
             return HttpResponseRedirect(back)
         count, refused = actions.mass_update(records, {name: value}, actor=request.user)
         if refused:
-            details = "; ".join(f"{r}: {' '.join(m for msgs in e.values() for m in msgs)}"
-                                for r, e in list(refused.items())[:10])
-            messages.error(request, ngettext(
-                "Nothing was changed; %(count)d record refuses the value: %(details)s",
-                "Nothing was changed; %(count)d records refuse the value: %(details)s",
-                len(refused)) % {"count": len(refused), "details": details})
+            details = "; ".join(
+                f"{r}: {' '.join(m for msgs in e.values() for m in msgs)}"
+                for r, e in list(refused.items())[:10]
+            )
+            messages.error(
+                request,
+                ngettext(
+                    "Nothing was changed; %(count)d record refuses the value: %(details)s",
+                    "Nothing was changed; %(count)d records refuse the value: %(details)s",
+                    len(refused),
+                )
+                % {"count": len(refused), "details": details},
+            )
         else:
-            messages.success(request, ngettext(
-                "Updated %(count)d record.", "Updated %(count)d records.", count
-            ) % {"count": count})
+            messages.success(
+                request,
+                ngettext("Updated %(count)d record.", "Updated %(count)d records.", count)
+                % {"count": count},
+            )
         return HttpResponseRedirect(back)
 
 
@@ -363,8 +431,9 @@ class TeamsView(ModuleView):
 
     def post(self, request, pk):
         record = self.get_object()
-        offered = {t.pk for t, _chosen in detail.teams_context(record, request.user,
-                                                                 True)["team_choices"]}
+        offered = {
+            t.pk for t, _chosen in detail.teams_context(record, request.user, True)["team_choices"]
+        }
         wanted = set()
         for value in request.POST.getlist("teams"):
             if not value.isdigit() or int(value) not in offered:

@@ -35,10 +35,10 @@ def fetch(record):
 
 # --- save_record: create ----------------------------------------------------------------------
 
+
 def test_creating_writes_the_record_and_one_create_row(rep):
     with origin("job:import-42"):
-        account = save_record(Account(name=" Fjord GmbH ", email1="Info@Fjord.Example"),
-                              actor=rep)
+        account = save_record(Account(name=" Fjord GmbH ", email1="Info@Fjord.Example"), actor=rep)
     stored = fetch(account)
     assert (stored.name, stored.email1) == ("Fjord GmbH", "info@fjord.example")
     assert (stored.created_by, stored.modified_by, stored.assigned_user) == (rep, rep, rep)
@@ -59,18 +59,23 @@ def test_an_invalid_new_record_raises_field_errors_and_writes_nothing(rep):
         save_record(Contact(last_name="", email1="anna@"), actor=rep)
     assert refused.value.message_dict == {
         "last_name": ["This field cannot be blank."],
-        "email1": ["Enter a valid email address."]}
+        "email1": ["Enter a valid email address."],
+    }
     assert (Contact.with_deleted.count(), ChangeLog.objects.count()) == (0, 0)
 
 
 # --- save_record: update ----------------------------------------------------------------------
 
+
 def test_saving_without_a_change_writes_nothing(rep, admin):
     account = fetch(AccountFactory(actor=rep))
     with CaptureQueriesContext(connection) as queries:
         save_record(account, actor=admin)
-    writes = [q["sql"] for q in queries.captured_queries
-              if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
     assert writes == []
     stored = fetch(account)
     assert (stored.modified_by, stored.date_modified) == (rep, account.date_modified)
@@ -83,8 +88,10 @@ def test_each_changed_field_gets_one_row_with_old_and_new(rep, admin):
     save_record(account, actor=admin)
     rows = ChangeLog.objects.filter(record_id=account.pk, action="update")
     assert sorted((r.field, r.old_value, r.new_value) for r in rows) == [
-        ("industry", "Technology", "Banking"), ("name", "Fjord", "Fjord AG"),
-        ("website", "", "https://f.example")]
+        ("industry", "Technology", "Banking"),
+        ("name", "Fjord", "Fjord AG"),
+        ("website", "", "https://f.example"),
+    ]
     assert {(r.actor, r.at) for r in rows} == {(admin, fetch(account).date_modified)}
     assert fetch(account).modified_by == admin
     assert "fjord ag" in fetch(account).search_text
@@ -102,8 +109,10 @@ def test_values_are_logged_as_stored_keys_and_iso_text(rep):
     contact.email_opt_out = True
     save_record(contact, actor=rep)
     assert sorted(row[1:] for row in log_of(opportunity, "update")) == [
-        ("account", str(old_account), str(other.pk)), ("amount", "1000.00", "1500.5"),
-        ("date_closed", "2025-09-30", "2025-12-31")]
+        ("account", str(old_account), str(other.pk)),
+        ("amount", "1000.00", "1500.5"),
+        ("date_closed", "2025-09-30", "2025-12-31"),
+    ]
     assert log_of(contact, "update") == [("update", "email_opt_out", "0", "1")]
 
 
@@ -115,7 +124,9 @@ def test_the_old_value_is_the_stored_one_not_the_loaded_one(rep, admin):
     mine.name = "Fjord (Rolf)"
     save_record(mine, actor=rep)
     assert [row[1:] for row in log_of(mine, "update")] == [
-        ("name", "Fjord", "Fjord (Ada)"), ("name", "Fjord (Ada)", "Fjord (Rolf)")]
+        ("name", "Fjord", "Fjord (Ada)"),
+        ("name", "Fjord (Ada)", "Fjord (Rolf)"),
+    ]
 
 
 def test_an_invalid_change_writes_nothing(rep):
@@ -146,6 +157,7 @@ def test_a_failure_while_logging_rolls_the_change_back(rep, monkeypatch):
 
 # --- trash ------------------------------------------------------------------------------------
 
+
 def test_delete_and_restore_move_records_once_and_log_each(rep, admin):
     first, second = AccountFactory.create_batch(2, actor=rep)
     assert delete_records([first, second], actor=admin) == 2
@@ -163,20 +175,26 @@ def test_delete_and_restore_move_records_once_and_log_each(rep, admin):
 
 # --- mass_update ------------------------------------------------------------------------------
 
+
 def test_mass_update_sets_the_value_on_every_record(rep, admin):
     records = [fetch(a) for a in AccountFactory.create_batch(3, industry="Technology")]
-    assert mass_update(records, {"industry": "Banking", "assigned_user": admin},
-                       actor=rep) == (3, {})
+    assert mass_update(records, {"industry": "Banking", "assigned_user": admin}, actor=rep) == (
+        3,
+        {},
+    )
     assert {(fetch(a).industry, fetch(a).assigned_user) for a in records} == {("Banking", admin)}
     for account in records:
-        assert sorted(row[1] for row in log_of(account, "update")) == [
-            "assigned_user", "industry"]
+        assert sorted(row[1] for row in log_of(account, "update")) == ["assigned_user", "industry"]
 
 
 def test_mass_update_is_all_or_nothing(rep):
-    started = fetch(TaskFactory(date_start=datetime.datetime(2025, 6, 10, 9, tzinfo=datetime.UTC),
-                                date_due=datetime.datetime(2025, 6, 12, 9, tzinfo=datetime.UTC),
-                                actor=rep))
+    started = fetch(
+        TaskFactory(
+            date_start=datetime.datetime(2025, 6, 10, 9, tzinfo=datetime.UTC),
+            date_due=datetime.datetime(2025, 6, 12, 9, tzinfo=datetime.UTC),
+            actor=rep,
+        )
+    )
     plain = fetch(TaskFactory(actor=rep))
     stored = {t.pk: (t.date_due, t.date_modified) for t in Task.objects.all()}
     logs = ChangeLog.objects.count()
@@ -208,11 +226,21 @@ def test_mass_update_counts_only_the_records_it_changed(rep):
 
 # --- the change log's text form ---------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "text"), [
-    (None, ""), (True, "1"), (False, "0"), (Decimal("12.50"), "12.50"), (7, "7"),
-    (datetime.date(2025, 2, 28), "2025-02-28"),
-    (datetime.datetime(2025, 2, 28, 9, 30, tzinfo=datetime.UTC), "2025-02-28T09:30:00+00:00"),
-    ({"b": 1, "a": "ä"}, '{"a": "ä", "b": 1}'), (["x"], '["x"]'), ("Text", "Text"),
-])
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (True, "1"),
+        (False, "0"),
+        (Decimal("12.50"), "12.50"),
+        (7, "7"),
+        (datetime.date(2025, 2, 28), "2025-02-28"),
+        (datetime.datetime(2025, 2, 28, 9, 30, tzinfo=datetime.UTC), "2025-02-28T09:30:00+00:00"),
+        ({"b": 1, "a": "ä"}, '{"a": "ä", "b": 1}'),
+        (["x"], '["x"]'),
+        ("Text", "Text"),
+    ],
+)
 def test_values_become_change_log_text(value, text):
     assert as_text(value) == text

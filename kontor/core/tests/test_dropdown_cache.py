@@ -16,8 +16,9 @@ def test_a_warm_process_reads_only_the_version_from_the_shared_cache(monkeypatch
     dropdowns.options("lead_status_dom")  # loads the lists and pins them in this process
     asked = []
     original = cache.get
-    monkeypatch.setattr(cache, "get", lambda key, *a, **kw: asked.append(key) or original(
-        key, *a, **kw))
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **kw: asked.append(key) or original(key, *a, **kw)
+    )
     with CaptureQueriesContext(connection) as queries, dropdowns.request_copy():
         keys = [o.key for o in dropdowns.options("lead_status_dom")]
         dropdowns.options("lead_source_dom")  # same request: no second look at the cache
@@ -41,6 +42,7 @@ def test_invalidating_reloads_in_every_process():
 def test_a_lost_version_is_a_reload_not_a_stale_copy():
     dropdowns.options("lead_status_dom")
     DropdownValue.objects.filter(dropdown__name="lead_status_dom", key="New").update(
-        label_en="After a flush")
+        label_en="After a flush"
+    )
     cache.clear()  # Redis restarted or flushed: the version is gone with the lists
     assert dropdowns.label("lead_status_dom", "New") == "After a flush"

@@ -32,10 +32,12 @@ def test_lock_numbers_are_fixed_and_names_follow_the_record_type():
     # The numbers must agree between processes (not Python's hash()) and stay those of the
     # API's earlier locks, so a rolling deploy keeps old and new workers apart.
     assert locks.namespace(Lead, locks.EMAIL) == "leads.lead:email"
-    assert locks.number(locks.key_name("leads.lead:email", "anna@example.org")) \
-        == -5201349506831172837
+    assert (
+        locks.number(locks.key_name("leads.lead:email", "anna@example.org")) == -5201349506831172837
+    )
     assert locks.number(locks.namespace_name("leads.lead:email")) != locks.number(
-        "leads.lead:email")
+        "leads.lead:email"
+    )
 
 
 def test_locks_outside_a_transaction_are_refused():
@@ -52,9 +54,10 @@ def test_a_single_writer_shares_the_namespace_and_holds_its_keys():
         locks.lock_keys([(space, "anna@example.org"), (space, ""), (space, "anna@example.org")])
         held = _advisory_locks()
     if connection.vendor == "postgresql":
-        assert held == {(locks.number(locks.namespace_name(space)), "ShareLock"),
-                        (locks.number(locks.key_name(space, "anna@example.org")),
-                         "ExclusiveLock")}
+        assert held == {
+            (locks.number(locks.namespace_name(space)), "ShareLock"),
+            (locks.number(locks.key_name(space, "anna@example.org")), "ExclusiveLock"),
+        }
     else:  # IMMEDIATE transactions already run one at a time: no statement at all
         assert held == set() and len(queries) == 0
 
@@ -74,8 +77,10 @@ def _advisory_locks() -> set:
     if connection.vendor != "postgresql":
         return set()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT (classid::bigint << 32) | objid::bigint, mode FROM pg_locks "
-                       "WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted")
+        cursor.execute(
+            "SELECT (classid::bigint << 32) | objid::bigint, mode FROM pg_locks "
+            "WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted"
+        )
         return {(_signed(number), mode) for number, mode in cursor.fetchall()}
 
 
@@ -86,12 +91,18 @@ def _signed(number: int) -> int:
 # --- races between the three paths --------------------------------------------------------
 def _webform_writer(rep):
     webform = make_webform(rep)
-    values = {"first_name": "Gleich", "last_name": "Zeitig", "email1": EMAIL,
-              "phone_work": "", "description": ""}
+    values = {
+        "first_name": "Gleich",
+        "last_name": "Zeitig",
+        "email1": EMAIL,
+        "phone_work": "",
+        "description": "",
+    }
 
     def write():
-        return webforms.submit_webform(webform, dict(values), nonce="race-webform",
-                                       consent=True).created
+        return webforms.submit_webform(
+            webform, dict(values), nonce="race-webform", consent=True
+        ).created
 
     return write
 
@@ -100,8 +111,9 @@ def _api_writer(rep):
     client = token_client(rep)
 
     def write():
-        response = client.post("/api/v1/leads/upsert/", {"last_name": "Api", "email1": EMAIL},
-                               format="json")
+        response = client.post(
+            "/api/v1/leads/upsert/", {"last_name": "Api", "email1": EMAIL}, format="json"
+        )
         assert response.status_code in (200, 201), response.content
         return response.status_code == 201
 
@@ -123,13 +135,22 @@ def _import_writer(admin):
 WRITERS = {"webform": _webform_writer, "api": _api_writer, "import": _import_writer}
 
 
-@pytest.mark.parametrize("first,second", [("webform", "api"), ("api", "webform"),
-                                          ("import", "webform"), ("webform", "import"),
-                                          ("import", "api")])
+@pytest.mark.parametrize(
+    "first,second",
+    [
+        ("webform", "api"),
+        ("api", "webform"),
+        ("import", "webform"),
+        ("webform", "import"),
+        ("import", "api"),
+    ],
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_paths_writing_one_new_email_make_one_lead(first, second, rep, admin, monkeypatch):
-    writers = [WRITERS[first](rep if first != "import" else admin),
-               WRITERS[second](rep if second != "import" else admin)]
+    writers = [
+        WRITERS[first](rep if first != "import" else admin),
+        WRITERS[second](rep if second != "import" else admin),
+    ]
     held = threading.Event()
     _linger_in_first_thread(monkeypatch, held)
 
@@ -141,8 +162,7 @@ def test_two_paths_writing_one_new_email_make_one_lead(first, second, rep, admin
     lead = Lead.objects.get(email1=EMAIL)
     if "webform" in (first, second):
         # The submission was made or attached on the one lead: its event or its creation.
-        assert ChangeLog.objects.filter(record_id=lead.pk, origin__startswith="webform:") \
-            .exists()
+        assert ChangeLog.objects.filter(record_id=lead.pk, origin__startswith="webform:").exists()
     assert Lead.objects.count() == 1
 
 
@@ -173,8 +193,10 @@ def _race(writers: list, held: threading.Event) -> list:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=call, args=(i,), name=name)
-               for i, name in enumerate(("first", "second"))]
+    threads = [
+        threading.Thread(target=call, args=(i,), name=name)
+        for i, name in enumerate(("first", "second"))
+    ]
     threads[0].start()
     if together:
         assert held.wait(timeout=30), "the first writer never took its lock"

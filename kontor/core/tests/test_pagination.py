@@ -63,8 +63,11 @@ def contacts():
     for i in range(17):
         birthdate = None if i % 4 == 0 else datetime.date(1980 + i % 3, 1, 1)
         account = None if i % 5 == 0 else accounts[i % 4]
-        people.append(ContactFactory(last_name=("meyer", "schulz", "abel")[i % 3],
-                                     birthdate=birthdate, account=account))
+        people.append(
+            ContactFactory(
+                last_name=("meyer", "schulz", "abel")[i % 3], birthdate=birthdate, account=account
+            )
+        )
     return list(Contact.objects.select_related("account"))
 
 
@@ -73,8 +76,7 @@ def contacts():
 def test_pages_show_every_row_once_over_ties_and_nulls(contacts, sort, size):
     name = sort.lstrip("-")
     pages = walk(Contact.objects.all(), sort, size)
-    assert flat(pages) == expected_order(contacts, lambda c: getattr(c, name),
-                                         sort.startswith("-"))
+    assert flat(pages) == expected_order(contacts, lambda c: getattr(c, name), sort.startswith("-"))
     assert all(len(page) == size for page in pages[:-1]) and 0 < len(pages[-1]) <= size
 
 
@@ -82,7 +84,8 @@ def test_pages_show_every_row_once_over_ties_and_nulls(contacts, sort, size):
 def test_pages_sort_by_a_related_field(contacts, sort):
     pages = walk(Contact.objects.select_related("account"), sort, 4)
     assert flat(pages) == expected_order(
-        contacts, lambda c: c.account.name if c.account else None, sort.startswith("-"))
+        contacts, lambda c: c.account.name if c.account else None, sort.startswith("-")
+    )
 
 
 @pytest.mark.parametrize("sort", ["date_entered", "-date_entered"])

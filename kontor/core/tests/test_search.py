@@ -143,8 +143,7 @@ def test_rows_deleted_from_the_table_leave_the_index(admin):
 
 
 def test_searching_another_module_and_the_lookup_cap(admin):
-    save_record(Account(name="Fjord Maschinenbau GmbH", email1="info@fjord.example"),
-                actor=admin)
+    save_record(Account(name="Fjord Maschinenbau GmbH", email1="info@fjord.example"), actor=admin)
     save_record(Account(name="Nordlicht AG"), actor=admin)
     names = {a.name for a in search.search(Account.objects.all(), "maschinen")}
     assert names == {"Fjord Maschinenbau GmbH"}
@@ -152,7 +151,8 @@ def test_searching_another_module_and_the_lookup_cap(admin):
 
 
 def test_search_costs_the_same_few_queries_for_any_number_of_matches(
-        admin, django_assert_max_num_queries):
+    admin, django_assert_max_num_queries
+):
     for i in range(12):
         make_lead(admin, f"Vogel{i}")
     # One query on PostgreSQL; SQLite looks the capped matches up first (see search.search).
@@ -188,15 +188,15 @@ def _break_the_index_as_an_upgrade_would():
         name = search_index.trigram_index(Lead._meta.db_table)
         connection.check_constraints()  # CREATE INDEX waits for no deferred foreign key check
         cursor.execute(f'DROP INDEX "{name}"')
-        cursor.execute(f'CREATE INDEX "{name}" ON leads_lead USING gin '
-                       "(search_text gin_trgm_ops)")
+        cursor.execute(f'CREATE INDEX "{name}" ON leads_lead USING gin (search_text gin_trgm_ops)')
 
 
 def test_an_outdated_index_is_rebuilt_after_migrate(people, admin):
     _break_the_index_as_an_upgrade_would()
     assert search_index.stale_tables([Lead]) == [Lead._meta.db_table]
-    search_index.heal_after_migrate(sender=django_apps.get_app_config("leads"), apps=django_apps,
-                                    verbosity=0)
+    search_index.heal_after_migrate(
+        sender=django_apps.get_app_config("leads"), apps=django_apps, verbosity=0
+    )
     assert search_index.stale_tables([Lead]) == []
     make_lead(admin, "Zander")
     assert found("zander") == {"Zander"}
@@ -224,21 +224,24 @@ def test_bulk_loads_rebuild_the_index_at_the_end(admin):
 
 
 def test_generated_records_are_searchable(admin):
-    call_command("generate", leads=40, accounts=5, contacts=10, opportunities=5, seed=7,
-                 verbosity=0)
+    call_command(
+        "generate", leads=40, accounts=5, contacts=10, opportunities=5, seed=7, verbosity=0
+    )
     module = registry.for_model(Lead)
     lead = Lead.objects.order_by("email1").exclude(email1="").first()
     assert lead.search_text == module.search_text_for(lead)
     assert lead in search.search(Lead.objects.all(), lead.email1)
     assert lead in search.search(Lead.objects.all(), lead.last_name[:4])
-    for row in Lead.objects.values("phone_work", "phone_work_e164", "phone_mobile",
-                                   "phone_mobile_e164"):
+    for row in Lead.objects.values(
+        "phone_work", "phone_work_e164", "phone_mobile", "phone_mobile_e164"
+    ):
         assert row["phone_work_e164"] == normalize_phone(row["phone_work"])
         assert row["phone_mobile_e164"] == normalize_phone(row["phone_mobile"])
     account = Account.objects.first()
     account.clean()  # derives the match keys from the name and website
-    assert Account.objects.filter(pk=account.pk, name_key=account.name_key,
-                                  domain=account.domain).exists()
+    assert Account.objects.filter(
+        pk=account.pk, name_key=account.name_key, domain=account.domain
+    ).exists()
     assert search_index.stale_tables([Lead, Account]) == []
 
 

@@ -41,8 +41,9 @@ def texts(events) -> list[str]:
     out = []
     for e in events:
         changes = "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in e.changes)
-        line = " ".join(p for p in (f"[{e.tag}]" if e.tag else "", strip_tags(e.text),
-                                    changes) if p)
+        line = " ".join(
+            p for p in (f"[{e.tag}]" if e.tag else "", strip_tags(e.text), changes) if p
+        )
         out.append(line)
     return out
 
@@ -57,10 +58,13 @@ def convert_lead(lead, *, actor, activities="move"):
     """Lead → Anna Schmidt at Schmidt Maschinenbau with an opportunity, as one request."""
     with origin():
         result = conversion.convert_lead(
-            lead, actor=actor, activities=activities,
+            lead,
+            actor=actor,
+            activities=activities,
             new_contact={"first_name": "Anna", "last_name": "Schmidt"},
             new_account={"name": "Schmidt Maschinenbau GmbH"},
-            opportunity={"name": "Interesse Produkt A", "amount": "1000"})
+            opportunity={"name": "Interesse Produkt A", "amount": "1000"},
+        )
     return result.contact, result.account, result.opportunity
 
 
@@ -70,21 +74,36 @@ def journey(rep):
     target = TargetFactory(first_name="Tom", last_name="Ziel", actor=rep)
     target.status = "Contacted"
     save_record(target, actor=rep)
-    CallFactory(name="Erstgespräch", parent=target, status="Held",
-                date_start=timezone.now() - timedelta(days=3), actor=rep)
+    CallFactory(
+        name="Erstgespräch",
+        parent=target,
+        status="Held",
+        date_start=timezone.now() - timedelta(days=3),
+        actor=rep,
+    )
     lead = convert_target(target, actor=rep)
     lead.lifecycle_stage = "MQL"
     save_record(lead, actor=rep)
     NoteFactory(name="Budget geklärt", parent=lead, contact=None, actor=rep)
     contact, account, opportunity = convert_lead(lead, actor=rep, activities="leave")
-    return {"target": target, "lead": lead, "contact": contact, "account": account,
-            "opportunity": opportunity}
+    return {
+        "target": target,
+        "lead": lead,
+        "contact": contact,
+        "account": account,
+        "opportunity": opportunity,
+    }
 
 
 def test_events_merge_change_log_and_activities_newest_first(rep):
     lead = LeadFactory(first_name="Lena", last_name="Berg", actor=rep)
-    CallFactory(name="Rückruf", parent=lead, status="Held",
-                date_start=timezone.now() - timedelta(days=1), actor=rep)
+    CallFactory(
+        name="Rückruf",
+        parent=lead,
+        status="Held",
+        date_start=timezone.now() - timedelta(days=1),
+        actor=rep,
+    )
     NoteFactory(name="Preisliste geschickt", parent=lead, contact=None, actor=rep)
     lead.status = "In Process"
     save_record(lead, actor=rep)
@@ -99,7 +118,10 @@ def test_events_merge_change_log_and_activities_newest_first(rep):
     ]
     assert [e.at for e in events] == sorted((e.at for e in events), reverse=True)
     assert (events[0].status, events[0].is_open, events[0].url) == (
-        "Not Started", True, f"/tasks/{task.pk}/")
+        "Not Started",
+        True,
+        f"/tasks/{task.pk}/",
+    )
     assert {e.actor for e in events} == {"Rolf Rep"}
     complete_task(task, actor=rep)
     assert texts(timeline(lead, rep))[0] == "Task completed: Angebot schreiben"
@@ -115,14 +137,20 @@ def test_field_changes_show_labels_and_the_fields_of_one_save_are_one_event(rep,
     first, second = timeline(lead, rep)[:2]
     assert texts([first]) == ["Email opt out: No → Yes"]
     assert sorted(texts([second])[0].split("; ")) == [
-        "Assigned to: Rolf Rep → Ada Admin", "Lead source: Web Site → Trade Show",
-        "Lifecycle stage: Marketing Lead → Sales Qualified Lead"]
+        "Assigned to: Rolf Rep → Ada Admin",
+        "Lead source: Web Site → Trade Show",
+        "Lifecycle stage: Marketing Lead → Sales Qualified Lead",
+    ]
     assert (second.kind, second.actor, len(second.entries)) == ("update", "Ada Admin", 3)
     with translation.override("de"):
-        change = next(c for c in timeline(lead, rep)[1].changes
-                      if c["entry"].field == "lifecycle_stage")
+        change = next(
+            c for c in timeline(lead, rep)[1].changes if c["entry"].field == "lifecycle_stage"
+        )
         assert (str(change["label"]), change["old"], change["new"]) == (
-            "Lebenszyklusphase", "Marketing-Lead", "Vertriebsqualifizierter Lead")
+            "Lebenszyklusphase",
+            "Marketing-Lead",
+            "Vertriebsqualifizierter Lead",
+        )
 
 
 def test_the_contact_shows_the_history_of_its_lead_and_target(rep, journey):
@@ -134,11 +162,16 @@ def test_the_contact_shows_the_history_of_its_lead_and_target(rep, journey):
         "[Lead] Status: New → Converted; Account:  → Schmidt Maschinenbau GmbH",
         "Contact created",
     ]
-    for line in ("[Lead] Status: New → Converted", "[Lead] Note: Budget geklärt",
-                 "[Lead] Lifecycle stage: Marketing Lead → Marketing Qualified Lead",
-                 "[Lead] Lead created",
-                 "[Target] Converted to lead Tom Ziel", "[Target] Status: New → Contacted",
-                 "[Target] Target created", "[Lead] Call held: Erstgespräch"):
+    for line in (
+        "[Lead] Status: New → Converted",
+        "[Lead] Note: Budget geklärt",
+        "[Lead] Lifecycle stage: Marketing Lead → Marketing Qualified Lead",
+        "[Lead] Lead created",
+        "[Target] Converted to lead Tom Ziel",
+        "[Target] Status: New → Contacted",
+        "[Target] Target created",
+        "[Lead] Call held: Erstgespräch",
+    ):
         assert any(shown_line.startswith(line) for shown_line in shown), line
     # The "converted from" rows repeat their source's "converted to": shown once.
     assert not any("Converted from" in line for line in shown)
@@ -169,14 +202,17 @@ def test_moved_and_copied_activities_show_once_as_the_contacts_own(rep):
 
 def test_invitations_and_the_contact_field_bring_activities_to_the_contact(rep, journey):
     contact, lead = journey["contact"], journey["lead"]
-    meeting = Meeting(name="Vorführung", parent=journey["opportunity"], status="Planned",
-                      date_start=timezone.now() + timedelta(days=5), duration_minutes=60)
+    meeting = Meeting(
+        name="Vorführung",
+        parent=journey["opportunity"],
+        status="Planned",
+        date_start=timezone.now() + timedelta(days=5),
+        duration_minutes=60,
+    )
     save_with_invitees(meeting, users=[rep], contacts=[contact], actor=rep)
-    call = Call(name="Nachfassen", status="Held", date_start=timezone.now(),
-                duration_minutes=15)
+    call = Call(name="Nachfassen", status="Held", date_start=timezone.now(), duration_minutes=15)
     save_with_invitees(call, leads=[lead], actor=rep)
-    TaskFactory(name="Unterlagen senden", parent=journey["account"], contact=contact,
-                actor=rep)
+    TaskFactory(name="Unterlagen senden", parent=journey["account"], contact=contact, actor=rep)
     shown = texts(timeline(contact, rep))
     assert "Meeting planned: Vorführung" in shown
     assert "[Lead] Call held: Nachfassen" in shown
@@ -198,7 +234,9 @@ def test_a_lead_the_user_may_not_see_contributes_nothing(rep, journey):
     save_record(contact, actor=rep)
     assert "Account: (not available) → —" in [
         f"{c['label']}: {c['old']} → {c['new'] or '—'}"
-        for e in timeline(contact, rep) for c in e.changes]
+        for e in timeline(contact, rep)
+        for c in e.changes
+    ]
 
 
 def test_someone_who_may_not_see_the_record_gets_no_timeline(rep, journey):
@@ -226,8 +264,10 @@ def test_an_origin_an_app_registered_gets_its_label_and_link(rep):
     with origin("job:import-1a2b3c4d"):
         old = LeadFactory(actor=rep)
     (created,) = timeline(lead, rep)
-    assert (created.origin, created.origin_url) == (f"import {str(batch_id)[:8]}",
-                                                    f"/imports/batch/{batch_id}/")
+    assert (created.origin, created.origin_url) == (
+        f"import {str(batch_id)[:8]}",
+        f"/imports/batch/{batch_id}/",
+    )
     assert [(e.origin, e.origin_url) for e in timeline(old, rep)] == [("import 1a2b3c4d", "")]
 
 
@@ -253,12 +293,23 @@ def test_the_detail_page_shows_one_timeline_and_the_banners(rep_client, journey)
 
 
 def test_the_detail_page_speaks_german(client, journey):
-    german = create_user("greta", password="pw-greta-123!", first_name="Greta",
-                         language="de", roles=["sales_manager"])
+    german = create_user(
+        "greta",
+        password="pw-greta-123!",
+        first_name="Greta",
+        language="de",
+        roles=["sales_manager"],
+    )
     client.force_login(german)
     page = client.get(f"/contacts/{journey['contact'].pk}/").content.decode()
-    for words in ("Verlauf", "Interessent", "Zielkontakt", "Umgewandelt aus Interessent",
-                  "Anruf durchgeführt", "Kontakt erstellt"):
+    for words in (
+        "Verlauf",
+        "Interessent",
+        "Zielkontakt",
+        "Umgewandelt aus Interessent",
+        "Anruf durchgeführt",
+        "Kontakt erstellt",
+    ):
         assert words in page, words
 
 
@@ -289,25 +340,39 @@ def test_the_number_of_queries_does_not_grow_with_the_events(rep, journey):
 
 def test_the_journey_through_the_conversion_actions(rep):
     """The rows kontor.conversion writes read as the timeline expects."""
-    target = TargetFactory(first_name="Vorname", last_name="Nachname", account_name="Firma",
-                           actor=rep)
-    CallFactory(name="Kaltakquise", parent=target, status="Held",
-                date_start=timezone.now() - timedelta(days=2), actor=rep)
+    target = TargetFactory(
+        first_name="Vorname", last_name="Nachname", account_name="Firma", actor=rep
+    )
+    CallFactory(
+        name="Kaltakquise",
+        parent=target,
+        status="Held",
+        date_start=timezone.now() - timedelta(days=2),
+        actor=rep,
+    )
     lead = conversion.convert_target(target, actor=rep)
     lead.lifecycle_stage = "SQL"
     save_record(lead, actor=rep)
     contact = conversion.convert_lead(
-        lead, actor=rep, new_account={},
+        lead,
+        actor=rep,
+        new_account={},
         opportunity={"name": "Interesse Produkt A", "amount": "5000"},
         call={"name": "Erstgespräch", "date_start": timezone.now(), "duration_minutes": 15},
         task={"name": "Feature-Recherche", "date_due": timezone.now() + timedelta(days=1)},
     ).contact
     shown = texts(timeline(contact, rep))
-    for line in ("Task: Feature-Recherche", "Call held: Erstgespräch", "Contact created",
-                 "[Lead] Converted to contact Vorname Nachname, account Firma, "
-                 "opportunity Interesse Produkt A",
-                 "[Lead] Lifecycle stage: Marketing Lead → Sales Qualified Lead",
-                 "[Lead] Lead created", "[Target] Converted to lead Vorname Nachname",
-                 "[Target] Target created", "Call held: Kaltakquise"):
+    for line in (
+        "Task: Feature-Recherche",
+        "Call held: Erstgespräch",
+        "Contact created",
+        "[Lead] Converted to contact Vorname Nachname, account Firma, "
+        "opportunity Interesse Produkt A",
+        "[Lead] Lifecycle stage: Marketing Lead → Sales Qualified Lead",
+        "[Lead] Lead created",
+        "[Target] Converted to lead Vorname Nachname",
+        "[Target] Target created",
+        "Call held: Kaltakquise",
+    ):
         assert line in shown, line
     assert not any("Converted from" in line for line in shown)

@@ -49,6 +49,7 @@ def leads(rep, admin):
 
 # --- filters ----------------------------------------------------------------------------------
 
+
 def test_the_status_filter_takes_several_statuses(rep_client, leads):
     response = rep_client.get("/leads/", {"status": ["New", "Dead"]})
     assert pks(response) == {leads["new"].pk, leads["dead"].pk, leads["ada_new"].pk}
@@ -56,7 +57,10 @@ def test_the_status_filter_takes_several_statuses(rep_client, leads):
 
 def test_only_mine_shows_the_records_assigned_to_me(rep_client, leads):
     assert pks(rep_client.get("/leads/", {"mine": "on"})) == {
-        leads["new"].pk, leads["dead"].pk, leads["assigned"].pk}
+        leads["new"].pk,
+        leads["dead"].pk,
+        leads["assigned"].pk,
+    }
     assert pks(rep_client.get("/leads/", {"mine": "on", "status": "New"})) == {leads["new"].pk}
     assert len(pks(rep_client.get("/leads/", {"sort": "-date_entered"}))) == 4
 
@@ -83,14 +87,19 @@ def test_the_date_range_includes_both_whole_days(rep_client, rep):
     assert pks(rep_client.get("/leads/", params)) == {made["first_day"].pk, made["last_day"].pk}
     only_from = {k: v for k, v in params.items() if v == "2025-01-01"}
     assert pks(rep_client.get("/leads/", only_from)) == {
-        made["first_day"].pk, made["last_day"].pk, made["after"].pk}
+        made["first_day"].pk,
+        made["last_day"].pk,
+        made["after"].pk,
+    }
 
 
 def test_the_date_range_of_a_date_field(rep_client, rep):
-    deals = {d: OpportunityFactory(date_closed=datetime.date(2025, 3, d), actor=rep)
-             for d in (1, 15, 31)}
-    params = range_params(rep_client.get("/opportunities/"), "date_closed",
-                          "2025-03-01", "2025-03-15")
+    deals = {
+        d: OpportunityFactory(date_closed=datetime.date(2025, 3, d), actor=rep) for d in (1, 15, 31)
+    }
+    params = range_params(
+        rep_client.get("/opportunities/"), "date_closed", "2025-03-01", "2025-03-15"
+    )
     assert pks(rep_client.get("/opportunities/", params)) == {deals[1].pk, deals[15].pk}
 
 
@@ -101,12 +110,22 @@ def test_show_all_of_an_account_filters_by_it(rep_client, rep):
     assert pks(rep_client.get("/contacts/", {"account": account.pk})) == {c.pk for c in mine}
 
 
-@pytest.mark.parametrize("params", [
-    {"status": "Bogus"}, {"assigned_user": "abc"}, {"account": "not-an-id"},
-    {"date_entered_min": "2025-02-30"}, {"date_entered_after": "2025-02-30"},
-    {"mine": "maybe"}, {"sort": "password"}, {"sort": "-account__password"},
-    {"q": "%_*\\'\""}, {"q": "x" * 2000},
-], ids=lambda p: "-".join(p))
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "Bogus"},
+        {"assigned_user": "abc"},
+        {"account": "not-an-id"},
+        {"date_entered_min": "2025-02-30"},
+        {"date_entered_after": "2025-02-30"},
+        {"mine": "maybe"},
+        {"sort": "password"},
+        {"sort": "-account__password"},
+        {"q": "%_*\\'\""},
+        {"q": "x" * 2000},
+    ],
+    ids=lambda p: "-".join(p),
+)
 def test_bad_list_parameters_never_break_the_list(rep_client, leads, params):
     response = rep_client.get("/leads/", params)
     assert response.status_code == 200
@@ -115,23 +134,33 @@ def test_bad_list_parameters_never_break_the_list(rep_client, leads, params):
 
 # --- sorting and pages ------------------------------------------------------------------------
 
+
 def test_a_column_sorts_both_ways(rep_client, rep):
     for name in ("bravo", "alpha", "charlie"):
         LeadFactory(last_name=name, actor=rep)
-    names = [row["cells"][0][0] for row in
-             rep_client.get("/leads/", {"sort": "last_name"}).context["rows"]]
+    names = [
+        row["cells"][0][0]
+        for row in rep_client.get("/leads/", {"sort": "last_name"}).context["rows"]
+    ]
     assert names == ["alpha", "bravo", "charlie"]
-    names = [row["cells"][0][0] for row in
-             rep_client.get("/leads/", {"sort": "-last_name"}).context["rows"]]
+    names = [
+        row["cells"][0][0]
+        for row in rep_client.get("/leads/", {"sort": "-last_name"}).context["rows"]
+    ]
     assert names == ["charlie", "bravo", "alpha"]
 
 
 def test_a_link_column_sorts_by_the_linked_records_name(rep_client, rep):
-    deals = [OpportunityFactory(account=AccountFactory(name=n), actor=rep)
-             for n in ("bravo", "alpha", "charlie")]
+    deals = [
+        OpportunityFactory(account=AccountFactory(name=n), actor=rep)
+        for n in ("bravo", "alpha", "charlie")
+    ]
     response = rep_client.get("/opportunities/", {"sort": "account__name"})
     assert [row["pk"] for row in response.context["rows"]] == [
-        deals[1].pk, deals[0].pk, deals[2].pk]
+        deals[1].pk,
+        deals[0].pk,
+        deals[2].pk,
+    ]
 
 
 def test_the_list_pages_through_every_record_and_back(rep_client, rep, settings):
@@ -147,8 +176,9 @@ def test_the_list_pages_through_every_record_and_back(rep_client, rep, settings)
         assert f"cursor={page.next_cursor}" in response.content.decode()
         response = rep_client.get("/leads/", {"status": "New", "cursor": page.next_cursor})
     assert [len(p) for p in pages] == [4, 4, 2] and set(seen) == created and len(seen) == 10
-    back = rep_client.get("/leads/", {"status": "New",
-                                      "cursor": response.context["page"].prev_cursor})
+    back = rep_client.get(
+        "/leads/", {"status": "New", "cursor": response.context["page"].prev_cursor}
+    )
     assert [row["pk"] for row in back.context["rows"]] == pages[1]
 
 
@@ -156,10 +186,16 @@ def raw_cursor(*parts) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode().rstrip("=")
 
 
-@pytest.mark.parametrize("cursor", [
-    "garbage", raw_cursor("next", "2025-01-01T00:00:00+00:00", "not-a-uuid"),
-    raw_cursor("prev", None, "1"), raw_cursor("next", "yesterday", "x"),
-], ids=["garbage", "next-with-bad-id", "prev-with-bad-id", "bad-value"])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        raw_cursor("next", "2025-01-01T00:00:00+00:00", "not-a-uuid"),
+        raw_cursor("prev", None, "1"),
+        raw_cursor("next", "yesterday", "x"),
+    ],
+    ids=["garbage", "next-with-bad-id", "prev-with-bad-id", "bad-value"],
+)
 def test_a_damaged_cursor_shows_the_first_page(rep_client, leads, cursor):
     response = rep_client.get("/leads/", {"cursor": cursor})
     assert response.status_code == 200
@@ -168,9 +204,13 @@ def test_a_damaged_cursor_shows_the_first_page(rep_client, leads, cursor):
 
 # --- count and fragments ----------------------------------------------------------------------
 
+
 def test_the_count_follows_the_filters(rep_client, leads):
     assert rep_client.get("/leads/count/", {"status": "New"}).json() == {
-        "count": 2, "capped": False, "text": "2 records"}
+        "count": 2,
+        "capped": False,
+        "text": "2 records",
+    }
     assert rep_client.get("/leads/count/").json()["count"] == 4
 
 
@@ -182,6 +222,7 @@ def test_an_htmx_request_gets_only_the_table(rep_client, leads):
 
 
 # --- a detail page does not grow with its related records -----------------------------------
+
 
 def test_the_account_page_costs_the_same_with_many_related_records(rep_client, rep):
     account = AccountFactory(actor=rep)
@@ -218,11 +259,19 @@ def test_recent_changes_show_on_the_detail_page(rep_client, rep, admin):
 
 # --- mass actions, export, pickers ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/"])
 def test_a_mass_action_never_sends_the_user_off_site(rep_client, leads, target):
-    response = rep_client.post("/leads/mass/", {
-        "verb": "update", "field": "status", "status": "Dead", "ids": [leads["new"].pk],
-        "next": target})
+    response = rep_client.post(
+        "/leads/mass/",
+        {
+            "verb": "update",
+            "field": "status",
+            "status": "Dead",
+            "ids": [leads["new"].pk],
+            "next": target,
+        },
+    )
     assert response.status_code == 302 and response.url == "/leads/"
     assert Lead.objects.get(pk=leads["new"].pk).status == "Dead"
 
@@ -230,12 +279,18 @@ def test_a_mass_action_never_sends_the_user_off_site(rep_client, leads, target):
 def test_a_mass_update_of_a_field_not_offered_changes_nothing(rep_client, leads):
     stored = {lead.pk: (lead.last_name, lead.date_modified) for lead in Lead.objects.all()}
     logs = ChangeLog.objects.count()
-    response = rep_client.post("/leads/mass/", {
-        "verb": "update", "field": "last_name", "last_name": "Hacked",
-        "ids": [lead.pk for lead in leads.values()]}, follow=True)
+    response = rep_client.post(
+        "/leads/mass/",
+        {
+            "verb": "update",
+            "field": "last_name",
+            "last_name": "Hacked",
+            "ids": [lead.pk for lead in leads.values()],
+        },
+        follow=True,
+    )
     assert "Choose a field to update." in response.content.decode()
-    assert {lead.pk: (lead.last_name, lead.date_modified)
-            for lead in Lead.objects.all()} == stored
+    assert {lead.pk: (lead.last_name, lead.date_modified) for lead in Lead.objects.all()} == stored
     assert ChangeLog.objects.count() == logs
 
 
@@ -251,7 +306,8 @@ def test_the_picker_lookup_finds_live_records_only(rep_client, rep):
     gone = AccountFactory(name="Fjord Logistik", actor=rep)
     delete_records([gone], actor=rep)
     assert rep_client.get("/accounts/lookup/", {"q": "fjord"}).json() == {
-        "results": [{"value": str(live.pk), "text": "Fjord Maschinenbau"}]}
+        "results": [{"value": str(live.pk), "text": "Fjord Maschinenbau"}]
+    }
 
 
 def test_a_record_of_a_deactivated_user_stays_editable(rep_client, rep, admin):
@@ -273,15 +329,25 @@ def test_the_changes_of_one_request_share_one_origin(rep_client, rep):
     url = f"/leads/{lead.pk}/edit/"
     data = {**form_data(rep_client.get(url).context["form"]), "title": "CEO", "status": "Dead"}
     assert rep_client.post(url, data).status_code == 302
-    origins = set(ChangeLog.objects.filter(record_id=lead.pk, action="update")
-                  .values_list("origin", flat=True))
+    origins = set(
+        ChangeLog.objects.filter(record_id=lead.pk, action="update").values_list(
+            "origin", flat=True
+        )
+    )
     assert len(origins) == 1 and origins.pop().startswith("req:")
 
 
-@pytest.mark.parametrize("url", [
-    "/contacts/new/?account=notauuid", "/opportunities/new/?account=abc",
-    "/tasks/new/?contact=xyz", "/search/?q=%00x", "/leads/?q=x%00y", "/leads/lookup/?q=%00",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/contacts/new/?account=notauuid",
+        "/opportunities/new/?account=abc",
+        "/tasks/new/?contact=xyz",
+        "/search/?q=%00x",
+        "/leads/?q=x%00y",
+        "/leads/lookup/?q=%00",
+    ],
+)
 def test_damaged_ids_and_control_characters_in_the_address_never_give_a_500(rep_client, url):
     response = rep_client.get(url)
     assert response.status_code == 200

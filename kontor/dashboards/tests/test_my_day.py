@@ -70,8 +70,9 @@ def test_my_day_shows_my_open_work_and_nothing_of_others(rep_client, day):
 def test_my_day_is_empty_for_a_new_user(rep_client, admin):
     TaskFactory(name="ada open task", actor=admin)
     response = rep_client.get("/")
-    assert [list(response.context[k]) for k in (
-        "tasks", "calls", "meetings", "leads", "opportunities")] == [[]] * 5
+    assert [
+        list(response.context[k]) for k in ("tasks", "calls", "meetings", "leads", "opportunities")
+    ] == [[]] * 5
     assert "No open tasks." in response.content.decode()
 
 

@@ -52,13 +52,14 @@ def assert_valid_with_dropdown_keys() -> None:
     assert set(Lead.with_deleted.values_list("status", flat=True)) == lead_keys - {"Converted"}
     assert set(Lead.objects.values_list("lifecycle_stage", flat=True)) == {"ML", "MQL", "SQL"}
     target_keys = {o.key for o in dropdowns.options("target_status_dom")}
-    assert set(Target.with_deleted.values_list("status", flat=True)) <= target_keys - {
-        "Converted"}
+    assert set(Target.with_deleted.values_list("status", flat=True)) <= target_keys - {"Converted"}
     stages = {o.key for o in dropdowns.options("sales_stage_dom")}
     assert set(Opportunity.objects.values_list("sales_stage", flat=True)) == stages
     assert not Opportunity.objects.filter(account__isnull=True).exists()
-    assert OpportunityContact.objects.filter(contact_role="Primary Decision Maker").count() == (
-        COUNTS[Opportunity])
+    assert (
+        OpportunityContact.objects.filter(contact_role="Primary Decision Maker").count()
+        == (COUNTS[Opportunity])
+    )
 
 
 def test_demo_builds_the_team_and_valid_records_once(demo):
@@ -92,10 +93,17 @@ def test_demo_has_history_trash_and_a_full_my_day(demo, client):
 def fingerprint() -> list:
     """What a demo visitor sees first: lead and deal names, amounts, stages and owners."""
     leads = Lead.with_deleted.order_by("last_name", "first_name", "deleted").values_list(
-        "first_name", "last_name", "email1", "phone_work", "status", "lifecycle_stage",
-        "assigned_user__username")
+        "first_name",
+        "last_name",
+        "email1",
+        "phone_work",
+        "status",
+        "lifecycle_stage",
+        "assigned_user__username",
+    )
     deals = Opportunity.objects.order_by("name", "amount").values_list(
-        "name", "amount", "sales_stage", "date_closed", "assigned_user__username")
+        "name", "amount", "sales_stage", "date_closed", "assigned_user__username"
+    )
     return [*leads, *deals]
 
 

@@ -27,8 +27,13 @@ def unfold(text: str) -> str:
 
 def test_meeting_export_is_a_valid_calendar_with_escaped_text(rep_client, rep):
     start = timezone.now().replace(microsecond=0) + timedelta(days=1)
-    MeetingFactory(actor=rep, name="Kick-off; Budget, Plan", location="Raum 1\nHaus B",
-                   date_start=start, duration_minutes=90)
+    MeetingFactory(
+        actor=rep,
+        name="Kick-off; Budget, Plan",
+        location="Raum 1\nHaus B",
+        date_start=start,
+        duration_minutes=90,
+    )
     response = rep_client.get(reverse("meetings-ics"))
     text = body(response)
     assert response["Content-Type"].startswith("text/calendar")

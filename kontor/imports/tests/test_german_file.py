@@ -26,9 +26,18 @@ def test_detects_format_and_maps_every_column(batch):
     assert batch.source == {"kind": "csv", "encoding": "cp1252", "delimiter": ";"}
     assert batch.headers[5] == "Straße"
     fields = [c["field"] for c in batch.options["columns"]]
-    assert fields == ["first_name", "last_name", "account_name", "email1", "phone_work",
-                      "primary_address_street", "primary_address_postalcode",
-                      "primary_address_city", "opportunity_amount", "date_entered"]
+    assert fields == [
+        "first_name",
+        "last_name",
+        "account_name",
+        "email1",
+        "phone_work",
+        "primary_address_street",
+        "primary_address_postalcode",
+        "primary_address_city",
+        "opportunity_amount",
+        "date_entered",
+    ]
     assert batch.options["number_format"] == "de"
 
 

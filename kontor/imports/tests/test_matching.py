@@ -35,11 +35,19 @@ def batch_for(text, model, actor, **options):
 
 
 def test_update_by_email_overwrites_or_fills_per_column(admin):
-    anna = lead(admin, first_name="Anna", last_name="Alt", email1="anna@firma.example",
-                phone_work="", department="Einkauf")
-    text = ("Email,Last Name,Office Phone,Department\n"
-            "ANNA@firma.example,Neu,+49 30 123456,Vertrieb\n"
-            "bert@firma.example,Bert,,\n")
+    anna = lead(
+        admin,
+        first_name="Anna",
+        last_name="Alt",
+        email1="anna@firma.example",
+        phone_work="",
+        department="Einkauf",
+    )
+    text = (
+        "Email,Last Name,Office Phone,Department\n"
+        "ANNA@firma.example,Neu,+49 30 123456,Vertrieb\n"
+        "bert@firma.example,Bert,,\n"
+    )
     batch = batch_for(text, Lead, admin, mode="update")
     columns = batch.options["columns"]
     columns[3]["rule"] = "fill"  # department only where empty
@@ -49,30 +57,37 @@ def test_update_by_email_overwrites_or_fills_per_column(admin):
 
     anna.refresh_from_db()
     assert (batch.created_count, batch.updated_count) == (1, 1)
-    assert (anna.last_name, anna.phone_work, anna.department) == ("Neu", "+49 30 123456",
-                                                                  "Einkauf")
+    assert (anna.last_name, anna.phone_work, anna.department) == ("Neu", "+49 30 123456", "Einkauf")
     assert anna.phone_work_e164 == "+4930123456" and "neu" in anna.search_text
     logs = ChangeLog.objects.filter(record_id=anna.pk, action="update", origin=batch.origin)
     assert {(c.field, c.old_value, c.new_value) for c in logs} == {
-        ("last_name", "Alt", "Neu"), ("phone_work", "", "+49 30 123456")}
+        ("last_name", "Alt", "Neu"),
+        ("phone_work", "", "+49 30 123456"),
+    }
     assert ImportRow.objects.get(batch=batch, outcome="updated").record_id == anna.pk
 
 
 def test_create_only_skips_rows_that_exist_and_rows_repeated_in_the_file(admin):
     lead(admin, last_name="Alt", email1="anna@firma.example")
-    text = ("Email,Last Name\nanna@firma.example,Neu\nbert@firma.example,Bert\n"
-            "Bert@Firma.example,Bert again\n")
+    text = (
+        "Email,Last Name\nanna@firma.example,Neu\nbert@firma.example,Bert\n"
+        "Bert@Firma.example,Bert again\n"
+    )
     plans, _more = actions.preview(batch_for(text, Lead, admin), actor=admin)
     assert [(p.outcome, p.message) for p in plans] == [
-        ("duplicate", "Already exists: Alt."), ("create", ""),
-        ("duplicate", "Duplicate of row 2 (same e-mail).")]
+        ("duplicate", "Already exists: Alt."),
+        ("create", ""),
+        ("duplicate", "Duplicate of row 2 (same e-mail)."),
+    ]
 
 
 def test_an_unchanged_row_writes_nothing(admin):
     anna = lead(admin, last_name="Alt", email1="anna@firma.example")
     before = ChangeLog.objects.count()
-    batch = run(batch_for("Email,Last Name\nanna@firma.example,Alt\n", Lead, admin,
-                          mode="update"), actor=admin)
+    batch = run(
+        batch_for("Email,Last Name\nanna@firma.example,Alt\n", Lead, admin, mode="update"),
+        actor=admin,
+    )
     assert (batch.unchanged_count, batch.updated_count) == (1, 0)
     assert ChangeLog.objects.count() == before
     assert Lead.objects.get().date_modified == anna.date_modified
@@ -83,8 +98,16 @@ def test_external_id_is_remembered_and_matched_by_the_next_import(admin):
     created = Lead.objects.get()
     link = ExternalId.objects.get(external_id="sugar-1")
     assert (link.record_id, link.source, link.origin) == (created.pk, "import", first.origin)
-    second = run(batch_for("ID,Last Name\nsugar-1,Zweit\nsugar-2,Neu\n", Lead, admin,
-                           mode="update", match="external"), actor=admin)
+    second = run(
+        batch_for(
+            "ID,Last Name\nsugar-1,Zweit\nsugar-2,Neu\n",
+            Lead,
+            admin,
+            mode="update",
+            match="external",
+        ),
+        actor=admin,
+    )
     created.refresh_from_db()
     assert created.last_name == "Zweit" and first.created_count == 1
     assert (second.updated_count, second.created_count) == (1, 1)
@@ -99,8 +122,9 @@ def test_matching_on_the_kontor_id(admin):
     batch = run(batch, actor=admin, columns=columns, mode="update", match="id")
     anna.refresh_from_db()
     assert anna.last_name == "Neu" and batch.updated_count == 1
-    messages = dict(ImportRow.objects.filter(batch=batch, outcome="failed")
-                    .values_list("row", "message"))
+    messages = dict(
+        ImportRow.objects.filter(batch=batch, outcome="failed").values_list("row", "message")
+    )
     assert "No record with this id" in messages[2] and "not a Kontor id" in messages[3]
 
 
@@ -108,8 +132,10 @@ def test_records_the_user_may_not_edit_are_never_updated(admin):
     # Lena may import and edit only her team's targets; Ada's target is out of her reach.
     lena = create_user("lena", password="pw-lena-123!", roles=["external_lead_generation"])
     theirs = save_record(Target(last_name="Fremd", email1="x@firma.example"), actor=admin)
-    batch = run(batch_for("Email,Last Name\nx@firma.example,Gekapert\n", Target, lena,
-                          mode="update"), actor=lena)
+    batch = run(
+        batch_for("Email,Last Name\nx@firma.example,Gekapert\n", Target, lena, mode="update"),
+        actor=lena,
+    )
     theirs.refresh_from_db()
     assert theirs.last_name == "Fremd"
     assert batch.updated_count == 0 and batch.created_count == 1
@@ -117,8 +143,10 @@ def test_records_the_user_may_not_edit_are_never_updated(admin):
 
 def test_account_names_link_existing_accounts_and_create_missing_ones_once(admin):
     mueller = save_record(Account(name="Müller Bau GmbH"), actor=admin)
-    text = ("Last Name,Account Name\nEins,Müller Bau GmbH\nZwei,Mueller Bau GmbH\n"
-            "Drei,Neue Firma AG\nVier,Neue Firma AG\n")
+    text = (
+        "Last Name,Account Name\nEins,Müller Bau GmbH\nZwei,Mueller Bau GmbH\n"
+        "Drei,Neue Firma AG\nVier,Neue Firma AG\n"
+    )
     refused = batch_for(text, Contact, admin)
     plans, _more = actions.preview(refused, actor=admin)
     assert [p.outcome for p in plans] == ["create", "create", "failed", "failed"]
@@ -136,11 +164,18 @@ def test_custom_fields_are_mapped_by_label_parsed_in_the_files_format_and_update
     from kontor.core import registry
     from kontor.studio.actions.fields import create_custom_field
 
-    create_custom_field(registry.get("leads"), name="budget", label_en="Budget",
-                        label_de="Budget", field_type="decimal", actor=admin)
+    create_custom_field(
+        registry.get("leads"),
+        name="budget",
+        label_en="Budget",
+        label_de="Budget",
+        field_type="decimal",
+        actor=admin,
+    )
     anna = lead(admin, last_name="Alt", email1="anna@firma.example")
-    text = ("E-Mail;Nachname;Budget\nanna@firma.example;Alt;12.500,50\n"
-            "bert@firma.example;Bert;viel\n")
+    text = (
+        "E-Mail;Nachname;Budget\nanna@firma.example;Alt;12.500,50\nbert@firma.example;Bert;viel\n"
+    )
     batch = batch_for(text, Lead, admin, mode="update")
     assert batch.options["columns"][2]["field"] == "custom:budget"
 
@@ -157,15 +192,18 @@ def test_created_records_join_the_importing_users_teams(admin):
 
     north = Team.objects.create(name="Nord")
     nina = create_user("nina", password="pw-nina-123!", roles=["sales_manager"], teams=[north])
-    run(batch_for("Last Name,Account Name\nEins,Neue Firma AG\n", Contact, nina,
-                  create_missing=True), actor=nina)
+    run(
+        batch_for(
+            "Last Name,Account Name\nEins,Neue Firma AG\n", Contact, nina, create_missing=True
+        ),
+        actor=nina,
+    )
     assert list(Contact.objects.get().teams.all()) == [north]
     assert list(Account.objects.get().teams.all()) == [north]
 
 
 def test_ragged_rows_and_unknown_dropdown_values_are_row_errors(admin):
-    text = ("Last Name,Status\nEins,In Process\nZwei\nDrei,Gibt es nicht\n"
-            "Vier,New,überzählig\n")
+    text = "Last Name,Status\nEins,In Process\nZwei\nDrei,Gibt es nicht\nVier,New,überzählig\n"
     plans, _more = actions.preview(batch_for(text, Lead, admin), actor=admin)
     assert [p.outcome for p in plans] == ["create", "create", "failed", "failed"]
     assert plans[0].data["status"] == "In Process"
@@ -184,8 +222,7 @@ def test_an_excel_file_imports_with_its_typed_cells(admin):
     book.active.append(["Excel", "excel@firma.example", 1250.5, datetime(2025, 3, 1, 9, 30)])
     buffer = io.BytesIO()
     book.save(buffer)
-    batch = actions.create_batch(upload("liste.xlsx", buffer.getvalue()), model=Lead,
-                                 actor=admin)
+    batch = actions.create_batch(upload("liste.xlsx", buffer.getvalue()), model=Lead, actor=admin)
     assert batch.source["kind"] == "xlsx"
     batch = run(batch, actor=admin)
     created = Lead.objects.get()
@@ -198,13 +235,22 @@ def test_an_import_matches_the_external_ids_the_api_linked(admin):
     found by an import naming the same source system, and not by one naming another."""
     from kontor.api.upsert import upsert
 
-    shop_lead = upsert(Lead, {"last_name": "Kunde"}, actor=admin, source="shop",
-                       external_id="C-7").record
-    other = run(batch_for("ID,Last Name\nC-7,Fremd\n", Lead, admin, mode="update",
-                          match="external"), actor=admin)
+    shop_lead = upsert(
+        Lead, {"last_name": "Kunde"}, actor=admin, source="shop", external_id="C-7"
+    ).record
+    other = run(
+        batch_for("ID,Last Name\nC-7,Fremd\n", Lead, admin, mode="update", match="external"),
+        actor=admin,
+    )
     assert (other.created_count, other.updated_count) == (1, 0)
-    batch = batch_for("ID,Last Name\nC-7,Kundin\n", Lead, admin, mode="update",
-                      match="external", external_source="shop")
+    batch = batch_for(
+        "ID,Last Name\nC-7,Kundin\n",
+        Lead,
+        admin,
+        mode="update",
+        match="external",
+        external_source="shop",
+    )
     same = run(batch, actor=admin)
     shop_lead.refresh_from_db()
     assert (same.updated_count, same.created_count, shop_lead.last_name) == (1, 0, "Kundin")

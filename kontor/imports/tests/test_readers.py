@@ -13,8 +13,7 @@ from openpyxl import Workbook
 
 from kontor.imports import readers, values
 
-TEXT = st.text(alphabet=st.characters(codec="cp1252", exclude_categories=("Cs", "Cc")),
-               max_size=20)
+TEXT = st.text(alphabet=st.characters(codec="cp1252", exclude_categories=("Cs", "Cc")), max_size=20)
 
 
 def opener(data: bytes):
@@ -33,9 +32,11 @@ def csv_bytes(rows, delimiter=",", encoding="utf-8") -> bytes:
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(st.lists(TEXT, min_size=3, max_size=3), min_size=1, max_size=8),
-       delimiter=st.sampled_from([",", ";", "\t"]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+@given(
+    rows=st.lists(st.lists(TEXT, min_size=3, max_size=3), min_size=1, max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
 def test_any_csv_reads_back_cell_for_cell(rows, delimiter, encoding):
     header = ["Vorname", "Nachname", "Straße"]
     source, headers, data = read_all(csv_bytes([header, *rows], delimiter, encoding))
@@ -55,8 +56,11 @@ def test_binary_garbage_is_a_clear_error_or_plain_text(blob):
 
 def test_windows_1252_and_utf8_bom_are_told_apart():
     text = "Name;Ort\r\nMüller;Köln €\r\n"
-    for encoding, expected in (("cp1252", "cp1252"), ("utf-8-sig", "utf-8-sig"),
-                               ("utf-8", "utf-8")):
+    for encoding, expected in (
+        ("cp1252", "cp1252"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-8", "utf-8"),
+    ):
         source, headers, data = read_all(text.encode(encoding))
         assert source.encoding == expected and headers == ["Name", "Ort"]
         assert data == [(1, ["Müller", "Köln €"])]
@@ -73,13 +77,16 @@ def test_line_breaks_inside_quoted_cells():
     assert read_all(data)[2] == [(1, ["Brückner", "Hof 1\nHaus 2"])]
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"\x00\x01\x02\x03" * 100, "binary data"),
-    (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, ".xls"),
-    (b"PK\x03\x04garbage", "damaged"),
-    (b"a,b\r\n\x81\x8d\x8f\x90\x9d\r\n", "encoding"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02\x03" * 100, "binary data"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, ".xls"),
+        (b"PK\x03\x04garbage", "damaged"),
+        (b"a,b\r\n\x81\x8d\x8f\x90\x9d\r\n", "encoding"),
+    ],
+)
 def test_unreadable_files_get_a_message(data, message):
     with pytest.raises(readers.ReaderError, match=message):
         read_all(data)
@@ -114,7 +121,7 @@ def test_xlsx_cells_keep_their_types():
     assert values.decimal(rows[0][1][2], "de") == Decimal("1250.5")
 
 
-@given(st.decimals(min_value=-10**12, max_value=10**12, places=2))
+@given(st.decimals(min_value=-(10**12), max_value=10**12, places=2))
 def test_german_and_english_numbers_read_back_exactly(number):
     english = f"{number:,.2f}"
     german = english.replace(",", "_").replace(".", ",").replace("_", ".")
@@ -122,17 +129,25 @@ def test_german_and_english_numbers_read_back_exactly(number):
     assert values.decimal(german, "de") == number
 
 
-@pytest.mark.parametrize("text, fmt, expected", [
-    ("12.500,50", "de", Decimal("12500.50")), ("1.250.000,00", "de", Decimal("1250000.00")),
-    ("850", "de", Decimal("850")), ("3.400,00 €", "de", Decimal("3400.00")),
-    ("$120,000.00", "en", Decimal("120000.00")), ("12.5", "en", Decimal("12.5")),
-])
+@pytest.mark.parametrize(
+    "text, fmt, expected",
+    [
+        ("12.500,50", "de", Decimal("12500.50")),
+        ("1.250.000,00", "de", Decimal("1250000.00")),
+        ("850", "de", Decimal("850")),
+        ("3.400,00 €", "de", Decimal("3400.00")),
+        ("$120,000.00", "en", Decimal("120000.00")),
+        ("12.5", "en", Decimal("12.5")),
+    ],
+)
 def test_numbers(text, fmt, expected):
     assert values.decimal(text, fmt) == expected
 
 
-@pytest.mark.parametrize("text, fmt", [("12,500.50", "de"), ("12.500,50", "en"), ("3.4.0", "de"),
-                                       ("zwölf", "de"), ("1,2,3", "en")])
+@pytest.mark.parametrize(
+    "text, fmt",
+    [("12,500.50", "de"), ("12.500,50", "en"), ("3.4.0", "de"), ("zwölf", "de"), ("1,2,3", "en")],
+)
 def test_numbers_in_the_other_notation_are_refused(text, fmt):
     with pytest.raises(ValueError, match="format"):
         values.decimal(text, fmt)
@@ -164,7 +179,13 @@ def test_formula_guard_and_formulas():
 
 
 def test_yes_and_no():
-    assert [values.boolean(v) for v in ("1", "ja", "X", "0", "", "nein")] == \
-        [True, True, True, False, False, False]
+    assert [values.boolean(v) for v in ("1", "ja", "X", "0", "", "nein")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
     with pytest.raises(ValueError):
         values.boolean("vielleicht")

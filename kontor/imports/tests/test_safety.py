@@ -13,7 +13,8 @@ from kontor.leads.models import Lead
 pytestmark = pytest.mark.django_db
 
 ROWS = "Email,Last Name,Office Phone\n" + "".join(
-    f"p{n}@firma.example,Person {n},+49 30 {100000 + n}\n" for n in range(1, 101))
+    f"p{n}@firma.example,Person {n},+49 30 {100000 + n}\n" for n in range(1, 101)
+)
 
 
 class Killed(Exception):
@@ -70,8 +71,7 @@ def test_a_chunk_that_crashes_mid_write_leaves_nothing_of_itself(batch, admin, m
 
 
 def test_undo_trashes_what_was_created_and_restores_what_was_updated(admin):
-    anna = save_record(Lead(last_name="Alt", email1="p1@firma.example", phone_work=""),
-                       actor=admin)
+    anna = save_record(Lead(last_name="Alt", email1="p1@firma.example", phone_work=""), actor=admin)
     bert = save_record(Lead(last_name="Bert", email1="p2@firma.example"), actor=admin)
     batch = actions.create_batch(upload("list.csv", ROWS.encode()), model=Lead, actor=admin)
     actions.configure(batch, {**batch.options, "mode": "update"}, actor=admin)
@@ -94,8 +94,9 @@ def test_undo_trashes_what_was_created_and_restores_what_was_updated(admin):
     assert Lead.objects.count() == 2 and Lead.with_deleted.filter(deleted=True).count() == 98
     undo_origin = batch.undo_origin
     assert ChangeLog.objects.filter(origin=undo_origin, action="delete").count() == 98
-    assert ChangeLog.objects.filter(origin=undo_origin, record_id=anna.pk,
-                                    field="last_name", new_value="Alt").exists()
+    assert ChangeLog.objects.filter(
+        origin=undo_origin, record_id=anna.pk, field="last_name", new_value="Alt"
+    ).exists()
 
 
 def test_undo_is_refused_to_others_and_while_running(batch, admin, rep):
@@ -117,8 +118,10 @@ def test_a_large_undo_trashes_every_chunk_exactly_once(admin, monkeypatch):
     new record is trashed and logged once, every chunk is marked undone, and a lead the file
     updated twice (rows 1 and 101, different chunks) gets its value from before the import."""
     monkeypatch.setattr(undo, "PARALLEL_FROM", 10)
-    existing = {n: save_record(Lead(last_name=f"Alt {n}", email1=f"p{n}@firma.example"),
-                               actor=admin) for n in range(1, 41)}
+    existing = {
+        n: save_record(Lead(last_name=f"Alt {n}", email1=f"p{n}@firma.example"), actor=admin)
+        for n in range(1, 41)
+    }
     rows = ROWS + "p1@firma.example,Noch einmal,+49 30 999999\n"
     batch = actions.create_batch(upload("list.csv", rows.encode()), model=Lead, actor=admin)
     actions.configure(batch, {**batch.options, "mode": "update"}, actor=admin)
@@ -129,12 +132,14 @@ def test_a_large_undo_trashes_every_chunk_exactly_once(admin, monkeypatch):
     batch = undo.run_undo(batch.pk, admin.pk)
     assert batch.status == ImportBatch.Status.UNDONE
     assert sorted(Lead.objects.values_list("last_name", flat=True)) == sorted(
-        f"Alt {n}" for n in range(1, 41))
+        f"Alt {n}" for n in range(1, 41)
+    )
     assert Lead.with_deleted.filter(deleted=True, modified_by=admin).count() == 60
     deletes = ChangeLog.objects.filter(origin=batch.undo_origin, action="delete")
     assert deletes.count() == deletes.values("record_id").distinct().count() == 60
-    restored = ChangeLog.objects.filter(origin=batch.undo_origin, action="update",
-                                        field="last_name")
+    restored = ChangeLog.objects.filter(
+        origin=batch.undo_origin, action="update", field="last_name"
+    )
     assert restored.values("record_id").distinct().count() == 40
     assert not batch.chunks.filter(undone=False).exists()
     assert not batch.rows.filter(outcome="updated").exists()
@@ -169,7 +174,8 @@ def test_a_killed_undo_can_be_started_again_once_it_stalled(batch, admin, monkey
     batch.refresh_from_db()
     assert batch.status == "undoing" and Lead.objects.count() == 80  # nothing changed
     ImportBatch.objects.filter(pk=batch.pk).update(
-        progress_at=timezone.now() - actions.STALE_AFTER - timedelta(seconds=1))
+        progress_at=timezone.now() - actions.STALE_AFTER - timedelta(seconds=1)
+    )
     batch.refresh_from_db()
     assert undo.can_undo(batch, admin)
     undo.undo_import(batch, actor=admin)

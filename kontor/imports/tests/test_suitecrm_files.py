@@ -25,8 +25,11 @@ def import_file(name, model, actor, **options):
 
 
 def problems(batch) -> dict:
-    return dict(ImportRow.objects.filter(batch=batch, outcome__in=["failed", "duplicate"])
-                .values_list("row", "message"))
+    return dict(
+        ImportRow.objects.filter(batch=batch, outcome__in=["failed", "duplicate"]).values_list(
+            "row", "message"
+        )
+    )
 
 
 def test_a_whole_suitecrm_migration(admin):
@@ -56,5 +59,9 @@ def test_a_whole_suitecrm_migration(admin):
 
     targets = import_file("Prospects.csv", Target, admin)
     assert (targets.created_count, problems(targets)) == (30, {})
-    assert Target.objects.filter(lawful_basis="legitimate_interest",
-                                 lawful_basis_source="third_party").count() == 10
+    assert (
+        Target.objects.filter(
+            lawful_basis="legitimate_interest", lawful_basis_source="third_party"
+        ).count()
+        == 10
+    )

@@ -28,28 +28,32 @@ def test_list_offers_import_to_those_who_may(admin_client):
 
 
 def test_upload_shows_the_mapping_with_detected_columns(admin_client):
-    response = admin_client.post(reverse("imports:upload", args=["leads"]),
-                                 {"file": upload("leads-de-semicolon.csv")})
+    response = admin_client.post(
+        reverse("imports:upload", args=["leads"]), {"file": upload("leads-de-semicolon.csv")}
+    )
     batch = ImportBatch.objects.get()
-    assert response.status_code == 302 and response.url == reverse("imports:batch",
-                                                                   args=[batch.pk])
+    assert response.status_code == 302 and response.url == reverse("imports:batch", args=[batch.pk])
     page = admin_client.get(response.url).content.decode()
     assert "Straße" in page and "cp1252" in page
     assert '<option value="primary_address_street" selected>' in page
 
 
 def test_a_broken_file_gets_a_message_on_the_field_and_no_batch(admin_client):
-    response = admin_client.post(reverse("imports:upload", args=["leads"]),
-                                 {"file": upload("x.csv", b"\x00\x01\x02binary\x00" * 50)})
+    response = admin_client.post(
+        reverse("imports:upload", args=["leads"]),
+        {"file": upload("x.csv", b"\x00\x01\x02binary\x00" * 50)},
+    )
     assert response.status_code == 200
     assert "binary data" in response.content.decode()
     assert ImportBatch.objects.count() == 0
 
 
-def test_preview_then_start_imports_in_the_background_and_undo(admin_client, admin,
-                                                                django_capture_on_commit_callbacks):
-    admin_client.post(reverse("imports:upload", args=["leads"]),
-                      {"file": upload("leads-de-semicolon.csv")})
+def test_preview_then_start_imports_in_the_background_and_undo(
+    admin_client, admin, django_capture_on_commit_callbacks
+):
+    admin_client.post(
+        reverse("imports:upload", args=["leads"]), {"file": upload("leads-de-semicolon.csv")}
+    )
     batch = ImportBatch.objects.get()
     page = _post_mapping(admin_client, batch, "preview").content.decode()
     assert 'data-row="17" data-outcome="failed"' in page
@@ -74,23 +78,24 @@ def test_preview_then_start_imports_in_the_background_and_undo(admin_client, adm
         admin_client.post(reverse("imports:undo", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == "undone" and Lead.objects.count() == 0
-    assert ChangeLog.objects.filter(action="delete", origin__startswith="job:undo-").count() \
-        == 193
+    assert ChangeLog.objects.filter(action="delete", origin__startswith="job:undo-").count() == 193
 
 
 def test_a_saved_mapping_is_offered_and_applied(admin_client, admin):
-    admin_client.post(reverse("imports:upload", args=["leads"]),
-                      {"file": upload("leads-de-semicolon.csv")})
+    admin_client.post(
+        reverse("imports:upload", args=["leads"]), {"file": upload("leads-de-semicolon.csv")}
+    )
     batch = ImportBatch.objects.get()
-    columns = {f"field_{i}": "" for i in range(10)} | {"field_1": "last_name",
-                                                       "field_3": "email1"}
+    columns = {f"field_{i}": "" for i in range(10)} | {"field_1": "last_name", "field_3": "email1"}
     _post_mapping(admin_client, batch, "save_mapping", mapping_name="Messe", **columns)
     mapping = ImportMapping.objects.get(name="Messe")
-    admin_client.post(reverse("imports:upload", args=["leads"]),
-                      {"file": upload("leads-de-semicolon.csv")})
+    admin_client.post(
+        reverse("imports:upload", args=["leads"]), {"file": upload("leads-de-semicolon.csv")}
+    )
     second = ImportBatch.objects.exclude(pk=batch.pk).get()
-    page = admin_client.get(reverse("imports:batch", args=[second.pk]),
-                            {"mapping": mapping.pk}).content.decode()
+    page = admin_client.get(
+        reverse("imports:batch", args=[second.pk]), {"mapping": mapping.pk}
+    ).content.decode()
     assert '<option value="last_name" selected>' in page
     assert '<option value="first_name" selected>' not in page
 
@@ -99,11 +104,14 @@ def test_without_the_import_right_everything_is_404_and_nothing_is_stored(client
     sam = create_user("sam", password="pw-sam-123!", roles=["sales_rep"])
     client.force_login(sam)
     assert client.get(reverse("imports:upload", args=["leads"])).status_code == 404
-    response = client.post(reverse("imports:upload", args=["leads"]),
-                           {"file": upload("leads-de-semicolon.csv")})
+    response = client.post(
+        reverse("imports:upload", args=["leads"]), {"file": upload("leads-de-semicolon.csv")}
+    )
     assert response.status_code == 404 and ImportBatch.objects.count() == 0
-    assert reverse("imports:upload", args=["leads"]).encode() not in client.get(
-        reverse("leads:list")).content
+    assert (
+        reverse("imports:upload", args=["leads"]).encode()
+        not in client.get(reverse("leads:list")).content
+    )
 
 
 def test_someone_elses_batch_is_404(client, admin, rep):
@@ -141,8 +149,12 @@ def test_the_progress_of_a_running_import_shows_rate_and_time_left(admin_client,
     batch = actions.create_batch(upload("leads-de-semicolon.csv"), model=Lead, actor=admin)
     now = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status="running", rows_total=1_000_000, next_row=100_001,
-        started_at=now - timedelta(seconds=100), progress_at=now)
+        status="running",
+        rows_total=1_000_000,
+        next_row=100_001,
+        started_at=now - timedelta(seconds=100),
+        progress_at=now,
+    )
     fragment = admin_client.get(reverse("imports:progress", args=[batch.pk])).content.decode()
     assert "100,000 of 1,000,000 rows" in fragment and "1,000 rows/s" in fragment
     assert "about 15 min left" in fragment and 'hx-trigger="every 1s"' in fragment
@@ -161,10 +173,13 @@ def test_a_stalled_run_or_undo_stops_polling_and_offers_its_button(admin_client,
     batch = actions.create_batch(upload("leads-de-semicolon.csv"), model=Lead, actor=admin)
     url = reverse("imports:progress", args=[batch.pk])
     long_ago = timezone.now() - actions.STALE_AFTER - timedelta(seconds=1)
-    for status, button in (("running", reverse("imports:resume", args=[batch.pk])),
-                           ("undoing", reverse("imports:undo", args=[batch.pk]))):
-        ImportBatch.objects.filter(pk=batch.pk).update(status=status, rows_total=10,
-                                                       progress_at=timezone.now())
+    for status, button in (
+        ("running", reverse("imports:resume", args=[batch.pk])),
+        ("undoing", reverse("imports:undo", args=[batch.pk])),
+    ):
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=status, rows_total=10, progress_at=timezone.now()
+        )
         fresh = admin_client.get(url).content.decode()
         assert 'hx-trigger="every 1s"' in fresh and button not in fresh
         ImportBatch.objects.filter(pk=batch.pk).update(progress_at=long_ago)

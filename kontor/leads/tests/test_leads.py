@@ -26,27 +26,45 @@ class TestLeadModule(RecordModuleTests):
     edit = ("status", "In Process")
     invalid_cases = [
         Invalid("converted-by-hand", {"status": "Converted"}, "status", NOT_OFFERED),
-        Invalid("missing-last-name", {"last_name": None}, "last_name",
-                "This field is required."),
+        Invalid("missing-last-name", {"last_name": None}, "last_name", "This field is required."),
         Invalid("bad-email", {"email1": "lena@lead"}, "email1", "Enter a valid email address."),
-        Invalid("unknown-stage", {"lifecycle_stage": "XQL"}, "lifecycle_stage",
-                "Select a valid choice. XQL is not one of the available choices."),
-        Invalid("too-long-status-description", {"status_description": "x" * 5001},
-                "status_description",
-                "Ensure this value has at most 5000 characters (it has 5001)."),
-        Invalid("amount-not-a-number", {"opportunity_amount": "viel"}, "opportunity_amount",
-                "Enter a number."),
-        Invalid("impossible-birthdate", {"birthdate": "2025-02-30"}, "birthdate",
-                "Enter a valid date."),
+        Invalid(
+            "unknown-stage",
+            {"lifecycle_stage": "XQL"},
+            "lifecycle_stage",
+            "Select a valid choice. XQL is not one of the available choices.",
+        ),
+        Invalid(
+            "too-long-status-description",
+            {"status_description": "x" * 5001},
+            "status_description",
+            "Ensure this value has at most 5000 characters (it has 5001).",
+        ),
+        Invalid(
+            "amount-not-a-number",
+            {"opportunity_amount": "viel"},
+            "opportunity_amount",
+            "Enter a number.",
+        ),
+        Invalid(
+            "impossible-birthdate", {"birthdate": "2025-02-30"}, "birthdate", "Enter a valid date."
+        ),
     ]
 
     def valid_data(self):
         return {
-            "salutation": "Mr.", "first_name": "Lars", "last_name": "Lead",
-            "account_name": "Fjord GmbH", "email1": "lars@fjord.example",
-            "phone_work": "+49 40 123456", "status": "Assigned", "lifecycle_stage": "MQL",
-            "lead_source": "Web Site", "opportunity_name": "Roll-out 2025",
-            "opportunity_amount": "1500.00", "website": "https://fjord.example",
+            "salutation": "Mr.",
+            "first_name": "Lars",
+            "last_name": "Lead",
+            "account_name": "Fjord GmbH",
+            "email1": "lars@fjord.example",
+            "phone_work": "+49 40 123456",
+            "status": "Assigned",
+            "lifecycle_stage": "MQL",
+            "lead_source": "Web Site",
+            "opportunity_name": "Roll-out 2025",
+            "opportunity_amount": "1500.00",
+            "website": "https://fjord.example",
         }
 
     def mass_update_value(self, other_user):
@@ -67,8 +85,10 @@ def test_a_blank_status_and_stage_become_new_and_ml(rep):
 def test_the_forms_do_not_offer_converted_and_refuse_it(rep_client, rep):
     lead = LeadFactory(actor=rep)
     url = f"/leads/{lead.pk}/edit/"
-    for form in (rep_client.get("/leads/new/").context["form"],
-                 rep_client.get(url).context["form"]):
+    for form in (
+        rep_client.get("/leads/new/").context["form"],
+        rep_client.get(url).context["form"],
+    ):
         offered = [key for key, _label in form.fields["status"].choices]
         assert "Converted" not in offered and "Dead" in offered
     data = {**form_data(rep_client.get(url).context["form"]), "status": "Converted"}
@@ -81,8 +101,10 @@ def test_the_forms_do_not_offer_converted_and_refuse_it(rep_client, rep):
 
 def test_mass_update_refuses_converted_for_all(rep_client, rep):
     leads = LeadFactory.create_batch(2, actor=rep)
-    rep_client.post("/leads/mass/", {"verb": "update", "field": "status",
-                                     "status": "Converted", "ids": [x.pk for x in leads]})
+    rep_client.post(
+        "/leads/mass/",
+        {"verb": "update", "field": "status", "status": "Converted", "ids": [x.pk for x in leads]},
+    )
     assert [fetch(x).status for x in leads] == ["New", "New"]
     assert [log_of(x, "update") for x in leads] == [[], []]
     count, refused = mass_update([fetch(x) for x in leads], {"status": "Converted"}, actor=rep)
@@ -128,7 +150,8 @@ def test_saving_the_same_lead_twice_logs_the_stage_change_once(rep):
 def test_a_stage_change_by_mass_update_sets_stage_entered_at(rep):
     lead = LeadFactory(actor=rep)
     Lead.objects.filter(pk=lead.pk).update(
-        stage_entered_at=fetch(lead).stage_entered_at - timedelta(days=30))
+        stage_entered_at=fetch(lead).stage_entered_at - timedelta(days=30)
+    )
     before = fetch(lead).stage_entered_at
     assert mass_update([fetch(lead)], {"lifecycle_stage": "SQL"}, actor=rep) == (1, {})
     assert fetch(lead).stage_entered_at > before
@@ -148,7 +171,12 @@ def test_the_converted_status_is_refused_by_the_action_too(rep):
 def test_open_leads_exclude_converted_recycled_and_dead(rep):
     statuses = ("New", "Assigned", "In Process", "Recycled", "Dead")
     assert [LeadFactory.build(status=s).is_open for s in statuses] == [
-        True, True, True, False, False]
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
     assert LeadFactory.build(status="Converted").is_open is False
 
 

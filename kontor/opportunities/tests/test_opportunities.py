@@ -28,27 +28,52 @@ class TestOpportunityModule(RecordModuleTests):
         Invalid("missing-name", {"name": None}, "name", "This field is required."),
         Invalid("missing-amount", {"amount": None}, "amount", "This field is required."),
         Invalid("amount-not-a-number", {"amount": "zwölf"}, "amount", "Enter a number."),
-        Invalid("impossible-close-date", {"date_closed": "2025-02-30"}, "date_closed",
-                "Enter a valid date."),
-        Invalid("unknown-stage", {"sales_stage": "Dreaming"}, "sales_stage",
-                "Select a valid choice. Dreaming is not one of the available choices."),
-        Invalid("missing-stage", {"sales_stage": None}, "sales_stage",
-                "This field is required."),
-        Invalid("probability-over-100", {"probability": "150"}, "probability",
-                "Ensure this value is less than or equal to 100."),
+        Invalid(
+            "impossible-close-date",
+            {"date_closed": "2025-02-30"},
+            "date_closed",
+            "Enter a valid date.",
+        ),
+        Invalid(
+            "unknown-stage",
+            {"sales_stage": "Dreaming"},
+            "sales_stage",
+            "Select a valid choice. Dreaming is not one of the available choices.",
+        ),
+        Invalid("missing-stage", {"sales_stage": None}, "sales_stage", "This field is required."),
+        Invalid(
+            "probability-over-100",
+            {"probability": "150"},
+            "probability",
+            "Ensure this value is less than or equal to 100.",
+        ),
         Invalid("no-account-in-b2b", {"account": None}, "account", NEEDS_ACCOUNT),
-        Invalid("bad-currency", {"currency": "E1"}, "currency",
-                "Enter a three-letter currency code such as EUR."),
-        Invalid("too-long-name", {"name": "x" * 151}, "name",
-                "Ensure this value has at most 150 characters (it has 151)."),
+        Invalid(
+            "bad-currency",
+            {"currency": "E1"},
+            "currency",
+            "Enter a three-letter currency code such as EUR.",
+        ),
+        Invalid(
+            "too-long-name",
+            {"name": "x" * 151},
+            "name",
+            "Ensure this value has at most 150 characters (it has 151).",
+        ),
     ]
 
     def valid_data(self):
         return {
-            "name": "Fjord roll-out", "account": str(AccountFactory().pk),
-            "amount": "12500.00", "currency": "EUR", "date_closed": "2025-09-30",
-            "sales_stage": "Qualification", "probability": "", "lead_source": "Partner",
-            "opportunity_type": "New Business", "next_step": "Send the offer",
+            "name": "Fjord roll-out",
+            "account": str(AccountFactory().pk),
+            "amount": "12500.00",
+            "currency": "EUR",
+            "date_closed": "2025-09-30",
+            "sales_stage": "Qualification",
+            "probability": "",
+            "lead_source": "Partner",
+            "opportunity_type": "New Business",
+            "next_step": "Send the offer",
         }
 
     def mass_update_value(self, other_user):
@@ -83,16 +108,19 @@ def test_a_stage_change_fills_the_probability(rep_client, rep):
     assert edit(rep_client, opportunity, sales_stage="Proposal/Price Quote").status_code == 302
     assert fetch(opportunity).probability == 65
     assert sorted(row[1:] for row in log_of(opportunity, "update")) == [
-        ("probability", "10", "65"), ("sales_stage", "Prospecting", "Proposal/Price Quote")]
+        ("probability", "10", "65"),
+        ("sales_stage", "Prospecting", "Proposal/Price Quote"),
+    ]
 
 
 def test_a_probability_edited_with_the_stage_is_kept(rep_client, rep):
     opportunity = OpportunityFactory(actor=rep)
-    response = edit(rep_client, opportunity, sales_stage="Proposal/Price Quote",
-                    probability="55")
+    response = edit(rep_client, opportunity, sales_stage="Proposal/Price Quote", probability="55")
     assert response.status_code == 302
     assert (fetch(opportunity).sales_stage, fetch(opportunity).probability) == (
-        "Proposal/Price Quote", 55)
+        "Proposal/Price Quote",
+        55,
+    )
 
 
 def test_a_probability_edited_alone_is_kept(rep_client, rep):

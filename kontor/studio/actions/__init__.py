@@ -21,8 +21,9 @@ def log_change(*, actor, area: str, target: str, summary: str, detail=None) -> C
     core_dropdowns.invalidate()
     core_config.invalidate()
     transaction.on_commit(_invalidate)
-    return ConfigChange.objects.create(actor=actor, area=area, target=target[:200],
-                                       summary=summary, detail=detail or {})
+    return ConfigChange.objects.create(
+        actor=actor, area=area, target=target[:200], summary=summary, detail=detail or {}
+    )
 
 
 def _invalidate() -> None:

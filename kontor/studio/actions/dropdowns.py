@@ -31,10 +31,14 @@ def _bindings(list_name: str) -> list[tuple[type[Record], str, str]]:
     for model in apps.get_models():
         if not issubclass(model, Record):
             continue
-        found += [(model, f.name, "field") for f in model._meta.concrete_fields
-                  if isinstance(f, DropdownField) and f.dropdown == list_name]
-    for cf in CustomField.objects.filter(dropdown=list_name,
-                                         field_type__in=["dropdown", "multiselect"]):
+        found += [
+            (model, f.name, "field")
+            for f in model._meta.concrete_fields
+            if isinstance(f, DropdownField) and f.dropdown == list_name
+        ]
+    for cf in CustomField.objects.filter(
+        dropdown=list_name, field_type__in=["dropdown", "multiselect"]
+    ):
         model = apps.get_model(cf.model_label)
         found.append((model, cf.name, "custom" if cf.field_type == "dropdown" else "multi"))
     return found
@@ -49,9 +53,13 @@ def _using(model, name: str, kind: str, key: str):
     # A multi-select stores a JSON list; its JSON text contains the quoted key (SQLite has no
     # JSON containment, so both databases compare the text). Candidates are confirmed exactly.
     candidates = model.with_deleted.filter(**{f"custom__{name}__icontains": f'"{key}"'})
-    return model.with_deleted.filter(pk__in=[
-        pk for pk, values in candidates.values_list("pk", f"custom__{name}")
-        if isinstance(values, list) and key in values])
+    return model.with_deleted.filter(
+        pk__in=[
+            pk
+            for pk, values in candidates.values_list("pk", f"custom__{name}")
+            if isinstance(values, list) and key in values
+        ]
+    )
 
 
 def usage(value: DropdownValue) -> int:
@@ -61,8 +69,9 @@ def usage(value: DropdownValue) -> int:
 
 def check_list_name(name: str) -> None:
     if not NAME_RE.match(name):
-        raise ValidationError({"name": _("Use lower-case letters, digits and underscores, "
-                                         "starting with a letter.")})
+        raise ValidationError(
+            {"name": _("Use lower-case letters, digits and underscores, starting with a letter.")}
+        )
     if DropdownList.objects.filter(name=name).exists():
         raise ValidationError({"name": _("A list with this name exists already.")})
 
@@ -72,10 +81,16 @@ def create_list(*, name: str, label_en: str = "", label_de: str = "", actor) -> 
     """A new, empty dropdown list (for custom fields)."""
     name = name.strip()
     check_list_name(name)
-    dropdown = DropdownList.objects.create(name=name, label_en=label_en.strip(),
-                                           label_de=label_de.strip())
-    log_change(actor=actor, area="dropdown", target=name, summary=_("List created"),
-               detail={"label_en": label_en, "label_de": label_de})
+    dropdown = DropdownList.objects.create(
+        name=name, label_en=label_en.strip(), label_de=label_de.strip()
+    )
+    log_change(
+        actor=actor,
+        area="dropdown",
+        target=name,
+        summary=_("List created"),
+        detail={"label_en": label_en, "label_de": label_de},
+    )
     return dropdown
 
 
@@ -89,8 +104,15 @@ def _check_labels(label_en: str, label_de: str) -> dict:
 
 
 @transaction.atomic
-def add_value(dropdown: DropdownList, *, key: str, label_en: str, label_de: str,
-              probability: int | None = None, actor) -> DropdownValue:
+def add_value(
+    dropdown: DropdownList,
+    *,
+    key: str,
+    label_en: str,
+    label_de: str,
+    probability: int | None = None,
+    actor,
+) -> DropdownValue:
     """Append a value to the list; its key is what records will store."""
     key = key.strip()
     errors = _check_labels(label_en, label_de)
@@ -102,11 +124,20 @@ def add_value(dropdown: DropdownList, *, key: str, label_en: str, label_de: str,
         raise ValidationError(errors)
     position = (dropdown.values.aggregate(m=Max("position"))["m"] or 0) + 1
     value = DropdownValue.objects.create(
-        dropdown=dropdown, key=key, label_en=label_en.strip(), label_de=label_de.strip(),
-        position=position, extra=_extra({}, probability))
-    log_change(actor=actor, area="dropdown", target=f"{dropdown.name}.{key}",
-               summary=_("Value added"), detail={"label_en": value.label_en,
-                                                 "label_de": value.label_de})
+        dropdown=dropdown,
+        key=key,
+        label_en=label_en.strip(),
+        label_de=label_de.strip(),
+        position=position,
+        extra=_extra({}, probability),
+    )
+    log_change(
+        actor=actor,
+        area="dropdown",
+        target=f"{dropdown.name}.{key}",
+        summary=_("Value added"),
+        detail={"label_en": value.label_en, "label_de": value.label_de},
+    )
     return value
 
 
@@ -120,25 +151,45 @@ def _extra(extra: dict, probability: int | None) -> dict:
 
 
 @transaction.atomic
-def update_value(value: DropdownValue, *, label_en: str, label_de: str, active: bool,
-                 probability: int | None = None, actor) -> DropdownValue:
+def update_value(
+    value: DropdownValue,
+    *,
+    label_en: str,
+    label_de: str,
+    active: bool,
+    probability: int | None = None,
+    actor,
+) -> DropdownValue:
     """Rename (both languages), (de)activate and set the probability; the key stays."""
     errors = _check_labels(label_en, label_de)
     if errors:
         raise ValidationError(errors)
-    before = {"label_en": value.label_en, "label_de": value.label_de, "active": value.active,
-              "extra": value.extra}
+    before = {
+        "label_en": value.label_en,
+        "label_de": value.label_de,
+        "active": value.active,
+        "extra": value.extra,
+    }
     value.label_en, value.label_de, value.active = label_en.strip(), label_de.strip(), active
     value.extra = _extra(value.extra, probability)
     if not active:
         value.is_default = False
-    after = {"label_en": value.label_en, "label_de": value.label_de, "active": value.active,
-             "extra": value.extra}
+    after = {
+        "label_en": value.label_en,
+        "label_de": value.label_de,
+        "active": value.active,
+        "extra": value.extra,
+    }
     if after == before:
         return value
     value.save()
-    log_change(actor=actor, area="dropdown", target=f"{value.dropdown.name}.{value.key}",
-               summary=_("Value changed"), detail={"old": before, "new": after})
+    log_change(
+        actor=actor,
+        area="dropdown",
+        target=f"{value.dropdown.name}.{value.key}",
+        summary=_("Value changed"),
+        detail={"old": before, "new": after},
+    )
     return value
 
 
@@ -154,8 +205,13 @@ def reorder(dropdown: DropdownList, keys: list[str], *, actor) -> None:
     for position, key in enumerate(ordered):
         values[key].position = position
     DropdownValue.objects.bulk_update(values.values(), ["position"])
-    log_change(actor=actor, area="dropdown", target=dropdown.name, summary=_("Values reordered"),
-               detail={"old": before, "new": ordered})
+    log_change(
+        actor=actor,
+        area="dropdown",
+        target=dropdown.name,
+        summary=_("Values reordered"),
+        detail={"old": before, "new": ordered},
+    )
 
 
 def move(dropdown: DropdownList, key: str, step: int, *, actor) -> None:
@@ -181,8 +237,13 @@ def set_default(dropdown: DropdownList, key: str, *, actor) -> None:
     dropdown.values.update(is_default=False)
     if key:
         dropdown.values.filter(key=key).update(is_default=True)
-    log_change(actor=actor, area="dropdown", target=dropdown.name,
-               summary=_("Default value changed"), detail={"old": old, "new": key})
+    log_change(
+        actor=actor,
+        area="dropdown",
+        target=dropdown.name,
+        summary=_("Default value changed"),
+        detail={"old": old, "new": key},
+    )
 
 
 @transaction.atomic
@@ -196,20 +257,38 @@ def delete_value(value: DropdownValue, *, remap_to: str = "", actor) -> int:
     bindings = _bindings(name)
     count = sum(_using(m, f, k, value.key).count() for m, f, k in bindings)
     if count and not remap_to:
-        raise ValidationError({"remap_to": ngettext(
-            "%(count)d record uses this value: choose a value to map it to.",
-            "%(count)d records use this value: choose a value to map them to.",
-            count) % {"count": count}})
-    if remap_to and (remap_to == value.key
-                     or not value.dropdown.values.filter(key=remap_to).exists()):
+        raise ValidationError(
+            {
+                "remap_to": ngettext(
+                    "%(count)d record uses this value: choose a value to map it to.",
+                    "%(count)d records use this value: choose a value to map them to.",
+                    count,
+                )
+                % {"count": count}
+            }
+        )
+    if remap_to and (
+        remap_to == value.key or not value.dropdown.values.filter(key=remap_to).exists()
+    ):
         raise ValidationError({"remap_to": _("Choose another value of this list.")})
-    mapped = sum(_remap(m, f, k, value.key, remap_to, actor=actor) for m, f, k in bindings) \
-        if count else 0
+    mapped = (
+        sum(_remap(m, f, k, value.key, remap_to, actor=actor) for m, f, k in bindings)
+        if count
+        else 0
+    )
     value.delete()
-    log_change(actor=actor, area="dropdown", target=f"{name}.{value.key}",
-               summary=_("Value deleted"), detail={"remapped_to": remap_to, "records": mapped,
-                                                   "label_en": value.label_en,
-                                                   "label_de": value.label_de})
+    log_change(
+        actor=actor,
+        area="dropdown",
+        target=f"{name}.{value.key}",
+        summary=_("Value deleted"),
+        detail={
+            "remapped_to": remap_to,
+            "records": mapped,
+            "label_en": value.label_en,
+            "label_de": value.label_de,
+        },
+    )
     return mapped
 
 
@@ -227,16 +306,31 @@ def _remap(model, name: str, kind: str, old: str, new: str, *, actor) -> int:
             setattr(row, name, new)
         else:
             before = row.custom.get(name)
-            after = new if kind == "custom" else list(dict.fromkeys(
-                new if k == old else k for k in before))
+            after = (
+                new
+                if kind == "custom"
+                else list(dict.fromkeys(new if k == old else k for k in before))
+            )
             row.custom[name] = after
         row.modified_by, row.date_modified = actor, now
-        logs.append(ChangeLog(record_type=ct, record_id=row.pk, action=ChangeLog.Action.UPDATE,
-                              field=name if kind == "field" else f"custom.{name}",
-                              old_value=_text(before), new_value=_text(after), actor=actor,
-                              at=now, origin=current_origin()))
-    model.with_deleted.bulk_update(rows, [name if kind == "field" else "custom",
-                                          "modified_by", "date_modified"], batch_size=500)
+        logs.append(
+            ChangeLog(
+                record_type=ct,
+                record_id=row.pk,
+                action=ChangeLog.Action.UPDATE,
+                field=name if kind == "field" else f"custom.{name}",
+                old_value=_text(before),
+                new_value=_text(after),
+                actor=actor,
+                at=now,
+                origin=current_origin(),
+            )
+        )
+    model.with_deleted.bulk_update(
+        rows,
+        [name if kind == "field" else "custom", "modified_by", "date_modified"],
+        batch_size=500,
+    )
     ChangeLog.objects.bulk_create(logs, batch_size=500)
     return len(rows)
 

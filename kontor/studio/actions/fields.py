@@ -28,8 +28,12 @@ def optional_fields(module) -> list[models.Field]:
     out = []
     for name in module.form_fields:
         field = module.model._meta.get_field(name)
-        if name in builtin or not field.concrete or not field.editable \
-                or isinstance(field, models.BooleanField | models.FileField):
+        if (
+            name in builtin
+            or not field.concrete
+            or not field.editable
+            or isinstance(field, models.BooleanField | models.FileField)
+        ):
             continue
         out.append(field)
     return out
@@ -42,42 +46,62 @@ def set_required(module, names, *, actor) -> None:
     names = set(names)
     unknown = names - allowed
     if unknown:
-        raise ValidationError({"required": _("These fields cannot be marked required: "
-                                             "%(names)s.") % {"names": ", ".join(sorted(unknown))}})
+        raise ValidationError(
+            {
+                "required": _("These fields cannot be marked required: %(names)s.")
+                % {"names": ", ".join(sorted(unknown))}
+            }
+        )
     label = config.label_of(module.model)
-    before = set(FieldRule.objects.filter(model_label=label, required=True)
-                 .values_list("field", flat=True))
+    before = set(
+        FieldRule.objects.filter(model_label=label, required=True).values_list("field", flat=True)
+    )
     if before == names:
         return
     FieldRule.objects.filter(model_label=label).exclude(field__in=names).delete()
-    FieldRule.objects.bulk_create([FieldRule(model_label=label, field=n)
-                                   for n in sorted(names - before)])
-    log_change(actor=actor, area="required", target=label, summary=_("Required fields changed"),
-               detail={"old": sorted(before), "new": sorted(names)})
+    FieldRule.objects.bulk_create(
+        [FieldRule(model_label=label, field=n) for n in sorted(names - before)]
+    )
+    log_change(
+        actor=actor,
+        area="required",
+        target=label,
+        summary=_("Required fields changed"),
+        detail={"old": sorted(before), "new": sorted(names)},
+    )
 
 
-def _check_definition(module, *, name, label_en, label_de, field_type, dropdown, link_module,
-                      new: bool) -> None:
+def _check_definition(
+    module, *, name, label_en, label_de, field_type, dropdown, link_module, new: bool
+) -> None:
     errors = {}
     if new:
         if not NAME_RE.match(name):
-            errors["name"] = [_("Use lower-case letters, digits and underscores, starting "
-                                "with a letter (at most 50).")]
+            errors["name"] = [
+                _(
+                    "Use lower-case letters, digits and underscores, starting "
+                    "with a letter (at most 50)."
+                )
+            ]
         elif name in config.reserved_names(module.model):
-            errors["name"] = [_("“%(name)s” is reserved: a built-in field or a word Kontor "
-                                "uses.") % {"name": name}]
-        elif CustomField.objects.filter(model_label=config.label_of(module.model),
-                                        name=name).exists():
-            errors["name"] = [_("This record type has a custom field with this name "
-                                "already.")]
+            errors["name"] = [
+                _("“%(name)s” is reserved: a built-in field or a word Kontor uses.")
+                % {"name": name}
+            ]
+        elif CustomField.objects.filter(
+            model_label=config.label_of(module.model), name=name
+        ).exists():
+            errors["name"] = [_("This record type has a custom field with this name already.")]
     if not label_en.strip():
         errors["label_en"] = [_("This field is required.")]
     if not label_de.strip():
         errors["label_de"] = [_("This field is required.")]
     if field_type not in FieldType.values:
         errors["field_type"] = [_("Choose a type.")]
-    if field_type in {"dropdown", "multiselect"} and not DropdownList.objects.filter(
-            name=dropdown).exists():
+    if (
+        field_type in {"dropdown", "multiselect"}
+        and not DropdownList.objects.filter(name=dropdown).exists()
+    ):
         errors["dropdown"] = [_("Choose the dropdown list of this field.")]
     if field_type == "relate" and link_module not in {m.slug for m in registry.modules()}:
         errors["link_module"] = [_("Choose the record type this field links to.")]
@@ -86,39 +110,86 @@ def _check_definition(module, *, name, label_en, label_de, field_type, dropdown,
 
 
 @transaction.atomic
-def create_custom_field(module, *, name: str, label_en: str, label_de: str, field_type: str,
-                        dropdown: str = "", link_module: str = "", required: bool = False,
-                        actor) -> CustomField:
+def create_custom_field(
+    module,
+    *,
+    name: str,
+    label_en: str,
+    label_de: str,
+    field_type: str,
+    dropdown: str = "",
+    link_module: str = "",
+    required: bool = False,
+    actor,
+) -> CustomField:
     """Add a custom field to a record type; it appears in forms, lists, filters at once."""
     name = name.strip()
-    _check_definition(module, name=name, label_en=label_en, label_de=label_de,
-                      field_type=field_type, dropdown=dropdown, link_module=link_module, new=True)
+    _check_definition(
+        module,
+        name=name,
+        label_en=label_en,
+        label_de=label_de,
+        field_type=field_type,
+        dropdown=dropdown,
+        link_module=link_module,
+        new=True,
+    )
     label = config.label_of(module.model)
-    position = (CustomField.objects.filter(model_label=label)
-                .aggregate(m=Max("position"))["m"] or 0) + 1
+    position = (
+        CustomField.objects.filter(model_label=label).aggregate(m=Max("position"))["m"] or 0
+    ) + 1
     field = CustomField.objects.create(
-        model_label=label, name=name, label_en=label_en.strip(), label_de=label_de.strip(),
+        model_label=label,
+        name=name,
+        label_en=label_en.strip(),
+        label_de=label_de.strip(),
         field_type=field_type,
         dropdown=dropdown if field_type in {"dropdown", "multiselect"} else "",
-        link_module=link_module if field_type == "relate" else "", required=required,
-        position=position)
-    log_change(actor=actor, area="custom_field", target=f"{label}.{name}",
-               summary=_("Custom field added"), detail=definition(field))
+        link_module=link_module if field_type == "relate" else "",
+        required=required,
+        position=position,
+    )
+    log_change(
+        actor=actor,
+        area="custom_field",
+        target=f"{label}.{name}",
+        summary=_("Custom field added"),
+        detail=definition(field),
+    )
     return field
 
 
 def definition(field: CustomField) -> dict:
     """A custom field as the change log and the configuration file hold it."""
-    return {k: getattr(field, k) for k in ("name", "label_en", "label_de", "field_type",
-                                           "dropdown", "link_module", "required", "active",
-                                           "indexed", "position")}
+    return {
+        k: getattr(field, k)
+        for k in (
+            "name",
+            "label_en",
+            "label_de",
+            "field_type",
+            "dropdown",
+            "link_module",
+            "required",
+            "active",
+            "indexed",
+            "position",
+        )
+    }
 
 
 def _as_def(field: CustomField, **changes) -> config.CustomFieldDef:
     values = {**definition(field), **changes}
-    return config.CustomFieldDef(values["name"], values["label_en"], values["label_de"],
-                                 values["field_type"], values["dropdown"],
-                                 values["link_module"], False, False)
+    return config.CustomFieldDef(
+        values["name"],
+        values["label_en"],
+        values["label_de"],
+        values["field_type"],
+        values["dropdown"],
+        values["link_module"],
+        False,
+        False,
+    )
 
 
 def _converted(field: CustomField, new_type: str, model) -> list:
@@ -146,27 +217,56 @@ def _converted(field: CustomField, new_type: str, model) -> list:
             row.custom[field.name] = stored
             changed.append(row)
     if lost:
-        raise ValidationError({"field_type": ngettext(
-            "%(count)d record has a value this type cannot hold; the type stays.",
-            "%(count)d records have values this type cannot hold; the type stays.",
-            lost) % {"count": lost}})
+        raise ValidationError(
+            {
+                "field_type": ngettext(
+                    "%(count)d record has a value this type cannot hold; the type stays.",
+                    "%(count)d records have values this type cannot hold; the type stays.",
+                    lost,
+                )
+                % {"count": lost}
+            }
+        )
     return changed
 
 
 @transaction.atomic
-def update_custom_field(field: CustomField, *, label_en: str, label_de: str, field_type: str,
-                        required: bool, active: bool, indexed: bool, actor) -> CustomField:
+def update_custom_field(
+    field: CustomField,
+    *,
+    label_en: str,
+    label_de: str,
+    field_type: str,
+    required: bool,
+    active: bool,
+    indexed: bool,
+    actor,
+) -> CustomField:
     """Rename, change the type (when no value is lost), require, (de)activate, index."""
     module = _module_of(field.model_label)
-    _check_definition(module, name=field.name, label_en=label_en, label_de=label_de,
-                      field_type=field_type, dropdown=field.dropdown,
-                      link_module=field.link_module, new=False)
+    _check_definition(
+        module,
+        name=field.name,
+        label_en=label_en,
+        label_de=label_de,
+        field_type=field_type,
+        dropdown=field.dropdown,
+        link_module=field.link_module,
+        new=False,
+    )
     if field_type != field.field_type and _kind(field_type) != _kind(field.field_type):
-        raise ValidationError({"field_type": _(
-            "A dropdown, multi-select or link field keeps its kind; add a new field instead.")})
+        raise ValidationError(
+            {
+                "field_type": _(
+                    "A dropdown, multi-select or link field keeps its kind; "
+                    "add a new field instead."
+                )
+            }
+        )
     before = definition(field)
-    rewritten = _converted(field, field_type, module.model) \
-        if field_type != field.field_type else []
+    rewritten = (
+        _converted(field, field_type, module.model) if field_type != field.field_type else []
+    )
     if field.indexed and (not indexed or field_type != field.field_type):
         drop_index(module.model, field)
     field.label_en, field.label_de = label_en.strip(), label_de.strip()
@@ -180,9 +280,13 @@ def update_custom_field(field: CustomField, *, label_en: str, label_de: str, fie
         module.model.with_deleted.bulk_update(rewritten, ["custom"], batch_size=500)
     if indexed and (not before["indexed"] or field_type != before["field_type"]):
         create_index(module.model, field)
-    log_change(actor=actor, area="custom_field", target=f"{field.model_label}.{field.name}",
-               summary=_("Custom field changed"),
-               detail={"old": before, "new": after, "rewritten": len(rewritten)})
+    log_change(
+        actor=actor,
+        area="custom_field",
+        target=f"{field.model_label}.{field.name}",
+        summary=_("Custom field changed"),
+        detail={"old": before, "new": after, "rewritten": len(rewritten)},
+    )
     return field
 
 
@@ -206,8 +310,7 @@ def index_name(model, field: CustomField) -> str:
 
 def _index(model, field: CustomField) -> models.Index:
     # (value, id): the order a list's keyset pages walk, as the built-in sort indexes.
-    return models.Index(_as_def(field).expression(), models.F("id"),
-                        name=index_name(model, field))
+    return models.Index(_as_def(field).expression(), models.F("id"), name=index_name(model, field))
 
 
 def create_index(model, field: CustomField) -> None:

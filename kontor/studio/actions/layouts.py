@@ -31,16 +31,23 @@ def set_panels(module, panels: dict[int, list[str]], hidden: list[str], *, actor
     seen += hidden
     unknown = sorted(set(seen) - allowed)
     if unknown:
-        raise ValidationError({"panels": _("Unknown fields: %(names)s.") % {
-            "names": ", ".join(unknown)}})
+        raise ValidationError(
+            {"panels": _("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}}
+        )
     if len(seen) != len(set(seen)):
         raise ValidationError({"panels": _("A field can only be placed once.")})
     required = config.required_fields(module.model) & set(hidden)
     if required:
-        raise ValidationError({"panels": _("Required fields cannot be hidden: %(names)s.") % {
-            "names": ", ".join(sorted(required))}})
-    data = {"panels": [[int(i), list(names)] for i, names in sorted(panels.items())],
-            "hidden": list(hidden)}
+        raise ValidationError(
+            {
+                "panels": _("Required fields cannot be hidden: %(names)s.")
+                % {"names": ", ".join(sorted(required))}
+            }
+        )
+    data = {
+        "panels": [[int(i), list(names)] for i, names in sorted(panels.items())],
+        "hidden": list(hidden),
+    }
     return _store(module, Layout.Kind.PANELS, data, actor=actor)
 
 
@@ -58,14 +65,20 @@ def set_list_columns(module, columns: list[str], *, actor) -> Layout:
 def _store(module, kind: str, data: dict, *, actor) -> Layout:
     label = config.label_of(module.model)
     layout, created = Layout.objects.select_for_update().get_or_create(
-        model_label=label, kind=kind, defaults={"data": data})
+        model_label=label, kind=kind, defaults={"data": data}
+    )
     old = None if created else layout.data
     if old == data:
         return layout
     layout.data = data
     layout.save()
-    log_change(actor=actor, area="layout", target=f"{label} {kind}", summary=_("Layout saved"),
-               detail={"old": old, "new": data})
+    log_change(
+        actor=actor,
+        area="layout",
+        target=f"{label} {kind}",
+        summary=_("Layout saved"),
+        detail={"old": old, "new": data},
+    )
     return layout
 
 
@@ -75,5 +88,9 @@ def reset_layout(module, kind: str, *, actor) -> None:
     label = config.label_of(module.model)
     deleted, _per_model = Layout.objects.filter(model_label=label, kind=kind).delete()
     if deleted:
-        log_change(actor=actor, area="layout", target=f"{label} {kind}",
-                   summary=_("Layout reset to the default"))
+        log_change(
+            actor=actor,
+            area="layout",
+            target=f"{label} {kind}",
+            summary=_("Layout reset to the default"),
+        )

@@ -25,10 +25,19 @@ def export_configuration() -> dict:
     lists = {}
     for dropdown in DropdownList.objects.prefetch_related("values").order_by("name"):
         lists[dropdown.name] = {
-            "label_en": dropdown.label_en, "label_de": dropdown.label_de,
-            "values": [{"key": v.key, "label_en": v.label_en, "label_de": v.label_de,
-                        "active": v.active, "is_default": v.is_default, "extra": v.extra}
-                       for v in sorted(dropdown.values.all(), key=lambda v: (v.position, v.id))],
+            "label_en": dropdown.label_en,
+            "label_de": dropdown.label_de,
+            "values": [
+                {
+                    "key": v.key,
+                    "label_en": v.label_en,
+                    "label_de": v.label_de,
+                    "active": v.active,
+                    "is_default": v.is_default,
+                    "extra": v.extra,
+                }
+                for v in sorted(dropdown.values.all(), key=lambda v: (v.position, v.id))
+            ],
         }
     required: dict = {}
     for rule in FieldRule.objects.filter(required=True).order_by("model_label", "field"):
@@ -39,8 +48,14 @@ def export_configuration() -> dict:
     found: dict = {}
     for layout in Layout.objects.order_by("model_label", "kind"):
         found.setdefault(layout.model_label, {})[layout.kind] = layout.data
-    return {"format": FORMAT, "version": VERSION, "dropdowns": lists, "required": required,
-            "custom_fields": custom, "layouts": found}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "dropdowns": lists,
+        "required": required,
+        "custom_fields": custom,
+        "layouts": found,
+    }
 
 
 def _modules() -> dict:
@@ -79,15 +94,15 @@ def import_configuration(data, *, actor) -> dict:
             problems.append(f"{label}: " + _("unknown record type"))
             continue
         for spec in specs:
-            attempt(f"{label}.{spec.get('name')}",
-                    lambda module=module, spec=spec: _import_field(module, spec, actor))
+            attempt(
+                f"{label}.{spec.get('name')}",
+                lambda module=module, spec=spec: _import_field(module, spec, actor),
+            )
             counts["custom_fields"] += 1
-        attempt(label, lambda module=module, specs=specs: _deactivate_missing(module, specs,
-                                                                              actor))
+        attempt(label, lambda module=module, specs=specs: _deactivate_missing(module, specs, actor))
     for label, names in (data.get("required") or {}).items():
         if label in modules:
-            attempt(label, lambda m=modules[label], n=names: fields.set_required(
-                m, n, actor=actor))
+            attempt(label, lambda m=modules[label], n=names: fields.set_required(m, n, actor=actor))
             counts["required"] += 1
         else:
             problems.append(f"{label}: " + _("unknown record type"))
@@ -97,20 +112,26 @@ def import_configuration(data, *, actor) -> dict:
             problems.append(f"{label}: " + _("unknown record type"))
             continue
         for kind, spec in kinds.items():
-            attempt(f"{label} {kind}", lambda m=module, k=kind, s=spec: _import_layout(
-                m, k, s, actor))
+            attempt(
+                f"{label} {kind}", lambda m=module, k=kind, s=spec: _import_layout(m, k, s, actor)
+            )
             counts["layouts"] += 1
     if problems:
         raise ValidationError(problems)
-    log_change(actor=actor, area="import", target="configuration",
-               summary=_("Configuration imported"), detail=counts)
+    log_change(
+        actor=actor,
+        area="import",
+        target="configuration",
+        summary=_("Configuration imported"),
+        detail=counts,
+    )
     return counts
 
 
 def _import_list(name: str, spec: dict, actor) -> None:
     dropdown = DropdownList.objects.filter(name=name).first() or dropdowns.create_list(
-        name=name, label_en=spec.get("label_en", ""), label_de=spec.get("label_de", ""),
-        actor=actor)
+        name=name, label_en=spec.get("label_en", ""), label_de=spec.get("label_de", ""), actor=actor
+    )
     existing = {v.key: v for v in dropdown.values.all()}
     keys = []
     for item in spec.get("values", []):
@@ -119,16 +140,27 @@ def _import_list(name: str, spec: dict, actor) -> None:
         probability = item.get("extra", {}).get("probability")
         value = existing.get(key)
         if value is None:
-            value = dropdowns.add_value(dropdown, key=key, label_en=item["label_en"],
-                                        label_de=item["label_de"], probability=probability,
-                                        actor=actor)
-        dropdowns.update_value(value, label_en=item["label_en"], label_de=item["label_de"],
-                               active=bool(item.get("active", True)), probability=probability,
-                               actor=actor)
+            value = dropdowns.add_value(
+                dropdown,
+                key=key,
+                label_en=item["label_en"],
+                label_de=item["label_de"],
+                probability=probability,
+                actor=actor,
+            )
+        dropdowns.update_value(
+            value,
+            label_en=item["label_en"],
+            label_de=item["label_de"],
+            active=bool(item.get("active", True)),
+            probability=probability,
+            actor=actor,
+        )
     for key, value in existing.items():
         if key not in keys and value.active:
-            dropdowns.update_value(value, label_en=value.label_en, label_de=value.label_de,
-                                   active=False, actor=actor)
+            dropdowns.update_value(
+                value, label_en=value.label_en, label_de=value.label_de, active=False, actor=actor
+            )
     dropdowns.reorder(dropdown, keys, actor=actor)
     default = next((str(i["key"]) for i in spec.get("values", []) if i.get("is_default")), "")
     dropdowns.set_default(dropdown, default, actor=actor)
@@ -139,33 +171,57 @@ def _import_field(module, spec: dict, actor) -> None:
     field = CustomField.objects.filter(model_label=label, name=spec["name"]).first()
     if field is None:
         field = fields.create_custom_field(
-            module, name=spec["name"], label_en=spec["label_en"], label_de=spec["label_de"],
-            field_type=spec["field_type"], dropdown=spec.get("dropdown", ""),
-            link_module=spec.get("link_module", ""), required=bool(spec.get("required")),
-            actor=actor)
-    elif (field.dropdown, field.link_module) != (spec.get("dropdown", ""),
-                                                 spec.get("link_module", "")):
+            module,
+            name=spec["name"],
+            label_en=spec["label_en"],
+            label_de=spec["label_de"],
+            field_type=spec["field_type"],
+            dropdown=spec.get("dropdown", ""),
+            link_module=spec.get("link_module", ""),
+            required=bool(spec.get("required")),
+            actor=actor,
+        )
+    elif (field.dropdown, field.link_module) != (
+        spec.get("dropdown", ""),
+        spec.get("link_module", ""),
+    ):
         raise ValidationError(_("The field exists here with another list or link target."))
     fields.update_custom_field(
-        field, label_en=spec["label_en"], label_de=spec["label_de"],
-        field_type=spec["field_type"], required=bool(spec.get("required")),
-        active=bool(spec.get("active", True)), indexed=bool(spec.get("indexed")), actor=actor)
+        field,
+        label_en=spec["label_en"],
+        label_de=spec["label_de"],
+        field_type=spec["field_type"],
+        required=bool(spec.get("required")),
+        active=bool(spec.get("active", True)),
+        indexed=bool(spec.get("indexed")),
+        actor=actor,
+    )
 
 
 def _deactivate_missing(module, specs: list, actor) -> None:
     names = {s.get("name") for s in specs}
     label = module.model._meta.label_lower
-    for field in CustomField.objects.filter(model_label=label, active=True).exclude(
-            name__in=names):
-        fields.update_custom_field(field, label_en=field.label_en, label_de=field.label_de,
-                                   field_type=field.field_type, required=field.required,
-                                   active=False, indexed=field.indexed, actor=actor)
+    for field in CustomField.objects.filter(model_label=label, active=True).exclude(name__in=names):
+        fields.update_custom_field(
+            field,
+            label_en=field.label_en,
+            label_de=field.label_de,
+            field_type=field.field_type,
+            required=field.required,
+            active=False,
+            indexed=field.indexed,
+            actor=actor,
+        )
 
 
 def _import_layout(module, kind: str, spec: dict, actor) -> None:
     if kind == Layout.Kind.PANELS:
-        layouts.set_panels(module, {int(i): list(n) for i, n in spec.get("panels", [])},
-                           list(spec.get("hidden", [])), actor=actor)
+        layouts.set_panels(
+            module,
+            {int(i): list(n) for i, n in spec.get("panels", [])},
+            list(spec.get("hidden", [])),
+            actor=actor,
+        )
     elif kind == Layout.Kind.LIST:
         layouts.set_list_columns(module, list(spec.get("columns", [])), actor=actor)
     else:

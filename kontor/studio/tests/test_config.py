@@ -30,8 +30,14 @@ def test_full_clean_refuses_a_missing_required_field_with_djangos_message(admin)
 
 
 def test_custom_values_are_parsed_stored_and_validated(admin):
-    CustomField.objects.create(model_label="leads.lead", name="budget", label_en="Budget",
-                               label_de="Budget", field_type="currency", required=True)
+    CustomField.objects.create(
+        model_label="leads.lead",
+        name="budget",
+        label_en="Budget",
+        label_de="Budget",
+        field_type="currency",
+        required=True,
+    )
     config.invalidate()
     (budget,) = config.custom_fields(Lead)
     assert budget.to_python("1250.5") == "1250.50"

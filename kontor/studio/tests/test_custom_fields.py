@@ -19,13 +19,20 @@ LEADS = registry.get("leads") if registry.modules() else None
 
 
 def add(actor, slug="leads", **kw) -> CustomField:
-    spec = {"name": "budget", "label_en": "Budget", "label_de": "Budget",
-            "field_type": "currency", **kw}
+    spec = {
+        "name": "budget",
+        "label_en": "Budget",
+        "label_de": "Budget",
+        "field_type": "currency",
+        **kw,
+    }
     return create_custom_field(registry.get(slug), **spec, actor=actor)
 
 
-@pytest.mark.parametrize("name", ["last_name", "custom", "class", "match", "Budget", "1x",
-                                  "with space", "teams", "a" * 51])
+@pytest.mark.parametrize(
+    "name",
+    ["last_name", "custom", "class", "match", "Budget", "1x", "with space", "teams", "a" * 51],
+)
 def test_reserved_and_non_identifier_names_are_refused(admin, name):
     with pytest.raises(ValidationError) as caught:
         add(admin, name=name)
@@ -53,23 +60,49 @@ def test_a_type_change_that_would_lose_data_is_refused(admin):
     LeadFactory(actor=admin, custom={"size": "large"})
     LeadFactory(actor=admin, custom={"size": "12"})
     with pytest.raises(ValidationError) as caught:
-        update_custom_field(field, label_en="Size", label_de="Größe", field_type="integer",
-                            required=False, active=True, indexed=False, actor=admin)
+        update_custom_field(
+            field,
+            label_en="Size",
+            label_de="Größe",
+            field_type="integer",
+            required=False,
+            active=True,
+            indexed=False,
+            actor=admin,
+        )
     assert "1 record has a value this type cannot hold" in caught.value.messages[0]
     field.refresh_from_db()
     assert field.field_type == "text"
     assert sorted(r["size"] for r in Lead.objects.values_list("custom", flat=True)) == [
-        "12", "large"]
+        "12",
+        "large",
+    ]
     with pytest.raises(ValidationError):
-        update_custom_field(field, label_en="Size", label_de="Größe", field_type="dropdown",
-                            required=False, active=True, indexed=False, actor=admin)
+        update_custom_field(
+            field,
+            label_en="Size",
+            label_de="Größe",
+            field_type="dropdown",
+            required=False,
+            active=True,
+            indexed=False,
+            actor=admin,
+        )
 
 
 def test_a_type_change_that_keeps_the_values_converts_them(admin):
     field = add(admin, name="seats", field_type="text")
     lead = LeadFactory(actor=admin, custom={"seats": "12"})
-    update_custom_field(field, label_en="Seats", label_de="Plätze", field_type="integer",
-                        required=False, active=True, indexed=False, actor=admin)
+    update_custom_field(
+        field,
+        label_en="Seats",
+        label_de="Plätze",
+        field_type="integer",
+        required=False,
+        active=True,
+        indexed=False,
+        actor=admin,
+    )
     lead.refresh_from_db()
     assert lead.custom == {"seats": 12}
 
@@ -78,29 +111,42 @@ def test_values_are_validated_on_save_record_with_djangos_messages(admin):
     add(admin, required=True)
     add(admin, name="homepage", field_type="url")
     with pytest.raises(ValidationError) as caught:
-        save_record(Lead(last_name="Meyer", custom={"budget": "lots", "homepage": "no url"}),
-                    actor=admin)
-    assert caught.value.message_dict == {"budget": ["Enter a number."],
-                                         "homepage": ["Enter a valid URL."]}
+        save_record(
+            Lead(last_name="Meyer", custom={"budget": "lots", "homepage": "no url"}), actor=admin
+        )
+    assert caught.value.message_dict == {
+        "budget": ["Enter a number."],
+        "homepage": ["Enter a valid URL."],
+    }
     assert not Lead.objects.exists()
 
 
 def test_form_detail_list_export_and_timeline_show_the_field(admin_client, admin):
     add(admin)
-    add(admin, name="region", label_en="Region", label_de="Region", field_type="dropdown",
-        dropdown="lead_source_dom")
+    add(
+        admin,
+        name="region",
+        label_en="Region",
+        label_de="Region",
+        field_type="dropdown",
+        dropdown="lead_source_dom",
+    )
     form = admin_client.get(reverse("leads:create")).content.decode()
     assert 'name="budget"' in form and 'name="region"' in form
-    response = admin_client.post(reverse("leads:create"), {
-        "last_name": "Meyer", "status": "New", "budget": "1250.5", "region": "Partner"})
+    response = admin_client.post(
+        reverse("leads:create"),
+        {"last_name": "Meyer", "status": "New", "budget": "1250.5", "region": "Partner"},
+    )
     assert response.status_code == 302, response.context["form"].errors
     lead = Lead.objects.get()
     assert lead.custom == {"budget": "1250.50", "region": "Partner"}
     detail = admin_client.get(lead.get_absolute_url()).content.decode()
     assert "1,250.50" in detail and "Budget" in detail
     edit = admin_client.get(reverse("leads:edit", args=[lead.pk]))
-    assert edit.context["form"].initial["budget"] == lead.custom["budget"] or \
-        str(edit.context["form"]["budget"].value()) == "1250.50"
+    assert (
+        edit.context["form"].initial["budget"] == lead.custom["budget"]
+        or str(edit.context["form"]["budget"].value()) == "1250.50"
+    )
     admin_client.post(reverse("leads:columns"), {"columns": ["last_name", "budget"]})
     page = admin_client.get(reverse("leads:list"))
     assert [c.name for c in page.context["columns"]] == ["last_name", "budget"]
@@ -117,10 +163,20 @@ def test_form_detail_list_export_and_timeline_show_the_field(admin_client, admin
 
 def test_filter_and_sort_by_a_custom_field(admin_client, admin):
     add(admin)
-    add(admin, name="region", label_en="Region", label_de="Region", field_type="dropdown",
-        dropdown="lead_source_dom")
-    for last, budget, region in [("A", "900", "Partner"), ("B", "10000", "Email"),
-                                 ("C", "50", "Partner"), ("D", None, "")]:
+    add(
+        admin,
+        name="region",
+        label_en="Region",
+        label_de="Region",
+        field_type="dropdown",
+        dropdown="lead_source_dom",
+    )
+    for last, budget, region in [
+        ("A", "900", "Partner"),
+        ("B", "10000", "Email"),
+        ("C", "50", "Partner"),
+        ("D", None, ""),
+    ]:
         custom = {k: v for k, v in {"budget": budget, "region": region}.items() if v}
         LeadFactory(actor=admin, last_name=last, custom=custom)
     admin_client.post(reverse("leads:columns"), {"columns": ["last_name", "budget"]})
@@ -161,34 +217,47 @@ def test_conversion_carries_same_named_custom_fields(admin):
     add(admin)
     add(admin, slug="opportunities")
     add(admin, name="region", field_type="text", label_en="Region", label_de="Region")
-    lead = LeadFactory(actor=admin, last_name="Vogel", custom={"budget": "500",
-                                                               "region": "Nord"})
-    result = convert_lead(lead, actor=admin, new_contact={}, new_account={},
-                          opportunity={})
+    lead = LeadFactory(actor=admin, last_name="Vogel", custom={"budget": "500", "region": "Nord"})
+    result = convert_lead(lead, actor=admin, new_contact={}, new_account={}, opportunity={})
     assert result.opportunity.custom == {"budget": "500.00"}
     assert result.contact.custom == {}
 
 
 def test_a_link_field_offers_only_visible_records_and_shows_the_name(admin_client, admin):
-    add(admin, name="partner", label_en="Partner", label_de="Partner", field_type="relate",
-        link_module="leads")
+    add(
+        admin,
+        name="partner",
+        label_en="Partner",
+        label_de="Partner",
+        field_type="relate",
+        link_module="leads",
+    )
     other = LeadFactory(actor=admin, last_name="Partnerin")
     lead = LeadFactory(actor=admin, last_name="Meyer", custom={"partner": str(other.pk)})
     detail = admin_client.get(lead.get_absolute_url()).content.decode()
     assert other.get_absolute_url() in detail
     form = admin_client.get(reverse("leads:edit", args=[lead.pk])).content.decode()
-    assert "data-lookup" in form.split('name="partner"')[0][-300:] + form.split(
-        'name="partner"')[1][:300]
+    assert (
+        "data-lookup"
+        in form.split('name="partner"')[0][-300:] + form.split('name="partner"')[1][:300]
+    )
     with pytest.raises(ValidationError):
         save_record(Lead(last_name="X", custom={"partner": "not-an-id"}), actor=admin)
 
 
 def test_every_type_parses_what_an_import_or_the_api_sends(admin):
-    specs = {"text": ("abc", "abc"), "longtext": ("a\nb", "a\nb"), "integer": ("42", 42),
-             "decimal": ("3.1416", "3.1416"), "date": ("2026-01-31", "2026-01-31"),
-             "boolean": ("ja", True), "url": ("www.example.com", "https://www.example.com"),
-             "email": ("A@Example.COM", "a@example.com"), "phone": ("0221 12345", "0221 12345"),
-             "datetime": ("2026-01-31T10:00:00+00:00", "2026-01-31T10:00:00+00:00")}
+    specs = {
+        "text": ("abc", "abc"),
+        "longtext": ("a\nb", "a\nb"),
+        "integer": ("42", 42),
+        "decimal": ("3.1416", "3.1416"),
+        "date": ("2026-01-31", "2026-01-31"),
+        "boolean": ("ja", True),
+        "url": ("www.example.com", "https://www.example.com"),
+        "email": ("A@Example.COM", "a@example.com"),
+        "phone": ("0221 12345", "0221 12345"),
+        "datetime": ("2026-01-31T10:00:00+00:00", "2026-01-31T10:00:00+00:00"),
+    }
     for field_type in specs:
         add(admin, name=f"f_{field_type}", field_type=field_type)
     add(admin, name="f_multi", field_type="multiselect", dropdown="lead_source_dom")
@@ -206,16 +275,32 @@ def test_an_index_can_be_requested_and_dropped(admin):
     from django.db import connection
 
     field = add(admin)
-    update_custom_field(field, label_en="Budget", label_de="Budget", field_type="currency",
-                        required=False, active=True, indexed=True, actor=admin)
+    update_custom_field(
+        field,
+        label_en="Budget",
+        label_de="Budget",
+        field_type="currency",
+        required=False,
+        active=True,
+        indexed=True,
+        actor=admin,
+    )
     from kontor.studio.actions.fields import index_name
 
     name = index_name(Lead, field)
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, Lead._meta.db_table)
     assert name in found
-    update_custom_field(field, label_en="Budget", label_de="Budget", field_type="currency",
-                        required=False, active=True, indexed=False, actor=admin)
+    update_custom_field(
+        field,
+        label_en="Budget",
+        label_de="Budget",
+        field_type="currency",
+        required=False,
+        active=True,
+        indexed=False,
+        actor=admin,
+    )
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, Lead._meta.db_table)
     assert name not in found

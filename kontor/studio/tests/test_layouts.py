@@ -25,11 +25,13 @@ def test_the_declaration_is_the_default_layout(leads):
     assert config.list_columns(leads) == leads.list_columns
 
 
-def test_a_stored_layout_orders_and_hides_fields_in_form_and_detail(admin_client, admin,
-                                                                    leads):
+def test_a_stored_layout_orders_and_hides_fields_in_form_and_detail(admin_client, admin, leads):
     first = list(leads.panels[0][1])
-    order = ["last_name", "first_name", *[n for n in first if n not in (
-        "last_name", "first_name", "title")]]
+    order = [
+        "last_name",
+        "first_name",
+        *[n for n in first if n not in ("last_name", "first_name", "title")],
+    ]
     set_panels(leads, {0: order}, ["title"], actor=admin)
     lead = LeadFactory(actor=admin, title="CTO")
     form = admin_client.get(reverse("leads:edit", args=[lead.pk]))
@@ -46,8 +48,7 @@ def test_a_stored_layout_orders_and_hides_fields_in_form_and_detail(admin_client
     assert labels[0] == "Last name" and "Title" not in labels
 
 
-def test_layout_editor_page_posts_by_drag_and_drop_and_without_javascript(admin_client,
-                                                                          leads):
+def test_layout_editor_page_posts_by_drag_and_drop_and_without_javascript(admin_client, leads):
     page = admin_client.get(reverse("studio:layout", args=["leads"]))
     assert page.status_code == 200 and b'data-name="panel-0"' in page.content
     names = {n: i for i, (_t, ns) in enumerate(leads.panels) for n in ns}
@@ -59,8 +60,13 @@ def test_layout_editor_page_posts_by_drag_and_drop_and_without_javascript(admin_
     assert admin_client.post(reverse("studio:layout", args=["leads"]), data).status_code == 302
     assert config.layout(Lead, "panels")["hidden"] == ["title"]
     # no JavaScript: a panel select and a position per field
-    nojs = {"op": "panels", **{f"place-{n}": str(i) for n, i in names.items()},
-            **{f"pos-{n}": "5" for n in names}, "place-website": "hidden", "pos-last_name": "1"}
+    nojs = {
+        "op": "panels",
+        **{f"place-{n}": str(i) for n, i in names.items()},
+        **{f"pos-{n}": "5" for n in names},
+        "place-website": "hidden",
+        "pos-last_name": "1",
+    }
     admin_client.post(reverse("studio:layout", args=["leads"]), nojs)
     stored = config.layout(Lead, "panels")
     assert stored["hidden"] == ["website"] and stored["panels"][0][1][0] == "last_name"
@@ -77,8 +83,14 @@ def test_required_fields_cannot_be_hidden_nor_unknown_fields_placed(admin, leads
 
 
 def test_new_custom_fields_appear_until_a_layout_places_them(admin, leads):
-    create_custom_field(leads, name="budget", label_en="Budget", label_de="Budget",
-                        field_type="currency", actor=admin)
+    create_custom_field(
+        leads,
+        name="budget",
+        label_en="Budget",
+        label_de="Budget",
+        field_type="currency",
+        actor=admin,
+    )
     assert config.panels(leads)[-1][1] == ("budget",)
     set_panels(leads, {0: ["last_name", "budget"]}, [], actor=admin)
     assert config.panels(leads)[0][1] == ("last_name", "budget")
@@ -96,12 +108,20 @@ def test_default_list_columns_and_reset(admin_client, admin, leads):
     page = admin_client.get(reverse("leads:list"))
     assert tuple(c.name for c in page.context["columns"]) == leads.list_columns
     assert [c.summary for c in ConfigChange.objects.order_by("id")] == [
-        "Layout saved", "Layout reset to the default"]
+        "Layout saved",
+        "Layout reset to the default",
+    ]
 
 
 def test_custom_columns_add_no_query_per_row(admin_client, admin, leads):
-    create_custom_field(leads, name="budget", label_en="Budget", label_de="Budget",
-                        field_type="currency", actor=admin)
+    create_custom_field(
+        leads,
+        name="budget",
+        label_en="Budget",
+        label_de="Budget",
+        field_type="currency",
+        actor=admin,
+    )
     set_list_columns(leads, [*leads.list_columns, "budget"], actor=admin)
     LeadFactory.create_batch(3, actor=admin, custom={"budget": "10"})
     admin_client.get(reverse("leads:list"))

@@ -27,8 +27,10 @@ def phone_required(admin):
 def test_admins_mark_fields_required_on_the_module_page(admin_client, admin):
     page = admin_client.get(reverse("studio:module", args=["leads"])).content.decode()
     assert 'id="req-builtin-last_name"' in page and 'value="phone_work"' in page
-    response = admin_client.post(reverse("studio:module", args=["leads"]),
-                                 {"op": "required", "required": ["phone_work", "title"]})
+    response = admin_client.post(
+        reverse("studio:module", args=["leads"]),
+        {"op": "required", "required": ["phone_work", "title"]},
+    )
     assert response.status_code == 302
     assert config.required_fields(Lead) >= {"last_name", "phone_work", "title"}
     assert ConfigChange.objects.get().detail == {"old": [], "new": ["phone_work", "title"]}
@@ -46,8 +48,7 @@ def test_the_minimum_cannot_be_unmarked_and_unknown_fields_are_refused(admin):
 def test_the_form_shows_the_mark_and_refuses_an_empty_value(admin_client, phone_required):
     form = admin_client.get(reverse("leads:create")).content.decode()
     assert 'name="phone_work"' in form and "required" in form.split('name="phone_work"')[1][:200]
-    response = admin_client.post(reverse("leads:create"), {"last_name": "Meyer",
-                                                           "status": "New"})
+    response = admin_client.post(reverse("leads:create"), {"last_name": "Meyer", "status": "New"})
     assert response.status_code == 400
     assert response.context["form"].errors["phone_work"] == ["This field is required."]
     assert not Lead.objects.exists()
@@ -62,8 +63,7 @@ def test_quick_create_in_german_gets_the_german_message(admin_client, admin, pho
     assert not Lead.with_deleted.filter(last_name="Meyer").exists()
 
 
-def test_save_record_refuses_as_the_import_web_forms_and_the_api_call_it(admin,
-                                                                         phone_required):
+def test_save_record_refuses_as_the_import_web_forms_and_the_api_call_it(admin, phone_required):
     with pytest.raises(ValidationError) as caught:
         save_record(Lead(last_name="Meyer"), actor=admin)
     assert caught.value.message_dict == {"phone_work": ["This field is required."]}
@@ -71,7 +71,8 @@ def test_save_record_refuses_as_the_import_web_forms_and_the_api_call_it(admin,
         with pytest.raises(ValidationError) as caught:
             save_record(Lead(last_name="Meyer"), actor=admin)
         assert caught.value.message_dict == {
-            "phone_work": ["Dieses Feld ist zwingend erforderlich."]}
+            "phone_work": ["Dieses Feld ist zwingend erforderlich."]
+        }
     assert not Lead.objects.exists()
     save_record(Lead(last_name="Meyer", phone_work="0221 12345"), actor=admin)
     assert Lead.objects.count() == 1

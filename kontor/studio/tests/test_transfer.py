@@ -20,14 +20,28 @@ pytestmark = pytest.mark.django_db
 
 def configure(admin):
     leads = registry.get("leads")
-    region = dropdown_actions.create_list(name="region_dom", label_en="Region",
-                                          label_de="Region", actor=admin)
-    dropdown_actions.add_value(region, key="north", label_en="North", label_de="Nord",
-                               actor=admin)
-    create_custom_field(leads, name="region", label_en="Region", label_de="Region",
-                        field_type="dropdown", dropdown="region_dom", actor=admin)
-    create_custom_field(leads, name="budget", label_en="Budget", label_de="Budget",
-                        field_type="currency", required=True, actor=admin)
+    region = dropdown_actions.create_list(
+        name="region_dom", label_en="Region", label_de="Region", actor=admin
+    )
+    dropdown_actions.add_value(region, key="north", label_en="North", label_de="Nord", actor=admin)
+    create_custom_field(
+        leads,
+        name="region",
+        label_en="Region",
+        label_de="Region",
+        field_type="dropdown",
+        dropdown="region_dom",
+        actor=admin,
+    )
+    create_custom_field(
+        leads,
+        name="budget",
+        label_en="Budget",
+        label_de="Budget",
+        field_type="currency",
+        required=True,
+        actor=admin,
+    )
     set_required(leads, ["phone_work"], actor=admin)
     set_list_columns(leads, ["last_name", "budget"], actor=admin)
 
@@ -67,17 +81,27 @@ def test_export_then_import_on_an_empty_installation_round_trips(admin_client, a
 
 def test_an_import_with_one_bad_part_changes_nothing(admin_client, admin):
     data = export_configuration()
-    data["dropdowns"]["region_dom"] = {"values": [{"key": "north", "label_en": "North",
-                                                   "label_de": "Nord"}]}
-    data["custom_fields"] = {"leads.lead": [{"name": "class", "label_en": "Class",
-                                             "label_de": "Klasse", "field_type": "text"}]}
-    before = (DropdownList.objects.count(), DropdownValue.objects.count(),
-              ConfigChange.objects.count())
+    data["dropdowns"]["region_dom"] = {
+        "values": [{"key": "north", "label_en": "North", "label_de": "Nord"}]
+    }
+    data["custom_fields"] = {
+        "leads.lead": [
+            {"name": "class", "label_en": "Class", "label_de": "Klasse", "field_type": "text"}
+        ]
+    }
+    before = (
+        DropdownList.objects.count(),
+        DropdownValue.objects.count(),
+        ConfigChange.objects.count(),
+    )
     response = upload(admin_client, data)
     assert response.status_code == 400
     assert "leads.lead.class" in response.content.decode()
-    assert (DropdownList.objects.count(), DropdownValue.objects.count(),
-            ConfigChange.objects.count()) == before
+    assert (
+        DropdownList.objects.count(),
+        DropdownValue.objects.count(),
+        ConfigChange.objects.count(),
+    ) == before
     assert not CustomField.objects.exists()
 
 
@@ -95,7 +119,8 @@ def test_import_deactivates_what_the_file_leaves_out_and_deletes_nothing(admin):
     data = export_configuration()
     data["dropdowns"]["region_dom"]["values"] = []
     data["custom_fields"]["leads.lead"] = [
-        f for f in data["custom_fields"]["leads.lead"] if f["name"] != "region"]
+        f for f in data["custom_fields"]["leads.lead"] if f["name"] != "region"
+    ]
     import_configuration(data, actor=admin)
     assert not DropdownValue.objects.get(key="north").active
     assert not CustomField.objects.get(name="region").active

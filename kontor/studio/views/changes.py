@@ -30,8 +30,9 @@ def log(request):
 def export(request):
     """The whole configuration as a JSON file download."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = JsonResponse(transfer.export_configuration(),
-                            json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response = JsonResponse(
+        transfer.export_configuration(), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
     response["Content-Disposition"] = f'attachment; filename="kontor-configuration-{stamp}.json"'
     return response
 
@@ -54,11 +55,19 @@ def import_config(request):
         except ValidationError as error:
             problems = error.messages
         else:
-            messages.success(request, _(
-                "Configuration imported: %(dropdowns)d lists, %(custom_fields)d custom fields, "
-                "%(required)d required-field sets, %(layouts)d layouts.") % counts)
+            messages.success(
+                request,
+                _(
+                    "Configuration imported: %(dropdowns)d lists, %(custom_fields)d custom fields, "
+                    "%(required)d required-field sets, %(layouts)d layouts."
+                )
+                % counts,
+            )
             return HttpResponseRedirect(reverse("studio:changes"))
     rows = ConfigChange.objects.select_related("actor")[:LOG_ROWS]
-    return render(request, "studio/changes.html", {"rows": rows, "form": form,
-                                                   "problems": problems},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "studio/changes.html",
+        {"rows": rows, "form": form, "problems": problems},
+        status=400 if request.method == "POST" else 200,
+    )

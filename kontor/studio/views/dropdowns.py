@@ -22,31 +22,56 @@ PROBABILITY_LISTS = {"sales_stage_dom"}
 def lists(request):
     """Every dropdown list, and a form for a new one."""
     form = ListForm(request.POST or None, prefix="new")
-    if request.method == "POST" and apply(form, lambda: actions.create_list(
-            **form.cleaned_data, actor=request.user)):
+    if request.method == "POST" and apply(
+        form, lambda: actions.create_list(**form.cleaned_data, actor=request.user)
+    ):
         messages.success(request, _("List created."))
         return HttpResponseRedirect(reverse("studio:dropdown", args=[form.cleaned_data["name"]]))
     rows = DropdownList.objects.annotate(count=Count("values")).order_by("name")
-    return render(request, "studio/dropdown_lists.html", {"lists": rows, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "studio/dropdown_lists.html",
+        {"lists": rows, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _editor(request, dropdown, *, add_form=None, edit_forms=None, status=200):
     values = list(dropdown.values.order_by("position", "id"))
     edit_forms = edit_forms or {}
-    rows = [{"value": v, "form": edit_forms.get(v.pk) or ValueEditForm(
-        prefix=f"v{v.pk}", initial={"label_en": v.label_en, "label_de": v.label_de,
-                                    "active": v.active,
-                                    "probability": v.extra.get("probability")})}
-            for v in values]
+    rows = [
+        {
+            "value": v,
+            "form": edit_forms.get(v.pk)
+            or ValueEditForm(
+                prefix=f"v{v.pk}",
+                initial={
+                    "label_en": v.label_en,
+                    "label_de": v.label_de,
+                    "active": v.active,
+                    "probability": v.extra.get("probability"),
+                },
+            ),
+        }
+        for v in values
+    ]
     has_probability = dropdown.name in PROBABILITY_LISTS or any(
-        "probability" in v.extra for v in values)
+        "probability" in v.extra for v in values
+    )
     add_form = add_form or ValueForm(prefix="add")
     if not has_probability:
         add_form.fields.pop("probability", None)
-    return render(request, "studio/dropdown_edit.html", {
-        "dropdown": dropdown, "rows": rows, "has_probability": has_probability,
-        "add_form": add_form}, status=status)
+    return render(
+        request,
+        "studio/dropdown_edit.html",
+        {
+            "dropdown": dropdown,
+            "rows": rows,
+            "has_probability": has_probability,
+            "add_form": add_form,
+        },
+        status=status,
+    )
 
 
 @admin_required
@@ -59,16 +84,18 @@ def edit(request, name):
     back = HttpResponseRedirect(reverse("studio:dropdown", args=[name]))
     if op == "add":
         form = ValueForm(request.POST, prefix="add")
-        if apply(form, lambda: actions.add_value(dropdown, **form.cleaned_data,
-                                                 actor=request.user)):
+        if apply(
+            form, lambda: actions.add_value(dropdown, **form.cleaned_data, actor=request.user)
+        ):
             messages.success(request, _("Value added."))
             return back
         return _editor(request, dropdown, add_form=form, status=400)
     if op == "update":
         value = get_object_or_404(DropdownValue, dropdown=dropdown, pk=request.POST.get("value"))
         form = ValueEditForm(request.POST, prefix=f"v{value.pk}")
-        if apply(form, lambda: actions.update_value(value, **form.cleaned_data,
-                                                    actor=request.user)):
+        if apply(
+            form, lambda: actions.update_value(value, **form.cleaned_data, actor=request.user)
+        ):
             messages.success(request, _("Value saved."))
             return back
         return _editor(request, dropdown, edit_forms={value.pk: form}, status=400)
@@ -76,8 +103,9 @@ def edit(request, name):
         if op == "default":
             actions.set_default(dropdown, request.POST.get("default", ""), actor=request.user)
         elif op in {"up", "down"}:
-            actions.move(dropdown, request.POST.get("key", ""), -1 if op == "up" else 1,
-                         actor=request.user)
+            actions.move(
+                dropdown, request.POST.get("key", ""), -1 if op == "up" else 1, actor=request.user
+            )
         elif op == "order":
             actions.reorder(dropdown, request.POST.getlist("order"), actor=request.user)
         messages.success(request, _("Saved."))
@@ -93,18 +121,34 @@ def delete(request, name, pk):
     error = None
     if request.method == "POST":
         try:
-            mapped = actions.delete_value(value, remap_to=request.POST.get("remap_to", ""),
-                                          actor=request.user)
+            mapped = actions.delete_value(
+                value, remap_to=request.POST.get("remap_to", ""), actor=request.user
+            )
         except ValidationError as refused_error:
             error = " ".join(refused_error.messages)
         else:
-            messages.success(request, ngettext(
-                "Value deleted; %(count)d record was mapped.",
-                "Value deleted; %(count)d records were mapped.", mapped) % {"count": mapped}
-                if mapped else _("Value deleted."))
+            messages.success(
+                request,
+                ngettext(
+                    "Value deleted; %(count)d record was mapped.",
+                    "Value deleted; %(count)d records were mapped.",
+                    mapped,
+                )
+                % {"count": mapped}
+                if mapped
+                else _("Value deleted."),
+            )
             return HttpResponseRedirect(reverse("studio:dropdown", args=[name]))
     others = value.dropdown.values.exclude(pk=value.pk).order_by("position", "id")
-    return render(request, "studio/dropdown_delete.html", {
-        "value": value, "dropdown": value.dropdown, "count": actions.usage(value),
-        "others": others, "error": error}, status=400 if error else 200)
-
+    return render(
+        request,
+        "studio/dropdown_delete.html",
+        {
+            "value": value,
+            "dropdown": value.dropdown,
+            "count": actions.usage(value),
+            "others": others,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -24,10 +24,12 @@ def _module(slug):
 
 
 def _field_form(data=None):
-    return CustomFieldForm(data, prefix="cf",
-                           lists=DropdownList.objects.order_by("name").values_list(
-                               "name", flat=True),
-                           modules=registry.modules())
+    return CustomFieldForm(
+        data,
+        prefix="cf",
+        lists=DropdownList.objects.order_by("name").values_list("name", flat=True),
+        modules=registry.modules(),
+    )
 
 
 @admin_required
@@ -52,19 +54,26 @@ def module(request, slug):
         return back
     if request.method == "POST" and request.POST.get("op") == "add":
         form = _field_form(request.POST)
-        if apply(form, lambda: actions.create_custom_field(mod, **form.cleaned_data,
-                                                          actor=request.user)):
+        if apply(
+            form, lambda: actions.create_custom_field(mod, **form.cleaned_data, actor=request.user)
+        ):
             messages.success(request, _("Custom field added."))
             return back
         status = 400
     configured = config.configured_required(mod.model)
     builtin = config.builtin_required(mod.model)
-    return render(request, "studio/module.html", {
-        "mod": mod, "form": form,
-        "builtin": [mod.model._meta.get_field(n) for n in mod.form_fields if n in builtin],
-        "optional": [(f, f.name in configured) for f in actions.optional_fields(mod)],
-        "custom": CustomField.objects.filter(model_label=config.label_of(mod.model)),
-    }, status=status)
+    return render(
+        request,
+        "studio/module.html",
+        {
+            "mod": mod,
+            "form": form,
+            "builtin": [mod.model._meta.get_field(n) for n in mod.form_fields if n in builtin],
+            "optional": [(f, f.name in configured) for f in actions.optional_fields(mod)],
+            "custom": CustomField.objects.filter(model_label=config.label_of(mod.model)),
+        },
+        status=status,
+    )
 
 
 @admin_required
@@ -73,13 +82,17 @@ def custom_edit(request, slug, pk):
     mod = _module(slug)
     field = get_object_or_404(CustomField, pk=pk, model_label=config.label_of(mod.model))
     form = CustomFieldEditForm(request.POST or None, initial=actions.definition(field))
-    if request.method == "POST" and apply(form, lambda: actions.update_custom_field(
-            field, **form.cleaned_data, actor=request.user)):
+    if request.method == "POST" and apply(
+        form, lambda: actions.update_custom_field(field, **form.cleaned_data, actor=request.user)
+    ):
         messages.success(request, _("Custom field saved."))
         return HttpResponseRedirect(reverse("studio:module", args=[slug]))
-    return render(request, "studio/custom_edit.html", {"mod": mod, "field": field,
-                                                       "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "studio/custom_edit.html",
+        {"mod": mod, "field": field, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _label(mod, name: str) -> str:
@@ -101,8 +114,10 @@ def _posted_panels(request, mod) -> tuple[dict, list]:
         except ValueError:
             position = 0
         placed.append((where, position, name))
-    panels = {i: [n for w, _p, n in sorted(placed, key=lambda t: (t[1], t[2])) if w == str(i)]
-              for i in range(len(mod.panels))}
+    panels = {
+        i: [n for w, _p, n in sorted(placed, key=lambda t: (t[1], t[2])) if w == str(i)]
+        for i in range(len(mod.panels))
+    }
     return panels, sorted(n for w, _p, n in placed if w == "hidden")
 
 
@@ -133,8 +148,9 @@ def layout(request, slug):
             elif op == "columns":
                 layouts.set_list_columns(mod, _posted_columns(request, mod), actor=request.user)
             elif op in {"reset-panels", "reset-list"}:
-                layouts.reset_layout(mod, "panels" if op == "reset-panels" else "list",
-                                     actor=request.user)
+                layouts.reset_layout(
+                    mod, "panels" if op == "reset-panels" else "list", actor=request.user
+                )
             messages.success(request, _("Layout saved."))
         except Exception as error:  # noqa: BLE001 - a ValidationError, shown as a message
             refused(request, error)
@@ -143,14 +159,25 @@ def layout(request, slug):
     placed = {n for _t, names in current[: len(mod.panels)] for n in names}
     required = config.required_fields(mod.model)
     item = lambda n: {"name": n, "label": _label(mod, n), "required": n in required}  # noqa: E731
-    panels = [{"index": i, "title": title, "fields": [item(n) for n in names]}
-              for i, (title, names) in enumerate(current[: len(mod.panels)])]
-    hidden = [item(n) for n in [*mod.form_fields, *(f.name for f in config.custom_fields(
-        mod.model))] if n not in placed]
+    panels = [
+        {"index": i, "title": title, "fields": [item(n) for n in names]}
+        for i, (title, names) in enumerate(current[: len(mod.panels)])
+    ]
+    hidden = [
+        item(n)
+        for n in [*mod.form_fields, *(f.name for f in config.custom_fields(mod.model))]
+        if n not in placed
+    ]
     columns = list(config.list_columns(mod))
-    return render(request, "studio/layout.html", {
-        "mod": mod, "panels": panels, "hidden": hidden,
-        "columns": [item(c) for c in columns],
-        "available": [item(c) for c in config.all_columns(mod) if c not in columns],
-        "customised": {k for k in ("panels", "list") if config.layout(mod.model, k)},
-    })
+    return render(
+        request,
+        "studio/layout.html",
+        {
+            "mod": mod,
+            "panels": panels,
+            "hidden": hidden,
+            "columns": [item(c) for c in columns],
+            "available": [item(c) for c in config.all_columns(mod) if c not in columns],
+            "customised": {k for k in ("panels", "list") if config.layout(mod.model, k)},
+        },
+    )

@@ -20,17 +20,25 @@ from kontor.users.actions import create_user
 from kontor.users.models import Team
 
 FACTORIES = {
-    "targets": (TargetFactory, "last_name"), "leads": (LeadFactory, "last_name"),
-    "contacts": (ContactFactory, "last_name"), "accounts": (AccountFactory, "name"),
-    "opportunities": (OpportunityFactory, "name"), "calls": (CallFactory, "name"),
-    "meetings": (MeetingFactory, "name"), "tasks": (TaskFactory, "name"),
+    "targets": (TargetFactory, "last_name"),
+    "leads": (LeadFactory, "last_name"),
+    "contacts": (ContactFactory, "last_name"),
+    "accounts": (AccountFactory, "name"),
+    "opportunities": (OpportunityFactory, "name"),
+    "calls": (CallFactory, "name"),
+    "meetings": (MeetingFactory, "name"),
+    "tasks": (TaskFactory, "name"),
     "notes": (NoteFactory, "name"),
 }
 ALL = tuple(FACTORIES)
 ACTIVITIES = ("calls", "meetings", "tasks", "notes")
 OWNERS = ("own", "mate", "stranger")
-REACH = {"all": {"own", "mate", "stranger"}, "team": {"own", "mate"}, "owner": {"own"},
-         "none": set()}
+REACH = {
+    "all": {"own", "mate", "stranger"},
+    "team": {"own", "mate"},
+    "owner": {"own"},
+    "none": set(),
+}
 
 
 def spec(view, edit, delete, export):
@@ -46,10 +54,16 @@ EXPECTED = {
     "administrator": dict.fromkeys(ALL, EVERYTHING),
     "sales_manager": dict.fromkeys(ALL, EVERYTHING),
     "sales_rep": dict.fromkeys(ALL, TEAM_WORK),
-    "marketing": {**dict.fromkeys(ALL, NOTHING), "targets": EVERYTHING, "leads": EVERYTHING,
-                  **dict.fromkeys(ACTIVITIES, TEAM_WORK)},
-    "external_lead_generation": {**dict.fromkeys(ALL, NOTHING),
-                                 "targets": spec("team", "team", "none", False)},
+    "marketing": {
+        **dict.fromkeys(ALL, NOTHING),
+        "targets": EVERYTHING,
+        "leads": EVERYTHING,
+        **dict.fromkeys(ACTIVITIES, TEAM_WORK),
+    },
+    "external_lead_generation": {
+        **dict.fromkeys(ALL, NOTHING),
+        "targets": spec("team", "team", "none", False),
+    },
 }
 
 
@@ -61,14 +75,17 @@ def world(db, request):
     team_a, team_b = Team.objects.create(name="A"), Team.objects.create(name="B")
     people = {
         "own": create_user("me", password="pw-me-12345!", roles=[role], teams=[team_a]),
-        "mate": create_user("mate", password="pw-mate-1234!", roles=["sales_manager"],
-                            teams=[team_a]),
-        "stranger": create_user("stranger", password="pw-str-1234!",
-                                roles=["sales_manager"], teams=[team_b]),
+        "mate": create_user(
+            "mate", password="pw-mate-1234!", roles=["sales_manager"], teams=[team_a]
+        ),
+        "stranger": create_user(
+            "stranger", password="pw-str-1234!", roles=["sales_manager"], teams=[team_b]
+        ),
     }
-    records = {slug: {who: factory(actor=people[who], **{field: f"Zeta {slug} {who}"})
-                      for who in OWNERS}
-               for slug, (factory, field) in FACTORIES.items()}
+    records = {
+        slug: {who: factory(actor=people[who], **{field: f"Zeta {slug} {who}"}) for who in OWNERS}
+        for slug, (factory, field) in FACTORIES.items()
+    }
     return role, people, records
 
 
@@ -95,16 +112,18 @@ def test_every_page_of_every_record_type_follows_the_role(client, world):
             detail_url = module.url("detail", mine[who].pk)
             if visible:
                 assert (detail_url in _urls_in(listing)) == (who in visible), f"{where} {who}"
-            assert client.get(detail_url).status_code == (200 if who in visible else 404), \
+            assert client.get(detail_url).status_code == (200 if who in visible else 404), (
                 f"{where}: detail of {who}"
+            )
             assert client.get(module.url("edit", mine[who].pk)).status_code == (
-                200 if who in REACH[expected["edit"]] else 404), f"{where}: edit of {who}"
+                200 if who in REACH[expected["edit"]] else 404
+            ), f"{where}: edit of {who}"
             assert client.get(module.url("delete", mine[who].pk)).status_code == (
-                200 if who in REACH[expected["delete"]] else 404), f"{where}: delete of {who}"
+                200 if who in REACH[expected["delete"]] else 404
+            ), f"{where}: delete of {who}"
 
         creatable = expected["edit"] != "none"
-        assert client.get(module.url("create")).status_code == (200 if creatable else 404), \
-            where
+        assert client.get(module.url("create")).status_code == (200 if creatable else 404), where
 
         export = client.get(module.url("export"), {"q": "Zeta"})
         assert export.status_code == (200 if expected["export"] else 404), where
@@ -180,11 +199,20 @@ def test_mass_update_with_a_record_beyond_reach_changes_nothing_and_says_so(clie
     leads = records["leads"]
     before = {who: leads[who].assigned_user_id for who in OWNERS}
     logged = ChangeLog.objects.count()
-    response = client.post("/leads/mass/", {
-        "verb": "update", "field": "assigned_user", "assigned_user": people["mate"].pk,
-        "ids": [leads["own"].pk, leads["stranger"].pk]}, follow=True)
-    assert "1 selected record no longer exists or may not be changed by you" in \
-        response.content.decode()
+    response = client.post(
+        "/leads/mass/",
+        {
+            "verb": "update",
+            "field": "assigned_user",
+            "assigned_user": people["mate"].pk,
+            "ids": [leads["own"].pk, leads["stranger"].pk],
+        },
+        follow=True,
+    )
+    assert (
+        "1 selected record no longer exists or may not be changed by you"
+        in response.content.decode()
+    )
     for who in OWNERS:
         leads[who].refresh_from_db()
         assert leads[who].assigned_user_id == before[who]

@@ -10,13 +10,25 @@ from kontor.users.actions import create_user
 from kontor.users.models import Role, Team
 
 User = get_user_model()
-ADMIN_URLS = ["/admin/", "/admin/users/", "/admin/users/new/", "/admin/teams/",
-              "/admin/teams/new/", "/admin/roles/", "/admin/roles/new/"]
+ADMIN_URLS = [
+    "/admin/",
+    "/admin/users/",
+    "/admin/users/new/",
+    "/admin/teams/",
+    "/admin/teams/new/",
+    "/admin/roles/",
+    "/admin/roles/new/",
+]
 
 
 def test_presets_exist_after_install(db):
     assert set(Role.objects.values_list("key", flat=True)) >= {
-        "administrator", "sales_manager", "sales_rep", "marketing", "external_lead_generation"}
+        "administrator",
+        "sales_manager",
+        "sales_rep",
+        "marketing",
+        "external_lead_generation",
+    }
 
 
 @pytest.mark.parametrize("url", ADMIN_URLS)
@@ -31,10 +43,19 @@ def test_administration_is_for_admins_only(rep, admin, url):
 def test_admin_creates_a_user_with_role_and_team(admin_client):
     team = Team.objects.create(name="Vertrieb")
     role = Role.objects.get(key="sales_rep")
-    response = admin_client.post("/admin/users/new/", {
-        "username": "neu", "first_name": "Nina", "last_name": "Neu",
-        "email": "nina@kontor.example", "is_active": "on", "password": "Lange-Passphrase-42",
-        "roles": [role.pk], "teams": [team.pk]})
+    response = admin_client.post(
+        "/admin/users/new/",
+        {
+            "username": "neu",
+            "first_name": "Nina",
+            "last_name": "Neu",
+            "email": "nina@kontor.example",
+            "is_active": "on",
+            "password": "Lange-Passphrase-42",
+            "roles": [role.pk],
+            "teams": [team.pk],
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(username="neu")
     assert user.check_password("Lange-Passphrase-42") and not user.is_superuser
@@ -44,17 +65,25 @@ def test_admin_creates_a_user_with_role_and_team(admin_client):
 
 
 def test_a_weak_password_is_refused_and_nothing_is_created(admin_client):
-    response = admin_client.post("/admin/users/new/", {
-        "username": "weak", "email": "weak@kontor.example", "is_active": "on",
-        "password": "12345678"})
+    response = admin_client.post(
+        "/admin/users/new/",
+        {
+            "username": "weak",
+            "email": "weak@kontor.example",
+            "is_active": "on",
+            "password": "12345678",
+        },
+    )
     assert response.status_code == 400
     assert "This password is too common." in response.content.decode()
     assert not User.objects.filter(username="weak").exists()
 
 
 def test_the_last_administrator_cannot_lock_everyone_out(admin_client, admin):
-    response = admin_client.post(f"/admin/users/{admin.pk}/", {
-        "username": admin.username, "email": admin.email, "is_active": "on"})
+    response = admin_client.post(
+        f"/admin/users/{admin.pk}/",
+        {"username": admin.username, "email": admin.email, "is_active": "on"},
+    )
     assert response.status_code == 400
     assert "last active administrator" in response.content.decode()
     admin.refresh_from_db()
@@ -63,10 +92,32 @@ def test_the_last_administrator_cannot_lock_everyone_out(admin_client, admin):
 
 def test_a_role_matrix_is_saved_and_a_forged_scope_refused(admin_client):
     data = {"name": "Telesales", "description": "", "users": []}
-    data.update({f"{slug}__{action}": "none" for slug in (
-        "targets", "leads", "contacts", "accounts", "opportunities", "calls", "meetings",
-        "tasks", "notes") for action in ("access", "view", "list", "edit", "delete", "import",
-                                         "export", "mass_update")})
+    data.update(
+        {
+            f"{slug}__{action}": "none"
+            for slug in (
+                "targets",
+                "leads",
+                "contacts",
+                "accounts",
+                "opportunities",
+                "calls",
+                "meetings",
+                "tasks",
+                "notes",
+            )
+            for action in (
+                "access",
+                "view",
+                "list",
+                "edit",
+                "delete",
+                "import",
+                "export",
+                "mass_update",
+            )
+        }
+    )
     data.update({"calls__access": "all", "calls__view": "owner", "calls__list": "owner"})
     assert admin_client.post("/admin/roles/new/", data).status_code == 302
     role = Role.objects.get(name="Telesales")
@@ -154,8 +205,10 @@ def test_editing_a_team_or_role_keeps_its_deactivated_members(admin_client):
     assert list(team.members.all()) == [gone]
     role = Role.objects.get(key="sales_rep")
     page = admin_client.get(f"/admin/roles/{role.pk}/")
-    data = {name: field.value() for name, field in
-            ((n, page.context["form"][n]) for n in page.context["form"].fields)}
+    data = {
+        name: field.value()
+        for name, field in ((n, page.context["form"][n]) for n in page.context["form"].fields)
+    }
     data["users"] = []
     assert admin_client.post(f"/admin/roles/{role.pk}/", data).status_code == 302
     assert list(role.users.all()) == [gone]

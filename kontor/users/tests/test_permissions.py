@@ -66,11 +66,16 @@ def test_an_unassigned_record_belongs_to_its_creator(teams):
 
 
 def test_several_roles_give_the_widest_grant(teams):
-    narrow = Role.objects.create(name="Narrow", grants={"leads": {
-        "access": "all", "view": "owner", "export": "none"}})
-    wide = Role.objects.create(name="Wide", grants={"leads": {"access": "all", "view": "all"},
-                                                    "targets": {"access": "none",
-                                                                "view": "all"}})
+    narrow = Role.objects.create(
+        name="Narrow", grants={"leads": {"access": "all", "view": "owner", "export": "none"}}
+    )
+    wide = Role.objects.create(
+        name="Wide",
+        grants={
+            "leads": {"access": "all", "view": "all"},
+            "targets": {"access": "none", "view": "all"},
+        },
+    )
     user = person("both", narrow, wide)
     assert permissions.scope(user, "view", Lead) == "all"
     assert permissions.scope(user, "export", Lead) == "none"
@@ -104,8 +109,9 @@ def test_an_activity_joins_its_parents_teams(teams):
     owner = person("owner", "sales_rep", teams=[nord])
     helper = person("helper", "sales_manager", teams=[sued])
     lead = LeadFactory(actor=owner)
-    task = TaskFactory(actor=helper, parent_type=ContentType.objects.get_for_model(Lead),
-                       parent_id=lead.pk)
+    task = TaskFactory(
+        actor=helper, parent_type=ContentType.objects.get_for_model(Lead), parent_id=lead.pk
+    )
     assert team_names(task) == {"Nord", "Süd"}
     # So the lead's team sees the task the helper from another team added.
     assert task in set(type(task).objects.visible_to(owner, "view"))
@@ -119,10 +125,17 @@ def test_converted_records_join_the_teams_they_came_from(teams, settings):
     target = TargetFactory(actor=marketer)
     lead = convert_target(target, actor=closer)
     assert team_names(lead) == {"Nord", "Süd"}
-    result = convert_lead(lead, actor=closer, opportunity={"name": "Deal", "amount": "100",
-                                                           "sales_stage": "Prospecting",
-                                                           "date_closed": "2027-01-31"},
-                          task={"name": "Follow up"})
+    result = convert_lead(
+        lead,
+        actor=closer,
+        opportunity={
+            "name": "Deal",
+            "amount": "100",
+            "sales_stage": "Prospecting",
+            "date_closed": "2027-01-31",
+        },
+        task={"name": "Follow up"},
+    )
     for record in (result.contact, result.opportunity, result.task):
         assert team_names(record) == {"Nord", "Süd"}, record
 
@@ -163,8 +176,10 @@ def test_the_detail_page_offers_only_what_the_user_may_do(client, teams):
     page = client.get(lead.get_absolute_url()).content.decode()
     assert f'href="/leads/{lead.pk}/edit/"' in page
     assert f'href="/leads/{lead.pk}/delete/"' not in page  # delete: own records only
-    accounts_only = Role.objects.create(name="Accounts only", grants={"accounts": dict.fromkeys(
-        ("access", "view", "list", "edit"), "all")})
+    accounts_only = Role.objects.create(
+        name="Accounts only",
+        grants={"accounts": dict.fromkeys(("access", "view", "list", "edit"), "all")},
+    )
     account = AccountFactory(actor=mate)
     client.force_login(person("outsider", accounts_only))
     page = client.get(account.get_absolute_url()).content.decode()

@@ -13,11 +13,17 @@ FIELDS = [
 
 
 def make_webform(owner, **fields) -> WebForm:
-    values = {"name": "Contact us", "module": "leads", "language": "en", "fields": FIELDS,
-              "lead_source": "Web Site", "campaign_name": "Spring 2027",
-              "assigned_user": owner, "thank_you_en": "Thanks, we will call you.",
-              "consent_text_en": "I agree that Kontor GmbH stores my data.",
-              "consent_text_de": "Ich bin einverstanden, dass die Kontor GmbH meine Daten "
-                                 "speichert."}
+    values = {
+        "name": "Contact us",
+        "module": "leads",
+        "language": "en",
+        "fields": FIELDS,
+        "lead_source": "Web Site",
+        "campaign_name": "Spring 2027",
+        "assigned_user": owner,
+        "thank_you_en": "Thanks, we will call you.",
+        "consent_text_en": "I agree that Kontor GmbH stores my data.",
+        "consent_text_de": "Ich bin einverstanden, dass die Kontor GmbH meine Daten speichert.",
+    }
     values.update(fields)
     return save_webform(WebForm(**values), actor=owner)

@@ -17,8 +17,13 @@ from kontor.webforms.tests.factories import FIELDS, make_webform
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-ANNA = {"first_name": "Anna", "last_name": "Berg", "email1": "Anna.Berg@Example.org",
-        "phone_work": "", "description": "Please call me about the offer."}
+ANNA = {
+    "first_name": "Anna",
+    "last_name": "Berg",
+    "email1": "Anna.Berg@Example.org",
+    "phone_work": "",
+    "description": "Please call me about the offer.",
+}
 
 
 def submit(webform, values=None, *, nonce="n-1", consent=True):
@@ -26,18 +31,25 @@ def submit(webform, values=None, *, nonce="n-1", consent=True):
 
 
 def test_a_new_lead_starts_new_ml_with_consent_source_and_owner(
-        rep, django_capture_on_commit_callbacks):
+    rep, django_capture_on_commit_callbacks
+):
     webform = make_webform(rep)
     with django_capture_on_commit_callbacks(execute=True):
         outcome = submit(webform)
     lead = Lead.objects.get(pk=outcome.record_id)
     assert outcome.created and not outcome.repeated
-    assert (lead.first_name, lead.last_name, lead.email1) == ("Anna", "Berg",
-                                                              "anna.berg@example.org")
+    assert (lead.first_name, lead.last_name, lead.email1) == (
+        "Anna",
+        "Berg",
+        "anna.berg@example.org",
+    )
     assert (lead.status, lead.lifecycle_stage) == ("New", "ML")
     assert (lead.lead_source, lead.campaign_name) == ("Web Site", "Spring 2027")
     assert (lead.lawful_basis, lead.lawful_basis_source, lead.date_reviewed) == (
-        "consent", "website", timezone.localdate())
+        "consent",
+        "website",
+        timezone.localdate(),
+    )
     assert lead.assigned_user == rep
     assert lead.created_by is None  # the actor of a web submission is the system
     row = ChangeLog.objects.get(record_id=lead.pk, action="create")
@@ -65,8 +77,9 @@ def test_the_same_token_twice_creates_one_lead(rep, django_capture_on_commit_cal
 
 
 def test_an_email_of_a_contact_attaches_the_submission_and_fills_empty_fields(rep, admin):
-    contact = ContactFactory(actor=admin, email1="anna.berg@example.org", phone_work="",
-                             description="")
+    contact = ContactFactory(
+        actor=admin, email1="anna.berg@example.org", phone_work="", description=""
+    )
     webform = make_webform(rep, fields=FIELDS[:4])
     outcome = submit(webform, {**ANNA, "first_name": "Annette", "phone_work": "030 1234567"})
     contact.refresh_from_db()
@@ -93,7 +106,10 @@ def test_a_targets_form_creates_a_target(rep):
     webform = make_webform(rep, module="targets", name="Newsletter")
     target = Target.objects.get(pk=submit(webform).record_id)
     assert (target.status, target.lead_source, target.lawful_basis) == (
-        "New", "Web Site", "consent")
+        "New",
+        "Web Site",
+        "consent",
+    )
 
 
 def test_values_the_record_refuses_write_nothing(rep):

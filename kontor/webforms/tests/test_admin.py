@@ -13,10 +13,19 @@ pytestmark = pytest.mark.django_db
 
 
 def definition(user, **extra) -> dict:
-    data = {"name": "Trade fair 2027", "module": "leads", "language": "de", "active": "on",
-            "lead_source": "Trade Show", "campaign_name": "Messe", "assignment": "user",
-            "assigned_user": user.pk, "thank_you_de": "Danke!", "redirect_url": "",
-            "consent_text_de": "Ich willige ein."}
+    data = {
+        "name": "Trade fair 2027",
+        "module": "leads",
+        "language": "de",
+        "active": "on",
+        "lead_source": "Trade Show",
+        "campaign_name": "Messe",
+        "assignment": "user",
+        "assigned_user": user.pk,
+        "thank_you_de": "Danke!",
+        "redirect_url": "",
+        "consent_text_de": "Ich willige ein.",
+    }
     for position, name in enumerate(ALLOWED_FIELDS, start=1):
         data[f"f_{name}_pos"] = position * 10
     for name in ("last_name", "email1", "first_name"):
@@ -29,8 +38,11 @@ def definition(user, **extra) -> dict:
 
 def test_non_admins_get_404_and_nothing_is_saved(rep_client, rep):
     webform = make_webform(rep)
-    for url in (reverse("webforms:admin-list"), reverse("webforms:admin-create"),
-                reverse("webforms:admin-edit", args=[webform.pk])):
+    for url in (
+        reverse("webforms:admin-list"),
+        reverse("webforms:admin-create"),
+        reverse("webforms:admin-edit", args=[webform.pk]),
+    ):
         assert rep_client.get(url).status_code == 404
     response = rep_client.post(reverse("webforms:admin-create"), definition(rep))
     assert response.status_code == 404
@@ -42,10 +54,17 @@ def test_an_admin_builds_a_form_from_the_grid(admin_client, admin, rep):
     webform = WebForm.objects.get(name="Trade fair 2027")
     assert response.status_code == 302
     assert [f["name"] for f in webform.fields] == ["first_name", "last_name", "email1"]
-    assert webform.fields[2] == {"name": "email1", "required": True, "label_en": "",
-                                 "label_de": "Ihre E-Mail"}
+    assert webform.fields[2] == {
+        "name": "email1",
+        "required": True,
+        "label_en": "",
+        "label_de": "Ihre E-Mail",
+    }
     assert (webform.created_by, webform.assigned_user, webform.lead_source) == (
-        admin, rep, "Trade Show")
+        admin,
+        rep,
+        "Trade Show",
+    )
     page = admin_client.get(reverse("webforms:admin-edit", args=[webform.pk])).content.decode()
     assert f"/f/{webform.key}/?embed=1" in page and "&lt;iframe" in page
     listing = admin_client.get(reverse("webforms:admin-list")).content.decode()
@@ -63,20 +82,25 @@ def test_a_form_without_the_last_name_is_refused(admin_client, rep):
 
 @override_settings(KONTOR_WEBFORM_REDIRECT_HOSTS=["www.example.com"])
 def test_a_redirect_to_another_host_is_refused(admin_client, rep):
-    response = admin_client.post(reverse("webforms:admin-create"), definition(
-        rep, redirect_url="https://evil.example.net/phish"))
+    response = admin_client.post(
+        reverse("webforms:admin-create"),
+        definition(rep, redirect_url="https://evil.example.net/phish"),
+    )
     assert response.status_code == 400
     assert "www.example.com" in response.content.decode()
     assert not WebForm.objects.exists()
-    ok = admin_client.post(reverse("webforms:admin-create"), definition(
-        rep, redirect_url="https://www.example.com/danke"))
+    ok = admin_client.post(
+        reverse("webforms:admin-create"),
+        definition(rep, redirect_url="https://www.example.com/danke"),
+    )
     assert ok.status_code == 302
     assert WebForm.objects.get().redirect_url == "https://www.example.com/danke"
 
 
 def test_a_fixed_assignment_needs_a_user(admin_client, rep):
-    response = admin_client.post(reverse("webforms:admin-create"),
-                                 definition(rep, assigned_user=""))
+    response = admin_client.post(
+        reverse("webforms:admin-create"), definition(rep, assigned_user="")
+    )
     assert response.status_code == 400
     assert not WebForm.objects.exists()
 

@@ -17,8 +17,13 @@ from kontor.core.testing import race
 from kontor.leads.models import Lead
 from kontor.webforms.tests.factories import make_webform
 
-VALUES = {"first_name": "Gleich", "last_name": "Zeitig", "email1": "same@example.org",
-          "phone_work": "", "description": ""}
+VALUES = {
+    "first_name": "Gleich",
+    "last_name": "Zeitig",
+    "email1": "same@example.org",
+    "phone_work": "",
+    "description": "",
+}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -31,8 +36,14 @@ def test_two_submissions_of_one_new_email_make_one_lead(rep, monkeypatch):
         time.sleep(0.3)
 
     monkeypatch.setattr(actions, "_serialize", serialize_and_linger)
-    outcomes = race([lambda i=i: actions.submit_webform(webform, dict(VALUES), nonce=f"race-{i}",
-                                                        consent=True) for i in range(2)])
+    outcomes = race(
+        [
+            lambda i=i: actions.submit_webform(
+                webform, dict(VALUES), nonce=f"race-{i}", consent=True
+            )
+            for i in range(2)
+        ]
+    )
 
     assert sorted(o.created for o in outcomes) == [False, True], outcomes
     lead = Lead.objects.get()

@@ -41,12 +41,12 @@ TYPES = [
 
 
 def add(admin, name, field_type="text", slug="leads", **kw):
-    spec = {"label_en": name.title(), "label_de": f"{name.title()} (de)", "dropdown": "",
-            **kw}
+    spec = {"label_en": name.title(), "label_de": f"{name.title()} (de)", "dropdown": "", **kw}
     if field_type in {"dropdown", "multiselect"}:
         spec["dropdown"] = spec["dropdown"] or "industry_dom"
-    return create_custom_field(registry.get(slug), name=name, field_type=field_type,
-                               actor=admin, **spec)
+    return create_custom_field(
+        registry.get(slug), name=name, field_type=field_type, actor=admin, **spec
+    )
 
 
 def spec(name, required=False, label_en="", label_de=""):
@@ -67,10 +67,17 @@ def token_of(visitor, webform) -> tuple[str, str]:
 
 def post(visitor, webform, **data):
     token, _html = token_of(visitor, webform)
-    values = {"token": token, "first_name": "Anna", "last_name": "Berg",
-              "email1": "anna@example.org", "consent": "on", **data}
-    return visitor.post(reverse("webforms:submit", args=[webform.key]), values,
-                        REMOTE_ADDR="203.0.113.9")
+    values = {
+        "token": token,
+        "first_name": "Anna",
+        "last_name": "Berg",
+        "email1": "anna@example.org",
+        "consent": "on",
+        **data,
+    }
+    return visitor.post(
+        reverse("webforms:submit", args=[webform.key]), values, REMOTE_ADDR="203.0.113.9"
+    )
 
 
 def test_the_builder_offers_custom_fields_and_saves_them(admin_client, admin, rep):
@@ -81,13 +88,19 @@ def test_the_builder_offers_custom_fields_and_saves_them(admin_client, admin, re
     assert 'name="c_leads_budget_on"' in page and "Budget" in page
     assert 'name="c_targets_newsletter_on"' in page
     assert "partner" not in page  # a link to a record is never offered
-    response = admin_client.post(reverse("webforms:admin-create"), definition(
-        rep, c_leads_budget_on="on", c_leads_budget_required="on", c_leads_budget_pos="25",
-        c_leads_budget_label_de="Ihr Budget"))
+    response = admin_client.post(
+        reverse("webforms:admin-create"),
+        definition(
+            rep,
+            c_leads_budget_on="on",
+            c_leads_budget_required="on",
+            c_leads_budget_pos="25",
+            c_leads_budget_label_de="Ihr Budget",
+        ),
+    )
     assert response.status_code == 302
     webform = WebForm.objects.get()
-    assert [f["name"] for f in webform.fields] == ["first_name", "budget", "last_name",
-                                                   "email1"]
+    assert [f["name"] for f in webform.fields] == ["first_name", "budget", "last_name", "email1"]
     assert webform.fields[1] == spec("budget", True, "", "Ihr Budget")
     edit = admin_client.get(reverse("webforms:admin-edit", args=[webform.pk])).content.decode()
     assert re.search(r'name="c_leads_budget_on"[^>]*checked', edit)
@@ -96,8 +109,9 @@ def test_the_builder_offers_custom_fields_and_saves_them(admin_client, admin, re
 
 def test_a_custom_field_of_another_record_type_is_refused(admin_client, admin, rep):
     add(admin, "newsletter", "boolean", slug="targets")
-    response = admin_client.post(reverse("webforms:admin-create"),
-                                 definition(rep, c_targets_newsletter_on="on"))
+    response = admin_client.post(
+        reverse("webforms:admin-create"), definition(rep, c_targets_newsletter_on="on")
+    )
     assert response.status_code == 400
     assert "belong to another record type" in response.content.decode()
     assert not WebForm.objects.exists()
@@ -122,11 +136,18 @@ def test_every_type_is_rendered_checked_and_stored(admin, rep, visitor):
         add(admin, f"x_{kind}", kind)
     webform = make_webform(rep, fields=[*FIELDS, *(spec(f"x_{k}") for k, _t, _s in TYPES)])
     _token, html = token_of(visitor, webform)
-    for html_input in ('type="number" name="cf_x_integer"', 'type="date" name="cf_x_date"',
-                       'type="datetime-local" name="cf_x_datetime"', '<select name="cf_x_dropdown"',
-                       'type="checkbox" name="cf_x_multiselect"', 'type="url" name="cf_x_url"',
-                       'type="email" name="cf_x_email"', 'type="tel" name="cf_x_phone"',
-                       'type="checkbox" name="cf_x_boolean"', '<textarea name="cf_x_longtext"'):
+    for html_input in (
+        'type="number" name="cf_x_integer"',
+        'type="date" name="cf_x_date"',
+        'type="datetime-local" name="cf_x_datetime"',
+        '<select name="cf_x_dropdown"',
+        'type="checkbox" name="cf_x_multiselect"',
+        'type="url" name="cf_x_url"',
+        'type="email" name="cf_x_email"',
+        'type="tel" name="cf_x_phone"',
+        'type="checkbox" name="cf_x_boolean"',
+        '<textarea name="cf_x_longtext"',
+    ):
         assert html_input in html
     response = post(visitor, webform, **{f"cf_x_{k}": typed for k, typed, _s in TYPES})
     assert response.status_code == 200, response.content.decode()
@@ -135,16 +156,15 @@ def test_every_type_is_rendered_checked_and_stored(admin, rep, visitor):
 
 
 @FAST
-def test_an_invalid_value_is_shown_in_the_forms_language_and_writes_nothing(admin, rep,
-                                                                              visitor):
+def test_an_invalid_value_is_shown_in_the_forms_language_and_writes_nothing(admin, rep, visitor):
     add(admin, "seats", "integer")
     add(admin, "region", "dropdown")
     add(admin, "homepage", "url")
-    webform = make_webform(rep, language="de", fields=[
-        *FIELDS, spec("seats"), spec("region"), spec("homepage")])
+    webform = make_webform(
+        rep, language="de", fields=[*FIELDS, spec("seats"), spec("region"), spec("homepage")]
+    )
     # "homepage" is also the honeypot's name: the custom field's input must not be taken for it.
-    response = post(visitor, webform, cf_seats="zwölf", cf_region="Atlantis",
-                    cf_homepage="no url")
+    response = post(visitor, webform, cf_seats="zwölf", cf_region="Atlantis", cf_homepage="no url")
     html = response.content.decode()
     assert response.status_code == 400
     assert "Bitte eine ganze Zahl eingeben." in html
@@ -169,13 +189,24 @@ def test_a_custom_field_required_in_studio_is_required_on_the_form(admin, rep, v
 
 
 def test_a_form_without_a_required_custom_field_is_refused_and_warned_about(
-        admin_client, admin, rep):
+    admin_client, admin, rep
+):
     webform = make_webform(rep)
-    assert "webform-warning" not in admin_client.get(
-        reverse("webforms:admin-edit", args=[webform.pk])).content.decode()
+    assert (
+        "webform-warning"
+        not in admin_client.get(reverse("webforms:admin-edit", args=[webform.pk])).content.decode()
+    )
     field = add(admin, "budget", "currency")
-    update_custom_field(field, label_en="Budget", label_de="Budget", field_type="currency",
-                        required=True, active=True, indexed=False, actor=admin)
+    update_custom_field(
+        field,
+        label_en="Budget",
+        label_de="Budget",
+        field_type="currency",
+        required=True,
+        active=True,
+        indexed=False,
+        actor=admin,
+    )
     edit = admin_client.get(reverse("webforms:admin-edit", args=[webform.pk])).content.decode()
     assert "Visitors cannot send this form." in edit
     assert "require fields the form does not ask for: Budget" in edit
@@ -185,15 +216,23 @@ def test_a_form_without_a_required_custom_field_is_refused_and_warned_about(
         make_webform(rep, name="Without budget")
     assert "Budget" in str(error.value)
     fixed = make_webform(rep, name="With budget", fields=[*FIELDS, spec("budget", True)])
-    assert "webform-warning" not in admin_client.get(
-        reverse("webforms:admin-edit", args=[fixed.pk])).content.decode()
+    assert (
+        "webform-warning"
+        not in admin_client.get(reverse("webforms:admin-edit", args=[fixed.pk])).content.decode()
+    )
 
 
 def test_a_required_link_field_is_explained_in_the_warning(admin_client, admin, rep):
     webform = make_webform(rep)
-    CustomField.objects.create(model_label="leads.lead", name="cf_partner", label_en="Partner",
-                               label_de="Partner", field_type="relate",
-                               link_module="accounts", required=True)
+    CustomField.objects.create(
+        model_label="leads.lead",
+        name="cf_partner",
+        label_en="Partner",
+        label_de="Partner",
+        field_type="relate",
+        link_module="accounts",
+        required=True,
+    )
     config.invalidate()  # Studio's actions refuse a required link; the table does not
     edit = admin_client.get(reverse("webforms:admin-edit", args=[webform.pk])).content.decode()
     assert "A link to a record cannot be on a public form" in edit
@@ -203,8 +242,11 @@ def test_a_required_link_field_is_explained_in_the_warning(admin_client, admin, 
 def test_german_labels_from_the_custom_field_or_the_admin(admin, rep, visitor):
     add(admin, "size", "dropdown", label_en="Industry", label_de="Branche")
     add(admin, "budget", "currency", label_en="Budget", label_de="Etat")
-    webform = make_webform(rep, language="de", fields=[
-        *FIELDS, spec("size"), spec("budget", label_en="Budget", label_de="Ihr Etat")])
+    webform = make_webform(
+        rep,
+        language="de",
+        fields=[*FIELDS, spec("size"), spec("budget", label_en="Budget", label_de="Ihr Etat")],
+    )
     _token, html = token_of(visitor, webform)
     assert 'for="id_cf_size">Branche' in html
     assert 'for="id_cf_budget">Ihr Etat' in html
@@ -219,9 +261,12 @@ def test_a_duplicate_gets_only_its_empty_custom_values_filled(admin, rep):
     add(admin, "region", "dropdown")
     lead = LeadFactory(actor=admin, email1="anna@example.org", custom={"budget": "10.00"})
     webform = make_webform(rep, fields=[*FIELDS, spec("budget"), spec("region")])
-    outcome = submit_webform(webform, {"last_name": "Berg", "email1": "anna@example.org",
-                                       "budget": "500", "region": "Media"},
-                             nonce="dup-1", consent=False)
+    outcome = submit_webform(
+        webform,
+        {"last_name": "Berg", "email1": "anna@example.org", "budget": "500", "region": "Media"},
+        nonce="dup-1",
+        consent=False,
+    )
     lead.refresh_from_db()
     assert outcome.record_id == lead.pk and not outcome.created
     assert lead.custom == {"budget": "10.00", "region": "Media"}
@@ -233,13 +278,20 @@ def test_the_action_stores_values_by_the_custom_fields_own_conversion(admin, rep
     add(admin, "budget", "currency")
     add(admin, "seats", "integer")
     webform = make_webform(rep, fields=[*FIELDS, spec("budget"), spec("seats")])
-    outcome = submit_webform(webform, {"last_name": "Berg", "email1": "b@example.org",
-                                       "budget": "1250.5", "seats": None},
-                             nonce="act-1", consent=False)
+    outcome = submit_webform(
+        webform,
+        {"last_name": "Berg", "email1": "b@example.org", "budget": "1250.5", "seats": None},
+        nonce="act-1",
+        consent=False,
+    )
     assert Lead.objects.get(pk=outcome.record_id).custom == {"budget": "1250.50"}
     with pytest.raises(Exception) as error:
-        submit_webform(webform, {"last_name": "Kurz", "email1": "k@example.org",
-                                 "seats": "many"}, nonce="act-2", consent=False)
+        submit_webform(
+            webform,
+            {"last_name": "Kurz", "email1": "k@example.org", "seats": "many"},
+            nonce="act-2",
+            consent=False,
+        )
     assert "seats" in error.value.error_dict
     assert Lead.objects.count() == 1 and not UsedToken.objects.filter(pk="act-2").exists()
 
@@ -253,9 +305,18 @@ def test_a_matched_contact_gets_custom_values_its_own_fields_accept(admin, rep):
     add(admin, "note", "text", slug="contacts")
     contact = ContactFactory(actor=admin, email1="anna@example.org", phone_work="")
     webform = make_webform(rep, fields=[*FIELDS, spec("budget"), spec("note")])
-    submit_webform(webform, {"last_name": "Berg", "email1": "anna@example.org",
-                             "phone_work": "030 1234567", "budget": "12.50", "note": "Hi"},
-                   nonce="contact-1", consent=False)
+    submit_webform(
+        webform,
+        {
+            "last_name": "Berg",
+            "email1": "anna@example.org",
+            "phone_work": "030 1234567",
+            "budget": "12.50",
+            "note": "Hi",
+        },
+        nonce="contact-1",
+        consent=False,
+    )
     contact.refresh_from_db()
     # 12.50 is no whole number for the contact's "budget": left out, the rest still filled.
     assert contact.custom == {"note": "Hi"}

@@ -35,10 +35,19 @@ def rendered_token(visitor, webform, query="") -> str:
 
 
 def post(visitor, webform, token, **data):
-    values = {"token": token, "first_name": "Anna", "last_name": "Berg",
-              "email1": "anna@example.org", "consent": "on", **data}
-    return visitor.post(reverse("webforms:submit", args=[webform.key]), values,
-                        REMOTE_ADDR=data.pop("addr", "203.0.113.5"))
+    values = {
+        "token": token,
+        "first_name": "Anna",
+        "last_name": "Berg",
+        "email1": "anna@example.org",
+        "consent": "on",
+        **data,
+    }
+    return visitor.post(
+        reverse("webforms:submit", args=[webform.key]),
+        values,
+        REMOTE_ADDR=data.pop("addr", "203.0.113.5"),
+    )
 
 
 def test_the_hosted_page_shows_the_fields_labels_consent_and_a_hidden_honeypot(visitor, webform):
@@ -52,14 +61,18 @@ def test_the_hosted_page_shows_the_fields_labels_consent_and_a_hidden_honeypot(v
 
 @FAST
 def test_a_submission_creates_one_lead_and_says_thanks(
-        visitor, webform, django_capture_on_commit_callbacks):
+    visitor, webform, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = post(visitor, webform, rendered_token(visitor, webform))
     assert response.status_code == 200
     assert "Thanks, we will call you." in response.content.decode()
     lead = Lead.objects.get()
-    assert (lead.last_name, lead.email1, lead.lawful_basis) == ("Berg", "anna@example.org",
-                                                                "consent")
+    assert (lead.last_name, lead.email1, lead.lawful_basis) == (
+        "Berg",
+        "anna@example.org",
+        "consent",
+    )
     assert len(mail.outbox) == 1
 
 
@@ -101,8 +114,12 @@ def test_a_submission_faster_than_a_person_is_refused(visitor, webform):
 @FAST
 def test_missing_forged_or_foreign_tokens_are_refused(visitor, webform, rep):
     other = make_webform(rep, name="Other form")
-    for token in ("", "garbage", rendered_token(visitor, other),
-                  rendered_token(visitor, webform)[:-2] + "xx"):
+    for token in (
+        "",
+        "garbage",
+        rendered_token(visitor, other),
+        rendered_token(visitor, webform)[:-2] + "xx",
+    ):
         response = post(visitor, webform, token)
         assert response.status_code == 400
         assert "expired" in response.content.decode()
@@ -112,8 +129,14 @@ def test_missing_forged_or_foreign_tokens_are_refused(visitor, webform, rep):
 @FAST
 def test_invalid_input_is_shown_on_the_fields_in_the_forms_language(visitor, rep):
     webform = make_webform(rep, language="de")
-    response = post(visitor, webform, rendered_token(visitor, webform), email1="not-an-email",
-                    last_name="", consent="")
+    response = post(
+        visitor,
+        webform,
+        rendered_token(visitor, webform),
+        email1="not-an-email",
+        last_name="",
+        consent="",
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "Dieses Feld ist zwingend erforderlich." in html
@@ -128,8 +151,13 @@ def test_the_rate_limit_counts_per_client_address(visitor, webform):
         assert post(visitor, webform, rendered_token(visitor, webform)).status_code == 200
     refused = post(visitor, webform, rendered_token(visitor, webform), email1="x@example.org")
     assert refused.status_code == 429
-    other = post(visitor, webform, rendered_token(visitor, webform), email1="y@example.org",
-                 addr="198.51.100.7")
+    other = post(
+        visitor,
+        webform,
+        rendered_token(visitor, webform),
+        email1="y@example.org",
+        addr="198.51.100.7",
+    )
     assert other.status_code == 200
     assert Lead.objects.count() == 2  # anna (then attached again) and y
 
@@ -153,8 +181,7 @@ def test_an_inactive_or_unknown_form_is_not_found(visitor, rep):
 def test_the_timeline_names_the_web_form(visitor, webform, admin_client):
     post(visitor, webform, rendered_token(visitor, webform))
     lead = Lead.objects.get()
-    assert ChangeLog.objects.get(record_id=lead.pk, action="create").origin == \
-        "webform:Contact us"
+    assert ChangeLog.objects.get(record_id=lead.pk, action="create").origin == "webform:Contact us"
     page = admin_client.get(lead.get_absolute_url()).content.decode()
     assert "web form Contact us" in page
 
@@ -184,8 +211,10 @@ def test_a_form_missing_a_field_required_in_studio_is_refused(rep, admin):
 
 
 @FAST
-@override_settings(KONTOR_WEBFORM_REDIRECT_HOSTS=["www.example.com"],
-                   KONTOR_WEBFORM_FRAME_ANCESTORS=["https://www.example.com"])
+@override_settings(
+    KONTOR_WEBFORM_REDIRECT_HOSTS=["www.example.com"],
+    KONTOR_WEBFORM_FRAME_ANCESTORS=["https://www.example.com"],
+)
 def test_only_the_form_may_be_framed_and_lead_to_its_redirect(visitor, rep, admin_client):
     webform = make_webform(rep, redirect_url="https://www.example.com/danke")
     page = visitor.get(reverse("webforms:page", args=[webform.key]))
@@ -205,12 +234,14 @@ def test_a_submission_costs_the_same_queries_however_many_leads_exist(visitor, w
     from kontor.leads.tests.factories import LeadFactory
 
     LeadFactory(actor=rep)
-    few, first = count_queries(lambda: post(
-        visitor, webform, rendered_token(visitor, webform), email1="one@example.org"))
+    few, first = count_queries(
+        lambda: post(visitor, webform, rendered_token(visitor, webform), email1="one@example.org")
+    )
     for _ in range(10):
         LeadFactory(actor=rep)
-    many, second = count_queries(lambda: post(
-        visitor, webform, rendered_token(visitor, webform), email1="two@example.org"))
+    many, second = count_queries(
+        lambda: post(visitor, webform, rendered_token(visitor, webform), email1="two@example.org")
+    )
     assert first.status_code == second.status_code == 200
     assert many == few
 

@@ -60,10 +60,12 @@ def immediate(settings):
 
 
 @pytest.mark.django_db
-def test_signed_delivery_after_commit(admin, receiver, immediate,
-                                      django_capture_on_commit_callbacks):
-    subscription = save_subscription(Subscription(url=receiver.url, events=["created"],
-                                                  record_types=["leads"]), actor=admin)
+def test_signed_delivery_after_commit(
+    admin, receiver, immediate, django_capture_on_commit_callbacks
+):
+    subscription = save_subscription(
+        Subscription(url=receiver.url, events=["created"], record_types=["leads"]), actor=admin
+    )
     with django_capture_on_commit_callbacks(execute=False) as pending:
         lead = save_record(Lead(last_name="Webhook", email1="w@web.de"), actor=admin)
         assert receiver.received == []  # nothing before the commit
@@ -73,21 +75,31 @@ def test_signed_delivery_after_commit(admin, receiver, immediate,
     payload = json.loads(body)
     assert payload["event"] == "leads.created" and payload["record_id"] == str(lead.pk)
     assert payload["data"]["email1"] == "w@web.de"
-    assert signing.verify(subscription.secret, headers[signing.TIMESTAMP_HEADER], body,
-                          headers[signing.SIGNATURE_HEADER], now=int(time.time()))
-    assert not signing.verify("other", headers[signing.TIMESTAMP_HEADER], body,
-                              headers[signing.SIGNATURE_HEADER], now=int(time.time()))
+    assert signing.verify(
+        subscription.secret,
+        headers[signing.TIMESTAMP_HEADER],
+        body,
+        headers[signing.SIGNATURE_HEADER],
+        now=int(time.time()),
+    )
+    assert not signing.verify(
+        "other",
+        headers[signing.TIMESTAMP_HEADER],
+        body,
+        headers[signing.SIGNATURE_HEADER],
+        now=int(time.time()),
+    )
     delivery = Delivery.objects.get()
-    assert (delivery.status, delivery.response_status, delivery.attempts) == (
-        "succeeded", 200, 1)
+    assert (delivery.status, delivery.response_status, delivery.attempts) == ("succeeded", 200, 1)
     with django_capture_on_commit_callbacks(execute=True):
         delete_records([lead], actor=admin)  # not subscribed: no delivery
     assert Delivery.objects.count() == 1 and len(receiver.received) == 1
 
 
 @pytest.mark.django_db
-def test_failed_delivery_is_retried_with_backoff_then_resent(admin, immediate,
-                                                             django_capture_on_commit_callbacks):
+def test_failed_delivery_is_retried_with_backoff_then_resent(
+    admin, immediate, django_capture_on_commit_callbacks
+):
     receiver = Receiver(statuses=[503, 500])
     try:
         save_subscription(Subscription(url=receiver.url), actor=admin)
@@ -95,7 +107,10 @@ def test_failed_delivery_is_retried_with_backoff_then_resent(admin, immediate,
             save_record(Lead(last_name="Retry"), actor=admin)
         delivery = Delivery.objects.get()
         assert (delivery.status, delivery.response_status, delivery.attempts) == (
-            "retrying", 503, 1)
+            "retrying",
+            503,
+            1,
+        )
         assert delivery.next_attempt_at is not None and delivery.response_body == "busy"
         deliver.call(str(delivery.pk))  # what the worker runs when the back-off has passed
         delivery.refresh_from_db()
@@ -110,8 +125,9 @@ def test_failed_delivery_is_retried_with_backoff_then_resent(admin, immediate,
 
 
 @pytest.mark.django_db
-def test_unreachable_receiver_fails_after_the_last_attempt(admin, immediate, settings,
-                                                          django_capture_on_commit_callbacks):
+def test_unreachable_receiver_fails_after_the_last_attempt(
+    admin, immediate, settings, django_capture_on_commit_callbacks
+):
     settings.KONTOR_WEBHOOK_ATTEMPTS = 2
     save_subscription(Subscription(url="http://127.0.0.1:9/closed"), actor=admin)
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,13 +140,20 @@ def test_unreachable_receiver_fails_after_the_last_attempt(admin, immediate, set
 
 
 @pytest.mark.django_db
-def test_admin_pages_and_resend(admin_client, admin, rep, receiver, immediate,
-                                django_capture_on_commit_callbacks):
+def test_admin_pages_and_resend(
+    admin_client, admin, rep, receiver, immediate, django_capture_on_commit_callbacks
+):
     rep_client = Client()
     rep_client.force_login(rep)
-    response = admin_client.post(reverse("webhooks:create"), {
-        "url": receiver.url, "events": ["converted", "created"], "record_types": ["leads"],
-        "active": "on"})
+    response = admin_client.post(
+        reverse("webhooks:create"),
+        {
+            "url": receiver.url,
+            "events": ["converted", "created"],
+            "record_types": ["leads"],
+            "active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[-3000:]
     subscription = Subscription.objects.get()
     assert response.status_code == 302 and subscription.events == ["converted", "created"]
@@ -150,16 +173,19 @@ def test_admin_pages_and_resend(admin_client, admin, rep, receiver, immediate,
 
 
 @pytest.mark.django_db
-def test_a_refused_conversion_sends_nothing(admin, receiver, immediate,
-                                           django_capture_on_commit_callbacks):
+def test_a_refused_conversion_sends_nothing(
+    admin, receiver, immediate, django_capture_on_commit_callbacks
+):
     from django.core.exceptions import ValidationError
 
     from kontor.conversion.actions import convert_lead
 
     save_subscription(Subscription(url=receiver.url), actor=admin)
     lead = save_record(Lead(last_name="Halb", account_name="Halb GmbH"), actor=admin)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, \
-            pytest.raises(ValidationError):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValidationError),
+    ):
         convert_lead(lead, actor=admin, new_account={}, opportunity={"name": "ohne"})
     assert callbacks == [] and receiver.received == []
     assert not Delivery.objects.exists()

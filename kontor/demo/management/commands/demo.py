@@ -16,10 +16,14 @@ class Command(BaseCommand):
     help = "Create the demo login admin/admin, a team and demo records (demo databases only)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when the database already has users.")
-        parser.add_argument("--seed", type=int, default=SEED,
-                            help="Random seed; the same seed gives the same data.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has users.",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=SEED, help="Random seed; the same seed gives the same data."
+        )
 
     def handle(self, *args, if_empty=False, seed=SEED, **options):
         if get_user_model().objects.exists():
@@ -29,9 +33,12 @@ class Command(BaseCommand):
             raise CommandError("The database already has users; the demo needs an empty one.")
         started = time.monotonic()
         demo = build_demo(seed=seed)
-        records = sum(len(getattr(demo, kind)) for kind in (
-            "accounts", "contacts", "targets", "leads", "opportunities"))
+        records = sum(
+            len(getattr(demo, kind))
+            for kind in ("accounts", "contacts", "targets", "leads", "opportunities")
+        )
         self.stdout.write(
             f"Built {len(demo.users)} users, {records} people, companies and deals, "
-            f"and their activities in {time.monotonic() - started:.1f} s.")
+            f"and their activities in {time.monotonic() - started:.1f} s."
+        )
         self.stdout.write(self.style.SUCCESS("Demo login: admin / admin"))

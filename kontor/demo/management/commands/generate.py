@@ -38,54 +38,87 @@ from kontor.users.actions import create_user
 
 # --- vocabulary (weights: the first names of each list are the most common) ------------------
 
+
 def _words(text: str, sep: str | None = None) -> tuple[str, ...]:
     return tuple(text.split(sep))
 
 
-DE_FIRST_F = _words("Anna Maria Ursula Monika Petra Sabine Andrea Claudia Susanne Stefanie Julia "
-                    "Katrin Nicole Birgit Sandra Laura Lea Sophie Lena Jana Jördis")
-DE_FIRST_M = _words("Thomas Michael Andreas Peter Stefan Klaus Wolfgang Jürgen Frank Uwe Markus "
-                    "Christian Tobias Jan Lukas Felix Jonas Sebastian Matthias Björn Jörg")
+DE_FIRST_F = _words(
+    "Anna Maria Ursula Monika Petra Sabine Andrea Claudia Susanne Stefanie Julia "
+    "Katrin Nicole Birgit Sandra Laura Lea Sophie Lena Jana Jördis"
+)
+DE_FIRST_M = _words(
+    "Thomas Michael Andreas Peter Stefan Klaus Wolfgang Jürgen Frank Uwe Markus "
+    "Christian Tobias Jan Lukas Felix Jonas Sebastian Matthias Björn Jörg"
+)
 EN_FIRST_F = _words("Emma Olivia Sarah Emily Jessica Hannah Charlotte Grace Amy Chloe Lucy")
 EN_FIRST_M = _words("James John Robert David William Oliver George Harry Jack Daniel Thomas")
-DE_LAST = _words("Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann "
-                 "Schäfer Koch Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun "
-                 "Krüger Hofmann Hartmann Lange Schmitt Werner Schmitz Krause Meier Lehmann Schmid "
-                 "Schulze Maier Köhler Herrmann König Walter Mayer Huber Kaiser Fuchs Peters Lang "
-                 "Scholz Möller Weiß Jung Hahn Schubert Vogel Friedrich Keller Günther Frank "
-                 "Berger Winkler Roth Beck Lorenz Baumann Franke Albrecht Schuster Simon Ludwig "
-                 "Böhm Winter Kraus Martin Schumacher Krämer Vogt Stein Jäger Otto Sommer Groß "
-                 "Seidel Heinrich Brandt Haas Schreiber Graf Schulte Dietrich Ziegler Kuhn Kühn "
-                 "Pohl Engel Horn Busch Bergmann Thomas Voigt Sauer Arnold Wolff Pfeiffer")
-EN_LAST = _words("Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts "
-                 "Robinson Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris "
-                 "Clarke Patel Jackson Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee "
-                 "King Baker Harrison Morgan Allen James Scott Phillips Watson Davis Parker")
+DE_LAST = _words(
+    "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann "
+    "Schäfer Koch Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun "
+    "Krüger Hofmann Hartmann Lange Schmitt Werner Schmitz Krause Meier Lehmann Schmid "
+    "Schulze Maier Köhler Herrmann König Walter Mayer Huber Kaiser Fuchs Peters Lang "
+    "Scholz Möller Weiß Jung Hahn Schubert Vogel Friedrich Keller Günther Frank "
+    "Berger Winkler Roth Beck Lorenz Baumann Franke Albrecht Schuster Simon Ludwig "
+    "Böhm Winter Kraus Martin Schumacher Krämer Vogt Stein Jäger Otto Sommer Groß "
+    "Seidel Heinrich Brandt Haas Schreiber Graf Schulte Dietrich Ziegler Kuhn Kühn "
+    "Pohl Engel Horn Busch Bergmann Thomas Voigt Sauer Arnold Wolff Pfeiffer"
+)
+EN_LAST = _words(
+    "Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts "
+    "Robinson Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris "
+    "Clarke Patel Jackson Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee "
+    "King Baker Harrison Morgan Allen James Scott Phillips Watson Davis Parker"
+)
 # German (city, area code, postal code start); English (city, country code, area, postal)
-DE_CITIES = [("Berlin", "30", "10"), ("Hamburg", "40", "20"), ("München", "89", "80"),
-             ("Köln", "221", "50"), ("Frankfurt am Main", "69", "60"), ("Stuttgart", "711", "70"),
-             ("Düsseldorf", "211", "40"), ("Leipzig", "341", "04"), ("Dresden", "351", "01"),
-             ("Hannover", "511", "30"), ("Nürnberg", "911", "90"), ("Bremen", "421", "28"),
-             ("Essen", "201", "45"), ("Dortmund", "231", "44"), ("Münster", "251", "48")]
-EN_CITIES = [("London", "44", "20", "SW1A"), ("Manchester", "44", "161", "M1"),
-             ("Birmingham", "44", "121", "B1"), ("Leeds", "44", "113", "LS1"),
-             ("New York", "1", "212", "100"), ("Chicago", "1", "312", "606"),
-             ("Boston", "1", "617", "021")]
-DE_STREETS = _words("Hauptstraße|Bahnhofstraße|Gartenweg|Schillerstraße|Goethestraße|"
-                    "Lindenallee|Marktplatz|Friedrichstraße|Bergstraße|Am Rathaus", "|")
+DE_CITIES = [
+    ("Berlin", "30", "10"),
+    ("Hamburg", "40", "20"),
+    ("München", "89", "80"),
+    ("Köln", "221", "50"),
+    ("Frankfurt am Main", "69", "60"),
+    ("Stuttgart", "711", "70"),
+    ("Düsseldorf", "211", "40"),
+    ("Leipzig", "341", "04"),
+    ("Dresden", "351", "01"),
+    ("Hannover", "511", "30"),
+    ("Nürnberg", "911", "90"),
+    ("Bremen", "421", "28"),
+    ("Essen", "201", "45"),
+    ("Dortmund", "231", "44"),
+    ("Münster", "251", "48"),
+]
+EN_CITIES = [
+    ("London", "44", "20", "SW1A"),
+    ("Manchester", "44", "161", "M1"),
+    ("Birmingham", "44", "121", "B1"),
+    ("Leeds", "44", "113", "LS1"),
+    ("New York", "1", "212", "100"),
+    ("Chicago", "1", "312", "606"),
+    ("Boston", "1", "617", "021"),
+]
+DE_STREETS = _words(
+    "Hauptstraße|Bahnhofstraße|Gartenweg|Schillerstraße|Goethestraße|"
+    "Lindenallee|Marktplatz|Friedrichstraße|Bergstraße|Am Rathaus",
+    "|",
+)
 EN_STREETS = _words("High Street|Station Road|Church Lane|Main Street|Park Avenue|Mill Road", "|")
 DE_SUFFIX = ("GmbH", "GmbH & Co. KG", "AG", "KG", "e.K.", "UG")
 EN_SUFFIX = ("Ltd", "plc", "Inc.", "LLC", "Group")
-TRADES = _words("Maschinenbau Logistik Software Bau Elektro Medizintechnik Consulting Handel "
-                "Solar Verpackung Druck Automotive Systems Analytics Foods Energy")
-TITLES = _words("Geschäftsführer|Einkaufsleiterin|Head of Sales|IT-Leiter|CFO|Marketing Manager|"
-                "Projektleiterin|Office Manager|Procurement Lead|Vertriebsleiter", "|")
+TRADES = _words(
+    "Maschinenbau Logistik Software Bau Elektro Medizintechnik Consulting Handel "
+    "Solar Verpackung Druck Automotive Systems Analytics Foods Energy"
+)
+TITLES = _words(
+    "Geschäftsführer|Einkaufsleiterin|Head of Sales|IT-Leiter|CFO|Marketing Manager|"
+    "Projektleiterin|Office Manager|Procurement Lead|Vertriebsleiter",
+    "|",
+)
 DEPARTMENTS = _words("Einkauf|Vertrieb|IT|Marketing|Finance|Geschäftsleitung|Operations", "|")
 FREEMAIL = ("web.de", "gmx.de", "t-online.de", "gmail.com", "outlook.com", "yahoo.co.uk")
 PRODUCTS = ("Lizenzen", "Wartungsvertrag", "Rollout", "Support Plan", "Hardware", "Schulung")
 NEXT_STEPS = ("Angebot senden", "Demo vereinbaren", "Call with CFO", "Send proposal", "")
-TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-", "&": "",
-                          ".": ""})
+TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-", "&": "", ".": ""})
 
 
 @cache
@@ -123,25 +156,31 @@ class Generator:
     def common(self, rng) -> dict:
         entered = self.until - timedelta(seconds=rng.randrange(self.span))
         user = rng.choice(self.users)
-        return {"id": uuid.UUID(int=rng.getrandbits(128), version=4), "date_entered": entered,
-                "date_modified": entered + timedelta(seconds=rng.randrange(86400 * 30)),
-                "created_by_id": user, "modified_by_id": user,
-                "assigned_user_id": rng.choice(self.users)}
+        return {
+            "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+            "date_entered": entered,
+            "date_modified": entered + timedelta(seconds=rng.randrange(86400 * 30)),
+            "created_by_id": user,
+            "modified_by_id": user,
+            "assigned_user_id": rng.choice(self.users),
+        }
 
     @staticmethod
     def phone(rng, german: bool, mobile: bool = False) -> tuple[str, str]:
         """(as typed, E.164) of a German or English-speaking phone number."""
         if german:
-            area = rng.choice(("151", "160", "170", "176")) if mobile else \
-                rng.choice(DE_CITIES)[1]
+            area = rng.choice(("151", "160", "170", "176")) if mobile else rng.choice(DE_CITIES)[1]
             # Ten-digit landline numbers (area + subscriber), eleven-digit mobiles.
             size = 8 if mobile or len(area) == 2 else 7
-            digits = str(rng.randrange(10 ** (size - 1), 10 ** size))
+            digits = str(rng.randrange(10 ** (size - 1), 10**size))
             typed = f"0{area} {digits}" if rng.random() < 0.5 else f"+49 {area} {digits}"
             return typed, f"+49{area}{digits}"
         _city, cc, area, _postal = rng.choice(EN_CITIES)
-        digits = str(rng.randrange(10 ** 6, 10 ** 7)) if cc == "1" or len(area) == 3 else \
-            str(rng.randrange(10 ** 7, 10 ** 8))
+        digits = (
+            str(rng.randrange(10**6, 10**7))
+            if cc == "1" or len(area) == 3
+            else str(rng.randrange(10**7, 10**8))
+        )
         return f"+{cc} {area} {digits}", f"+{cc}{area}{digits}"
 
     def company(self, rng, german: bool) -> str:
@@ -164,22 +203,36 @@ class Generator:
             city, _cc, _area, postal = rng.choice(EN_CITIES)
             street = f"{rng.randint(1, 300)} {rng.choice(EN_STREETS)}"
             country = "United States" if _cc == "1" else "United Kingdom"
-            postalcode = f"{postal} {rng.randint(1, 9)}AB" if _cc == "44" else \
-                f"{postal}{rng.randint(10, 99)}"
+            postalcode = (
+                f"{postal} {rng.randint(1, 9)}AB"
+                if _cc == "44"
+                else f"{postal}{rng.randint(10, 99)}"
+            )
         work, work_e164 = self.phone(rng, german)
-        mobile, mobile_e164 = self.phone(rng, german, mobile=True) if rng.random() < 0.6 \
-            else ("", "")
+        mobile, mobile_e164 = (
+            self.phone(rng, german, mobile=True) if rng.random() < 0.6 else ("", "")
+        )
         local = f"{first.lower().translate(TRANSLIT)}.{last.lower().translate(TRANSLIT)}"
         email = f"{local}{rng.randrange(1, 1000)}@{rng.choice(FREEMAIL)}"
-        return {**self.common(rng), "first_name": first, "last_name": last,
-                "salutation": ("Ms." if female else "Mr.") if rng.random() < 0.9 else "Dr.",
-                "title": rng.choice(TITLES), "department": rng.choice(DEPARTMENTS),
-                "email1": email, "phone_work": work, "phone_work_e164": work_e164,
-                "phone_mobile": mobile, "phone_mobile_e164": mobile_e164,
-                "primary_address_street": street, "primary_address_city": city,
-                "primary_address_postalcode": postalcode, "primary_address_country": country,
-                "lead_source": rng.choice(keys("lead_source_dom")),
-                "lawful_basis": rng.choice(("", "consent", "legitimate_interest"))}
+        return {
+            **self.common(rng),
+            "first_name": first,
+            "last_name": last,
+            "salutation": ("Ms." if female else "Mr.") if rng.random() < 0.9 else "Dr.",
+            "title": rng.choice(TITLES),
+            "department": rng.choice(DEPARTMENTS),
+            "email1": email,
+            "phone_work": work,
+            "phone_work_e164": work_e164,
+            "phone_mobile": mobile,
+            "phone_mobile_e164": mobile_e164,
+            "primary_address_street": street,
+            "primary_address_city": city,
+            "primary_address_postalcode": postalcode,
+            "primary_address_country": country,
+            "lead_source": rng.choice(keys("lead_source_dom")),
+            "lawful_basis": rng.choice(("", "consent", "legitimate_interest")),
+        }
 
     def account_rows(self, n: int):
         rng = self.rng("accounts")
@@ -188,36 +241,49 @@ class Generator:
             german = rng.random() < 0.7
             name = self.company(rng, german)
             city = rng.choice(DE_CITIES)[0] if german else rng.choice(EN_CITIES)[0]
-            domain = name.split(" ")[0].lower().translate(TRANSLIT) + \
-                (".de" if german else ".co.uk")
+            domain = name.split(" ")[0].lower().translate(TRANSLIT) + (
+                ".de" if german else ".co.uk"
+            )
             phone, _e164 = self.phone(rng, german)
-            row = {**self.common(rng), "name": name, "account_type": rng.choice(types),
-                   "name_key": company_key(name), "domain": domain,  # as Account.clean sets
-                   "industry": rng.choice(industries), "website": f"https://www.{domain}",
-                   "email1": f"info@{domain}", "phone_office": phone,
-                   "employees": str(rng.choice((5, 12, 40, 120, 800, 5000))),
-                   "billing_address_city": city,
-                   "billing_address_country": "Deutschland" if german else "United Kingdom"}
+            row = {
+                **self.common(rng),
+                "name": name,
+                "account_type": rng.choice(types),
+                "name_key": company_key(name),
+                "domain": domain,  # as Account.clean sets
+                "industry": rng.choice(industries),
+                "website": f"https://www.{domain}",
+                "email1": f"info@{domain}",
+                "phone_office": phone,
+                "employees": str(rng.choice((5, 12, 40, 120, 800, 5000))),
+                "billing_address_city": city,
+                "billing_address_country": "Deutschland" if german else "United Kingdom",
+            }
             self.accounts.append((row["id"], name))
             yield row
 
     def lead_rows(self, n: int):
         rng = self.rng("leads")
-        statuses = ["New"] * 8 + ["Assigned"] * 4 + ["In Process"] * 4 + ["Converted",
-                                                                           "Recycled", "Dead"]
+        statuses = (
+            ["New"] * 8 + ["Assigned"] * 4 + ["In Process"] * 4 + ["Converted", "Recycled", "Dead"]
+        )
         for _ in range(n):
             row = self.person(rng)
             status = rng.choice(statuses)
             known = self.accounts and rng.random() < 0.5
             account_id, name = rng.choice(self.accounts) if known else (None, None)
-            row.update(status=status, lifecycle_stage=rng.choice(keys("lead_stage")),
-                       account_name=name or self.company(rng, rng.random() < 0.7),
-                       converted=status == "Converted",
-                       converted_at=row["date_modified"] if status == "Converted" else None,
-                       account_id=account_id if status == "Converted" else None,
-                       stage_entered_at=row["date_entered"],
-                       opportunity_amount=Decimal(rng.randrange(500, 250_000))
-                       if rng.random() < 0.3 else None)
+            row.update(
+                status=status,
+                lifecycle_stage=rng.choice(keys("lead_stage")),
+                account_name=name or self.company(rng, rng.random() < 0.7),
+                converted=status == "Converted",
+                converted_at=row["date_modified"] if status == "Converted" else None,
+                account_id=account_id if status == "Converted" else None,
+                stage_entered_at=row["date_entered"],
+                opportunity_amount=Decimal(rng.randrange(500, 250_000))
+                if rng.random() < 0.3
+                else None,
+            )
             yield row
 
     def contact_rows(self, n: int):
@@ -232,8 +298,10 @@ class Generator:
         rng = self.rng("targets")
         for _ in range(n):
             row = self.person(rng)
-            row.update(status=rng.choice(keys("target_status_dom")),
-                       account_name=self.company(rng, rng.random() < 0.7))
+            row.update(
+                status=rng.choice(keys("target_status_dom")),
+                account_name=self.company(rng, rng.random() < 0.7),
+            )
             yield row
 
     def opportunity_rows(self, n: int):
@@ -243,14 +311,18 @@ class Generator:
             account_id, account = rng.choice(self.accounts) if self.accounts else (None, "")
             stage = rng.choice(list(stages))
             row = self.common(rng)
-            row.update(name=f"{account or self.company(rng, True)} – {rng.choice(PRODUCTS)}",
-                       amount=Decimal(rng.randrange(1_000, 500_000)), currency="EUR",
-                       date_closed=(row["date_entered"] + timedelta(
-                           days=rng.randrange(14, 270))).date(),
-                       sales_stage=stage, probability=stages[stage],
-                       opportunity_type=rng.choice(keys("opportunity_type_dom")),
-                       lead_source=rng.choice(keys("lead_source_dom")),
-                       next_step=rng.choice(NEXT_STEPS), account_id=account_id)
+            row.update(
+                name=f"{account or self.company(rng, True)} – {rng.choice(PRODUCTS)}",
+                amount=Decimal(rng.randrange(1_000, 500_000)),
+                currency="EUR",
+                date_closed=(row["date_entered"] + timedelta(days=rng.randrange(14, 270))).date(),
+                sales_stage=stage,
+                probability=stages[stage],
+                opportunity_type=rng.choice(keys("opportunity_type_dom")),
+                lead_source=rng.choice(keys("lead_source_dom")),
+                next_step=rng.choice(NEXT_STEPS),
+                account_id=account_id,
+            )
             yield row
 
 
@@ -262,12 +334,16 @@ class Writer:
     def __init__(self, model):
         self.model, self.module = model, registry.for_model(model)
         self.fields = model._meta.concrete_fields
-        self.columns = [(f.attname, "{}" if isinstance(f, JSONField) else f.get_default())
-                        for f in self.fields]
+        self.columns = [
+            (f.attname, "{}" if isinstance(f, JSONField) else f.get_default()) for f in self.fields
+        ]
         # Values SQLite gets as text: ids and foreign keys (UUID), dates, decimals.
-        self.typed = {f.attname for f in self.fields
-                      if f.get_internal_type() in ("UUIDField", "DateTimeField", "DateField",
-                                                   "DecimalField", "ForeignKey")}
+        self.typed = {
+            f.attname
+            for f in self.fields
+            if f.get_internal_type()
+            in ("UUIDField", "DateTimeField", "DateField", "DecimalField", "ForeignKey")
+        }
         self.sqlite = connection.vendor == "sqlite"
 
     def values(self, row: dict) -> list:
@@ -323,14 +399,22 @@ def indexes_dropped(table: str):
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
                 " AND tablename = %s AND indexname NOT IN (SELECT conname FROM pg_constraint"
-                " WHERE conrelid = %s::regclass)", [table, qn(table)])
+                " WHERE conrelid = %s::regclass)",
+                [table, qn(table)],
+            )
             indexes = cursor.fetchall()
-            cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                           "WHERE conrelid = %s::regclass AND contype = 'f'", [qn(table)])
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [qn(table)],
+            )
             foreign_keys = cursor.fetchall()
         else:  # autoindexes of PRIMARY KEY and UNIQUE have no SQL and cannot be dropped
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                           "AND tbl_name = %s AND sql IS NOT NULL", [table])
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
             indexes, foreign_keys = cursor.fetchall(), []
         for name, _sql in foreign_keys:
             cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
@@ -350,35 +434,56 @@ class Command(BaseCommand):
     help = "Generate seeded volume data (leads, accounts, contacts, …) for benchmarks."
 
     def add_arguments(self, parser):
-        for name, default in (("accounts", 0), ("contacts", 0), ("leads", 0),
-                              ("opportunities", 0), ("targets", 0)):
-            parser.add_argument(f"--{name}", type=int, default=default,
-                                help=f"How many {name} to add (default {default}).")
+        for name, default in (
+            ("accounts", 0),
+            ("contacts", 0),
+            ("leads", 0),
+            ("opportunities", 0),
+            ("targets", 0),
+        ):
+            parser.add_argument(
+                f"--{name}",
+                type=int,
+                default=default,
+                help=f"How many {name} to add (default {default}).",
+            )
         parser.add_argument("--users", type=int, default=5, help="Generated users to assign.")
         parser.add_argument("--seed", type=int, default=42)
-        parser.add_argument("--until", type=date.fromisoformat, default=date(2026, 1, 1),
-                            help="Newest date_entered (a fixed default keeps runs identical).")
+        parser.add_argument(
+            "--until",
+            type=date.fromisoformat,
+            default=date(2026, 1, 1),
+            help="Newest date_entered (a fixed default keeps runs identical).",
+        )
         parser.add_argument("--years", type=int, default=5, help="Spread of date_entered.")
 
     def handle(self, *args, **opts):
         users = self.users(opts["users"])
         until = datetime.combine(opts["until"], datetime.min.time(), tzinfo=UTC)
         gen = Generator(opts["seed"], users, until, opts["years"])
-        plan = [("accounts", gen.account_rows), ("contacts", gen.contact_rows),
-                ("leads", gen.lead_rows), ("targets", gen.target_rows),
-                ("opportunities", gen.opportunity_rows)]
+        plan = [
+            ("accounts", gen.account_rows),
+            ("contacts", gen.contact_rows),
+            ("leads", gen.lead_rows),
+            ("targets", gen.target_rows),
+            ("opportunities", gen.opportunity_rows),
+        ]
         if opts["accounts"] == 0 and (opts["contacts"] or opts["opportunities"]):
             self.stderr.write("No --accounts: contacts and opportunities get no account.")
         total, started = 0, time.monotonic()
         for slug, rows in plan:
             if opts[slug]:
-                total += self.load(registry.get(slug).model, rows(opts[slug]), opts[slug],
-                                   opts["verbosity"])
+                total += self.load(
+                    registry.get(slug).model, rows(opts[slug]), opts[slug], opts["verbosity"]
+                )
         seconds = time.monotonic() - started
         if opts["verbosity"]:
-            self.stdout.write(self.style.SUCCESS(
-                f"Generated {total:,} records in {seconds:.1f} s "
-                f"({total / max(seconds, 1e-9):,.0f} rows/s)."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Generated {total:,} records in {seconds:.1f} s "
+                    f"({total / max(seconds, 1e-9):,.0f} rows/s)."
+                )
+            )
 
     def users(self, n: int) -> list[int]:
         """Ids of the users sales1 … salesN, created when missing."""
@@ -386,8 +491,12 @@ class Command(BaseCommand):
         ids = []
         for i in range(1, max(n, 1) + 1):
             user = User.objects.filter(username=f"sales{i}").first() or create_user(
-                f"sales{i}", password=None, first_name=f"Sales {i}", last_name="Generated",
-                email=f"sales{i}@kontor.example")
+                f"sales{i}",
+                password=None,
+                first_name=f"Sales {i}",
+                last_name="Generated",
+                email=f"sales{i}@kontor.example",
+            )
             ids.append(user.pk)
         return ids
 
@@ -411,7 +520,9 @@ class Command(BaseCommand):
         if verbosity:
             done = time.monotonic()
             rate = count / max(loaded - started, 1e-9)
-            self.stdout.write(f"{model._meta.verbose_name_plural}: {count:,} rows, load "
-                              f"{loaded - started:.1f} s ({rate:,.0f} rows/s), indexes "
-                              f"and statistics {done - loaded:.1f} s")
+            self.stdout.write(
+                f"{model._meta.verbose_name_plural}: {count:,} rows, load "
+                f"{loaded - started:.1f} s ({rate:,.0f} rows/s), indexes "
+                f"and statistics {done - loaded:.1f} s"
+            )
         return count
