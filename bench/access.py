@@ -1,4 +1,4 @@
-"""The cost of the permission filter on the lead list at a million leads (issue 4).
+"""The cost of the permission filter on the lead list at a million leads.
 
 For developers changing kontor/core/permissions.py. Builds (or reuses) its own database with
 `kontor generate`, puts every lead into one of 20 teams (set-based SQL), then times the list

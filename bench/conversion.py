@@ -1,5 +1,5 @@
 """`python -m bench.conversion`: converting a lead, and a contact's journey timeline, at a
-million leads and 500,000 contacts on PostgreSQL (issue 3, part 7).
+million leads and 500,000 contacts on PostgreSQL.
 
 For developers checking the conversion's cost. Each timed conversion is the whole of what a
 user does: open the conversion page of a lead (the duplicate suggestions are computed), then

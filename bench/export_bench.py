@@ -1,5 +1,5 @@
-"""`python -m bench.export_bench`: export throughput and memory, and web form submissions
-(issue 5, items 2 and 9). For developers checking that exports stream with flat memory.
+"""`python -m bench.export_bench`: export throughput and memory, and web form submissions.
+For developers checking that exports stream with flat memory.
 
 Data: the database `kontor_bench_h5w` on $BENCH_PG_URL (default
 postgres://postgres@127.0.0.1:5432), or an SQLite file with `--db sqlite`, filled once with

@@ -1,5 +1,5 @@
 """`python -m bench.import_bench`: importing a lead CSV matched by e-mail into a million leads
-on PostgreSQL, then undoing it (issue 5, item 8).
+on PostgreSQL, then undoing it.
 
 For developers checking the import's throughput. Data: the database `kontor_bench_import` on
 $BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), filled once with

@@ -1,10 +1,10 @@
 """`make bench`: Kontor's list, search and detail pages at a million leads, through real HTTP.
 
-For developers checking performance work and for anyone sizing a deployment (PERFORMANCE.md,
-"How to measure"). For each database it builds (or reuses) the benchmark data with
-`kontor generate`, starts gunicorn (2 sync workers, persistent database connections, DEBUG off)
-on 127.0.0.1, signs in through the login form and times each operation over rotating
-parameters at 1 and 8 concurrent clients, reporting p50/p95/p99 in milliseconds.
+For developers checking performance work and for anyone sizing a deployment
+(docs/performance.md, "Measuring"). For each database it builds (or reuses) the benchmark
+data with `kontor generate`, starts gunicorn (2 sync workers, persistent database connections,
+DEBUG off) on 127.0.0.1, signs in through the login form and times each operation over
+rotating parameters at 1 and 8 concurrent clients, reporting p50/p95/p99 in milliseconds.
 
     python -m bench.run                                  # both databases, 1,000,000 leads
     python -m bench.run --db sqlite --leads 100000 --requests 100

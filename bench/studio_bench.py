@@ -1,5 +1,5 @@
 """`python -m bench.studio_bench`: lists sorted and filtered by a custom field, with and without
-the index an admin can request (issue 7, item 3). For developers checking that custom fields
+the index an admin can request. For developers checking that custom fields
 stay usable on large lists.
 
 Data: the database `kontor_bench_h7` on $BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432)

@@ -107,7 +107,7 @@ if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, relaxed fsync, a larger page cache and in-memory temp tables make SQLite a credible
-    # default (PERFORMANCE.md rule 8); IMMEDIATE transactions avoid "database is locked" on
+    # default (docs/performance.md rule 8); IMMEDIATE transactions avoid "database is locked" on
     # upgrades from read to write locks.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
@@ -216,15 +216,16 @@ LOGGING = {
 }
 
 # --- Kontor --------------------------------------------------------------------------------
-# How many rows a list page shows, and where a list stops counting exactly (PERFORMANCE.md 4).
+# How many rows a list page shows, and where a list stops counting exactly
+# (docs/performance.md rule 4).
 KONTOR_PAGE_SIZE = 50
 KONTOR_COUNT_LIMIT = 10_000
-# A search collects at most this many matches before sorting (PERFORMANCE.md rule 2).
+# A search collects at most this many matches before sorting (docs/performance.md rule 2).
 KONTOR_SEARCH_CAP = 1_000
-# "b2b": opportunities need an account; "b2c": people buy for themselves (DOMAIN.md §1).
+# "b2b": opportunities need an account; "b2c": people buy for themselves (docs/domain.md §1).
 KONTOR_MODE = os.environ.get("KONTOR_MODE", "b2b")
-# What the lead conversion form proposes (DOMAIN.md §1): "early" converts a qualified lead to an
-# open opportunity; "late" converts on purchase to a Closed Won one. Users can override it.
+# What the lead conversion form proposes (docs/domain.md §1): "early" converts a qualified lead
+# to an open opportunity; "late" converts on purchase to a Closed Won one. Users can override it.
 KONTOR_CONVERSION_POLICY = os.environ.get("KONTOR_CONVERSION_POLICY", "early")
 # Web forms (kontor.webforms, docs/webforms.md): hosts a form may redirect to after submitting,
 # the largest accepted submission, the minimum time a person needs to fill a form, how long a

@@ -1,5 +1,5 @@
 """Calls and meetings as iCalendar (RFC 5545): a file of a filtered list, and the per-user feed
-that calendar apps subscribe to with a secret address (issue 5, item 9).
+that calendar apps subscribe to with a secret address.
 
 Text is escaped (backslash, semicolon, comma, line breaks) and lines are folded at 75 octets
 without splitting a UTF-8 character, so any subject or location survives a round trip. Times

@@ -1,7 +1,7 @@
 """Calls, Meetings, Tasks and Notes: activities that hang off any record through `parent`.
 
-Open vs history (DOMAIN.md §3): calls and meetings are open until Held or Not Held, tasks until
-Completed or Deferred, notes are always history.
+Open vs history (docs/domain.md §3): calls and meetings are open until Held or Not Held, tasks
+until Completed or Deferred, notes are always history.
 """
 
 from datetime import timedelta

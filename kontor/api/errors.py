@@ -1,4 +1,4 @@
-"""Structured errors of the REST API (issue 6, part 5).
+"""Structured errors of the REST API (docs/api.md).
 
 Every error answers `{"detail": "<message>", "code": "<code>", "errors": {"<field>": [...]}}`:
 400 with field errors for bad input (Django ValidationErrors of the actions included), 401

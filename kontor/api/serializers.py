@@ -293,7 +293,7 @@ def row_attributes(serializer_class, chosen: frozenset | None = None) -> list[st
 
 def rows_data(serializer_class, rows, chosen: frozenset | None = None) -> list[dict]:
     """The representation of `rows` as the serializer's `.data` gives it (only the `chosen`
-    fields when given), at a fraction of the cost for list pages (PERFORMANCE.md rule 6)."""
+    fields when given), at a fraction of the cost for list pages (docs/performance.md rule 6)."""
     readers = _readers_of(serializer_class, chosen)
     order = list(readers)
     plain = [(n, a) for n, (a, c) in readers.items() if c is _PLAIN]

@@ -1,9 +1,9 @@
 """The conversions of the journey: Target → Lead and Lead → Contact + Account + Opportunity.
 
-Each is one action in one transaction (DESIGN.md rule 1): the converted record is locked first,
-so two users converting it at the same moment yield one conversion and one clear refusal; any
-invalid part raises a ValidationError whose keys name the part and field ("contact-last_name")
-and nothing is written. The UI and the API call these same functions.
+Each is one action in one transaction (docs/architecture.md rule 1): the converted record is
+locked first, so two users converting it at the same moment yield one conversion and one clear
+refusal; any invalid part raises a ValidationError whose keys name the part and field
+("contact-last_name") and nothing is written. The UI and the API call these same functions.
 """
 
 from dataclasses import dataclass
@@ -242,7 +242,7 @@ def convert_lead(
 
 
 def _join_teams_of(source, records) -> None:
-    """Converted records join the teams of the record they came from (DOMAIN.md §6)."""
+    """Converted records join the teams of the record they came from (docs/domain.md §6)."""
     team_ids = list(source.teams.values_list("pk", flat=True))
     for record in records:
         permissions.join_teams(type(record), [record.pk], team_ids)

@@ -1,8 +1,8 @@
-"""Duplicate suggestions before a conversion creates a contact or an account (DOMAIN.md §5).
+"""Duplicate suggestions before a conversion creates a contact or an account (docs/domain.md §5).
 
 Each looks records up through exact, indexed keys only (normalized e-mail, E.164 phones, last
 name; the account's name key and web domain), so it stays fast against a million rows
-(PERFORMANCE.md rule 9); every lookup goes through the permission filter.
+(docs/performance.md rule 9); every lookup goes through the permission filter.
 """
 
 from django.db.models import Q

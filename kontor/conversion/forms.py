@@ -225,7 +225,7 @@ class CallPart(OptionalPart):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Log a call that took place, or plan one (DOMAIN.md §5).
+        # Log a call that took place, or plan one (docs/domain.md §5).
         self.fields["status"].choices = [
             (key, label)
             for key, label in dropdowns.choices("call_status_dom")

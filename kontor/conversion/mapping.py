@@ -1,4 +1,4 @@
-"""What a conversion copies: the pre-filled values of the records it creates (DOMAIN.md §5).
+"""What a conversion copies: the pre-filled values of the records it creates (docs/domain.md §5).
 
 Both the conversion forms (as initial values) and the actions (as defaults for what the caller
 leaves out) use these, so the UI and the API convert alike.

@@ -1,7 +1,7 @@
 """The conversion pages: "Convert target" (/targets/<id>/convert/) and "Convert lead"
 (/leads/<id>/convert/), for the people who move a record along the journey in the browser.
 
-Each view only translates (DESIGN.md rule 2): it reads the record through the permission
+Each view only translates (docs/architecture.md rule 2): it reads the record through the permission
 filter, parses the forms of kontor/conversion/forms.py, calls one action and renders. A
 refused conversion (already converted, deleted meanwhile) shows its message with a link to
 the record of the earlier conversion; invalid input answers 400 with the errors on their
@@ -39,7 +39,7 @@ class ConvertView(ModuleView):
 
     def get_record(self):
         if not permissions.can(self.request.user, "create", self.creates):
-            raise Http404  # not allowed looks like not found (DESIGN.md rule 3)
+            raise Http404  # not allowed looks like not found (docs/architecture.md rule 3)
         return self.get_object()
 
     def refused(self, record, message: str, model, pk, status: int = 409):

@@ -1,5 +1,5 @@
 """Locks that keep writers of the same record key apart, for every path that creates records
-from outside: web form submissions, API upserts and imports (issue 5).
+from outside: web form submissions, API upserts and imports.
 
 Each of them looks a person up by a key (e-mail, external id) and creates the record when none
 is found. Two of them doing that for one new key at the same moment would both find nothing

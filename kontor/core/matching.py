@@ -1,7 +1,8 @@
 """Normalized keys for finding duplicates: company names without legal forms, web domains.
 
 Used by the accounts' stored match keys and the conversion's duplicate suggestions
-(DOMAIN.md §5); exact, indexed comparisons on these keys replace fuzzy scans (PERFORMANCE.md 9).
+(docs/domain.md §5); exact, indexed comparisons on these keys replace fuzzy scans
+(docs/performance.md rule 9).
 """
 
 import re

@@ -1,4 +1,4 @@
-"""Person fields shared by Targets, Leads and Contacts (DOMAIN.md §2), SuiteCRM's names kept."""
+"""Person fields shared by Targets, Leads and Contacts (docs/domain.md §2), SuiteCRM's names."""
 
 from django.db import models
 from django.utils.text import format_lazy
@@ -43,7 +43,7 @@ class Person(Record):
     phone_home = PhoneField(_("Home phone"))
     phone_other = PhoneField(_("Other phone"))
     phone_fax = PhoneField(_("Fax"))
-    # E.164 forms of the office and mobile numbers, for matching (PERFORMANCE.md rule 9).
+    # E.164 forms of the office and mobile numbers, for matching (docs/performance.md rule 9).
     # Indexed through record_indexes(lookups=PERSON_LOOKUPS) of each person model.
     phone_work_e164 = models.CharField(max_length=20, blank=True, editable=False)
     phone_mobile_e164 = models.CharField(max_length=20, blank=True, editable=False)

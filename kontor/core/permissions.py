@@ -1,4 +1,6 @@
-"""The one permission filter (DESIGN.md rule 3) and the module-level checks (DOMAIN.md §6).
+"""The one permission filter and the module-level checks.
+
+See docs/architecture.md rule 3 and docs/domain.md §6.
 
 Every query of records goes through `restrict(queryset, user, action)` (reached as
 `Model.objects.visible_to(user, action)`), and every page asks `can(user, action, model)`

@@ -1,4 +1,4 @@
-"""Capped substring search over a record table's `search_text` (PERFORMANCE.md rules 2 and 3).
+"""Capped substring search over a record table's `search_text` (docs/performance.md rules 2, 3).
 
 For the list views, the global search, relate pickers and anything else that filters records by
 a typed term. At most `KONTOR_SEARCH_CAP` matches are collected through the search index first
@@ -44,7 +44,7 @@ def matching_ids(queryset, term: str, cap: int | None = None):
     """A subquery of at most `cap` ids of rows in `queryset` whose search text contains `term`.
 
     Any ordering of `queryset` is dropped: the ids come straight from the search index
-    (sorting first would walk the sort index instead, PERFORMANCE.md rule 2).
+    (sorting first would walk the sort index instead, docs/performance.md rule 2).
     """
     cap = cap or settings.KONTOR_SEARCH_CAP
     term = normalize(term)

@@ -1,4 +1,6 @@
-"""The substring index behind record search, on PostgreSQL and SQLite (PERFORMANCE.md rule 3).
+"""The substring index behind record search, on PostgreSQL and SQLite.
+
+See docs/performance.md rule 3.
 
 For developers adding a record module and for operators. Every record table's `search_text`
 (lower-cased, maintained by `save_record`) gets an index through the migration operation
@@ -261,7 +263,7 @@ def rebuild(model, using: str = "default") -> None:
 def suspended(models, using: str = "default"):
     """For bulk loads: no per-row index upkeep inside the block, one rebuild at its end.
 
-    A trigram index slows bulk writes about sixfold (PERFORMANCE.md rule 7). Inside a
+    A trigram index slows bulk writes about sixfold (docs/performance.md rule 7). Inside a
     transaction, a failing block rolls the dropped index back with everything else; outside
     one, the index is rebuilt even when the block fails. Either way it matches the table.
     """

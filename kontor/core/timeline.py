@@ -1,4 +1,4 @@
-"""The journey timeline of a record page (DOMAIN.md §1 and §5, issue 3 part 5).
+"""The journey timeline of a record page (docs/domain.md §1 and §5).
 
 For whoever opens a record: one list, newest first, of what happened to it (change log: created,
 field changes, trash, restore, conversion; its calls, meetings, tasks and notes) and to the

@@ -1,4 +1,4 @@
-"""A user's calendar feed: a secret address calendar apps subscribe to (issue 5, item 9).
+"""A user's calendar feed: a secret address calendar apps subscribe to.
 
 Only a hash of the secret is stored, so a database leak reveals no feed addresses; the address
 is shown once when it is made. Revoking deletes the row; making a new one replaces it.

@@ -3,7 +3,7 @@ duplicate, unchanged, error with reason), read-only.
 
 The dry run shows these plans; the background task writes them (`writer.py`). One plan runs per
 chunk of rows with a fixed number of queries: one indexed lookup for the match keys, one per
-relate column, never one per row (PERFORMANCE.md rule 7).
+relate column, never one per row (docs/performance.md rule 7).
 """
 
 import uuid

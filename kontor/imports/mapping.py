@@ -13,13 +13,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from kontor.core import registry
+from kontor.core import config, registry
 from kontor.core.fields import DropdownField, LowerEmailField, PhoneField
-
-try:  # issue 7 (studio) adds required and custom fields; used as soon as it exists
-    from kontor.core import config
-except ImportError:  # pragma: no cover - depends on the parallel work
-    config = None
 
 EXTERNAL_ID = "__external_id__"
 CUSTOM = "custom:"
@@ -114,7 +109,7 @@ def targets(model) -> dict[str, Target]:
             field,
             field.name in required and not field.has_default(),
         )
-    for custom in _custom_fields(model):  # fields admins added (issue 7), stored in `custom`
+    for custom in config.custom_fields(model):  # fields admins added, stored in `custom`
         result[CUSTOM + custom.name] = Target(
             CUSTOM + custom.name,
             custom.label,
@@ -126,20 +121,13 @@ def targets(model) -> dict[str, Target]:
     return result
 
 
-def _custom_fields(model) -> list:
-    if config is None or not hasattr(config, "custom_fields"):
-        return []
-    return config.custom_fields(model)
-
-
 def _required(model) -> set[str]:
     names = {
         f.name
         for f in model._meta.concrete_fields
         if f.editable and not f.blank and not f.has_default() and not f.primary_key
     }
-    if config is not None and hasattr(config, "required_fields"):
-        names |= set(config.required_fields(model))
+    names |= set(config.required_fields(model))
     return names
 
 

@@ -1,8 +1,8 @@
 """The tables of an import: the batch and its progress, per-chunk results, failed or updated
 rows and saved column mappings (the external ids it links live in core.ExternalId).
 
-A batch remembers everything undo needs (DESIGN.md rule 5): the ids it created (per chunk) and
-the previous values of every field it changed (per updated row).
+A batch remembers everything undo needs (docs/architecture.md rule 5): the ids it created (per
+chunk) and the previous values of every field it changed (per updated row).
 """
 
 import uuid

@@ -1,7 +1,7 @@
 """A lead's lifecycle: when it entered each stage (ML → MQL → SQL), for the lead's page.
 
 The stages are a dropdown list (admins may rename or add stages); the times come from the
-change log, which records every stage change with its time (DOMAIN.md §1 and §3).
+change log, which records every stage change with its time (docs/domain.md §1 and §3).
 """
 
 from django.contrib.contenttypes.models import ContentType

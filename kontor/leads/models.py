@@ -9,7 +9,7 @@ from kontor.core.fields import DropdownField
 from kontor.core.models import record_indexes
 from kontor.core.people import PERSON_LOOKUPS, Person
 
-#: Statuses that end a lead's open life; "open leads" exclude them (DOMAIN.md §4).
+#: Statuses that end a lead's open life; "open leads" exclude them (docs/domain.md §4).
 CLOSED_STATUSES = ("Converted", "Recycled", "Dead")
 
 
@@ -43,7 +43,7 @@ class Lead(Person):
         blank=True,
         related_name="leads",
     )
-    # The journey (DOMAIN.md §5): the target this lead came from, and what it became.
+    # The journey (docs/domain.md §5): the target this lead came from, and what it became.
     target = models.ForeignKey(
         "targets.Target",
         verbose_name=_("Source target"),
@@ -105,7 +105,7 @@ class Lead(Person):
 
     def clean(self):
         super().clean()
-        # Blank becomes New; only a conversion sets Converted (DOMAIN.md §4).
+        # Blank becomes New; only a conversion sets Converted (docs/domain.md §4).
         self.status = self.status or "New"
         self.lifecycle_stage = self.lifecycle_stage or "ML"
         previous = getattr(self, "_loaded", {})

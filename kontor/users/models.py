@@ -54,7 +54,7 @@ class Team(models.Model):
 
 
 class Scope(models.TextChoices):
-    """How far a grant reaches, narrowest first (DOMAIN.md §6)."""
+    """How far a grant reaches, narrowest first (docs/domain.md §6)."""
 
     NONE = "none", _("None")
     OWNER = "owner", _("Owner")

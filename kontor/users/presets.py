@@ -1,4 +1,4 @@
-"""The roles created on install (issue 4, DOMAIN.md §6), as grants per record type.
+"""The roles created on install (docs/domain.md §6), as grants per record type.
 
 `install(Role)` is called by a data migration with the historical model, and by
 `kontor.users.actions.reset_role` to put a preset back to its shipped grants.

@@ -1,5 +1,6 @@
 """The writes of web forms: an admin saves a definition; a visitor's submission creates or
-updates a record (DESIGN.md rule 1: the views only translate, these functions decide).
+updates a record (docs/architecture.md rules 1 and 2: the views only translate, these functions
+decide).
 
 Who the actor is: a submission has no signed-in user, so its writes are made with
 `actor=None`, which the change log and timeline show as "System", and with the origin

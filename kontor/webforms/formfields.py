@@ -1,7 +1,7 @@
 """Which record fields a web form may ask for, and the public form built from a definition.
 
 The public form uses each model field's own form field (e-mail, phone and dropdown checks
-included), and for a custom field (issue 7) the custom field's own form field and conversion
+included), and for a custom field the custom field's own form field and conversion
 (`CustomFieldDef.formfield` / `to_python` in kontor.core), with the admin's label in the form's
 language and the admin's required flag. The model's validation (`Record.full_clean`, where
 required custom fields are enforced) runs again in the action; its errors come back onto these
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.core import config
 
-#: Fields an admin can put on a form, in the order they appear (person fields of DOMAIN.md §2).
+#: Fields an admin can put on a form, in the order they appear (person fields, docs/domain.md §2).
 ALLOWED_FIELDS = (
     "salutation",
     "first_name",

@@ -2,7 +2,7 @@
 
 `WebForm` holds the definition (fields, labels de/en, source, campaign, assignment, thank-you
 text or redirect, consent text); `UsedToken` remembers each per-render token that a submission
-consumed, so a double submit of the same page creates one record (issue 5, items 1–3).
+consumed, so a double submit of the same page creates one record.
 """
 
 import secrets

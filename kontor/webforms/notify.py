@@ -1,7 +1,8 @@
 """The e-mail the assigned user gets for each submission (Django mail; console by default).
 
-Sent after the transaction commits (DESIGN.md rule 1), in the assignee's own language. A mail
-failure never undoes a submission: it is logged and the visitor still sees the thanks.
+Sent after the transaction commits (docs/architecture.md rule 1), in the assignee's own
+language. A mail failure never undoes a submission: it is logged and the visitor still sees
+the thanks.
 """
 
 import logging

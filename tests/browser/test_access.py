@@ -1,4 +1,4 @@
-"""An external lead-generation worker in the browser (issue 4): signs in, sees only
+"""An external lead-generation worker in the browser: signs in, sees only
 Zielkontakte, creates one, and cannot reach a lead by URL, search or picker."""
 
 import pytest

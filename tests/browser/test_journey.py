@@ -1,4 +1,4 @@
-"""The customer journey in German, as a sales rep walks it (issue 3, DOMAIN.md §1 and §5).
+"""The customer journey in German, as a sales rep walks it (docs/domain.md §1 and §5).
 
 Target "Vorname Nachname" at "Firma" → lead ("Zielkontakt umwandeln") → contact, account and
 opportunity "Interesse Produkt A" with a logged call, a scheduled meeting and the task

@@ -1,4 +1,4 @@
-"""Studio in German, as an administrator configures Kontor without code (issue 7).
+"""Studio in German, as an administrator configures Kontor without code.
 
 Add a dropdown value ("Messe 2026"), reorder it by drag and drop, make a field required
 ("Telefon Büro"), add a custom field ("Budget"), and see all three on the lead form; the

@@ -1,4 +1,4 @@
-"""Web forms end to end (issue 5): an administrator builds a form, an anonymous visitor fills
+"""Web forms end to end: an administrator builds a form, an anonymous visitor fills
 in the hosted page, the lead appears; sending the same rendered page twice creates one lead."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""convert_lead and convert_target (DOMAIN.md §5, issue 3 part 6): every combination of the
+"""convert_lead and convert_target (docs/domain.md §5): every combination of the
 lead conversion, the target conversion, every refusal, and all or nothing.
 
 Refusals and forced failures compare `snapshot()` before and after: the row count of every

@@ -1,4 +1,4 @@
-"""Duplicate suggestions before a conversion creates a contact or an account (DOMAIN.md §5).
+"""Duplicate suggestions before a conversion creates a contact or an account (docs/domain.md §5).
 
 Each test creates the one record that should be found next to decoys that must not be: other
 people, blank keys that match everything blank, records in the trash.

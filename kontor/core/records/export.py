@@ -1,5 +1,5 @@
 """Export of a list as filtered, searched and sorted, with the user's chosen columns: CSV and
-XLSX (issue 5, item 9). vCard and iCalendar live in records/vcard.py and activities/calendar.py.
+XLSX. vCard and iCalendar live in records/vcard.py and activities/calendar.py.
 
 Both formats stream: CSV row by row from an iterator; XLSX through openpyxl's write-only mode,
 which keeps the rows in a temporary file, not in memory. Values are stored keys (dropdown keys,

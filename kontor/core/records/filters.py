@@ -1,6 +1,6 @@
 """The list filters of a module, one django-filter FilterSet built from its declaration.
 
-The same FilterSet will serve the REST API (DESIGN.md: one FilterSet for page and API).
+The REST API filters with the same FilterSets, so a list page and the API filter alike.
 """
 
 from datetime import timedelta

@@ -1,4 +1,6 @@
-"""Keyset (seek) pagination: any page of a million-row list costs the same (PERFORMANCE.md 1).
+"""Keyset (seek) pagination: any page of a million-row list costs the same.
+
+See docs/performance.md rule 1.
 
 A page is addressed by a cursor holding the sort value and id of the row it starts after (or
 before, going back). Rows are ordered by (sort column, id) in the database's natural NULL order

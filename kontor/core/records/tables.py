@@ -1,7 +1,7 @@
 """List columns: header, sort key and cell text of each column a module can show.
 
 Cells are rendered to plain (text, url) pairs in Python, so the list template is one loop with
-no per-row includes or queries (PERFORMANCE.md rule 6).
+no per-row includes or queries (docs/performance.md rule 6).
 """
 
 from dataclasses import dataclass

@@ -1,5 +1,5 @@
 """vCard (3.0, RFC 2426 with RFC 6350's escaping) of people: one record, or a whole list as
-filtered, through the permission filter for "export" (issue 5, item 9).
+filtered, through the permission filter for "export".
 
 Offered for the person modules (contacts, leads, targets); others answer 404. Text is escaped
 (backslash, comma, semicolon, line breaks) and lines are folded at 75 octets, so names with

@@ -351,7 +351,7 @@ class MassActionView(ModuleView):
         verb = request.POST.get("verb")
         needed = "delete" if verb == "delete" else "mass_update"
         if not permissions.can(request.user, needed, self.module.model):
-            raise Http404  # not allowed looks like not found (DESIGN.md rule 3)
+            raise Http404  # not allowed looks like not found (docs/architecture.md rule 3)
         try:
             records = list(self.get_queryset(needed).filter(pk__in=ids))
         except ValidationError:

@@ -77,7 +77,7 @@ def test_actions_are_tested_without_http(rep):
 
 
 def test_counting_queries(rep_client, rep):
-    # A page's number of queries must not grow with its rows (PERFORMANCE.md rule 10).
+    # A page's number of queries must not grow with its rows (docs/performance.md rule 10).
     # `count_queries(callable)` returns (queries, response). Make one request first, so the
     # caches every request shares (dropdown lists, content types) are warm.
     AccountFactory.create_batch(2, actor=rep)

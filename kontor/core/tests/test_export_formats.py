@@ -1,4 +1,4 @@
-"""Export formats of a list (issue 5, item 9): CSV and XLSX with formula neutralisation,
+"""Export formats of a list: CSV and XLSX with formula neutralisation,
 vCard of people. Property-based tests feed hostile text through the writers."""
 
 import csv

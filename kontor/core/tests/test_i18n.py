@@ -1,4 +1,4 @@
-"""The German UI: the catalogs are complete and compiled, and DOMAIN.md's words come out exactly.
+"""The German UI: the catalogs are complete and compiled, and the domain's words come out exactly.
 
 When a test here fails after new strings were added, run the routine of kontor/core/i18n.py:
 `python -m kontor.core.i18n extract`, translate what `todo` lists in
@@ -24,7 +24,7 @@ from kontor.users.actions import create_user
 
 GERMAN = i18n.LOCALE_DIR / "de" / "LC_MESSAGES" / "django.po"
 
-#: DOMAIN.md §3: the record names, singular and plural
+#: docs/domain.md §3: the record names, singular and plural
 RECORD_NAMES = {
     Target: ("Zielkontakt", "Zielkontakte"),
     Lead: ("Interessent", "Interessenten"),
@@ -37,7 +37,7 @@ RECORD_NAMES = {
     Note: ("Notiz", "Notizen"),
 }
 
-#: DOMAIN.md §2: the person fields of Targets, Leads and Contacts
+#: docs/domain.md §2: the person fields of Targets, Leads and Contacts
 PERSON_LABELS = {
     "email1": "E-Mail",
     "email2": "Weitere E-Mail",
@@ -66,7 +66,7 @@ PERSON_LABELS = {
     "department": "Abteilung",
 }
 
-#: DOMAIN.md §2-3: labels of single record types
+#: docs/domain.md §2-3: labels of single record types
 OTHER_LABELS = [
     (Target, "account_name", "Firmenname"),
     (Lead, "account_name", "Firmenname"),
@@ -173,7 +173,7 @@ def test_check_finds_broken_placeholders():
     assert i18n.entry_problems(fuzzy) == ["fuzzy"]
 
 
-# DOMAIN.md's words -----------------------------------------------------------------------------
+# The words of docs/domain.md --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("model", RECORD_NAMES, ids=lambda m: m.__name__)

@@ -1,4 +1,4 @@
-"""The journey timeline and the conversion banners (kontor.core.timeline, issue 3 part 5).
+"""The journey timeline and the conversion banners (kontor.core.timeline).
 
 The chain target → lead → contact/account/opportunity is built the way the conversion actions
 build it: records and links through `save_record`, "convert" change-log rows on every record of

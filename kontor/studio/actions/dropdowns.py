@@ -1,4 +1,4 @@
-"""Dropdown editor actions: lists and their values (DOMAIN.md §4 and lists admins add).
+"""Dropdown editor actions: lists and their values (docs/domain.md §4 and lists admins add).
 
 Keys are what records store: a key never changes once a record uses it, and a used value is
 only deleted by mapping its records to another value of the same list in the same step.

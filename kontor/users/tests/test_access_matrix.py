@@ -1,7 +1,7 @@
 """The access matrix: every preset role × every record type × every page, with records owned by
-the user, by a teammate and by a stranger (issue 4).
+the user, by a teammate and by a stranger.
 
-The expectations below are written out from DOMAIN.md §6 and the issue, independently of
+The expectations below are written out from docs/domain.md §6, independently of
 kontor/users/presets.py, so a wrong preset or a leaking page fails here.
 """
 

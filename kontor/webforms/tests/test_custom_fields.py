@@ -1,4 +1,4 @@
-"""Custom fields (issue 7) on web forms: offered in the builder, rendered and checked on the
+"""Custom fields on web forms: offered in the builder, rendered and checked on the
 public page by the custom field's own rules, stored in `record.custom`, filling only empty
 values of a duplicate; required ones enforced (and warned about); links never offered."""
 

@@ -13,8 +13,8 @@ records are assigned to a few generated users (`sales1` … `salesN`, no usable 
 This is bulk seeding, not a user action: rows are written with COPY on PostgreSQL and batched
 `executemany` on SQLite, bypassing `save_record`, so no change-log rows are written and model
 validation does not run. `search_text` is computed with the module's own `search_text_for`;
-the search index is rebuilt once after a large load (PERFORMANCE.md rule 7). Run it on an empty
-database, or with a new seed to add more: the same seed twice repeats the ids.
+the search index is rebuilt once after a large load (docs/performance.md rule 7). Run it on an
+empty database, or with a new seed to add more: the same seed twice repeats the ids.
 """
 
 import random
