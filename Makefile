@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 VENDOR := kontor/static/vendor
 
-.PHONY: run test test-sqlite test-postgres setup venv static migrate demo lint format bench messages clean
+.PHONY: run test test-sqlite test-postgres setup system-packages venv static migrate demo lint format bench messages clean
 
 run: setup migrate demo ## set up everything and serve http://127.0.0.1:$(PORT) with the worker
 	@echo ""
@@ -16,7 +16,12 @@ run: setup migrate demo ## set up everything and serve http://127.0.0.1:$(PORT) 
 	$(PY) manage.py db_worker --interval 1 & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-setup: venv static
+setup: system-packages venv static
+
+# The Debian packages of `make run` (Python with venv, npm), installed when missing; `make test`
+# (through the variable below, which make hands on to the prerequisites of test) adds Chromium.
+system-packages:
+	scripts/system-packages $(SYSTEM_PACKAGES_FOR)
 
 venv: $(VENV)/.installed
 
@@ -45,6 +50,7 @@ demo: migrate
 	$(PY) manage.py demo --if-empty
 
 # The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at one.
+test: SYSTEM_PACKAGES_FOR = test
 test: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
