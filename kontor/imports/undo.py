@@ -2,7 +2,9 @@
 values back — set-based, chunk by chunk, at any size, and logged like every other change.
 
 A field a user changed again after the import keeps the user's value: undo restores a field
-only while it still holds what the import wrote.
+only while it still holds what the import wrote. Listeners (webhooks) hear of it after each
+commit: one "deleted" event per chunk and record type with the trashed ids, one "updated"
+event per page of restored records with the fields put back (import's value → previous one).
 """
 
 import contextvars
@@ -20,13 +22,13 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kontor.core import permissions, registry
+from kontor.core import events, permissions, registry
 from kontor.core.actions import as_text
 from kontor.core.context import current_origin, origin
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports.models import ImportBatch, ImportChunk, ImportRow
 from kontor.imports.sql import insert_rows, prepare_bulk_transaction, trash_rows, update_rows
-from kontor.imports.writer import LOG_COLUMNS, derived_fields
+from kontor.imports.writer import LOG_COLUMNS, derived_fields, named_changes
 
 Status = ImportBatch.Status
 PAGE = 2000
@@ -199,6 +201,9 @@ def _trash(model, ids: list, actor) -> None:
             for pk in alive
         ),
     )
+    events.record_events(
+        events.DELETED, model, [(pk, {}) for pk in alive], actor=actor, origin=origin
+    )
 
 
 def _restore(model, rows: list, actor) -> None:
@@ -206,8 +211,9 @@ def _restore(model, rows: list, actor) -> None:
     now = timezone.now()
     records = model.with_deleted.in_bulk([r.record_id for r in rows])
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    names = {a: f.name for a, f in by_attname.items()}
     module = registry.for_model(model)
-    groups, logs = defaultdict(list), []
+    groups, logs, restored = defaultdict(list), [], []
     ct = ContentType.objects.get_for_model(model)
     for row in rows:
         record = records.get(row.record_id)
@@ -238,6 +244,9 @@ def _restore(model, rows: list, actor) -> None:
             record.clean()
             record.search_text = module.search_text_for(record)
             groups[tuple(sorted(changed))].append(record)
+            # What changed now: the import's value back to the previous one.
+            back = {a: (row.values[a][1], row.values[a][0]) for a in changed}
+            restored.append((record.pk, named_changes(back, names)))
     for fields, group in groups.items():
         update_rows(
             model,
@@ -245,6 +254,7 @@ def _restore(model, rows: list, actor) -> None:
             [*fields, *derived_fields(model), "modified_by_id", "date_modified", "search_text"],
         )
     insert_rows(ChangeLog, LOG_COLUMNS, logs)
+    events.record_events(events.UPDATED, model, restored, actor=actor, origin=current_origin())
 
 
 def _python(field, text: str):

@@ -4,15 +4,20 @@ transaction (records, change log, teams, external ids, failed and updated rows, 
 Every table gets one COPY (PostgreSQL) or one `executemany` (SQLite) per chunk, fed with plain
 tuples (`kontor.imports.sql`): a chunk of thousands of rows costs about a dozen statements and
 no per-field Python of Django's bulk methods.
+
+Listeners (webhooks) hear of a chunk after its commit through `kontor.core.events.record_events`:
+one event per record type and kind (created, updated) with every record's id and changes. The
+created records' values are turned into text only when a listener reads them.
 """
 
+import json
 from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from kontor.core import permissions, registry
-from kontor.core.actions import as_text
+from kontor.core import events, permissions, registry
+from kontor.core.actions import as_text, audited_fields
 from kontor.core.context import current_origin
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports.engine import CREATE, DUPLICATE, FAILED, UPDATE, Planner
@@ -86,6 +91,30 @@ def write_new(model, records: list, actor, now) -> None:
     )
     if actor is not None:
         permissions.join_teams(model, [r.pk for r in records], permissions.user_team_ids(actor))
+    events.record_events(
+        events.CREATED, model, lambda: created_changes(model, records), actor=actor, origin=origin
+    )
+
+
+def created_changes(model, records: list) -> list[tuple[object, dict]]:
+    """(id, {field: ("", value)}) of new records: their non-empty audited fields as the change
+    log writes values, each custom value as "custom.<name>" (what `save_record` logs)."""
+    fields = [(f.name, f.attname) for f in audited_fields(model)]
+    found = []
+    for record in records:
+        changes = {}
+        for name, attname in fields:
+            value = getattr(record, attname)
+            if value in ("", None, {}, []):
+                continue
+            if name == "custom" and isinstance(value, dict):
+                for key in sorted(value):
+                    if value[key] not in ("", None):
+                        changes[f"custom.{key}"] = ("", as_text(value[key]))
+                continue
+            changes[name] = ("", as_text(value))
+        found.append((record.pk, changes))
+    return found
 
 
 def _prepare_new(planner: Planner, plan, now) -> None:
@@ -155,6 +184,13 @@ def _write_updates(planner: Planner, updates: list, now) -> None:
     ct = ContentType.objects.get_for_model(model).pk
     actor_id, origin = getattr(actor, "pk", None), current_origin()
     names = {f.attname: f.name for f in model._meta.concrete_fields}
+    events.record_events(
+        events.UPDATED,
+        model,
+        lambda: [(p.record.pk, named_changes(p.changes, names)) for p in updates],
+        actor=actor,
+        origin=origin,
+    )
     insert_rows(
         ChangeLog,
         LOG_COLUMNS,
@@ -182,6 +218,21 @@ def _write_updates(planner: Planner, updates: list, now) -> None:
             for p in updates
         ),
     )
+
+
+def named_changes(changes: dict, names: dict) -> dict:
+    """A plan's changes (attname → [old, new] text) by field name; the custom values one by
+    one as "custom.<name>", as `created_changes` and `save_record` name them."""
+    found = {}
+    for attname, (old, new) in changes.items():
+        if attname != "custom":
+            found[names.get(attname, attname)] = (old, new)
+            continue
+        before, after = json.loads(old or "{}"), json.loads(new or "{}")
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key):
+                found[f"custom.{key}"] = (as_text(before.get(key)), as_text(after.get(key)))
+    return found
 
 
 def derived_fields(model) -> list[str]:

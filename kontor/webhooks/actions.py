@@ -1,7 +1,9 @@
 """Writes of the webhooks app: subscriptions, deliveries created from record events, re-send.
 
 `on_events` is the listener of kontor.core.events: it runs after a commit that changed records,
-writes one Delivery per event and matching subscription and hands each to the task worker.
+writes one Delivery per event and matching subscription and hands each to the task worker. A
+bulk event (an import chunk, an undo page) is one delivery listing all its records
+(`bulk_payload`), not one per record.
 """
 
 from django.core.cache import cache
@@ -37,6 +39,26 @@ def payload(event, slug: str, delivery_id) -> dict:
     }
 
 
+def bulk_payload(event: record_events.BulkEvent, slug: str, delivery_id) -> dict:
+    """The JSON body of a bulk delivery: what happened to which records of one type, and per
+    record what changed (field → [old, new], as text; see docs/api.md)."""
+    return {
+        "id": str(delivery_id),
+        "event": f"{slug}.{event.kind}",
+        "kind": event.kind,
+        "record_type": slug,
+        "bulk": True,
+        "origin": event.origin,
+        "occurred_at": timezone.now().isoformat(),
+        "actor": getattr(event.actor, "username", None),
+        "count": len(event),
+        "records": [
+            {"id": str(pk), "changes": {name: list(pair) for name, pair in changes.items()}}
+            for pk, changes in event.changes
+        ],
+    }
+
+
 def _jsonable(data):
     import json
 
@@ -60,7 +82,7 @@ def active_subscriptions() -> list[Subscription]:
     return found
 
 
-def on_events(events: list[record_events.Event]) -> None:
+def on_events(events: list) -> None:
     """Create and enqueue the deliveries of `events` (runs after the commit)."""
     subscriptions = active_subscriptions()
     if not subscriptions:
@@ -68,19 +90,25 @@ def on_events(events: list[record_events.Event]) -> None:
     created = []
     with transaction.atomic():
         for event in events:
-            module = registry.find(type(event.record))
+            bulk = isinstance(event, record_events.BulkEvent)
+            module = registry.find(event.model if bulk else type(event.record))
             if module is None:
                 continue
-            for subscription in subscriptions:
-                if not subscription.wants(event.kind, module.slug):
-                    continue
+            wanting = [s for s in subscriptions if s.wants(event.kind, module.slug)]
+            body = None
+            for subscription in wanting:
                 delivery = Delivery(
                     subscription=subscription,
                     event=f"{module.slug}.{event.kind}",
-                    record_id=event.record.pk,
+                    record_id=None if bulk else event.record.pk,
                     payload={},
                 )
-                delivery.payload = payload(event, module.slug, delivery.pk)
+                if bulk:
+                    # Built once per event: the record list is the same for every receiver.
+                    body = body or bulk_payload(event, module.slug, delivery.pk)
+                    delivery.payload = {**body, "id": str(delivery.pk)}
+                else:
+                    delivery.payload = payload(event, module.slug, delivery.pk)
                 delivery.save(force_insert=True)
                 created.append(delivery)
     for delivery in created:

@@ -1,9 +1,7 @@
 """Webhooks against a real local HTTP receiver: signed after commit, retried, logged, re-sent."""
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import Client
@@ -15,48 +13,7 @@ from kontor.webhooks import signing
 from kontor.webhooks.actions import save_subscription
 from kontor.webhooks.models import Delivery, Subscription
 from kontor.webhooks.tasks import backoff, deliver
-
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-class Receiver:
-    """A local HTTP server that records what it receives and answers the queued statuses."""
-
-    def __init__(self, statuses=()):
-        self.received, self.statuses = [], list(statuses)
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - the http.server hook name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.received.append((dict(self.headers), body))
-                status = outer.statuses.pop(0) if outer.statuses else 200
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b'{"customer": "K-1"}' if status == 200 else b"busy")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    found = Receiver()
-    yield found
-    found.close()
-
-
-@pytest.fixture
-def immediate(settings):
-    settings.TASKS = IMMEDIATE
+from kontor.webhooks.tests.receiver import Receiver
 
 
 @pytest.mark.django_db
