@@ -4,7 +4,7 @@ For whoever opens a record: one list, newest first, of what happened to it (chan
 field changes, trash, restore, conversion; its calls, meetings, tasks and notes) and to the
 records it came from: a contact shows the whole history of its source leads and their targets, a
 lead that of its target, an account or opportunity the conversion of the leads that became it.
-Read by the detail page (records/_timeline.html, banners) and, later, the API.
+Read by the detail page (records/_timeline.html, banners) and the API (kontor/api/timeline.py).
 
 Cost: a fixed number of queries however many events: the chain (a query per link), one change-log
 query over all of it with a LIMIT, one or two per activity type, one per record type the events

@@ -159,8 +159,8 @@ class ImportMapping(models.Model):
 
 def describe_origin(rest: str, *, undo: bool = False) -> tuple[str, str]:
     """Label and page of an import (or its undo) named by a change-log origin
-    (`kontor.core.origins`). Origins of before 2026-11-27 carry 8 characters of the id: they
-    get the label without a link."""
+    (`kontor.core.origins`). Origins written by older versions carry only 8 characters of the
+    id: they get the label without a link."""
     from django.urls import reverse
     from django.utils.translation import gettext
 
