@@ -1,5 +1,5 @@
-"""Record events for whoever reacts to them after the change is committed (webhooks, later
-workflows): created, updated, deleted, restored, converted.
+"""Record events for whoever reacts to them after the change is committed (webhooks and any
+other listener): created, updated, deleted, restored, converted.
 
 Two shapes, one channel:
 
