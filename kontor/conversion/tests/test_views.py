@@ -1,112 +1,31 @@
-"""The conversion pages as a user meets them: "Convert target" and "Convert lead".
-
-Every choice of the lead form goes through the view once (new or existing contact, new,
-existing or no account, with or without opportunity and each activity, move/copy/leave), and
-so do the refusals: a second conversion, a record the user may not see, invalid values. Each
-refusal asserts that nothing at all was written.
+"""The lead conversion page as a user meets it: pre-filled from the lead, duplicates suggested,
+every choice of the form going through the view once (new, suggested or other contact; new,
+suggested, other or no account; with or without opportunity and each activity; move, copy or
+leave the activities), and what the page costs. Its refusals are in test_views_refusals.py,
+the target's page in test_views_target.py.
 """
 
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 
 from kontor.accounts.models import Account
 from kontor.accounts.tests.factories import AccountFactory
-from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
+from kontor.activities.models import Call, Meeting, Note, Task
 from kontor.activities.tests.factories import CallFactory, NoteFactory
 from kontor.contacts.models import Contact
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.conversion.actions import convert_lead
-from kontor.core.actions import delete_records
-from kontor.core.models import ChangeLog
-from kontor.core.testing import count_queries, form_data
+from kontor.conversion.tests.pages import convert_url, lead_form, messages_of, with_parts
+from kontor.core.testing import count_queries
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.opportunities.models import Opportunity, OpportunityContact
-from kontor.targets.models import Target
 
 #: Queries of the lead conversion page at most (session, user, lead, dropdowns, and one small
 #: query per kind of duplicate match — e-mail, phone, name; company name, web domain — of
 #: which the later ones are skipped once the earlier fill the suggestions).
 CONVERT_PAGE_QUERIES = 11  # 10 + the user's roles (read once per request)
-
-MODELS = (
-    Target,
-    Lead,
-    Contact,
-    Account,
-    Opportunity,
-    OpportunityContact,
-    Call,
-    Meeting,
-    MeetingInvitee,
-    Task,
-    Note,
-    ChangeLog,
-)
-
-
-def snapshot(*records) -> dict:
-    """Row counts of every model the conversions touch, and the stored state of `records`."""
-    counts = {m.__name__: getattr(m, "with_deleted", m.objects).count() for m in MODELS}
-    state = {}
-    for record in records:
-        fresh = type(record).with_deleted.get(pk=record.pk)
-        state[str(record.pk)] = {
-            f.attname: getattr(fresh, f.attname) for f in type(record)._meta.concrete_fields
-        }
-    return {"counts": counts, "state": state}
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
-@pytest.fixture
-def lead(rep):
-    return LeadFactory(
-        actor=rep,
-        first_name="Lena",
-        last_name="Lorenz",
-        account_name="Lorenz Logistik GmbH",
-        email1="lena@lorenz-logistik.example",
-        phone_work="+49 40 1234567",
-        website="https://lorenz-logistik.example",
-        opportunity_name="Interesse Produkt A",
-        opportunity_amount=Decimal("2500.00"),
-        lead_source="Web Site",
-    )
-
-
-def convert_url(record) -> str:
-    slug = "targets" if isinstance(record, Target) else "leads"
-    return reverse(f"{slug}:convert", args=[record.pk])
-
-
-def lead_form(client, lead, **changes) -> dict:
-    """The POST data of the unchanged lead conversion form, with `changes` (None removes)."""
-    conversion = client.get(convert_url(lead)).context["conversion"]
-    data = {}
-    for form in (*conversion.parts.values(), conversion.hand_over):
-        data.update(form_data(form))
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
-
-
-def with_parts(*parts) -> dict:
-    """Tick the checkboxes of the optional parts `parts`, untick the others."""
-    return {
-        f"{p}-create": "on" if p in parts else None
-        for p in ("opportunity", "call", "meeting", "task")
-    }
-
-
-# --- the lead conversion page ---------------------------------------------------------------
 
 
 def test_the_form_is_prefilled_from_the_lead(rep_client, lead):
@@ -165,6 +84,8 @@ def test_duplicates_are_suggested_first_with_what_matched(rep_client, rep, lead)
 
 
 CONTACT_CHOICES = ("new", "suggested", "other")
+
+
 ACCOUNT_CHOICES = ("new", "suggested", "other", "none")
 
 
@@ -343,16 +264,6 @@ def test_the_leads_activities_move_copy_or_stay(rep_client, rep, lead, mode):
     assert on_contact == {"move": 2, "copy": 2, "leave": 0}[mode]
 
 
-def test_b2b_needs_an_account(rep_client, lead):
-    data = lead_form(rep_client, lead, **{"account-choice": "none"})
-    before = snapshot(lead)
-    response = rep_client.post(convert_url(lead), data)
-    assert response.status_code == 400
-    errors = response.context["conversion"].account.errors
-    assert errors["choice"] == ["Converting a lead needs an account (B2B mode)."]
-    assert snapshot(lead) == before
-
-
 def test_b2c_without_company_proposes_no_account(rep_client, rep, settings):
     settings.KONTOR_MODE = "b2c"
     person = LeadFactory(actor=rep, account_name="", email1="kim@gmail.com")
@@ -362,94 +273,6 @@ def test_b2c_without_company_proposes_no_account(rep_client, rep, settings):
     assert rep_client.post(convert_url(person), lead_form(rep_client, person)).status_code == 302
     person.refresh_from_db()
     assert person.converted and person.account is None and person.contact.account is None
-
-
-def test_a_second_conversion_is_refused_with_a_link_to_the_contact(rep_client, rep, lead):
-    data = lead_form(rep_client, lead)
-    contact = convert_lead(lead, actor=rep, new_contact={}, new_account={}).contact
-    page = rep_client.get(convert_url(lead))
-    assert page.status_code == 200 and "conversion" not in page.context
-    before = snapshot(lead, contact)
-
-    response = rep_client.post(convert_url(lead), data)
-
-    assert response.status_code == 409
-    html = response.content.decode()
-    for shown in (page, response):
-        assert "This lead was already converted." in shown.content.decode()
-        assert f'href="{contact.get_absolute_url()}"' in shown.content.decode()
-    assert 'id="convert-lead-form"' not in html
-    assert snapshot(lead, contact) == before
-
-
-def test_a_refusal_does_not_link_a_contact_the_user_may_not_see(rep_client, rep, lead):
-    contact = convert_lead(lead, actor=rep, new_contact={}, new_account={}).contact
-    delete_records([contact], actor=rep)
-    response = rep_client.get(convert_url(lead))
-    assert "This lead was already converted." in response.content.decode()
-    assert contact.get_absolute_url() not in response.content.decode()
-
-
-@pytest.mark.parametrize("part", ["contact", "account"])
-@pytest.mark.parametrize("how", ["suggestion", "picker"])
-def test_a_forged_record_the_user_may_not_see_is_refused(rep_client, rep, lead, part, how):
-    hidden = (ContactFactory if part == "contact" else AccountFactory)(actor=rep)
-    data = lead_form(rep_client, lead)
-    delete_records([hidden], actor=rep)
-    before = snapshot(lead, hidden)
-    if how == "suggestion":
-        data[f"{part}-choice"] = str(hidden.pk)
-    else:
-        data.update({f"{part}-choice": "other", f"{part}-other": str(hidden.pk)})
-
-    response = rep_client.post(convert_url(lead), data)
-
-    assert response.status_code == 400
-    field = "choice" if how == "suggestion" else "other"
-    errors = response.context["conversion"].parts[part].errors
-    assert errors[field] == [
-        f"Choose {'a contact' if part == 'contact' else 'an account'} you can see."
-    ]
-    assert f'data-error-for="{part}-{field}"' in response.content.decode()
-    assert snapshot(lead, hidden) == before
-
-
-INVALID = [
-    # (changes, part, field, message): the first two the form finds, the others the action.
-    ({"contact-last_name": ""}, "contact", "last_name", "This field is required."),
-    ({"opportunity-amount": "viel"}, "opportunity", "amount", "Enter a number."),
-    (
-        {"call-create": "on", "call-duration_minutes": "5000"},
-        "call",
-        "duration_minutes",
-        "Ensure this value is less than or equal to 1440.",
-    ),
-    ({"contact-phone_work": "call me"}, "contact", "phone_work", "Enter a valid phone number."),
-    ({"account-name": ""}, "account", "name", "This field is required."),
-    ({"task-create": "on", "task-name": ""}, "task", "name", "This field is required."),
-]
-
-
-@pytest.mark.parametrize(
-    ("changes", "part", "field", "message"), INVALID, ids=[f"{p}-{f}" for _c, p, f, _m in INVALID]
-)
-def test_invalid_values_answer_400_on_the_field_and_save_nothing(
-    rep_client, lead, changes, part, field, message
-):
-    data = lead_form(rep_client, lead, **changes)
-    before = snapshot(lead)
-
-    response = rep_client.post(convert_url(lead), data)
-
-    assert response.status_code == 400
-    conversion = response.context["conversion"]
-    assert message in conversion.parts[part].errors[field]
-    html = response.content.decode()
-    assert f'data-error-for="{part}-{field}"' in html
-    assert "Nothing was saved." in html
-    assert snapshot(lead) == before
-    # What was typed is kept for correcting it.
-    assert conversion.parts[part][field].value() == data[f"{part}-{field}"]
 
 
 def test_unticked_parts_are_not_validated(rep_client, lead):
@@ -473,33 +296,6 @@ def test_an_existing_contact_ignores_the_new_contact_fields(rep_client, rep, lea
     assert rep_client.post(convert_url(lead), data).status_code == 302
     lead.refresh_from_db()
     assert lead.contact == chosen
-
-
-def test_without_permission_to_create_contacts_nothing_happens(rep_client, client, lead):
-    from kontor.users.actions import create_user
-    from kontor.users.models import Role
-
-    data = lead_form(rep_client, lead)
-    before = snapshot(lead)
-    leads_only = Role.objects.create(
-        name="Leads only",
-        grants={"leads": dict.fromkeys(("access", "view", "list", "edit"), "all")},
-    )
-    client.force_login(create_user("lisa", password="pw-lisa-12345!", roles=[leads_only]))
-    # The lead is editable, but converting creates a contact, which this role may not.
-    assert client.get(lead.get_absolute_url()).status_code == 200
-    assert client.get(convert_url(lead)).status_code == 404
-    assert client.post(convert_url(lead), data).status_code == 404
-    assert snapshot(lead) == before
-
-
-def test_a_lead_in_the_trash_is_not_found(rep_client, rep, lead):
-    data = lead_form(rep_client, lead)
-    delete_records([lead], actor=rep)
-    before = snapshot(lead)
-    assert rep_client.get(convert_url(lead)).status_code == 404
-    assert rep_client.post(convert_url(lead), data).status_code == 404
-    assert snapshot(lead) == before
 
 
 def test_the_convert_page_query_count_does_not_grow(rep_client, rep, lead):

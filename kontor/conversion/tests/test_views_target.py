@@ -9,7 +9,7 @@ from django.test import Client
 from kontor.activities.models import Call
 from kontor.activities.tests.factories import CallFactory
 from kontor.conversion.actions import convert_target
-from kontor.conversion.tests.test_views import convert_url, messages_of, snapshot
+from kontor.conversion.tests.pages import convert_url, messages_of, snapshot
 from kontor.core.testing import form_data
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory

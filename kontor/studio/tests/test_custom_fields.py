@@ -8,11 +8,12 @@ from django.urls import reverse
 from kontor.conversion.actions import convert_lead
 from kontor.core import config, registry
 from kontor.core.actions import save_record
+from kontor.core.admin_log import AdminChange
 from kontor.core.testing import csv_rows, log_of
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.studio.actions.fields import create_custom_field, update_custom_field
-from kontor.studio.models import ConfigChange, CustomField
+from kontor.studio.models import CustomField
 
 pytestmark = pytest.mark.django_db
 LEADS = registry.get("leads") if registry.modules() else None
@@ -37,7 +38,7 @@ def test_reserved_and_non_identifier_names_are_refused(admin, name):
     with pytest.raises(ValidationError) as caught:
         add(admin, name=name)
     assert "name" in caught.value.message_dict
-    assert not CustomField.objects.exists() and not ConfigChange.objects.exists()
+    assert not CustomField.objects.exists() and not AdminChange.objects.exists()
 
 
 def test_duplicate_names_and_missing_lists_are_refused(admin):
@@ -307,7 +308,7 @@ def test_an_index_can_be_requested_and_dropped(admin):
 
 
 def test_the_convert_target_page_carries_and_asks_for_custom_values(admin_client, admin):
-    from kontor.conversion.tests.test_views import convert_url
+    from kontor.conversion.tests.pages import convert_url
     from kontor.core.testing import form_data
     from kontor.targets.tests.factories import TargetFactory
 

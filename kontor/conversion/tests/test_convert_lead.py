@@ -1,81 +1,36 @@
-"""convert_lead and convert_target (docs/domain.md §5): every combination of the
-lead conversion, the target conversion, every refusal, and all or nothing.
-
-Refusals and forced failures compare `snapshot()` before and after: the row count of every
-Kontor table (trash and link tables included), the change log, and the stored values of the
-lead or target, so "nothing changed" means nothing at all.
+"""convert_lead (docs/domain.md §5): every combination of the lead conversion, every refusal,
+and all or nothing. Refusals and forced failures compare `snapshot()` before and after.
 """
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kontor.accounts.models import Account
 from kontor.accounts.tests.factories import AccountFactory
-from kontor.activities.actions import activities_of, invited, save_with_invitees
-from kontor.activities.models import Call, Meeting, Note, Task
-from kontor.activities.tests.factories import CallFactory, MeetingFactory, NoteFactory, TaskFactory
+from kontor.activities.actions import activities_of, invited
 from kontor.contacts.models import Contact
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.conversion import mapping
-from kontor.conversion.actions import ConversionRefused, convert_lead, convert_target
+from kontor.conversion.actions import ConversionRefused, convert_lead
+from kontor.conversion.tests.helpers import (
+    NEW_ACTIVITY,
+    START,
+    assert_handed_over,
+    convert_log,
+    counts,
+    fresh,
+    give_history,
+    snapshot,
+)
 from kontor.core.actions import delete_records
-from kontor.core.models import ChangeLog
-from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.opportunities.models import Opportunity, OpportunityContact
-from kontor.targets.tests.factories import TargetFactory
 
 ROLE = "Primary Decision Maker"
-START = timezone.now().replace(second=0, microsecond=0) + timedelta(days=1)
-NEW_ACTIVITY = {
-    "call": {"name": "Erstgespräch", "date_start": START, "duration_minutes": 15},
-    "meeting": {"name": "Demo", "date_start": START, "duration_minutes": 60, "location": "Köln"},
-    "task": {"name": "Feature-Recherche", "date_due": START, "priority": "High"},
-}
-HISTORY = (Call, Meeting, Task, Note)
-
-
-def counts(*labels) -> dict[str, int]:
-    """Row counts (trash included) of the `labels` tables, or of every Kontor table."""
-    models = [apps.get_model(label) for label in labels] or [
-        model
-        for config in apps.get_app_configs()
-        if config.name.startswith("kontor.")
-        for model in config.get_models(include_auto_created=True)
-    ]
-    return {model._meta.label: model._base_manager.count() for model in models}
-
-
-def snapshot(*records) -> dict:
-    """Row counts of every Kontor table and the stored values of `records`."""
-    stored = [
-        {f.attname: getattr(fresh, f.attname) for f in type(r)._meta.concrete_fields}
-        for r in records
-        for fresh in [type(r).with_deleted.get(pk=r.pk)]
-    ]
-    return {"counts": counts(), "stored": stored}
-
-
-def fresh(record):
-    return type(record).with_deleted.get(pk=record.pk)
-
-
-def convert_log(record) -> list[tuple[str, str]]:
-    return list(
-        ChangeLog.objects.filter(record_id=record.pk, action="convert").values_list(
-            "old_value", "new_value"
-        )
-    )
-
-
-def on(record) -> dict:
-    return {"parent_type": ContentType.objects.get_for_model(record), "parent_id": record.pk}
 
 
 @pytest.fixture
@@ -109,39 +64,7 @@ def lead(admin):
     )
 
 
-def give_history(record, actor) -> list:
-    """A call (Ada and the lead invited), a meeting (the lead invited), a task and a note."""
-    call = CallFactory.build(**on(record))
-    save_with_invitees(
-        call, [actor], leads=[record] if isinstance(record, Lead) else [], actor=actor
-    )
-    meeting = MeetingFactory.build(**on(record))
-    save_with_invitees(meeting, [actor], actor=actor)
-    return [
-        call,
-        meeting,
-        TaskFactory(actor=actor, contact=None, **on(record)),
-        NoteFactory(actor=actor, contact=None, **on(record)),
-    ]
-
-
-def assert_handed_over(history, source, target, mode: str, handed: int | None = None) -> None:
-    if handed is not None:
-        assert handed == (0 if mode == "leave" else len(history))
-    names = [a.name for a in history]
-    on_source = {a.name: a for a in activities_of(source)}
-    on_target = {a.name: a for a in activities_of(target)}
-    assert sorted(on_source) == ([] if mode == "move" else sorted(names))
-    assert [n for n in names if n in on_target] == ([] if mode == "leave" else names)
-    if mode == "copy":  # copies are new records with the invitees of the originals
-        for activity in history:
-            copy = on_target[activity.name]
-            assert copy.pk != activity.pk and on_source[activity.name].pk == activity.pk
-            if isinstance(activity, Call | Meeting):
-                assert invited(copy) == invited(activity)
-
-
-# --- convert_lead: every combination ------------------------------------------------------------
+# --- every combination ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("mode", ["move", "copy", "leave"])
@@ -304,7 +227,7 @@ def test_a_lead_without_owner_gives_the_new_records_to_the_actor(rep):
     } == {rep}
 
 
-# --- convert_lead: refusals (nothing changes) ---------------------------------------------------
+# --- refusals (nothing changes) ------------------------------------------------------------
 
 
 def refused(lead, **kwargs) -> dict:
@@ -389,7 +312,7 @@ def test_a_selected_record_in_the_trash_is_refused(rep, lead, which):
     )
 
 
-# --- all or nothing -------------------------------------------------------------------------
+# --- all or nothing ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -415,95 +338,3 @@ def test_a_failure_in_the_middle_leaves_nothing_changed(monkeypatch, admin, rep,
         )
     assert calls == [step]
     assert snapshot(lead) == before
-
-
-# --- convert_target --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("mode", ["move", "copy", "leave"])
-def test_convert_target(admin, rep, mode):
-    target = TargetFactory(
-        actor=admin,
-        salutation="Mr.",
-        first_name="Jörg",
-        last_name="Kühn",
-        title="CFO",
-        phone_mobile="0171 7654321",
-        primary_address_city="Essen",
-        account_name="Kühn KG",
-        campaign_name="Messe",
-        lawful_basis="contract",
-        description="Von der Messe",
-        lead_source="Conference",
-    )
-    history = give_history(target, admin)
-    before = counts("leads.Lead")
-
-    lead = fresh(convert_target(target, actor=rep, activities=mode))
-
-    copied = mapping.person_fields() + ["account_name", "description"]
-    assert {k: getattr(lead, k) for k in copied} == {k: getattr(target, k) for k in copied}
-    assert (lead.lead_source, lead.status, lead.lifecycle_stage) == ("Conference", "New", "ML")
-    assert (lead.assigned_user, lead.created_by, lead.phone_mobile_e164) == (
-        admin,
-        rep,
-        "+491717654321",
-    )
-    assert (lead.target, fresh(target).lead, fresh(target).status) == (
-        fresh(target),
-        lead,
-        "Converted",
-    )
-    assert_handed_over(history, target, lead, mode)
-    assert counts("leads.Lead")["leads.Lead"] == before["leads.Lead"] + 1
-    assert convert_log(target) == [("", f"leads:{lead.pk}")]
-    assert convert_log(lead) == [(f"targets:{target.pk}", "")]
-
-
-def test_convert_target_takes_the_users_changes_and_keeps_a_blank_source(rep):
-    target = TargetFactory(actor=rep, lead_source="")
-    lead = convert_target(target, actor=rep, data={"lifecycle_stage": "MQL", "title": "Dr."})
-    assert (lead.lead_source, lead.title, lead.lifecycle_stage, lead.status) == (
-        "",
-        "Dr.",
-        "ML",
-        "New",
-    )
-
-
-def test_converting_a_target_twice_is_refused_with_the_existing_lead(rep):
-    target = TargetFactory(actor=rep)
-    lead = convert_target(target, actor=rep)
-    before = snapshot(target, lead)
-    for stale in (target, fresh(target)):
-        with pytest.raises(ConversionRefused) as error:
-            convert_target(stale, actor=rep)
-        assert error.value.existing == lead and "already converted" in error.value.message
-    assert snapshot(target, lead) == before
-
-
-@pytest.mark.parametrize(
-    ("data", "activities", "key"),
-    [
-        ({"last_name": ""}, "move", "lead-last_name"),
-        ({"email1": "tom@"}, "move", "lead-email1"),
-        ({}, "steal", "activities"),
-    ],
-)
-def test_invalid_target_conversions_change_nothing(rep, data, activities, key):
-    target = TargetFactory(actor=rep)
-    give_history(target, rep)
-    before = snapshot(target)
-    with pytest.raises(ValidationError) as error:
-        convert_target(target, actor=rep, data=data, activities=activities)
-    assert key in error.value.message_dict
-    assert snapshot(target) == before
-
-
-def test_a_deleted_target_is_refused(rep):
-    target = TargetFactory(actor=rep)
-    delete_records([target], actor=rep)
-    before = snapshot(target)
-    with pytest.raises(ConversionRefused):
-        convert_target(target, actor=rep)
-    assert snapshot(target) == before
