@@ -19,7 +19,7 @@ OUTSIDE_DOCS = ("DESIGN", "DOMAIN", "PERFORMANCE", "STYLE", "SUITECRM")
 OUTSIDE = re.compile(
     r"\b(?:" + "|".join(OUTSIDE_DOCS) + r")\.md\b" + "|" + re.escape("..") + r"/shared\b"
 )
-#: "issue 13", "Issue #4", "issues 3", "issue #12".
+#: The word issue (or issues, any case of the I) followed by a number, with or without "#".
 ISSUE = re.compile(r"\b[Ii]" + r"ssues?\s*#?\s*\d+")
 
 
