@@ -117,8 +117,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# PostgreSQL: the hottest statements are prepared once per connection (kontor/core/prepared.py).
-# Off for a transaction-mode pooler older than PgBouncer 1.21.
+# The fast paths beside the ORM (kontor/core/fast/): off, every write and read they cover goes
+# through the plain ORM call, with the same rows and answers.
+KONTOR_FAST_PATHS = os.environ.get("KONTOR_FAST_PATHS", "1") == "1"
+# PostgreSQL: on the fast paths, the hottest statements are prepared once per connection
+# (kontor/core/fast/prepared.py). Off for a transaction-mode pooler older than PgBouncer 1.21.
 KONTOR_DB_PREPARED = os.environ.get("KONTOR_DB_PREPARED", "1") == "1"
 
 # --- Cache, sessions, background work ------------------------------------------------------

@@ -1,8 +1,8 @@
 """The writes every record type shares: save, delete to trash, restore, mass update.
 
 UI views, the API, imports and jobs call these; each is one transaction that writes the record
-and its change-log rows together (DESIGN.md rules 1 and 4). Module actions (convert_lead …)
-build on them.
+and its change-log rows together (docs/architecture.md rules 1 and 4). Module actions
+(convert_lead …) build on them.
 """
 
 import json
@@ -12,11 +12,12 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from kontor.core import events, permissions, prepared, registry
+from kontor.core import events, permissions, registry
 from kontor.core.context import current_origin
+from kontor.core.fast import inserts
 from kontor.core.models import ChangeLog, Record
 
 
@@ -52,9 +53,9 @@ def log_event(
     record: Record, action: str, *, actor, field: str = "", old="", new="", at=None
 ) -> ChangeLog:
     """Write one change-log row for `record` (inside the caller's transaction). Its id is not
-    read back."""
+    read back on the fast path (kontor.core.fast.inserts)."""
     row = _log_row(record, action, actor=actor, field=field, old=old, new=new, at=at)
-    _insert(row)
+    inserts.insert(row)
     return row
 
 
@@ -72,77 +73,6 @@ def _log_row(
         at=at or timezone.now(),
         origin=current_origin(),
     )
-
-
-_inserts: dict = {}
-
-
-def _insert(*rows) -> None:
-    """INSERT new model instances, each with a statement worked out once per model and database;
-    on PostgreSQL all of them as one statement, prepared once per connection. An auto-increment
-    id is not read back.
-
-    Django's `save()` compiles the INSERT of a record's sixty columns anew for every record and
-    sends each row on its own round trip, and PostgreSQL parses and plans each one: together
-    about a third of an API create (bench/README.md). Values are made as the import makes them
-    (`prepared.value_preparers`); no model here listens to save signals.
-    """
-    connection = connections[router.db_for_write(type(rows[0]))]
-    statements = []
-    for row in rows:
-        sql, fields, preparers = _insert_sql(type(row), connection)
-        values = [f.pre_save(row, True) if own else getattr(row, f.attname) for f, own in fields]
-        statements.append(
-            (
-                sql,
-                [
-                    v if prepare is None else prepare(v)
-                    for v, prepare in zip(values, preparers, strict=True)
-                ],
-            )
-        )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Every INSERT but the last in a WITH clause (each runs once, all or none).
-            *first, last = statements
-            sql = (
-                "".join(
-                    f"{'WITH' if i == 0 else ','} i{i} AS ({sql}) "
-                    for i, (sql, _) in enumerate(first)
-                )
-                + last[0]
-            )
-            prepared.execute(cursor, sql, [value for _, values in statements for value in values])
-        else:
-            for sql, values in statements:
-                cursor.execute(sql, values)
-    for row in rows:
-        row._state.adding, row._state.db = False, connection.alias
-
-
-def _insert_sql(model, connection) -> tuple[str, list, list]:
-    """(INSERT statement, [(field, has its own pre_save)], value preparers) of `model`."""
-    found = _inserts.get((model, connection.alias))
-    if found is None:
-        quote = connection.ops.quote_name
-        fields = [
-            f
-            for f in model._meta.local_concrete_fields
-            if not f.generated and not (f.primary_key and f.db_returning)
-        ]
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(model._meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
-        )
-        # pre_save only where a field defines its own (auto_now …): the base one reads the value
-        own = [(f, type(f).pre_save is not models.Field.pre_save) for f in fields]
-        found = _inserts[(model, connection.alias)] = (
-            sql,
-            own,
-            prepared.value_preparers(fields, connection),
-        )
-    return found
 
 
 def save_record(record: Record, *, actor, validate: bool = True) -> Record:
@@ -182,10 +112,11 @@ def _write(record: Record, *, actor, validate: bool) -> bool:
     record.search_text = module.search_text_for(record)
     if is_new:
         record.modified_by, record.date_modified = actor, now
-        _insert(
+        # One statement on the fast path, Model.save() and teams.add() with it off
+        inserts.insert_new(
             record,
             _log_row(record, ChangeLog.Action.CREATE, actor=actor, at=now),
-            *permissions.team_rows(model, [record.pk], _new_teams(record, actor)),
+            _new_teams(record, actor),
         )
         _remember_loaded(record)
         events.record_event(events.CREATED, record, actor=actor)
@@ -242,7 +173,7 @@ def _changes(changed: list, old: dict, record: Record):
 
 
 def _new_teams(record: Record, actor) -> set[int]:
-    """A new record joins the teams of its creator and of its parent records (DOMAIN.md §6)."""
+    """A new record joins the teams of its creator and of its parent records (docs/domain.md §6)."""
     teams = set(permissions.user_team_ids(actor))
     for parent in record.team_parents():
         teams.update(parent.teams.values_list("pk", flat=True))
@@ -323,12 +254,11 @@ def mass_update(records: Iterable[Record], values: dict, *, actor) -> tuple[int,
 def set_teams(record: Record, team_ids, *, actor) -> bool:
     """Put `record` into exactly the teams `team_ids`; logged as a change of "teams" (the team
     names before and after). True when the membership changed."""
-    from kontor.users.models import Team
-
     model = type(record)
     model.with_deleted.select_for_update().filter(pk=record.pk).first()
     before = dict(record.teams.values_list("pk", "name"))
-    after = dict(Team.objects.filter(pk__in=set(team_ids)).values_list("pk", "name"))
+    teams = record.teams.model.objects  # the Team model, reached through the relation
+    after = dict(teams.filter(pk__in=set(team_ids)).values_list("pk", "name"))
     if set(before) == set(after):
         return False
     record.teams.set(list(after))

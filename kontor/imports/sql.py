@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.db import connections, router
 
-from kontor.core.prepared import value_preparers
+from kontor.core.fast.prepared import value_preparers
 
 ROWS_PER_STATEMENT = 500
 

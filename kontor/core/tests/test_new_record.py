@@ -1,5 +1,5 @@
 """Record.new: a new record built positionally (the API's creates, the import) is the record
-keyword construction makes; and nothing listens to the save signals save_record does not send."""
+keyword construction makes (the guard against hooks it would skip: test_fast_paths.py)."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -59,23 +59,3 @@ def test_a_generic_parent_and_an_unknown_field(rep):
     assert task.parent_type.model == "lead" and task.parent_id == lead.pk
     with pytest.raises(TypeError, match="nickname"):
         Lead.new({"last_name": "X", "nickname": "x"})
-
-
-def test_no_model_written_by_save_record_listens_to_save_signals():
-    # save_record inserts a new record, its change-log row and team rows with one statement,
-    # not through Model.save(): a save signal receiver on them would silently not run.
-    from django.db.models import signals
-
-    from kontor.core import registry
-    from kontor.core.models import ChangeLog
-
-    models = [ChangeLog]
-    for module in registry.modules():
-        models += [module.model, module.model.teams.through]
-    listening = [
-        model.__name__
-        for model in models
-        for signal in (signals.pre_save, signals.post_save)
-        if signal.has_listeners(model)
-    ]
-    assert listening == []

@@ -1,6 +1,7 @@
-"""Statements prepared once per PostgreSQL connection (kontor.core.prepared): prepared on first
-use, reused afterwards, prepared again on a new connection, kept across a rollback; plain
-statements on SQLite (which caches compiled statements itself) and when turned off.
+"""Statements prepared once per PostgreSQL connection (kontor.core.fast.prepared): prepared on
+first use, reused afterwards, prepared again on a new connection, kept across a rollback; plain
+statements on SQLite (which caches compiled statements itself), when turned off and when the
+fast paths are off.
 
 Each test runs its own statement (the test database's connection outlives a test)."""
 
@@ -8,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from kontor.core import prepared
+from kontor.core.fast import prepared
 
 
 def _run(sql: str, value: int) -> tuple[tuple, list[str]]:
@@ -51,6 +52,14 @@ def test_turned_off_it_sends_the_plain_statement(settings):
     sql = "SELECT CAST(%s AS integer) + 1 AS turned_off"
     assert _run(sql, 9) == ((10,), ["SELECT"])
     assert _run(sql, 10) == ((11,), ["SELECT"])
+
+
+@pytest.mark.django_db
+def test_with_the_fast_paths_off_it_sends_the_plain_statement(settings):
+    settings.KONTOR_FAST_PATHS = False
+    sql = "SELECT CAST(%s AS integer) + 1 AS fast_paths_off"
+    assert _run(sql, 3) == ((4,), ["SELECT"])
+    assert _run(sql, 4) == ((5,), ["SELECT"])
 
 
 @pytest.mark.django_db
