@@ -2,7 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from kontor.accounts.dropdown_lists import ACCOUNT_TYPE, INDUSTRY
 from kontor.accounts.models import Account
+from kontor.core.grants import EVERYTHING, TEAM_WORK
 from kontor.core.registry import Module, Subpanel, register
 
 
@@ -79,3 +81,7 @@ class AccountModule(Module):
         Subpanel("opportunities", "account"),
         Subpanel("accounts", "parent", _("Member organisations")),
     )
+    grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK}
+    dropdowns = (ACCOUNT_TYPE, INDUSTRY)
+    demo_factory = "kontor.accounts.demo.create_accounts"
+    api_example = {"name": "Müller GmbH"}

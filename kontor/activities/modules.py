@@ -2,9 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from kontor.activities import dropdown_lists as lists
 from kontor.activities.forms import ActivityForm, InviteesForm
 from kontor.activities.models import Call, Meeting, Note, Task
 from kontor.core import registry
+from kontor.core.grants import EVERYTHING, TEAM_WORK
 from kontor.core.registry import Module, register
 
 
@@ -15,6 +17,8 @@ class ActivityModule(Module):
     form_class = ActivityForm
     search_fields = ("name",)
     default_sort = "-date_entered"
+    grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK, "marketing": TEAM_WORK}
+    api_example = {"name": "Angebot schicken"}
 
     def detail_context(self, record, user) -> dict:
         """The record the activity belongs to, if the user may see it."""
@@ -46,6 +50,13 @@ class CallModule(ActivityModule):
     filters = ("status", "direction", "assigned_user", "date_start")
     default_sort = "-date_start"
     mass_update_fields = ("assigned_user", "status")
+    dropdowns = (lists.CALL_STATUS, lists.CALL_DIRECTION)
+    demo_factory = "kontor.activities.demo.create_calls"
+    api_example = {
+        "name": "Erstgespräch",
+        "date_start": "2026-12-01T10:00:00+01:00",
+        "duration_minutes": 30,
+    }
     panels = (
         (
             _("Overview"),
@@ -74,6 +85,9 @@ class MeetingModule(ActivityModule):
     filters = ("status", "assigned_user", "date_start")
     default_sort = "-date_start"
     mass_update_fields = ("assigned_user", "status")
+    dropdowns = (lists.MEETING_STATUS, lists.MEETING_ACCEPT_STATUS)
+    demo_factory = "kontor.activities.demo.create_meetings"
+    api_example = CallModule.api_example
     panels = (
         (
             _("Overview"),
@@ -102,6 +116,8 @@ class TaskModule(ActivityModule):
     filters = ("status", "priority", "assigned_user", "date_due", "contact")
     default_sort = "date_due"
     mass_update_fields = ("assigned_user", "status", "priority", "date_due")
+    dropdowns = (lists.TASK_STATUS, lists.TASK_PRIORITY)
+    demo_factory = "kontor.activities.demo.create_tasks"
     panels = (
         (
             _("Overview"),
@@ -128,4 +144,5 @@ class NoteModule(ActivityModule):
     list_columns = ("name", "contact", "filename", "assigned_user", "date_entered")
     extra_columns = ("date_modified",)
     filters = ("assigned_user", "date_entered", "contact")
+    demo_factory = "kontor.activities.demo.create_notes"
     panels = ((_("Overview"), ("name", "contact", "filename", "assigned_user", "description")),)

@@ -268,7 +268,7 @@ def _related_action(other, condition):
 
 def _relations(module) -> dict:
     found = {}
-    for sub in module.subpanels:
+    for sub in module.get_subpanels():
         other = registry.get(sub.module)
         found[other.slug] = (other, lambda pk, f=sub.field: Q(**{f: pk}))
     if module.has_activities:

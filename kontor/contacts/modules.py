@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from kontor.contacts.models import Contact
+from kontor.core.grants import EVERYTHING, TEAM_WORK
 from kontor.core.people import PERSON_PANELS
 from kontor.core.registry import Module, Subpanel, register
 
@@ -34,3 +35,6 @@ class ContactModule(Module):
         Subpanel("opportunities", "contacts"),
         Subpanel("contacts", "reports_to", _("Direct reports")),
     )
+    grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK}
+    demo_factory = "kontor.contacts.demo.create_contacts"
+    api_example = {"last_name": "Schmidt", "first_name": "Anna", "email1": "anna-contacts@web.de"}

@@ -10,11 +10,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from kontor.core import search_index
+        from kontor.core import dropdown_seed, search_index
 
         # Each app declares its record modules in modules.py (see docs/adding-a-module.md).
         autodiscover_modules("modules")
         # SQLite table rebuilds by migrations drop the search triggers: put them back.
         post_migrate.connect(
             search_index.heal_after_migrate, dispatch_uid="kontor.core.search_index.heal"
+        )
+        # Dropdown lists declared by modules added since install (see dropdown_seed.py).
+        post_migrate.connect(
+            dropdown_seed.seed_after_migrate, sender=self, dispatch_uid="kontor.core.dropdowns"
         )

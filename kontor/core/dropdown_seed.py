@@ -1,11 +1,45 @@
-"""The dropdown lists of DOMAIN.md §4 as shipped: key, English label, German label.
+"""Shipped dropdown lists: how a module declares one, the lists shared by every person record,
+and the seeding after each migrate.
 
-Keys are SuiteCRM's and never change; admins edit labels, order and activity later. Used by the
-data migration that seeds the lists and by tests.
+A list is declared where it is used: a record module names its lists in `Module.dropdowns`
+(e.g. kontor/accounts/dropdown_lists.py); the lists of `kontor.core.people.Person` (salutation,
+lead source, GDPR basis) are shared by several modules and live here. Keys are SuiteCRM's and
+never change; admins edit labels, order and activity in Studio. After every `migrate`, lists
+and values that do not exist yet are created; existing ones are never changed.
 """
 
-SEED: dict[str, list[tuple]] = {
-    "lead_source_dom": [
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Dropdown:
+    """One shipped list: its name, its values as (key, English label, German label[, extra])
+    and the key a new record gets when the form leaves the field empty."""
+
+    name: str
+    values: tuple
+    default: str = ""
+
+    def keys(self) -> list[str]:
+        return [row[0] for row in self.values]
+
+
+SALUTATION = Dropdown(
+    "salutation_dom",
+    (
+        ("Mr.", "Mr.", "Herr"),
+        ("Ms.", "Ms.", "Frau"),
+        ("Mrs.", "Mrs.", "Frau"),
+        ("Miss", "Miss", "Frau"),
+        ("Dr.", "Dr.", "Dr."),
+        ("Prof.", "Prof.", "Prof."),
+    ),
+)
+
+
+LEAD_SOURCE = Dropdown(
+    "lead_source_dom",
+    (
         ("Cold Call", "Cold Call", "Kalt-Akquise"),
         ("Existing Customer", "Existing Customer", "Bestehender Kunde"),
         ("Self Generated", "Self Generated", "Selbst generiert"),
@@ -20,142 +54,13 @@ SEED: dict[str, list[tuple]] = {
         ("Email", "Email", "E-Mail"),
         ("Campaign", "Campaign", "Kampagne"),
         ("Other", "Other", "Andere"),
-    ],
-    "lead_status_dom": [
-        ("New", "New", "Neu"),
-        ("Assigned", "Assigned", "Zugewiesen"),
-        ("In Process", "In Process", "In Arbeit"),
-        ("Converted", "Converted", "Umgewandelt"),
-        ("Recycled", "Recycled", "Wiedereröffnet"),
-        ("Dead", "Dead", "Verworfen"),
-    ],
-    "lead_stage": [
-        ("ML", "Marketing Lead", "Marketing-Lead"),
-        ("MQL", "Marketing Qualified Lead", "Marketing-qualifizierter Lead"),
-        ("SQL", "Sales Qualified Lead", "Vertriebsqualifizierter Lead"),
-    ],
-    "target_status_dom": [
-        ("New", "New", "Neu"),
-        ("Contacted", "Contacted", "Kontaktiert"),
-        ("Converted", "Converted", "Umgewandelt"),
-        ("Dead", "Dead", "Verworfen"),
-    ],
-    "sales_stage_dom": [
-        ("Prospecting", "Prospecting", "Prospecting", {"probability": 10}),
-        ("Qualification", "Qualification", "Qualifikation", {"probability": 20}),
-        ("Needs Analysis", "Needs Analysis", "Bedarfsanalyse", {"probability": 25}),
-        ("Value Proposition", "Value Proposition", "Nutzenversprechen", {"probability": 30}),
-        (
-            "Id. Decision Makers",
-            "Id. Decision Makers",
-            "Entscheidungsträger identifizieren",
-            {"probability": 40},
-        ),
-        ("Perception Analysis", "Perception Analysis", "Wahrnehmungsanalyse", {"probability": 50}),
-        ("Proposal/Price Quote", "Proposal/Price Quote", "Angebot", {"probability": 65}),
-        ("Negotiation/Review", "Negotiation/Review", "Verhandlung", {"probability": 80}),
-        ("Closed Won", "Closed Won", "Gewonnen", {"probability": 100}),
-        ("Closed Lost", "Closed Lost", "Verloren", {"probability": 0}),
-    ],
-    "opportunity_type_dom": [
-        ("Existing Business", "Existing Business", "Bestehendes Geschäft"),
-        ("New Business", "New Business", "Neues Geschäft"),
-    ],
-    "account_type_dom": [
-        ("Analyst", "Analyst", "Analyst"),
-        ("Competitor", "Competitor", "Mitbewerber"),
-        ("Customer", "Customer", "Kunde"),
-        ("Integrator", "Integrator", "Systemintegrator"),
-        ("Investor", "Investor", "Investor"),
-        ("Partner", "Partner", "Partner"),
-        ("Press", "Press", "Presse"),
-        ("Prospect", "Prospect", "Potenzieller Kunde"),
-        ("Reseller", "Reseller", "Wiederverkäufer"),
-        ("Other", "Other", "Andere"),
-    ],
-    "industry_dom": [
-        ("Apparel", "Apparel", "Bekleidung"),
-        ("Banking", "Banking", "Bankwesen"),
-        ("Biotechnology", "Biotechnology", "Biotechnologie"),
-        ("Chemicals", "Chemicals", "Chemie"),
-        ("Communications", "Communications", "Kommunikation"),
-        ("Construction", "Construction", "Baugewerbe"),
-        ("Consulting", "Consulting", "Beratung"),
-        ("Education", "Education", "Bildung"),
-        ("Electronics", "Electronics", "Elektronik"),
-        ("Energy", "Energy", "Energie"),
-        ("Engineering", "Engineering", "Ingenieurwesen"),
-        ("Entertainment", "Entertainment", "Unterhaltung"),
-        ("Environmental", "Environmental", "Umwelt"),
-        ("Finance", "Finance", "Finanzen"),
-        ("Government", "Government", "Öffentliche Verwaltung"),
-        ("Healthcare", "Healthcare", "Gesundheitswesen"),
-        ("Hospitality", "Hospitality", "Gastgewerbe"),
-        ("Insurance", "Insurance", "Versicherung"),
-        ("Machinery", "Machinery", "Maschinenbau"),
-        ("Manufacturing", "Manufacturing", "Produktion"),
-        ("Media", "Media", "Medien"),
-        ("Not For Profit", "Not For Profit", "Gemeinnützig"),
-        ("Recreation", "Recreation", "Freizeit"),
-        ("Retail", "Retail", "Einzelhandel"),
-        ("Shipping", "Shipping", "Versand"),
-        ("Technology", "Technology", "Technologie"),
-        ("Telecommunications", "Telecommunications", "Telekommunikation"),
-        ("Transportation", "Transportation", "Transport"),
-        ("Utilities", "Utilities", "Versorger"),
-        ("Other", "Other", "Andere"),
-    ],
-    "salutation_dom": [
-        ("Mr.", "Mr.", "Herr"),
-        ("Ms.", "Ms.", "Frau"),
-        ("Mrs.", "Mrs.", "Frau"),
-        ("Miss", "Miss", "Frau"),
-        ("Dr.", "Dr.", "Dr."),
-        ("Prof.", "Prof.", "Prof."),
-    ],
-    "call_status_dom": [
-        ("Planned", "Planned", "Geplant"),
-        ("Held", "Held", "Durchgeführt"),
-        ("Not Held", "Not Held", "Nicht durchgeführt"),
-    ],
-    "meeting_status_dom": [
-        ("Planned", "Planned", "Geplant"),
-        ("Held", "Held", "Durchgeführt"),
-        ("Not Held", "Not Held", "Nicht durchgeführt"),
-    ],
-    "call_direction_dom": [
-        ("Inbound", "Inbound", "Eingehend"),
-        ("Outbound", "Outbound", "Ausgehend"),
-    ],
-    "task_status_dom": [
-        ("Not Started", "Not Started", "Nicht begonnen"),
-        ("In Progress", "In Progress", "In Bearbeitung"),
-        ("Completed", "Completed", "Abgeschlossen"),
-        ("Pending Input", "Pending Input", "Rückmeldung ausstehend"),
-        ("Deferred", "Deferred", "Zurückgestellt"),
-    ],
-    "task_priority_dom": [
-        ("High", "High", "Hoch"),
-        ("Medium", "Medium", "Mittel"),
-        ("Low", "Low", "Niedrig"),
-    ],
-    "opportunity_relationship_type_dom": [
-        ("Primary Decision Maker", "Primary Decision Maker", "Hauptentscheider"),
-        ("Business Decision Maker", "Business Decision Maker", "Kaufmännischer Entscheider"),
-        ("Business Evaluator", "Business Evaluator", "Kaufmännischer Bewerter"),
-        ("Technical Decision Maker", "Technical Decision Maker", "Technischer Entscheider"),
-        ("Technical Evaluator", "Technical Evaluator", "Technischer Bewerter"),
-        ("Executive Sponsor", "Executive Sponsor", "Sponsor in der Geschäftsleitung"),
-        ("Influencer", "Influencer", "Beeinflusser"),
-        ("Other", "Other", "Andere"),
-    ],
-    "meeting_accept_status_dom": [
-        ("accept", "Accepted", "Zugesagt"),
-        ("decline", "Declined", "Abgesagt"),
-        ("tentative", "Tentative", "Vorläufig"),
-        ("none", "No answer", "Keine Antwort"),
-    ],
-    "lawful_basis_dom": [
+    ),
+)
+
+
+LAWFUL_BASIS = Dropdown(
+    "lawful_basis_dom",
+    (
         ("consent", "Consent", "Einwilligung"),
         ("contract", "Contract", "Vertrag"),
         ("legal_obligation", "Legal obligation", "Rechtliche Verpflichtung"),
@@ -163,51 +68,74 @@ SEED: dict[str, list[tuple]] = {
         ("public_interest", "Public interest", "Öffentliches Interesse"),
         ("legitimate_interest", "Legitimate interest", "Berechtigtes Interesse"),
         ("withdrawn", "Withdrawn", "Widerrufen"),
-    ],
-    "lawful_basis_source_dom": [
+    ),
+)
+
+
+LAWFUL_BASIS_SOURCE = Dropdown(
+    "lawful_basis_source_dom",
+    (
         ("website", "Website", "Webseite"),
         ("phone", "Phone", "Telefon"),
         ("given_to_user", "Given to user", "Dem Benutzer übergeben"),
         ("email", "Email", "E-Mail"),
         ("third_party", "Third Party", "Drittanbieter"),
-    ],
-}
+    ),
+)
 
-# Values a new record gets when the form leaves the field empty.
-DEFAULTS = {
-    "lead_status_dom": "New",
-    "lead_stage": "ML",
-    "target_status_dom": "New",
-    "call_status_dom": "Planned",
-    "meeting_status_dom": "Planned",
-    "call_direction_dom": "Outbound",
-    "task_status_dom": "Not Started",
-    "task_priority_dom": "Medium",
-    "sales_stage_dom": "Prospecting",
-    "meeting_accept_status_dom": "none",
-}
+#: The lists of the person fields every person module (contacts, leads, targets) shares.
+SHARED = (SALUTATION, LEAD_SOURCE, LAWFUL_BASIS, LAWFUL_BASIS_SOURCE)
 
 
-def seed(apps=None) -> None:
-    """Create the lists and values that do not exist yet; existing ones are left as edited."""
+def shipped() -> dict[str, Dropdown]:
+    """Every shipped list by name: the shared ones and those the registered modules declare."""
+    from kontor.core import registry
+
+    found: dict[str, Dropdown] = {}
+    declared = [*SHARED, *(d for m in registry.modules() for d in m.get_dropdowns())]
+    for dropdown in declared:
+        if found.get(dropdown.name, dropdown) != dropdown:
+            raise ValueError(f"Dropdown list {dropdown.name!r} is declared twice, differently.")
+        found[dropdown.name] = dropdown
+    return found
+
+
+def seed(apps=None, lists=None) -> None:
+    """Create the lists and values that do not exist yet; existing ones are left as edited.
+
+    `apps`: the app registry to take the models from (the migration state's after migrate),
+    `lists`: the Dropdowns to seed (every shipped one when not given).
+    """
     from django.apps import apps as global_apps
 
     registry = apps or global_apps
-    DropdownList = registry.get_model("core", "DropdownList")
-    DropdownValue = registry.get_model("core", "DropdownValue")
-    for name, rows in SEED.items():
-        dropdown, _ = DropdownList.objects.get_or_create(name=name)
-        existing = set(dropdown.values.values_list("key", flat=True))
+    DropdownList = registry.get_model("core", "DropdownList")  # noqa: N806 - a model class
+    DropdownValue = registry.get_model("core", "DropdownValue")  # noqa: N806
+    for dropdown in shipped().values() if lists is None else lists:
+        row, created = DropdownList.objects.get_or_create(name=dropdown.name)
+        existing = set(row.values.values_list("key", flat=True))
+        missing = [value for value in dropdown.values if value[0] not in existing]
+        # A value added to a list that exists goes last and leaves the admins' default alone.
+        after = 0 if created else row.values.count()
         DropdownValue.objects.bulk_create(
             DropdownValue(
-                dropdown=dropdown,
-                key=row[0],
-                label_en=row[1],
-                label_de=row[2],
-                position=position,
-                extra=row[3] if len(row) > 3 else {},
-                is_default=DEFAULTS.get(name) == row[0],
+                dropdown=row,
+                key=value[0],
+                label_en=value[1],
+                label_de=value[2],
+                position=after + position,
+                extra=value[3] if len(value) > 3 else {},
+                is_default=created and dropdown.default == value[0],
             )
-            for position, row in enumerate(rows)
-            if row[0] not in existing
+            for position, value in enumerate(missing)
         )
+
+
+def seed_after_migrate(sender, apps=None, **kwargs) -> None:
+    """post_migrate receiver: add the shipped lists and values a database does not have yet
+    (a module added after install brings its lists without a migration of its own)."""
+    try:
+        apps.get_model("core", "DropdownValue")
+    except LookupError:
+        return  # core's tables are not there (migrated back to zero)
+    seed(apps)

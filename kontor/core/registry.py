@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 
 _PLACEHOLDER = uuid.UUID(int=0)
 _modules: dict[str, "Module"] = {}
@@ -27,8 +28,27 @@ class Subpanel:
     title: object = None
 
 
+@dataclass(frozen=True)
+class RelatedTo:
+    """Declared by a child module: list its records as a subpanel on the detail page of the
+    module `module`, whose records they point at through `field` (a foreign key)."""
+
+    module: str
+    field: str
+    #: heading; the child module's plural name when not given
+    title: object = None
+
+
 class Module:
-    """The declaration of one record type. Subclasses set the attributes below."""
+    """The declaration of one record type. Subclasses set the attributes below.
+
+    Like Django's ModelAdmin, each declared attribute has a `get_…()` method that the rest of
+    Kontor calls, so a subclass may compute what a plain attribute cannot: `get_subpanels()`,
+    `get_grants(role)`, `get_dropdowns()`, `demo(context)` and `get_api_example(actor)`. Their
+    defaults make a new record type work with nothing declared: no subpanels, refused to every
+    preset role but the administrator, no dropdown lists of its own, no demo records, an empty
+    API example.
+    """
 
     model = None
     #: URL segment and registry key, e.g. "leads"
@@ -52,6 +72,21 @@ class Module:
     panels: tuple = ()
     #: Related lists shown under the detail panels
     subpanels: tuple[Subpanel, ...] = ()
+    #: Subpanels this module adds to other modules' detail pages (see `get_subpanels`)
+    related_to: tuple[RelatedTo, ...] = ()
+    #: The grant of each preset role ("sales_rep": kontor.core.grants.TEAM_WORK, …); a role
+    #: not named gets no entry (nothing), the administrator always everything
+    grants: dict = {}
+    #: The dropdown lists this module ships (kontor.core.dropdown_seed.Dropdown), seeded after
+    #: every migrate when missing
+    dropdowns: tuple = ()
+    #: Dotted path of a callable(demo) creating the demo records (kontor.demo.base.Demo)
+    demo_factory: str = ""
+    #: Position among the demo factories (lower first; records that others point at first);
+    #: the navigation `order` when not given
+    demo_order: int | None = None
+    #: A valid create body of the REST API (field name → JSON value), for the API tests
+    api_example: dict = {}
     #: Fields a mass update may set
     mass_update_fields: tuple = ("assigned_user",)
     #: The list's default order ("-" for descending)
@@ -125,6 +160,46 @@ class Module:
     def detail_context(self, record, user) -> dict:
         """Extra context of the detail page (hook for module-specific panels)."""
         return {}
+
+    # --- declared hooks ------------------------------------------------------------------
+
+    def get_subpanels(self) -> tuple[Subpanel, ...]:
+        """This module's own `subpanels`, then those other modules declare with `related_to`
+        pointing here (in registry order): what the detail page and the API list."""
+        contributed = tuple(
+            Subpanel(other.slug, link.field, link.title)
+            for other in modules()
+            for link in other.related_to
+            if link.module == self.slug
+        )
+        return tuple(self.subpanels) + contributed
+
+    def get_grants(self, role: str) -> dict | None:
+        """The grant of the preset role `role` on this module, None for no entry."""
+        from kontor.core.grants import EVERYTHING
+
+        if role == "administrator":
+            return dict(EVERYTHING)
+        grant = self.grants.get(role)
+        return dict(grant) if grant is not None else None
+
+    def get_dropdowns(self) -> tuple:
+        """The dropdown lists this module ships (kontor.core.dropdown_seed.Dropdown)."""
+        return tuple(self.dropdowns)
+
+    def get_demo_order(self) -> int:
+        return self.order if self.demo_order is None else self.demo_order
+
+    def demo(self, context) -> None:
+        """Create this module's demo records in the demo build `context` (does nothing when
+        no `demo_factory` is declared)."""
+        if self.demo_factory:
+            import_string(self.demo_factory)(context)
+
+    def get_api_example(self, actor) -> dict:
+        """A valid REST API create body; override to create the records it points at (as
+        `actor`)."""
+        return dict(self.api_example)
 
     def __repr__(self):
         return f"<Module {self.slug}>"

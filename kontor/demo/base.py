@@ -1,13 +1,15 @@
 """What one demo build shares: the seeded random source, the clock, the team, the records made.
 
-The builders of the demo CRM (`kontor.demo.build`, `.prospects`, `.activities`) get one `Demo`
-and use its small generators of believable people, places, phone numbers, e-mail addresses and
-dates, so every random choice comes from the one seeded `random.Random`.
+The demo factories of the record modules (`Module.demo_factory`, e.g. kontor/accounts/demo.py)
+get one `Demo` from `kontor.demo.build` and use its small generators of believable people,
+places, phone numbers, e-mail addresses and dates, so every random choice comes from the one
+seeded `random.Random`.
 """
 
 import random
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -37,12 +39,35 @@ def parent_of(record) -> dict:
     return {"parent_type": ContentType.objects.get_for_model(record), "parent_id": record.pk}
 
 
+def person_fields(demo: "Demo", country: str, company: str) -> dict:
+    """Name, job, e-mail, phones and address of a new person working at `company`."""
+    person, place = demo.person(country), demo.place(country)
+    return {
+        "salutation": person["salutation"],
+        "first_name": person["first_name"],
+        "last_name": person["last_name"],
+        **demo.title(person, country),
+        "email1": demo.email(person, company_domain(company)),
+        "phone_work": demo.phone(country, place),
+        "phone_mobile": demo.phone(country, mobile=True) if demo.rng.random() < 0.4 else "",
+        **demo.address("primary_address", country, place),
+    }
+
+
+def shuffled_plan(demo: "Demo", plan: dict) -> list:
+    """The keys of `plan` (key → how many), each as often as it says, in random order."""
+    items = [key for key, count in plan.items() for _ in range(count)]
+    demo.rng.shuffle(items)
+    return items
+
+
 @dataclass
 class Demo:
     """The state of one build: random source, start time, team and the records created.
 
     `users` maps usernames to users, `languages` user ids to "de"/"en", `countries` account
-    ids to "DE"/"GB"/"US".
+    ids to "DE"/"GB"/"US", `records` module slugs to the live records each factory made (the
+    factories that run later pick from them).
     """
 
     rng: random.Random
@@ -50,11 +75,7 @@ class Demo:
     users: dict = field(default_factory=dict)
     languages: dict = field(default_factory=dict)
     countries: dict = field(default_factory=dict)
-    accounts: list = field(default_factory=list)
-    contacts: list = field(default_factory=list)
-    targets: list = field(default_factory=list)
-    leads: list = field(default_factory=list)
-    opportunities: list = field(default_factory=list)
+    records: defaultdict = field(default_factory=lambda: defaultdict(list))
     _names: set = field(default_factory=set)
 
     # --- team ---------------------------------------------------------------------------

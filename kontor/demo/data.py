@@ -1,9 +1,11 @@
-"""The raw material of the demo CRM: team, companies, places, names and activity texts.
+"""The raw material the demo factories share: team, places, streets, names, job titles,
+prospect companies, deal topics and campaigns.
 
-Only data lives here (read by `kontor.demo.build` and its helpers), so a translator or product
-person can make the demo more believable without reading the building code. Company names are
-invented; e-mail domains end in the reserved `.example`; UK numbers use Ofcom's drama ranges and
-US numbers the fictional 555-01xx range.
+Only data lives here, so a translator or product person can make the demo more believable
+without reading the building code; what only one module uses lives in its demo factory (e.g.
+the accounts in kontor/accounts/demo.py). Company names are invented; e-mail domains end in the
+reserved `.example`; UK numbers use Ofcom's drama ranges and US numbers the fictional 555-01xx
+range.
 """
 
 #: The demo team besides the admin login (admin / admin, Ada Admin).
@@ -100,57 +102,7 @@ STREETS = {
     ],
 }
 
-#: The accounts: (name, industry, account type, country, member of). Parents come first.
-ACCOUNTS = [
-    ("Nordlicht Holding AG", "Energy", "Customer", "DE", ""),
-    ("Nordlicht Energie GmbH", "Energy", "Customer", "DE", "Nordlicht Holding AG"),
-    ("Nordlicht Netze GmbH", "Utilities", "Customer", "DE", "Nordlicht Holding AG"),
-    ("Brenner Maschinenbau GmbH", "Machinery", "Customer", "DE", ""),
-    ("Brenner Service GmbH", "Machinery", "Customer", "DE", "Brenner Maschinenbau GmbH"),
-    ("Isarwerk Software AG", "Technology", "Reseller", "DE", ""),
-    ("Isarwerk Cloud GmbH", "Technology", "Reseller", "DE", "Isarwerk Software AG"),
-    ("Alpenblick Hotels AG", "Hospitality", "Prospect", "DE", ""),
-    ("Hanse Logistik GmbH", "Transportation", "Customer", "DE", ""),
-    ("Rheinwerk Chemie AG", "Chemicals", "Prospect", "DE", ""),
-    ("Südstern Versicherung AG", "Insurance", "Customer", "DE", ""),
-    ("Elbtal Bau GmbH", "Construction", "Prospect", "DE", ""),
-    ("Mühlenhof Lebensmittel GmbH", "Retail", "Customer", "DE", ""),
-    ("Weber & Söhne Elektrotechnik GmbH", "Electronics", "Customer", "DE", ""),
-    ("Kranich Medien GmbH", "Media", "Press", "DE", ""),
-    ("Lindner Beratung GmbH", "Consulting", "Partner", "DE", ""),
-    ("Klinikverbund Falkenstein gGmbH", "Healthcare", "Prospect", "DE", ""),
-    ("Stadtwerke Wiesental GmbH", "Utilities", "Customer", "DE", ""),
-    ("Bergmann Textil GmbH", "Apparel", "Prospect", "DE", ""),
-    ("Kaiser Finanzpartner AG", "Finance", "Investor", "DE", ""),
-    ("Tannenberg Biotech GmbH", "Biotechnology", "Prospect", "DE", ""),
-    ("Ostsee Reederei GmbH", "Shipping", "Customer", "DE", ""),
-    ("Fichtner Systemhaus GmbH", "Technology", "Integrator", "DE", ""),
-    ("Vogt Telekommunikation GmbH", "Telecommunications", "Competitor", "DE", ""),
-    ("Brightwater Group plc", "Finance", "Customer", "GB", ""),
-    ("Brightwater Logistics Ltd", "Transportation", "Customer", "GB", "Brightwater Group plc"),
-    ("Harrington & Cole Ltd", "Consulting", "Partner", "GB", ""),
-    ("Thistle Energy Ltd", "Energy", "Prospect", "GB", ""),
-    ("Oakridge Manufacturing Ltd", "Manufacturing", "Customer", "GB", ""),
-    ("Pennine Health Services Ltd", "Healthcare", "Prospect", "GB", ""),
-    ("Kestrel Media Ltd", "Media", "Analyst", "GB", ""),
-    ("Lambeth Engineering Ltd", "Engineering", "Customer", "GB", ""),
-    ("Avonmore Learning Ltd", "Education", "Prospect", "GB", ""),
-    ("Saxon Telecom Ltd", "Telecommunications", "Customer", "GB", ""),
-    ("Northgate Analytics Inc.", "Technology", "Customer", "US", ""),
-    ("Bluestone Capital Inc.", "Finance", "Investor", "US", ""),
-    ("Redwood Robotics Inc.", "Electronics", "Prospect", "US", ""),
-    ("Clearwater Foods Inc.", "Retail", "Customer", "US", ""),
-    ("Summit Outdoor Inc.", "Recreation", "Prospect", "US", ""),
-    ("Greenfield Environmental Inc.", "Environmental", "Other", "US", ""),
-]
-#: Account types that buy from us: opportunities are only opened with these.
-BUYING_TYPES = ("Customer", "Prospect", "Reseller", "Partner")
 LEGAL_FORMS = ("GmbH", "gGmbH", "AG", "Ltd", "plc", "Inc.")
-OWNERSHIP = {
-    "DE": ["Familienunternehmen", "Konzerntochter", "Börsennotiert", "Privat"],
-    "GB": ["Private", "Public", "Subsidiary"],
-    "US": ["Private", "Public", "Subsidiary"],
-}
 
 #: Companies that are not accounts yet: the free-text company of targets and leads.
 PROSPECTS = {
@@ -396,22 +348,6 @@ OPPORTUNITY_TOPICS = {
         "Spare parts contract",
     ],
 }
-NEXT_STEPS = {
-    "de": [
-        "Angebot nachfassen",
-        "Demo vereinbaren",
-        "Entscheider einbinden",
-        "Vertragsentwurf schicken",
-        "Referenzbesuch planen",
-    ],
-    "en": [
-        "Follow up on proposal",
-        "Schedule demo",
-        "Meet decision maker",
-        "Send draft contract",
-        "Arrange reference call",
-    ],
-}
 CAMPAIGNS = [
     "Frühjahrs-Newsletter",
     "Webinar CRM-Grundlagen",
@@ -420,84 +356,3 @@ CAMPAIGNS = [
     "Autumn product launch",
     "LinkedIn Ads Q3",
 ]
-
-#: (German, English) texts of the activities; each owner writes in their own language.
-CALL_SUBJECTS = [
-    ("Erstgespräch", "Introductory call"),
-    ("Rückfrage zum Angebot", "Questions on proposal"),
-    ("Bedarfsklärung", "Discovery call"),
-    ("Nachfassen nach der Messe", "Trade show follow-up"),
-    ("Preisverhandlung", "Pricing discussion"),
-    ("Termin für Demo abstimmen", "Book a demo"),
-    ("Reklamation Lieferung", "Delivery complaint"),
-    ("Verlängerung besprechen", "Renewal chat"),
-]
-CALL_OUTCOMES = [
-    (
-        "Interesse bestätigt, Unterlagen per E-Mail geschickt.",
-        "Interest confirmed, sent the brochure by e-mail.",
-    ),
-    ("Nicht erreicht, Nachricht auf der Mailbox hinterlassen.", "No answer, left a voicemail."),
-    ("Budget wird im nächsten Quartal freigegeben.", "Budget gets approved next quarter."),
-    (
-        "Möchte ein angepasstes Angebot bis Ende der Woche.",
-        "Wants a revised proposal by the end of the week.",
-    ),
-]
-MEETING_SUBJECTS = [
-    ("Produktdemo", "Product demo"),
-    ("Anforderungsworkshop", "Requirements workshop"),
-    ("Quartalsgespräch", "Quarterly business review"),
-    ("Vertragsverhandlung", "Contract review"),
-    ("Kick-off Projekt", "Project kick-off"),
-    ("Vorstellung beim Vorstand", "Board presentation"),
-]
-MEETING_LOCATIONS = [
-    ("Beim Kunden vor Ort", "At the customer's office"),
-    ("Besprechungsraum Elbe", "Meeting room Thames"),
-    ("Online", "Online"),
-]
-TASK_SUBJECTS = [
-    ("Angebot erstellen", "Prepare proposal"),
-    ("Referenzen zusammenstellen", "Collect references"),
-    ("Vertrag zur Unterschrift schicken", "Send contract for signature"),
-    ("Preisliste aktualisieren", "Update price list"),
-    ("Demo-Zugang einrichten", "Set up demo access"),
-    ("Rückruf einplanen", "Schedule call back"),
-    ("Protokoll verschicken", "Send meeting minutes"),
-    ("Ansprechpartner in der IT finden", "Find the IT contact"),
-]
-NOTES = [
-    (
-        ("Gesprächsnotiz", "Entscheidung fällt im Einkaufsgremium, Termin im nächsten Monat."),
-        ("Call notes", "The purchasing committee decides next month."),
-    ),
-    (
-        ("Wettbewerb", "Vergleicht uns mit Vogt Telekommunikation; Preis ist das Hauptthema."),
-        ("Competition", "Comparing us with two other vendors; price is the main topic."),
-    ),
-    (
-        ("Anforderungen", "Schnittstelle zum ERP und Single Sign-on sind Pflicht."),
-        ("Requirements", "ERP integration and single sign-on are must-haves."),
-    ),
-    (
-        ("Persönliches", "Bevorzugt Termine am Vormittag, spricht gern über Segeln."),
-        ("Personal", "Prefers morning meetings, keen sailor."),
-    ),
-    (
-        ("Zahlungsbedingungen", "Wünscht 60 Tage Zahlungsziel statt 30."),
-        ("Payment terms", "Asks for 60 days payment terms instead of 30."),
-    ),
-]
-LEAD_STATUS_NOTES = {
-    "Dead": [
-        ("Kein Budget in diesem Jahr.", "No budget this year."),
-        ("Hat sich für einen Mitbewerber entschieden.", "Went with a competitor."),
-    ],
-    "Recycled": [
-        (
-            "Später erneut ansprechen, Projekt verschoben.",
-            "Reach out again later, project postponed.",
-        )
-    ],
-}

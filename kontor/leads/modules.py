@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from kontor.contacts.models import Contact
 from kontor.conversion.views import ConvertLeadView, visible
 from kontor.core import permissions
+from kontor.core.grants import EVERYTHING, TEAM_WORK
 from kontor.core.people import PERSON_PANELS, PERSON_SEARCH_FIELDS
 from kontor.core.registry import Module, register
+from kontor.leads.dropdown_lists import LEAD_STAGE, LEAD_STATUS
 from kontor.leads.lifecycle import stage_history
 from kontor.leads.models import Lead
 
@@ -65,6 +67,12 @@ class LeadModule(Module):
         *PERSON_PANELS[1:],
     )
     detail_template = "leads/detail.html"
+    grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK, "marketing": EVERYTHING}
+    dropdowns = (LEAD_STATUS, LEAD_STAGE)
+    demo_factory = "kontor.leads.demo.create_leads"
+    # After the contacts (a lead may be referred by one), before the deals.
+    demo_order = 25
+    api_example = {"last_name": "Schmidt", "first_name": "Anna", "email1": "anna-leads@web.de"}
     extra_urls = (("<uuid:pk>/convert/", ConvertLeadView, "convert"),)
 
     def detail_context(self, record, user) -> dict:

@@ -3,7 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core import dropdowns
+from kontor.core.grants import EVERYTHING, TEAM_WORK
 from kontor.core.registry import Module, register
+from kontor.opportunities.dropdown_lists import (
+    OPPORTUNITY_RELATIONSHIP_TYPE,
+    OPPORTUNITY_TYPE,
+    SALES_STAGE,
+)
 from kontor.opportunities.forms import OpportunityForm
 from kontor.opportunities.models import Opportunity, OpportunityContact
 from kontor.opportunities.views import ContactLinkView
@@ -56,6 +62,23 @@ class OpportunityModule(Module):
     form_class = OpportunityForm
     detail_template = "opportunities/detail.html"
     extra_urls = (("<uuid:pk>/contacts/", ContactLinkView, "contacts"),)
+    grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK}
+    dropdowns = (SALES_STAGE, OPPORTUNITY_TYPE, OPPORTUNITY_RELATIONSHIP_TYPE)
+    demo_factory = "kontor.opportunities.demo.create_opportunities"
+    api_example = {
+        "name": "Lizenzen",
+        "amount": "1200.00",
+        "date_closed": "2027-03-01",
+        "sales_stage": "Prospecting",
+    }
+
+    def get_api_example(self, actor) -> dict:
+        """The example with the account an opportunity needs, created as `actor`."""
+        from kontor.core.actions import save_record
+
+        Account = self.model._meta.get_field("account").related_model  # noqa: N806
+        account = save_record(Account(name="Käufer AG"), actor=actor)
+        return {**self.api_example, "account": str(account.pk)}
 
     def detail_context(self, record, user) -> dict:
         from kontor.contacts.models import Contact

@@ -2,9 +2,11 @@
 
 from kontor.conversion.views import ConvertTargetView, visible
 from kontor.core import permissions
+from kontor.core.grants import EVERYTHING, TEAM_WORK, grant
 from kontor.core.people import PERSON_PANELS, PERSON_SEARCH_FIELDS
 from kontor.core.registry import Module, register
 from kontor.leads.models import Lead
+from kontor.targets.dropdown_lists import TARGET_STATUS
 from kontor.targets.models import Target
 
 
@@ -41,6 +43,19 @@ class TargetModule(Module):
         *PERSON_PANELS[1:],
     )
     detail_template = "targets/detail.html"
+    grants = {
+        "sales_manager": EVERYTHING,
+        "sales_rep": TEAM_WORK,
+        "marketing": EVERYTHING,
+        # Creates, imports and edits the team's targets; no deleting, no exporting.
+        "external_lead_generation": grant(
+            access="all", view="team", list="team", edit="team", **{"import": "all"}
+        ),
+    }
+    dropdowns = (TARGET_STATUS,)
+    demo_factory = "kontor.targets.demo.create_targets"
+    demo_order = 24
+    api_example = {"last_name": "Schmidt", "first_name": "Anna", "email1": "anna-targets@web.de"}
     extra_urls = (("<uuid:pk>/convert/", ConvertTargetView, "convert"),)
 
     def detail_context(self, record, user) -> dict:

@@ -1,42 +1,25 @@
-"""The roles created on install (docs/domain.md §6), as grants per record type.
+"""The roles created on install: their names and texts here, their grants from the modules.
 
-`install(Role)` is called by a data migration with the historical model, and by
-`kontor.users.actions.reset_role` to put a preset back to its shipped grants.
+Each record module declares its grant for these role keys (`Module.grants`, see
+docs/access.md); `grants(key)` collects them. The migration that creates the roles carries its
+own copy of what it installed; `grant_after_migrate` gives the preset roles the grants of
+record types added since, never touching an entry an admin set.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-ACTIONS = ("access", "view", "list", "edit", "delete", "import", "export", "mass_update")
-# Switches rather than reaches: a module is usable or not, importing is allowed or not.
-SWITCH_ACTIONS = ("access", "import")
-MODULES = (
-    "targets",
-    "leads",
-    "contacts",
-    "accounts",
-    "opportunities",
-    "calls",
-    "meetings",
-    "tasks",
-    "notes",
-)
-ACTIVITY_MODULES = ("calls", "meetings", "tasks", "notes")
+from kontor.core import registry
+from kontor.core.grants import PRESET_ROLES, SWITCH_ACTIONS
+from kontor.core.permissions import ACTIONS
 
-
-def _grant(**scopes) -> dict:
-    return {action: scopes.get(action, "none") for action in ACTIONS}
-
-
-EVERYTHING = _grant(**dict.fromkeys(ACTIONS, "all"))
-TEAM_WORK = _grant(
-    access="all",
-    view="team",
-    list="team",
-    edit="team",
-    delete="owner",
-    export="team",
-    mass_update="team",
-)
+__all__ = [
+    "ACTIONS",
+    "PRESETS",
+    "SWITCH_ACTIONS",
+    "add_missing_grants",
+    "grant_after_migrate",
+    "grants",
+]
 
 PRESETS = {
     "administrator": {
@@ -44,28 +27,21 @@ PRESETS = {
         "label": _("Administrator"),
         "is_admin": True,
         "description": _("Everything, plus users, teams, roles and configuration."),
-        "grants": dict.fromkeys(MODULES, EVERYTHING),
     },
     "sales_manager": {
         "name": "Sales manager",
         "label": _("Sales manager"),
         "description": _("Sees and changes every record, imports and exports."),
-        "grants": dict.fromkeys(MODULES, EVERYTHING),
     },
     "sales_rep": {
         "name": "Sales rep",
         "label": _("Sales rep"),
         "description": _("Works with the records of their teams; deletes only their own."),
-        "grants": dict.fromkeys(MODULES, TEAM_WORK),
     },
     "marketing": {
         "name": "Marketing",
         "label": _("Marketing"),
         "description": _("Targets and leads, with import and export, and their activities."),
-        "grants": {
-            **dict.fromkeys(("targets", "leads"), EVERYTHING),
-            **dict.fromkeys(ACTIVITY_MODULES, TEAM_WORK),
-        },
     },
     "external_lead_generation": {
         "name": "External lead generation",
@@ -74,24 +50,43 @@ PRESETS = {
             "Targets only: creates, imports and edits the team's targets; "
             "no deleting, no exporting, nothing else visible."
         ),
-        "grants": {
-            "targets": _grant(
-                access="all", view="team", list="team", edit="team", **{"import": "all"}
-            )
-        },
     },
 }
+assert tuple(PRESETS) == PRESET_ROLES, "core.grants.PRESET_ROLES names the same roles"
 
 
-def install(Role) -> None:  # noqa: N803 - a model class, historical in migrations
-    """Create the preset roles that do not exist yet (matched by key)."""
-    for key, preset in PRESETS.items():
-        Role.objects.get_or_create(
-            key=key,
-            defaults={
-                "name": preset["name"],
-                "description": str(preset["description"]),
-                "is_admin": preset.get("is_admin", False),
-                "grants": preset["grants"],
-            },
-        )
+def grants(key: str) -> dict:
+    """The shipped grants of the preset role `key`: record type slug → grant, for every
+    registered module that declares one for it."""
+    found = {}
+    for module in registry.modules():
+        grant = module.get_grants(key)
+        if grant is not None:
+            found[module.slug] = grant
+    return found
+
+
+def add_missing_grants(Role) -> int:  # noqa: N803 - a model class
+    """Give each preset role the declared grants of the record types it has no entry for
+    yet; entries that exist (shipped or set by an admin) are left alone. Returns the number
+    of roles changed."""
+    changed = 0
+    for role in Role.objects.filter(key__in=list(PRESETS)):
+        missing = {
+            slug: grant for slug, grant in grants(role.key).items() if slug not in role.grants
+        }
+        if missing:
+            role.grants = {**role.grants, **missing}
+            role.save(update_fields=["grants"])
+            changed += 1
+    return changed
+
+
+def grant_after_migrate(sender, apps=None, **kwargs) -> None:
+    """post_migrate receiver: a record type added after install gets its preset grants
+    without a migration of its own."""
+    try:
+        Role = apps.get_model("users", "Role")  # noqa: N806 - a model class
+    except LookupError:
+        return  # the users app is migrated back to zero
+    add_missing_grants(Role)

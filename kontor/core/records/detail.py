@@ -70,7 +70,7 @@ def _custom_item(definition, record, user) -> dict:
 
 def subpanels(module, record, user) -> list[dict]:
     out = []
-    for sub in module.subpanels:
+    for sub in module.get_subpanels():
         related = registry.get(sub.module)
         if not permissions.can(user, "list", related.model):
             continue  # a record type the user may not see is not even an empty panel

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
+from kontor.core import registry
 from kontor.studio.models import ConfigChange
 from kontor.users.actions import create_user
 from kontor.users.models import Role, Team
@@ -94,18 +95,8 @@ def test_a_role_matrix_is_saved_and_a_forged_scope_refused(admin_client):
     data = {"name": "Telesales", "description": "", "users": []}
     data.update(
         {
-            f"{slug}__{action}": "none"
-            for slug in (
-                "targets",
-                "leads",
-                "contacts",
-                "accounts",
-                "opportunities",
-                "calls",
-                "meetings",
-                "tasks",
-                "notes",
-            )
+            f"{module.slug}__{action}": "none"
+            for module in registry.modules()
             for action in (
                 "access",
                 "view",

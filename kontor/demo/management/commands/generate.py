@@ -6,7 +6,7 @@ For developers and operators sizing Kontor, and for `make bench`:
         --opportunities 50000 --seed 42
 
 The same seed and counts give the same records (ids included) on any database. Names are
-German and English, dropdown fields hold valid keys (kontor/core/dropdown_seed.py), phones come
+German and English, dropdown fields hold valid keys (the modules' shipped lists), phones come
 with their E.164 columns, `date_entered` spreads over `--years` years before `--until`, and
 records are assigned to a few generated users (`sales1` … `salesN`, no usable password).
 
@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.db.models import JSONField
 
 from kontor.core import registry, search_index
-from kontor.core.dropdown_seed import SEED
+from kontor.core.dropdown_seed import shipped
 from kontor.core.matching import company_key
 from kontor.users.actions import create_user
 
@@ -123,7 +123,7 @@ TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "
 
 @cache
 def keys(dropdown: str) -> list[str]:
-    return [row[0] for row in SEED[dropdown]]
+    return shipped()[dropdown].keys()
 
 
 _CUMULATIVE: dict[int, list[float]] = {}
@@ -306,7 +306,7 @@ class Generator:
 
     def opportunity_rows(self, n: int):
         rng = self.rng("opportunities")
-        stages = {row[0]: row[3]["probability"] for row in SEED["sales_stage_dom"]}
+        stages = {row[0]: row[3]["probability"] for row in shipped()["sales_stage_dom"].values}
         for _ in range(n):
             account_id, account = rng.choice(self.accounts) if self.accounts else (None, "")
             stage = rng.choice(list(stages))

@@ -1,21 +1,20 @@
 """The demo's calls, meetings, tasks and notes, hung off accounts, contacts, leads and deals.
 
-Part of the demo CRM built by `kontor.demo.build`. Each activity belongs to the owner of the
+The demo factories of the four activity modules (`demo_factory` in modules.py), run by
+`kontor.demo.build` after the records they hang off. Each activity belongs to the owner of the
 record it hangs off and is written in the owner's language. The admin gets calls and meetings
 today and tasks due today or overdue, so the home page "My day" is full right after `make run`.
 """
 
 from datetime import timedelta
 
-from kontor.accounts.models import Account
 from kontor.activities.actions import complete_task, save_with_invitees
 from kontor.activities.models import Call, Meeting, Note, Task
-from kontor.contacts.models import Contact
 from kontor.core.actions import save_record
-from kontor.demo import data
 from kontor.demo.base import Demo, parent_of, slug
-from kontor.opportunities.models import Opportunity
 
+#: Activities the demo creates, per module.
+COUNTS = {"calls": 70, "meetings": 40, "tasks": 70, "notes": 50}
 #: Today's calls and meetings: (owner, hour, minute).
 CALLS_TODAY = [
     ("admin", 9, 30),
@@ -32,20 +31,12 @@ PAST_CALLS, PAST_MEETINGS, COMPLETED_TASKS = 40, 20, 20
 OPEN_TASK_STATUSES = ["Not Started", "Not Started", "In Progress", "Pending Input", "Deferred"]
 
 
-def create_activities(demo: Demo, counts: dict) -> None:
-    """All four activity types, as many of each as `counts` (model → number) says."""
-    create_calls(demo, counts[Call])
-    create_meetings(demo, counts[Meeting])
-    create_tasks(demo, counts[Task])
-    create_notes(demo, counts[Note])
-
-
 def pick_parent(demo: Demo, owner=None):
     """A record to hang an activity off: a contact, deal, open lead or account (of `owner`)."""
     kind = demo.rng.choices(
         ["contacts", "opportunities", "leads", "accounts"], weights=[35, 25, 20, 20]
     )[0]
-    records = getattr(demo, kind)
+    records = demo.records[kind]
     if kind == "leads":
         records = [lead for lead in records if lead.is_open]
     if owner is not None:
@@ -53,14 +44,15 @@ def pick_parent(demo: Demo, owner=None):
     return demo.rng.choice(records)
 
 
-def contact_for(demo: Demo, parent) -> Contact | None:
+def contact_for(demo: Demo, parent):
     """The person a task or note is about, where the parent record has one."""
-    if isinstance(parent, Contact):
+    kind = parent._meta.model_name
+    if kind == "contact":
         return parent
-    if isinstance(parent, Opportunity):
+    if kind == "opportunity":
         return parent.contacts.order_by("opportunitycontact__id").first()
-    if isinstance(parent, Account):
-        people = [c for c in demo.contacts if c.account_id == parent.pk]
+    if kind == "account":
+        people = [c for c in demo.records["contacts"] if c.account_id == parent.pk]
         return demo.rng.choice(people) if people else None
     return None
 
@@ -80,40 +72,40 @@ def status_at(demo: Demo, start, minutes: int) -> str:
     return "Held" if demo.rng.random() < 0.85 else "Not Held"
 
 
-def create_calls(demo: Demo, count: int) -> None:
+def create_calls(demo: Demo) -> None:
+    """Today's calls of CALLS_TODAY, past ones (mostly held) and planned ones."""
     rng = demo.rng
-    for name, start in schedule(demo, count, PAST_CALLS, CALLS_TODAY):
+    for name, start in schedule(demo, COUNTS["calls"], PAST_CALLS, CALLS_TODAY):
         owner = demo.users[name] if name else None
         parent = pick_parent(demo, owner)
         owner = owner or parent.assigned_user
         minutes = rng.choice([5, 10, 15, 15, 30, 45])
         status = status_at(demo, start, minutes)
         call = Call(
-            name=demo.says(owner, rng.choice(data.CALL_SUBJECTS)),
+            name=demo.says(owner, rng.choice(CALL_SUBJECTS)),
             **parent_of(parent),
             direction=rng.choice(["Outbound", "Outbound", "Inbound"]),
             status=status,
             date_start=start,
             duration_minutes=minutes,
             assigned_user=owner,
-            description=(
-                demo.says(owner, rng.choice(data.CALL_OUTCOMES)) if status == "Held" else ""
-            ),
+            description=(demo.says(owner, rng.choice(CALL_OUTCOMES)) if status == "Held" else ""),
         )
         save_with_invitees(call, [owner], actor=owner)
 
 
-def create_meetings(demo: Demo, count: int) -> None:
+def create_meetings(demo: Demo) -> None:
+    """Today's meetings of MEETINGS_TODAY, past and planned ones, with invitees."""
     rng = demo.rng
     team = list(demo.users.values())
-    for name, start in schedule(demo, count, PAST_MEETINGS, MEETINGS_TODAY):
+    for name, start in schedule(demo, COUNTS["meetings"], PAST_MEETINGS, MEETINGS_TODAY):
         owner = demo.users[name] if name else None
         parent = pick_parent(demo, owner)
         owner = owner or parent.assigned_user
         minutes = rng.choice([30, 60, 60, 90, 120])
-        location = rng.choice(data.MEETING_LOCATIONS)
+        location = rng.choice(MEETING_LOCATIONS)
         online = location[1] == "Online"
-        subject = demo.says(owner, rng.choice(data.MEETING_SUBJECTS))
+        subject = demo.says(owner, rng.choice(MEETING_SUBJECTS))
         meeting = Meeting(
             name=subject,
             **parent_of(parent),
@@ -135,7 +127,7 @@ def new_task(demo: Demo, owner, parent, due_in: int, status: str) -> Task:
     rng = demo.rng
     due = demo.at(due_in, rng.choice([10, 12, 17]))
     return Task(
-        name=demo.says(owner, rng.choice(data.TASK_SUBJECTS)),
+        name=demo.says(owner, rng.choice(TASK_SUBJECTS)),
         **parent_of(parent),
         status=status,
         priority=rng.choice(["High", "Medium", "Medium", "Low"]),
@@ -146,7 +138,7 @@ def new_task(demo: Demo, owner, parent, due_in: int, status: str) -> Task:
     )
 
 
-def create_tasks(demo: Demo, count: int) -> None:
+def create_tasks(demo: Demo) -> None:
     """The admin's own tasks, tasks completed later through complete_task, and open ones."""
     rng, admin = demo.rng, demo.users["admin"]
     for due_in in ADMIN_TASKS_DUE:
@@ -166,19 +158,20 @@ def create_tasks(demo: Demo, count: int) -> None:
         task = new_task(demo, owner, parent, -rng.randint(1, 30), "Not Started")
         save_record(task, actor=owner)
         complete_task(Task.objects.get(pk=task.pk), actor=owner)
-    for _ in range(count - len(ADMIN_TASKS_DUE) - COMPLETED_TASKS):
+    for _ in range(COUNTS["tasks"] - len(ADMIN_TASKS_DUE) - COMPLETED_TASKS):
         parent = pick_parent(demo)
         owner = parent.assigned_user
         task = new_task(demo, owner, parent, rng.randint(-10, 30), rng.choice(OPEN_TASK_STATUSES))
         save_record(task, actor=owner)
 
 
-def create_notes(demo: Demo, count: int) -> None:
+def create_notes(demo: Demo) -> None:
+    """Notes on the records of their owners, some about a person."""
     rng = demo.rng
-    for _ in range(count):
+    for _ in range(COUNTS["notes"]):
         parent = pick_parent(demo)
         owner = parent.assigned_user
-        subject, text = demo.says(owner, rng.choice(data.NOTES))
+        subject, text = demo.says(owner, rng.choice(NOTES))
         note = Note(
             name=subject,
             description=text,
@@ -187,3 +180,73 @@ def create_notes(demo: Demo, count: int) -> None:
             assigned_user=owner,
         )
         save_record(note, actor=owner)
+
+
+#: (German, English) texts of the activities; each owner writes in their own language.
+CALL_SUBJECTS = [
+    ("Erstgespräch", "Introductory call"),
+    ("Rückfrage zum Angebot", "Questions on proposal"),
+    ("Bedarfsklärung", "Discovery call"),
+    ("Nachfassen nach der Messe", "Trade show follow-up"),
+    ("Preisverhandlung", "Pricing discussion"),
+    ("Termin für Demo abstimmen", "Book a demo"),
+    ("Reklamation Lieferung", "Delivery complaint"),
+    ("Verlängerung besprechen", "Renewal chat"),
+]
+CALL_OUTCOMES = [
+    (
+        "Interesse bestätigt, Unterlagen per E-Mail geschickt.",
+        "Interest confirmed, sent the brochure by e-mail.",
+    ),
+    ("Nicht erreicht, Nachricht auf der Mailbox hinterlassen.", "No answer, left a voicemail."),
+    ("Budget wird im nächsten Quartal freigegeben.", "Budget gets approved next quarter."),
+    (
+        "Möchte ein angepasstes Angebot bis Ende der Woche.",
+        "Wants a revised proposal by the end of the week.",
+    ),
+]
+MEETING_SUBJECTS = [
+    ("Produktdemo", "Product demo"),
+    ("Anforderungsworkshop", "Requirements workshop"),
+    ("Quartalsgespräch", "Quarterly business review"),
+    ("Vertragsverhandlung", "Contract review"),
+    ("Kick-off Projekt", "Project kick-off"),
+    ("Vorstellung beim Vorstand", "Board presentation"),
+]
+MEETING_LOCATIONS = [
+    ("Beim Kunden vor Ort", "At the customer's office"),
+    ("Besprechungsraum Elbe", "Meeting room Thames"),
+    ("Online", "Online"),
+]
+TASK_SUBJECTS = [
+    ("Angebot erstellen", "Prepare proposal"),
+    ("Referenzen zusammenstellen", "Collect references"),
+    ("Vertrag zur Unterschrift schicken", "Send contract for signature"),
+    ("Preisliste aktualisieren", "Update price list"),
+    ("Demo-Zugang einrichten", "Set up demo access"),
+    ("Rückruf einplanen", "Schedule call back"),
+    ("Protokoll verschicken", "Send meeting minutes"),
+    ("Ansprechpartner in der IT finden", "Find the IT contact"),
+]
+NOTES = [
+    (
+        ("Gesprächsnotiz", "Entscheidung fällt im Einkaufsgremium, Termin im nächsten Monat."),
+        ("Call notes", "The purchasing committee decides next month."),
+    ),
+    (
+        ("Wettbewerb", "Vergleicht uns mit Vogt Telekommunikation; Preis ist das Hauptthema."),
+        ("Competition", "Comparing us with two other vendors; price is the main topic."),
+    ),
+    (
+        ("Anforderungen", "Schnittstelle zum ERP und Single Sign-on sind Pflicht."),
+        ("Requirements", "ERP integration and single sign-on are must-haves."),
+    ),
+    (
+        ("Persönliches", "Bevorzugt Termine am Vormittag, spricht gern über Segeln."),
+        ("Personal", "Prefers morning meetings, keen sailor."),
+    ),
+    (
+        ("Zahlungsbedingungen", "Wünscht 60 Tage Zahlungsziel statt 30."),
+        ("Payment terms", "Asks for 60 days payment terms instead of 30."),
+    ),
+]

@@ -1,9 +1,9 @@
-"""The demo's targets and leads: the front of the sales funnel, with their history and trash.
+"""The demo's leads: handed from marketing to sales, with their history and one in the trash.
 
-Part of the demo CRM built by `kontor.demo.build`. Jonas (lead generation) and Sarah
-(marketing) create the records; leads are handed to sales, some move ML → MQL → SQL through
-edits so their change log tells that story. Status "Converted" is never set: only a conversion
-may set it. One target and one duplicate lead end in the trash.
+The Leads module's demo factory (`LeadModule.demo_factory`), run by `kontor.demo.build` after
+accounts, contacts and targets. Jonas (lead generation) and Sarah (marketing) create them; some
+move ML → MQL → SQL through edits so their change log tells that story. Status "Converted" is
+never set: only a conversion may set it.
 """
 
 from datetime import timedelta
@@ -11,14 +11,11 @@ from decimal import Decimal
 
 from kontor.core.actions import delete_records, save_record
 from kontor.demo import data
-from kontor.demo.base import Demo, company_domain
+from kontor.demo.base import Demo, company_domain, person_fields, shuffled_plan
 from kontor.leads.models import Lead
-from kontor.targets.models import Target
 
-#: How many targets end in each status; one of the dead ones is moved to the trash.
-TARGET_PLAN = {"New": 30, "Contacted": 22, "Dead": 9}
 #: How many leads end in each (status, lifecycle stage).
-LEAD_PLAN = {
+PLAN = {
     ("New", "ML"): 28,
     ("New", "MQL"): 6,
     ("Assigned", "ML"): 12,
@@ -31,9 +28,8 @@ LEAD_PLAN = {
     ("Dead", "MQL"): 4,
     ("Dead", "SQL"): 4,
 }
-LEAD_STAGES = ["ML", "MQL", "SQL"]
-TARGET_SOURCES = ["Trade Show", "Partner", "Conference", "Cold Call", "Other"]
-LEAD_SOURCES = [
+STAGES = ["ML", "MQL", "SQL"]
+SOURCES = [
     "Web Site",
     "Web Site",
     "Email",
@@ -45,51 +41,18 @@ LEAD_SOURCES = [
     "Public Relations",
     "Direct Mail",
 ]
-
-
-def person_fields(demo: Demo, country: str, company: str) -> dict:
-    """Name, job, e-mail, phones and address of a new person working at `company`."""
-    person, place = demo.person(country), demo.place(country)
-    return {
-        "salutation": person["salutation"],
-        "first_name": person["first_name"],
-        "last_name": person["last_name"],
-        **demo.title(person, country),
-        "email1": demo.email(person, company_domain(company)),
-        "phone_work": demo.phone(country, place),
-        "phone_mobile": demo.phone(country, mobile=True) if demo.rng.random() < 0.4 else "",
-        **demo.address("primary_address", country, place),
-    }
-
-
-def shuffled_plan(demo: Demo, plan: dict) -> list:
-    items = [key for key, count in plan.items() for _ in range(count)]
-    demo.rng.shuffle(items)
-    return items
-
-
-def create_targets(demo: Demo) -> None:
-    """Bought and researched contacts; about half of the worked ones were edited later."""
-    rng = demo.rng
-    for status in shuffled_plan(demo, TARGET_PLAN):
-        country = demo.country()
-        company = rng.choice(data.PROSPECTS[country])
-        owner = demo.pick_user({"jonas": 3, "sarah": 1})
-        edited = status != "New" and rng.random() < 0.5
-        target = Target(
-            **person_fields(demo, country, company),
-            account_name=company,
-            status="New" if edited else status,
-            lead_source=rng.choice(TARGET_SOURCES),
-            campaign_name=rng.choice(data.CAMPAIGNS) if rng.random() < 0.3 else "",
-            assigned_user=owner,
+STATUS_NOTES = {
+    "Dead": [
+        ("Kein Budget in diesem Jahr.", "No budget this year."),
+        ("Hat sich für einen Mitbewerber entschieden.", "Went with a competitor."),
+    ],
+    "Recycled": [
+        (
+            "Später erneut ansprechen, Projekt verschoben.",
+            "Reach out again later, project postponed.",
         )
-        save_record(target, actor=owner)
-        if edited:
-            target = Target.objects.get(pk=target.pk)
-            target.status = status
-            save_record(target, actor=owner)
-        demo.targets.append(target)
+    ],
+}
 
 
 def lead_owner(demo: Demo, status: str, country: str):
@@ -104,10 +67,11 @@ def lead_owner(demo: Demo, status: str, country: str):
 
 
 def create_leads(demo: Demo) -> None:
-    """Leads in every open and closed status and every stage, some with a history."""
+    """Leads in every open and closed status and every stage, some with a history; a lead
+    entered twice ends in the trash."""
     rng = demo.rng
-    customers = [a for a in demo.accounts if a.account_type == "Customer"]
-    for status, stage in shuffled_plan(demo, LEAD_PLAN):
+    customers = [a for a in demo.records["accounts"] if a.account_type == "Customer"]
+    for status, stage in shuffled_plan(demo, PLAN):
         account = rng.choice(customers) if rng.random() < 0.12 else None
         country = demo.countries[account.pk] if account else demo.country()
         company = account.name if account else rng.choice(data.PROSPECTS[country])
@@ -126,13 +90,14 @@ def create_leads(demo: Demo) -> None:
         save_record(lead, actor=creator)
         if walked:
             lead = walk_lead(demo, lead, status, stage, owner, creator)
-        demo.leads.append(lead)
+        demo.records["leads"].append(lead)
+    trash_duplicate(demo)
 
 
 def new_lead(demo: Demo, country: str, company: str, stage: str) -> Lead:
     """An unsaved lead from someone at `company` (status and stage are set by the caller)."""
     rng = demo.rng
-    source = rng.choice(LEAD_SOURCES)
+    source = rng.choice(SOURCES)
     web = source in ("Web Site", "Email", "Campaign")
     language = "de" if country == "DE" else "en"
     return Lead(
@@ -140,7 +105,7 @@ def new_lead(demo: Demo, country: str, company: str, stage: str) -> Lead:
         account_name=company,
         lead_source=source,
         campaign_name=rng.choice(data.CAMPAIGNS) if source in ("Campaign", "Email") else "",
-        refered_by=str(rng.choice(demo.contacts)) if source == "Word of mouth" else "",
+        refered_by=str(rng.choice(demo.records["contacts"])) if source == "Word of mouth" else "",
         website=f"https://www.{company_domain(company)}" if rng.random() < 0.5 else "",
         lawful_basis="consent" if web else "legitimate_interest",
         lawful_basis_source="website" if web else "given_to_user",
@@ -156,7 +121,7 @@ def new_lead(demo: Demo, country: str, company: str, stage: str) -> Lead:
 
 def status_note(demo: Demo, status: str, owner) -> str:
     """Why a lead was dropped or put back, in the owner's language."""
-    notes = data.LEAD_STATUS_NOTES.get(status)
+    notes = STATUS_NOTES.get(status)
     return demo.says(owner, demo.rng.choice(notes)) if notes else ""
 
 
@@ -166,7 +131,7 @@ def walk_lead(demo: Demo, lead: Lead, status: str, stage: str, owner, creator) -
     Marketing qualifies (ML → MQL) and hands the lead to sales, sales accepts it (→ SQL); the
     last edit sets the final status.
     """
-    steps = LEAD_STAGES[1 : LEAD_STAGES.index(stage) + 1] or [stage]
+    steps = STAGES[1 : STAGES.index(stage) + 1] or [stage]
     for position, step in enumerate(steps):
         # Loaded afresh like an edit form does, so the model sees what changed.
         lead = Lead.objects.get(pk=lead.pk)
@@ -179,13 +144,10 @@ def walk_lead(demo: Demo, lead: Lead, status: str, stage: str, owner, creator) -
     return lead
 
 
-def trash_records(demo: Demo) -> None:
-    """A dead target and a lead entered twice end in the trash (TRASHED in build.py)."""
+def trash_duplicate(demo: Demo) -> None:
+    """Jonas enters a new lead a second time; Sarah moves the copy to the trash."""
     jonas, sarah = demo.users["jonas"], demo.users["sarah"]
-    dead = next(t for t in demo.targets if t.status == "Dead")
-    delete_records([dead], actor=jonas)
-    demo.targets.remove(dead)
-    original = next(lead for lead in demo.leads if lead.status == "New")
+    original = next(lead for lead in demo.records["leads"] if lead.status == "New")
     duplicate = Lead(
         **{
             f.attname: getattr(original, f.attname)

@@ -1,0 +1,119 @@
+"""Shipped dropdown lists: declared by their modules, installed by a frozen migration, and a
+list or value added later seeded after migrate without touching what admins edited."""
+
+import importlib
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+from kontor.core import dropdown_seed
+from kontor.core.dropdown_seed import Dropdown
+from kontor.core.models import DropdownList, DropdownValue
+
+pytestmark = pytest.mark.django_db
+
+migration = importlib.import_module("kontor.core.migrations.0002_seed_dropdowns")
+
+
+def rows() -> dict:
+    return {
+        name: [
+            (v.key, v.label_en, v.label_de, v.position, v.extra, v.is_default)
+            for v in DropdownValue.objects.filter(dropdown__name=name).order_by("position")
+        ]
+        for name in DropdownList.objects.values_list("name", flat=True)
+    }
+
+
+def test_the_migration_carries_its_own_copy_of_the_lists():
+    source = Path(migration.__file__).read_text(encoding="utf-8")
+    assert "import kontor" not in source and "from kontor" not in source
+    assert len(migration.SEED) == 18
+    assert sum(len(values) for values in migration.SEED.values()) == 125
+    assert migration.SEED["lead_status_dom"][4] == ("Recycled", "Recycled", "Wiedereröffnet")
+    assert migration.DEFAULTS["sales_stage_dom"] == "Prospecting"
+
+
+def test_a_fresh_install_has_exactly_the_lists_of_the_migration():
+    expected = {
+        name: [
+            (
+                row[0],
+                row[1],
+                row[2],
+                position,
+                row[3] if len(row) > 3 else {},
+                migration.DEFAULTS.get(name) == row[0],
+            )
+            for position, row in enumerate(values)
+        ]
+        for name, values in migration.SEED.items()
+    }
+    assert rows() == expected
+
+
+def test_the_modules_declare_the_lists_the_migration_installed():
+    shipped = dropdown_seed.shipped()
+    assert sorted(shipped) == sorted(migration.SEED)
+    for name, dropdown in shipped.items():
+        assert list(dropdown.values) == list(migration.SEED[name]), name
+        assert dropdown.default == migration.DEFAULTS.get(name, ""), name
+    assert {d.name for d in dropdown_seed.SHARED} == {
+        "salutation_dom",
+        "lead_source_dom",
+        "lawful_basis_dom",
+        "lawful_basis_source_dom",
+    }
+
+
+def test_seeding_after_migrate_adds_what_is_missing_and_changes_nothing_else():
+    value = DropdownValue.objects.get(dropdown__name="lead_status_dom", key="Dead")
+    value.label_de = "Tot"
+    value.save()
+    DropdownValue.objects.filter(dropdown__name="task_priority_dom", key="Low").delete()
+    before = rows()
+
+    dropdown_seed.seed_after_migrate(sender=None, apps=apps)
+    dropdown_seed.seed(
+        lists=[
+            Dropdown(
+                "case_priority_dom",
+                (("P1", "Urgent", "Dringend"), ("P2", "Normal", "Normal")),
+                "P2",
+            ),
+            Dropdown(
+                "lead_status_dom", (("New", "New", "Neu"), ("Nurturing", "Nurturing", "In Pflege"))
+            ),
+        ]
+    )
+
+    after = rows()
+    assert after["lead_status_dom"][:6] == before["lead_status_dom"]  # "Tot" stays
+    assert after["lead_status_dom"][6] == ("Nurturing", "Nurturing", "In Pflege", 6, {}, False)
+    assert after["task_priority_dom"] == [
+        *before["task_priority_dom"],
+        ("Low", "Low", "Niedrig", 2, {}, False),
+    ]
+    assert after["case_priority_dom"] == [
+        ("P1", "Urgent", "Dringend", 0, {}, False),
+        ("P2", "Normal", "Normal", 1, {}, True),
+    ]
+    unchanged = set(before) - {"lead_status_dom", "task_priority_dom"}
+    assert {name: after[name] for name in unchanged} == {name: before[name] for name in unchanged}
+
+
+def test_a_list_declared_twice_differently_is_refused():
+    class Clash:
+        def get_dropdowns(self):
+            return (Dropdown("salutation_dom", (("Mx.", "Mx.", "Mx."),)),)
+
+    from kontor.core import registry
+
+    original = registry.modules
+    registry.modules = lambda: [Clash()]
+    try:
+        with pytest.raises(ValueError, match="salutation_dom"):
+            dropdown_seed.shipped()
+    finally:
+        registry.modules = original
