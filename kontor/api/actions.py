@@ -1,16 +1,22 @@
 """Writes of the API's own tables: create and revoke personal tokens.
 
 For the token page of the user settings and the `create_api_token` command. A token is shown
-once, when it is created; only its hash is kept.
+once, when it is created; only its hash is kept. Both verbs write an entry of the
+administration change log (area "api_token"): a token grants access, so who made or revoked
+whose token is kept — with its name, prefix and access, never the key or its hash.
 """
 
 import hashlib
 import secrets
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kontor.api.models import ApiToken
+from kontor.core import permissions
+from kontor.core.admin_log import log_admin_change
 
 TOKEN_PREFIX = "kontor_"
 
@@ -23,7 +29,9 @@ def hash_key(key: str) -> str:
 def create_token(
     user, *, name: str, scope: str = ApiToken.Scope.WRITE, actor
 ) -> tuple[ApiToken, str]:
-    """A new token of `user`; returns (token row, the secret to show once)."""
+    """A new token of `user`, made by `actor`: the user, an admin, or None for the operator's
+    `create_api_token` command. Returns (token row, the secret to show once)."""
+    _check_actor(user, actor)
     prefix = secrets.token_hex(6)
     key = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
@@ -33,17 +41,36 @@ def create_token(
         key_hash=hash_key(key),
         scope=scope,
     )
+    _log(token, actor, _("API token created"))
     return token, key
 
 
 @transaction.atomic
 def revoke_token(token: ApiToken, *, actor) -> bool:
-    """Revoke `token` (for good); False when it was revoked already."""
+    """Revoke `token` (for good) as `actor` (its user or an admin); False when it was revoked
+    already."""
+    _check_actor(token.user, actor)
     if token.revoked_at is not None:
         return False
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    _log(token, actor, _("API token revoked"))
     return True
+
+
+def _check_actor(user, actor) -> None:
+    if actor is not None and actor.pk != user.pk and not permissions.is_admin(actor):
+        raise PermissionDenied
+
+
+def _log(token: ApiToken, actor, summary: str) -> None:
+    log_admin_change(
+        actor=actor,
+        area="api_token",
+        target=f"{token.user.get_username()}: {token.name}",
+        summary=summary,
+        detail={"user": token.user.get_username(), "prefix": token.prefix, "scope": token.scope},
+    )
 
 
 def touch(token: ApiToken) -> None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from kontor.core import events, permissions, registry
 from kontor.core.actions import as_text
+from kontor.core.admin_log import log_admin_change
 from kontor.core.context import current_origin, origin
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports.models import ImportBatch, ImportChunk, ImportRow
@@ -70,6 +71,23 @@ def undo_import(batch: ImportBatch, *, actor) -> ImportBatch:
             raise ValidationError(_("This import cannot be undone now."))
         batch.status, batch.progress_at = Status.UNDOING, timezone.now()
         batch.save(update_fields=["status", "progress_at"])
+        if batch.created_by_id != actor.pk:
+            # An admin undoing someone else's import acts with admin rights on their work: the
+            # administration change log keeps it (the importing user's own undo is their own
+            # business, shown on the import's page and in the records' change log).
+            log_admin_change(
+                actor=actor,
+                area="data_import",
+                target=batch.filename,
+                summary=_("Import of another user undone"),
+                detail={
+                    "batch": str(batch.pk),
+                    "imported_by": getattr(batch.created_by, "username", None),
+                    "record_type": batch.model._meta.label_lower,
+                    "created": batch.created_count + batch.related_created_count,
+                    "updated": batch.updated_count,
+                },
+            )
         transaction.on_commit(lambda: undo_import_task.enqueue(str(batch.pk), actor.pk))
     return batch
 

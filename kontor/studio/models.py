@@ -1,10 +1,8 @@
-"""Studio's tables: configured required fields, custom field definitions, layouts and the
-admin change log of configuration. Read through `kontor.core.config`, written by
-`kontor.studio.actions` only."""
+"""Studio's tables: configured required fields, custom field definitions and layouts. Read
+through `kontor.core.config`, written by `kontor.studio.actions` only (which log each change in
+core's administration change log, `kontor.core.admin_log`)."""
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -98,22 +96,3 @@ class Layout(models.Model):
 
     def __str__(self):
         return f"{self.model_label} {self.kind}"
-
-
-class ConfigChange(models.Model):
-    """One entry of the admin change log: who changed which configuration, when, how."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    area = models.CharField(max_length=30)  # dropdown, required, custom_field, layout, import
-    target = models.CharField(max_length=200)
-    summary = models.TextField()
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.area} {self.target}"

@@ -2,12 +2,13 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kontor.core import permissions
+from kontor.core.admin_log import log_admin_change
 from kontor.users import presets
 from kontor.users.models import Profile, Role, Team
 
@@ -22,7 +23,6 @@ def create_user(
     username: str,
     *,
     password: str,
-    actor=None,
     email: str = "",
     first_name: str = "",
     last_name: str = "",
@@ -31,8 +31,9 @@ def create_user(
     roles=(),
     teams=(),
 ):
-    """Create a user with a profile, roles (instances or preset keys) and teams (used by
-    set-up, demo data and tests; the admin pages use `save_user`)."""
+    """Create a user with a profile, roles (instances or preset keys) and teams, as the
+    installation itself does: set-up (the first administrator, before anyone can act), demo
+    data and tests. An admin creates users with `save_user`, which logs who did it."""
     user = get_user_model().objects.create_user(
         username=username,
         password=password,
@@ -48,8 +49,16 @@ def create_user(
     return user
 
 
+def _check_own_or_admin(user, actor) -> None:
+    """A user changes their own settings; an admin may change anyone's."""
+    if actor is None or (actor.pk != user.pk and not permissions.is_admin(actor)):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def update_profile(user, *, language: str, time_zone: str, actor) -> Profile:
+    """Set the language and time zone of `user` (their own settings, or an admin's set-up)."""
+    _check_own_or_admin(user, actor)
     profile = profile_of(user)
     profile.language, profile.time_zone = language, time_zone
     profile.save(update_fields=["language", "time_zone"])
@@ -59,6 +68,7 @@ def update_profile(user, *, language: str, time_zone: str, actor) -> Profile:
 @transaction.atomic
 def save_list_columns(user, slug: str, columns: list[str], *, actor) -> Profile:
     """Remember the list columns `user` chose for module `slug` (empty: back to default)."""
+    _check_own_or_admin(user, actor)
     profile = Profile.objects.select_for_update().get(pk=profile_of(user).pk)
     prefs = dict(profile.preferences)
     prefs.setdefault("columns", {})[slug] = columns
@@ -72,9 +82,7 @@ def save_list_columns(user, slug: str, columns: list[str], *, actor) -> Profile:
 
 def _log(actor, target: str, summary: str, detail: dict | None = None) -> None:
     """Access changes go into the administration change log, next to configuration changes."""
-    from kontor.studio.actions import log_change
-
-    log_change(actor=actor, area="access", target=target, summary=summary, detail=detail)
+    log_admin_change(actor=actor, area="access", target=target, summary=summary, detail=detail)
 
 
 def _active_admins(excluding=None):

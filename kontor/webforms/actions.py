@@ -15,9 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kontor.core import actions as core_actions
 from kontor.core import locks
+from kontor.core.admin_log import log_admin_change
 from kontor.core.config import custom_fields as custom_fields_of
 from kontor.core.context import origin
 from kontor.core.models import ChangeLog
@@ -39,14 +41,43 @@ class Outcome:
 
 
 def save_webform(webform: WebForm, *, actor) -> WebForm:
-    """Create or change a form definition as the admin `actor` (ValidationError when invalid)."""
+    """Create or change a form definition as the admin `actor` (ValidationError when invalid);
+    logged in the administration change log with what changed."""
     webform.full_clean()
     with transaction.atomic():
-        if webform._state.adding:
+        created = webform._state.adding
+        if created:
             webform.created_by = actor
+        logged = [f.attname for f in WebForm._meta.concrete_fields if f.name not in UNLOGGED]
+        before = {} if created else WebForm.objects.filter(pk=webform.pk).values(*logged).first()
         webform.date_modified = timezone.now()
         webform.save()
+        after = {name: getattr(webform, name) for name in logged}
+        log_admin_change(
+            actor=actor,
+            area="webform",
+            target=webform.name,
+            summary=_("Web form created") if created else _("Web form changed"),
+            detail=_jsonable(
+                after
+                if created
+                else {
+                    n: [(before or {}).get(n), v]
+                    for n, v in after.items()
+                    if (before or {}).get(n) != v
+                }
+            ),
+        )
     return webform
+
+
+#: Columns of a form definition the change log leaves out: bookkeeping, and the key of its
+#: public address (not a setting an admin changes).
+UNLOGGED = {"id", "key", "created_by", "date_entered", "date_modified", "round_robin_last"}
+
+
+def _jsonable(detail: dict) -> dict:
+    return {name: str(v) if hasattr(v, "isoformat") else v for name, v in detail.items()}
 
 
 def submit_webform(webform: WebForm, values: dict, *, nonce: str, consent: bool) -> Outcome:

@@ -9,9 +9,11 @@ bulk event (an import chunk, an undo page) is one delivery listing all its recor
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kontor.core import events as record_events
 from kontor.core import registry
+from kontor.core.admin_log import log_admin_change
 from kontor.webhooks.models import Delivery, Subscription
 from kontor.webhooks.tasks import deliver
 
@@ -115,28 +117,64 @@ def on_events(events: list) -> None:
         deliver.enqueue(str(delivery.pk))
 
 
+#: What the administration change log keeps of a subscription (never its signing secret).
+LOGGED = ("url", "description", "events", "record_types", "active")
+
+
 @transaction.atomic
 def save_subscription(subscription: Subscription, *, actor) -> Subscription:
-    if subscription._state.adding:
+    """Create or change a subscription as the admin `actor`; logged with what changed."""
+    created = subscription._state.adding
+    if created:
         subscription.created_by = actor
     subscription.full_clean()
+    before = (
+        {}
+        if created
+        else Subscription.objects.filter(pk=subscription.pk).values(*LOGGED).first() or {}
+    )
     subscription.save()
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    after = {name: getattr(subscription, name) for name in LOGGED}
+    _log(
+        subscription,
+        actor,
+        _("Webhook created") if created else _("Webhook changed"),
+        after
+        if created
+        else {n: [before.get(n), v] for n, v in after.items() if before.get(n) != v},
+    )
     return subscription
 
 
 @transaction.atomic
 def delete_subscription(subscription: Subscription, *, actor) -> None:
+    """Remove a subscription and its deliveries' log, as the admin `actor`."""
+    detail = {name: getattr(subscription, name) for name in LOGGED}
     subscription.delete()
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    _log(subscription, actor, _("Webhook deleted"), detail)
+
+
+def _log(subscription: Subscription, actor, summary: str, detail: dict) -> None:
+    log_admin_change(
+        actor=actor, area="webhook", target=subscription.url, summary=summary, detail=detail
+    )
 
 
 def resend(delivery: Delivery, *, actor) -> Delivery:
-    """Send a delivery again now (a failed one, or to test the receiver)."""
+    """Send a delivery again now (a failed one, or to test the receiver), as the admin
+    `actor`; logged, since it sends record data out again."""
     with transaction.atomic():
         delivery.status, delivery.next_attempt_at = Delivery.Status.PENDING, None
         delivery.attempts = 0
         delivery.save(update_fields=["status", "next_attempt_at", "attempts"])
+        _log(
+            delivery.subscription,
+            actor,
+            _("Webhook delivery sent again"),
+            {"delivery": str(delivery.pk), "event": delivery.event},
+        )
     deliver.enqueue(str(delivery.pk))
     delivery.refresh_from_db()
     return delivery

@@ -183,3 +183,32 @@ def test_a_killed_undo_can_be_started_again_once_it_stalled(batch, admin, monkey
     assert batch.status == "undone" and not Lead.objects.exists()
     deletes = ChangeLog.objects.filter(origin=batch.undo_origin, action="delete")
     assert deletes.count() == deletes.values("record_id").distinct().count() == 100
+
+
+def test_an_admin_undoing_another_users_import_is_in_the_admin_log(admin, rep):
+    from kontor.core.admin_log import AdminChange
+
+    theirs = actions.create_batch(upload("theirs.csv", ROWS.encode()), model=Lead, actor=rep)
+    ImportBatch.objects.filter(pk=theirs.pk).update(status="queued")
+    theirs = actions.run_import(theirs.pk)
+    undo.undo_import(theirs, actor=admin)
+    entry = AdminChange.objects.get()
+    assert (entry.actor, entry.area, entry.target, entry.summary) == (
+        admin,
+        "data_import",
+        "theirs.csv",
+        "Import of another user undone",
+    )
+    assert entry.detail == {
+        "batch": str(theirs.pk),
+        "imported_by": "rolf",
+        "record_type": "leads.lead",
+        "created": 100,
+        "updated": 0,
+    }
+
+    own = actions.create_batch(upload("own.csv", ROWS.encode()), model=Lead, actor=rep)
+    ImportBatch.objects.filter(pk=own.pk).update(status="queued")
+    own = actions.run_import(own.pk)
+    undo.undo_import(own, actor=rep)  # the importing user's own undo: not an admin action
+    assert AdminChange.objects.count() == 1

@@ -9,11 +9,11 @@ from django.db import transaction
 
 from kontor.core import config as core_config
 from kontor.core import dropdowns as core_dropdowns
-from kontor.studio.models import ConfigChange
+from kontor.core.admin_log import AdminChange, log_admin_change
 
 
-def log_change(*, actor, area: str, target: str, summary: str, detail=None) -> ConfigChange:
-    """Write one row of the admin change log and forget the cached configuration.
+def log_change(*, actor, area: str, target: str, summary: str, detail=None) -> AdminChange:
+    """Write one entry of the administration change log and forget the cached configuration.
 
     The caches are cleared now (later reads in this transaction see the change) and again on
     commit (a request that read the old rows meanwhile does not keep them for five minutes).
@@ -21,9 +21,7 @@ def log_change(*, actor, area: str, target: str, summary: str, detail=None) -> C
     core_dropdowns.invalidate()
     core_config.invalidate()
     transaction.on_commit(_invalidate)
-    return ConfigChange.objects.create(
-        actor=actor, area=area, target=target[:200], summary=summary, detail=detail or {}
-    )
+    return log_admin_change(actor=actor, area=area, target=target, summary=summary, detail=detail)
 
 
 def _invalidate() -> None:

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kontor.core import dropdowns as lists
+from kontor.core.admin_log import AdminChange
 from kontor.core.models import ChangeLog, DropdownList, DropdownValue
 from kontor.core.testing import log_of
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.studio.actions import dropdowns
-from kontor.studio.models import ConfigChange
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_added_value_is_offered_on_the_lead_form_at_once(admin_client, admin):
     assert response.status_code == 302
     form = admin_client.get(reverse("leads:create")).content.decode()
     assert 'value="Fair 2026"' in form
-    change = ConfigChange.objects.get()
+    change = AdminChange.objects.get()
     assert (change.actor, change.area, change.target) == (
         admin,
         "dropdown",
@@ -80,7 +80,7 @@ def test_a_duplicate_or_bad_key_is_refused_on_the_field(admin_client):
         url(), {"op": "add", "add-key": 'a"<b>', "add-label_en": "x", "add-label_de": "x"}
     )
     assert response.status_code == 400
-    assert DropdownValue.objects.count() == before and not ConfigChange.objects.exists()
+    assert DropdownValue.objects.count() == before and not AdminChange.objects.exists()
 
 
 def test_renaming_a_label_never_changes_the_stored_key(admin_client, admin):
@@ -124,7 +124,7 @@ def test_reorder_by_drag_and_drop_and_by_buttons(admin_client):
     assert [o.key for o in lists.options("lead_stage")] == ["SQL", "ML", "MQL"]
     admin_client.post(url("lead_stage"), {"op": "down", "key": "SQL"})
     assert [o.key for o in lists.options("lead_stage")] == ["ML", "SQL", "MQL"]
-    assert ConfigChange.objects.filter(summary="Values reordered").count() == 2
+    assert AdminChange.objects.filter(summary="Values reordered").count() == 2
 
 
 def test_default_value_is_what_new_records_get(admin_client):
@@ -177,7 +177,7 @@ def test_deleting_a_used_value_is_refused_with_the_count(admin, admin_client):
     )
     assert response.status_code == 400
     assert DropdownValue.objects.filter(pk=partner.pk).exists()
-    assert not ConfigChange.objects.exists()
+    assert not AdminChange.objects.exists()
 
 
 def test_delete_with_remap_moves_every_record_in_one_step_and_logs_it(admin, admin_client):
@@ -192,7 +192,7 @@ def test_delete_with_remap_moves_every_record_in_one_step_and_logs_it(admin, adm
     assert not DropdownValue.objects.filter(pk=partner.pk).exists()
     assert set(Lead.with_deleted.values_list("lead_source", flat=True)) == {"Employee"}
     assert log_of(leads[0], "update") == [("update", "lead_source", "Partner", "Employee")]
-    assert ConfigChange.objects.get().detail["records"] == 2
+    assert AdminChange.objects.get().detail["records"] == 2
 
 
 def test_an_unused_value_is_deleted(admin):

@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kontor.core import config, registry
+from kontor.core.admin_log import AdminChange
 from kontor.core.testing import count_queries, form_data
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.studio.actions.fields import create_custom_field
 from kontor.studio.actions.layouts import reset_layout, set_list_columns, set_panels
-from kontor.studio.models import ConfigChange, Layout
+from kontor.studio.models import Layout
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_required_fields_cannot_be_hidden_nor_unknown_fields_placed(admin, leads
         set_panels(leads, {0: ["password"]}, [], actor=admin)
     with pytest.raises(ValidationError):
         set_panels(leads, {0: ["first_name"], 1: ["first_name"]}, [], actor=admin)
-    assert not Layout.objects.exists() and not ConfigChange.objects.exists()
+    assert not Layout.objects.exists() and not AdminChange.objects.exists()
 
 
 def test_new_custom_fields_appear_until_a_layout_places_them(admin, leads):
@@ -107,7 +108,7 @@ def test_default_list_columns_and_reset(admin_client, admin, leads):
     reset_layout(leads, "list", actor=admin)
     page = admin_client.get(reverse("leads:list"))
     assert tuple(c.name for c in page.context["columns"]) == leads.list_columns
-    assert [c.summary for c in ConfigChange.objects.order_by("id")] == [
+    assert [c.summary for c in AdminChange.objects.order_by("id")] == [
         "Layout saved",
         "Layout reset to the default",
     ]

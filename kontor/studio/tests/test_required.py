@@ -10,10 +10,11 @@ from kontor.contacts.models import Contact
 from kontor.conversion.actions import convert_lead, convert_target
 from kontor.core import config, registry
 from kontor.core.actions import mass_update, save_record
+from kontor.core.admin_log import AdminChange
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.studio.actions.fields import set_required
-from kontor.studio.models import ConfigChange, FieldRule
+from kontor.studio.models import FieldRule
 from kontor.targets.tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_admins_mark_fields_required_on_the_module_page(admin_client, admin):
     )
     assert response.status_code == 302
     assert config.required_fields(Lead) >= {"last_name", "phone_work", "title"}
-    assert ConfigChange.objects.get().detail == {"old": [], "new": ["phone_work", "title"]}
+    assert AdminChange.objects.get().detail == {"old": [], "new": ["phone_work", "title"]}
 
 
 def test_the_minimum_cannot_be_unmarked_and_unknown_fields_are_refused(admin):
@@ -41,7 +42,7 @@ def test_the_minimum_cannot_be_unmarked_and_unknown_fields_are_refused(admin):
         set_required(registry.get("leads"), ["last_name"], actor=admin)
     with pytest.raises(ValidationError):
         set_required(registry.get("leads"), ["no_such_field"], actor=admin)
-    assert not FieldRule.objects.exists() and not ConfigChange.objects.exists()
+    assert not FieldRule.objects.exists() and not AdminChange.objects.exists()
     assert "last_name" in config.required_fields(Lead)
 
 

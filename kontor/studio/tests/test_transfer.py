@@ -7,13 +7,14 @@ import pytest
 from django.urls import reverse
 
 from kontor.core import config, dropdowns, registry
+from kontor.core.admin_log import AdminChange
 from kontor.core.models import DropdownList, DropdownValue
 from kontor.leads.models import Lead
 from kontor.studio.actions import dropdowns as dropdown_actions
 from kontor.studio.actions.fields import create_custom_field, set_required
 from kontor.studio.actions.layouts import set_list_columns
 from kontor.studio.actions.transfer import export_configuration, import_configuration
-from kontor.studio.models import ConfigChange, CustomField, FieldRule, Layout
+from kontor.studio.models import CustomField, FieldRule, Layout
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_the_change_log_shows_who_changed_what(admin_client, admin):
     configure(admin)
     page = admin_client.get(reverse("studio:changes")).content.decode()
     assert "Custom field added" in page and "leads.lead.budget" in page and "Ada Admin" in page
-    assert ConfigChange.objects.filter(actor=admin).count() == 6
+    assert AdminChange.objects.filter(actor=admin).count() == 6
 
 
 def test_export_then_import_on_an_empty_installation_round_trips(admin_client, admin):
@@ -92,7 +93,7 @@ def test_an_import_with_one_bad_part_changes_nothing(admin_client, admin):
     before = (
         DropdownList.objects.count(),
         DropdownValue.objects.count(),
-        ConfigChange.objects.count(),
+        AdminChange.objects.count(),
     )
     response = upload(admin_client, data)
     assert response.status_code == 400
@@ -100,7 +101,7 @@ def test_an_import_with_one_bad_part_changes_nothing(admin_client, admin):
     assert (
         DropdownList.objects.count(),
         DropdownValue.objects.count(),
-        ConfigChange.objects.count(),
+        AdminChange.objects.count(),
     ) == before
     assert not CustomField.objects.exists()
 
@@ -111,7 +112,7 @@ def test_a_file_that_is_no_configuration_is_refused(admin_client, admin):
     payload.name = "x.json"
     response = admin_client.post(reverse("studio:import"), {"file": payload})
     assert response.status_code == 400 and "not valid JSON" in response.content.decode()
-    assert not ConfigChange.objects.exists()
+    assert not AdminChange.objects.exists()
 
 
 def test_import_deactivates_what_the_file_leaves_out_and_deletes_nothing(admin):

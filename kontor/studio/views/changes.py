@@ -1,4 +1,5 @@
-"""The admin change log of configuration, and the export and import of the configuration."""
+"""The administration change log (configuration, access, tokens, webhooks, web forms …), and
+the export and import of the configuration."""
 
 import json
 
@@ -11,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontor.core.admin_area import admin_required
+from kontor.core.admin_log import AdminChange
 from kontor.studio.actions import transfer
 from kontor.studio.forms import ImportForm
-from kontor.studio.models import ConfigChange
 
 LOG_ROWS = 200
 MAX_FILE = 5 * 1024 * 1024
@@ -22,7 +23,7 @@ MAX_FILE = 5 * 1024 * 1024
 @admin_required
 def log(request):
     """Who changed which configuration when, newest first; export and import."""
-    rows = ConfigChange.objects.select_related("actor")[:LOG_ROWS]
+    rows = AdminChange.objects.select_related("actor")[:LOG_ROWS]
     return render(request, "studio/changes.html", {"rows": rows, "form": ImportForm()})
 
 
@@ -64,7 +65,7 @@ def import_config(request):
                 % counts,
             )
             return HttpResponseRedirect(reverse("studio:changes"))
-    rows = ConfigChange.objects.select_related("actor")[:LOG_ROWS]
+    rows = AdminChange.objects.select_related("actor")[:LOG_ROWS]
     return render(
         request,
         "studio/changes.html",

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from kontor.core import registry
-from kontor.studio.models import ConfigChange
+from kontor.core.admin_log import AdminChange
 from kontor.users.actions import create_user
 from kontor.users.models import Role, Team
 
@@ -113,7 +113,7 @@ def test_a_role_matrix_is_saved_and_a_forged_scope_refused(admin_client):
     assert admin_client.post("/admin/roles/new/", data).status_code == 302
     role = Role.objects.get(name="Telesales")
     assert role.grants["calls"]["view"] == "owner" and role.grants["leads"]["view"] == "none"
-    logged = ConfigChange.objects.get(area="access", target="Telesales")
+    logged = AdminChange.objects.get(area="access", target="Telesales")
     assert logged.actor.username == "ada"
     assert logged.detail["grants_changed"]["calls.view"] == "none → owner"
     assert "leads.view" not in logged.detail["grants_changed"]
@@ -121,7 +121,7 @@ def test_a_role_matrix_is_saved_and_a_forged_scope_refused(admin_client):
     forged = {**data, "name": "Forged", "calls__import": "team"}  # import is All or None
     assert admin_client.post("/admin/roles/new/", forged).status_code == 400
     assert not Role.objects.filter(name="Forged").exists()
-    assert not ConfigChange.objects.filter(target="Forged").exists()
+    assert not AdminChange.objects.filter(target="Forged").exists()
 
 
 def test_the_administrator_role_cannot_be_deleted(admin_client):

@@ -108,3 +108,36 @@ def test_a_fixed_assignment_needs_a_user(admin_client, rep):
 def test_the_admin_menu_lists_web_forms(admin_client):
     page = admin_client.get(reverse("admin-index")).content.decode()
     assert reverse("webforms:admin-list") in page
+
+
+def test_creating_and_changing_a_form_is_in_the_admin_log(admin_client, admin, rep):
+    from kontor.core.admin_log import AdminChange
+
+    assert admin_client.post(reverse("webforms:admin-create"), definition(rep)).status_code == 302
+    webform = WebForm.objects.get()
+    created = AdminChange.objects.get()
+    assert (created.actor, created.area, created.target, created.summary) == (
+        admin,
+        "webform",
+        "Trade fair 2027",
+        "Web form created",
+    )
+    assert created.detail["module"] == "leads" and created.detail["assigned_user_id"] == rep.pk
+    edit = reverse("webforms:admin-edit", args=[webform.pk])
+    changed = definition(rep, campaign_name="Messe 2028", active="")
+    assert admin_client.post(edit, changed).status_code == 302
+    entry = AdminChange.objects.latest("id")
+    assert (entry.actor, entry.summary, entry.detail) == (
+        admin,
+        "Web form changed",
+        {"campaign_name": ["Messe", "Messe 2028"], "active": [True, False]},
+    )
+
+
+def test_a_refused_form_logs_nothing(admin_client, rep):
+    from kontor.core.admin_log import AdminChange
+
+    data = definition(rep)
+    del data["f_last_name_on"]
+    assert admin_client.post(reverse("webforms:admin-create"), data).status_code == 400
+    assert not AdminChange.objects.exists()

@@ -146,3 +146,46 @@ def test_a_refused_conversion_sends_nothing(
         convert_lead(lead, actor=admin, new_account={}, opportunity={"name": "ohne"})
     assert callbacks == [] and receiver.received == []
     assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_subscription_change_is_in_the_admin_log_without_the_secret(admin_client, admin):
+    from kontor.core.admin_log import AdminChange
+
+    url = "https://shop.example/hook"
+    form = {"url": url, "events": ["created"], "record_types": ["leads"], "active": "on"}
+    assert admin_client.post(reverse("webhooks:create"), form).status_code == 302
+    subscription = Subscription.objects.get()
+    created = AdminChange.objects.get()
+    assert (created.actor, created.area, created.target, created.summary) == (
+        admin,
+        "webhook",
+        url,
+        "Webhook created",
+    )
+    assert created.detail == {
+        "url": url,
+        "description": "",
+        "events": ["created"],
+        "record_types": ["leads"],
+        "active": True,
+    }
+    edit = reverse("webhooks:edit", args=[subscription.pk])
+    assert admin_client.post(edit, {**form, "active": ""}).status_code == 302
+    changed = AdminChange.objects.latest("id")
+    assert (changed.summary, changed.detail) == ("Webhook changed", {"active": [True, False]})
+    delete = reverse("webhooks:delete", args=[subscription.pk])
+    assert admin_client.post(delete).status_code == 302
+    deleted = AdminChange.objects.latest("id")
+    assert (deleted.actor, deleted.target, deleted.summary) == (admin, url, "Webhook deleted")
+    assert not Subscription.objects.exists() and AdminChange.objects.count() == 3
+    logged = repr(list(AdminChange.objects.values_list("target", "summary", "detail")))
+    assert subscription.secret not in logged
+
+
+@pytest.mark.django_db
+def test_a_refused_subscription_logs_nothing(admin_client):
+    from kontor.core.admin_log import AdminChange
+
+    assert admin_client.post(reverse("webhooks:create"), {"url": "kein-url"}).status_code == 400
+    assert not Subscription.objects.exists() and not AdminChange.objects.exists()

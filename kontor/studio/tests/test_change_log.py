@@ -1,0 +1,24 @@
+"""The change-log page shows every administrative action of core's log, not only Studio's."""
+
+import pytest
+from django.urls import reverse
+
+from kontor.api.actions import create_token
+from kontor.core.admin_log import log_admin_change
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_page_lists_entries_of_every_area_newest_first(admin_client, admin, rep):
+    log_admin_change(actor=admin, area="dropdown", target="lead_source_dom", summary="Value added")
+    create_token(rep, name="Kasse", actor=rep)
+    page = admin_client.get(reverse("studio:changes")).content.decode()
+    assert page.index("rolf: Kasse") < page.index("lead_source_dom")
+    assert "API token created" in page and "api_token" in page
+
+
+def test_secrets_are_refused_by_the_log_itself(admin):
+    with pytest.raises(ValueError):
+        log_admin_change(
+            actor=admin, area="webhook", target="x", summary="y", detail={"secret": "s3"}
+        )
