@@ -1,12 +1,10 @@
 """The opportunity form: the stage fills the probability in the browser too; B2B needs an
-account; the currency is an ISO 4217 code."""
+account (the model checks it too). The currency code is checked by the model field
+(`CurrencyField`), for the form, the API and the import alike."""
 
 import json
-import re
 
-from django import forms
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from kontor.core import dropdowns
 from kontor.core.records.forms import RecordForm
@@ -26,9 +24,3 @@ class OpportunityForm(RecordForm):
         if "account" in self.fields and settings.KONTOR_MODE == "b2b":
             self.fields["account"].required = True
             self.fields["account"].error_messages["required"] = NEEDS_ACCOUNT
-
-    def clean_currency(self):
-        code = (self.cleaned_data.get("currency") or "").strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", code):
-            raise forms.ValidationError(_("Enter a three-letter currency code such as EUR."))
-        return code

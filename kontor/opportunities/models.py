@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,29 @@ from kontor.core.models import Record, record_indexes
 
 NEEDS_ACCOUNT = _("An opportunity needs an account (B2B mode).")
 
+#: An ISO 4217 code: three letters (the form, the API and the import refuse "e1"). Lower case
+#: passes: `CurrencyField` stores the code upper-case when the record is validated, and the
+#: API's serializer checks the value with this validator before that.
+validate_currency = RegexValidator(
+    r"^[A-Za-z]{3}\Z", _("Enter a three-letter currency code such as EUR."), code="currency"
+)
+
+
+class CurrencyField(models.CharField):
+    """A currency code, stored upper-case: " eur " is EUR wherever the record is validated
+    (`full_clean` of the form and the API, the import's cell check)."""
+
+    default_validators = [validate_currency]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 3)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.strip().upper() if isinstance(value, str) else value
+
+
 #: Stages after which an opportunity is no longer open.
 CLOSED_STAGES = ("Closed Won", "Closed Lost")
 
@@ -19,7 +42,7 @@ CLOSED_STAGES = ("Closed Won", "Closed Lost")
 class Opportunity(Record):
     name = models.CharField(_("Opportunity name"), max_length=150)
     amount = models.DecimalField(_("Amount"), max_digits=18, decimal_places=2)
-    currency = models.CharField(_("Currency"), max_length=3, default="EUR")
+    currency = CurrencyField(_("Currency"), default="EUR")
     date_closed = models.DateField(_("Expected close date"))
     sales_stage = DropdownField(_("Sales stage"), dropdown="sales_stage_dom", blank=False)
     probability = models.PositiveSmallIntegerField(
