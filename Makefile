@@ -54,6 +54,7 @@ test: SYSTEM_PACKAGES_FOR = test
 test: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	@status=0; $(MAKE) test-sqlite || status=1; \
 	if [ -n "$$DATABASE_URL" ]; then $(MAKE) test-postgres || status=1; \
@@ -70,7 +71,7 @@ bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint:
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(VENV)/bin/lint-imports
 
 format:
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .

@@ -150,7 +150,7 @@ def timeline_contacts(n: int, user) -> list:
     from kontor.contacts.models import Contact
     from kontor.conversion.actions import convert_lead
     from kontor.core.actions import save_record
-    from kontor.core.timeline import timeline
+    from kontor.core.records.timeline import timeline
 
     made = list(Contact.objects.filter(last_name__startswith="Zeitleiste").order_by("last_name"))
     for i, lead in enumerate(fresh_leads(n - len(made), "bench:timeline"), len(made)):
@@ -335,7 +335,7 @@ def run_in_process(args, user, leads: list, contacts: list) -> list[dict]:
     from kontor.conversion.actions import convert_lead
     from kontor.conversion.duplicates import similar_accounts, similar_contacts
     from kontor.core.records.detail import TIMELINE_ROWS  # what the contact page shows
-    from kontor.core.timeline import timeline
+    from kontor.core.records.timeline import timeline
 
     start = timezone.now().replace(second=0, microsecond=0)
     pending, summaries = iter(leads), []

@@ -1,13 +1,18 @@
 """The declarations of the four activity modules: Calls, Meetings, Tasks, Notes."""
 
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kontor.activities import dropdown_lists as lists
 from kontor.activities.forms import ActivityForm, InviteesForm
 from kontor.activities.models import Call, Meeting, Note, Task
+from kontor.contacts.models import Contact
 from kontor.core import registry
 from kontor.core.grants import EVERYTHING, TEAM_WORK
 from kontor.core.registry import Module, register
+from kontor.leads.models import Lead
 
 
 class ActivityModule(Module):
@@ -29,6 +34,14 @@ class ActivityModule(Module):
         if parent is None:
             return {}
         return {"parent_record": parent, "parent_module": registry.for_model(model)}
+
+    def timeline_queries(self, visible, parents, journey) -> list:
+        """On a timeline: the activities hanging off a member, and those naming a member
+        contact in their contact field (tasks, notes)."""
+        contacts = journey.ids(Contact)
+        if contacts and "contact" in {f.name for f in self.model._meta.concrete_fields}:
+            parents = parents | Q(contact__in=contacts)
+        return super().timeline_queries(visible, parents, journey)
 
 
 @register
@@ -52,6 +65,24 @@ class CallModule(ActivityModule):
     mass_update_fields = ("assigned_user", "status")
     dropdowns = (lists.CALL_STATUS, lists.CALL_DIRECTION)
     demo_factory = "kontor.activities.demo.create_calls"
+
+    def timeline_queries(self, visible, parents, journey) -> list:
+        """Also the calls a member contact or lead is invited to."""
+        queries = super().timeline_queries(visible, parents, journey)
+        contacts, leads = journey.ids(Contact), journey.ids(Lead)
+        if contacts:
+            queries.append(visible.filter(contacts__in=contacts).annotate(via=F("contacts")))
+        if leads:
+            queries.append(visible.filter(leads__in=leads).annotate(via=F("leads")))
+        return queries
+
+    def timeline_pattern(self, status: str) -> str:
+        if status == "Held":
+            return gettext("Call held: %(name)s")
+        if status == "Not Held":
+            return gettext("Call not held: %(name)s")
+        return gettext("Call planned: %(name)s")
+
     api_example = {
         "name": "Erstgespräch",
         "date_start": "2026-12-01T10:00:00+01:00",
@@ -87,6 +118,24 @@ class MeetingModule(ActivityModule):
     mass_update_fields = ("assigned_user", "status")
     dropdowns = (lists.MEETING_STATUS, lists.MEETING_ACCEPT_STATUS)
     demo_factory = "kontor.activities.demo.create_meetings"
+
+    def timeline_queries(self, visible, parents, journey) -> list:
+        """Also the meetings a member contact or lead is invited to."""
+        queries = super().timeline_queries(visible, parents, journey)
+        contacts, leads = journey.ids(Contact), journey.ids(Lead)
+        if contacts or leads:
+            invited = Q(invitees__contact__in=contacts) | Q(invitees__lead__in=leads)
+            via = Coalesce("invitees__lead", "invitees__contact")
+            queries.append(visible.filter(invited).annotate(via=via))
+        return queries
+
+    def timeline_pattern(self, status: str) -> str:
+        if status == "Held":
+            return gettext("Meeting held: %(name)s")
+        if status == "Not Held":
+            return gettext("Meeting not held: %(name)s")
+        return gettext("Meeting planned: %(name)s")
+
     api_example = CallModule.api_example
     panels = (
         (
@@ -118,6 +167,14 @@ class TaskModule(ActivityModule):
     mass_update_fields = ("assigned_user", "status", "priority", "date_due")
     dropdowns = (lists.TASK_STATUS, lists.TASK_PRIORITY)
     demo_factory = "kontor.activities.demo.create_tasks"
+
+    def timeline_pattern(self, status: str) -> str:
+        if status == "Completed":
+            return gettext("Task completed: %(name)s")
+        if status == "Deferred":
+            return gettext("Task deferred: %(name)s")
+        return gettext("Task: %(name)s")
+
     panels = (
         (
             _("Overview"),
@@ -145,4 +202,8 @@ class NoteModule(ActivityModule):
     extra_columns = ("date_modified",)
     filters = ("assigned_user", "date_entered", "contact")
     demo_factory = "kontor.activities.demo.create_notes"
+
+    def timeline_pattern(self, status: str) -> str:
+        return gettext("Note: %(name)s")
+
     panels = ((_("Overview"), ("name", "contact", "filename", "assigned_user", "description")),)

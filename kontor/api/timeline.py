@@ -1,6 +1,6 @@
 """GET /api/v1/<type>/<id>/timeline/: the journey timeline of a record page, as JSON.
 
-The same events as the record page (kontor/core/timeline.py), through the same permission
+The same events as the record page (kontor/core/records/timeline.py), through the same permission
 filter; texts are plain (the page's links become `url`).
 """
 
@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kontor.core import registry
-from kontor.core import timeline as journey
+from kontor.core.records import timeline as journey
 
 MAX_EVENTS = 200
 

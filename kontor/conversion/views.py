@@ -30,6 +30,24 @@ def visible(model, pk, user):
     return model.objects.visible_to(user, "view").filter(pk=pk).first()
 
 
+def target_actions(module, target, user) -> dict:
+    """The target page's "Convert target" button, or the lead it became (when visible)."""
+    converted = bool(target.lead_id) or target.status == "Converted"
+    return {
+        "converted": converted,
+        "converted_lead": visible(Lead, target.lead_id, user),
+        "can_convert": not converted and permissions.can(user, "create", Lead),
+    }
+
+
+def lead_actions(module, lead, user) -> dict:
+    """The lead page's "Convert lead" button, or the contact it became (when visible)."""
+    return {
+        "converted_contact": visible(Contact, lead.contact_id, user),
+        "can_convert": not lead.converted and permissions.can(user, "create", Contact),
+    }
+
+
 class ConvertView(ModuleView):
     """Shared by both conversions: the record must be editable, the result creatable."""
 

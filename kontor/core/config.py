@@ -3,15 +3,15 @@
 `required_fields(model)` and `custom_fields(model)` are what forms, the import, web forms and
 the API ask; `validate(record, exclude)` is the check `Record.full_clean` runs, so every entry
 path that validates a record gets the rules without knowing about them. The definitions are
-stored by `kontor.studio` and read here from one cached snapshot (three queries on a cold cache,
-none after); Studio's actions call `invalidate()` on every change.
+stored by `kontor.studio`, which provides their reader (`provide`), and read here from one cached
+snapshot (three queries on a cold cache, none after); Studio's actions call `invalidate()` on
+every change.
 """
 
 import keyword
 from dataclasses import dataclass
 
 from django import forms
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -38,34 +38,19 @@ class Snapshot:
     layouts: dict  # (model label, kind) -> data
 
 
-def _load() -> Snapshot:
-    if not apps.is_installed("kontor.studio"):
-        return Snapshot({}, {}, {})
-    from kontor.studio.models import CustomField, FieldRule, Layout
+#: The function that reads the definitions (Studio provides it in its AppConfig.ready()).
+_source = None
 
-    required: dict = {}
-    for rule in FieldRule.objects.filter(required=True):
-        required.setdefault(rule.model_label, set()).add(rule.field)
-    custom: dict = {}
-    for f in CustomField.objects.filter(active=True).order_by("position", "id"):
-        custom.setdefault(f.model_label, []).append(
-            CustomFieldDef(
-                f.name,
-                f.label_en,
-                f.label_de,
-                f.field_type,
-                f.dropdown,
-                f.link_module,
-                f.required,
-                f.indexed,
-            )
-        )
-    layouts = {(lay.model_label, lay.kind): lay.data for lay in Layout.objects.all()}
-    return Snapshot(
-        {k: frozenset(v) for k, v in required.items()},
-        {k: tuple(v) for k, v in custom.items()},
-        layouts,
-    )
+
+def provide(load) -> None:
+    """Register `load() -> Snapshot`, which reads the configuration from its tables: the app
+    that stores it (kontor.studio) calls this, so core reads it without importing that app."""
+    global _source
+    _source = load
+
+
+def _load() -> Snapshot:
+    return _source() if _source is not None else Snapshot({}, {}, {})
 
 
 def snapshot() -> Snapshot:

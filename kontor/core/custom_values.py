@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kontor.core import dropdowns
+from kontor.core import catalog, dropdowns
 from kontor.core.fields import DropdownFormField, validate_phone
 
 MAX_TEXT = {"text": 255, "longtext": 20_000, "url": 500, "email": 254, "phone": 40}
@@ -89,9 +89,7 @@ class CustomFieldDef:
         raise ValueError(f"unknown custom field type {t!r}")
 
     def link_model(self):
-        from kontor.core import registry
-
-        return registry.get(self.link_module).model
+        return catalog.get(self.link_module).model
 
     def initial(self, stored):
         """The form's initial value of a stored value."""

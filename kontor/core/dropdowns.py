@@ -43,7 +43,7 @@ class Option:
 
 
 def _load() -> dict[str, list[Option]]:
-    from kontor.core.models import DropdownValue
+    from kontor.core.dropdown_models import DropdownValue
 
     lists: dict[str, list[Option]] = {}
     rows = DropdownValue.objects.select_related("dropdown").order_by(

@@ -18,6 +18,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
+from kontor.core import catalog
+
 ACTIONS = ("access", "view", "list", "edit", "delete", "import", "export", "mass_update")
 # Verbs that are not columns of the matrix: creating needs edit rights, restoring from the
 # trash needs delete rights.
@@ -37,8 +39,6 @@ class Grants:
         """`roles` ((is_admin, grants) of each role of the user) and `team_ids` when the
         caller read them along with the user (the API reads them with the token); else
         they are read here."""
-        from kontor.users.models import Role
-
         self.user = user
         self.is_admin = user.is_superuser
         self.scopes: dict[tuple[str, str], str] = {}
@@ -47,7 +47,9 @@ class Grants:
         if self.is_admin:
             return
         if roles is None:
-            roles = Role.objects.filter(users=user).values_list("is_admin", "grants")
+            # The roles come through the user's relation: the app that defines them (users)
+            # builds on this filter, not the other way round.
+            roles = user.roles.values_list("is_admin", "grants")
         role_admin, self.scopes = (
             _widest_of_text(roles) if isinstance(roles, str) else _widest(roles)
         )
@@ -133,13 +135,11 @@ def is_admin(user) -> bool:
 
 def scope(user, action: str, model) -> str:
     """The reach of `user` for `action` on records of `model`: none, owner, team or all."""
-    from kontor.core import registry
-
     _check(action)
     if not _active(user):
         return "none"
     try:
-        slug = registry.for_model(model).slug
+        slug = catalog.for_model(model).slug
     except Exception:  # noqa: BLE001 - a model without a module is no record type
         return "all" if is_admin(user) else "none"
     return grants_of(user).scope(slug, action)

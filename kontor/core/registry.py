@@ -9,13 +9,15 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import UUIDField, Value
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 
+# The lookups (register, get, for_model …) live in catalog, which imports nothing of Kontor.
+from kontor.core.catalog import activity_modules, find, for_model, get, modules, register  # noqa: F401
+
 _PLACEHOLDER = uuid.UUID(int=0)
-_modules: dict[str, "Module"] = {}
-_by_model: dict[type, "Module"] = {}
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class Module:
     form_class = None
     #: A template extending records/detail.html, for modules with panels of their own
     detail_template: str = "records/detail.html"
+    #: Pages of its own under the module's URLs: ((route, view class, name), …), each view
+    #: configured with `module=` (other apps add theirs through kontor.core.extensions)
+    extra_urls: tuple = ()
 
     def __init__(self):
         if self.model is None or not self.slug:
@@ -161,6 +166,19 @@ class Module:
         """Extra context of the detail page (hook for module-specific panels)."""
         return {}
 
+    def timeline_queries(self, visible, parents, journey) -> list:
+        """An activity module's records on a record's timeline (kontor.core.records.timeline):
+        querysets of `visible` (the user's records of this module) each annotated `via`, the
+        id of the journey member an activity reaches through other than its parent (None when
+        it hangs off a member: `parents`, a Q). Override to add e.g. the calls a member person
+        is invited to (`journey.ids(model)` are the members' ids)."""
+        return [visible.filter(parents).annotate(via=Value(None, UUIDField()))]
+
+    def timeline_pattern(self, status: str) -> str:
+        """An activity event's sentence for an activity of `status`, with "%(name)s" for the
+        linked name ("Call held: %(name)s")."""
+        return "%(name)s"
+
     # --- declared hooks ------------------------------------------------------------------
 
     def get_subpanels(self) -> tuple[Subpanel, ...]:
@@ -203,38 +221,3 @@ class Module:
 
     def __repr__(self):
         return f"<Module {self.slug}>"
-
-
-def register(cls: type[Module]) -> type[Module]:
-    """Class decorator: declare a record module."""
-    module = cls()
-    if module.slug in _modules:
-        raise ImproperlyConfigured(f"Module slug {module.slug!r} registered twice.")
-    _modules[module.slug] = module
-    _by_model[module.model] = module
-    return cls
-
-
-def modules() -> list[Module]:
-    return sorted(_modules.values(), key=lambda m: m.order)
-
-
-def get(slug: str) -> Module:
-    return _modules[slug]
-
-
-def find(model) -> Module | None:
-    """The module of `model`, or None when it is not a record type (e.g. users)."""
-    return _by_model.get(model if isinstance(model, type) else type(model))
-
-
-def for_model(model) -> Module:
-    model = model if isinstance(model, type) else type(model)
-    try:
-        return _by_model[model]
-    except KeyError:
-        raise ImproperlyConfigured(f"{model.__name__} has no module declaration.") from None
-
-
-def activity_modules() -> list[Module]:
-    return [m for m in _modules.values() if m.is_activity]

@@ -2,9 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from kontor.contacts.models import Contact
-from kontor.conversion.views import ConvertLeadView, visible
-from kontor.core import permissions
 from kontor.core.grants import EVERYTHING, TEAM_WORK
 from kontor.core.people import PERSON_PANELS, PERSON_SEARCH_FIELDS
 from kontor.core.registry import Module, register
@@ -73,13 +70,7 @@ class LeadModule(Module):
     # After the contacts (a lead may be referred by one), before the deals.
     demo_order = 25
     api_example = {"last_name": "Schmidt", "first_name": "Anna", "email1": "anna-leads@web.de"}
-    extra_urls = (("<uuid:pk>/convert/", ConvertLeadView, "convert"),)
 
     def detail_context(self, record, user) -> dict:
-        """The "Convert lead" button, or the contact it was converted into (when visible), and
-        when the lead entered each lifecycle stage."""
-        return {
-            "converted_contact": visible(Contact, record.contact_id, user),
-            "can_convert": not record.converted and permissions.can(user, "create", Contact),
-            "stages": stage_history(record),
-        }
+        """When the lead entered each lifecycle stage (the conversion app adds its button)."""
+        return {"stages": stage_history(record)}

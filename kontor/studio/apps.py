@@ -10,7 +10,11 @@ class StudioConfig(AppConfig):
     verbose_name = _("Studio")
 
     def ready(self):
+        from kontor.core import config
         from kontor.core.admin_area import register_page
+        from kontor.studio import configuration
+
+        config.provide(configuration.load)  # core reads the definitions through this
 
         group = _("Studio")
         register_page(

@@ -1,11 +1,8 @@
 """The Targets module declaration."""
 
-from kontor.conversion.views import ConvertTargetView, visible
-from kontor.core import permissions
 from kontor.core.grants import EVERYTHING, TEAM_WORK, grant
 from kontor.core.people import PERSON_PANELS, PERSON_SEARCH_FIELDS
 from kontor.core.registry import Module, register
-from kontor.leads.models import Lead
 from kontor.targets.dropdown_lists import TARGET_STATUS
 from kontor.targets.models import Target
 
@@ -42,7 +39,6 @@ class TargetModule(Module):
         (PERSON_PANELS[0][0], PERSON_PANELS[0][1] + ("account_name", "status")),
         *PERSON_PANELS[1:],
     )
-    detail_template = "targets/detail.html"
     grants = {
         "sales_manager": EVERYTHING,
         "sales_rep": TEAM_WORK,
@@ -56,13 +52,3 @@ class TargetModule(Module):
     demo_factory = "kontor.targets.demo.create_targets"
     demo_order = 24
     api_example = {"last_name": "Schmidt", "first_name": "Anna", "email1": "anna-targets@web.de"}
-    extra_urls = (("<uuid:pk>/convert/", ConvertTargetView, "convert"),)
-
-    def detail_context(self, record, user) -> dict:
-        """The "Convert target" button, or the lead it was converted into (when visible)."""
-        converted = bool(record.lead_id) or record.status == "Converted"
-        return {
-            "converted": converted,
-            "converted_lead": visible(Lead, record.lead_id, user),
-            "can_convert": not converted and permissions.can(user, "create", Lead),
-        }

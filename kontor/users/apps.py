@@ -10,15 +10,27 @@ class UsersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from kontor.core import preferences
         from kontor.core.admin_area import register_page
-        from kontor.users import presets
+        from kontor.users import actions, presets
 
         # Preset roles get the grants of record types added since install.
         post_migrate.connect(
             presets.grant_after_migrate, sender=self, dispatch_uid="kontor.users.preset_grants"
         )
 
+        # The generic list views keep a user's chosen columns in their profile.
+        preferences.provide(
+            list_columns=_chosen_columns, save_list_columns=actions.save_list_columns
+        )
+
         group = _("Access")
         register_page("admin-users", _("Users"), icon="people", group=group, order=10)
         register_page("admin-teams", _("Teams"), icon="diagram-3", group=group, order=11)
         register_page("admin-roles", _("Roles"), icon="shield-lock", group=group, order=12)
+
+
+def _chosen_columns(user, slug: str) -> list[str] | None:
+    """The columns `user` chose for module `slug` (their profile, loaded with the request)."""
+    profile = getattr(user, "profile", None)
+    return profile.list_columns(slug) if profile is not None else None

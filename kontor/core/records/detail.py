@@ -1,18 +1,13 @@
 """What a record's detail page shows to its reader: field panels, subpanels, open activities,
-the journey timeline (kontor.core.timeline) and the banners of converted records."""
+the journey timeline (kontor.core.records.timeline), the banners the apps that link records
+register (kontor.core.journey) and what other apps add to the page (kontor.core.extensions)."""
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
-from django.utils.translation import gettext as _
 
-from kontor.core import config, permissions, registry, timeline
-from kontor.core.records import tables
+from kontor.core import config, extensions, journey, permissions, registry
+from kontor.core.records import tables, timeline, timeline_activities
 
 SUBPANEL_ROWS = 10
 TIMELINE_ROWS = 100
@@ -123,7 +118,7 @@ def open_activities(record, user) -> list[dict]:
                 "module": module,
                 "record": row,
                 "url": module.url("detail", row.pk),
-                "when": timeline._time_of(row),
+                "when": timeline_activities.time_of(row),
                 "status": tables.display(module.model._meta.get_field("status"), row.status),
             }
             for row in rows
@@ -161,95 +156,16 @@ def changelog(events) -> list[dict]:
     return out
 
 
-def _linked(record) -> str:
-    return timeline._record_phrase(
-        registry.for_model(type(record)),
-        format_html('<a href="{}">{}</a>', record.get_absolute_url(), str(record)),
-    )
-
-
-def _visible(model_label: str, user, pk):
-    if pk is None:
-        return None
-    return apps.get_model(model_label).objects.visible_to(user, "view").filter(pk=pk).first()
-
-
-def banners(journey, user) -> list[dict]:
-    """The conversion banners at the top of a record: [{"icon", "text", "links"}].
-
-    A converted target links its lead; a converted lead links what it became; a contact, account
-    or opportunity links the leads it came from and their targets. Only records the user may
-    see are linked (one query per linked record type).
-    """
-    record, out = journey.record, []
-    label = record._meta.label_lower
-
-    def add(text, records, pattern=None):
-        links = ", ".join(_linked(r) for r in records if r is not None)
-        if links and pattern:
-            links = mark_safe(escape(pattern) % {"records": mark_safe(links)})
-        out.append({"icon": "arrow-left-right", "text": text, "links": mark_safe(links)})
-
-    if label == "targets.target" and record.lead_id:
-        add(
-            _("This target has been converted."),
-            [_visible("leads.Lead", user, record.lead_id)],
-            _("Converted to %(records)s"),
-        )
-    elif label == "leads.lead":
-        if record.converted or record.contact_id:
-            text = (
-                _("This lead was converted on %(date)s.")
-                % {"date": date_format(localtime(record.converted_at), "SHORT_DATETIME_FORMAT")}
-                if record.converted_at
-                else _("This lead has been converted.")
-            )
-            add(
-                text,
-                [
-                    _visible("contacts.Contact", user, record.contact_id),
-                    _visible("accounts.Account", user, record.account_id),
-                    _visible("opportunities.Opportunity", user, record.opportunity_id),
-                ],
-                _("Converted to %(records)s"),
-            )
-        if journey.targets:
-            add("", journey.targets, _("Converted from %(records)s"))
-    elif journey.leads:
-        targets = {t.pk: t for t in journey.targets}
-        parts = []
-        for lead in journey.leads:
-            source = targets.get(lead.target_id) or next(
-                (t for t in journey.targets if t.lead_id == lead.pk), None
-            )
-            parts.append(
-                _linked(lead)
-                if source is None
-                else format_html("{} ({})", _linked(lead), _linked(source))
-            )
-        out.append(
-            {
-                "icon": "arrow-left-right",
-                "text": "",
-                "links": mark_safe(
-                    escape(_("Converted from %(records)s"))
-                    % {"records": mark_safe(", ".join(parts))}
-                ),
-            }
-        )
-    return out
-
-
 def context(module, record, user) -> dict:
     can_edit = permissions.allows(user, "edit", record)
-    journey = timeline.Journey.of(record, user, visible=True)
-    events = timeline.timeline(record, user, TIMELINE_ROWS, journey=journey)
+    found = journey.Journey.of(record, user, visible=True)
+    events = timeline.timeline(record, user, TIMELINE_ROWS, journey=found)
     return {
         "panels": panels(module, record, user),
         "subpanels": subpanels(module, record, user),
         "open_activities": open_activities(record, user) if module.has_activities else [],
         "timeline": events,
-        "banners": banners(journey, user),
+        "banners": journey.banners(found),  # registered by the apps that link records
         # The closed activities and change log of the record alone, for callers that want them.
         "history": history(events),
         "changelog": changelog(events),
@@ -261,21 +177,21 @@ def context(module, record, user) -> dict:
         "can_edit": can_edit,
         "can_delete": permissions.allows(user, "delete", record),
         **teams_context(record, user, can_edit),
+        **extensions.detail_context(module, record, user),  # e.g. conversion's button
     }
 
 
 def teams_context(record, user, can_edit: bool) -> dict:
     """The record's teams, and the teams the user may set on it (editors only: admins any
     team, others their own teams and the ones the record is in)."""
-    from kontor.users.models import Team
-
     current = list(record.teams.all())
+    team = record.teams.model  # reached through the relation: core imports no app
     if not can_edit:
         return {"record_teams": current, "team_choices": []}
     choices = (
-        Team.objects.all()
+        team.objects.all()
         if permissions.is_admin(user)
-        else Team.objects.filter(Q(members=user) | Q(pk__in=[t.pk for t in current])).distinct()
+        else team.objects.filter(Q(members=user) | Q(pk__in=[t.pk for t in current])).distinct()
     )
     chosen = {t.pk for t in current}
     return {

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from kontor.core.actions import as_text
-from kontor.core.records.views import ListView
+from kontor.core.records.list_views import ListView
 
 #: First characters that make a spreadsheet cell a formula (OWASP "CSV injection"), including
 #: the full-width forms some spreadsheet programs also accept.

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import formats
 
-from kontor.core import config, registry
+from kontor.core import actions, config, registry
 from kontor.core.fields import DropdownFormField
 
 
@@ -53,6 +53,12 @@ class RecordForm(forms.ModelForm):
             self.fields[f.name] = f.formfield()
             if f.name in stored and f.name not in self.initial:
                 self.initial[f.name] = f.initial(stored[f.name])
+
+    def save_with(self, *, actor):
+        """Write the validated record through the actions and return it (the create and edit
+        views call this; a form that saves more, such as an activity's invitees, overrides
+        it and still writes in one action)."""
+        return actions.save_record(self.instance, actor=actor)
 
     def _stored_custom(self) -> dict:
         custom = getattr(self.instance, "custom", None)

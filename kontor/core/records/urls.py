@@ -2,20 +2,20 @@
 
 from django.urls import include, path
 
-from kontor.core import registry
-from kontor.core.records import export, vcard, views
+from kontor.core import extensions, registry
+from kontor.core.records import export, list_views, vcard, views
 
 VERBS = [
-    ("", views.ListView, "list"),
-    ("count/", views.CountView, "count"),
+    ("", list_views.ListView, "list"),
+    ("count/", list_views.CountView, "count"),
     ("new/", views.CreateView, "create"),
     ("trash/", views.TrashView, "trash"),
     ("export.csv", export.ExportView, "export"),
     ("export.xlsx", export.XlsxExportView, "export-xlsx"),
     ("export.vcf", vcard.VcardExportView, "export-vcf"),
-    ("mass/", views.MassActionView, "mass"),
-    ("columns/", views.ColumnsView, "columns"),
-    ("lookup/", views.LookupView, "lookup"),
+    ("mass/", list_views.MassActionView, "mass"),
+    ("columns/", list_views.ColumnsView, "columns"),
+    ("lookup/", list_views.LookupView, "lookup"),
     ("<uuid:pk>/", views.DetailView, "detail"),
     ("<uuid:pk>/edit/", views.EditView, "edit"),
     ("<uuid:pk>/delete/", views.DeleteView, "delete"),
@@ -26,11 +26,12 @@ VERBS = [
 
 
 def module_patterns(module) -> list:
-    """The standard URLs of one module, plus the extra ones it declares (`extra_urls`)."""
+    """The standard URLs of one module, the ones it declares (`extra_urls`) and the ones other
+    apps add to it (kontor.core.extensions)."""
     patterns = [path(route, view.as_view(module=module), name=name) for route, view, name in VERBS]
     patterns += [
         path(route, view.as_view(module=module), name=name)
-        for route, view, name in getattr(module, "extra_urls", ())
+        for route, view, name in (*module.extra_urls, *extensions.urls(module))
     ]
     return patterns
 

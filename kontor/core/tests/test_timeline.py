@@ -1,4 +1,5 @@
-"""The journey timeline and the conversion banners (kontor.core.timeline).
+"""The journey timeline and the conversion banners (kontor.core.records.timeline, with the
+links, banners and "convert" rows kontor.conversion registers in kontor.core.journey).
 
 The chain target → lead → contact/account/opportunity is built the way the conversion actions
 build it: records and links through `save_record`, "convert" change-log rows on every record of
@@ -20,8 +21,8 @@ from kontor.activities.tests.factories import CallFactory, NoteFactory, TaskFact
 from kontor.conversion import actions as conversion
 from kontor.core.actions import delete_records, save_record
 from kontor.core.context import origin
-from kontor.core.records import detail
-from kontor.core.timeline import Journey, timeline
+from kontor.core.journey import Journey, banners
+from kontor.core.records.timeline import timeline
 from kontor.leads.tests.factories import LeadFactory
 from kontor.targets.tests.factories import TargetFactory
 from kontor.users.actions import create_user
@@ -224,8 +225,8 @@ def test_a_lead_the_user_may_not_see_contributes_nothing(rep, journey):
     shown = texts(timeline(journey["contact"], rep))
     assert not any(line.startswith(("[Lead]", "[Target]")) for line in shown)
     assert "Converted" in shown  # the contact's own row, without the hidden lead's name
-    assert Journey.of(journey["contact"], rep).targets == []
-    assert detail.banners(Journey.of(journey["contact"], rep), rep) == []
+    assert Journey.of(journey["contact"], rep).found["conversion"].targets == []
+    assert banners(Journey.of(journey["contact"], rep)) == []
     # Names of hidden records never show, not even as the value of a changed field.
     contact = journey["contact"]
     account = journey["account"]

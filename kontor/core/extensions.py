@@ -1,0 +1,52 @@
+"""What an app adds to record types it does not own, for the people using their pages.
+
+A record app declares its own pages in its `Module` (`extra_urls`, `detail_context`,
+`detail_template`). An app that builds on record types of other apps (conversion on targets
+and leads, activities on tasks) registers an `Extension` in its AppConfig.ready() instead: pages
+under the module's URLs, context for its detail page and a template of buttons shown among the
+record's actions. So the extended app does not import the app that extends it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+_extensions: list["Extension"] = []
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Additions of one app to the pages of the module `module` (a slug)."""
+
+    module: str
+    #: ((route, view class, name), …) under the module's URL prefix; each view gets `module=`
+    urls: tuple = ()
+    #: (module, record, user) -> dict, merged into the detail page's context
+    detail_context: Callable | None = None
+    #: templates included among the detail page's record actions (buttons), in order
+    action_templates: tuple[str, ...] = field(default=())
+
+
+def extend(extension: Extension) -> None:
+    """Register `extension` (from an AppConfig.ready(), before the URLs are loaded)."""
+    _extensions.append(extension)
+
+
+def of(module) -> list[Extension]:
+    """The extensions registered for `module`, in registration order."""
+    return [ext for ext in _extensions if ext.module == module.slug]
+
+
+def urls(module) -> list[tuple]:
+    """The (route, view, name) the extensions add under `module`'s URLs."""
+    return [url for ext in of(module) for url in ext.urls]
+
+
+def detail_context(module, record, user) -> dict:
+    """The context the extensions add to `record`'s detail page, with their action templates
+    under "extension_actions"."""
+    context: dict = {"extension_actions": []}
+    for ext in of(module):
+        if ext.detail_context is not None:
+            context.update(ext.detail_context(module, record, user))
+        context["extension_actions"] += ext.action_templates
+    return context

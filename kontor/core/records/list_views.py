@@ -1,0 +1,244 @@
+"""The list pages of every record type and what a list does: the bounded count, mass update
+and mass delete of the selected rows, the column chooser and the relate pickers' lookup.
+
+Views bound to one module like the others of kontor.core.records.views (`module=`, see urls.py),
+reading their records through the permission filter and writing through one action each.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import formats
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kontor.core import actions, config, permissions, preferences, search
+from kontor.core.records import forms, tables
+from kontor.core.records.filters import filterset_for
+from kontor.core.records.pagination import paginate
+from kontor.core.records.views import ModuleView
+
+
+class ListView(ModuleView):
+    """The list page: search, filters, sort, chosen columns, keyset pages, mass actions."""
+
+    action = "list"
+    template_name = "records/list.html"
+    fragment_name = "records/_list_table.html"
+
+    def get_columns(self) -> list[tables.Column]:
+        chosen = preferences.list_columns(self.request.user, self.module.slug)
+        defaults = config.list_columns(self.module)
+        allowed = set(config.all_columns(self.module))
+        names = [c for c in (chosen or defaults) if c in allowed]
+        return tables.columns(self.module, names or defaults)
+
+    def get_sort(self, cols) -> str:
+        sort = self.request.GET.get("sort", "")
+        keys = {c.sort_key for c in cols} | {self.module.default_sort.lstrip("-")}
+        return sort if sort.lstrip("-") in keys else self.module.default_sort
+
+    def sorted_by_custom(self, queryset, cols, sort: str):
+        """Custom columns as annotations: their text (what exports read) and, when the list
+        sorts by one, its typed JSON value."""
+        for col in cols:
+            if isinstance(col.field, tables.CustomColumnField):
+                queryset = queryset.annotate(**{col.field.attname: col.field.text()})
+                if sort.lstrip("-") == col.sort_key:
+                    queryset = queryset.annotate(
+                        **{col.sort_key: col.field.definition.expression()}
+                    )
+        return queryset
+
+    def filtered(self):
+        filterset = filterset_for(self.module)(
+            self.request.GET or None, queryset=self.get_queryset(), request=self.request
+        )
+        queryset = (
+            filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+        )
+        term = self.request.GET.get("q", "")
+        return filterset, search.search(queryset, term), term
+
+    def get(self, request):
+        cols = self.get_columns()
+        sort = self.get_sort(cols)
+        filterset, queryset, term = self.filtered()
+        custom_shown = any(isinstance(c.field, tables.CustomColumnField) for c in cols)
+        queryset = self.sorted_by_custom(queryset, cols, sort)
+        queryset = queryset.select_related(*tables.related_fields(cols)).defer(
+            "search_text", "description", *(() if custom_shown else ("custom",))
+        )
+        page = paginate(queryset, sort, request.GET.get("cursor"), settings.KONTOR_PAGE_SIZE)
+        context = self.context(
+            columns=cols,
+            sort=sort,
+            filterset=filterset,
+            q=term,
+            page=page,
+            rows=tables.rows(self.module, cols, page.rows),
+            can_edit=permissions.can(request.user, "mass_update", self.module.model),
+            can_create=permissions.can(request.user, "create", self.module.model),
+            can_delete=permissions.can(request.user, "delete", self.module.model),
+            mass_form=forms.form_for(self.module)(user=request.user, auto_id="mass_%s"),
+            mass_fields=self.module.mass_update_fields,
+            column_options=[
+                (c.name, c.label, c.name in {col.name for col in cols})
+                for c in tables.columns(self.module, config.all_columns(self.module))
+            ],
+            page_query=_query_without(request.GET, "cursor"),
+        )
+        template = self.fragment_name if request.headers.get("HX-Request") else self.template_name
+        return render(request, template, context)
+
+
+def _query_without(params, *names) -> str:
+    """The query string minus `names`, ending in "&" so a parameter can follow."""
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    encoded = kept.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+class CountView(ModuleView):
+    """The bounded count of a list, loaded after the list itself (never blocks first paint)."""
+
+    action = "list"
+
+    def get(self, request):
+        _filterset, queryset, term = ListView(module=self.module, request=request).filtered()
+        limit = settings.KONTOR_COUNT_LIMIT
+        count = queryset[: limit + 1].count()
+        if search.normalize(term) and count >= settings.KONTOR_SEARCH_CAP:
+            # The search stopped collecting at the cap: there may be many more matches.
+            text = _("%(count)s+ matches: refine the search to see the rest.") % {
+                "count": formats.number_format(count, force_grouping=True)
+            }
+            return JsonResponse({"count": count, "capped": True, "text": text})
+        capped = count > limit
+        shown = formats.number_format(min(count, limit), force_grouping=True)
+        text = (
+            _("%(count)s+ records") % {"count": shown}
+            if capped
+            else ngettext("%(count)s record", "%(count)s records", count) % {"count": shown}
+        )
+        return JsonResponse({"count": min(count, limit), "capped": capped, "text": text})
+
+
+class MassActionView(ModuleView):
+    """Mass update or mass delete of the selected rows, all or nothing."""
+
+    action = "list"
+
+    def post(self, request):
+        ids = request.POST.getlist("ids")[:1000]
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, {request.get_host()}, require_https=request.is_secure()
+        ):
+            back = self.module.url("list")
+        verb = request.POST.get("verb")
+        needed = "delete" if verb == "delete" else "mass_update"
+        if not permissions.can(request.user, needed, self.module.model):
+            raise Http404  # not allowed looks like not found (docs/architecture.md rule 3)
+        try:
+            records = list(self.get_queryset(needed).filter(pk__in=ids))
+        except ValidationError:
+            records = []
+        if len(records) != len(set(ids)) or not records:
+            # Rows the user may not change are reported, never skipped silently; which ones
+            # stays unsaid, as for records that do not exist.
+            refused = len(set(ids)) - len(records)
+            messages.error(
+                request,
+                ngettext(
+                    "%(count)d selected record no longer exists or may not be changed by you; "
+                    "nothing was changed.",
+                    "%(count)d selected records no longer exist or may not be changed by you; "
+                    "nothing was changed.",
+                    refused,
+                )
+                % {"count": refused}
+                if ids
+                else _("Select at least one record."),
+            )
+            return HttpResponseRedirect(back)
+        if verb == "delete":
+            count = actions.delete_records(records, actor=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "Moved %(count)d record to the trash.",
+                    "Moved %(count)d records to the trash.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return HttpResponseRedirect(back)
+        return self.mass_update(request, records, back)
+
+    def mass_update(self, request, records, back):
+        name = request.POST.get("field", "")
+        if name not in self.module.mass_update_fields:
+            messages.error(request, _("Choose a field to update."))
+            return HttpResponseRedirect(back)
+        form = forms.form_for(self.module)(data=request.POST, user=request.user)
+        field = form.fields[name]
+        try:
+            value = field.clean(field.widget.value_from_datadict(request.POST, {}, name))
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+            return HttpResponseRedirect(back)
+        count, refused = actions.mass_update(records, {name: value}, actor=request.user)
+        if refused:
+            details = "; ".join(
+                f"{r}: {' '.join(m for msgs in e.values() for m in msgs)}"
+                for r, e in list(refused.items())[:10]
+            )
+            messages.error(
+                request,
+                ngettext(
+                    "Nothing was changed; %(count)d record refuses the value: %(details)s",
+                    "Nothing was changed; %(count)d records refuse the value: %(details)s",
+                    len(refused),
+                )
+                % {"count": len(refused), "details": details},
+            )
+        else:
+            messages.success(
+                request,
+                ngettext("Updated %(count)d record.", "Updated %(count)d records.", count)
+                % {"count": count},
+            )
+        return HttpResponseRedirect(back)
+
+
+class ColumnsView(ModuleView):
+    """Remember the columns this user chose for this list."""
+
+    action = "list"
+
+    def post(self, request):
+        allowed = set(config.all_columns(self.module))
+        chosen = [c for c in request.POST.getlist("columns") if c in allowed]
+        preferences.save_list_columns(request.user, self.module.slug, chosen, actor=request.user)
+        return HttpResponseRedirect(self.module.url("list"))
+
+
+class LookupView(ModuleView):
+    """JSON for relate pickers: up to 20 visible records matching ?q=."""
+
+    action = "view"
+
+    def get(self, request):
+        queryset = self.get_queryset()
+        term = request.GET.get("q", "")
+        if term:
+            queryset = search.search(queryset, term, cap=200)
+        link = self.module.link_column or "pk"
+        rows = queryset.order_by(link, "pk")[:20]
+        return JsonResponse({"results": [{"value": str(r.pk), "text": str(r)} for r in rows]})
