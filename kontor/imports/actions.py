@@ -8,9 +8,11 @@ killed task resumes from the last committed chunk and never writes a row twice.
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,8 @@ from kontor.imports.models import ImportBatch, ImportMapping
 from kontor.imports.writer import write_chunk
 
 CHUNK_SIZE = 2000
+#: The largest file an import takes (a million leads are about 150 MB of CSV).
+MAX_BYTES = getattr(django_settings, "KONTOR_IMPORT_MAX_BYTES", 300 * 1024 * 1024)
 PREVIEW_ROWS = 1000
 #: A running batch without progress for this long is taken as killed and may be resumed.
 STALE_AFTER = timedelta(minutes=5)
@@ -38,16 +42,28 @@ def check_import_allowed(actor, model) -> None:
         raise PermissionDenied
 
 
+def check_upload(upload) -> None:
+    """Refuse an empty file or one over MAX_BYTES (the upload form shows the same message)."""
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(size)s.") % {"size": filesizeformat(MAX_BYTES)}}
+        )
+
+
 def create_batch(upload, *, model, actor) -> ImportBatch:
     """Store an uploaded file as a new batch with the detected format and auto-mapped columns.
 
-    Raises ValidationError({"file": …}) and stores nothing when the file cannot be read.
+    Raises ValidationError({"file": …}) and stores nothing when the file is empty, too large or
+    cannot be read.
     """
     from django.contrib.contenttypes.models import ContentType
 
     from kontor.imports.mapping import auto_map
 
     check_import_allowed(actor, model)
+    check_upload(upload)
     batch = ImportBatch(
         record_type=ContentType.objects.get_for_model(model),
         created_by=actor,

@@ -1,28 +1,24 @@
 """The upload form and the reading of the mapping screen's fields, for the import pages."""
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kontor.imports.actions import MATCHES, MODES, RULES
+from kontor.imports.actions import MATCHES, MODES, RULES, check_upload
 from kontor.imports.values import FORMATS
-
-#: The largest file the upload form accepts (a million leads are about 150 MB of CSV).
-MAX_BYTES = getattr(settings, "KONTOR_IMPORT_MAX_BYTES", 300 * 1024 * 1024)
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("CSV or Excel file (.csv, .xlsx)"))
 
     def clean_file(self):
+        """The action's own check (`check_upload`), shown on the field before the upload is
+        stored."""
         upload = self.cleaned_data["file"]
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s.") % {"size": filesizeformat(MAX_BYTES)}
-            )
+        try:
+            check_upload(upload)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["file"]) from None
         return upload
 
 

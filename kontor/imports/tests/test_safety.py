@@ -212,3 +212,17 @@ def test_an_admin_undoing_another_users_import_is_in_the_admin_log(admin, rep):
     own = actions.run_import(own.pk)
     undo.undo_import(own, actor=rep)  # the importing user's own undo: not an admin action
     assert AdminChange.objects.count() == 1
+
+
+def test_the_action_refuses_an_empty_or_too_large_file_and_stores_nothing(admin):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        actions.create_batch(upload("empty.csv", b""), model=Lead, actor=admin)
+    assert refused.value.message_dict == {"file": ["The file is empty."]}
+    big = upload("big.csv", ROWS.encode())
+    big.size = actions.MAX_BYTES + 1
+    with pytest.raises(ValidationError) as refused:
+        actions.create_batch(big, model=Lead, actor=admin)
+    assert refused.value.message_dict["file"][0].startswith("The file is larger than")
+    assert not ImportBatch.objects.exists()
