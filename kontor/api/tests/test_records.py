@@ -13,24 +13,68 @@ from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
 from kontor.users.actions import create_user
-from kontor.users.presets import PRESETS
+
+ROLES = ["administrator", "sales_manager", "sales_rep", "marketing", "external_lead_generation"]
+KNOWN = (
+    "targets",
+    "leads",
+    "contacts",
+    "accounts",
+    "opportunities",
+    "calls",
+    "meetings",
+    "tasks",
+    "notes",
+)
+ACTIVITIES = ("calls", "meetings", "tasks", "notes")
+
+# What a user of each preset role (in no team) meets through the API on a record an
+# administrator created: (is that record in the list, the status of a create, the status of
+# deleting that record). Written out from docs/access.md, never read from the presets or the
+# modules' declared grants; HIDDEN is a type the role does not see at all (404 everywhere).
+EVERYTHING = (True, 201, 204)
+#: team reach: another's record outside the user's teams is out of reach (404), creates allowed
+TEAM_WORK = (False, 201, 404)
+#: team reach, no deleting at all (403 for the whole type)
+TEAM_NO_DELETE = (False, 201, 403)
+HIDDEN = None
+
+EXPECTED = {
+    "administrator": dict.fromkeys(KNOWN, EVERYTHING),
+    "sales_manager": dict.fromkeys(KNOWN, EVERYTHING),
+    "sales_rep": dict.fromkeys(KNOWN, TEAM_WORK),
+    "marketing": {
+        "targets": EVERYTHING,
+        "leads": EVERYTHING,
+        "contacts": HIDDEN,
+        "accounts": HIDDEN,
+        "opportunities": HIDDEN,
+        **dict.fromkeys(ACTIVITIES, TEAM_WORK),
+    },
+    "external_lead_generation": {
+        "targets": TEAM_NO_DELETE,
+        **dict.fromkeys(KNOWN[1:], HIDDEN),
+    },
+}
+
+
+def expected(role: str, slug: str):
+    """The written-out outcome; a record type this table does not know (one added after it)
+    is refused to every preset role but the administrator."""
+    if slug in EXPECTED[role]:
+        return EXPECTED[role][slug]
+    return EVERYTHING if role == "administrator" else HIDDEN
+
 
 SLUGS = [m.slug for m in registry.modules()]
-ROLES = ["sales_manager", "sales_rep", "marketing", "external_lead_generation"]
-
-
-def grant(role: str, slug: str, action: str) -> str:
-    grants = PRESETS[role]["grants"].get(slug, {})
-    if grants.get("access", "none") == "none":
-        return "none"
-    return grants.get(action, "none")
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("slug", SLUGS)
-def test_crud_of_every_record_type(slug, rep, api):
+def test_crud_of_every_record_type(slug, admin, admin_api):
+    api = admin_api
     module = registry.get(slug)
-    created = api.post(f"/api/v1/{slug}/", body_for(slug, rep), format="json")
+    created = api.post(f"/api/v1/{slug}/", body_for(slug, admin), format="json")
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     assert api.get(f"/api/v1/{slug}/{pk}/").json()["id"] == pk
@@ -39,7 +83,7 @@ def test_crud_of_every_record_type(slug, rep, api):
     assert set(listed["results"][0]) == {"id"}
     changed = api.patch(f"/api/v1/{slug}/{pk}/", {"description": "Neu"}, format="json")
     assert changed.status_code == 200 and changed.json()["description"] == "Neu"
-    full = {**body_for(slug, rep), "description": "Ganz"} if slug != "opportunities" else None
+    full = {**body_for(slug, admin), "description": "Ganz"} if slug != "opportunities" else None
     if full:
         assert api.put(f"/api/v1/{slug}/{pk}/", full, format="json").status_code == 200
     assert api.delete(f"/api/v1/{slug}/{pk}/").status_code == 204
@@ -57,43 +101,43 @@ def test_crud_of_every_record_type(slug, rep, api):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("slug", SLUGS)
 def test_access_matrix(slug, role, admin):
-    """Each preset role gets what the access matrix grants: 404 for a hidden type, 403 for a
-    refused verb, and a refused write changes nothing."""
+    """Each preset role gets what the table above says: 404 for a hidden type, 403 for a
+    refused verb, 404 for a record out of reach, and a refused write changes nothing."""
     user = create_user(f"u-{role}", password="pw-x-123!", roles=[role])
     client = token_client(user)
     module = registry.get(slug)
-    record = save_record(module.model(**_plain(body_for(slug, admin))), actor=admin)
-    listed = client.get(f"/api/v1/{slug}/")
-    if grant(role, slug, "list") == "none":
-        assert listed.status_code == 404
-        assert client.get(f"/api/v1/{slug}/{record.pk}/").status_code == 404
-        assert (
-            client.post(f"/api/v1/{slug}/", body_for(slug, admin), format="json").status_code == 404
-        )
-        return
-    ids = [row["id"] for row in listed.json()["results"]]
-    assert (str(record.pk) in ids) == (grant(role, slug, "list") == "all")
+    record = save_record(module.model(**_plain(module, body_for(slug, admin))), actor=admin)
+    outcome = expected(role, slug)
     before = module.model.objects.count()
+    if outcome is HIDDEN:
+        assert client.get(f"/api/v1/{slug}/").status_code == 404
+        assert client.get(f"/api/v1/{slug}/{record.pk}/").status_code == 404
+        created = client.post(f"/api/v1/{slug}/", body_for(slug, admin), format="json")
+        assert created.status_code == 404
+        assert client.delete(f"/api/v1/{slug}/{record.pk}/").status_code == 404
+        assert module.model.objects.count() == before
+        assert module.model.objects.filter(pk=record.pk).exists()
+        return
+    listed_expected, create_status, delete_status = outcome
+    listed = client.get(f"/api/v1/{slug}/")
+    assert listed.status_code == 200
+    ids = [row["id"] for row in listed.json()["results"]]
+    assert (str(record.pk) in ids) is listed_expected
     created = client.post(f"/api/v1/{slug}/", body_for(slug, user), format="json")
-    assert created.status_code == (201 if grant(role, slug, "edit") != "none" else 403)
-    assert module.model.objects.count() == before + (created.status_code == 201)
+    assert created.status_code == create_status, created.json()
+    assert module.model.objects.count() == before + (create_status == 201)
     deleted = client.delete(f"/api/v1/{slug}/{record.pk}/")
-    # A verb refused for the whole type is a 403; a record out of reach a 404.
-    expected = (
-        403
-        if grant(role, slug, "delete") == "none"
-        else (204 if grant(role, slug, "delete") == "all" else 404)
-    )
-    assert deleted.status_code == expected
-    assert module.model.objects.filter(pk=record.pk).exists() == (expected != 204)
+    assert deleted.status_code == delete_status
+    assert module.model.objects.filter(pk=record.pk).exists() is (delete_status != 204)
 
 
-def _plain(body: dict) -> dict:
-    from kontor.accounts.models import Account
-
+def _plain(module, body: dict) -> dict:
+    """Model keyword arguments of an API body: a relation's id goes to its column."""
     values = dict(body)
-    if "account" in values:
-        values["account"] = Account.objects.get(pk=values["account"])
+    for name in body:
+        field = module.model._meta.get_field(name)
+        if field.is_relation:
+            values[field.attname] = values.pop(name)
     return values
 
 

@@ -1,8 +1,10 @@
 """The access matrix: every preset role × every record type × every page, with records owned by
 the user, by a teammate and by a stranger.
 
-The expectations below are written out from docs/domain.md §6, independently of
-kontor/users/presets.py, so a wrong preset or a leaking page fails here.
+The expectations below are written out from docs/domain.md §6, independently of the grants
+the modules declare, so a wrong grant or a leaking page fails here. A record type the table
+does not know (one added after it) is expected refused to every preset role but the
+administrator, so adding a record type needs no edit here.
 """
 
 import pytest
@@ -11,6 +13,7 @@ from kontor.accounts.tests.factories import AccountFactory
 from kontor.activities.tests.factories import CallFactory, MeetingFactory, NoteFactory, TaskFactory
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core import registry
+from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog
 from kontor.core.testing import csv_rows
 from kontor.leads.tests.factories import LeadFactory
@@ -30,7 +33,7 @@ FACTORIES = {
     "tasks": (TaskFactory, "name"),
     "notes": (NoteFactory, "name"),
 }
-ALL = tuple(FACTORIES)
+KNOWN = tuple(FACTORIES)
 ACTIVITIES = ("calls", "meetings", "tasks", "notes")
 OWNERS = ("own", "mate", "stranger")
 REACH = {
@@ -51,20 +54,56 @@ TEAM_WORK = spec("team", "team", "owner", True)
 NOTHING = spec("none", "none", "none", False)
 
 EXPECTED = {
-    "administrator": dict.fromkeys(ALL, EVERYTHING),
-    "sales_manager": dict.fromkeys(ALL, EVERYTHING),
-    "sales_rep": dict.fromkeys(ALL, TEAM_WORK),
+    "administrator": dict.fromkeys(KNOWN, EVERYTHING),
+    "sales_manager": dict.fromkeys(KNOWN, EVERYTHING),
+    "sales_rep": dict.fromkeys(KNOWN, TEAM_WORK),
     "marketing": {
-        **dict.fromkeys(ALL, NOTHING),
         "targets": EVERYTHING,
         "leads": EVERYTHING,
+        "contacts": NOTHING,
+        "accounts": NOTHING,
+        "opportunities": NOTHING,
         **dict.fromkeys(ACTIVITIES, TEAM_WORK),
     },
     "external_lead_generation": {
-        **dict.fromkeys(ALL, NOTHING),
         "targets": spec("team", "team", "none", False),
+        **dict.fromkeys(KNOWN[1:], NOTHING),
     },
 }
+
+
+def expected(role: str, slug: str) -> dict:
+    """The written-out expectation of `role` on `slug`; a type the table does not know is
+    refused to every preset role but the administrator."""
+    if slug in EXPECTED[role]:
+        return EXPECTED[role][slug]
+    return EVERYTHING if role == "administrator" else NOTHING
+
+
+def slugs() -> list[str]:
+    """Every registered record type, those added after this test included."""
+    return [module.slug for module in registry.modules()]
+
+
+def make_record(slug: str, actor, text: str):
+    """A record of `slug` owned by `actor` whose text field reads `text`: from the test's
+    factory for a type it knows, else from the module's API example."""
+    if slug in FACTORIES:
+        factory, field = FACTORIES[slug]
+        return factory(actor=actor, **{field: text})
+    module = registry.get(slug)
+    values = dict(module.get_api_example(actor))
+    for name in list(values):
+        field = module.model._meta.get_field(name)
+        if field.is_relation:
+            values[field.attname] = values.pop(name)
+    values[text_field(slug)] = text
+    return save_record(module.model(**values), actor=actor)
+
+
+def text_field(slug: str) -> str:
+    """The text field the test names its records by (searched, exported, offered)."""
+    return FACTORIES[slug][1] if slug in FACTORIES else registry.get(slug).search_fields[0]
 
 
 @pytest.fixture
@@ -83,8 +122,8 @@ def world(db, request):
         ),
     }
     records = {
-        slug: {who: factory(actor=people[who], **{field: f"Zeta {slug} {who}"}) for who in OWNERS}
-        for slug, (factory, field) in FACTORIES.items()
+        slug: {who: make_record(slug, people[who], f"Zeta {slug} {who}") for who in OWNERS}
+        for slug in slugs()
     }
     return role, people, records
 
@@ -100,10 +139,11 @@ ROLES = list(EXPECTED)
 def test_every_page_of_every_record_type_follows_the_role(client, world):
     role, people, records = world
     client.force_login(people["own"])
-    for slug, expected in EXPECTED[role].items():
+    for slug in slugs():
         module = registry.get(slug)
         mine = records[slug]
-        visible = REACH[expected["view"]]
+        expect = expected(role, slug)
+        visible = REACH[expect["view"]]
         where = f"{role} on {slug}"
 
         listing = client.get(module.url("list"))
@@ -116,18 +156,18 @@ def test_every_page_of_every_record_type_follows_the_role(client, world):
                 f"{where}: detail of {who}"
             )
             assert client.get(module.url("edit", mine[who].pk)).status_code == (
-                200 if who in REACH[expected["edit"]] else 404
+                200 if who in REACH[expect["edit"]] else 404
             ), f"{where}: edit of {who}"
             assert client.get(module.url("delete", mine[who].pk)).status_code == (
-                200 if who in REACH[expected["delete"]] else 404
+                200 if who in REACH[expect["delete"]] else 404
             ), f"{where}: delete of {who}"
 
-        creatable = expected["edit"] != "none"
+        creatable = expect["edit"] != "none"
         assert client.get(module.url("create")).status_code == (200 if creatable else 404), where
 
         export = client.get(module.url("export"), {"q": "Zeta"})
-        assert export.status_code == (200 if expected["export"] else 404), where
-        if expected["export"]:
+        assert export.status_code == (200 if expect["export"] else 404), where
+        if expect["export"]:
             exported = len(csv_rows(export)) - 1
             assert exported == len(visible), f"{where}: export rows"
 
@@ -138,37 +178,44 @@ def test_every_page_of_every_record_type_follows_the_role(client, world):
             assert offered == {str(mine[who].pk) for who in visible}, f"{where}: picker"
 
     found = _urls_in(client.get("/search/", {"q": "Zeta"}))
-    for slug, expected in EXPECTED[role].items():
+    for slug in slugs():
         module = registry.get(slug)
         for who in OWNERS:
             shown = module.url("detail", records[slug][who].pk) in found
-            assert shown == (who in REACH[expected["view"]]), f"{role}: search {slug} {who}"
+            assert shown == (who in REACH[expected(role, slug)["view"]]), (
+                f"{role}: search {slug} {who}"
+            )
 
 
 @pytest.mark.parametrize("world", ROLES, indirect=True)
 def test_forged_writes_outside_the_role_change_nothing(client, world):
     """Edit and delete posts naming records beyond the user's reach answer 404 and leave the
-    records and the change log as they were."""
+    record and the change log as they were: each refused post is checked on its own, also for
+    a record the user may edit but not delete."""
     role, people, records = world
     client.force_login(people["own"])
-    for slug, expected in EXPECTED[role].items():
+    for slug in slugs():
         module = registry.get(slug)
-        field = FACTORIES[slug][1]
+        field = text_field(slug)
+        expect = expected(role, slug)
         for who in OWNERS:
             record = records[slug][who]
-            logged = ChangeLog.objects.count()
-            if who not in REACH[expected["edit"]]:
+            where = f"{role} on {slug} of {who}"
+            if who not in REACH[expect["edit"]]:
+                logged = ChangeLog.objects.count()
                 response = client.post(module.url("edit", record.pk), {field: "Hacked"})
-                assert response.status_code == 404, f"{role} edit {slug} {who}"
-            if who not in REACH[expected["delete"]]:
+                assert response.status_code == 404, f"{where}: edit"
+                stored = type(record).with_deleted.get(pk=record.pk)
+                assert getattr(stored, field) == f"Zeta {slug} {who}", f"{where}: edit"
+                assert ChangeLog.objects.count() == logged, f"{where}: edit logged"
+            if who not in REACH[expect["delete"]]:
+                logged = ChangeLog.objects.count()
                 response = client.post(module.url("delete", record.pk))
-                assert response.status_code == 404, f"{role} delete {slug} {who}"
-            stored = type(record).with_deleted.get(pk=record.pk)
-            if who not in REACH[expected["edit"]] or who not in REACH[expected["delete"]]:
-                assert getattr(stored, field) == f"Zeta {slug} {who}"
-                if who not in REACH[expected["delete"]]:
-                    assert not stored.deleted, f"{role} deleted {slug} {who}"
-                assert ChangeLog.objects.count() == logged or who in REACH[expected["edit"]]
+                assert response.status_code == 404, f"{where}: delete"
+                stored = type(record).with_deleted.get(pk=record.pk)
+                assert not stored.deleted, f"{where}: deleted"
+                assert getattr(stored, field) == f"Zeta {slug} {who}", f"{where}: delete"
+                assert ChangeLog.objects.count() == logged, f"{where}: delete logged"
 
 
 @pytest.mark.parametrize("world", ["external_lead_generation"], indirect=True)
@@ -176,10 +223,10 @@ def test_external_lead_generation_sees_only_targets(client, world):
     _role, people, records = world
     client.force_login(people["own"])
     page = client.get("/targets/").content.decode()
-    nav = {slug for slug in ALL if f'data-nav="{slug}"' in page}
+    nav = {slug for slug in slugs() if f'data-nav="{slug}"' in page}
     assert nav == {"targets"}
     assert 'href="/targets/new/"' in page
-    for slug in ALL:
+    for slug in slugs():
         if slug != "targets":
             assert f'href="/{slug}/new/"' not in page, slug
     assert client.get("/admin/").status_code == 404
