@@ -15,8 +15,6 @@ from pathlib import Path
 from bench.api_load import HOST, load
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
 WRK_SCRIPT = r"""
 local threads, next_id = {}, 0
 function setup(thread)

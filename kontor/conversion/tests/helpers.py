@@ -16,15 +16,11 @@ from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
 
 START = timezone.now().replace(second=0, microsecond=0) + timedelta(days=1)
-
-
 NEW_ACTIVITY = {
     "call": {"name": "Erstgespräch", "date_start": START, "duration_minutes": 15},
     "meeting": {"name": "Demo", "date_start": START, "duration_minutes": 60, "location": "Köln"},
     "task": {"name": "Feature-Recherche", "date_due": START, "priority": "High"},
 }
-
-
 HISTORY = (Call, Meeting, Task, Note)
 
 

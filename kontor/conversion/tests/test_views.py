@@ -84,8 +84,6 @@ def test_duplicates_are_suggested_first_with_what_matched(rep_client, rep, lead)
 
 
 CONTACT_CHOICES = ("new", "suggested", "other")
-
-
 ACCOUNT_CHOICES = ("new", "suggested", "other", "none")
 
 
