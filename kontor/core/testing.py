@@ -5,27 +5,39 @@ module's `tests/test_<app>.py` subclasses `RecordModuleTests` and only supplies 
 kontor/accounts/tests/test_accounts.py); pytest then collects list, detail, create, edit, bad
 input, trash, restore, export, mass update and delete, 404, sign-in and pinned query-count tests
 for it. Records are set up through the actions (`RecordFactory` saves with `save_record`), never
-with `Model.objects.create`. kontor/core/tests/test_example.py is a tour of these helpers.
+with `Model.objects.create`. The small helpers (factories, form data, CSV rows, change log,
+races) live in kontor/core/testing_tools.py and are offered here too.
+kontor/core/tests/test_example.py is a tour of these helpers.
 """
 
-import csv
-import io
 import json
 import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import factory
-from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 from django.utils.html import escape
 
 from kontor.core import permissions, registry
-from kontor.core.actions import as_text, delete_records, save_record
+from kontor.core.actions import as_text, delete_records
 from kontor.core.models import ChangeLog
+from kontor.core.testing_tools import RecordFactory, csv_rows, form_data, log_of, race
+
+__all__ = [
+    "Invalid",
+    "RecordFactory",
+    "RecordModuleTests",
+    "assert_query_count",
+    "count_queries",
+    "csv_rows",
+    "form_data",
+    "log_of",
+    "race",
+]
+
 
 #: The pinned number of queries of each module's pages (see `assert_query_count`).
 QUERY_COUNTS_FILE = Path(__file__).parent / "tests" / "query_counts.json"
@@ -33,56 +45,6 @@ QUERY_COUNTS_FILE = Path(__file__).parent / "tests" / "query_counts.json"
 UPDATE_QUERY_COUNTS = os.environ.get("KONTOR_UPDATE_QUERY_COUNTS") == "1"
 #: Queries of one subpanel on a detail page: its rows, with the columns' related records joined.
 SUBPANEL_QUERIES = 1
-
-
-class RecordFactory(factory.django.DjangoModelFactory):
-    """Base of the record factories: creates through `save_record`, as the app itself does.
-
-    Pass `actor=user` to create as that user (who also becomes the assigned user, as in the UI).
-    """
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        actor = kwargs.pop("actor", None)
-        return save_record(model_class(*args, **kwargs), actor=actor)
-
-
-def log_of(record, action: str | None = None) -> list[tuple[str, str, str, str]]:
-    """The change-log rows of `record` as (action, field, old, new), oldest first."""
-    rows = ChangeLog.objects.filter(record_id=record.pk).order_by("at", "id")
-    if action:
-        rows = rows.filter(action=action)
-    return [(r.action, r.field, r.old_value, r.new_value) for r in rows]
-
-
-def form_data(form) -> dict:
-    """The POST data an unchanged submit of `form` sends: its initial values, as a browser would."""
-    data = {}
-    for bound in form:
-        widget, value = bound.field.widget, bound.value()
-        if isinstance(widget, forms.FileInput):
-            continue  # a browser sends no file when none was chosen
-        if isinstance(widget, forms.CheckboxInput):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(widget, forms.SelectMultiple):
-            data[bound.html_name] = [str(v) for v in value or []]
-        elif value is None:
-            data[bound.html_name] = ""
-        elif isinstance(widget, forms.Select):
-            data[bound.html_name] = str(value)
-        else:
-            data[bound.html_name] = widget.format_value(value) or ""
-    return data
-
-
-def csv_rows(response) -> list[list[str]]:
-    """The rows of a (streamed) CSV response, header first, without the BOM."""
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def count_queries(request) -> tuple[int, object]:
@@ -417,36 +379,3 @@ class RecordModuleTests:
         ]
         queries -= SUBPANEL_QUERIES * len(added)
         assert_query_count(self.module_slug, "detail", queries, self.query_counts.get("detail"))
-
-
-def race(calls: list) -> list:
-    """Run each call in a thread of its own and return what each returned or raised, in order.
-
-    For the concurrency tests (transaction=True): on PostgreSQL the threads are released
-    together at a barrier; SQLite runs one writing transaction at a time, so there they run one
-    after the other (the outcome must be the same). Each thread closes its own connection.
-    """
-    import threading
-
-    together = connection.vendor != "sqlite"
-    barrier = threading.Barrier(len(calls) if together else 1)
-    outcomes: list = [None] * len(calls)
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = calls[index]()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-        if not together:
-            thread.join(timeout=60)
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a racing call hung"
-    return outcomes
