@@ -2,6 +2,7 @@
 
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,7 @@ class CallModule(ActivityModule):
     mass_update_fields = ("assigned_user", "status")
     dropdowns = (lists.CALL_STATUS, lists.CALL_DIRECTION)
     demo_factory = "kontor.activities.demo.create_calls"
+    add_label = _("Log call")
 
     def timeline_queries(self, visible, parents, journey) -> list:
         """Also the calls a member contact or lead is invited to."""
@@ -118,6 +120,7 @@ class MeetingModule(ActivityModule):
     mass_update_fields = ("assigned_user", "status")
     dropdowns = (lists.MEETING_STATUS, lists.MEETING_ACCEPT_STATUS)
     demo_factory = "kontor.activities.demo.create_meetings"
+    add_label = _("Schedule meeting")
 
     def timeline_queries(self, visible, parents, journey) -> list:
         """Also the meetings a member contact or lead is invited to."""
@@ -167,6 +170,10 @@ class TaskModule(ActivityModule):
     mass_update_fields = ("assigned_user", "status", "priority", "date_due")
     dropdowns = (lists.TASK_STATUS, lists.TASK_PRIORITY)
     demo_factory = "kontor.activities.demo.create_tasks"
+    add_label = _("Create task")
+
+    def complete_url(self, record) -> str:
+        return reverse("task-complete", args=[record.pk]) if record.is_open else ""
 
     def timeline_pattern(self, status: str) -> str:
         if status == "Completed":
@@ -202,6 +209,7 @@ class NoteModule(ActivityModule):
     extra_columns = ("date_modified",)
     filters = ("assigned_user", "date_entered", "contact")
     demo_factory = "kontor.activities.demo.create_notes"
+    add_label = _("Add note")
 
     def timeline_pattern(self, status: str) -> str:
         return gettext("Note: %(name)s")

@@ -97,6 +97,8 @@ class Module:
     has_activities: bool = True
     #: An activity module: shown in the "Open activities" and "History" panels
     is_activity: bool = False
+    #: An activity module's button on another record's page ("Log call"; its name otherwise)
+    add_label: str = ""
     #: Extra form behaviour: a RecordForm subclass (optional)
     form_class = None
     #: A template extending records/detail.html, for modules with panels of their own
@@ -159,9 +161,6 @@ class Module:
         parts += config.search_values(record)  # custom text fields admins added
         return " ".join(str(p).strip().lower() for p in parts if p)
 
-    def title(self, record) -> str:
-        return str(record)
-
     def detail_context(self, record, user) -> dict:
         """Extra context of the detail page (hook for module-specific panels)."""
         return {}
@@ -178,6 +177,11 @@ class Module:
         """An activity event's sentence for an activity of `status`, with "%(name)s" for the
         linked name ("Call held: %(name)s")."""
         return "%(name)s"
+
+    def complete_url(self, record) -> str:
+        """The URL (POST) that marks `record` done, for a "Mark done" button on its page and
+        in the open activities; "" when this module has none or the record is not open."""
+        return ""
 
     # --- declared hooks ------------------------------------------------------------------
 

@@ -120,6 +120,7 @@ def open_activities(record, user) -> list[dict]:
                 "url": module.url("detail", row.pk),
                 "when": timeline_activities.time_of(row),
                 "status": tables.display(module.model._meta.get_field("status"), row.status),
+                "complete_url": module.complete_url(row),
             }
             for row in rows
         ]
@@ -176,6 +177,7 @@ def context(module, record, user) -> dict:
         else [],
         "can_edit": can_edit,
         "can_delete": permissions.allows(user, "delete", record),
+        "complete_url": module.complete_url(record),
         **teams_context(record, user, can_edit),
         **extensions.detail_context(module, record, user),  # e.g. conversion's button
     }

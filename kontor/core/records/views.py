@@ -137,7 +137,7 @@ def form_panels(module, form) -> list[tuple]:
     layout = config.panels(module)
     panels = [(title, [item(n) for n in names if n in form.fields]) for title, names in layout]
     placed = {name for _title, names in layout for name in names}
-    hidden = getattr(form, "layout_hidden", frozenset())
+    hidden = form.layout_hidden  # a RecordForm's fields a stored layout hides
     extra = [
         item(n)
         for n in form.fields
