@@ -85,6 +85,9 @@ def add_missing_grants(Role) -> int:  # noqa: N803 - a model class
 def grant_after_migrate(sender, apps=None, **kwargs) -> None:
     """post_migrate receiver: a record type added after install gets its preset grants
     without a migration of its own."""
+    if apps is None:
+        # `flush` (the teardown of transactional tests) sends no migration state.
+        from django.apps import apps
     try:
         Role = apps.get_model("users", "Role")  # noqa: N806 - a model class
     except LookupError:
