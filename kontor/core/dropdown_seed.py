@@ -137,9 +137,6 @@ def seed_after_migrate(sender, apps=None, **kwargs) -> None:
     if apps is None:
         # `flush` (the teardown of transactional tests) sends no migration state.
         from django.apps import apps
-    if apps is None:
-        # `flush` (the teardown of transactional tests) sends no migration state.
-        from django.apps import apps
     try:
         apps.get_model("core", "DropdownValue")
     except LookupError:
