@@ -216,7 +216,10 @@ def _written_by_fast_paths() -> list:
 
 
 def test_no_model_a_fast_path_writes_has_a_hook_it_would_skip():
-    assert len(_written_by_fast_paths()) == 1 + 2 * len(registry.modules())
+    names = {model.__name__ for model in _written_by_fast_paths()}
+    record_types = {"Target", "Lead", "Contact", "Account", "Opportunity"}
+    activities = {"Call", "Meeting", "Task", "Note"}
+    assert {"ChangeLog", *record_types, *activities, "Lead_teams", "Note_teams"} <= names
     assert fast.skipped_hooks(_written_by_fast_paths()) == []
 
 
