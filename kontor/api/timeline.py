@@ -6,7 +6,7 @@ filter; texts are plain (the page's links become `url`).
 
 from django.utils.html import strip_tags
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -38,9 +38,24 @@ def event_data(event) -> dict:
     }
 
 
-def timeline_action():
-    from kontor.api.viewsets import TimelineSerializer
+class TimelineEventSerializer(serializers.Serializer):
+    """One event of GET …/timeline/ (the schema of `event_data`)."""
 
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    actor = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(allow_blank=True)
+    record_type = serializers.CharField(allow_blank=True)
+    record_id = serializers.CharField(allow_blank=True)
+    changes = serializers.ListField(child=serializers.DictField())
+
+
+class TimelineSerializer(serializers.Serializer):
+    events = TimelineEventSerializer(many=True)
+
+
+def timeline_action():
     @extend_schema(
         responses=TimelineSerializer,
         parameters=[

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -220,21 +220,6 @@ class _SortBy:
 
     def get_sort(self) -> str:
         return self.module.default_sort
-
-
-class TimelineEventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    kind = serializers.CharField()
-    text = serializers.CharField()
-    actor = serializers.CharField(allow_blank=True)
-    url = serializers.CharField(allow_blank=True)
-    record_type = serializers.CharField(allow_blank=True)
-    record_id = serializers.CharField(allow_blank=True)
-    changes = serializers.ListField(child=serializers.DictField())
-
-
-class TimelineSerializer(serializers.Serializer):
-    events = TimelineEventSerializer(many=True)
 
 
 ORDERING = OpenApiParameter(
