@@ -35,7 +35,7 @@ def _bodies(receiver) -> list[dict]:
     return [json.loads(body) for _headers, body in receiver.received]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_committed_chunk_is_one_signed_delivery_with_its_records(admin, receiver, immediate):
     subscription = save_subscription(Subscription(url=receiver.url), actor=admin)
     anna = save_record(Lead(last_name="Alt", email1="b1@firma.example"), actor=admin)
@@ -94,7 +94,7 @@ def test_each_committed_chunk_is_one_signed_delivery_with_its_records(admin, rec
     ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_chunk_that_rolls_back_delivers_nothing(admin, receiver, immediate, monkeypatch):
     save_subscription(Subscription(url=receiver.url, events=["created"]), actor=admin)
     real = actions.write_chunk
