@@ -9,7 +9,7 @@ whose token is kept — with its name, prefix and access, never the key or its h
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,8 @@ def create_token(
     """A new token of `user`, made by `actor`: the user, an admin, or None for the operator's
     `create_api_token` command. Returns (token row, the secret to show once)."""
     _check_actor(user, actor)
+    if scope not in ApiToken.Scope.values:
+        raise ValidationError({"scope": _("Choose read or read and write access.")})
     prefix = secrets.token_hex(6)
     key = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(

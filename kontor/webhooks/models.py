@@ -9,6 +9,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,27 @@ class Subscription(models.Model):
 
     def __str__(self):
         return self.url
+
+    def clean(self):
+        """Only known event kinds and record types (the admin form offers no others; the
+        action refuses them for every caller)."""
+        from kontor.core import registry
+        from kontor.core.events import KINDS
+
+        errors = {}
+        unknown = [k for k in self.events or [] if k not in KINDS]
+        if unknown or not isinstance(self.events, list):
+            errors["events"] = _("Unknown event: %(names)s.") % {
+                "names": ", ".join(map(str, unknown))
+            }
+        slugs = {m.slug for m in registry.modules()}
+        unknown = [s for s in self.record_types or [] if s not in slugs]
+        if unknown or not isinstance(self.record_types, list):
+            errors["record_types"] = _("Unknown record type: %(names)s.") % {
+                "names": ", ".join(map(str, unknown))
+            }
+        if errors:
+            raise ValidationError(errors)
 
     def wants(self, kind: str, slug: str) -> bool:
         return (not self.events or kind in self.events) and (

@@ -117,3 +117,13 @@ def test_nobody_but_the_user_or_an_admin_makes_or_revokes_their_token(rep, admin
         revoke_token(create_token(admin, name="Admin", actor=admin)[0], actor=rep)
     assert ApiToken.objects.filter(revoked_at__isnull=False).count() == 0
     assert AdminChange.objects.filter(summary="API token revoked").count() == 0
+
+
+@pytest.mark.django_db
+def test_an_unknown_access_is_refused_by_the_action(rep):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        create_token(rep, name="Shop", scope="admin", actor=rep)
+    assert list(refused.value.message_dict) == ["scope"]
+    assert not ApiToken.objects.exists() and not AdminChange.objects.exists()

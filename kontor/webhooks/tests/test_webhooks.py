@@ -189,3 +189,21 @@ def test_a_refused_subscription_logs_nothing(admin_client):
 
     assert admin_client.post(reverse("webhooks:create"), {"url": "kein-url"}).status_code == 400
     assert not Subscription.objects.exists() and not AdminChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_unknown_events_and_record_types_are_refused_by_the_action(admin):
+    from django.core.exceptions import ValidationError
+
+    from kontor.core.admin_log import AdminChange
+
+    with pytest.raises(ValidationError) as refused:
+        save_subscription(
+            Subscription(url="https://shop.example/hook", events=["exploded"], record_types=["x"]),
+            actor=admin,
+        )
+    assert refused.value.message_dict == {
+        "events": ["Unknown event: exploded."],
+        "record_types": ["Unknown record type: x."],
+    }
+    assert not Subscription.objects.exists() and not AdminChange.objects.exists()
