@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ConversionConfig(AppConfig):
     """The journey's conversions. Targets, leads, core and the API do not know this app: it
-    adds itself to them here (docs/architecture.md, "Layers")."""
+    adds itself to them here (docs/architecture.md, "Layers of apps")."""
 
     name = "kontor.conversion"
     label = "conversion"

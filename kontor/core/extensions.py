@@ -1,14 +1,14 @@
 """What an app adds to record types it does not own, for the people using their pages.
 
 A record app declares its own pages in its `Module` (`extra_urls`, `detail_context`,
-`detail_template`). An app that builds on record types of other apps (conversion on targets
-and leads, activities on tasks) registers an `Extension` in its AppConfig.ready() instead: pages
-under the module's URLs, context for its detail page and a template of buttons shown among the
-record's actions. So the extended app does not import the app that extends it.
+`detail_template`). An app that builds on record types of other apps (the conversion on
+targets and leads) registers an `Extension` in its AppConfig.ready() instead: pages under the
+module's URLs, context for its detail page and templates of buttons shown among the record's
+actions. So the extended app does not import the app that extends it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _extensions: list["Extension"] = []
 
@@ -23,7 +23,7 @@ class Extension:
     #: (module, record, user) -> dict, merged into the detail page's context
     detail_context: Callable | None = None
     #: templates included among the detail page's record actions (buttons), in order
-    action_templates: tuple[str, ...] = field(default=())
+    action_templates: tuple[str, ...] = ()
 
 
 def extend(extension: Extension) -> None:
