@@ -135,9 +135,9 @@ def seed_after_migrate(sender, apps=None, **kwargs) -> None:
     """post_migrate receiver: add the shipped lists and values a database does not have yet
     (a module added after install brings its lists without a migration of its own)."""
     if apps is None:
-        # `flush` (the teardown of transactional tests) sends no migration state: it empties
-        # the tables, and tests that need the lists afterwards restore them (serialized_rollback).
-        return
+        # `flush` (the teardown of transactional tests) sends no migration state; seeding
+        # again gives the next transactional test the shipped lists.
+        from django.apps import apps
     try:
         apps.get_model("core", "DropdownValue")
     except LookupError:
