@@ -1,7 +1,7 @@
 """The module declarations: what each record type shows, searches, filters and links.
 
 A record module is a model plus a `Module` subclass in its app's `modules.py`, registered with
-`@register`. Navigation, the generic views and URLs, the standard tests and (later) the API all
+`@register`. Navigation, the generic views and URLs, the standard tests and the API all
 read these declarations, like Django admin reads a ModelAdmin.
 """
 

@@ -368,6 +368,15 @@ def test_a_new_record_type_needs_only_its_own_app(scratch):
     )
 
     assert tests.returncode == 0, tests.stdout[:12000] + tests.stderr[-3000:]
+    # The import contracts hold with the new app in the tree and no line of its own in them.
+    layers = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert layers.returncode == 0, layers.stdout[-3000:]
     summary = tests.stdout.strip().splitlines()[-1]
     assert "skipped" not in summary and "deselected" not in summary, summary
     # The scratch app's 30 tests (the standard module tests among them) and the accounts tests.
