@@ -26,6 +26,10 @@ class ActivityModule(Module):
     grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK, "marketing": TEAM_WORK}
     api_example = {"name": "Angebot schicken"}
 
+    @property
+    def closed_statuses(self) -> tuple:
+        return self.model.CLOSED_STATUSES
+
     def detail_context(self, record, user) -> dict:
         """The record the activity belongs to, if the user may see it."""
         if not record.parent_type_id:

@@ -99,6 +99,9 @@ class Module:
     is_activity: bool = False
     #: An activity module's button on another record's page ("Log call"; its name otherwise)
     add_label: str = ""
+    #: An activity module's statuses that mean done: the others are listed under "Open
+    #: activities" on the parent's page (empty: never open, like a note)
+    closed_statuses: tuple = ()
     #: Extra form behaviour: a RecordForm subclass (optional)
     form_class = None
     #: A template extending records/detail.html, for modules with panels of their own

@@ -104,7 +104,7 @@ def open_activities(record, user) -> list[dict]:
     ct = ContentType.objects.get_for_model(record)
     items = []
     for module in registry.activity_modules():
-        closed = getattr(module.model, "CLOSED_STATUSES", ())
+        closed = module.closed_statuses
         if not closed:
             continue
         rows = (
