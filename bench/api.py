@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from bench.api_creates import creates
-from bench.api_load import HOST, free_port, load, per_thread, timed
+from bench.api_load import HOST, free_port, load, manage_shell, per_thread, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,15 +46,7 @@ def token(env: dict) -> str:
         "from kontor.api.actions import create_token;"
         "print(create_token(u, name='bench', actor=u)[1])"
     )
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return out.stdout.strip().splitlines()[-1]
+    return manage_shell(code, env)
 
 
 def list_operations(port, key) -> dict:

@@ -8,11 +8,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from bench.api_load import HOST, load
+from bench.api_load import HOST, load, manage_shell
 
 ROOT = Path(__file__).resolve().parent.parent
 WRK_SCRIPT = r"""
@@ -136,15 +135,7 @@ def count_created(env: dict, run: str, keep: bool) -> int:
             "ChangeLog.objects.filter(record_id__in=mine.values('pk')).delete();"
             "mine.delete()"
         )
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return int(out.stdout.strip().splitlines()[-1])
+    return int(manage_shell(code, env))
 
 
 def creates(port: int, key: str, server_pid: int, env: dict, args) -> dict:

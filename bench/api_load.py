@@ -5,8 +5,11 @@ import http.client
 import json
 import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 HOST = "127.0.0.1"
 #: The calling thread's keep-alive connection (`per_thread.conn = None` opens a new one)
@@ -66,3 +69,16 @@ def load(port, key, requests: list, clients: int) -> dict:
         "p99_ms": pick(0.99),
         "statuses": statuses,
     }
+
+
+def manage_shell(code: str, env: dict) -> str:
+    """The last line `manage.py shell -c code` prints, run in the project with `env`."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
