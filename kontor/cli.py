@@ -12,4 +12,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["kontor", *sys.argv[1:]])
+    args = sys.argv[1:]
+    if args and not args[0].startswith("-"):
+        # `kontor migrate-suitecrm` names the command module migrate_suitecrm
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["kontor", *args])

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kontor.api",
     "kontor.webhooks",
     "kontor.imports",
+    "kontor.suitecrm",
     "kontor.demo",
 ]
 

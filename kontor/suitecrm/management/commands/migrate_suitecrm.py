@@ -1,0 +1,57 @@
+"""`kontor migrate-suitecrm --from mysql://user:pass@host:3306/db`: move a SuiteCRM database
+into Kontor, for the administrator switching over (docs/migrate-from-suitecrm.md)."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from kontor.suitecrm.run import migrate
+from kontor.suitecrm.source import SourceError
+from kontor.suitecrm.steps import steps
+
+
+class Command(BaseCommand):
+    help = "Migrate a SuiteCRM 7/8 database (read-only) into Kontor."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="url", required=True, help="mysql://user:pass@host/db")
+        parser.add_argument("--uploads", help="SuiteCRM's upload folder (note attachments)")
+        parser.add_argument("--dry-run", action="store_true", help="Report only; write nothing.")
+        parser.add_argument(
+            "--modules", nargs="+", help="Only these steps: " + ", ".join(s.name for s in steps())
+        )
+        parser.add_argument("--actor", help="The Kontor user the run acts as (default: an admin).")
+
+    def handle(self, *args, url, uploads, dry_run, modules, actor, **options):
+        unknown = sorted(set(modules or ()) - {s.name for s in steps()})
+        if unknown:
+            raise CommandError(f"Unknown modules: {', '.join(unknown)}")
+        try:
+            report = migrate(
+                url,
+                actor=self._actor(actor),
+                dry_run=dry_run,
+                modules=modules,
+                uploads=uploads,
+                progress=lambda name: self.stderr.write(f"… {name}"),
+            )
+        except SourceError as error:
+            raise CommandError(str(error)) from None
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+        self.stdout.write("\n".join(report.lines()))
+
+    def _actor(self, username):
+        users = get_user_model().objects.filter(is_active=True)
+        user = (
+            users.filter(username=username).first()
+            if username
+            else users.filter(is_superuser=True).order_by("pk").first()
+        )
+        if user is None:
+            raise CommandError(
+                f"No active user {username!r}."
+                if username
+                else "No active administrator: "
+                "create one first (kontor createsuperuser) or name one with --actor."
+            )
+        return user

@@ -1,0 +1,48 @@
+"""The migration's report: per SuiteCRM table what was (or would be) created, updated and
+skipped, and every problem with the SuiteCRM id it concerns. The dry run and the real run print
+the same report; `MigrationRun.report` keeps it."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    table: str
+    suitecrm_id: str
+    message: str
+
+
+class Report:
+    """Counts and problems of one run, in the order the steps met them."""
+
+    OUTCOMES = ("created", "updated", "unchanged", "skipped")
+
+    def __init__(self):
+        self.counts: dict[str, Counter] = defaultdict(Counter)
+        self.problems: list[Problem] = []
+
+    def count(self, table: str, outcome: str, n: int = 1) -> None:
+        if outcome not in self.OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        self.counts[table][outcome] += n
+
+    def problem(self, table: str, suitecrm_id, message: str) -> None:
+        self.problems.append(Problem(table, str(suitecrm_id or ""), str(message)))
+
+    def as_dict(self) -> dict:
+        return {
+            "counts": {table: dict(counts) for table, counts in self.counts.items()},
+            "problems": [[p.table, p.suitecrm_id, p.message] for p in self.problems],
+        }
+
+    def lines(self) -> list[str]:
+        """The report as text lines: a table of counts, then one line per problem."""
+        out = [f"{'table':<28}" + "".join(f"{name:>11}" for name in self.OUTCOMES)]
+        for table, counts in self.counts.items():
+            out.append(f"{table:<28}" + "".join(f"{counts[name]:>11,}" for name in self.OUTCOMES))
+        if self.problems:
+            out.append("")
+            out.append(f"{len(self.problems)} problem(s):")
+            out += [f"  {p.table} {p.suitecrm_id or '-'}: {p.message}" for p in self.problems]
+        return out

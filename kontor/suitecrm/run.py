@@ -1,0 +1,69 @@
+"""One migration run from SuiteCRM: open the source, run the steps, keep the report.
+
+For `kontor migrate-suitecrm` and the tests. A real run writes chunk by chunk (each step's
+chunks are transactions of their own, so a killed run leaves whole chunks and a new run goes on
+from there); a dry run does the same work inside one transaction that is rolled back at the
+end, so its report counts what a real run would do and nothing is written.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontor.suitecrm.models import MigrationRun
+from kontor.suitecrm.report import Report
+from kontor.suitecrm.source import Source
+from kontor.suitecrm.steps import Context, steps
+
+
+class _DryRunRollback(Exception):
+    """Raised at the end of a dry run to roll back everything it did."""
+
+
+def migrate(
+    url: str,
+    *,
+    actor,
+    dry_run: bool = False,
+    modules: list[str] | None = None,
+    uploads: str | None = None,
+    progress=None,
+) -> Report:
+    """Migrate the SuiteCRM database at `url` into Kontor; returns the report."""
+    report = Report()
+    source = Source.open(url)
+    try:
+        context = Context(source, report, actor, dry_run=dry_run, uploads=uploads)
+        selected = [s for s in steps() if not modules or s.name in modules]
+        if dry_run:
+            try:
+                with transaction.atomic():
+                    _run_steps(selected, context, progress)
+                    raise _DryRunRollback
+            except _DryRunRollback:
+                pass
+        else:
+            run = MigrationRun.objects.create(source=source.name)
+            _run_steps(selected, context, progress)
+            run.finished_at = timezone.now()
+            run.report = report.as_dict()
+            run.save(update_fields=["finished_at", "report"])
+    finally:
+        source.close()
+    return report
+
+
+def _run_steps(selected, context: Context, progress) -> None:
+    for step in selected:
+        missing = [t for t in step.tables if not context.source.has(t)]
+        if missing:
+            for table in missing:
+                context.report.problem(
+                    table,
+                    "",
+                    _("Table missing in SuiteCRM; step %(step)s skipped.") % {"step": step.name},
+                )
+            continue
+        if progress:
+            progress(step.name)
+        step.run(context)

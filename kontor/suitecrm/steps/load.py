@@ -1,0 +1,1 @@
+"""Imports the step modules so that they register (one line each)."""
