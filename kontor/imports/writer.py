@@ -76,8 +76,9 @@ def write_chunk(planner: Planner, plans: list, first_row: int, last_row: int) ->
     return counts
 
 
-def write_new(model, records: list, actor, now) -> None:
-    """Insert new records with their 'created' change-log rows and the actor's teams."""
+def write_new(model, records: list, actor, now, *, join_teams: bool = True) -> None:
+    """Insert new records with their 'created' change-log rows and (with `join_teams`) the
+    actor's teams; a migration leaves the teams to the source system's group rows."""
     attnames = [f.attname for f in model._meta.concrete_fields]
     insert_rows(model, attnames, ([getattr(r, a) for a in attnames] for r in records))
     ct = ContentType.objects.get_for_model(model).pk
@@ -89,7 +90,7 @@ def write_new(model, records: list, actor, now) -> None:
         LOG_COLUMNS,
         ((ct, r.pk, ChangeLog.Action.CREATE, "", "", "", actor_id, now, origin) for r in records),
     )
-    if actor is not None:
+    if join_teams and actor is not None:
         permissions.join_teams(model, [r.pk for r in records], permissions.user_team_ids(actor))
     events.record_events(
         events.CREATED, model, lambda: created_changes(model, records), actor=actor, origin=origin
@@ -177,24 +178,49 @@ def _write_external_ids(planner: Planner, news: list) -> None:
 def _write_updates(planner: Planner, updates: list, now) -> None:
     if not updates:
         return
-    actor, model = planner.actor, planner.model
-    groups = defaultdict(list)
+    actor = planner.actor
     for plan in updates:
         plan.record.modified_by, plan.record.date_modified = actor, now
         plan.record.search_text = planner.module.search_text_for(plan.record)
-        groups[tuple(sorted(plan.changes))].append(plan.record)
-    derived = derived_fields(model)
+    write_updates(
+        planner.model,
+        [(p.record, p.changes) for p in updates],
+        [*derived_fields(planner.model), "modified_by_id", "date_modified", "search_text"],
+        actor,
+        now,
+    )
+    insert_rows(
+        ImportRow,
+        ROW_COLUMNS,
+        (
+            (planner.batch.pk, p.row, ImportRow.Outcome.UPDATED, p.record.pk, p.changes, "")
+            for p in updates
+        ),
+    )
+
+
+def write_updates(model, updates: list[tuple[object, dict]], columns: list[str], actor, now):
+    """UPDATE changed records set-based, with their change-log rows and one UPDATED event.
+
+    `updates` holds (record, changes): the record as it is to be stored and its changed fields
+    (attname → [old text, new text]); records are written in groups of the same changed
+    fields plus `columns` (derived and bookkeeping columns). For the import and the migration
+    from SuiteCRM; the change-log rows name the current origin.
+    """
+    if not updates:
+        return
+    groups = defaultdict(list)
+    for record, changes in updates:
+        groups[tuple(sorted(changes))].append(record)
     for fields, records in groups.items():
-        update_rows(
-            model, records, [*fields, *derived, "modified_by_id", "date_modified", "search_text"]
-        )
+        update_rows(model, records, [*fields, *columns])
     ct = ContentType.objects.get_for_model(model).pk
     actor_id, origin = getattr(actor, "pk", None), current_origin()
     names = {f.attname: f.name for f in model._meta.concrete_fields}
     events.record_events(
         events.UPDATED,
         model,
-        lambda: [(p.record.pk, named_changes(p.changes, names)) for p in updates],
+        lambda: [(record.pk, named_changes(changes, names)) for record, changes in updates],
         actor=actor,
         origin=origin,
     )
@@ -204,7 +230,7 @@ def _write_updates(planner: Planner, updates: list, now) -> None:
         (
             (
                 ct,
-                p.record.pk,
+                record.pk,
                 ChangeLog.Action.UPDATE,
                 names.get(attname, attname),
                 old,
@@ -213,16 +239,8 @@ def _write_updates(planner: Planner, updates: list, now) -> None:
                 now,
                 origin,
             )
-            for p in updates
-            for attname, (old, new) in p.changes.items()
-        ),
-    )
-    insert_rows(
-        ImportRow,
-        ROW_COLUMNS,
-        (
-            (planner.batch.pk, p.row, ImportRow.Outcome.UPDATED, p.record.pk, p.changes, "")
-            for p in updates
+            for record, changes in updates
+            for attname, (old, new) in changes.items()
         ),
     )
 

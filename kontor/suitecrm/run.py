@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kontor.core.context import origin
 from kontor.suitecrm.models import MigrationRun
 from kontor.suitecrm.report import Report
 from kontor.suitecrm.source import Source
@@ -37,14 +38,16 @@ def migrate(
         selected = [s for s in steps() if not modules or s.name in modules]
         if dry_run:
             try:
-                with transaction.atomic():
+                with transaction.atomic(), origin("suitecrm:dry-run"):
                     _run_steps(selected, context, progress)
                     raise _DryRunRollback
             except _DryRunRollback:
                 pass
         else:
             run = MigrationRun.objects.create(source=source.name)
-            _run_steps(selected, context, progress)
+            # The change log and the external ids name the run: "suitecrm:<run id>".
+            with origin(f"suitecrm:{run.pk}"):
+                _run_steps(selected, context, progress)
             run.finished_at = timezone.now()
             run.report = report.as_dict()
             run.save(update_fields=["finished_at", "report"])

@@ -1,0 +1,273 @@
+"""Writing migrated SuiteCRM rows of one record type into Kontor, chunk by chunk, for the
+migration's steps (`kontor.suitecrm.steps`).
+
+`write_rows(context, model, table, rows)` takes one chunk of `Row`s (the Kontor id, the field
+values as SuiteCRM had them — bookkeeping included: dates, creator, modifier, owner, trash —
+and the SuiteCRM id) and, in one transaction: checks each record as Kontor's models check it
+(field by field, then the model's `clean()`), creates the missing records and updates those
+whose values differ, through the import's set-based writer (`kontor.imports.writer`): change
+log rows naming the run's origin, search text, external ids (source "suitecrm") and one event
+per kind after the commit. A bad value never stops the run: the report names it and the field
+stays empty, or the row is skipped when the field is required.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontor.core import dropdowns, registry
+from kontor.core.actions import as_text
+from kontor.core.context import current_origin
+from kontor.core.dropdown_models import DropdownList
+from kontor.core.fields import DropdownField
+from kontor.core.models import ChangeLog, ExternalId, Record
+from kontor.imports.sql import insert_rows, prepare_bulk_transaction
+from kontor.imports.writer import LOG_COLUMNS, derived_fields, write_new, write_updates
+from kontor.studio.actions.dropdowns import add_value, create_list
+from kontor.suitecrm.models import SOURCE
+
+#: Columns a migration writes on every update as SuiteCRM had them; not shown as edits.
+BOOKKEEPING = (
+    "date_entered",
+    "created_by_id",
+    "date_modified",
+    "modified_by_id",
+    "deleted",
+    "deleted_at",
+)
+#: What a dropdown key may look like (Studio's rule for keys).
+DROPDOWN_KEY = re.compile(r"^[\w .&/+\-]{1,100}$")
+
+
+@dataclass
+class Row:
+    """One SuiteCRM row as a Kontor record: field name (attname for links) → value."""
+
+    kontor_id: uuid.UUID
+    values: dict
+    suitecrm_id: str
+
+
+@dataclass
+class Written:
+    """What one chunk did: the ids created and updated, and how many were left alone."""
+
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+
+
+def write_rows(context, model, table: str, rows: list[Row], *, count: bool = True) -> Written:
+    """Create or update the records of `rows` (one chunk) in one transaction.
+
+    `table` names the SuiteCRM table in the report; with `count` off (a second pass that only
+    fills links) the report's counts are left to the first pass.
+    """
+    with transaction.atomic():
+        written = _write(context, model, table, rows)
+    if count:
+        for outcome in ("created", "updated"):
+            context.report.count(table, outcome, len(getattr(written, outcome)))
+        context.report.count(table, "unchanged", written.unchanged)
+        context.report.count(table, "skipped", written.skipped)
+    return written
+
+
+def _write(context, model, table: str, rows: list[Row]) -> Written:
+    now = timezone.now()
+    prepare_bulk_transaction(model)
+    module = registry.for_model(model)
+    ensure_dropdown_keys(context, model, table, rows)
+    existing = model.with_deleted.in_bulk([row.kontor_id for row in rows])
+    written, news, updates = Written(), [], []
+    for row in rows:
+        record = existing.get(row.kontor_id)
+        before = None
+        if record is not None:
+            before = {name: getattr(record, name) for name in row.values}
+            for name, value in row.values.items():
+                setattr(record, name, value)
+        else:
+            record = model.new({**row.values, "id": row.kontor_id})
+        _fill_dates(context, table, row, record, now)
+        if not checked(context, model, table, row, record, before):
+            written.skipped += 1
+            continue
+        record.search_text = module.search_text_for(record)
+        if before is None:
+            news.append((row, record))
+            continue
+        changed = {
+            name: (as_text(before[name]), as_text(getattr(record, name)))
+            for name in row.values
+            if before[name] != getattr(record, name)
+        }
+        if not changed:
+            written.unchanged += 1
+            continue
+        updates.append((record, changed))
+    if news:
+        records = [record for _row, record in news]
+        write_new(model, records, context.actor, now, join_teams=False)
+        _write_external_ids(model, news)
+        written.created = [record.pk for record in records]
+    if updates:
+        _write_changes(context, model, updates, now)
+        written.updated = [record.pk for record, _changed in updates]
+    return written
+
+
+def _fill_dates(context, table: str, row: Row, record, now) -> None:
+    """A record always has its created and modified dates: a missing or 0000-00-00 one in
+    SuiteCRM becomes the other one, or the time of the migration."""
+    for name, other in (("date_entered", "date_modified"), ("date_modified", "date_entered")):
+        if name in row.values and row.values[name] is None:
+            setattr(record, name, row.values.get(other) or now)
+            context.report.problem(
+                table, row.suitecrm_id, _("%(field)s is empty or invalid.") % {"field": name}
+            )
+
+
+def checked(context, model, table: str, row: Row, record, before) -> bool:
+    """Check `record` as Kontor's models do; a bad value is reported and left empty (or as it
+    was), a bad required value skips the row. True when the record can be written."""
+    names = {model._meta.get_field(name).name for name in row.values if name != "id"}
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name in names and not isinstance(f, models.ForeignKey)
+    ]
+    exclude = [f.name for f in model._meta.concrete_fields if f not in fields]
+    try:
+        record.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        if not _drop_bad(context, model, table, row, record, before, error):
+            return False
+    try:
+        record.clean()
+    except ValidationError as error:
+        if not _drop_bad(context, model, table, row, record, before, error):
+            return False
+        try:
+            record.clean()
+        except ValidationError as again:
+            _problems(context, table, row, again)
+            return False
+    return True
+
+
+def _drop_bad(context, model, table, row, record, before, error) -> bool:
+    """Report the fields of `error` and empty them (an existing record keeps its value);
+    False when one of them cannot be empty."""
+    _problems(context, table, row, error)
+    for name in error.message_dict:
+        if name == "__all__":
+            return False
+        f = model._meta.get_field(name)
+        if before is not None and f.attname in before:
+            setattr(record, f.attname, before[f.attname])
+        elif f.blank or f.null:
+            setattr(record, f.attname, None if f.null else f.get_default())
+        else:
+            return False
+    return True
+
+
+def _problems(context, table: str, row: Row, error: ValidationError) -> None:
+    for name, messages in error.message_dict.items():
+        for message in messages:
+            context.report.problem(
+                table, row.suitecrm_id, message if name == "__all__" else f"{name}: {message}"
+            )
+
+
+def ensure_dropdown_keys(context, model, table: str, rows: list[Row]) -> None:
+    """Add the dropdown keys the rows use but Kontor's lists lack, labelled with the key, so
+    no value is lost; the report names each once. Keys Studio cannot store stay invalid (the
+    field's check reports them)."""
+    added = context.shared.setdefault("dropdown_keys_added", set())
+    for f in model._meta.concrete_fields:
+        if not isinstance(f, DropdownField) or not f.dropdown:
+            continue
+        used = {row.values.get(f.name) or row.values.get(f.attname) for row in rows}
+        used -= {"", None}
+        if not used:
+            continue
+        known = {o.key for o in dropdowns.options(f.dropdown, include_inactive=True)}
+        for key in sorted(k for k in used - known if isinstance(k, str)):
+            if (f.dropdown, key) in added or not DROPDOWN_KEY.match(key):
+                continue
+            dropdown = DropdownList.objects.filter(name=f.dropdown).first() or create_list(
+                name=f.dropdown, label_en=f.dropdown, label_de=f.dropdown, actor=context.actor
+            )
+            add_value(dropdown, key=key, label_en=key, label_de=key, actor=context.actor)
+            added.add((f.dropdown, key))
+            context.report.problem(
+                table,
+                "",
+                _("Value “%(key)s” added to the dropdown list %(list)s.")
+                % {"key": key, "list": f.dropdown},
+            )
+
+
+def _write_external_ids(model, news: list) -> None:
+    ct = ContentType.objects.get_for_model(model).pk
+    ExternalId.objects.bulk_create(
+        [
+            ExternalId(
+                source=SOURCE,
+                external_id=row.suitecrm_id,
+                record_type_id=ct,
+                record_id=record.pk,
+                origin=current_origin(),
+            )
+            for row, record in news
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
+def _write_changes(context, model, updates: list, now) -> None:
+    """The updates, their change-log rows (content fields; a trash move as delete/restore)."""
+    logged = [
+        (record, {n: c for n, c in changed.items() if _audited(model, n)})
+        for record, changed in updates
+    ]
+    # Bookkeeping columns go with every update: a record SuiteCRM only touched (a newer
+    # date_modified) is updated without a change-log row.
+    columns = [*BOOKKEEPING, *derived_fields(model), "search_text"]
+    write_updates(model, logged, columns, context.actor, now)
+    ct = ContentType.objects.get_for_model(model).pk
+    actor_id, origin = getattr(context.actor, "pk", None), current_origin()
+    insert_rows(
+        ChangeLog,
+        LOG_COLUMNS,
+        (
+            (
+                ct,
+                record.pk,
+                ChangeLog.Action.DELETE if record.deleted else ChangeLog.Action.RESTORE,
+                "",
+                "",
+                "",
+                actor_id,
+                now,
+                origin,
+            )
+            for record, changed in updates
+            if "deleted" in changed
+        ),
+    )
+
+
+def _audited(model, name: str) -> bool:
+    f = model._meta.get_field(name)
+    return f.name not in Record.AUDIT_EXCLUDE
