@@ -4,21 +4,25 @@ Each SuiteCRM row becomes the Kontor activity with the same id (`ids.kontor_id`)
 by SuiteCRM name, its owner, creator, modifier and dates as they were, and its parent: the
 module name of `parent_type` becomes the Kontor record type. A parent of a module Kontor does
 not migrate (cases, bugs, projects, …) is reported and the activity kept without parent.
-Soft-deleted rows go to the trash. Notes' attachment files are copied by `attachments`.
+Soft-deleted rows go to the trash. Notes' attachment files are copied by `attach`.
 """
 
 import datetime
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontor.activities.models import Call, Meeting, Note, Task
-from kontor.core import dropdowns
 from kontor.suitecrm.ids import kontor_id
+from kontor.suitecrm.lookups import user_id_for
 from kontor.suitecrm.source import flag, text, when
+from kontor.suitecrm.steps import Context, step
+from kontor.suitecrm.writer import Row, write_rows
 
 #: SuiteCRM module name of `parent_type` → (SuiteCRM table, Kontor model label)
 PARENTS = {
@@ -29,6 +33,7 @@ PARENTS = {
     "Opportunities": ("opportunities", "opportunities.Opportunity"),
 }
 
+CHUNK = 2000
 DESCRIPTION_MAX = Call._meta.get_field("description").max_length
 NAME_MAX = Call._meta.get_field("name").max_length
 
@@ -45,6 +50,8 @@ class Mapped:
     problems: list[str] = field(default_factory=list)
     parent: tuple | None = None
     contact: object = None
+    #: a note's original attachment file name (`notes.filename`)
+    attachment: str = ""
 
 
 def map_common(row: dict, table: str, user) -> Mapped:
@@ -52,9 +59,6 @@ def map_common(row: dict, table: str, user) -> Mapped:
     problems = []
     deleted = flag(row.get("deleted"))
     modified = when(row.get("date_modified"))
-    entered = when(row.get("date_entered"))
-    if entered is None:
-        problems.append(_("Date created is empty; the date modified is used."))
     name = text(row.get("name"))
     if not name:
         problems.append(_("Subject is empty."))
@@ -72,13 +76,15 @@ def map_common(row: dict, table: str, user) -> Mapped:
         "id": kontor_id(table, row["id"]),
         "name": name,
         "description": description,
-        "date_entered": entered or modified or timezone.now(),
-        "date_modified": modified or entered or timezone.now(),
+        # an empty date is filled and reported by the writer
+        "date_entered": when(row.get("date_entered")),
+        "date_modified": modified,
         "deleted": deleted,
         "deleted_at": (modified or timezone.now()) if deleted else None,
         "parent_type_id": None,
         "parent_id": None,
     }
+    missing = []  # each unknown user once per row, whether owner, creator or modifier
     for column, attname in (
         ("assigned_user_id", "assigned_user_id"),
         ("created_by", "created_by_id"),
@@ -86,8 +92,9 @@ def map_common(row: dict, table: str, user) -> Mapped:
     ):
         suitecrm_user = text(row.get(column))
         values[attname] = user(suitecrm_user) if suitecrm_user else None
-        if suitecrm_user and values[attname] is None:
-            problems.append(_("User %(id)s not found.") % {"id": suitecrm_user})
+        if suitecrm_user and values[attname] is None and suitecrm_user not in missing:
+            missing.append(suitecrm_user)
+    problems += [_("User %(id)s not found.") % {"id": i} for i in missing]
     mapped = Mapped(row["id"], values, problems)
     parent_type, parent_id = text(row.get("parent_type")), text(row.get("parent_id"))
     if parent_type and parent_id:
@@ -102,19 +109,11 @@ def map_common(row: dict, table: str, user) -> Mapped:
     return mapped
 
 
-def dropdown_key(mapped: Mapped, attname: str, value, dropdown: str, default: str) -> None:
-    """Set a dropdown field to SuiteCRM's key; empty → the Kontor list's default when the field
-    needs one, an unknown key is kept (and reported, so the list can be completed)."""
-    key = text(value)
-    if not key:
-        mapped.values[attname] = default
-        return
-    known = {o.key for o in dropdowns.options(dropdown, include_inactive=True)}
-    if key not in known:
-        mapped.problems.append(
-            _("Unknown key %(key)s of dropdown list %(list)s.") % {"key": key, "list": dropdown}
-        )
-    mapped.values[attname] = key
+def dropdown_key(mapped: Mapped, attname: str, value, default: str) -> None:
+    """Set a dropdown field to SuiteCRM's key (Kontor keeps SuiteCRM's keys); empty → `default`
+    (the field's default where it needs a value). A key Kontor's list lacks is added to the
+    list and reported by the writer."""
+    mapped.values[attname] = text(value) or default
 
 
 def minutes(row: dict) -> int:
@@ -126,14 +125,14 @@ def start(mapped: Mapped, row: dict) -> datetime.datetime:
     value = when(row.get("date_start"))
     if value is None:
         mapped.problems.append(_("Start is empty; the date created is used."))
-        value = mapped.values["date_entered"]
+        value = mapped.values["date_entered"] or mapped.values["date_modified"] or timezone.now()
     return value
 
 
 def map_call(row: dict, user) -> Mapped:
     mapped = map_common(row, "calls", user)
-    dropdown_key(mapped, "status", row.get("status"), "call_status_dom", "Planned")
-    dropdown_key(mapped, "direction", row.get("direction"), "call_direction_dom", "")
+    dropdown_key(mapped, "status", row.get("status"), "Planned")
+    dropdown_key(mapped, "direction", row.get("direction"), "")
     mapped.values["date_start"] = start(mapped, row)
     mapped.values["duration_minutes"] = duration(mapped, row, Call)
     return mapped
@@ -141,7 +140,7 @@ def map_call(row: dict, user) -> Mapped:
 
 def map_meeting(row: dict, user) -> Mapped:
     mapped = map_common(row, "meetings", user)
-    dropdown_key(mapped, "status", row.get("status"), "meeting_status_dom", "Planned")
+    dropdown_key(mapped, "status", row.get("status"), "Planned")
     mapped.values["date_start"] = start(mapped, row)
     mapped.values["duration_minutes"] = duration(mapped, row, Meeting)
     mapped.values["location"] = text(row.get("location"))[:255]
@@ -174,13 +173,11 @@ def duration(mapped: Mapped, row: dict, model) -> int:
 
 def map_task(row: dict, user) -> Mapped:
     mapped = map_common(row, "tasks", user)
-    dropdown_key(mapped, "status", row.get("status"), "task_status_dom", "Not Started")
-    dropdown_key(mapped, "priority", row.get("priority"), "task_priority_dom", "Medium")
+    dropdown_key(mapped, "status", row.get("status"), "Not Started")
+    dropdown_key(mapped, "priority", row.get("priority"), "Medium")
     # The *_flag columns are SuiteCRM's "no date" tick boxes.
     begin = None if flag(row.get("date_start_flag")) else when(row.get("date_start"))
     due = None if flag(row.get("date_due_flag")) else when(row.get("date_due"))
-    if begin and due and due < begin:
-        mapped.problems.append(_("The due date is before the start."))
     mapped.values["date_start"], mapped.values["date_due"] = begin, due
     contact(mapped, row)
     return mapped
@@ -189,7 +186,8 @@ def map_task(row: dict, user) -> Mapped:
 def map_note(row: dict, user) -> Mapped:
     mapped = map_common(row, "notes", user)
     contact(mapped, row)
-    # the attachment (`filename`) is set by `attachments`, which copies the file
+    # the attachment field is set by `attach`, which copies the file from the upload folder
+    mapped.attachment = text(row.get("filename"))
     return mapped
 
 
@@ -234,10 +232,70 @@ def resolve_links(batch: list[Mapped]) -> None:
                 mapped.problems.append(_("Contact %(id)s not found.") % {"id": suitecrm_contact})
 
 
-#: step name → (order, SuiteCRM table, Kontor model, row mapping)
-TYPES = {
+def attach(context: Context, mapped: Mapped) -> None:
+    """Copy a note's file `<uploads>/<note id>` into Kontor's storage under its original name
+    and set the note's attachment; a missing file is reported and the note kept without it.
+    A file already stored with the same bytes is left as it is (a second run copies nothing);
+    a dry run only checks that the file is there."""
+    if not mapped.attachment:
+        return
+    origin = Path(context.uploads or "") / mapped.suitecrm_id
+    if not context.uploads or not origin.is_file():
+        mapped.problems.append(
+            _("Attachment %(name)s not found in the upload folder; note kept without it.")
+            % {"name": mapped.attachment}
+        )
+        return
+    if context.dry_run:
+        return
+    attachment = Note._meta.get_field("filename")
+    name = attachment.generate_filename(Note(id=mapped.values["id"]), mapped.attachment)
+    storage = attachment.storage
+    if storage.exists(name):
+        with storage.open(name, "rb") as stored:
+            if stored.read() == origin.read_bytes():
+                mapped.values["filename"] = name
+                return
+        storage.delete(name)
+    with origin.open("rb") as content:
+        mapped.values["filename"] = storage.save(name, File(content, name=mapped.attachment))
+
+
+def add_step(name: str, order: int, table: str, model, mapping) -> None:
+    """Register the step `name` that migrates SuiteCRM's `table` into `model`."""
+
+    @step(name, order, tables=(table,))
+    def run(context: Context) -> None:
+        def user(suitecrm_id):
+            return user_id_for(context, suitecrm_id)
+
+        chunk: list[Mapped] = []
+        for row in context.source.rows(f"SELECT * FROM `{table}` ORDER BY id"):
+            chunk.append(mapping(row, user))
+            if len(chunk) >= CHUNK:
+                write(context, model, table, chunk)
+                chunk = []
+        if chunk:
+            write(context, model, table, chunk)
+
+
+def write(context: Context, model, table: str, chunk: list[Mapped]) -> None:
+    """Write one chunk of mapped rows through the migration's writer (one transaction)."""
+    resolve_links(chunk)
+    rows = []
+    for mapped in chunk:
+        attach(context, mapped)
+        for problem in mapped.problems:
+            context.report.problem(table, mapped.suitecrm_id, problem)
+        values = {k: v for k, v in mapped.values.items() if k != "id"}
+        rows.append(Row(mapped.values["id"], values, mapped.suitecrm_id))
+    write_rows(context, model, table, rows)
+
+
+for _name, (_order, _table, _model, _mapping) in {
     "calls": (100, "calls", Call, map_call),
     "meetings": (110, "meetings", Meeting, map_meeting),
     "tasks": (120, "tasks", Task, map_task),
     "notes": (130, "notes", Note, map_note),
-}
+}.items():
+    add_step(_name, _order, _table, _model, _mapping)

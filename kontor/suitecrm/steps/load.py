@@ -1,1 +1,3 @@
 """Imports the step modules so that they register (one line each)."""
+
+from kontor.suitecrm.steps import activities, invitees  # noqa: F401

@@ -1,0 +1,164 @@
+"""Invitees of calls and meetings from SuiteCRM's join tables, for `kontor migrate-suitecrm`.
+
+`calls_users`, `calls_contacts`, `calls_leads` and the `meetings_*` tables (live rows only: a
+deleted row is an invitation taken back) become Kontor's invitees: a meeting's invitee keeps
+its answer (`accept_status`: accept, decline, tentative, none — the keys of
+`meeting_accept_status_dom`), a call's is a plain invitation (Kontor keeps no answers for
+calls; the report says how many answers that leaves behind). An invitee or activity that was
+not migrated is reported per join row. A second run adds only what is missing and updates
+changed answers.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kontor.activities.models import Call, Meeting, MeetingInvitee
+from kontor.contacts.models import Contact
+from kontor.leads.models import Lead
+from kontor.suitecrm.ids import kontor_id
+from kontor.suitecrm.lookups import user_for
+from kontor.suitecrm.source import text
+from kontor.suitecrm.steps import Context, step
+
+CHUNK = 2000
+ANSWERS = ("accept", "decline", "tentative", "none")
+
+#: (join table, activity column, activity table, Kontor activity model, invitee kind)
+JOINS = tuple(
+    (f"{table}_{kind}s", f"{table[:-1]}_id", table, model, kind)
+    for table, model in (("calls", Call), ("meetings", Meeting))
+    for kind in ("user", "contact", "lead")
+)
+#: invitee kind → (SuiteCRM table, Kontor model) of the records invited
+RECORDS = {"contact": ("contacts", Contact), "lead": ("leads", Lead)}
+
+
+@step("invitees", 140, tables=tuple(join[0] for join in JOINS))
+def run(context: Context) -> None:
+    for join in JOINS:
+        migrate_join(context, *join)
+
+
+def migrate_join(context: Context, table, activity_column, activity_table, model, kind) -> None:
+    """Migrate one join table's live rows, chunk by chunk (one transaction each)."""
+    source, report = context.source, context.report
+    other_column = f"{kind}_id"
+    sql = (
+        f"SELECT id, `{activity_column}` AS activity, `{other_column}` AS other, accept_status"
+        f" FROM `{table}` WHERE deleted = 0 ORDER BY `{activity_column}`, id"
+    )
+    dropped_answers = 0
+    chunk: list[dict] = []
+    for row in source.rows(sql):
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            dropped_answers += _chunk(context, chunk, table, activity_table, model, kind)
+            chunk = []
+    if chunk:
+        dropped_answers += _chunk(context, chunk, table, activity_table, model, kind)
+    if dropped_answers:
+        report.problem(
+            table,
+            "",
+            _("Kontor keeps no answers of call invitees: %(n)d answers not migrated.")
+            % {"n": dropped_answers},
+        )
+
+
+def _chunk(context, rows, table, activity_table, model, kind) -> int:
+    """Write one chunk; returns how many call answers (other than "none") it had to leave."""
+    report = context.report
+    pairs = {}  # (activity pk, invitee pk) → answer, first live row wins
+    wanted_activities = {kontor_id(activity_table, text(r["activity"])) for r in rows}
+    activities = set(
+        model.with_deleted.filter(pk__in=wanted_activities).values_list("pk", flat=True)
+    )
+    invitees = _invitees(context, kind, {text(r["other"]) for r in rows})
+    dropped = 0
+    for row in rows:
+        activity = kontor_id(activity_table, text(row["activity"]))
+        other = text(row["other"])
+        if activity not in activities:
+            report.problem(
+                table,
+                row["id"],
+                _("%(type)s %(id)s was not migrated; its invitee is left out.")
+                % {"type": model._meta.verbose_name, "id": text(row["activity"])},
+            )
+            continue
+        if invitees.get(other) is None:
+            report.problem(
+                table,
+                row["id"],
+                _("Invitee %(id)s was not migrated; left out.") % {"id": other or "-"},
+            )
+            continue
+        answer = text(row["accept_status"]) or "none"
+        if answer not in ANSWERS:
+            report.problem(
+                table, row["id"], _("Unknown answer %(key)s; kept as no answer.") % {"key": answer}
+            )
+            answer = "none"
+        if model is Call and answer != "none":
+            dropped += 1
+        pairs.setdefault((activity, invitees[other]), answer)
+    with transaction.atomic():
+        if model is Meeting:
+            _write_meeting_invitees(report, table, kind, pairs)
+        else:
+            _write_call_invitees(report, table, kind, pairs)
+    return dropped
+
+
+def _invitees(context, kind, suitecrm_ids) -> dict:
+    """SuiteCRM id → Kontor pk of the invited users/contacts/leads that exist in Kontor."""
+    if kind == "user":
+        found = {}
+        for suitecrm_id in suitecrm_ids:
+            user = user_for(context, suitecrm_id) if suitecrm_id else None
+            found[suitecrm_id] = getattr(user, "pk", user)
+        return found
+    table, model = RECORDS[kind]
+    by_pk = {kontor_id(table, i): i for i in suitecrm_ids if i}
+    present = model.with_deleted.filter(pk__in=by_pk).values_list("pk", flat=True)
+    return {by_pk[pk]: pk for pk in present}
+
+
+def _write_meeting_invitees(report, table, kind, pairs: dict) -> None:
+    existing = {
+        (m.meeting_id, getattr(m, f"{kind}_id")): m
+        for m in MeetingInvitee.objects.filter(
+            meeting_id__in={a for a, _o in pairs}, **{f"{kind}__isnull": False}
+        )
+    }
+    new, changed = [], []
+    for (meeting, other), answer in pairs.items():
+        invitee = existing.get((meeting, other))
+        if invitee is None:
+            new.append(
+                MeetingInvitee(meeting_id=meeting, accept_status=answer, **{f"{kind}_id": other})
+            )
+        elif invitee.accept_status != answer:
+            invitee.accept_status = answer
+            changed.append(invitee)
+    MeetingInvitee.objects.bulk_create(new)
+    MeetingInvitee.objects.bulk_update(changed, ["accept_status"])
+    report.count(table, "created", len(new))
+    report.count(table, "updated", len(changed))
+    report.count(table, "unchanged", len(pairs) - len(new) - len(changed))
+
+
+def _write_call_invitees(report, table, kind, pairs: dict) -> None:
+    through = getattr(Call, f"{kind}s").through
+    target = "user_id" if kind == "user" else f"{kind}_id"
+    existing = set(
+        through.objects.filter(call_id__in={a for a, _o in pairs}).values_list("call_id", target)
+    )
+    new = [
+        through(call_id=call, **{target: other})
+        for call, other in pairs
+        if (call, other) not in existing
+    ]
+    through.objects.bulk_create(new)
+    report.count(table, "created", len(new))
+    report.count(table, "unchanged", len(pairs) - len(new))
