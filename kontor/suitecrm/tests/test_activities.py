@@ -4,10 +4,16 @@ Expectations are counted by queries against SuiteCRM's schema or written out fro
 README (data/README.md), never read from the migrator.
 """
 
+import tarfile
 import uuid
+from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
+from kontor.contacts.models import Contact
+from kontor.suitecrm.run import migrate
 from kontor.suitecrm.source import Source
 from kontor.suitecrm.steps.activities import map_call, map_meeting, map_note, map_task
 
@@ -23,6 +29,7 @@ DONE_TASK = "22160bac-fd72-9e4a-6f46-6b15d75f4c28"
 KRUEGER_CALL = "1d3f868b-ae0f-c5d9-92ec-6b15d772e1b9"
 PDF_NOTE = "1688f0b7-52d4-221a-e07f-6b15d734be39"
 PNG_NOTE = "2b256060-e031-e0b0-8b57-6b15d7bfeeae"
+JOURNEY_UPLOADS = Path(__file__).parent / "data" / "suitecrm-7.12.12-journey-upload.tar.gz"
 
 
 def mapped_rows(url, table, mapping):
@@ -99,3 +106,198 @@ def test_a_parent_of_a_module_not_migrated_is_reported_and_left_empty():
     assert any("Cases" in p and "not migrated" in p for p in mapped.problems)
     assert any("gone" in p for p in mapped.problems)
     assert mapped.values["assigned_user_id"] is None
+
+
+# --- The whole journey database migrated (every step, as `kontor migrate-suitecrm` runs) ----
+
+MODELS = {"calls": Call, "meetings": Meeting, "tasks": Task, "notes": Note}
+#: SuiteCRM module name → Kontor content type model, as the journey's parents need them
+PARENT_MODELS = {
+    "Accounts": "account",
+    "Contacts": "contact",
+    "Leads": "lead",
+    "Prospects": "target",
+    "Opportunities": "opportunity",
+}
+
+
+@pytest.fixture
+def actor(db):
+    return get_user_model().objects.create_superuser("migrator", "migrator@example.com", "x")
+
+
+@pytest.fixture
+def migrated(suitecrm_journey, suitecrm_uploads, actor):
+    """The journey database migrated with its upload folder; the report of the run."""
+    return migrate(suitecrm_journey, actor=actor, uploads=str(suitecrm_uploads))
+
+
+def test_every_activity_arrives_live_or_in_the_trash(suitecrm_journey, migrated):
+    for table, model in MODELS.items():
+        live = suitecrm_journey.scalar(f"SELECT COUNT(*) FROM {table} WHERE deleted = 0")
+        trashed = suitecrm_journey.scalar(f"SELECT COUNT(*) FROM {table} WHERE deleted = 1")
+        assert model.objects.count() == live, table
+        assert model.with_deleted.filter(deleted=True).count() == trashed, table
+        assert migrated.counts[table]["created"] == live + trashed
+    assert (Call.objects.count(), Meeting.objects.count()) == (53, 203)
+    assert (Task.objects.count(), Note.objects.count()) == (201, 52)
+
+
+def test_fields_owners_and_dates_are_kept(suitecrm_journey, migrated):
+    rows = suitecrm_journey.dicts(
+        "SELECT c.id, c.name, c.status, c.direction, c.date_start, c.date_entered,"
+        " c.duration_hours * 60 + c.duration_minutes AS minutes, u.user_name AS owner,"
+        " cr.user_name AS creator FROM calls c LEFT JOIN users u ON u.id = c.assigned_user_id"
+        " LEFT JOIN users cr ON cr.id = c.created_by"
+    )
+    calls = Call.objects.select_related("assigned_user", "created_by").in_bulk()
+    for row in rows:
+        call = calls[uuid.UUID(row["id"])]
+        assert (call.name, call.status, call.direction) == (
+            row["name"],
+            row["status"],
+            row["direction"] or "",
+        )
+        assert call.duration_minutes == row["minutes"]
+        assert call.date_start.replace(tzinfo=None) == row["date_start"]
+        assert call.date_entered.replace(tzinfo=None) == row["date_entered"]
+        assert getattr(call.assigned_user, "username", None) == row["owner"]
+        assert getattr(call.created_by, "username", None) == row["creator"]
+    task = Task.objects.get(pk=DONE_TASK)
+    assert (task.status, task.contact_id) == ("Completed", uuid.UUID(GROSS_CONTACT))
+
+
+def test_parents_are_kept(suitecrm_journey, migrated):
+    for table, model in MODELS.items():
+        rows = suitecrm_journey.rows(
+            f"SELECT id, parent_type, parent_id FROM {table} WHERE parent_id <> ''"
+        )
+        kept = {
+            str(a.pk): (a.parent_type.model, str(a.parent_id))
+            for a in model.with_deleted.filter(parent_id__isnull=False).select_related(
+                "parent_type"
+            )
+        }
+        assert kept == {i: (PARENT_MODELS[t], p) for i, t, p in rows}, table
+    # The conversion's call and meeting with Herr Groß, and their parents' records exist.
+    for model, pk in ((Call, GROSS_CALL), (Meeting, GROSS_MEETING)):
+        activity = model.objects.get(pk=pk)
+        assert activity.parent is not None
+        assert str(activity.parent.pk) == suitecrm_journey.scalar(
+            f"SELECT parent_id FROM {model._meta.model_name}s WHERE id = %s", [pk]
+        )
+
+
+def test_invitees_arrive_with_their_answers(suitecrm_journey, migrated):
+    for kind in ("user", "contact", "lead"):
+        other = "u.user_name" if kind == "user" else f"j.{kind}_id"
+        join = "JOIN users u ON u.id = j.user_id" if kind == "user" else ""
+        expected = set(
+            suitecrm_journey.rows(
+                f"SELECT j.meeting_id, {other}, j.accept_status FROM meetings_{kind}s j {join}"
+                " WHERE j.deleted = 0"
+            )
+        )
+        field = f"{kind}__username" if kind == "user" else f"{kind}_id"
+        got = {
+            (str(m), str(o), a)
+            for m, o, a in MeetingInvitee.objects.filter(**{f"{kind}__isnull": False}).values_list(
+                "meeting_id", field, "accept_status"
+            )
+        }
+        assert got == expected, kind
+        calls = set(
+            suitecrm_journey.rows(
+                f"SELECT j.call_id, {other} FROM calls_{kind}s j {join} WHERE j.deleted = 0"
+            )
+        )
+        through = getattr(Call, f"{kind}s").through
+        got_calls = {(str(c), str(o)) for c, o in through.objects.values_list("call_id", field)}
+        assert got_calls == calls, kind
+    # README: the annual meeting's answers, written out.
+    annual = MeetingInvitee.objects.filter(meeting_id=ANNUAL_MEETING).select_related("user")
+    assert {i.user.username: i.accept_status for i in annual if i.user} == {
+        "lena": "accept",
+        "sally": "accept",
+        "max": "decline",
+        "admin": "none",
+    }
+    contacts = {str(i.contact_id): i.accept_status for i in annual if i.contact_id}
+    assert contacts[GROSS_CONTACT] == "accept"
+    assert sorted(contacts.values()) == ["accept", "decline", "tentative"]
+    assert sorted(i.accept_status for i in annual if i.lead_id) == ["none", "tentative"]
+
+
+def test_note_attachments_are_the_upload_folders_files(suitecrm_journey, migrated):
+    with tarfile.open(JOURNEY_UPLOADS) as archive:
+        files = {m.name: archive.extractfile(m).read() for m in archive.getmembers()}
+    names = dict(suitecrm_journey.rows("SELECT id, filename FROM notes WHERE filename <> ''"))
+    assert set(files) == set(names) == {PDF_NOTE, PNG_NOTE}
+    for note_id, content in files.items():
+        note = Note.objects.get(pk=note_id)
+        assert note.filename.name.rsplit("/", 1)[1] == names[note_id]
+        with note.filename.open("rb") as stored:
+            assert stored.read() == content
+    assert Note.objects.exclude(filename="").count() == 2
+
+
+def test_a_second_run_creates_nothing(suitecrm_journey, suitecrm_uploads, actor, migrated):
+    before = {t: m.with_deleted.count() for t, m in MODELS.items()}
+    invitees = (MeetingInvitee.objects.count(), Call.users.through.objects.count())
+    again = migrate(suitecrm_journey, actor=actor, uploads=str(suitecrm_uploads))
+    for table in (*MODELS, "meetings_users", "meetings_contacts", "calls_users"):
+        assert again.counts[table]["created"] == 0, table
+        assert again.counts[table]["updated"] == 0, table
+    assert {t: m.with_deleted.count() for t, m in MODELS.items()} == before
+    assert (MeetingInvitee.objects.count(), Call.users.through.objects.count()) == invitees
+    note = Note.objects.get(pk=PDF_NOTE)
+    assert note.filename.name == f"notes/{PDF_NOTE}/Angebot_Groß_2026.pdf"
+
+
+def test_the_contacts_timeline_lists_its_migrated_activities(
+    client, suitecrm_journey, actor, migrated
+):
+    names = [
+        r[0]
+        for r in suitecrm_journey.rows(
+            "SELECT name FROM calls WHERE parent_type = 'Contacts' AND parent_id = %(c)s"
+            " UNION SELECT name FROM notes WHERE contact_id = %(c)s OR parent_id = %(c)s"
+            " UNION SELECT name FROM tasks WHERE contact_id = %(c)s AND deleted = 0"
+            " UNION SELECT m.name FROM meetings m JOIN meetings_contacts j"
+            " ON j.meeting_id = m.id AND j.deleted = 0 WHERE j.contact_id = %(c)s",
+            {"c": GROSS_CONTACT},
+        )
+    ]
+    assert len(names) >= 3
+    client.force_login(actor)
+    page = client.get(Contact.objects.get(pk=GROSS_CONTACT).get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in names:
+        assert name.replace("&", "&amp;") in html, name
+
+
+def test_trash_missing_files_and_parents_of_other_modules_are_reported(
+    suitecrm_damaged, suitecrm_uploads, actor
+):
+    broken = suitecrm_damaged(
+        "UPDATE calls SET deleted = 1, date_modified = '2026-12-06 22:00:00'"
+        f" WHERE id = '{KRUEGER_CALL}'",
+        f"UPDATE tasks SET parent_type = 'Cases', parent_id = (SELECT id FROM cases LIMIT 1)"
+        f" WHERE id = '{DONE_TASK}'",
+    )
+    (suitecrm_uploads / PNG_NOTE).unlink()
+    report = migrate(broken, actor=actor, uploads=str(suitecrm_uploads))
+    call = Call.with_deleted.get(pk=KRUEGER_CALL)
+    assert call.deleted and call.deleted_at.isoformat() == "2026-12-06T22:00:00+00:00"
+    assert not Call.objects.filter(pk=KRUEGER_CALL).exists()
+    task = Task.objects.get(pk=DONE_TASK)
+    assert task.parent_type_id is None and task.parent_id is None
+    assert Note.objects.get(pk=PNG_NOTE).filename.name == ""
+    assert Note.objects.get(pk=PDF_NOTE).filename.name != ""
+    problems = {}
+    for p in report.problems:
+        problems.setdefault((p.table, p.suitecrm_id), []).append(p.message)
+    assert [m for m in problems["tasks", DONE_TASK] if "Cases" in m and "not migrated" in m]
+    assert [m for m in problems["notes", PNG_NOTE] if "Baustelle_Deutz.png" in m]
+    assert ("notes", PDF_NOTE) not in problems
