@@ -11,7 +11,11 @@ from django.core.cache import cache
 from kontor.users.actions import create_user
 
 # Real password hashing costs ~0.3 s per user; tests create many users and test no hashing.
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# SuiteCRM's hasher stays so that migrated users sign in.
+settings.PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "kontor.suitecrm.hashers.SuiteCRMPasswordHasher",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,10 @@ outside. Users, teams and roles are not records: `LegacyId` maps their SuiteCRM 
 primary keys. `MigrationRun` notes each run, so a later run knows where the last one stopped.
 """
 
+from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 SOURCE = "suitecrm"
@@ -43,3 +46,34 @@ class MigrationRun(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class LegacyPassword(models.Model):
+    """A migrated user's SuiteCRM password hash (`users.user_hash`), kept after Django has
+    upgraded the sign-in hash, for clients of SuiteCRM's legacy API that send md5(password):
+    `kontor.suitecrm.hashers.verify_md5(md5, suitecrm_hash)` checks them. It is dropped when
+    the user's password changes to another one (see `_forget_changed_password`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suitecrm_password"
+    )
+    suitecrm_hash = models.CharField(max_length=255)
+
+    def __str__(self):
+        return f"SuiteCRM password of {self.user}"
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def _forget_changed_password(sender, instance, **kwargs):
+    """A password set in Kontor (`set_password`, which leaves the plain text in `_password`
+    until the save) that SuiteCRM's kept hash does not verify makes that hash stale: drop it,
+    so an md5 login can never use the old password. The upgrade on first sign-in sets the
+    same password, which verifies, and keeps it."""
+    from kontor.suitecrm.hashers import md5_hex, verify_md5
+
+    password = getattr(instance, "_password", None)
+    if password is None or instance.pk is None:
+        return
+    kept = LegacyPassword.objects.filter(user_id=instance.pk).first()
+    if kept and not verify_md5(md5_hex(password), kept.suitecrm_hash):
+        kept.delete()

@@ -1,3 +1,4 @@
 """Imports the step modules so that they register (one line each)."""
 
 from kontor.suitecrm.steps import activities, invitees  # noqa: F401
+from kontor.suitecrm.steps import users, teams, roles  # noqa: F401
