@@ -31,6 +31,10 @@ PARENTS = {
     "Leads": ("leads", "leads.Lead"),
     "Prospects": ("prospects", "targets.Target"),
     "Opportunities": ("opportunities", "opportunities.Opportunity"),
+    # notes may hang off an activity; those steps run before the notes step
+    "Calls": ("calls", "activities.Call"),
+    "Meetings": ("meetings", "activities.Meeting"),
+    "Tasks": ("tasks", "activities.Task"),
 }
 
 CHUNK = 2000
