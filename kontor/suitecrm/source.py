@@ -9,11 +9,15 @@ decoded, 0000-00-00 as empty, datetimes as UTC).
 
 import datetime
 import html
+import re
 from urllib.parse import unquote, urlsplit
 
 import pymysql
 import pymysql.cursors
 from django.utils.translation import gettext as _
+
+#: "scheme://user:" … up to the last "@": the password, whatever characters it holds
+_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):.*@")
 
 
 class SourceError(Exception):
@@ -23,14 +27,21 @@ class SourceError(Exception):
 def parse_url(url: str) -> dict:
     """Connection arguments of `mysql://user:password@host:port/database`."""
     parts = urlsplit(url)
-    if parts.scheme not in ("mysql", "mariadb") or not parts.path.strip("/"):
+    try:
+        port, parsed = parts.port, True
+    except ValueError:  # a password holding "/", "#" or "?" that was not percent-encoded
+        port, parsed = None, False
+    if not parsed or parts.scheme not in ("mysql", "mariadb") or not parts.path.strip("/"):
         raise SourceError(
-            _("Expected mysql://user:password@host:3306/database, got %(url)s.")
+            _(
+                "Expected mysql://user:password@host:3306/database (characters such as / # ? "
+                "in the password percent-encoded), got %(url)s."
+            )
             % {"url": redacted(url)}
         )
     return {
         "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or 3306,
+        "port": port or 3306,
         "user": unquote(parts.username or "root"),
         "password": unquote(parts.password or ""),
         "database": parts.path.strip("/"),
@@ -39,10 +50,8 @@ def parse_url(url: str) -> dict:
 
 def redacted(url: str) -> str:
     """`url` without its password, for reports and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return url.replace(f":{parts.password}@", ":***@", 1)
+    # By pattern, not urlsplit: it must also hide the password of a URL that does not parse.
+    return _PASSWORD.sub(r"\1:***@", url, count=1)
 
 
 class Source:
@@ -67,6 +76,8 @@ class Source:
             ) from None
         with connection.cursor() as cursor:
             cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            # The snapshot needs REPEATABLE READ; a server may default to READ COMMITTED.
+            cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SET SESSION time_zone = '+00:00'")
             cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
         return cls(connection, f"{args['host']}:{args['port']}/{args['database']}")
