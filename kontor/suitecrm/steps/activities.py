@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontor.activities.models import Call, Meeting, Note, Task
-from kontor.suitecrm.ids import kontor_id
+from kontor.suitecrm.ids import is_uuid_shaped, kontor_id
 from kontor.suitecrm.lookups import user_id_for
 from kontor.suitecrm.source import flag, text, when
 from kontor.suitecrm.steps import Context, step
@@ -61,6 +61,11 @@ class Mapped:
 def map_common(row: dict, table: str, user) -> Mapped:
     """The fields every activity shares. `user(suitecrm_user_id)` → Kontor user pk or None."""
     problems = []
+    if not is_uuid_shaped(row["id"]):
+        problems.append(
+            _("Id is not UUID-shaped; the record gets the Kontor id %(id)s.")
+            % {"id": kontor_id(table, row["id"])}
+        )
     deleted = flag(row.get("deleted"))
     modified = when(row.get("date_modified"))
     name = text(row.get("name"))
@@ -84,7 +89,7 @@ def map_common(row: dict, table: str, user) -> Mapped:
         "date_entered": when(row.get("date_entered")),
         "date_modified": modified,
         "deleted": deleted,
-        "deleted_at": (modified or timezone.now()) if deleted else None,
+        "deleted_at": (modified or when(row.get("date_entered"))) if deleted else None,
         "parent_type_id": None,
         "parent_id": None,
     }
@@ -275,6 +280,9 @@ def add_step(name: str, order: int, table: str, model, mapping) -> None:
 
         chunk: list[Mapped] = []
         for row in context.source.rows(f"SELECT * FROM `{table}` ORDER BY id"):
+            if not text(row["id"]):
+                context.report.problem(table, "", _("Row without id skipped."))
+                continue
             chunk.append(mapping(row, user))
             if len(chunk) >= CHUNK:
                 write(context, model, table, chunk)
