@@ -158,7 +158,8 @@ def checked(context, model, table: str, row: Row, record, before) -> bool:
         try:
             record.clean()
         except ValidationError as again:
-            _problems(context, table, row, again)
+            if again.message_dict != error.message_dict:
+                _problems(context, table, row, again)
             return False
     return True
 
