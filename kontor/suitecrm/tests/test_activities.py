@@ -121,6 +121,13 @@ PARENT_MODELS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Attachments go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def actor(db):
     return get_user_model().objects.create_superuser("migrator", "migrator@example.com", "x")
@@ -301,3 +308,17 @@ def test_trash_missing_files_and_parents_of_other_modules_are_reported(
     assert [m for m in problems["tasks", DONE_TASK] if "Cases" in m and "not migrated" in m]
     assert [m for m in problems["notes", PNG_NOTE] if "Baustelle_Deutz.png" in m]
     assert ("notes", PDF_NOTE) not in problems
+
+
+def test_a_dry_run_writes_no_record_and_no_file(suitecrm_journey, suitecrm_uploads, actor, media):
+    report = migrate(suitecrm_journey, actor=actor, uploads=str(suitecrm_uploads), dry_run=True)
+    for table, model in MODELS.items():
+        assert report.counts[table]["created"] == suitecrm_journey.scalar(
+            f"SELECT COUNT(*) FROM {table}"
+        )
+        assert not model.with_deleted.exists()
+    assert report.counts["meetings_users"]["created"] == suitecrm_journey.scalar(
+        "SELECT COUNT(*) FROM meetings_users WHERE deleted = 0"
+    )
+    assert not MeetingInvitee.objects.exists()
+    assert not media.exists() or not any(media.rglob("*.*"))
