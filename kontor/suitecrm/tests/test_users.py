@@ -1,0 +1,260 @@
+"""Users and security groups migrated from the journey database: names, e-mails, flags,
+language, time zone, passwords (signing in with the old one), teams with members, record
+teams, re-runs and clashes with what Kontor already has.
+
+Expectations come from queries against SuiteCRM's schema or from the dump's README.
+"""
+
+import hashlib
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.hashers import identify_hasher
+from django.urls import reverse
+
+from kontor.suitecrm.hashers import verify_md5
+from kontor.suitecrm.models import LegacyId, LegacyPassword
+from kontor.suitecrm.run import migrate
+from kontor.targets.tests.factories import TargetFactory
+from kontor.users.actions import create_user
+from kontor.users.models import Team
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+#: The passwords the dump's README gives.
+PASSWORDS = {
+    "admin": "adminpass123",
+    "chris": "chris",
+    "jim": "jim",
+    "max": "max",
+    "sally": "sally",
+    "sarah": "sarah",
+    "will": "will",
+    "jonas": "jonas-Passw0rd",
+    "lena": "lena-Passw0rd",
+}
+USERS_STEPS = ["users", "teams"]
+
+
+@pytest.fixture
+def migrated(admin, suitecrm_journey):
+    return migrate(suitecrm_journey, actor=admin, modules=USERS_STEPS)
+
+
+def kontor_user(suitecrm_id):
+    return User.objects.get(
+        pk=int(LegacyId.objects.get(kind="user", suitecrm_id=suitecrm_id).kontor_id)
+    )
+
+
+def test_every_user_moves_with_name_email_flags(migrated, suitecrm_query):
+    rows = suitecrm_query.dicts(
+        "SELECT id, user_name, first_name, last_name, is_admin, status, deleted FROM users "
+        "WHERE is_group = 0 AND portal_only = 0"
+    )
+    assert len(rows) == 9
+    assert dict(migrated.counts["users"]) == {"created": 9}
+    for row in rows:
+        user = kontor_user(row["id"])
+        email = suitecrm_query.scalar(
+            "SELECT a.email_address FROM email_addr_bean_rel r JOIN email_addresses a "
+            "ON a.id = r.email_address_id WHERE r.bean_module = 'Users' AND r.deleted = 0 "
+            "AND r.primary_address = 1 AND r.bean_id = %s",
+            [row["id"]],
+        )
+        assert (user.username, user.first_name, user.last_name, user.email) == (
+            row["user_name"],
+            row["first_name"] or "",
+            row["last_name"],
+            email or "",
+        )
+        assert user.is_active == (row["status"] == "Active" and not row["deleted"])
+        assert user.is_superuser == user.is_staff == bool(row["is_admin"])
+    assert kontor_user("1").username == "admin" and kontor_user("1").is_superuser
+    assert kontor_user("c64b30d6-b65b-058e-19f4-6b15d7aab276").email == (
+        "jonas.weissenboeck@leadagentur.example"
+    )
+
+
+def test_language_and_time_zone_come_from_the_preferences(migrated):
+    for suitecrm_id in (
+        "c64b30d6-b65b-058e-19f4-6b15d7aab276",
+        "44cd0328-def3-9e06-2cda-6b15d75757d1",
+    ):
+        profile = kontor_user(suitecrm_id).profile
+        # README: time zone Europe/Berlin in user_preferences, language en_us.
+        assert (profile.language, profile.time_zone) == ("en", "Europe/Berlin")
+    lena = kontor_user("44cd0328-def3-9e06-2cda-6b15d75757d1")
+    assert (lena.first_name, lena.last_name) == ("Lena", "Schröder")
+
+
+@pytest.mark.parametrize("username", sorted(PASSWORDS))
+def test_each_user_signs_in_with_the_suitecrm_password(migrated, username):
+    user = User.objects.get(username=username)
+    suitecrm_hash = LegacyPassword.objects.get(user=user).suitecrm_hash
+    assert user.password == f"suitecrm${suitecrm_hash}" and suitecrm_hash.startswith("$2y$10$")
+    assert authenticate(username=username, password=PASSWORDS[username] + "x") is None
+    assert User.objects.get(pk=user.pk).password == user.password
+    assert authenticate(username=username, password=PASSWORDS[username]) == user
+    # Django upgraded the hash to its own; the password still verifies, and the SuiteCRM hash
+    # stays for md5 logins of the legacy API.
+    user.refresh_from_db()
+    assert identify_hasher(user.password).algorithm == "md5"  # the tests' first hasher
+    assert user.check_password(PASSWORDS[username])
+    md5 = hashlib.md5(PASSWORDS[username].encode()).hexdigest()
+    assert LegacyPassword.objects.get(user=user).suitecrm_hash == suitecrm_hash
+    assert verify_md5(md5, suitecrm_hash)
+
+
+@pytest.mark.parametrize("username", ["jonas", "admin"])
+def test_sign_in_page_takes_the_old_password(migrated, client, username):
+    refused = client.post(reverse("login"), {"username": username, "password": "wrong"})
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    response = client.post(
+        reverse("login"), {"username": username, "password": PASSWORDS[username]}
+    )
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == User.objects.get(username=username).pk
+    assert User.objects.get(username=username).password.startswith("md5$")
+
+
+def test_a_password_changed_in_kontor_drops_the_kept_hash(migrated):
+    jonas = User.objects.get(username="jonas")
+    jonas.set_password("ein-neues-Passwort-9")
+    jonas.save()
+    assert not LegacyPassword.objects.filter(user=jonas).exists()
+    lena = User.objects.get(username="lena")
+    lena.set_password(PASSWORDS["lena"])  # the same password: the kept hash stays valid
+    lena.save()
+    assert LegacyPassword.objects.filter(user=lena).exists()
+
+
+def test_a_second_run_changes_nothing_and_keeps_upgraded_passwords(
+    migrated, admin, suitecrm_journey
+):
+    assert authenticate(username="jonas", password=PASSWORDS["jonas"])
+    upgraded = User.objects.get(username="jonas").password
+    again = migrate(suitecrm_journey, actor=admin, modules=USERS_STEPS)
+    assert dict(again.counts["users"]) == {"unchanged": 9}
+    assert dict(again.counts["securitygroups"]) == {"unchanged": 2}
+    assert User.objects.count() == 10  # 9 migrated + the actor
+    assert User.objects.get(username="jonas").password == upgraded
+
+
+def test_a_second_run_updates_what_changed_in_suitecrm(admin, suitecrm_damaged):
+    database = suitecrm_damaged()
+    migrate(database, actor=admin, modules=USERS_STEPS)
+    database.execute(
+        "UPDATE users SET last_name = 'Schröder-Berg', status = 'Inactive' WHERE user_name = 'lena'"
+    )
+    again = migrate(database, actor=admin, modules=USERS_STEPS)
+    assert dict(again.counts["users"]) == {"updated": 1, "unchanged": 8}
+    lena = User.objects.get(username="lena")
+    assert (lena.last_name, lena.is_active) == ("Schröder-Berg", False)
+
+
+def test_group_users_damaged_preferences_and_bad_emails_are_reported(admin, suitecrm_damaged):
+    jonas = "c64b30d6-b65b-058e-19f4-6b15d7aab276"
+    database = suitecrm_damaged(
+        "UPDATE users SET is_group = 1 WHERE user_name = 'will'",
+        "UPDATE users SET portal_only = 1 WHERE user_name = 'jim'",
+        f"UPDATE user_preferences SET contents = 'YTozOntzOjg6InRpbWV6b25l' "
+        f"WHERE assigned_user_id = '{jonas}' AND category = 'global'",
+        "UPDATE email_addresses SET email_address = 'kein at-zeichen' "
+        "WHERE email_address = 'lena.schroeder@vertrieb-dach.example'",
+    )
+    report = migrate(database, actor=admin, modules=["users"])
+    assert dict(report.counts["users"]) == {"created": 7, "skipped": 2}
+    assert not User.objects.filter(username__in=["will", "jim"]).exists()
+    problems = {(p.table, p.suitecrm_id): p.message for p in report.problems}
+    assert "Group or portal-only" in problems[("users", "seed_will_id")]
+    assert "Group or portal-only" in problems[("users", "seed_jim_id")]
+    assert "Unreadable preferences" in problems[("user_preferences", jonas)]
+    assert User.objects.get(username="jonas").profile.time_zone == "Europe/Berlin"  # the default
+    assert "kein at-zeichen" in problems[("users", "44cd0328-def3-9e06-2cda-6b15d75757d1")]
+    assert User.objects.get(username="lena").email == ""
+
+
+def test_a_kontor_user_with_the_same_name_is_linked_only_with_the_same_email(
+    admin, suitecrm_journey
+):
+    # max's primary address in SuiteCRM is tom@example.com (demo data); sally's sally@example.com.
+    max_ = create_user("max", password="pw-max-123!", email="TOM@example.com")
+    sally = create_user("sally", password="pw-sally-123!", email="sally@elsewhere.example")
+    report = migrate(suitecrm_journey, actor=admin, modules=USERS_STEPS)
+    assert dict(report.counts["users"]) == {"created": 7, "unchanged": 1, "skipped": 1}
+    assert kontor_user("seed_max_id") == max_
+    assert User.objects.get(pk=max_.pk).check_password("pw-max-123!")  # Kontor's settings kept
+    assert not LegacyId.objects.filter(kind="user", suitecrm_id="seed_sally_id").exists()
+    assert User.objects.get(pk=sally.pk).email == "sally@elsewhere.example"
+    messages = [p.message for p in report.problems if p.suitecrm_id == "seed_sally_id"]
+    assert any("another e-mail address" in m for m in messages)
+    # sally is no member of the teams: she was not migrated.
+    assert not sally.teams.exists()
+
+
+def test_security_groups_become_teams_with_members(migrated, suitecrm_query):
+    for group_id, name, description in suitecrm_query(
+        "SELECT id, name, description FROM securitygroups WHERE deleted = 0"
+    ):
+        team = Team.objects.get(
+            pk=int(LegacyId.objects.get(kind="team", suitecrm_id=group_id).kontor_id)
+        )
+        assert (team.name, team.description) == (name, description)
+        members = {
+            row[0]
+            for row in suitecrm_query(
+                "SELECT u.user_name FROM securitygroups_users m JOIN users u ON u.id = m.user_id "
+                "WHERE m.deleted = 0 AND m.securitygroup_id = %s",
+                [group_id],
+            )
+        }
+        assert set(team.members.values_list("username", flat=True)) == members
+    # README: "Vertrieb DACH" lena, sally, max; "Lead generation" jonas, will, sally.
+    assert set(
+        Team.objects.get(name="Vertrieb DACH").members.values_list("username", flat=True)
+    ) == {
+        "lena",
+        "sally",
+        "max",
+    }
+
+
+def test_a_team_name_kontor_has_gets_a_suffix(admin, suitecrm_journey):
+    Team.objects.create(name="Vertrieb DACH")
+    report = migrate(suitecrm_journey, actor=admin, modules=USERS_STEPS)
+    team = Team.objects.get(name="Vertrieb DACH (SuiteCRM)")
+    assert team.members.count() == 3
+    assert not Team.objects.get(name="Vertrieb DACH").members.exists()
+    assert any("Vertrieb DACH (SuiteCRM)" in p.message for p in report.problems)
+
+
+def test_record_teams_follow_securitygroups_records(
+    migrated, admin, suitecrm_journey, suitecrm_query
+):
+    """With the targets in Kontor (made here with their SuiteCRM ids), record_teams puts each
+    into the teams its live securitygroups_records rows name; other modules' records that
+    are not in Kontor are reported, Cases as not migrated."""
+    rows = suitecrm_query(
+        "SELECT record_id, securitygroup_id FROM securitygroups_records "
+        "WHERE module = 'Prospects' AND deleted = 0"
+    )
+    assert len(rows) == 24  # README: memberships; a target may be in both groups
+    targets = {rid: TargetFactory(id=rid, actor=admin) for rid in {r for r, _g in rows}}
+    report = migrate(suitecrm_journey, actor=admin, modules=["record_teams"])
+    for record_id, target in targets.items():
+        expected = {
+            int(LegacyId.objects.get(kind="team", suitecrm_id=g).kontor_id)
+            for r, g in rows
+            if r == record_id
+        }
+        assert set(target.teams.values_list("pk", flat=True)) == expected
+    counts = report.counts["securitygroups_records"]
+    live = suitecrm_query.scalar("SELECT COUNT(*) FROM securitygroups_records WHERE deleted = 0")
+    assert counts["created"] == 24 and counts["skipped"] == live - 24
+    cases = [p for p in report.problems if "Cases" in p.message]
+    assert len(cases) == 1  # README: Cases 1
+    again = migrate(suitecrm_journey, actor=admin, modules=["record_teams"])
+    assert again.counts["securitygroups_records"]["unchanged"] == 24
+    assert again.counts["securitygroups_records"]["created"] == 0
