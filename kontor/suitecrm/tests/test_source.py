@@ -14,9 +14,10 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
+from kontor.core.models import ExternalId
 from kontor.suitecrm import steps as registry
 from kontor.suitecrm.ids import is_uuid_shaped, kontor_id
-from kontor.suitecrm.models import MigrationRun
+from kontor.suitecrm.models import SOURCE, MigrationRun
 from kontor.suitecrm.run import migrate
 from kontor.suitecrm.source import (
     Source,
@@ -366,3 +367,54 @@ def test_the_command_prints_the_dry_run_report(suitecrm_journey, scratch_steps, 
     (line,) = [line for line in out.splitlines() if line.startswith("leads ")]
     assert line.split() == ["leads", "0", "0", "0", "205"]
     assert MigrationRun.objects.count() == 0
+
+
+# --- a damaged SuiteCRM database, migrated whole ------------------------------------------------
+
+KRUEGER_CALL = "1d3f868b-ae0f-c5d9-92ec-6b15d772e1b9"
+ANNUAL_MEETING = "4948a237-421c-8968-5f15-6b15d7a87728"
+
+
+@pytest.mark.django_db
+def test_a_damaged_database_gives_report_lines_not_a_traceback(suitecrm_damaged, admin):
+    suitecrm = suitecrm_damaged(
+        "DROP TABLE prospects",
+        # Orphaned join rows: invitees of a meeting that does not exist, of a contact neither.
+        "INSERT INTO meetings_users (id, meeting_id, user_id, required, accept_status,"
+        " date_modified, deleted) VALUES ('orphan-1', 'no-such-meeting', '1', '1', 'accept',"
+        " NOW(), 0)",
+        "INSERT INTO meetings_contacts (id, meeting_id, contact_id, required, accept_status,"
+        f" date_modified, deleted) VALUES ('orphan-2', '{ANNUAL_MEETING}', 'no-such-contact',"
+        " '1', 'accept', NOW(), 0)",
+        # An id an API client chose, a meeting starting on 0000-00-00, a name in bad bytes.
+        f"UPDATE calls SET id = 'call_1' WHERE id = '{KRUEGER_CALL}'",
+        "UPDATE meetings SET date_start = '0000-00-00 00:00:00', date_end = '0000-00-00'"
+        f" WHERE id = '{ANNUAL_MEETING}'",
+        "ALTER TABLE tasks MODIFY name VARBINARY(50)",
+        "UPDATE tasks SET name = X'5765699DFC6C6C6572' WHERE id ="
+        " '22160bac-fd72-9e4a-6f46-6b15d75f4c28'",
+    )
+    before = suitecrm.checksums()
+
+    report = migrate(suitecrm, actor=admin)
+
+    assert suitecrm.checksums() == before
+    problems = {(p.table, p.suitecrm_id) for p in report.problems}
+    assert ("prospects", "") in problems
+    assert ("meetings_users", "orphan-1") in problems
+    assert ("meetings_contacts", "orphan-2") in problems
+    # The call with the id "call_1" came over under a derived id, remembered as "call_1".
+    (call,) = ExternalId.objects.filter(source=SOURCE, external_id="call_1")
+    assert call.record_id == kontor_id("calls", "call_1")
+    assert not ExternalId.objects.filter(source=SOURCE, external_id=KRUEGER_CALL).exists()
+    # The records the damage did not touch all came over, the damaged meeting too.
+    meetings = suitecrm.scalar("SELECT COUNT(*) FROM meetings")
+    assert (
+        ExternalId.objects.filter(
+            source=SOURCE,
+            record_id__in=[
+                kontor_id("meetings", row[0]) for row in suitecrm.rows("SELECT id FROM meetings")
+            ],
+        ).count()
+        == meetings
+    )
