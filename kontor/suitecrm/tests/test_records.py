@@ -1,0 +1,254 @@
+"""Accounts, contacts, targets, leads and opportunities migrated from the journey database.
+
+Expectations are counted by queries against SuiteCRM's schema or written out from the dump's
+README (data/README.md), never read from the migrator.
+"""
+
+import uuid
+
+import pytest
+
+from kontor.accounts.models import Account
+from kontor.contacts.models import Contact
+from kontor.core import dropdowns, registry
+from kontor.core.models import ChangeLog, ExternalId
+from kontor.leads.models import Lead
+from kontor.opportunities.models import Opportunity
+from kontor.suitecrm.models import MigrationRun
+from kontor.suitecrm.run import migrate
+from kontor.targets.models import Target
+
+pytestmark = pytest.mark.django_db
+
+STEPS = ["users", "accounts", "contacts", "targets", "leads", "opportunities", "record links"]
+MODELS = {
+    "accounts": Account,
+    "contacts": Contact,
+    "prospects": Target,
+    "leads": Lead,
+    "opportunities": Opportunity,
+}
+GROSS_LEAD = "ee3b5fdf-d2d2-681f-55cc-6b15d7419029"
+GROSS_OPPORTUNITY = "95e80eb7-7c75-700b-1dd7-6b15d70a0f69"
+
+
+def run(url, actor):
+    return migrate(url, actor=actor, modules=STEPS)
+
+
+@pytest.fixture
+def migrated(suitecrm_journey, admin):
+    return run(suitecrm_journey, admin)
+
+
+@pytest.mark.parametrize("table", MODELS)
+def test_every_row_moves_with_its_id_live_or_to_the_trash(migrated, suitecrm_journey, table):
+    model = MODELS[table]
+    for deleted in (0, 1):
+        ids = {
+            uuid.UUID(row[0])
+            for row in suitecrm_journey.rows(
+                f"SELECT id FROM {table} WHERE deleted = %s", [deleted]
+            )
+        }
+        kontor = set(model.with_deleted.filter(deleted=bool(deleted)).values_list("pk", flat=True))
+        assert kontor == ids
+    assert migrated.counts[table]["created"] == suitecrm_journey.scalar(
+        f"SELECT COUNT(*) FROM {table}"
+    )
+    ct_ids = ExternalId.objects.filter(source="suitecrm", record_type__model=model._meta.model_name)
+    assert set(ct_ids.values_list("external_id", flat=True)) == {
+        row[0] for row in suitecrm_journey.rows(f"SELECT id FROM {table}")
+    }
+
+
+@pytest.mark.parametrize("table", MODELS)
+def test_owners_creators_modifiers_and_dates_are_as_in_suitecrm(migrated, suitecrm_journey, table):
+    rows = suitecrm_journey.rows(
+        f"SELECT t.id, a.user_name, c.user_name, m.user_name, t.date_entered, t.date_modified "
+        f"FROM {table} t LEFT JOIN users a ON a.id = t.assigned_user_id "
+        "LEFT JOIN users c ON c.id = t.created_by LEFT JOIN users m ON m.id = t.modified_user_id"
+    )
+    records = (
+        MODELS[table]
+        .with_deleted.select_related("assigned_user", "created_by", "modified_by")
+        .in_bulk([uuid.UUID(row[0]) for row in rows])
+    )
+    for pk, assigned, creator, modifier, entered, modified in rows:
+        record = records[uuid.UUID(pk)]
+        users = (record.assigned_user, record.created_by, record.modified_by)
+        assert tuple(u.username if u else None for u in users) == (assigned, creator, modifier)
+        assert record.date_entered.replace(tzinfo=None) == entered
+        assert record.date_modified.replace(tzinfo=None) == modified
+    # The journey's targets: 8 created by jonas, 4 by will, 8 by admin (README).
+    if table == "prospects":
+        creators = sorted(Target.objects.values_list("created_by__username", flat=True))
+        assert creators == ["admin"] * 8 + ["jonas"] * 8 + ["will"] * 4
+
+
+def test_trashed_rows_keep_their_deletion_time(migrated, suitecrm_journey):
+    rows = suitecrm_journey.rows("SELECT id, date_modified FROM leads WHERE deleted = 1")
+    assert len(rows) == 2
+    for pk, modified in rows:
+        lead = Lead.with_deleted.get(pk=pk)
+        assert (lead.deleted, lead.deleted_at.replace(tzinfo=None)) == (True, modified)
+
+
+def test_umlaut_names_are_intact(migrated, suitecrm_journey):
+    names = suitecrm_journey.rows("SELECT id, first_name, last_name FROM prospects")
+    assert len(names) == 20
+    for pk, first, last in names:
+        target = Target.objects.get(pk=pk)
+        assert (target.first_name, target.last_name) == (first, last)
+    assert Target.objects.filter(first_name="Zoë", last_name="Ærø-Łukasz").count() == 1
+    assert "groß" in Lead.objects.get(pk=GROSS_LEAD).search_text
+
+
+def _target(first, last):
+    return Target.objects.get(first_name=first, last_name=last)
+
+
+def test_email_addresses_and_their_flags(migrated, suitecrm_journey):
+    primary = suitecrm_journey.scalar(
+        "SELECT a.email_address FROM prospects p JOIN email_addr_bean_rel r ON r.bean_id = p.id "
+        "AND r.deleted = 0 AND r.primary_address = 1 JOIN email_addresses a "
+        "ON a.id = r.email_address_id WHERE p.first_name = 'Günther' AND p.last_name = 'Fröhlich'"
+    )
+    other = suitecrm_journey.scalar(
+        "SELECT a.email_address FROM prospects p JOIN email_addr_bean_rel r ON r.bean_id = p.id "
+        "AND r.deleted = 0 AND r.primary_address = 0 JOIN email_addresses a "
+        "ON a.id = r.email_address_id WHERE p.first_name = 'Günther' AND p.last_name = 'Fröhlich'"
+    )
+    guenther = _target("Günther", "Fröhlich")
+    assert (guenther.email1, guenther.email2) == (primary.lower(), other.lower())
+    assert primary and other and primary != other
+    by_email1 = {t.email1: t for t in Target.objects.all()}
+    by_email2 = {t.email2: t for t in Target.objects.exclude(email2="")}
+    # Opted out: the only address of one, the second address of two others (README).
+    assert by_email1["m.schaefer-oeztuerk@bauboden.example"].email_opt_out is True
+    for address in ("info@krueger-feinkost.example", "tobias.braendle@example.com"):
+        assert by_email2[address].email_opt_out is False  # flags follow email1's address
+    assert by_email1["bjoern.weissmueller@weissmueller-logistik.example"].invalid_email is True
+    assert by_email2["k.nussbaum@example.net"].invalid_email is False
+    assert Target.objects.filter(email2__gt="").count() == 5
+    celik = _target("Ömer", "Çelik")
+    assert (celik.email1, celik.email2) == ("", "")
+    assert Target.objects.get(last_name="Mößner").do_not_call is True
+
+
+def test_opportunity_amount_and_currency(migrated, suitecrm_journey):
+    gross = Opportunity.objects.get(pk=GROSS_OPPORTUNITY)
+    amount = suitecrm_journey.scalar(
+        "SELECT amount FROM opportunities WHERE id = %s", [GROSS_OPPORTUNITY]
+    )
+    assert (gross.currency, float(gross.amount), gross.sales_stage) == (
+        "EUR",
+        amount,
+        "Proposal/Price Quote",
+    )
+    in_system_currency = suitecrm_journey.scalar(
+        "SELECT COUNT(*) FROM opportunities WHERE currency_id = '-99' OR currency_id IS NULL"
+    )
+    assert Opportunity.with_deleted.filter(currency="USD").count() == in_system_currency == 52
+
+
+def test_change_log_and_origin_name_the_run(migrated):
+    run = MigrationRun.objects.get()
+    log = ChangeLog.objects.filter(record_id=GROSS_LEAD, action="create").get()
+    assert log.origin == f"suitecrm:{run.pk}"
+
+
+def test_second_run_creates_nothing(migrated, suitecrm_journey, admin):
+    before = {model: model.with_deleted.count() for model in MODELS.values()}
+    logs = ChangeLog.objects.count()
+    again = run(suitecrm_journey, admin)
+    for table, model in MODELS.items():
+        total = suitecrm_journey.scalar(f"SELECT COUNT(*) FROM {table}")
+        assert dict(again.counts[table]) == {
+            "created": 0,
+            "updated": 0,
+            "unchanged": total,
+            "skipped": 0,
+        }
+        assert model.with_deleted.count() == before[model]
+    assert ChangeLog.objects.count() == logs
+
+
+def test_delta_run_updates_a_changed_row_and_adds_a_new_one(suitecrm_damaged, admin):
+    source = suitecrm_damaged()
+    run(source, admin)
+    new_id = "0b5e5b9e-1111-4222-8333-6b15d7000001"
+    source.execute(
+        "UPDATE leads SET last_name = 'Groß-Schmidt', date_modified = '2027-01-02 03:04:05' "
+        f"WHERE id = '{GROSS_LEAD}'",
+        "INSERT INTO prospects (id, first_name, last_name, date_entered, date_modified, deleted) "
+        f"VALUES ('{new_id}', 'Søren', 'Østergård', '2027-01-02 03:04:05', "
+        "'2027-01-02 03:04:05', 0)",
+    )
+    report = run(source, admin)
+    assert report.counts["leads"]["updated"] == 1
+    assert report.counts["prospects"]["created"] == 1
+    lead = Lead.objects.get(pk=GROSS_LEAD)
+    assert (lead.last_name, lead.date_modified.isoformat()) == (
+        "Groß-Schmidt",
+        "2027-01-02T03:04:05+00:00",
+    )
+    change = ChangeLog.objects.get(record_id=GROSS_LEAD, action="update", field="last_name")
+    assert (change.old_value, change.new_value) == ("Groß", "Groß-Schmidt")
+    assert Target.objects.get(pk=new_id).last_name == "Østergård"
+
+
+def test_bad_input_is_reported_without_a_traceback(suitecrm_damaged, admin):
+    bad_lead = "f0c468ad-1628-49b1-2b8a-6b15caab41d8"  # Phyllis Acuff (README)
+    source = suitecrm_damaged(
+        "UPDATE prospects SET id = 'seed_target_1' WHERE first_name = 'Ömer'",
+        f"UPDATE leads SET date_entered = '0000-00-00 00:00:00', lead_source = 'Messe 2026', "
+        f"salutation = 'Dr.<b>' WHERE id = '{bad_lead}'",
+        "UPDATE email_addresses SET email_address = 'kein-at-zeichen' "
+        "WHERE email_address = 'm.schaefer-oeztuerk@bauboden.example'",
+    )
+    report = migrate(source, actor=admin, modules=STEPS)
+    problems = {}
+    for p in report.problems:
+        problems.setdefault((p.table, p.suitecrm_id), []).append(p.message)
+    omer = Target.objects.get(first_name="Ömer")
+    assert omer.pk != "seed_target_1"
+    assert ExternalId.objects.get(record_id=omer.pk).external_id == "seed_target_1"
+    assert problems[("prospects", "seed_target_1")] == [
+        f"Id is not UUID-shaped; the record gets the Kontor id {omer.pk}."
+    ]
+    lead = Lead.objects.get(pk=bad_lead)
+    assert lead.date_entered == lead.date_modified  # the empty date is filled and reported
+    assert problems[("leads", bad_lead)] == [
+        "date_entered is empty or invalid.",
+        "salutation: “Dr.<b>” is not a valid choice.",
+    ]
+    assert lead.lead_source == "Messe 2026"
+    assert dropdowns.label("lead_source_dom", "Messe 2026") == "Messe 2026"
+    assert lead.salutation == ""
+    assert problems[("leads", "")] == [
+        "Value “Messe 2026” added to the dropdown list lead_source_dom."
+    ]
+    schaefer = Target.objects.get(last_name="Schäfer-Öztürk")
+    assert schaefer.email1 == ""
+    assert problems[("prospects", str(schaefer.pk))] == ["email1: Enter a valid email address."]
+
+
+def test_list_pages_show_the_migrated_records(migrated, client, django_assert_max_num_queries):
+    user = Account.objects.get(name="Groß & Söhne Metallbau GmbH").assigned_user
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    client.force_login(user)
+    expected = {
+        Account: "Groß &amp; Söhne Metallbau GmbH",
+        Contact: "Ærø-Łukasz",
+        Target: "Nußbaum",
+        Lead: "Weißmüller",
+        Opportunity: "Groß",
+    }
+    for model, text in expected.items():
+        url = registry.for_model(model).url("list") + "?q=" + text.split()[0].split("&")[0]
+        with django_assert_max_num_queries(40):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert text in response.content.decode()
