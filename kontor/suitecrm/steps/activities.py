@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,9 +245,9 @@ def resolve_links(batch: list[Mapped]) -> None:
 
 def attach(context: Context, mapped: Mapped) -> None:
     """Copy a note's file `<uploads>/<note id>` into Kontor's storage under its original name
-    and set the note's attachment; a missing file is reported and the note kept without it.
-    A file already stored with the same bytes is left as it is (a second run copies nothing);
-    a dry run only checks that the file is there."""
+    and set the note's attachment. A missing file, or one Kontor's notes refuse (type, size),
+    is reported and the note kept without it. A file already stored with the same bytes is
+    left as it is (a second run copies nothing); a dry run only checks the file."""
     if not mapped.attachment:
         return
     origin = Path(context.uploads or "") / mapped.suitecrm_id
@@ -255,16 +257,29 @@ def attach(context: Context, mapped: Mapped) -> None:
             % {"name": mapped.attachment}
         )
         return
+    attachment = Note._meta.get_field("filename")
+    try:
+        # checked here, before the copy, so a refused file leaves nothing in the storage
+        for validate in attachment.validators:
+            validate(File(None, name=mapped.attachment))
+        if origin.stat().st_size > settings.FILE_UPLOAD_MAX_SIZE:
+            raise ValidationError(_("The file is too large."))
+    except ValidationError as error:
+        mapped.problems.append(
+            _("Attachment %(name)s: %(error)s Note kept without it.")
+            % {"name": mapped.attachment, "error": " ".join(error.messages)}
+        )
+        return
     if context.dry_run:
         return
-    attachment = Note._meta.get_field("filename")
     name = attachment.generate_filename(Note(id=mapped.values["id"]), mapped.attachment)
     storage = attachment.storage
     if storage.exists(name):
-        with storage.open(name, "rb") as stored:
-            if stored.read() == origin.read_bytes():
-                mapped.values["filename"] = name
-                return
+        if storage.size(name) == origin.stat().st_size:
+            with storage.open(name, "rb") as stored:
+                if stored.read() == origin.read_bytes():
+                    mapped.values["filename"] = name
+                    return
         storage.delete(name)
     with origin.open("rb") as content:
         mapped.values["filename"] = storage.save(name, File(content, name=mapped.attachment))

@@ -285,7 +285,7 @@ def test_the_contacts_timeline_lists_its_migrated_activities(
 
 
 def test_trash_missing_files_and_parents_of_other_modules_are_reported(
-    suitecrm_damaged, suitecrm_uploads, actor
+    suitecrm_damaged, suitecrm_uploads, actor, media
 ):
     broken = suitecrm_damaged(
         "UPDATE calls SET deleted = 1, date_modified = '2026-12-06 22:00:00'"
@@ -294,6 +294,10 @@ def test_trash_missing_files_and_parents_of_other_modules_are_reported(
         f" WHERE id = '{DONE_TASK}'",
     )
     (suitecrm_uploads / PNG_NOTE).unlink()
+    # a program file, which Kontor's notes do not take
+    program = broken.scalar("SELECT id FROM notes WHERE COALESCE(filename, '') = '' LIMIT 1")
+    broken.execute(f"UPDATE notes SET filename = 'werkzeug.exe' WHERE id = '{program}'")
+    (suitecrm_uploads / program).write_bytes(b"MZ")
     report = migrate(broken, actor=actor, uploads=str(suitecrm_uploads))
     call = Call.with_deleted.get(pk=KRUEGER_CALL)
     assert call.deleted and call.deleted_at.isoformat() == "2026-12-06T22:00:00+00:00"
@@ -308,6 +312,9 @@ def test_trash_missing_files_and_parents_of_other_modules_are_reported(
     assert [m for m in problems["tasks", DONE_TASK] if "Cases" in m and "not migrated" in m]
     assert [m for m in problems["notes", PNG_NOTE] if "Baustelle_Deutz.png" in m]
     assert ("notes", PDF_NOTE) not in problems
+    assert [m for m in problems["notes", program] if "werkzeug.exe" in m]
+    assert Note.objects.get(pk=program).filename.name == ""
+    assert not list((media / "notes").glob(f"{program}/*"))
 
 
 def test_a_dry_run_writes_no_record_and_no_file(suitecrm_journey, suitecrm_uploads, actor, media):
