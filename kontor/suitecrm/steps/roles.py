@@ -13,6 +13,10 @@ their security groups (`securitygroups_acl_roles`), reported per user; as SuiteC
 default (`securitysuite_user_role_precedence`), a user's own roles hide their groups' roles. A
 user without any role works in SuiteCRM with the modules' defaults: the role "SuiteCRM
 defaults" grants those to such users. Administrators need no role.
+
+A second run adds the users who got a role since; a role's grants, once in Kontor, are
+Kontor's (an administrator adjusts them after reading the report): cells that differ from
+SuiteCRM are listed, not overwritten.
 """
 
 from collections import defaultdict
@@ -217,10 +221,22 @@ def _save(context, suitecrm_id, name, description, grants, users) -> str:
             kind="role", suitecrm_id=suitecrm_id, defaults={"kontor_id": str(role.pk)}
         )
         return "created"
+    # A role that exists is Kontor's: an admin may have set the cells the report named, and a
+    # later run must not undo that. Cells that differ from SuiteCRM are listed; users are added.
+    for slug, row in grants.items():
+        for action, scope in row.items():
+            kept = role.scope(slug, action)
+            if kept != scope:
+                context.report.problem(
+                    TABLE,
+                    suitecrm_id,
+                    _("%(cell)s: Kontor has %(kept)s, SuiteCRM %(scope)s; Kontor's kept.")
+                    % {"cell": f"{slug} {action}", "kept": kept, "scope": scope},
+                )
     current = set(role.users.filter(is_active=True))
-    if role.grants == grants and not (set(users) - current):
+    if not (set(users) - current):
         return "unchanged"
-    actions.save_role(role, actor=context.actor, grants=grants, users=current | set(users))
+    actions.save_role(role, actor=context.actor, grants=role.grants, users=current | set(users))
     return "updated"
 
 
