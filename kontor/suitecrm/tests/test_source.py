@@ -1,6 +1,6 @@
-"""The frame of `kontor migrate-suitecrm` on the real SuiteCRM databases of tests/data: reading
-read-only from one snapshot, the connection URL, the value helpers, the ids, the report of a
-missing table, the dry run and the command's refusals.
+"""Reading SuiteCRM for `kontor migrate-suitecrm`, on the real databases of tests/data: the
+fixtures, read-only access in one snapshot, the connection URL and its password, the value
+helpers on real values, and the Kontor ids of SuiteCRM ids. A whole run: test_run.py.
 
 Expectations are written out from data/README.md or counted by queries against SuiteCRM's
 schema, never read from the migrator.
@@ -11,14 +11,10 @@ import uuid
 
 import pymysql
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from kontor.core.models import ExternalId
-from kontor.suitecrm import steps as registry
 from kontor.suitecrm.ids import is_uuid_shaped, kontor_id
-from kontor.suitecrm.models import SOURCE, MigrationRun
-from kontor.suitecrm.run import migrate
+from kontor.suitecrm.models import MigrationRun
 from kontor.suitecrm.source import (
     Source,
     SourceError,
@@ -45,11 +41,6 @@ def read(url, sql, params=None):
         return list(source.rows(sql, params))
     finally:
         source.close()
-
-
-def kontor_row_counts():
-    """Rows per table of every Kontor model: equal before and after means nothing was written."""
-    return {model._meta.db_table: model._default_manager.count() for model in apps.get_models()}
 
 
 def test_the_fixtures_load_the_dumps_as_suitecrm_made_them(suitecrm_journey, suitecrm_demo):
@@ -121,23 +112,6 @@ def test_the_source_reads_one_snapshot_while_suitecrm_goes_on(suitecrm_damaged):
     finally:
         source.close()
     assert read(suitecrm, "SELECT COUNT(*) AS n FROM leads WHERE deleted = 0") == [{"n": 202}]
-
-
-@pytest.mark.django_db
-def test_a_full_migration_leaves_suitecrm_byte_for_byte_unchanged(
-    suitecrm_journey, suitecrm_uploads, admin
-):
-    before = suitecrm_journey.checksums()
-    files_before = {p.name: p.read_bytes() for p in suitecrm_uploads.iterdir()}
-    assert len(before) == 220 and None not in before.values()
-
-    report = migrate(suitecrm_journey, actor=admin, uploads=str(suitecrm_uploads))
-
-    assert suitecrm_journey.checksums() == before
-    assert {p.name: p.read_bytes() for p in suitecrm_uploads.iterdir()} == files_before
-    run = MigrationRun.objects.get()
-    assert run.finished_at is not None and run.report == report.as_dict()
-    assert run.source == f"127.0.0.1:3306/{suitecrm_journey.database}"
 
 
 # --- the URL and the password ----------------------------------------------------------------
@@ -286,135 +260,3 @@ def test_every_user_id_of_the_journey_maps_to_a_distinct_kontor_id(suitecrm_jour
     ids = [row[0] for row in suitecrm_journey.rows("SELECT id FROM users")]
     assert len(ids) == 9 and "1" in ids and "seed_jim_id" in ids
     assert len({kontor_id("users", i) for i in ids}) == 9
-
-
-# --- a missing table, the dry run, the command -----------------------------------------------
-
-
-@pytest.fixture
-def scratch_steps(monkeypatch):
-    """Two steps of the test's own: one needs `prospects`, one only `leads`; each notes its run."""
-    ran = []
-
-    def needs_prospects(context):
-        ran.append("needs_prospects")
-
-    def counts_leads(context):
-        ran.append("counts_leads")
-        n = context.source.scalar("SELECT COUNT(*) FROM leads")
-        context.report.count("leads", "skipped", n)
-
-    monkeypatch.setitem(
-        registry._steps,
-        "needs_prospects",
-        registry.Step("needs_prospects", 1, needs_prospects, ("prospects", "leads")),
-    )
-    monkeypatch.setitem(
-        registry._steps, "counts_leads", registry.Step("counts_leads", 2, counts_leads, ("leads",))
-    )
-    return ran
-
-
-@pytest.mark.django_db
-def test_a_missing_table_is_reported_and_its_step_skipped(suitecrm_damaged, scratch_steps, admin):
-    suitecrm = suitecrm_damaged("DROP TABLE prospects")
-    report = migrate(suitecrm, actor=admin, modules=["needs_prospects", "counts_leads"])
-    assert scratch_steps == ["counts_leads"]
-    assert [(p.table, p.suitecrm_id) for p in report.problems] == [("prospects", "")]
-    assert "needs_prospects" in report.problems[0].message
-    assert report.counts["leads"]["skipped"] == 205
-
-
-@pytest.mark.django_db
-def test_modules_selects_the_steps_that_run(suitecrm_journey, scratch_steps, admin):
-    migrate(suitecrm_journey, actor=admin, modules=["counts_leads"])
-    assert scratch_steps == ["counts_leads"]
-
-
-@pytest.mark.django_db
-def test_unknown_modules_are_refused_and_nothing_runs(suitecrm_journey, scratch_steps, admin):
-    before = kontor_row_counts()
-    with pytest.raises(CommandError) as refused:
-        call_command(
-            "migrate_suitecrm", "--from", suitecrm_journey, "--modules", "counts_leads", "lieds"
-        )
-    assert "lieds" in str(refused.value)
-    assert scratch_steps == []
-    assert kontor_row_counts() == before
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_dry_run_writes_nothing_yet_reports_what_the_real_run_does(suitecrm_journey, admin):
-    before = kontor_row_counts()
-    dry = migrate(suitecrm_journey, actor=admin, dry_run=True)
-    assert kontor_row_counts() == before
-    assert MigrationRun.objects.count() == 0
-
-    real = migrate(suitecrm_journey, actor=admin)
-    assert dry.as_dict()["counts"] == real.as_dict()["counts"]
-    created = sum(counts["created"] for counts in real.counts.values())
-    assert created > 0
-    assert sum(kontor_row_counts().values()) > sum(before.values())
-
-
-@pytest.mark.django_db
-def test_the_command_prints_the_dry_run_report(suitecrm_journey, scratch_steps, admin, capsys):
-    call_command(
-        "migrate_suitecrm", "--from", suitecrm_journey, "--dry-run", "--modules", "counts_leads"
-    )
-    out = capsys.readouterr().out
-    assert "Dry run: nothing was written." in out
-    (line,) = [line for line in out.splitlines() if line.startswith("leads ")]
-    assert line.split() == ["leads", "0", "0", "0", "205"]
-    assert MigrationRun.objects.count() == 0
-
-
-# --- a damaged SuiteCRM database, migrated whole ------------------------------------------------
-
-KRUEGER_CALL = "1d3f868b-ae0f-c5d9-92ec-6b15d772e1b9"
-ANNUAL_MEETING = "4948a237-421c-8968-5f15-6b15d7a87728"
-
-
-@pytest.mark.django_db
-def test_a_damaged_database_gives_report_lines_not_a_traceback(suitecrm_damaged, admin):
-    suitecrm = suitecrm_damaged(
-        "DROP TABLE prospects",
-        # Orphaned join rows: invitees of a meeting that does not exist, of a contact neither.
-        "INSERT INTO meetings_users (id, meeting_id, user_id, required, accept_status,"
-        " date_modified, deleted) VALUES ('orphan-1', 'no-such-meeting', '1', '1', 'accept',"
-        " NOW(), 0)",
-        "INSERT INTO meetings_contacts (id, meeting_id, contact_id, required, accept_status,"
-        f" date_modified, deleted) VALUES ('orphan-2', '{ANNUAL_MEETING}', 'no-such-contact',"
-        " '1', 'accept', NOW(), 0)",
-        # An id an API client chose, a meeting starting on 0000-00-00, a name in bad bytes.
-        f"UPDATE calls SET id = 'call_1' WHERE id = '{KRUEGER_CALL}'",
-        "UPDATE meetings SET date_start = '0000-00-00 00:00:00', date_end = '0000-00-00'"
-        f" WHERE id = '{ANNUAL_MEETING}'",
-        "ALTER TABLE tasks MODIFY name VARBINARY(50)",
-        "UPDATE tasks SET name = X'5765699DFC6C6C6572' WHERE id ="
-        " '22160bac-fd72-9e4a-6f46-6b15d75f4c28'",
-    )
-    before = suitecrm.checksums()
-
-    report = migrate(suitecrm, actor=admin)
-
-    assert suitecrm.checksums() == before
-    problems = {(p.table, p.suitecrm_id) for p in report.problems}
-    assert ("prospects", "") in problems
-    assert ("meetings_users", "orphan-1") in problems
-    assert ("meetings_contacts", "orphan-2") in problems
-    # The call with the id "call_1" came over under a derived id, remembered as "call_1".
-    (call,) = ExternalId.objects.filter(source=SOURCE, external_id="call_1")
-    assert call.record_id == kontor_id("calls", "call_1")
-    assert not ExternalId.objects.filter(source=SOURCE, external_id=KRUEGER_CALL).exists()
-    # The records the damage did not touch all came over, the damaged meeting too.
-    meetings = suitecrm.scalar("SELECT COUNT(*) FROM meetings")
-    assert (
-        ExternalId.objects.filter(
-            source=SOURCE,
-            record_id__in=[
-                kontor_id("meetings", row[0]) for row in suitecrm.rows("SELECT id FROM meetings")
-            ],
-        ).count()
-        == meetings
-    )
