@@ -329,3 +329,36 @@ def test_a_dry_run_writes_no_record_and_no_file(suitecrm_journey, suitecrm_uploa
     )
     assert not MeetingInvitee.objects.exists()
     assert not media.exists() or not any(media.rglob("*.*"))
+
+
+def test_a_rerun_brings_changed_and_new_activities_and_answers(
+    suitecrm_damaged, suitecrm_uploads, actor
+):
+    copy = suitecrm_damaged()
+    migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
+    new_task = "0c0ffee0-1111-4222-8333-6b15d7000001"
+    copy.execute(
+        "UPDATE calls SET status = 'Not Held', date_modified = '2026-12-07 09:00:00'"
+        f" WHERE id = '{KRUEGER_CALL}'",
+        "UPDATE meetings_users j JOIN users u ON u.id = j.user_id SET j.accept_status = 'accept'"
+        f" WHERE j.meeting_id = '{ANNUAL_MEETING}' AND u.user_name = 'max'",
+        "INSERT INTO tasks (id, name, date_entered, date_modified, status, priority, deleted,"
+        " parent_type, parent_id, contact_id)"
+        f" VALUES ('{new_task}', 'Angebot nachfassen', '2026-12-07 09:00:00',"
+        f" '2026-12-07 09:00:00', 'Not Started', 'High', 0, 'Contacts', '{GROSS_CONTACT}',"
+        f" '{GROSS_CONTACT}')",
+    )
+    again = migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
+    assert again.counts["calls"]["updated"] == 1
+    assert again.counts["tasks"]["created"] == 1
+    assert again.counts["meetings_users"]["updated"] == 1
+    assert again.counts["meetings"]["created"] == 0
+    assert Call.objects.get(pk=KRUEGER_CALL).status == "Not Held"
+    task = Task.objects.get(pk=new_task)
+    assert (task.priority, task.contact_id, task.parent_id) == (
+        "High",
+        uuid.UUID(GROSS_CONTACT),
+        uuid.UUID(GROSS_CONTACT),
+    )
+    answer = MeetingInvitee.objects.get(meeting_id=ANNUAL_MEETING, user__username="max")
+    assert answer.accept_status == "accept"
