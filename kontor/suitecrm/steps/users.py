@@ -2,12 +2,12 @@
 
 Every user who can sign in to SuiteCRM's interface moves (group and portal-only users are
 skipped and reported): user name, first and last name, the primary e-mail address, active
-(status Active and not deleted), administrator, language, and the time zone of the user's
-`user_preferences`. The password hash moves as it is (`kontor.suitecrm.hashers`), so users sign
-in with their old password. Users are written through `kontor.users.actions` (the
-administration change log shows the run's actor). A Kontor user with the same user name is
-taken over only when the e-mail matches too. A second run updates what changed in SuiteCRM;
-a password a user has already changed or upgraded in Kontor is left alone.
+(not deleted and status not Inactive, SuiteCRM's own sign-in rule), administrator, language,
+and the time zone of the user's `user_preferences`. The password hash moves as it is
+(`kontor.suitecrm.hashers`), so users sign in with their old password. Users are written
+through `kontor.users.actions` (the administration change log shows the run's actor). A Kontor
+user with the same user name is taken over only when the e-mail matches too. A second run
+updates what changed in SuiteCRM; a password already changed or upgraded in Kontor stays.
 """
 
 from django.conf import settings
@@ -103,7 +103,8 @@ def _wanted(context, row, emails: dict, prefs: dict) -> dict:
         "first_name": text(row["first_name"])[:150],
         "last_name": text(row["last_name"])[:150],
         "email": email,
-        "is_active": text(row["status"]) == "Active" and not flag(row["deleted"]),
+        # SuiteCRM lets every status but Inactive sign in (also an empty one).
+        "is_active": text(row["status"]) != "Inactive" and not flag(row["deleted"]),
         "is_superuser": flag(row["is_admin"]),
         "password": encode(user_hash) if user_hash else "",
         "user_hash": user_hash,

@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.hashers import identify_hasher
 from django.urls import reverse
 
+from kontor.core.admin_log import AdminChange
 from kontor.suitecrm.hashers import verify_md5
 from kontor.suitecrm.models import LegacyId, LegacyPassword
 from kontor.suitecrm.run import migrate
@@ -69,7 +70,8 @@ def test_every_user_moves_with_name_email_flags(migrated, suitecrm_query):
             row["last_name"],
             email or "",
         )
-        assert user.is_active == (row["status"] == "Active" and not row["deleted"])
+        # SuiteCRM's sign-in rule: not deleted, status anything but Inactive.
+        assert user.is_active == (row["status"] != "Inactive" and not row["deleted"])
         assert user.is_superuser == user.is_staff == bool(row["is_admin"])
     assert kontor_user("1").username == "admin" and kontor_user("1").is_superuser
     assert kontor_user("c64b30d6-b65b-058e-19f4-6b15d7aab276").email == (
@@ -159,6 +161,8 @@ def test_group_users_damaged_preferences_and_bad_emails_are_reported(admin, suit
     database = suitecrm_damaged(
         "UPDATE users SET is_group = 1 WHERE user_name = 'will'",
         "UPDATE users SET portal_only = 1 WHERE user_name = 'jim'",
+        "UPDATE users SET deleted = 1 WHERE user_name = 'sarah'",
+        "UPDATE users SET status = NULL WHERE user_name = 'chris'",
         f"UPDATE user_preferences SET contents = 'YTozOntzOjg6InRpbWV6b25l' "
         f"WHERE assigned_user_id = '{jonas}' AND category = 'global'",
         "UPDATE email_addresses SET email_address = 'kein at-zeichen' "
@@ -174,6 +178,29 @@ def test_group_users_damaged_preferences_and_bad_emails_are_reported(admin, suit
     assert User.objects.get(username="jonas").profile.time_zone == "Europe/Berlin"  # the default
     assert "kein at-zeichen" in problems[("users", "44cd0328-def3-9e06-2cda-6b15d75757d1")]
     assert User.objects.get(username="lena").email == ""
+    # A deleted user moves, inactive (records name them as owner); no status is no obstacle.
+    assert User.objects.get(username="sarah").is_active is False
+    assert User.objects.get(username="chris").is_active is True
+
+
+def test_a_dry_run_counts_and_writes_nothing(admin, suitecrm_journey):
+    report = migrate(suitecrm_journey, actor=admin, modules=USERS_STEPS, dry_run=True)
+    assert dict(report.counts["users"]) == {"created": 9}
+    assert dict(report.counts["securitygroups"]) == {"created": 2}
+    assert list(User.objects.values_list("username", flat=True)) == ["ada"]
+    assert not Team.objects.exists() and not LegacyId.objects.exists()
+    assert not LegacyPassword.objects.exists()
+
+
+def test_the_run_is_in_the_administration_change_log(migrated, admin):
+    logged = AdminChange.objects.filter(area="access", actor=admin)
+    assert set(logged.filter(summary="User created").values_list("target", flat=True)) == set(
+        PASSWORDS
+    )
+    assert set(logged.filter(summary="Team saved").values_list("target", flat=True)) == {
+        "Vertrieb DACH",
+        "Lead generation",
+    }
 
 
 def test_a_kontor_user_with_the_same_name_is_linked_only_with_the_same_email(
