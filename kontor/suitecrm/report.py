@@ -21,6 +21,8 @@ class Report:
     def __init__(self):
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.problems: list[Problem] = []
+        #: The steps an error stopped (their problem says why)
+        self.failed: list[str] = []
 
     def count(self, table: str, outcome: str, n: int = 1) -> None:
         if outcome not in self.OUTCOMES:
@@ -30,10 +32,16 @@ class Report:
     def problem(self, table: str, suitecrm_id, message: str) -> None:
         self.problems.append(Problem(table, str(suitecrm_id or ""), str(message)))
 
+    def fail(self, step: str, message: str) -> None:
+        """Step `step` was stopped by an error: noted as a problem and in `failed`."""
+        self.failed.append(step)
+        self.problem(step, "", message)
+
     def as_dict(self) -> dict:
         return {
             "counts": {table: dict(counts) for table, counts in self.counts.items()},
             "problems": [[p.table, p.suitecrm_id, p.message] for p in self.problems],
+            "failed": list(self.failed),
         }
 
     def lines(self) -> list[str]:

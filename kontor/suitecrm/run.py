@@ -6,6 +6,8 @@ from there); a dry run does the same work inside one transaction that is rolled 
 end, so its report counts what a real run would do and nothing is written.
 """
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +17,8 @@ from kontor.suitecrm.models import MigrationRun
 from kontor.suitecrm.report import Report
 from kontor.suitecrm.source import Source
 from kontor.suitecrm.steps import Context, steps
+
+logger = logging.getLogger(__name__)
 
 
 class _DryRunRollback(Exception):
@@ -69,4 +73,18 @@ def _run_steps(selected, context: Context, progress) -> None:
             continue
         if progress:
             progress(step.name)
-        step.run(context)
+        try:
+            if context.dry_run:
+                # A savepoint: on PostgreSQL a failed statement would end the dry run's
+                # transaction for every later step.
+                with transaction.atomic():
+                    step.run(context)
+            else:
+                step.run(context)
+        except Exception as error:  # a bug or an unforeseen value: reported, never a traceback
+            logger.exception("SuiteCRM migration step %s failed", step.name)
+            context.report.fail(
+                step.name,
+                _("Step %(step)s stopped: %(error)s. Its finished chunks are kept.")
+                % {"step": step.name, "error": error},
+            )

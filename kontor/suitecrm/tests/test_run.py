@@ -8,7 +8,9 @@ schema, never read from the migrator.
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from kontor.core.models import ExternalId
 from kontor.suitecrm import steps as registry
@@ -44,8 +46,16 @@ def test_a_full_migration_leaves_suitecrm_byte_for_byte_unchanged(
 
 @pytest.fixture
 def scratch_steps(monkeypatch):
-    """Two steps of the test's own: one needs `prospects`, one only `leads`; each notes its run."""
+    """Steps of the test's own, each noting its run: "breaks" writes a chunk, then fails while
+    reading leads; "needs_prospects" needs `prospects`; "counts_leads" counts the leads."""
     ran = []
+
+    def breaks(context):
+        ran.append("breaks")
+        with transaction.atomic():
+            Group.objects.create(name="written by the step that breaks")
+        for row in context.source.rows("SELECT id FROM leads"):
+            raise ValueError(f"cannot handle lead {row['id']}")
 
     def needs_prospects(context):
         ran.append("needs_prospects")
@@ -60,6 +70,7 @@ def scratch_steps(monkeypatch):
         "needs_prospects",
         registry.Step("needs_prospects", 1, needs_prospects, ("prospects", "leads")),
     )
+    monkeypatch.setitem(registry._steps, "breaks", registry.Step("breaks", 0, breaks, ("leads",)))
     monkeypatch.setitem(
         registry._steps, "counts_leads", registry.Step("counts_leads", 2, counts_leads, ("leads",))
     )
@@ -74,6 +85,43 @@ def test_a_missing_table_is_reported_and_its_step_skipped(suitecrm_damaged, scra
     assert [(p.table, p.suitecrm_id) for p in report.problems] == [("prospects", "")]
     assert "needs_prospects" in report.problems[0].message
     assert report.counts["leads"]["skipped"] == 205
+
+
+@pytest.mark.django_db
+def test_a_failing_step_is_reported_and_the_next_steps_run(suitecrm_journey, scratch_steps, admin):
+    report = migrate(suitecrm_journey, actor=admin, modules=["breaks", "counts_leads"])
+    assert scratch_steps == ["breaks", "counts_leads"]
+    assert report.failed == ["breaks"]
+    ((table, suitecrm_id, message),) = report.as_dict()["problems"]
+    assert (table, suitecrm_id) == ("breaks", "") and "cannot handle lead" in message
+    # The chunk written before the error is kept; the next step read from the same source.
+    assert Group.objects.filter(name="written by the step that breaks").count() == 1
+    assert report.counts["leads"]["skipped"] == 205
+    assert MigrationRun.objects.get().report["failed"] == ["breaks"]
+
+
+@pytest.mark.django_db
+def test_a_failing_step_in_a_dry_run_keeps_nothing_and_the_command_fails(
+    suitecrm_journey, scratch_steps, admin, capsys
+):
+    with pytest.raises(CommandError) as failed:
+        call_command(
+            "migrate_suitecrm",
+            "--from",
+            suitecrm_journey,
+            "--dry-run",
+            "--modules",
+            "breaks",
+            "counts_leads",
+        )
+    assert "breaks" in str(failed.value)
+    out = capsys.readouterr().out
+    assert "Dry run: nothing was written." in out and "cannot handle lead" in out
+    assert [line.split() for line in out.splitlines() if line.startswith("leads ")] == [
+        ["leads", "0", "0", "0", "205"]
+    ]
+    assert Group.objects.filter(name="written by the step that breaks").count() == 0
+    assert MigrationRun.objects.count() == 0
 
 
 @pytest.mark.django_db

@@ -39,6 +39,9 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
         self.stdout.write("\n".join(report.lines()))
+        if report.failed:
+            # After the report, so that it is read; the exit status tells scripts.
+            raise CommandError(f"Steps stopped by an error: {', '.join(report.failed)}")
 
     def _actor(self, username):
         users = get_user_model().objects.filter(is_active=True)
