@@ -35,10 +35,23 @@ def test_a_full_migration_leaves_suitecrm_byte_for_byte_unchanged(
     report = migrate(suitecrm_journey, actor=admin, uploads=str(suitecrm_uploads))
 
     assert suitecrm_journey.checksums() == before
+    assert report.failed == []
     assert {p.name: p.read_bytes() for p in suitecrm_uploads.iterdir()} == files_before
     run = MigrationRun.objects.get()
     assert run.finished_at is not None and run.report == report.as_dict()
     assert run.source == f"127.0.0.1:3306/{suitecrm_journey.database}"
+
+
+@pytest.mark.django_db
+def test_the_demo_database_migrates_whole_and_stays_unchanged(suitecrm_demo, admin):
+    before = suitecrm_demo.checksums()
+    report = migrate(suitecrm_demo, actor=admin)
+    assert suitecrm_demo.checksums() == before
+    assert report.failed == []
+    for table in ("leads", "contacts", "accounts", "opportunities", "calls", "meetings"):
+        assert report.counts[table]["created"] == suitecrm_demo.scalar(
+            f"SELECT COUNT(*) FROM {table}"
+        ), table
 
 
 # --- a missing table, the dry run, the command -----------------------------------------------
@@ -149,6 +162,11 @@ def test_the_dry_run_writes_nothing_yet_reports_what_the_real_run_does(suitecrm_
     assert kontor_row_counts() == before
     assert MigrationRun.objects.count() == 0
 
+    # What a real run creates, counted against SuiteCRM (deleted rows go to the trash).
+    for table in ("leads", "contacts", "accounts", "opportunities", "tasks", "notes"):
+        assert dry.counts[table]["created"] == suitecrm_journey.scalar(
+            f"SELECT COUNT(*) FROM {table}"
+        ), table
     real = migrate(suitecrm_journey, actor=admin)
     assert dry.as_dict()["counts"] == real.as_dict()["counts"]
     created = sum(counts["created"] for counts in real.counts.values())
