@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,10 +87,22 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
     module = registry.for_model(model)
     ensure_dropdown_keys(context, model, table, rows)
     existing = model.with_deleted.in_bulk([row.kontor_id for row in rows])
+    edited = edited_in_kontor(model, existing)
     written, news, updates = Written(), [], []
     for row in rows:
         record = existing.get(row.kontor_id)
         before = None
+        if record is not None and record.pk in edited:
+            if _changed_in_suitecrm(row, record, edited[record.pk]):
+                context.report.problem(
+                    table,
+                    row.suitecrm_id,
+                    _("Changed in SuiteCRM and in Kontor since the last run; Kontor's edit kept."),
+                )
+                written.skipped += 1
+            else:
+                written.unchanged += 1
+            continue
         if record is not None:
             before = {name: getattr(record, name) for name in row.values}
             for name, value in row.values.items():
@@ -122,6 +135,37 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
         _write_changes(context, model, updates, now)
         written.updated = [record.pk for record, _changed in updates]
     return written
+
+
+def edited_in_kontor(model, existing: dict) -> dict:
+    """Record id → when the migration last wrote it, for the `existing` records a user (or
+    anything but the migration) changed since: their edits are not overwritten."""
+    if not existing:
+        return {}
+    ct = ContentType.objects.get_for_model(model).pk
+    logged = ChangeLog.objects.filter(record_type_id=ct, record_id__in=list(existing))
+    ours = Q(origin__startswith="suitecrm:")
+    last = dict(
+        logged.filter(ours)
+        .values("record_id")
+        .annotate(at=Max("at"))
+        .values_list("record_id", "at")
+    )
+    others = logged.exclude(ours).values("record_id").annotate(at=Max("at"))
+    return {
+        row["record_id"]: last[row["record_id"]]
+        for row in others.values("record_id", "at")
+        if row["record_id"] in last and row["at"] > last[row["record_id"]]
+    }
+
+
+def _changed_in_suitecrm(row: Row, record, written_at) -> bool:
+    """Whether SuiteCRM changed `row` after the migration last wrote `record`: by its
+    date_modified, or for a row of links only (no date) by its values."""
+    if "date_modified" not in row.values:
+        return any(getattr(record, name) != value for name, value in row.values.items())
+    modified = row.values["date_modified"]
+    return modified is None or modified > written_at
 
 
 def _fill_dates(context, table: str, row: Row, record, now) -> None:

@@ -144,9 +144,19 @@ def leads(context) -> None:
     """Leads with status and conversion flag; the records a conversion made follow in the
     links step."""
     for page in pages(context.source, "leads"):
+        # When a lead was converted SuiteCRM does not keep (date_modified moves on with
+        # every edit): the first run takes date_modified, later runs keep what Kontor has.
+        converted_at = dict(
+            Lead.with_deleted.filter(
+                pk__in=[kontor_id("leads", row["id"]) for row in page], converted_at__isnull=False
+            ).values_list("pk", "converted_at")
+        )
         rows = rows_of(
             context, "leads", page, lambda row: lead_values(context, row), module="Leads"
         )
+        for row in rows:
+            if row.values["converted"] and row.kontor_id in converted_at:
+                row.values["converted_at"] = converted_at[row.kontor_id]
         write_rows(context, Lead, "leads", rows)
 
 

@@ -11,6 +11,7 @@ import pytest
 from kontor.accounts.models import Account
 from kontor.contacts.models import Contact
 from kontor.core import dropdowns, registry
+from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.leads.models import Lead
 from kontor.opportunities.models import Opportunity
@@ -193,8 +194,11 @@ def test_delta_run_updates_a_changed_row_and_adds_a_new_one(suitecrm_damaged, ad
         "Groß-Schmidt",
         "2027-01-02T03:04:05+00:00",
     )
-    change = ChangeLog.objects.get(record_id=GROSS_LEAD, action="update", field="last_name")
-    assert (change.old_value, change.new_value) == ("Groß", "Groß-Schmidt")
+    second = f"suitecrm:{MigrationRun.objects.order_by('pk').last().pk}"
+    changes = ChangeLog.objects.filter(record_id=GROSS_LEAD, origin=second)
+    assert list(changes.values_list("field", "old_value", "new_value")) == [
+        ("last_name", "Groß", "Groß-Schmidt")
+    ]
     assert Target.objects.get(pk=new_id).last_name == "Østergård"
 
 
@@ -252,3 +256,30 @@ def test_list_pages_show_the_migrated_records(migrated, client, django_assert_ma
             response = client.get(url)
         assert response.status_code == 200
         assert text in response.content.decode()
+
+
+def test_an_edit_in_kontor_wins_and_a_conflict_is_listed(suitecrm_damaged, admin):
+    source = suitecrm_damaged()
+    run(source, admin)
+    weber = "7455b3ec-ccf8-6014-3e91-6b15d7ddd5a1"  # Björn Weißmüller's lead (README)
+    for pk in (GROSS_LEAD, weber):
+        lead = Lead.objects.get(pk=pk)
+        lead.title = "Prokurist"
+        save_record(lead, actor=admin)
+    source.execute(
+        "UPDATE leads SET title = 'CEO', date_modified = '2027-01-02 03:04:05' "
+        f"WHERE id = '{GROSS_LEAD}'"
+    )
+    report = run(source, admin)
+    assert [
+        (p.table, p.suitecrm_id, p.message) for p in report.problems if "Kontor" in p.message
+    ] == [
+        (
+            "leads",
+            GROSS_LEAD,
+            "Changed in SuiteCRM and in Kontor since the last run; Kontor's edit kept.",
+        )
+    ]
+    assert (report.counts["leads"]["updated"], report.counts["leads"]["skipped"]) == (0, 1)
+    titles = set(Lead.objects.filter(pk__in=[GROSS_LEAD, weber]).values_list("title", flat=True))
+    assert titles == {"Prokurist"}
