@@ -20,6 +20,9 @@ class LegacyId(models.Model):
     kind = models.CharField(max_length=32)
     suitecrm_id = models.CharField(max_length=36)
     kontor_id = models.CharField(max_length=64)
+    # What the last run wrote (field → value), so that a later run tells SuiteCRM's changes
+    # from Kontor's (kontor.suitecrm.merge).
+    written = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

@@ -14,17 +14,19 @@ default (`securitysuite_user_role_precedence`), a user's own roles hide their gr
 user without any role works in SuiteCRM with the modules' defaults: the role "SuiteCRM
 defaults" grants those to such users. Administrators need no role.
 
-A second run adds the users who got a role since; a role's grants, once in Kontor, are
-Kontor's (an administrator adjusts them after reading the report): cells that differ from
-SuiteCRM are listed, not overwritten.
+A second run applies what changed in SuiteCRM since the last run (cells, holders) where Kontor
+did not change it (an administrator adjusts cells after reading the report); a cell changed on
+both sides keeps Kontor's scope and is listed (kontor.suitecrm.merge).
 """
 
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontor.suitecrm import lookups
+from kontor.suitecrm.merge import merge, merge_set
 from kontor.suitecrm.models import LegacyId
 from kontor.suitecrm.source import text
 from kontor.suitecrm.steps import step
@@ -214,30 +216,61 @@ def _holders(context) -> dict:
 def _save(context, suitecrm_id, name, description, grants, users) -> str:
     legacy = LegacyId.objects.filter(kind="role", suitecrm_id=suitecrm_id).first()
     role = Role.objects.filter(pk=int(legacy.kontor_id)).first() if legacy else None
+    cells = _flat(grants)
+    holders = {u.pk for u in users}
     if role is None:
         role = Role(name=_free_name(context, suitecrm_id, name), description=description[:2000])
         actions.save_role(role, actor=context.actor, grants=grants, users=users)
-        LegacyId.objects.update_or_create(
-            kind="role", suitecrm_id=suitecrm_id, defaults={"kontor_id": str(role.pk)}
-        )
+        _remember(suitecrm_id, role, cells, holders)
         return "created"
-    # A role that exists is Kontor's: an admin may have set the cells the report named, and a
-    # later run must not undo that. Cells that differ from SuiteCRM are listed; users are added.
-    for slug, row in grants.items():
-        for action, scope in row.items():
-            kept = role.scope(slug, action)
-            if kept != scope:
-                context.report.problem(
-                    TABLE,
-                    suitecrm_id,
-                    _("%(cell)s: Kontor has %(kept)s, SuiteCRM %(scope)s; Kontor's kept.")
-                    % {"cell": f"{slug} {action}", "kept": kept, "scope": scope},
-                )
-    current = set(role.users.filter(is_active=True))
-    if not (set(users) - current):
+    # An admin may have set the cells the report named: a later run takes over SuiteCRM's
+    # changes since the last run, never undoes Kontor's, and lists cells changed on both sides.
+    current = _flat(role.grants)
+    for slug_action in cells:
+        current.setdefault(slug_action, "none")
+    merged, conflicts = merge(current, legacy.written.get("grants", {}), cells)
+    for cell in conflicts:
+        context.report.problem(
+            TABLE,
+            suitecrm_id,
+            _("%(cell)s changed in Kontor and SuiteCRM: Kontor's %(kept)s kept, not %(new)s.")
+            % {"cell": cell, "kept": merged[cell], "new": cells[cell]},
+        )
+    now = set(role.users.filter(is_active=True).values_list("pk", flat=True))
+    keep = merge_set(now, legacy.written.get("users"), holders)
+    _remember(suitecrm_id, role, cells, holders)
+    if merged == current and keep == now:
         return "unchanged"
-    actions.save_role(role, actor=context.actor, grants=role.grants, users=current | set(users))
+    new_grants = defaultdict(dict)
+    for cell, scope in merged.items():
+        slug, action = cell.split(" ")
+        new_grants[slug][action] = scope
+    actions.save_role(
+        role,
+        actor=context.actor,
+        grants=dict(new_grants),
+        users=list(get_user_model().objects.filter(pk__in=keep)),
+    )
     return "updated"
+
+
+def _flat(grants: dict) -> dict:
+    """{"leads": {"view": "all"}} as {"leads view": "all"}: one entry per cell of the matrix."""
+    return {
+        f"{slug} {action}": scope for slug, row in grants.items() for action, scope in row.items()
+    }
+
+
+def _remember(suitecrm_id, role, cells: dict, holders: set) -> None:
+    """Note what this run wrote, for the merge of the next (kontor.suitecrm.merge)."""
+    LegacyId.objects.update_or_create(
+        kind="role",
+        suitecrm_id=suitecrm_id,
+        defaults={
+            "kontor_id": str(role.pk),
+            "written": {"grants": cells, "users": sorted(holders)},
+        },
+    )
 
 
 def _free_name(context, suitecrm_id: str, name: str) -> str:

@@ -2,13 +2,15 @@
 
 "teams" (after the users) makes a team per live security group, with its description and the
 members of `securitygroups_users`; a name Kontor already uses for a team of its own gets a
-suffix (reported). A second run adds new members and keeps members added in Kontor.
+suffix (reported). A second run applies what changed in SuiteCRM since the last one (name,
+description, members joined or left) where Kontor did not change it (kontor.suitecrm.merge).
 "record_teams" (after every record) puts the migrated records into the teams of their
 `securitygroups_records` rows, the way Kontor's import adds teams (`permissions.join_teams`).
 """
 
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from kontor.core import permissions, registry
 from kontor.core.models import ExternalId
 from kontor.suitecrm import lookups
 from kontor.suitecrm.ids import kontor_id
+from kontor.suitecrm.merge import merge, merge_set
 from kontor.suitecrm.models import SOURCE, LegacyId
 from kontor.suitecrm.source import text
 from kontor.suitecrm.steps import step
@@ -71,32 +74,70 @@ def run(context):
 def _save(context, suitecrm_id: str, row, members: list) -> str:
     name = text(row["name"])[:100] or suitecrm_id
     description = text(row["description"])[:2000]
+    wanted_members = {u.pk for u in members}
     legacy = LegacyId.objects.filter(kind="team", suitecrm_id=suitecrm_id).first()
     team = Team.objects.filter(pk=int(legacy.kontor_id)).first() if legacy else None
     if team is None:
         team = Team(name=_free_name(context, suitecrm_id, name), description=description)
         actions.save_team(team, actor=context.actor, members=members)
-        LegacyId.objects.update_or_create(
-            kind="team", suitecrm_id=suitecrm_id, defaults={"kontor_id": str(team.pk)}
-        )
+        _remember(suitecrm_id, team, name, description, wanted_members)
         return "created"
-    current = list(team.members.filter(is_active=True))
-    missing = [u for u in members if u not in current]
-    # A renamed group is renamed in Kontor too, unless the name is taken there.
-    rename = name != team.name and not team.name.startswith(f"{name} (")
-    if rename:
-        team.name = _free_name(context, suitecrm_id, name)
-    if not (missing or rename or team.description != description):
+    written = legacy.written
+    before = (team.name, team.description)
+    # The group's name: SuiteCRM's rename is followed unless the team was renamed in Kontor.
+    if name != written.get("name", name):
+        if team.name == written.get("kontor_name", team.name):
+            team.name = _free_name(context, suitecrm_id, name, team)
+        else:
+            _conflict(context, suitecrm_id, "name", team.name, name)
+    merged, conflicts = merge(
+        {"description": team.description}, written, {"description": description}
+    )
+    team.description = merged["description"]
+    for field in conflicts:
+        _conflict(context, suitecrm_id, field, team.description, description)
+    current = set(team.members.filter(is_active=True).values_list("pk", flat=True))
+    keep = merge_set(current, written.get("members"), wanted_members)
+    _remember(suitecrm_id, team, name, description, wanted_members)
+    if (team.name, team.description) == before and keep == current:
         return "unchanged"
-    team.description = description
-    actions.save_team(team, actor=context.actor, members=[*current, *missing])
+    actions.save_team(
+        team, actor=context.actor, members=list(get_user_model().objects.filter(pk__in=keep))
+    )
     return "updated"
 
 
-def _free_name(context, suitecrm_id: str, name: str) -> str:
-    """`name`, or with a suffix when a Kontor team has it already (reported)."""
+def _remember(suitecrm_id, team, name, description, members) -> None:
+    """Note what this run wrote, for the merge of the next (kontor.suitecrm.merge)."""
+    LegacyId.objects.update_or_create(
+        kind="team",
+        suitecrm_id=suitecrm_id,
+        defaults={
+            "kontor_id": str(team.pk),
+            "written": {
+                "name": name,
+                "kontor_name": team.name,
+                "description": description,
+                "members": sorted(members),
+            },
+        },
+    )
+
+
+def _conflict(context, suitecrm_id, field, kept, new) -> None:
+    context.report.problem(
+        "securitygroups",
+        suitecrm_id,
+        _("%(field)s changed in Kontor and SuiteCRM: Kontor's %(kept)s kept, not %(new)s.")
+        % {"field": field, "kept": kept, "new": new},
+    )
+
+
+def _free_name(context, suitecrm_id: str, name: str, team=None) -> str:
+    """`name`, or with a suffix when another Kontor team has it already (reported)."""
     candidate, n = name, 1
-    while Team.objects.filter(name=candidate).exists():
+    others = Team.objects.exclude(pk=team.pk) if team is not None else Team.objects
+    while others.filter(name=candidate).exists():
         suffix = " (SuiteCRM)" if n == 1 else f" (SuiteCRM {n})"
         candidate, n = name[: 100 - len(suffix)] + suffix, n + 1
     if candidate != name:

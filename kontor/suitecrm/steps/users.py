@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kontor.suitecrm import lookups
 from kontor.suitecrm.hashers import ALGORITHM, encode
+from kontor.suitecrm.merge import merge
 from kontor.suitecrm.models import LegacyId, LegacyPassword
 from kontor.suitecrm.phpserial import PhpSerialError, loads_base64
 from kontor.suitecrm.source import flag, text
@@ -117,6 +118,7 @@ def _save(context, suitecrm_id: str, wanted: dict) -> str:
     User = get_user_model()  # noqa: N806 - a model class
     legacy = LegacyId.objects.filter(kind="user", suitecrm_id=suitecrm_id).first()
     user = User.objects.filter(pk=int(legacy.kontor_id)).first() if legacy else None
+    fields = {f: wanted[f] for f in _MERGED}
     if user is None:
         clash = User.objects.filter(username=wanted["username"]).first()
         if clash is not None:
@@ -127,12 +129,24 @@ def _save(context, suitecrm_id: str, wanted: dict) -> str:
         actions.update_profile(
             user, language=wanted["language"], time_zone=wanted["time_zone"], actor=context.actor
         )
-        LegacyId.objects.update_or_create(
-            kind="user", suitecrm_id=suitecrm_id, defaults={"kontor_id": str(user.pk)}
-        )
+        _remember(suitecrm_id, user, fields)
         return "created"
     profile = actions.profile_of(user)
-    changed = [f for f in _USER_FIELDS if getattr(user, f) != wanted[f]]
+    current = {f: getattr(user, f) for f in _USER_FIELDS}
+    current.update(language=profile.language, time_zone=profile.time_zone)
+    merged, conflicts = merge(current, legacy.written, fields)
+    if merged["username"] != user.username and (
+        User.objects.filter(username=merged["username"]).exclude(pk=user.pk).exists()
+    ):
+        merged["username"] = user.username
+        conflicts.append("username")
+    for field in conflicts:
+        context.report.problem(
+            TABLE,
+            suitecrm_id,
+            _("%(field)s changed in Kontor and SuiteCRM: Kontor's %(kept)s kept, not %(new)s.")
+            % {"field": field, "kept": merged[field], "new": fields[field]},
+        )
     # A password the user changed or that Django upgraded on sign-in is Kontor's: kept.
     password_is_suitecrms = not user.has_usable_password() or user.password.startswith(
         ALGORITHM + "$"
@@ -140,26 +154,35 @@ def _save(context, suitecrm_id: str, wanted: dict) -> str:
     password_changed = password_is_suitecrms and (
         user.password != wanted["password"] if wanted["password"] else user.has_usable_password()
     )
-    profile_changed = (profile.language, profile.time_zone) != (
-        wanted["language"],
-        wanted["time_zone"],
-    )
-    if not (changed or password_changed or profile_changed):
+    if legacy.written != fields:
+        legacy.written = fields
+        legacy.save(update_fields=["written"])
+    if merged == current and not password_changed:
         return "unchanged"
-    if changed:
-        for field in changed:
-            setattr(user, field, wanted[field])
+    if any(merged[f] != current[f] for f in _USER_FIELDS):
+        for field in _USER_FIELDS:
+            setattr(user, field, merged[field])
         actions.save_user(user, actor=context.actor, roles=user.roles.all(), teams=user.teams.all())
     if password_changed:
         _set_password(user, wanted)
-    if profile_changed:
+    if (merged["language"], merged["time_zone"]) != (profile.language, profile.time_zone):
         actions.update_profile(
-            user, language=wanted["language"], time_zone=wanted["time_zone"], actor=context.actor
+            user, language=merged["language"], time_zone=merged["time_zone"], actor=context.actor
         )
     return "updated"
 
 
+def _remember(suitecrm_id: str, user, fields: dict) -> None:
+    LegacyId.objects.update_or_create(
+        kind="user",
+        suitecrm_id=suitecrm_id,
+        defaults={"kontor_id": str(user.pk), "written": fields},
+    )
+
+
 _USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_superuser")
+#: What a second run merges (kontor.suitecrm.merge): the user's fields and profile
+_MERGED = (*_USER_FIELDS, "language", "time_zone")
 
 
 def _set_password(user, wanted: dict) -> None:
@@ -188,9 +211,8 @@ def _link_existing(context, suitecrm_id: str, user, wanted: dict) -> str:
             % {"username": wanted["username"]},
         )
         return "skipped"
-    LegacyId.objects.update_or_create(
-        kind="user", suitecrm_id=suitecrm_id, defaults={"kontor_id": str(user.pk)}
-    )
+    # Noted as written, so that a later run changes only what SuiteCRM changes from now on.
+    _remember(suitecrm_id, user, {f: wanted[f] for f in _MERGED})
     context.report.problem(
         TABLE,
         suitecrm_id,

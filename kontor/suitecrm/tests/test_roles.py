@@ -169,16 +169,57 @@ def test_an_inexact_level_is_reported_per_cell(admin, suitecrm_damaged):
     ]
 
 
-def test_a_second_run_keeps_grants_changed_in_kontor(migrated, admin, suitecrm_journey):
+def test_a_second_run_keeps_kontors_changes_and_takes_suitecrms(admin, suitecrm_damaged):
+    database = suitecrm_damaged()
+    migrate(database, actor=admin, modules=STEPS)
+    sales = role(SALES)
+    # Kontor: an admin widens leads delete and narrows contacts delete.
+    sales.grants = {
+        **sales.grants,
+        "leads": {**sales.grants["leads"], "delete": "team"},
+        "contacts": {**sales.grants["contacts"], "delete": "none"},
+    }
+    sales.save()
+    # SuiteCRM: contacts delete and accounts delete become None; jonas loses his role.
+    database.execute(
+        "UPDATE acl_roles_actions ra JOIN acl_actions a ON a.id = ra.action_id "
+        f"SET ra.access_override = -99 WHERE ra.role_id = '{SALES}' "
+        "AND a.category IN ('Contacts', 'Accounts') AND a.name = 'delete'",
+        "UPDATE acl_roles_users SET deleted = 1 WHERE user_id = "
+        "'c64b30d6-b65b-058e-19f4-6b15d7aab276'",
+    )
+    again = migrate(database, actor=admin, modules=STEPS)
+    grants = role(SALES).grants
+    assert grants["leads"]["delete"] == "team"  # Kontor's change stays
+    assert grants["accounts"]["delete"] == "none"  # SuiteCRM's change is taken
+    assert grants["contacts"]["delete"] == "none"  # both agree: no conflict
+    assert not [p for p in again.problems if "changed in Kontor and SuiteCRM" in p.message]
+    assert holders(role(SALES)) == {"lena", "sally", "max"}
+    # Without a role in SuiteCRM, jonas now works with the modules' defaults there.
+    assert holders(role(EXTERNAL)) == set()
+    assert "jonas" in holders(role("acl_actions"))
+    assert dict(again.counts["acl_roles"]) == {"updated": 3}
+
+
+def test_a_cell_changed_on_both_sides_keeps_kontors_and_is_listed(admin, suitecrm_damaged):
+    database = suitecrm_damaged()
+    migrate(database, actor=admin, modules=STEPS)
     sales = role(SALES)
     sales.grants = {**sales.grants, "leads": {**sales.grants["leads"], "delete": "team"}}
     sales.save()
-    again = migrate(suitecrm_journey, actor=admin, modules=STEPS)
-    assert dict(again.counts["acl_roles"]) == {"unchanged": 3}
+    database.execute(
+        "UPDATE acl_roles_actions ra JOIN acl_actions a ON a.id = ra.action_id "
+        f"SET ra.access_override = -99 WHERE ra.role_id = '{SALES}' "
+        "AND a.category = 'Leads' AND a.name = 'delete'"
+    )
+    again = migrate(database, actor=admin, modules=STEPS)
     assert role(SALES).grants["leads"]["delete"] == "team"
-    assert "leads delete: Kontor has team, SuiteCRM owner; Kontor's kept." in [
+    assert "leads delete changed in Kontor and SuiteCRM: Kontor's team kept, not none." in [
         p.message for p in again.problems
     ]
+    third = migrate(database, actor=admin, modules=STEPS)
+    assert dict(third.counts["acl_roles"]) == {"unchanged": 3}
+    assert not [p for p in third.problems if "changed in Kontor and SuiteCRM" in p.message]
 
 
 def test_jonas_lists_his_teams_targets_and_gets_404_on_leads(migrated, client):

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from kontor.core.admin_log import AdminChange
 from kontor.suitecrm.hashers import verify_md5
+from kontor.suitecrm.merge import merge, merge_set
 from kontor.suitecrm.models import LegacyId, LegacyPassword
 from kontor.suitecrm.run import migrate
 from kontor.targets.tests.factories import TargetFactory
@@ -144,16 +145,48 @@ def test_a_second_run_changes_nothing_and_keeps_upgraded_passwords(
     assert User.objects.get(username="jonas").password == upgraded
 
 
-def test_a_second_run_updates_what_changed_in_suitecrm(admin, suitecrm_damaged):
+def test_a_second_run_takes_suitecrms_changes_and_keeps_kontors(admin, suitecrm_damaged):
     database = suitecrm_damaged()
     migrate(database, actor=admin, modules=USERS_STEPS)
+    # Kontor: will's last name, jonas's first name, chris joins "Vertrieb DACH".
+    User.objects.filter(username="will").update(last_name="Westin-Kontor")
+    User.objects.filter(username="jonas").update(first_name="Jo")
+    Team.objects.get(name="Vertrieb DACH").members.add(User.objects.get(username="chris"))
+    # SuiteCRM: lena renamed and inactive, jonas renamed too, max leaves "Vertrieb DACH",
+    # "Lead generation" renamed.
     database.execute(
-        "UPDATE users SET last_name = 'Schröder-Berg', status = 'Inactive' WHERE user_name = 'lena'"
+        "UPDATE users SET last_name = 'Schröder-Berg', status = 'Inactive' "
+        "WHERE user_name = 'lena'",
+        "UPDATE users SET first_name = 'Jonas-Maria' WHERE user_name = 'jonas'",
+        "UPDATE securitygroups_users SET deleted = 1 WHERE user_id = 'seed_max_id' "
+        "AND securitygroup_id = '39cc1f57-3348-14a1-4295-6b15d7e3eab3'",
+        "UPDATE securitygroups SET name = 'Leadgenerierung' "
+        "WHERE id = '48ccfeca-242e-bab8-84b6-6b15d777718b'",
     )
     again = migrate(database, actor=admin, modules=USERS_STEPS)
     assert dict(again.counts["users"]) == {"updated": 1, "unchanged": 8}
     lena = User.objects.get(username="lena")
     assert (lena.last_name, lena.is_active) == ("Schröder-Berg", False)
+    assert User.objects.get(username="will").last_name == "Westin-Kontor"
+    assert User.objects.get(username="jonas").first_name == "Jo"
+    assert "first_name changed in Kontor and SuiteCRM: Kontor's Jo kept, not Jonas-Maria." in [
+        p.message for p in again.problems
+    ]
+    dach = Team.objects.get(name="Vertrieb DACH")
+    assert set(dach.members.values_list("username", flat=True)) == {"lena", "sally", "chris"}
+    assert Team.objects.filter(name="Leadgenerierung").exists()
+    assert dict(again.counts["securitygroups"]) == {"updated": 2}
+
+
+def test_merge_rules():
+    # current, written (last run), wanted (SuiteCRM now) → stored, conflicts
+    assert merge({"a": 1}, {"a": 1}, {"a": 2}) == ({"a": 2}, [])
+    assert merge({"a": 3}, {"a": 1}, {"a": 1}) == ({"a": 3}, [])
+    assert merge({"a": 3}, {"a": 1}, {"a": 2}) == ({"a": 3}, ["a"])
+    assert merge({"a": 2}, {"a": 1}, {"a": 2}) == ({"a": 2}, [])
+    assert merge({"a": 3}, {}, {"a": 2}) == ({"a": 2}, [])  # nothing noted: SuiteCRM's
+    assert merge_set({1, 2, 9}, [1, 2, 3], {2, 3, 4}) == {2, 9, 4}
+    assert merge_set({1}, None, {2}) == {1, 2}
 
 
 def test_group_users_damaged_preferences_and_bad_emails_are_reported(admin, suitecrm_damaged):
