@@ -61,6 +61,7 @@ class Source:
         self.connection = connection
         self.name = name
         self._tables = None
+        self._streaming = False
 
     @classmethod
     def open(cls, url: str) -> "Source":
@@ -85,9 +86,19 @@ class Source:
     def close(self) -> None:
         self.connection.close()
 
+    def _idle(self) -> None:
+        # One connection reads one result at a time: a query sent while rows() streams would
+        # silently drop the rest of the stream (PyMySQL only warns), so it is refused.
+        if self._streaming:
+            raise RuntimeError(
+                "Query on a SuiteCRM source while rows() is streaming: collect the rows (or a "
+                "chunk of them) first, or read what the chunk needs before streaming."
+            )
+
     def tables(self) -> set[str]:
         """The names of the tables the database has (lower-case)."""
         if self._tables is None:
+            self._idle()
             with self.connection.cursor() as cursor:
                 cursor.execute("SHOW TABLES")
                 self._tables = {row[0].lower() for row in cursor.fetchall()}
@@ -97,18 +108,29 @@ class Source:
         return table.lower() in self.tables()
 
     def columns(self, table: str) -> list[str]:
+        self._idle()
         with self.connection.cursor() as cursor:
             cursor.execute(f"SHOW COLUMNS FROM `{table}`")
             return [row[0] for row in cursor.fetchall()]
 
     def rows(self, sql: str, params=None, *, batch: int = 2000):
-        """Stream the rows of `sql` as dicts, `batch` at a time, without holding them all."""
-        with self.connection.cursor(pymysql.cursors.SSDictCursor) as cursor:
-            cursor.execute(sql, params)
-            while chunk := cursor.fetchmany(batch):
-                yield from chunk
+        """Stream the rows of `sql` as dicts, `batch` at a time, without holding them all.
+
+        No other query may use this source until the stream is read to its end (or closed):
+        one that does raises RuntimeError instead of cutting the stream short.
+        """
+        self._idle()
+        self._streaming = True
+        try:
+            with self.connection.cursor(pymysql.cursors.SSDictCursor) as cursor:
+                cursor.execute(sql, params)
+                while chunk := cursor.fetchmany(batch):
+                    yield from chunk
+        finally:
+            self._streaming = False
 
     def scalar(self, sql: str, params=None):
+        self._idle()
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()

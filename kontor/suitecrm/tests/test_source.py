@@ -114,6 +114,22 @@ def test_the_source_reads_one_snapshot_while_suitecrm_goes_on(suitecrm_damaged):
     assert read(suitecrm, "SELECT COUNT(*) AS n FROM leads WHERE deleted = 0") == [{"n": 202}]
 
 
+def test_a_query_while_rows_stream_is_refused_instead_of_cutting_the_stream(suitecrm_journey):
+    source = Source.open(suitecrm_journey)
+    try:
+        seen = 0
+        with pytest.raises(RuntimeError):
+            for _row in source.rows("SELECT id FROM leads", batch=10):
+                seen += 1
+                source.scalar("SELECT COUNT(*) FROM users")
+        assert seen == 1
+        # Read to the end, the stream has every row, and the source takes queries again.
+        assert len(list(source.rows("SELECT id FROM leads", batch=10))) == 205
+        assert source.scalar("SELECT COUNT(*) FROM users") == 9
+    finally:
+        source.close()
+
+
 # --- the URL and the password ----------------------------------------------------------------
 
 
