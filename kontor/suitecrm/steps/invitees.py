@@ -6,7 +6,8 @@ its answer (`accept_status`: accept, decline, tentative, none — the keys of
 `meeting_accept_status_dom`), a call's is a plain invitation (Kontor keeps no answers for
 calls; the report says how many answers that leaves behind). An invitee or activity that was
 not migrated is reported per join row. A second run adds only what is missing and updates
-changed answers.
+changed answers, except on an activity edited in Kontor since the last run: Kontor's
+invitees and answers stay, a difference is listed as a conflict.
 """
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from kontor.suitecrm.ids import kontor_id
 from kontor.suitecrm.lookups import user_for
 from kontor.suitecrm.source import text
 from kontor.suitecrm.steps import Context, step
+from kontor.suitecrm.writer import edited_in_kontor
 
 CHUNK = 2000
 ANSWERS = ("accept", "decline", "tentative", "none")
@@ -68,7 +70,7 @@ def migrate_join(context: Context, table, activity_column, activity_table, model
 def _chunk(context, rows, table, activity_table, model, kind) -> int:
     """Write one chunk; returns how many call answers (other than "none") it had to leave."""
     report = context.report
-    pairs = {}  # (activity pk, invitee pk) → answer, first live row wins
+    pairs = {}  # (activity pk, invitee pk) → (answer, join row id), first live row wins
     wanted_activities = {kontor_id(activity_table, text(r["activity"])) for r in rows}
     activities = set(
         model.with_deleted.filter(pk__in=wanted_activities).values_list("pk", flat=True)
@@ -101,12 +103,21 @@ def _chunk(context, rows, table, activity_table, model, kind) -> int:
             answer = "none"
         if model is Call and answer != "none":
             dropped += 1
-        pairs.setdefault((activity, invitees[other]), answer)
+        pairs.setdefault((activity, invitees[other]), (answer, row["id"]))
     with transaction.atomic():
-        if model is Meeting:
-            _write_meeting_invitees(report, table, kind, pairs)
-        else:
-            _write_call_invitees(report, table, kind, pairs)
+        # Invitees and answers of an activity edited in Kontor since the last run stay as
+        # Kontor has them; a difference is listed as a conflict, as the writer does for fields.
+        edited = edited_in_kontor(model, dict.fromkeys(activity for activity, _o in pairs))
+        write = _write_meeting_invitees if model is Meeting else _write_call_invitees
+        outcome = write(kind, pairs, edited)
+    for pair in outcome.pop("conflicts"):
+        report.problem(
+            table,
+            pairs[pair][1],
+            _("Changed in SuiteCRM and in Kontor since the last run; Kontor's edit kept."),
+        )
+    for name, n in outcome.items():
+        report.count(table, name, n)
     return dropped
 
 
@@ -124,41 +135,54 @@ def _invitees(context, kind, suitecrm_ids) -> dict:
     return {by_pk[pk]: pk for pk in present}
 
 
-def _write_meeting_invitees(report, table, kind, pairs: dict) -> None:
+def _write_meeting_invitees(kind, pairs: dict, edited) -> dict:
+    """Add the missing invitees of meetings and update changed answers; the counts and the
+    pairs left alone because the meeting was edited in Kontor."""
     existing = {
         (m.meeting_id, getattr(m, f"{kind}_id")): m
         for m in MeetingInvitee.objects.filter(
             meeting_id__in={a for a, _o in pairs}, **{f"{kind}__isnull": False}
         )
     }
-    new, changed = [], []
-    for (meeting, other), answer in pairs.items():
+    new, changed, conflicts = [], [], []
+    for (meeting, other), (answer, _row) in pairs.items():
         invitee = existing.get((meeting, other))
-        if invitee is None:
+        if invitee is not None and invitee.accept_status == answer:
+            continue
+        if meeting in edited:
+            conflicts.append((meeting, other))
+        elif invitee is None:
             new.append(
                 MeetingInvitee(meeting_id=meeting, accept_status=answer, **{f"{kind}_id": other})
             )
-        elif invitee.accept_status != answer:
+        else:
             invitee.accept_status = answer
             changed.append(invitee)
     MeetingInvitee.objects.bulk_create(new)
     MeetingInvitee.objects.bulk_update(changed, ["accept_status"])
-    report.count(table, "created", len(new))
-    report.count(table, "updated", len(changed))
-    report.count(table, "unchanged", len(pairs) - len(new) - len(changed))
+    return {
+        "created": len(new),
+        "updated": len(changed),
+        "skipped": len(conflicts),
+        "unchanged": len(pairs) - len(new) - len(changed) - len(conflicts),
+        "conflicts": conflicts,
+    }
 
 
-def _write_call_invitees(report, table, kind, pairs: dict) -> None:
+def _write_call_invitees(kind, pairs: dict, edited) -> dict:
+    """Add the missing invitees of calls (Kontor keeps no answers for calls)."""
     through = getattr(Call, f"{kind}s").through
     target = "user_id" if kind == "user" else f"{kind}_id"
     existing = set(
         through.objects.filter(call_id__in={a for a, _o in pairs}).values_list("call_id", target)
     )
-    new = [
-        through(call_id=call, **{target: other})
-        for call, other in pairs
-        if (call, other) not in existing
-    ]
+    missing = [pair for pair in pairs if pair not in existing]
+    conflicts = [pair for pair in missing if pair[0] in edited]
+    new = [through(call_id=c, **{target: o}) for c, o in missing if c not in edited]
     through.objects.bulk_create(new)
-    report.count(table, "created", len(new))
-    report.count(table, "unchanged", len(pairs) - len(new))
+    return {
+        "created": len(new),
+        "skipped": len(conflicts),
+        "unchanged": len(pairs) - len(missing),
+        "conflicts": conflicts,
+    }

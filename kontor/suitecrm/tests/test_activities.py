@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
+from kontor.activities.actions import set_accept_status
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
 from kontor.contacts.models import Contact
 from kontor.suitecrm.run import migrate
@@ -362,3 +363,28 @@ def test_a_rerun_brings_changed_and_new_activities_and_answers(
     )
     answer = MeetingInvitee.objects.get(meeting_id=ANNUAL_MEETING, user__username="max")
     assert answer.accept_status == "accept"
+
+
+def test_an_answer_changed_in_kontor_wins_and_the_conflict_is_listed(
+    suitecrm_damaged, suitecrm_uploads, actor
+):
+    copy = suitecrm_damaged()
+    migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
+    meeting = Meeting.objects.get(pk=ANNUAL_MEETING)
+    max_answer = meeting.invitees.get(user__username="max")
+    set_accept_status(meeting, max_answer, "tentative", actor=actor)
+    copy.execute(
+        "UPDATE meetings_users j JOIN users u ON u.id = j.user_id SET j.accept_status = 'accept'"
+        f" WHERE j.meeting_id = '{ANNUAL_MEETING}' AND u.user_name = 'max'"
+    )
+    row_id = copy.scalar(
+        "SELECT j.id FROM meetings_users j JOIN users u ON u.id = j.user_id"
+        " WHERE j.meeting_id = %s AND u.user_name = 'max'",
+        [ANNUAL_MEETING],
+    )
+    again = migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
+    max_answer.refresh_from_db()
+    assert max_answer.accept_status == "tentative"
+    assert again.counts["meetings_users"]["updated"] == 0
+    assert again.counts["meetings_users"]["skipped"] == 1
+    assert [p for p in again.problems if (p.table, p.suitecrm_id) == ("meetings_users", row_id)]
