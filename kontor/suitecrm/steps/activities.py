@@ -24,7 +24,7 @@ from kontor.suitecrm.ids import is_uuid_shaped, kontor_id
 from kontor.suitecrm.lookups import user_id_for
 from kontor.suitecrm.source import flag, text, when
 from kontor.suitecrm.steps import Context, step
-from kontor.suitecrm.writer import Row, write_rows
+from kontor.suitecrm.writer import Row, edited_in_kontor, write_rows
 
 #: SuiteCRM module name of `parent_type` → (SuiteCRM table, Kontor model label)
 PARENTS = {
@@ -243,11 +243,19 @@ def resolve_links(batch: list[Mapped]) -> None:
                 mapped.problems.append(_("Contact %(id)s not found.") % {"id": suitecrm_contact})
 
 
-def attach(context: Context, mapped: Mapped) -> None:
+def _same_file(storage, name: str, origin: Path) -> bool:
+    if not storage.exists(name) or storage.size(name) != origin.stat().st_size:
+        return False
+    with storage.open(name, "rb") as stored:
+        return stored.read() == origin.read_bytes()
+
+
+def attach(context: Context, mapped: Mapped, current: str = "") -> None:
     """Copy a note's file `<uploads>/<note id>` into Kontor's storage under its original name
     and set the note's attachment. A missing file, or one Kontor's notes refuse (type, size),
     is reported and the note kept without it. A file already stored with the same bytes is
-    left as it is (a second run copies nothing); a dry run only checks the file."""
+    left as it is (`current`: the note's attachment from the last run; a second run copies
+    nothing), another one under that name is never overwritten; a dry run only checks."""
     if not mapped.attachment:
         return
     origin = Path(context.uploads or "") / mapped.suitecrm_id
@@ -274,13 +282,11 @@ def attach(context: Context, mapped: Mapped) -> None:
         return
     name = attachment.generate_filename(Note(id=mapped.values["id"]), mapped.attachment)
     storage = attachment.storage
-    if storage.exists(name):
-        if storage.size(name) == origin.stat().st_size:
-            with storage.open(name, "rb") as stored:
-                if stored.read() == origin.read_bytes():
-                    mapped.values["filename"] = name
-                    return
-        storage.delete(name)
+    for stored_name in dict.fromkeys(n for n in (current, name) if n):
+        if _same_file(storage, stored_name, origin):
+            mapped.values["filename"] = stored_name
+            return
+    # A different file under that name is never overwritten: the storage picks a free name.
     with origin.open("rb") as content:
         mapped.values["filename"] = storage.save(name, File(content, name=mapped.attachment))
 
@@ -309,9 +315,15 @@ def add_step(name: str, order: int, table: str, model, mapping) -> None:
 def write(context: Context, model, table: str, chunk: list[Mapped]) -> None:
     """Write one chunk of mapped rows through the migration's writer (one transaction)."""
     resolve_links(chunk)
+    # A note edited in Kontor since the last run keeps its attachment: its file is not touched.
+    with_files = [m.values["id"] for m in chunk if m.attachment]
+    notes = model.with_deleted.in_bulk(with_files) if with_files else {}
+    edited = edited_in_kontor(model, notes)
     rows = []
     for mapped in chunk:
-        attach(context, mapped)
+        pk = mapped.values["id"]
+        if pk not in edited:
+            attach(context, mapped, notes[pk].filename.name if pk in notes else "")
         for problem in mapped.problems:
             context.report.problem(table, mapped.suitecrm_id, problem)
         values = {k: v for k, v in mapped.values.items() if k != "id"}

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 
 from kontor.activities.actions import set_accept_status
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
 from kontor.contacts.models import Contact
+from kontor.core.actions import save_record
 from kontor.suitecrm.run import migrate
 from kontor.suitecrm.source import Source
 from kontor.suitecrm.steps.activities import map_call, map_meeting, map_note, map_task
@@ -388,3 +390,35 @@ def test_an_answer_changed_in_kontor_wins_and_the_conflict_is_listed(
     assert again.counts["meetings_users"]["updated"] == 0
     assert again.counts["meetings_users"]["skipped"] == 1
     assert [p for p in again.problems if (p.table, p.suitecrm_id) == ("meetings_users", row_id)]
+
+
+def test_note_files_on_a_rerun_are_never_overwritten(
+    suitecrm_damaged, suitecrm_uploads, actor, media
+):
+    copy = suitecrm_damaged()
+    migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
+    # In Kontor a user replaces the PDF note's file; in SuiteCRM both notes get new files.
+    edited = Note.objects.get(pk=PDF_NOTE)
+    edited.filename.save("Angebot_neu.pdf", ContentFile(b"%PDF Kontor"), save=False)
+    save_record(edited, actor=actor)
+    for note_id in (PDF_NOTE, PNG_NOTE):
+        (suitecrm_uploads / note_id).write_bytes(b"new bytes in SuiteCRM")
+    copy.execute(f"UPDATE notes SET date_modified = '2027-01-04 08:00:00' WHERE id = '{PNG_NOTE}'")
+    again = migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
+    edited.refresh_from_db()
+    with edited.filename.open("rb") as stored:
+        assert stored.read() == b"%PDF Kontor"
+    assert sorted(p.name for p in (media / "notes" / PDF_NOTE).iterdir()) == [
+        "Angebot_Groß_2026.pdf",
+        "Angebot_neu.pdf",
+    ]
+    # SuiteCRM's new file was not copied over the first run's one: the note is Kontor's now
+    first = (media / "notes" / PDF_NOTE / "Angebot_Groß_2026.pdf").read_bytes()
+    assert first.startswith(b"%PDF") and first != b"new bytes in SuiteCRM"
+    photo = Note.objects.get(pk=PNG_NOTE)
+    assert photo.filename.name != f"notes/{PNG_NOTE}/Baustelle_Deutz.png"
+    with photo.filename.open("rb") as stored:
+        assert stored.read() == b"new bytes in SuiteCRM"
+    # the file of the first run is still there, unchanged
+    assert (media / "notes" / PNG_NOTE / "Baustelle_Deutz.png").read_bytes()[:4] == b"\x89PNG"
+    assert again.counts["notes"]["updated"] == 1
