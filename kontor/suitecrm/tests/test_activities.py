@@ -16,6 +16,7 @@ from kontor.activities.actions import set_accept_status
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
 from kontor.contacts.models import Contact
 from kontor.core.actions import save_record
+from kontor.core.models import ExternalId
 from kontor.suitecrm.run import migrate
 from kontor.suitecrm.source import Source
 from kontor.suitecrm.steps.activities import map_call, map_meeting, map_note, map_task
@@ -422,3 +423,59 @@ def test_note_files_on_a_rerun_are_never_overwritten(
     # the file of the first run is still there, unchanged
     assert (media / "notes" / PNG_NOTE / "Baustelle_Deutz.png").read_bytes()[:4] == b"\x89PNG"
     assert again.counts["notes"]["updated"] == 1
+
+
+def test_damaged_rows_and_orphaned_join_rows_are_reported_never_a_traceback(
+    suitecrm_damaged, suitecrm_uploads, actor
+):
+    broken = suitecrm_damaged(
+        f"UPDATE calls SET date_start = '0000-00-00 00:00:00' WHERE id = '{GROSS_CALL}'",
+        "UPDATE meetings SET duration_hours = 400, status = 'Verschoben'"
+        f" WHERE id = '{ANNUAL_MEETING}'",
+        "UPDATE tasks SET parent_type = 'Accounts', parent_id = 'no-such-account'"
+        f" WHERE id = '{DONE_TASK}'",
+        # a call with an id SuiteCRM's v4_1 API lets clients choose, and its invitee
+        f"CREATE TEMPORARY TABLE c AS SELECT * FROM calls WHERE id = '{KRUEGER_CALL}'",
+        "UPDATE c SET id = 'call_1', name = 'Rückruf über die API'",
+        "INSERT INTO calls SELECT * FROM c",
+        "INSERT INTO calls_users (id, call_id, user_id, required, accept_status, date_modified,"
+        " deleted) VALUES ('join-1', 'call_1', '1', '1', 'none', NOW(), 0)",
+        # orphaned join rows: a contact and a meeting that do not exist
+        "INSERT INTO meetings_contacts (id, meeting_id, contact_id, required, accept_status,"
+        f" date_modified, deleted) VALUES ('join-2', '{ANNUAL_MEETING}', 'gone', '1',"
+        " 'accept', NOW(), 0)",
+        "INSERT INTO meetings_users (id, meeting_id, user_id, required, accept_status,"
+        " date_modified, deleted) VALUES ('join-3', 'no-meeting', '1', '1', 'accept', NOW(), 0)",
+    )
+    report = migrate(broken, actor=actor, uploads=str(suitecrm_uploads))
+    problems = {}
+    for p in report.problems:
+        problems.setdefault((p.table, p.suitecrm_id), []).append(p.message)
+
+    call = Call.objects.get(pk=GROSS_CALL)
+    assert call.date_start == call.date_entered
+    assert [m for m in problems["calls", GROSS_CALL] if "Start is empty" in m]
+    meeting = Meeting.objects.get(pk=ANNUAL_MEETING)
+    assert (meeting.duration_minutes, meeting.status) == (14 * 24 * 60, "Verschoben")
+    assert [m for m in problems["meetings", ANNUAL_MEETING] if "24000" in m]
+    task = Task.objects.get(pk=DONE_TASK)
+    assert task.parent_id is None
+    assert [m for m in problems["tasks", DONE_TASK] if "not found" in m]
+
+    external = ExternalId.objects.get(source="suitecrm", external_id="call_1")
+    api_call = Call.objects.get(pk=external.record_id)
+    assert api_call.name == "Rückruf über die API"
+    assert [u.username for u in api_call.users.all()] == ["admin"]
+    assert [m for m in problems["calls", "call_1"] if "UUID" in m]
+
+    assert [m for m in problems["meetings_contacts", "join-2"] if "gone" in m]
+    assert [m for m in problems["meetings_users", "join-3"] if "no-meeting" in m]
+    assert MeetingInvitee.objects.filter(
+        meeting_id=ANNUAL_MEETING, contact__isnull=False
+    ).count() == (
+        broken.scalar(
+            "SELECT COUNT(*) FROM meetings_contacts j JOIN contacts c ON c.id = j.contact_id"
+            " WHERE j.meeting_id = %s AND j.deleted = 0",
+            [ANNUAL_MEETING],
+        )
+    )
