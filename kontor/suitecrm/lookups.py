@@ -7,7 +7,9 @@ afterwards so that the next lookup sees them.
 """
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
+from kontor.core import permissions
 from kontor.suitecrm.models import LegacyId
 from kontor.users.models import Role, Team
 
@@ -59,3 +61,17 @@ def role_for(context, acl_role_id) -> Role | None:
     if not acl_role_id:
         return None
     return _table(context, "role", Role).get(str(acl_role_id))
+
+
+def actor_administers(context, table: str) -> bool:
+    """Whether the run's actor may change users, teams and roles (administrators only, as in
+    Kontor's administration); if not, the report says so and the step leaves them alone."""
+    if permissions.is_admin(context.actor):
+        return True
+    context.report.problem(
+        table,
+        "",
+        _("Only an administrator may migrate users, teams and roles: %(actor)s is none.")
+        % {"actor": context.actor},
+    )
+    return False

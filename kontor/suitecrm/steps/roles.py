@@ -84,6 +84,8 @@ def _label(level: int) -> str:
 
 @step("roles", 30, tables=("acl_roles", "acl_actions", "acl_roles_actions", "acl_roles_users"))
 def run(context):
+    if not lookups.actor_administers(context, TABLE):
+        return
     source, report = context.source, context.report
     defaults = {
         (text(r["category"]), text(r["name"])): int(r["aclaccess"] or 0)

@@ -42,6 +42,8 @@ CHUNK = 2000
 
 @step("teams", 20, tables=("securitygroups", "securitygroups_users"))
 def run(context):
+    if not lookups.actor_administers(context, "securitygroups"):
+        return
     source, report = context.source, context.report
     members = defaultdict(list)
     for row in source.rows(

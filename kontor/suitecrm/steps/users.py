@@ -33,6 +33,8 @@ _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 @step("users", 10, tables=("users", "user_preferences", "email_addresses", "email_addr_bean_rel"))
 def run(context):
+    if not lookups.actor_administers(context, TABLE):
+        return
     source, report = context.source, context.report
     emails = _primary_emails(source)
     preferences = _preferences(context)

@@ -225,6 +225,14 @@ def test_a_dry_run_counts_and_writes_nothing(admin, suitecrm_journey):
     assert not LegacyPassword.objects.exists()
 
 
+def test_only_an_administrator_migrates_users_teams_and_roles(rep, suitecrm_journey):
+    report = migrate(suitecrm_journey, actor=rep, modules=[*USERS_STEPS, "roles"])
+    assert list(User.objects.values_list("username", flat=True)) == ["rolf"]
+    assert not Team.objects.exists() and not LegacyId.objects.exists()
+    refused = [p for p in report.problems if "Only an administrator" in p.message]
+    assert [p.table for p in refused] == ["users", "securitygroups", "acl_roles"]
+
+
 def test_the_run_is_in_the_administration_change_log(migrated, admin):
     logged = AdminChange.objects.filter(area="access", actor=admin)
     assert set(logged.filter(summary="User created").values_list("target", flat=True)) == set(
