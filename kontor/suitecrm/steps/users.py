@@ -39,9 +39,13 @@ def run(context):
     emails = _primary_emails(source)
     preferences = _preferences(context)
     columns = set(source.columns("users"))
-    optional = [c for c in ("is_group", "portal_only", "external_auth_only") if c in columns]
+    optional = [
+        c for c in ("user_hash", "is_group", "portal_only", "external_auth_only") if c in columns
+    ]
+    if "user_hash" not in columns:
+        report.problem(TABLE, "", _("Column users.user_hash missing: no passwords migrated."))
     sql = (
-        "SELECT id, user_name, first_name, last_name, status, deleted, is_admin, user_hash"
+        "SELECT id, user_name, first_name, last_name, status, deleted, is_admin"
         + "".join(f", {c}" for c in optional)
         + " FROM users ORDER BY date_entered, id"
     )

@@ -216,6 +216,15 @@ def test_group_users_damaged_preferences_and_bad_emails_are_reported(admin, suit
     assert User.objects.get(username="chris").is_active is True
 
 
+def test_without_password_hashes_users_move_without_passwords(admin, suitecrm_damaged):
+    database = suitecrm_damaged("ALTER TABLE users DROP COLUMN user_hash")
+    report = migrate(database, actor=admin, modules=["users"])
+    assert dict(report.counts["users"]) == {"created": 9}
+    assert not User.objects.get(username="jonas").has_usable_password()
+    assert authenticate(username="jonas", password=PASSWORDS["jonas"]) is None
+    assert "Column users.user_hash missing" in report.problems[0].message
+
+
 def test_a_dry_run_counts_and_writes_nothing(admin, suitecrm_journey):
     report = migrate(suitecrm_journey, actor=admin, modules=USERS_STEPS, dry_run=True)
     assert dict(report.counts["users"]) == {"created": 9}
