@@ -216,6 +216,25 @@ def test_group_users_damaged_preferences_and_bad_emails_are_reported(admin, suit
     assert User.objects.get(username="chris").is_active is True
 
 
+def test_a_german_language_preference_and_an_unknown_time_zone(admin, suitecrm_damaged):
+    lena, jonas = "44cd0328-def3-9e06-2cda-6b15d75757d1", "c64b30d6-b65b-058e-19f4-6b15d7aab276"
+    prefs = 'a:2:{s:8:"language";s:5:"de_DE";s:8:"timezone";s:13:"Europe/Vienna";}'
+    database = suitecrm_damaged(
+        f"UPDATE user_preferences SET contents = TO_BASE64('{prefs}') "
+        f"WHERE assigned_user_id = '{lena}' AND category = 'global'",
+        "UPDATE user_preferences SET contents = "
+        'TO_BASE64(\'a:1:{s:8:"timezone";s:12:"Mars/Olympus";}\') '
+        f"WHERE assigned_user_id = '{jonas}' AND category = 'global'",
+    )
+    report = migrate(database, actor=admin, modules=["users"])
+    profile = User.objects.get(username="lena").profile
+    assert (profile.language, profile.time_zone) == ("de", "Europe/Vienna")
+    assert User.objects.get(username="jonas").profile.time_zone == "Europe/Berlin"
+    assert [p.message for p in report.problems if p.suitecrm_id == jonas] == [
+        "Unknown time zone Mars/Olympus: Europe/Berlin used."
+    ]
+
+
 def test_without_password_hashes_users_move_without_passwords(admin, suitecrm_damaged):
     database = suitecrm_damaged("ALTER TABLE users DROP COLUMN user_hash")
     report = migrate(database, actor=admin, modules=["users"])
