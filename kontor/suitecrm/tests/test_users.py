@@ -235,6 +235,19 @@ def test_a_german_language_preference_and_an_unknown_time_zone(admin, suitecrm_d
     ]
 
 
+def test_a_legacy_md5_hash_signs_in_and_is_upgraded(admin, suitecrm_damaged):
+    database = suitecrm_damaged(
+        "UPDATE users SET user_hash = MD5('sally') WHERE user_name = 'sally'"
+    )
+    migrate(database, actor=admin, modules=["users"])
+    sally = User.objects.get(username="sally")
+    assert sally.password == "suitecrm$" + hashlib.md5(b"sally").hexdigest()
+    assert authenticate(username="sally", password="Sally") is None
+    assert authenticate(username="sally", password="sally") == sally
+    sally.refresh_from_db()
+    assert sally.password.startswith("md5$") and sally.check_password("sally")
+
+
 def test_without_password_hashes_users_move_without_passwords(admin, suitecrm_damaged):
     database = suitecrm_damaged("ALTER TABLE users DROP COLUMN user_hash")
     report = migrate(database, actor=admin, modules=["users"])
