@@ -11,6 +11,7 @@ per kind after the commit. A bad value never stops the run: the report names it 
 stays empty, or the row is skipped when the field is required.
 """
 
+import functools
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -105,12 +106,18 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
             continue
         if record is not None:
             before = {name: getattr(record, name) for name in row.values}
-            for name, value in row.values.items():
-                setattr(record, name, value)
+            # What Kontor stores passed its checks: only the differing values are checked.
+            names = frozenset(n for n, value in row.values.items() if before[n] != value)
+            if not names:
+                written.unchanged += 1
+                continue
+            for name in names:
+                setattr(record, name, row.values[name])
         else:
+            names = frozenset(row.values)
             record = model.new({**row.values, "id": row.kontor_id})
         _fill_dates(context, table, row, record, now)
-        if not checked(context, model, table, row, record, before):
+        if not checked(context, model, table, row, record, before, names):
             written.skipped += 1
             continue
         record.search_text = module.search_text_for(record)
@@ -179,18 +186,12 @@ def _fill_dates(context, table: str, row: Row, record, now) -> None:
             )
 
 
-def checked(context, model, table: str, row: Row, record, before) -> bool:
-    """Check `record` as Kontor's models do; a bad value is reported and left empty (or as it
-    was), a bad required value skips the row. True when the record can be written."""
-    names = {model._meta.get_field(name).name for name in row.values if name != "id"}
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name in names and not isinstance(f, models.ForeignKey)
-    ]
-    exclude = [f.name for f in model._meta.concrete_fields if f not in fields]
+def checked(context, model, table: str, row: Row, record, before, names: frozenset) -> bool:
+    """Check the fields `names` of `record` and the record as Kontor's models do; a bad value
+    is reported and left empty (or as it was), a bad required value skips the row. True when
+    the record can be written."""
     try:
-        record.clean_fields(exclude=exclude)
+        record.clean_fields(exclude=_unchecked(model, names))
     except ValidationError as error:
         if not _drop_bad(context, model, table, row, record, before, error):
             return False
@@ -206,6 +207,18 @@ def checked(context, model, table: str, row: Row, record, before) -> bool:
                 _problems(context, table, row, again)
             return False
     return True
+
+
+@functools.cache
+def _unchecked(model, names: frozenset) -> list[str]:
+    """The fields `clean_fields` leaves out for rows setting `names`: those not set, links
+    (their targets were looked up by the step) and the id."""
+    checked = {model._meta.get_field(name).name for name in names} - {"id"}
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name not in checked or isinstance(f, models.ForeignKey)
+    ]
 
 
 def _drop_bad(context, model, table, row, record, before, error) -> bool:
