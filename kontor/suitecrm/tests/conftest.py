@@ -182,9 +182,34 @@ def _name(kind: str) -> str:
     return f"kontor_test_sc_{os.getpid()}_{kind}"
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def drop_stale_databases() -> None:
+    """Drop the databases of test processes that are gone (killed runs leave theirs behind)."""
+    connection = _server()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW DATABASES LIKE 'kontor\\_test\\_sc\\_%'")
+            for (name,) in cursor.fetchall():
+                pid = name.split("_")[3]
+                if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                    cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    finally:
+        connection.close()
+
+
 @pytest.fixture(scope="session")
 def suitecrm_journey():
     """The journey database (demo data + a German sales team's work), shared: never write to it."""
+    drop_stale_databases()
     database = create_database(_name("journey"), JOURNEY_DUMP)
     yield database
     drop_database(database.database)
