@@ -4,12 +4,13 @@ links with their role (`opportunities_contacts`), "reports to" (`contacts.report
 the journey: target → lead (`prospects.lead_id`), lead → contact, account and opportunity
 (`leads.contact_id` …). An opportunity's account moves with the opportunity (records.py).
 
+Join rows are streamed in the order of their key (memory stays flat) and written in chunks.
 A link whose other end SuiteCRM does not have (or Kontor did not migrate) is reported with
 the row's id and left out. Links are written through the record writer (a change is logged,
 a second run finds nothing to do) and the opportunities' contact verbs.
 """
 
-from collections import defaultdict
+from itertools import groupby
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -90,11 +91,11 @@ def contact_accounts(context) -> None:
         "SELECT id, contact_id, account_id, deleted FROM accounts_contacts "
         "ORDER BY contact_id, deleted, date_modified DESC, id"
     )
-    per_contact = defaultdict(list)
-    for row in rows:
-        per_contact[text(row["contact_id"])].append(row)
+    per_contact = (
+        (contact, list(links)) for contact, links in groupby(rows, lambda r: text(r["contact_id"]))
+    )
     contacts, accounts = Known("contacts"), Known("accounts")
-    for chunk in _chunks(sorted(per_contact.items())):
+    for chunk in _chunks(per_contact):
         found_contacts = contacts([c for c, _rows in chunk])
         found_accounts = accounts({text(r["account_id"]) for _c, links in chunk for r in links})
         writes = []
@@ -121,12 +122,13 @@ def opportunity_contacts(context) -> None:
         "SELECT id, opportunity_id, contact_id, contact_role, deleted FROM opportunities_contacts "
         "ORDER BY opportunity_id, contact_id, deleted, date_modified DESC, id"
     )
-    pairs = {}
-    for row in rows:
-        key = (text(row["opportunity_id"]), text(row["contact_id"]))
-        pairs.setdefault(key, row)  # the newest live row, else the newest deleted one
+    # Per pair the newest live row, else the newest deleted one.
+    pairs = (
+        (key, next(same))
+        for key, same in groupby(rows, lambda r: (text(r["opportunity_id"]), text(r["contact_id"])))
+    )
     opportunities, contacts = Known("opportunities"), Known("contacts")
-    for chunk in _chunks(sorted(pairs.items())):
+    for chunk in _chunks(pairs):
         with transaction.atomic():
             _link_chunk(context, chunk, opportunities, contacts)
 
@@ -214,11 +216,11 @@ def journey(context) -> None:
         "SELECT id, lead_id FROM prospects WHERE lead_id IS NOT NULL AND lead_id <> '' "
         "ORDER BY lead_id, deleted, date_modified DESC"
     )
-    per_lead = {}
-    for row in rows:
-        per_lead.setdefault(text(row["lead_id"]), text(row["id"]))
+    per_lead = (
+        (lead, text(next(same)["id"])) for lead, same in groupby(rows, lambda r: text(r["lead_id"]))
+    )
     leads, targets = Known("leads"), Known("prospects")
-    for chunk in _chunks(sorted(per_lead.items())):
+    for chunk in _chunks(per_lead):
         found_leads = leads([lead for lead, _target in chunk])
         found_targets = targets([target for _lead, target in chunk])
         writes = [
