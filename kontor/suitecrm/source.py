@@ -151,14 +151,16 @@ def when(value) -> datetime.datetime | None:
     """A SuiteCRM datetime (UTC, no offset) as an aware datetime; None for empty or 0000-00-00."""
     if not value or isinstance(value, str):
         return None  # PyMySQL hands invalid dates such as 0000-00-00 00:00:00 back as text
+    if not isinstance(value, datetime.datetime):  # a date column: its midnight
+        value = datetime.datetime.combine(value, datetime.time())
     return value.replace(tzinfo=datetime.UTC)
 
 
 def day(value) -> datetime.date | None:
-    """A SuiteCRM date; None for empty or 0000-00-00."""
+    """A SuiteCRM date; None for empty or 0000-00-00 (a datetime gives its UTC date)."""
     if not value or isinstance(value, str):
         return None
-    return value
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def flag(value) -> bool:

@@ -232,6 +232,9 @@ def test_values_of_the_journey_as_kontor_stores_them(suitecrm_journey):
     assert text(lead["last_name"]) == "Weißmüller" and day(lead["birthdate"]) is None
     assert when(lead["date_entered"]) == datetime.datetime(2026, 12, 6, 21, 44, 58, tzinfo=UTC)
     assert text("  Groß  ") == "Groß"
+    # A date where a datetime is read and the other way round (custom fields can be either).
+    assert when(opportunity["date_closed"]) == datetime.datetime(2026, 9, 30, tzinfo=UTC)
+    assert day(lead["date_entered"]) == datetime.date(2026, 12, 6)
 
 
 def test_dates_0000_00_00_and_invalid_utf8_after_damage(suitecrm_damaged):
