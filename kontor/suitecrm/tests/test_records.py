@@ -283,3 +283,30 @@ def test_an_edit_in_kontor_wins_and_a_conflict_is_listed(suitecrm_damaged, admin
     assert (report.counts["leads"]["updated"], report.counts["leads"]["skipped"]) == (0, 1)
     titles = set(Lead.objects.filter(pk__in=[GROSS_LEAD, weber]).values_list("title", flat=True))
     assert titles == {"Prokurist"}
+
+
+def test_demo_database_moves_whole(suitecrm_demo, admin):
+    report = run(suitecrm_demo, admin)
+    for table, model in MODELS.items():
+        total = suitecrm_demo.scalar(f"SELECT COUNT(*) FROM {table}")
+        assert model.with_deleted.count() == report.counts[table]["created"] == total
+    # The demo generator set the status Converted on 29 leads without converting them
+    # (data/README.md): the status stays, the lead counts as converted, each is listed.
+    converted = suitecrm_demo.rows("SELECT id FROM leads WHERE status = 'Converted'")
+    assert len(converted) == 29
+    assert Lead.objects.filter(status="Converted", converted=True).count() == 29
+    listed = {
+        p.suitecrm_id
+        for p in report.problems
+        if p.message == "Status Converted without a conversion: marked converted."
+    }
+    assert listed == {row[0] for row in converted}
+
+
+def test_dry_run_counts_what_it_would_create_and_writes_nothing(suitecrm_journey, admin):
+    report = migrate(suitecrm_journey, actor=admin, modules=STEPS, dry_run=True)
+    for table, model in MODELS.items():
+        total = suitecrm_journey.scalar(f"SELECT COUNT(*) FROM {table}")
+        assert report.counts[table]["created"] == total
+        assert model.with_deleted.count() == 0
+    assert ChangeLog.objects.count() == ExternalId.objects.count() == 0
