@@ -155,6 +155,18 @@ def test_unknown_modules_are_refused_and_nothing_runs(suitecrm_journey, scratch_
     assert kontor_row_counts() == before
 
 
+@pytest.mark.django_db
+def test_an_upload_folder_that_does_not_exist_is_refused_before_anything_runs(
+    suitecrm_journey, scratch_steps, admin, tmp_path
+):
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "migrate_suitecrm", "--from", suitecrm_journey, "--uploads", str(tmp_path / "nope")
+        )
+    assert str(tmp_path / "nope") in str(refused.value)
+    assert scratch_steps == [] and MigrationRun.objects.count() == 0
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_dry_run_writes_nothing_yet_reports_what_the_real_run_does(suitecrm_journey, admin):
     before = kontor_row_counts()

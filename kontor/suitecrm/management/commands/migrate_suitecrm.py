@@ -1,6 +1,8 @@
 """`kontor migrate-suitecrm --from mysql://user:pass@host:3306/db`: move a SuiteCRM database
 into Kontor, for the administrator switching over (docs/migrate-from-suitecrm.md)."""
 
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -25,6 +27,9 @@ class Command(BaseCommand):
         unknown = sorted(set(modules or ()) - {s.name for s in steps()})
         if unknown:
             raise CommandError(f"Unknown modules: {', '.join(unknown)}")
+        if uploads and not Path(uploads).is_dir():
+            # Refused before anything runs: every note would arrive without its file.
+            raise CommandError(f"No folder {uploads} (--uploads: SuiteCRM's upload folder).")
         try:
             report = migrate(
                 url,
