@@ -5,9 +5,10 @@ deleted row is an invitation taken back) become Kontor's invitees: a meeting's i
 its answer (`accept_status`: accept, decline, tentative, none — the keys of
 `meeting_accept_status_dom`), a call's is a plain invitation (Kontor keeps no answers for
 calls; the report says how many answers that leaves behind). An invitee or activity that was
-not migrated is reported per join row. A second run adds only what is missing and updates
-changed answers, except on an activity edited in Kontor since the last run: Kontor's
-invitees and answers stay, a difference is listed as a conflict.
+not migrated is reported per join row. A second run adds only what is missing, updates
+changed answers and removes the invitations SuiteCRM took back, except on an activity edited
+in Kontor since the last run: Kontor's invitees and answers stay, a difference is listed as a
+conflict.
 """
 
 from django.db import transaction
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from kontor.activities.models import Call, Meeting, MeetingInvitee
 from kontor.contacts.models import Contact
+from kontor.core.actions import log_event
 from kontor.leads.models import Lead
 from kontor.suitecrm.ids import kontor_id
 from kontor.suitecrm.lookups import user_for
-from kontor.suitecrm.source import text
+from kontor.suitecrm.source import text, when
 from kontor.suitecrm.steps import Context, step
 from kontor.suitecrm.writer import edited_in_kontor
 
@@ -39,6 +41,7 @@ RECORDS = {"contact": ("contacts", Contact), "lead": ("leads", Lead)}
 def run(context: Context) -> None:
     for join in JOINS:
         migrate_join(context, *join)
+        withdraw(context, *join)
 
 
 def migrate_join(context: Context, table, activity_column, activity_table, model, kind) -> None:
@@ -186,3 +189,72 @@ def _write_call_invitees(kind, pairs: dict, edited) -> dict:
         "unchanged": len(pairs) - len(missing),
         "conflicts": conflicts,
     }
+
+
+def withdraw(context: Context, table, activity_column, activity_table, model, kind) -> None:
+    """Invitations SuiteCRM took back since the last run (only deleted join rows left for the
+    pair) leave Kontor too, logged on the activity; an activity edited in Kontor since the last
+    run keeps its invitee, and a withdrawal after that edit is listed as a conflict."""
+    other_column = f"{kind}_id"
+    sql = (
+        f"SELECT d.id, d.`{activity_column}` AS activity, d.`{other_column}` AS other,"
+        f" d.date_modified FROM `{table}` d WHERE d.deleted = 1 AND NOT EXISTS (SELECT 1"
+        f" FROM `{table}` l WHERE l.deleted = 0 AND l.`{activity_column}` = d.`{activity_column}`"
+        f" AND l.`{other_column}` = d.`{other_column}`) ORDER BY d.`{activity_column}`, d.id"
+    )
+    chunk: list[dict] = []
+    for row in context.source.rows(sql):
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            _withdraw_chunk(context, chunk, table, activity_table, model, kind)
+            chunk = []
+    if chunk:
+        _withdraw_chunk(context, chunk, table, activity_table, model, kind)
+
+
+def _withdraw_chunk(context, rows, table, activity_table, model, kind) -> None:
+    invitees = _invitees(context, kind, {text(r["other"]) for r in rows})
+    taken_back = {}  # (activity pk, invitee pk) → join row
+    for row in rows:
+        if invitees.get(text(row["other"])) is not None:
+            activity = kontor_id(activity_table, text(row["activity"]))
+            taken_back.setdefault((activity, invitees[text(row["other"])]), row)
+    if not taken_back:
+        return
+    fk = "user_id" if kind == "user" else f"{kind}_id"
+    if model is Meeting:
+        invited = MeetingInvitee.objects.filter(**{f"{kind}__isnull": False})
+        owner = "meeting_id"
+    else:
+        invited, owner = getattr(Call, f"{kind}s").through.objects.all(), "call_id"
+    activities = {a for a, _o in taken_back}
+    with transaction.atomic():
+        before: dict = {}
+        for activity, other in invited.filter(**{f"{owner}__in": activities}).values_list(
+            owner, fk
+        ):
+            before.setdefault(activity, set()).add(other)
+        present = {pair for pair in taken_back if pair[1] in before.get(pair[0], ())}
+        edited = edited_in_kontor(model, dict.fromkeys(a for a, _o in present))
+        for pair in sorted(p for p in present if p[0] in edited):
+            modified = when(taken_back[pair]["date_modified"])
+            if modified is None or modified > edited[pair[0]]:
+                context.report.problem(
+                    table,
+                    taken_back[pair]["id"],
+                    _("Changed in SuiteCRM and in Kontor since the last run; Kontor's edit kept."),
+                )
+                context.report.count(table, "skipped")
+        gone = {pair for pair in present if pair[0] not in edited}
+        for activity in {a for a, _o in gone}:
+            others = {o for a, o in gone if a == activity}
+            invited.filter(**{owner: activity, f"{fk}__in": others}).delete()
+            log_event(
+                model.with_deleted.get(pk=activity),
+                "update",
+                actor=context.actor,
+                field=f"{kind}s",
+                old=sorted(str(o) for o in before[activity]),
+                new=sorted(str(o) for o in before[activity] - others),
+            )
+        context.report.count(table, "updated", len(gone))

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from kontor.activities.actions import set_accept_status
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
 from kontor.core.actions import save_record
-from kontor.core.models import ExternalId
+from kontor.core.models import ChangeLog, ExternalId
 from kontor.suitecrm.run import migrate
 from kontor.suitecrm.tests.test_activities import (
     ANNUAL_MEETING,
@@ -130,7 +130,11 @@ def test_an_answer_changed_in_kontor_wins_and_the_conflict_is_listed(
     set_accept_status(meeting, max_answer, "tentative", actor=actor)
     copy.execute(
         "UPDATE meetings_users j JOIN users u ON u.id = j.user_id SET j.accept_status = 'accept'"
-        f" WHERE j.meeting_id = '{ANNUAL_MEETING}' AND u.user_name = 'max'"
+        f" WHERE j.meeting_id = '{ANNUAL_MEETING}' AND u.user_name = 'max'",
+        # and takes lena's invitation back, after the edit in Kontor
+        "UPDATE meetings_users j JOIN users u ON u.id = j.user_id"
+        " SET j.deleted = 1, j.date_modified = UTC_TIMESTAMP() + INTERVAL 1 HOUR"
+        f" WHERE j.meeting_id = '{ANNUAL_MEETING}' AND u.user_name = 'lena'",
     )
     row_id = copy.scalar(
         "SELECT j.id FROM meetings_users j JOIN users u ON u.id = j.user_id"
@@ -141,8 +145,15 @@ def test_an_answer_changed_in_kontor_wins_and_the_conflict_is_listed(
     max_answer.refresh_from_db()
     assert max_answer.accept_status == "tentative"
     assert again.counts["meetings_users"]["updated"] == 0
-    assert again.counts["meetings_users"]["skipped"] == 1
+    assert again.counts["meetings_users"]["skipped"] == 2
     assert [p for p in again.problems if (p.table, p.suitecrm_id) == ("meetings_users", row_id)]
+    assert meeting.invitees.filter(user__username="lena").exists()
+    lena_row = copy.scalar(
+        "SELECT j.id FROM meetings_users j JOIN users u ON u.id = j.user_id"
+        " WHERE j.meeting_id = %s AND u.user_name = 'lena'",
+        [ANNUAL_MEETING],
+    )
+    assert [p for p in again.problems if (p.table, p.suitecrm_id) == ("meetings_users", lena_row)]
 
 
 def test_note_files_on_a_rerun_are_never_overwritten(
@@ -231,3 +242,33 @@ def test_damaged_rows_and_orphaned_join_rows_are_reported_never_a_traceback(
             [ANNUAL_MEETING],
         )
     )
+
+
+def test_an_invitation_taken_back_in_suitecrm_leaves_kontor_on_a_rerun(
+    suitecrm_damaged, suitecrm_uploads, actor
+):
+    copy = suitecrm_damaged()
+    migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
+    contact = copy.scalar(
+        "SELECT contact_id FROM calls_contacts WHERE call_id = %s AND deleted = 0", [GROSS_CALL]
+    )
+    # SuiteCRM marks the join row deleted when an invitee is removed
+    copy.execute(
+        "UPDATE meetings_users j JOIN users u ON u.id = j.user_id"
+        " SET j.deleted = 1, j.date_modified = '2027-01-04 08:00:00'"
+        f" WHERE j.meeting_id = '{ANNUAL_MEETING}' AND u.user_name = 'sally'",
+        "UPDATE calls_contacts SET deleted = 1, date_modified = '2027-01-04 08:00:00'"
+        f" WHERE call_id = '{GROSS_CALL}'",
+    )
+    again = migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
+    users = MeetingInvitee.objects.filter(meeting_id=ANNUAL_MEETING, user__isnull=False)
+    assert sorted(users.values_list("user__username", flat=True)) == ["admin", "lena", "max"]
+    assert not Call.objects.get(pk=GROSS_CALL).contacts.filter(pk=contact).exists()
+    assert again.counts["meetings_users"]["updated"] == 1
+    assert again.counts["calls_contacts"]["updated"] == 1
+    logged = ChangeLog.objects.filter(record_id=ANNUAL_MEETING, field="users")
+    assert [len(entry.new_value) < len(entry.old_value) for entry in logged] == [True]
+    # a third run finds nothing more to take back
+    third = migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
+    assert third.counts["meetings_users"]["updated"] == 0
+    assert third.counts["calls_contacts"]["updated"] == 0
