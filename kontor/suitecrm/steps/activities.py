@@ -288,7 +288,9 @@ def attach(context: Context, mapped: Mapped, current: str = "") -> None:
             return
     # A different file under that name is never overwritten: the storage picks a free name.
     with origin.open("rb") as content:
-        mapped.values["filename"] = storage.save(name, File(content, name=mapped.attachment))
+        mapped.values["filename"] = storage.save(
+            name, File(content, name=mapped.attachment), max_length=attachment.max_length
+        )
 
 
 def add_step(name: str, order: int, table: str, model, mapping) -> None:

@@ -203,6 +203,9 @@ def test_damaged_rows_and_orphaned_join_rows_are_reported_never_a_traceback(
         "INSERT INTO calls SELECT * FROM c",
         "INSERT INTO calls_users (id, call_id, user_id, required, accept_status, date_modified,"
         " deleted) VALUES ('join-1', 'call_1', '1', '1', 'none', NOW(), 0)",
+        # a file name longer than Kontor's attachment field holds with its folder
+        "UPDATE notes SET filename = CONCAT(REPEAT('Angebot-', 30), '.pdf')"
+        f" WHERE id = '{PDF_NOTE}'",
         # orphaned join rows: a contact and a meeting that do not exist
         "INSERT INTO meetings_contacts (id, meeting_id, contact_id, required, accept_status,"
         f" date_modified, deleted) VALUES ('join-2', '{ANNUAL_MEETING}', 'gone', '1',"
@@ -224,6 +227,12 @@ def test_damaged_rows_and_orphaned_join_rows_are_reported_never_a_traceback(
     task = Task.objects.get(pk=DONE_TASK)
     assert task.parent_id is None
     assert [m for m in problems["tasks", DONE_TASK] if "not found" in m]
+
+    pdf = Note.objects.get(pk=PDF_NOTE)
+    assert len(pdf.filename.name) <= 255 and pdf.filename.name.endswith(".pdf")
+    assert pdf.filename.name.startswith(f"notes/{PDF_NOTE}/Angebot-Angebot-")
+    with pdf.filename.open("rb") as stored:
+        assert stored.read() == (suitecrm_uploads / PDF_NOTE).read_bytes()
 
     external = ExternalId.objects.get(source="suitecrm", external_id="call_1")
     api_call = Call.objects.get(pk=external.record_id)
