@@ -118,10 +118,32 @@ def base_values(context, table: str, row: dict) -> dict:
     return values
 
 
+def campaign_name(context, table: str, row: dict) -> str:
+    """The name of the campaign `row.campaign_id` names (Kontor keeps the campaign's name
+    until it has campaigns of its own); an unknown campaign is reported."""
+    campaign = text(row.get("campaign_id"))
+    if not campaign:
+        return ""
+    if "campaigns" not in context.shared:
+        context.shared["campaigns"] = (
+            {
+                c["id"]: text(c["name"])
+                for c in context.source.rows("SELECT id, name FROM campaigns")
+            }
+            if context.source.has("campaigns")
+            else {}
+        )
+    name = context.shared["campaigns"].get(campaign)
+    if name is None:
+        context.report.problem(table, row["id"], _("Campaign %(id)s not found.") % {"id": campaign})
+    return name or ""
+
+
 def person_values(context, table: str, row: dict) -> dict:
     """The Person template's columns (targets, leads, contacts)."""
     values = {name: text(row.get(name)) for name in PERSON_TEXT}
     values.update(
+        campaign_name=campaign_name(context, table, row),
         salutation=text(row.get("salutation")),
         do_not_call=flag(row.get("do_not_call")),
         birthdate=day(row.get("birthdate")),

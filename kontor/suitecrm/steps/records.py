@@ -22,6 +22,7 @@ from kontor.leads.models import Lead
 from kontor.opportunities.models import Opportunity
 from kontor.suitecrm.ids import kontor_id
 from kontor.suitecrm.people import (
+    campaign_name,
     company_values,
     pages,
     person_values,
@@ -283,6 +284,7 @@ def opportunity_values(context, row: dict, currencies: dict, links: dict) -> dic
         "opportunity_type": text(row.get("opportunity_type")),
         "lead_source": text(row.get("lead_source")),
         "next_step": text(row.get("next_step")),
+        "campaign_name": campaign_name(context, "opportunities", row),
         "account_id": links.get(row["id"]),
     }
     # Required in Kontor: an empty one is reported and filled, so the opportunity moves.

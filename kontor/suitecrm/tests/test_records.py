@@ -310,3 +310,18 @@ def test_dry_run_counts_what_it_would_create_and_writes_nothing(suitecrm_journey
         assert report.counts[table]["created"] == total
         assert model.with_deleted.count() == 0
     assert ChangeLog.objects.count() == ExternalId.objects.count() == 0
+
+
+def test_campaign_names(suitecrm_damaged, admin):
+    campaign = "0c1a2b3c-4d5e-4f60-8a9b-6b15d7000002"
+    source = suitecrm_damaged(
+        f"INSERT INTO campaigns (id, name, deleted) VALUES ('{campaign}', 'Messe Köln 2026', 0)",
+        f"UPDATE leads SET campaign_id = '{campaign}' WHERE id = '{GROSS_LEAD}'",
+        f"UPDATE opportunities SET campaign_id = 'gone' WHERE id = '{GROSS_OPPORTUNITY}'",
+    )
+    report = run(source, admin)
+    assert Lead.objects.get(pk=GROSS_LEAD).campaign_name == "Messe Köln 2026"
+    assert Opportunity.objects.get(pk=GROSS_OPPORTUNITY).campaign_name == ""
+    assert [
+        (p.table, p.suitecrm_id, p.message) for p in report.problems if "ampaign" in p.message
+    ] == [("opportunities", GROSS_OPPORTUNITY, "Campaign gone not found.")]
