@@ -1,7 +1,11 @@
-"""The API's own tables: personal tokens and idempotency keys (external ids live in core).
+"""The API's own tables: personal tokens, idempotency keys and OAuth2 clients (external ids
+live in core).
 
 For integrators and the people who create tokens for them.
 """
+
+import hashlib
+import hmac
 
 from django.conf import settings
 from django.db import models
@@ -72,3 +76,50 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class OAuthClient(models.Model):
+    """An OAuth2 client of SuiteCRM's V8 API, moved by `kontor migrate-suitecrm` from SuiteCRM's
+    `oauth2clients`, for the API compatibility that authenticates such clients.
+
+    The secret is kept as SuiteCRM stores it: the lower-case hex SHA-256 of the plain secret,
+    which `verify_secret` checks the way SuiteCRM does. A `client_credentials` client's tokens
+    act as `user`; a `password` client's tokens act as the user who signs in.
+    """
+
+    class Grant(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        CLIENT_CREDENTIALS = "client_credentials", _("Client credentials")
+
+    #: SuiteCRM's `oauth2clients.id`, which clients send as `client_id`
+    client_id = models.CharField(max_length=36, unique=True)
+    name = models.CharField(_("Name"), max_length=255, blank=True)
+    secret_hash = models.CharField(max_length=128)
+    grant = models.CharField(_("Grant"), max_length=32, choices=Grant.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Acts as"),
+    )
+    is_confidential = models.BooleanField(default=True)
+    redirect_url = models.CharField(max_length=255, blank=True)
+    #: False for a client deleted in SuiteCRM: kept, but it authenticates nothing
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["client_id"]
+        verbose_name = _("OAuth2 client")
+        verbose_name_plural = _("OAuth2 clients")
+
+    def __str__(self):
+        return self.client_id
+
+    def verify_secret(self, secret: str) -> bool:
+        """Whether `secret` is this client's secret (SuiteCRM's rule: its SHA-256 in hex)."""
+        digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
+        return self.active and hmac.compare_digest(digest.encode(), self.secret_hash.encode())
