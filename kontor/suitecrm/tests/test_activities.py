@@ -172,6 +172,35 @@ def test_fields_owners_and_dates_are_kept(suitecrm_journey, migrated):
         assert getattr(call.created_by, "username", None) == row["creator"]
     task = Task.objects.get(pk=DONE_TASK)
     assert (task.status, task.contact_id) == ("Completed", uuid.UUID(GROSS_CONTACT))
+    # every type: owner, creator, modifier and both dates as SuiteCRM had them
+    for table, model in MODELS.items():
+        expected = {
+            row[0]: tuple(row[1:])
+            for row in suitecrm_journey.rows(
+                f"SELECT t.id, o.user_name, c.user_name, m.user_name, t.date_entered,"
+                f" t.date_modified FROM {table} t LEFT JOIN users o ON o.id = t.assigned_user_id"
+                " LEFT JOIN users c ON c.id = t.created_by"
+                " LEFT JOIN users m ON m.id = t.modified_user_id"
+            )
+        }
+        got = {
+            str(pk): (
+                owner,
+                creator,
+                modifier,
+                entered.replace(tzinfo=None),
+                modified.replace(tzinfo=None),
+            )
+            for pk, owner, creator, modifier, entered, modified in model.with_deleted.values_list(
+                "pk",
+                "assigned_user__username",
+                "created_by__username",
+                "modified_by__username",
+                "date_entered",
+                "date_modified",
+            )
+        }
+        assert got == expected, table
 
 
 def test_parents_are_kept(suitecrm_journey, migrated):
