@@ -23,11 +23,17 @@ class Report:
         self.problems: list[Problem] = []
         #: The steps an error stopped (their problem says why)
         self.failed: list[str] = []
+        #: Per step its rows and seconds (`kontor.suitecrm.progress.Timing`), for rows/s
+        self.timings: list = []
+        #: Called with every count's n while a step runs (the terminal's progress)
+        self.listener = None
 
     def count(self, table: str, outcome: str, n: int = 1) -> None:
         if outcome not in self.OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
         self.counts[table][outcome] += n
+        if self.listener is not None:
+            self.listener(n)
 
     def problem(self, table: str, suitecrm_id, message: str) -> None:
         self.problems.append(Problem(table, str(suitecrm_id or ""), str(message)))
@@ -42,6 +48,9 @@ class Report:
             "counts": {table: dict(counts) for table, counts in self.counts.items()},
             "problems": [[p.table, p.suitecrm_id, p.message] for p in self.problems],
             "failed": list(self.failed),
+            "rows_per_second": {
+                t.step: [t.table, t.rows, round(t.seconds, 3)] for t in self.timings
+            },
         }
 
     def lines(self) -> list[str]:
@@ -49,6 +58,13 @@ class Report:
         out = [f"{'table':<28}" + "".join(f"{name:>11}" for name in self.OUTCOMES)]
         for table, counts in self.counts.items():
             out.append(f"{table:<28}" + "".join(f"{counts[name]:>11,}" for name in self.OUTCOMES))
+        if self.timings:
+            out.append("")
+            out.append(f"{'step (table)':<40}{'rows':>11}{'seconds':>11}{'rows/s':>11}")
+            out += [
+                f"{f'{t.step} ({t.table})':<40}{t.rows:>11,}{t.seconds:>11,.1f}{t.rate:>11,.0f}"
+                for t in self.timings
+            ]
         if self.problems:
             out.append("")
             out.append(f"{len(self.problems)} problem(s):")

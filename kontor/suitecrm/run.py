@@ -72,7 +72,7 @@ def _run_steps(selected, context: Context, progress) -> None:
                 )
             continue
         if progress:
-            progress(step.name)
+            _start(progress, step, context)
         try:
             if context.dry_run:
                 # A savepoint: on PostgreSQL a failed statement would end the dry run's
@@ -88,3 +88,18 @@ def _run_steps(selected, context: Context, progress) -> None:
                 _("Step %(step)s stopped: %(error)s. Its finished chunks are kept.")
                 % {"step": step.name, "error": error},
             )
+        finally:
+            if progress:
+                context.report.listener = None
+                timing = progress.finish()
+                if timing is not None:
+                    context.report.timings.append(timing)
+
+
+def _start(progress, step, context: Context) -> None:
+    """Start `progress` (`kontor.suitecrm.progress.Progress`) on `step`: its total is the row
+    count of the step's first table; the report's counts tick it."""
+    table = step.tables[0] if step.tables else ""
+    total = context.source.scalar(f"SELECT COUNT(*) FROM `{table}`") if table else 0
+    progress.start(step.name, table, int(total or 0))
+    context.report.listener = progress.tick

@@ -6,9 +6,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from kontor.suitecrm.progress import Progress
 from kontor.suitecrm.run import migrate
 from kontor.suitecrm.source import SourceError
 from kontor.suitecrm.steps import steps
+from kontor.suitecrm.verify import verify as verify_migration
 
 
 class Command(BaseCommand):
@@ -22,8 +24,16 @@ class Command(BaseCommand):
             "--modules", nargs="+", help="Only these steps: " + ", ".join(s.name for s in steps())
         )
         parser.add_argument("--actor", help="The Kontor user the run acts as (default: an admin).")
+        parser.add_argument(
+            "--verify",
+            action="store_true",
+            help="Migrate nothing: compare SuiteCRM with Kontor (counts, links, a sample of "
+            "records) and exit with status 1 when something differs.",
+        )
 
-    def handle(self, *args, url, uploads, dry_run, modules, actor, **options):
+    def handle(self, *args, url, uploads, dry_run, modules, actor, verify=False, **options):
+        if verify:
+            return self._verify(url)
         unknown = sorted(set(modules or ()) - {s.name for s in steps()})
         if unknown:
             raise CommandError(f"Unknown modules: {', '.join(unknown)}")
@@ -37,7 +47,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 modules=modules,
                 uploads=uploads,
-                progress=lambda name: self.stderr.write(f"… {name}"),
+                progress=Progress(self.stderr),
             )
         except SourceError as error:
             raise CommandError(str(error)) from None
@@ -47,6 +57,15 @@ class Command(BaseCommand):
         if report.failed:
             # After the report, so that it is read; the exit status tells scripts.
             raise CommandError(f"Steps stopped by an error: {', '.join(report.failed)}")
+
+    def _verify(self, url):
+        try:
+            result = verify_migration(url)
+        except SourceError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write("\n".join(result.lines()))
+        if result.differences:
+            raise CommandError(f"{len(result.differences)} difference(s).", returncode=1)
 
     def _actor(self, username):
         users = get_user_model().objects.filter(is_active=True)

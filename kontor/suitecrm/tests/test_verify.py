@@ -1,0 +1,93 @@
+"""`kontor migrate-suitecrm --verify` after a migration of the journey database: no difference
+after a full run; a lead deleted for good and a renamed contact in Kontor are named, with exit
+status 1.
+"""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import QuerySet
+
+from kontor.contacts.models import Contact
+from kontor.leads.models import Lead
+from kontor.suitecrm.run import migrate
+from kontor.suitecrm.verify import verify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def migrated(admin, suitecrm_journey, suitecrm_uploads):
+    report = migrate(suitecrm_journey, actor=admin, uploads=str(suitecrm_uploads))
+    assert report.failed == []
+    return suitecrm_journey
+
+
+def run_verify(url) -> tuple[str, int]:
+    """The command's output and exit status."""
+    from io import StringIO
+
+    out = StringIO()
+    try:
+        call_command("migrate_suitecrm", "--from", url, "--verify", stdout=out)
+    except CommandError as error:
+        return out.getvalue(), error.returncode
+    return out.getvalue(), 0
+
+
+def test_a_full_migration_verifies_without_difference(migrated):
+    result = verify(migrated, sample=1000)
+
+    assert result.differences == []
+    counted = {what: (sc, k) for what, sc, k in result.counts}
+    live_leads = migrated.scalar("SELECT COUNT(*) FROM leads WHERE deleted = 0")
+    trashed_contacts = migrated.scalar("SELECT COUNT(*) FROM contacts WHERE deleted = 1")
+    assert counted["leads (live)"] == (live_leads, live_leads)
+    assert counted["contacts (trash)"] == (trashed_contacts, trashed_contacts)
+    assert counted["oauth2clients"] == (2, 2)
+    links = migrated.scalar(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT opportunity_id, contact_id "
+        "FROM opportunities_contacts WHERE deleted = 0) p"
+    )
+    assert counted["opportunities_contacts"] == (links, links)
+    # Every record of the journey database (under 1,000 per table) was compared.
+    assert result.sampled == sum(
+        migrated.scalar(f"SELECT COUNT(*) FROM {table}")
+        for table in (
+            "accounts",
+            "contacts",
+            "prospects",
+            "leads",
+            "opportunities",
+            "calls",
+            "meetings",
+            "tasks",
+            "notes",
+        )
+    )
+    output, status = run_verify(migrated)
+    assert status == 0
+    assert "No differences." in output
+
+
+def test_a_lead_deleted_in_kontor_and_a_renamed_contact_are_named(migrated):
+    lead_id, contact_id = migrated.rows(
+        "SELECT l.id, c.id FROM leads l, contacts c WHERE l.deleted = 0 AND c.deleted = 0 "
+        "AND l.converted = 0 ORDER BY l.id, c.id LIMIT 1"
+    )[0]
+    last_name = migrated.scalar("SELECT last_name FROM contacts WHERE id = %s", (contact_id,))
+    QuerySet.delete(Lead.with_deleted.filter(pk=lead_id))  # for good, not to the trash
+    Contact.objects.filter(pk=contact_id).update(last_name="Umbenannt")
+
+    result = verify(migrated, sample=1000)
+
+    live = migrated.scalar("SELECT COUNT(*) FROM leads WHERE deleted = 0")
+    assert f"leads (live): SuiteCRM {live:,}, Kontor {live - 1:,}" in result.differences
+    assert f"leads {lead_id}: not in Kontor" in result.differences
+    assert (
+        f"contacts {contact_id} last_name: SuiteCRM {last_name!r}, Kontor 'Umbenannt'"
+        in result.differences
+    )
+    output, status = run_verify(migrated)
+    assert status == 1
+    # The command samples 50 records per module: the counts name the deleted lead.
+    assert f"leads (live): SuiteCRM {live:,}, Kontor {live - 1:,}" in output
