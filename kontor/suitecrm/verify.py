@@ -1,17 +1,18 @@
 """`kontor migrate-suitecrm --verify`: compares SuiteCRM with Kontor after a migration, for the
 administrator who wants proof before switching over.
 
-Counted on both sides: the records per module (live and in the trash; in Kontor the records
-that came from SuiteCRM, found through `core.ExternalId`), the links (account–contact,
-account–opportunity, opportunity–contact, invitees of calls and meetings, record teams), and
-the OAuth2 clients. Then a random sample of records per module is compared field by field:
-names, primary e-mail, owner, created and modified dates, trash. Every difference is one
-line. SuiteCRM is only read. A row the migration reported and left out is a difference here
-too: the lines say what Kontor lacks, the migration's report says why.
+Counted on both sides: the users and teams, the records per module (live and in the trash;
+in Kontor the records that came from SuiteCRM, found through `core.ExternalId`), the links
+(account–contact, account–opportunity, opportunity–contact, invitees of calls and meetings,
+record teams), and the OAuth2 clients. Then a random sample of records per module is
+compared field by field: names, primary e-mail, owner, created and modified dates, trash.
+Every difference is one line. SuiteCRM is only read. A row the migration reported and left
+out is a difference here too: the lines say what Kontor lacks, the migration's report why.
 """
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from kontor.accounts.models import Account
@@ -26,6 +27,7 @@ from kontor.suitecrm.models import SOURCE, LegacyId
 from kontor.suitecrm.people import email_values
 from kontor.suitecrm.source import Source, flag, text, when
 from kontor.targets.models import Target
+from kontor.users.models import Team
 
 #: SuiteCRM table → (SuiteCRM module name, Kontor model, compared name fields)
 MODULES = {
@@ -79,6 +81,7 @@ def verify(url: str, *, sample: int = 50, seed: int | None = None) -> Verificati
     result = Verification()
     source = Source.open(url)
     try:
+        _people_counts(source, result)
         for table in MODULES:
             if source.has(table):
                 _module_counts(source, result, table)
@@ -103,6 +106,33 @@ def _migrated(model):
         source=SOURCE, record_type=ContentType.objects.get_for_model(model)
     ).values("record_id")
     return model.with_deleted.filter(pk__in=ids)
+
+
+def _people_counts(source, result: Verification) -> None:
+    """Users who can sign in (no group or portal-only users) and live security groups, against
+    the Kontor users and teams the migration noted for them."""
+    if source.has("users"):
+        columns = set(source.columns("users"))
+        where = " AND ".join(
+            f"COALESCE({c}, 0) = 0" for c in ("is_group", "portal_only") if c in columns
+        )
+        result.compare(
+            "users",
+            int(source.scalar("SELECT COUNT(*) FROM users" + (f" WHERE {where}" if where else ""))),
+            _legacy(get_user_model(), "user"),
+        )
+    if source.has("securitygroups"):
+        result.compare(
+            "securitygroups (teams)",
+            int(source.scalar("SELECT COUNT(*) FROM securitygroups WHERE deleted = 0")),
+            _legacy(Team, "team"),
+        )
+
+
+def _legacy(model, kind: str) -> int:
+    """How many rows of `model` the migration noted as `kind` (and still exist)."""
+    pks = LegacyId.objects.filter(kind=kind).values_list("kontor_id", flat=True)
+    return model.objects.filter(pk__in=[int(pk) for pk in pks]).count()
 
 
 def _module_counts(source, result: Verification, table: str) -> None:
@@ -154,7 +184,9 @@ def _link_counts(source, result: Verification) -> None:
                 "FROM opportunities_contacts j JOIN opportunities o ON o.id = j.opportunity_id "
                 "JOIN contacts c ON c.id = j.contact_id WHERE j.deleted = 0) p",
             ),
-            OpportunityContact.objects.count(),
+            OpportunityContact.objects.filter(
+                opportunity__in=_migrated(Opportunity).values("pk")
+            ).count(),
         )
     for table, activity_column, other_column, other_table in INVITEES:
         if not (source.has(table) and source.has(other_table)):
@@ -162,9 +194,13 @@ def _link_counts(source, result: Verification) -> None:
         activity = activity_column.removesuffix("_id")
         kind = other_column.removesuffix("_id")
         if activity == "call":
-            kontor = getattr(Call, f"{kind}s").through.objects.count()
+            kontor = getattr(Call, f"{kind}s").through.objects.filter(
+                call__in=_migrated(Call).values("pk")
+            )
         else:
-            kontor = MeetingInvitee.objects.filter(**{f"{kind}__isnull": False}).count()
+            kontor = MeetingInvitee.objects.filter(
+                meeting__in=_migrated(Meeting).values("pk"), **{f"{kind}__isnull": False}
+            )
         result.compare(
             table,
             _pairs(
@@ -173,7 +209,7 @@ def _link_counts(source, result: Verification) -> None:
                 f"FROM `{table}` j JOIN `{activity}s` a ON a.id = j.`{activity_column}` "
                 f"JOIN `{other_table}` o ON o.id = j.`{other_column}` WHERE j.deleted = 0) p",
             ),
-            kontor,
+            kontor.count(),
         )
     if source.has("securitygroups_records"):
         _record_team_counts(source, result)
@@ -187,7 +223,7 @@ def _record_team_counts(source, result: Verification) -> None:
             source.scalar(
                 "SELECT COUNT(*) FROM (SELECT DISTINCT j.record_id, j.securitygroup_id "
                 f"FROM securitygroups_records j JOIN `{table}` r ON r.id = j.record_id "
-                "JOIN securitygroups g ON g.id = j.securitygroup_id "
+                "JOIN securitygroups g ON g.id = j.securitygroup_id AND g.deleted = 0 "
                 "WHERE j.deleted = 0 AND j.module = %s) p",
                 (module,),
             )

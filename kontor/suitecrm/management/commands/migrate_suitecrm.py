@@ -30,10 +30,16 @@ class Command(BaseCommand):
             help="Migrate nothing: compare SuiteCRM with Kontor (counts, links, a sample of "
             "records) and exit with status 1 when something differs.",
         )
+        parser.add_argument(
+            "--sample",
+            type=int,
+            default=50,
+            help="With --verify: how many random records per module to compare (default 50).",
+        )
 
     def handle(self, *args, url, uploads, dry_run, modules, actor, verify=False, **options):
         if verify:
-            return self._verify(url)
+            return self._verify(url, options.get("sample", 50))
         unknown = sorted(set(modules or ()) - {s.name for s in steps()})
         if unknown:
             raise CommandError(f"Unknown modules: {', '.join(unknown)}")
@@ -58,9 +64,9 @@ class Command(BaseCommand):
             # After the report, so that it is read; the exit status tells scripts.
             raise CommandError(f"Steps stopped by an error: {', '.join(report.failed)}")
 
-    def _verify(self, url):
+    def _verify(self, url, sample: int):
         try:
-            result = verify_migration(url)
+            result = verify_migration(url, sample=sample)
         except SourceError as error:
             raise CommandError(str(error)) from None
         self.stdout.write("\n".join(result.lines()))
