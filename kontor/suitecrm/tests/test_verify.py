@@ -93,3 +93,14 @@ def test_a_lead_deleted_in_kontor_and_a_renamed_contact_are_named(migrated):
     assert status == 1
     assert f"leads (live): SuiteCRM {live:,}, Kontor {live - 1:,}" in output
     assert f"contacts {contact_id} last_name: SuiteCRM {last_name!r}" in output
+
+
+def test_the_demo_database_verifies_without_difference_ids_like_seed_included(admin, suitecrm_demo):
+    migrate(suitecrm_demo, actor=admin)
+
+    result = verify(suitecrm_demo, sample=5000)
+
+    assert result.differences == []
+    seeded = suitecrm_demo.scalar("SELECT COUNT(*) FROM users WHERE id LIKE 'seed%%'")
+    assert seeded > 0
+    assert ("users", seeded + 1, seeded + 1) in result.counts  # and the admin "1"
