@@ -4,7 +4,9 @@ Each client keeps its id (the `client_id` integrations send), its name, its allo
 (`password` or `client_credentials`), the user a client-credentials client acts as, and its
 secret exactly as SuiteCRM stores it (the hex SHA-256 of the plain secret), so that the
 integrations of a SuiteCRM API compatibility authenticate with the secret they already have.
-A client deleted in SuiteCRM moves inactive. The report names clients only, never a secret;
+A client deleted in SuiteCRM moves inactive; so does one whose stored secret is no SHA-256
+hash (SuiteCRM could not authenticate it either), without that value, which might be a
+secret in plain text. The report names clients only, never a secret;
 each created or changed client gets an entry in the administration change log. A second run
 takes over SuiteCRM's changes (Kontor has no form to edit these clients).
 """
@@ -12,7 +14,6 @@ takes over SuiteCRM's changes (Kontor has no form to edit these clients).
 import re
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontor.api.models import OAuthClient
@@ -86,8 +87,7 @@ def _wanted(context, client_id: str, row) -> dict | None:
             client_id,
             _("User %(user)s the client acts as not found.") % {"user": row["assigned_user_id"]},
         )
-    created = when(row["date_entered"]) or timezone.now()
-    return {
+    wanted = {
         "name": text(row["name"])[:255],
         "secret_hash": secret if _SHA256_HEX.match(secret) else "",
         "grant": grant,
@@ -95,9 +95,14 @@ def _wanted(context, client_id: str, row) -> dict | None:
         "is_confidential": flag(row["is_confidential"]),
         "redirect_url": text(row["redirect_url"])[:255],
         "active": not flag(row["deleted"]) and bool(_SHA256_HEX.match(secret)),
-        "created_at": created,
-        "modified_at": when(row["date_modified"]) or created,
     }
+    # Without a date (NULL, 0000-00-00) a new client gets the time of the run and a later
+    # run keeps it, instead of counting the client as updated every time.
+    created = when(row["date_entered"])
+    for name, value in (("created_at", created), ("modified_at", when(row["date_modified"]))):
+        if value or created:
+            wanted[name] = value or created
+    return wanted
 
 
 def _save(context, client_id: str, wanted: dict) -> str:
@@ -106,7 +111,7 @@ def _save(context, client_id: str, wanted: dict) -> str:
         client = OAuthClient.objects.create(client_id=client_id, **wanted)
         outcome, summary = "created", _("OAuth2 client %(client)s migrated from SuiteCRM.")
     else:
-        changed = [f for f in _FIELDS if getattr(client, f) != wanted[f]]
+        changed = [f for f in _FIELDS if f in wanted and getattr(client, f) != wanted[f]]
         if not changed:
             return "unchanged"
         for name in changed:

@@ -117,3 +117,17 @@ def test_another_actor_than_an_administrator_moves_no_client(suitecrm_journey, d
     assert not OAuthClient.objects.exists()
     assert report.counts["oauth2clients"] == {}
     assert [p.table for p in report.problems] == ["oauth2clients"]
+
+
+def test_a_client_without_dates_is_unchanged_on_a_second_run(admin, suitecrm_damaged):
+    database = suitecrm_damaged(
+        "UPDATE oauth2clients SET date_entered = NULL, date_modified = '0000-00-00 00:00:00' "
+        "WHERE id = 'acceptance-cc'"
+    )
+    migrate(database, actor=admin, modules=STEPS)
+    first = OAuthClient.objects.get(client_id="acceptance-cc").created_at
+
+    again = migrate(database, actor=admin, modules=STEPS)
+
+    assert dict(again.counts["oauth2clients"]) == {"unchanged": 2}
+    assert OAuthClient.objects.get(client_id="acceptance-cc").created_at == first
