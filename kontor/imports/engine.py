@@ -231,10 +231,10 @@ class Planner:
         visible = self.model.objects.visible_to(self.actor, "edit")
         found: dict[str, list] = {}
         if self.match == "email":
-            for record in visible.filter(email1__in=_one_array(keys, "text")):
+            for record in visible.filter(email1__in=one_array(keys, "text")):
                 found.setdefault(record.email1, []).append(record)
         elif self.match == "id":
-            for record in visible.filter(pk__in=_one_array(keys, "uuid")):
+            for record in visible.filter(pk__in=one_array(keys, "uuid")):
                 found.setdefault(str(record.pk), []).append(record)
         elif self.match == "external":
             ct = self.batch.record_type_id
@@ -242,10 +242,10 @@ class Planner:
                 ExternalId.objects.filter(
                     record_type_id=ct,
                     source=self.external_source,
-                    external_id__in=_one_array(keys, "text"),
+                    external_id__in=one_array(keys, "text"),
                 ).values_list("record_id", "external_id")
             )
-            for record in visible.filter(pk__in=_one_array(ids, "uuid")):
+            for record in visible.filter(pk__in=one_array(ids, "uuid")):
                 found.setdefault(ids[record.pk], []).append(record)
         return found
 
@@ -346,7 +346,7 @@ class Planner:
         return True
 
 
-def _one_array(keys, sql_type: str):
+def one_array(keys, sql_type: str):
     """The right side of an `__in` lookup for thousands of keys.
 
     PostgreSQL gets them as one array parameter (`IN (SELECT unnest(%s))`): a list of

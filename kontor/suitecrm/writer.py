@@ -29,6 +29,7 @@ from kontor.core.context import current_origin
 from kontor.core.dropdown_models import DropdownList
 from kontor.core.fields import DropdownField
 from kontor.core.models import ChangeLog, ExternalId, Record
+from kontor.imports.engine import one_array
 from kontor.imports.sql import insert_rows, prepare_bulk_transaction
 from kontor.imports.writer import LOG_COLUMNS, derived_fields, write_new, write_updates
 from kontor.studio.actions.dropdowns import add_value, create_list
@@ -87,7 +88,8 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
     prepare_bulk_transaction(model)
     module = registry.for_model(model)
     ensure_dropdown_keys(context, model, table, rows)
-    existing = model.with_deleted.in_bulk([row.kontor_id for row in rows])
+    ids = one_array([row.kontor_id for row in rows], "uuid")
+    existing = {record.pk: record for record in model.with_deleted.filter(pk__in=ids)}
     edited = edited_in_kontor(model, existing)
     written, news, updates = Written(), [], []
     for row in rows:
@@ -150,7 +152,7 @@ def edited_in_kontor(model, existing: dict) -> dict:
     if not existing:
         return {}
     ct = ContentType.objects.get_for_model(model).pk
-    logged = ChangeLog.objects.filter(record_type_id=ct, record_id__in=list(existing))
+    logged = ChangeLog.objects.filter(record_type_id=ct, record_id__in=one_array(existing, "uuid"))
     ours = Q(origin__startswith="suitecrm:")
     last = dict(
         logged.filter(ours)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Contact
+from kontor.imports.engine import one_array
 from kontor.leads.models import Lead
 from kontor.opportunities.actions import link_contact, unlink_contact
 from kontor.opportunities.models import Opportunity, OpportunityContact
@@ -58,7 +59,7 @@ class Known:
         """SuiteCRM id → Kontor id of those that exist."""
         wanted = {i: kontor_id(self.table, i) for i in suitecrm_ids if i}
         found = set(
-            self.model.with_deleted.filter(pk__in=list(wanted.values())).values_list(
+            self.model.with_deleted.filter(pk__in=one_array(wanted.values(), "uuid")).values_list(
                 "pk", flat=True
             )
         )

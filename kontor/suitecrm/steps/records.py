@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kontor.accounts.models import Account
 from kontor.contacts.models import Contact
 from kontor.core import dropdowns
+from kontor.imports.engine import one_array
 from kontor.leads.models import Lead
 from kontor.opportunities.models import Opportunity
 from kontor.suitecrm.ids import kontor_id
@@ -49,7 +50,9 @@ def website(value) -> str:
 
 def existing(model, ids) -> set:
     """The ids of `ids` that `model` has (trash included)."""
-    return set(model.with_deleted.filter(pk__in=list(ids)).values_list("pk", flat=True))
+    return set(
+        model.with_deleted.filter(pk__in=one_array(ids, "uuid")).values_list("pk", flat=True)
+    )
 
 
 # --- accounts ---------------------------------------------------------------------------

@@ -14,7 +14,9 @@ from kontor.suitecrm.report import Report
 from kontor.suitecrm.steps import Context
 from kontor.suitecrm.writer import Row, write_rows
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed for real (events are sent after the commit); serialized_rollback restores the
+# seeded rows (dropdown lists, content types) that the flush after each test removes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WHEN = datetime.datetime(2025, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)
 LEAD_ID = uuid.UUID("ee3b5fdf-d2d2-681f-55cc-6b15d7419029")
