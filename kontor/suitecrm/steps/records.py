@@ -23,6 +23,7 @@ from kontor.leads.models import Lead
 from kontor.opportunities.models import Opportunity
 from kontor.suitecrm.ids import kontor_id
 from kontor.suitecrm.people import (
+    CHUNK,
     campaign_name,
     company_values,
     pages,
@@ -102,8 +103,8 @@ def _member_of(context, later: list) -> None:
             )
             continue
         rows.append(Row(row.kontor_id, {"parent_id": parent}, row.suitecrm_id))
-    for start in range(0, len(rows), 2000):
-        write_rows(context, Account, "accounts", rows[start : start + 2000], count=False)
+    for start in range(0, len(rows), CHUNK):
+        write_rows(context, Account, "accounts", rows[start : start + CHUNK], count=False)
 
 
 # --- contacts, targets, leads -------------------------------------------------------------
