@@ -63,6 +63,7 @@ def existing(model, ids) -> set:
 def accounts(context) -> None:
     """Accounts with their address; "member of" (`parent_id`) in a second pass."""
     later = []  # (Row, parent kontor id) whose parent is not written yet
+    hierarchy = Hierarchy()
 
     def values(row):
         found = company_values(row)
@@ -80,17 +81,48 @@ def accounts(context) -> None:
         known = existing(Account, wanted.values())
         for r in rows:
             parent = wanted.get(r.kontor_id)
-            if parent is None:
+            if parent is None or parent not in known:
                 r.values["parent_id"] = None
-            elif parent in known:
-                r.values["parent_id"] = parent
+                hierarchy.leave(r.kontor_id)
+                if parent is not None:
+                    later.append((r, parent))
             else:
-                later.append((r, parent))
+                r.values["parent_id"] = parent if hierarchy.join(context, r, parent) else None
         write_rows(context, Account, "accounts", rows)
-    _member_of(context, later)
+    _member_of(context, later, hierarchy)
 
 
-def _member_of(context, later: list) -> None:
+class Hierarchy:
+    """The "member of" links as they will be once written, to refuse a loop before it is
+    written: the model's own check reads the stored links, and a chunk stores its changes
+    only at its end, so two members of each other in one chunk would both pass it."""
+
+    def __init__(self):
+        self.parents = dict(
+            Account.with_deleted.filter(parent__isnull=False).values_list("pk", "parent_id")
+        )
+
+    def join(self, context, row: Row, parent) -> bool:
+        """Make `row` a member of `parent` unless that closes a loop (reported)."""
+        seen, up = {row.kontor_id}, parent
+        while up is not None:
+            if up in seen:
+                context.report.problem(
+                    "accounts",
+                    row.suitecrm_id,
+                    _("Member of: account %(id)s would close a loop; left empty.") % {"id": parent},
+                )
+                return False
+            seen.add(up)
+            up = self.parents.get(up)
+        self.parents[row.kontor_id] = parent
+        return True
+
+    def leave(self, pk) -> None:
+        self.parents.pop(pk, None)
+
+
+def _member_of(context, later: list, hierarchy: Hierarchy) -> None:
     """Set the "member of" links whose parent account was written after its member."""
     known = existing(Account, {parent for _row, parent in later})
     rows = []
@@ -102,7 +134,8 @@ def _member_of(context, later: list) -> None:
                 _("Member of: account %(id)s not found.") % {"id": parent},
             )
             continue
-        rows.append(Row(row.kontor_id, {"parent_id": parent}, row.suitecrm_id))
+        if hierarchy.join(context, row, parent):
+            rows.append(Row(row.kontor_id, {"parent_id": parent}, row.suitecrm_id))
     for start in range(0, len(rows), CHUNK):
         write_rows(context, Account, "accounts", rows[start : start + CHUNK], count=False)
 

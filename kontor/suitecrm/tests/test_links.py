@@ -205,3 +205,20 @@ def test_orphaned_join_rows_are_reported(suitecrm_damaged, admin):
     )
     assert (abston.account_id, abston.reports_to_id) == (uuid.UUID(expected), None)
     assert OpportunityContact.objects.filter(opportunity_id=JOURNEYS["Jürgen Groß"][4]).count() == 2
+
+
+def test_a_member_of_loop_is_refused(suitecrm_damaged, admin):
+    # Groß becomes a member of its own member "Service GmbH": SuiteCRM stores the loop.
+    source = suitecrm_damaged(
+        f"UPDATE accounts SET parent_id = '{SERVICE_ACCOUNT}' WHERE id = '{GROSS_ACCOUNT}'"
+    )
+    report = migrate(source, actor=admin, modules=STEPS)
+    loops = [(p.suitecrm_id, p.message) for p in report.problems if "loop" in p.message]
+    assert loops == [
+        (GROSS_ACCOUNT, f"Member of: account {SERVICE_ACCOUNT} would close a loop; left empty.")
+    ]
+    assert Account.objects.get(pk=GROSS_ACCOUNT).parent_id is None
+    assert Account.objects.get(pk=SERVICE_ACCOUNT).parent_id == uuid.UUID(GROSS_ACCOUNT)
+    again = migrate(source, actor=admin, modules=STEPS)
+    assert [p.suitecrm_id for p in again.problems if "loop" in p.message] == [GROSS_ACCOUNT]
+    assert again.counts["accounts"]["updated"] == 0
