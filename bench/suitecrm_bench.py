@@ -82,9 +82,13 @@ def totals(report) -> dict[str, int]:
     return {table: sum(counts.values()) for table, counts in report.counts.items()}
 
 
-def run_migration(url: str, actor, profile: cProfile.Profile | None) -> dict:
-    """Run the migration; returns the report, step timings and memory samples."""
+def run_migration(url: str, actor, profile: cProfile.Profile | None, analyze: bool) -> dict:
+    """Run the migration; returns the report, step timings and memory samples. `analyze`
+    runs ANALYZE before each step (what autovacuum would do on a server that has it on)."""
+    from django.db import connection
+
     from kontor.suitecrm import run as run_module
+    from kontor.suitecrm.progress import Progress
     from kontor.suitecrm.report import Report
 
     reports = []
@@ -96,14 +100,46 @@ def run_migration(url: str, actor, profile: cProfile.Profile | None) -> dict:
             super().__init__()
             reports.append(self)
 
-    marks = []  # (seconds, step name, report totals when the step began)
+    class Lines:
+        def write(self, line):
+            print(line, file=sys.stderr)
 
-    def progress(name, *args, **kwargs):
-        # Called as each step begins; any further arguments (rows, time left) are ignored.
-        if marks and marks[-1][1] == name:
-            return
-        marks.append((time.monotonic(), name, totals(reports[0]) if reports else {}))
+    class Marked(Progress):
+        """The command's progress, plus the report's counts per table when a step begins and
+        ends (a step may count rows of several tables)."""
 
+        def __init__(self):
+            super().__init__(Lines(), interval=10.0)
+            self.steps = []
+            self.analyze_s = 0.0
+
+        def start(self, step, table, total):
+            if analyze:
+                at = time.monotonic()
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+                self.analyze_s += time.monotonic() - at
+            self.before = totals(reports[0])
+            return super().start(step, table, total)
+
+        def finish(self):
+            timing = super().finish()
+            if timing is not None:
+                after = totals(reports[0])
+                rows = {t: n - self.before.get(t, 0) for t, n in after.items()}
+                rows = {t: n for t, n in rows.items() if n}
+                took = timing.seconds
+                self.steps.append(
+                    {
+                        "step": timing.step,
+                        "seconds": round(took, 1),
+                        "rows": rows,
+                        "rows_per_s": {t: round(n / took) for t, n in rows.items() if took > 0},
+                    }
+                )
+            return timing
+
+    progress = Marked()
     run_module.Report = Recorded
     sampler = Sampler()
     sampler.start()
@@ -119,26 +155,12 @@ def run_migration(url: str, actor, profile: cProfile.Profile | None) -> dict:
     seconds, cpu = time.monotonic() - started, cpu_seconds() - cpu
     sampler.stop.set()
     sampler.join()
-    marks.append((time.monotonic(), None, totals(report)))
-    steps = []
-    for (at, name, before), (end, _next, after) in zip(marks, marks[1:], strict=False):
-        took = end - at
-        tables = {
-            table: n - before.get(table, 0) for table, n in after.items() if n != before.get(table)
-        }
-        steps.append(
-            {
-                "step": name,
-                "seconds": round(took, 1),
-                "rows": tables,
-                "rows_per_s": {t: round(n / took) for t, n in tables.items() if took > 0},
-            }
-        )
     return {
         "seconds": round(seconds, 1),
         "python_cpu_s": round(cpu, 1),
         "rows": sum(totals(report).values()),
-        "steps": steps,
+        "steps": progress.steps,
+        "analyze_s": round(progress.analyze_s, 1) if analyze else None,
         "rss_mb": {
             "start": round(sampler.samples[0][1]),
             "at_10pct": sampler.at(0.1),
@@ -174,9 +196,18 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 leads …")
     parser.add_argument("--keep", action="store_true", help="reuse a generated database")
     parser.add_argument("--profile", action="store_true", help="cProfile the migration")
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="ANALYZE the Kontor database before each step (autovacuum's statistics)",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
-    result = {"scale": args.scale, "load_1min_before": os.getloadavg()[0]}
+    result = {
+        "scale": args.scale,
+        "analyze": args.analyze,
+        "load_1min_before": os.getloadavg()[0],
+    }
 
     wanted = suitecrm_data.sizes(args.scale)
     found = suitecrm_data.counts(MYSQL_DB) if args.keep else None
@@ -212,7 +243,7 @@ def main() -> None:
 
     profile = cProfile.Profile() if args.profile else None
     print("migrating …", file=sys.stderr)
-    run = run_migration(f"mysql://root@127.0.0.1:3306/{MYSQL_DB}", actor, profile)
+    run = run_migration(f"mysql://root@127.0.0.1:3306/{MYSQL_DB}", actor, profile, args.analyze)
     report = run.pop("report")
     result.update(run)
     result["rows_per_s"] = round(run["rows"] / run["seconds"])
