@@ -208,7 +208,9 @@ def _write_values(context, table: str, pairs: list, chunk: list[dict]) -> None:
     now, origin = timezone.now(), current_origin()
     with transaction.atomic():
         ids = {row["id_c"]: kontor_id(table, text(row["id_c"])) for row in chunk}
-        records = model.with_deleted.in_bulk(one_array(set(ids.values()), "uuid"))
+        records = {
+            r.pk: r for r in model.with_deleted.filter(pk__in=one_array(set(ids.values()), "uuid"))
+        }
         edited = edited_in_kontor(model, records)
         module = registry.for_model(model)
         updates, counts = [], {"unchanged": 0, "skipped": 0}
