@@ -82,14 +82,17 @@ def audit(context) -> None:
 
 def _migrate(context, table: str, model) -> None:
     fields = _Fields(context, table, model)
-    chunk = []
-    # The chunk is collected before it is written: user lookups must not query SuiteCRM while
-    # the rows stream (they read Kontor only, but the rule keeps the stream safe).
-    for row in context.source.rows(f"SELECT {COLUMNS} FROM `{table}_audit` ORDER BY id"):
-        chunk.append(row)
-        if len(chunk) == CHUNK:
+    chunk, last = [], None
+    # By record, and a chunk ends between two records: a chunk's duplicate check then reads
+    # only its own records' history, and each record's rows are checked in one chunk.
+    # The chunk is collected before it is written (no query may run while rows stream).
+    sql = f"SELECT {COLUMNS} FROM `{table}_audit` ORDER BY parent_id, id"
+    for row in context.source.rows(sql):
+        if len(chunk) >= CHUNK and row["parent_id"] != last:
             _write(context, table, model, fields, chunk)
             chunk = []
+        chunk.append(row)
+        last = row["parent_id"]
     if chunk:
         _write(context, table, model, fields, chunk)
 
