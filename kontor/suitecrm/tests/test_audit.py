@@ -148,3 +148,27 @@ def test_a_second_run_adds_no_history(migrated, suitecrm_journey, admin):
         total += rows
     assert total == 34  # 18 + 3 + 6 + 7 (data/README.md)
     assert ChangeLog.objects.filter(action=ChangeLog.Action.UPDATE).count() == before
+
+
+def test_damaged_audit_rows_are_reported_and_the_rest_migrates(suitecrm_damaged, admin):
+    damaged = suitecrm_damaged(
+        # A record that is not there, an invalid time and an author SuiteCRM no longer has.
+        "INSERT INTO leads_audit (id, parent_id, date_created, created_by, field_name,"
+        " data_type, before_value_string, after_value_string) VALUES"
+        " ('a0000000-0000-0000-0000-000000000001', 'no-such-lead', '2026-01-02 03:04:05',"
+        " '1', 'status', 'enum', 'New', 'Assigned'),"
+        f" ('a0000000-0000-0000-0000-000000000002', '{WEISSMUELLER_LEAD}',"
+        " '0000-00-00 00:00:00', '1', 'status', 'enum', 'New', 'Dead'),"
+        f" ('a0000000-0000-0000-0000-000000000003', '{WEISSMUELLER_LEAD}',"
+        " '2026-01-02 03:04:05', 'gone-user', 'title', 'varchar', 'A', 'B')",
+    )
+    report = migrate(damaged, actor=admin)
+    problems = {(p.table, p.suitecrm_id) for p in report.problems}
+    assert ("leads_audit", "a0000000-0000-0000-0000-000000000001") in problems
+    assert ("leads_audit", "a0000000-0000-0000-0000-000000000002") in problems
+    assert any("gone-user" in p.message for p in report.problems if p.table == "leads_audit")
+    assert report.counts["leads_audit"]["skipped"] == 2
+    assert "audit" not in report.failed
+    titles = [h for h in history(Lead, WEISSMUELLER_LEAD) if h[0] == "title"]
+    assert titles == [("title", "A", "B", None, datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))]
+    assert not [h for h in history(Lead, WEISSMUELLER_LEAD) if h[2] == "Dead"]
