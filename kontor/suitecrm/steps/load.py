@@ -1,7 +1,14 @@
-"""Imports the step modules so that they register (one line each)."""
+"""Imports the step modules so that they register."""
 
-from kontor.suitecrm.steps import activities, invitees  # noqa: F401
-from kontor.suitecrm.steps import users, teams, roles  # noqa: F401
-from kontor.suitecrm.steps import links, records  # noqa: F401
-from kontor.suitecrm.steps import oauth_clients  # noqa: F401
-from kontor.suitecrm.steps import audit, custom_fields  # noqa: F401
+from kontor.suitecrm.steps import (  # noqa: F401
+    activities,
+    audit,
+    custom_fields,
+    invitees,
+    links,
+    oauth_clients,
+    records,
+    roles,
+    teams,
+    users,
+)
