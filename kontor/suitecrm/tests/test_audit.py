@@ -131,6 +131,7 @@ def test_the_contacts_timeline_shows_suitecrms_history_of_its_journey(migrated, 
     # The lead the contact was converted from: its status change as SuiteCRM logged it.
     lead_status = {(field, when) for owner, field, _new, when in changes if owner == GROSS_LEAD}
     assert ("status", at(2026, 12, 6, 21, 45, tzinfo=UTC)) in lead_status
+    assert {e.origin for e in events if e.kind == "update"} == {"SuiteCRM migration"}
     client.force_login(admin)
     html = client.get(contact.get_absolute_url()).content.decode()
     assert "+49 221 4711-24" in html
