@@ -8,11 +8,12 @@ end, so its report counts what a real run would do and nothing is written.
 
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontor.core.context import origin
+from kontor.core.models import ChangeLog, ExternalId
 from kontor.suitecrm.models import MigrationRun
 from kontor.suitecrm.report import Report
 from kontor.suitecrm.source import Source
@@ -89,11 +90,27 @@ def _run_steps(selected, context: Context, progress) -> None:
                 % {"step": step.name, "error": error},
             )
         finally:
+            _analyze(context)
             if progress:
                 context.report.listener = None
                 timing = progress.finish()
                 if timing is not None:
                     context.report.timings.append(timing)
+
+
+def _analyze(context: Context) -> None:
+    """Give PostgreSQL statistics of what the step wrote before the next step reads it.
+
+    A bulk load outruns autovacuum (or runs where it is off): without statistics the later
+    steps' lookups of thousands of ids in the change log were planned as nested loops over the
+    whole table (19 s a chunk at 200,000 rows instead of 8 ms). SQLite plans without them.
+    """
+    written = context.shared.pop("written_tables", set())
+    if connection.vendor != "postgresql":
+        return
+    tables = sorted(written | {ChangeLog._meta.db_table, ExternalId._meta.db_table})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def _start(progress, step, context: Context) -> None:

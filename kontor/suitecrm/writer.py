@@ -86,6 +86,7 @@ def write_rows(context, model, table: str, rows: list[Row], *, count: bool = Tru
 def _write(context, model, table: str, rows: list[Row]) -> Written:
     now = timezone.now()
     prepare_bulk_transaction(model)
+    context.shared.setdefault("written_tables", set()).add(model._meta.db_table)
     module = registry.for_model(model)
     ensure_dropdown_keys(context, model, table, rows)
     ids = one_array([row.kontor_id for row in rows], "uuid")

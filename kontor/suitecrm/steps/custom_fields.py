@@ -1,13 +1,13 @@
 """SuiteCRM's Studio fields and their values, for `kontor migrate-suitecrm`.
 
-Step "custom fields" (before the records): each live `fields_meta_data` row of a record type
+Step "custom_fields" (before the records): each live `fields_meta_data` row of a record type
 Kontor has becomes a custom field of the nearest type through Studio's actions
 (`kontor.suitecrm.custom.TYPES`); a dropdown or multi-select gets SuiteCRM's list name and the
 keys its records use, labelled with the key (SuiteCRM keeps labels in its language files, not
 in the database). The fields SuiteCRM's Maps module adds to every module (`jjwg_maps_*`) are
 created only where a record holds a value. A second run reuses what exists.
 
-Step "custom values" (after every record): `<table>_cstm` into each migrated record's custom
+Step "custom_values" (after every record): `<table>_cstm` into each migrated record's custom
 values, chunk by chunk in one transaction each, set-based: the values checked as Kontor's
 custom field parser checks them (a bad one reported and left out), one change-log row per
 changed value ("custom.<name>", naming the run's origin), search text and one event per chunk
@@ -50,7 +50,7 @@ _MAPS_EMPTY = gettext_noop(
 )
 
 
-@step("custom fields", 35, tables=("fields_meta_data",))
+@step("custom_fields", 35, tables=("fields_meta_data",))
 def custom_fields(context) -> None:
     """The Studio fields of Kontor's record types as custom fields, with their lists."""
     fields, others = studio_fields(context.source)
@@ -177,7 +177,7 @@ def _ensure_list(context, field) -> None:
         )
 
 
-@step("custom values", 135, tables=("fields_meta_data",))
+@step("custom_values", 135, tables=("fields_meta_data",))
 def custom_values(context) -> None:
     """The `_cstm` values of every migrated record, table by table."""
     fields, _others = studio_fields(context.source)

@@ -1,4 +1,4 @@
-"""The links between migrated records, for `kontor migrate-suitecrm` (step "record links",
+"""The links between migrated records, for `kontor migrate-suitecrm` (step "record_links",
 after every record step): a contact's account (`accounts_contacts`), the opportunity–contact
 links with their role (`opportunities_contacts`), "reports to" (`contacts.reports_to_id`) and
 the journey: target → lead (`prospects.lead_id`), lead → contact, account and opportunity
@@ -38,7 +38,7 @@ TABLES = {
 
 
 @step(
-    "record links",
+    "record_links",
     90,
     tables=("accounts_contacts", "opportunities_contacts", "contacts", "leads", "prospects"),
 )

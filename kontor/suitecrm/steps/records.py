@@ -5,7 +5,7 @@ Each row becomes the Kontor record with the same id (`kontor.suitecrm.ids`), its
 SuiteCRM name, its e-mail addresses, owner, creator, modifier and dates as they were;
 soft-deleted rows go to the trash. Written chunk by chunk through `kontor.suitecrm.writer`
 (a second run updates what differs and creates nothing). Links between records follow in
-the "record links" step (`links.py`), except two a record needs when it is written: an
+the "record_links" step (`links.py`), except two a record needs when it is written: an
 account's "member of" (a second pass once every account exists) and an opportunity's account
 (an opportunity needs one in B2B mode; accounts are migrated before opportunities).
 """

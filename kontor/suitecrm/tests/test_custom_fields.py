@@ -1,4 +1,4 @@
-"""SuiteCRM's Studio fields and their values (steps "custom fields" and "custom values") on
+"""SuiteCRM's Studio fields and their values (steps "custom_fields" and "custom_values") on
 the journey database: the seven fields with their types and lists, every value of leads_cstm
 and accounts_cstm, the lead pages, a second run, a key Kontor's list lacks and an edit made in
 Kontor.
@@ -125,7 +125,7 @@ def test_a_second_run_changes_nothing(migrated, suitecrm_journey, admin):
         ChangeLog.objects.count(),
         {lead.pk: lead.custom for lead in Lead.with_deleted.all()},
     )
-    again = migrate(suitecrm_journey, actor=admin, modules=["custom fields", "custom values"])
+    again = migrate(suitecrm_journey, actor=admin, modules=["custom_fields", "custom_values"])
     assert again.counts["fields_meta_data"]["created"] == 0
     assert again.counts["fields_meta_data"]["unchanged"] == 7
     for table, rows in (("leads_cstm", 9), ("accounts_cstm", 7)):
@@ -149,7 +149,7 @@ def test_a_key_the_list_lacks_is_added_and_a_kontor_edit_kept(suitecrm_damaged, 
         f"UPDATE leads_cstm SET bonitaet_c = 'sehr_gut' WHERE id_c = '{ACUFF_LEAD}'",
         f"UPDATE leads_cstm SET kundennummer_c = 'K-SUITE' WHERE id_c = '{WEISSMUELLER_LEAD}'",
     )
-    again = migrate(damaged, actor=admin, modules=["custom fields", "custom values"])
+    again = migrate(damaged, actor=admin, modules=["custom_fields", "custom_values"])
     assert "sehr_gut" in DropdownList.objects.get(name="bonitaet_list").values.values_list(
         "key", flat=True
     )

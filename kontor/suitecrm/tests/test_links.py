@@ -1,4 +1,4 @@
-"""Links between migrated records (step "record links" and the accounts' member-of) on the
+"""Links between migrated records (step "record_links" and the accounts' member-of) on the
 journey database: the journey of three converted targets, the account hierarchy, contacts'
 accounts, opportunity contacts with roles, reports-to, and orphaned join rows.
 
@@ -18,7 +18,7 @@ from kontor.targets.models import Target
 
 pytestmark = pytest.mark.django_db
 
-STEPS = ["users", "accounts", "contacts", "targets", "leads", "opportunities", "record links"]
+STEPS = ["users", "accounts", "contacts", "targets", "leads", "opportunities", "record_links"]
 
 #: target, lead, contact, account, opportunity of the three conversions (README)
 JOURNEYS = {

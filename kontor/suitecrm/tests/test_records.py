@@ -21,7 +21,7 @@ from kontor.targets.models import Target
 
 pytestmark = pytest.mark.django_db
 
-STEPS = ["users", "accounts", "contacts", "targets", "leads", "opportunities", "record links"]
+STEPS = ["users", "accounts", "contacts", "targets", "leads", "opportunities", "record_links"]
 MODELS = {
     "accounts": Account,
     "contacts": Contact,
