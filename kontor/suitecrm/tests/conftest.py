@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pymysql
 import pytest
+from django.contrib.auth import get_user_model
 
 DATA = Path(__file__).parent / "data"
 JOURNEY_DUMP = DATA / "suitecrm-7.12.12-journey.sql.gz"
@@ -265,3 +266,16 @@ def suitecrm_damaged():
     yield damaged
     for name in made:
         drop_database(name)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Files a migration stores (note attachments) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def actor(db):
+    """The administrator a migration acts as."""
+    return get_user_model().objects.create_superuser("migrator", "migrator@example.com", "x")

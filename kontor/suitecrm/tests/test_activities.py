@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
 from kontor.contacts.models import Contact
@@ -119,18 +118,6 @@ PARENT_MODELS = {
     "Prospects": "target",
     "Opportunities": "opportunity",
 }
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Attachments go to a folder of the test's own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def actor(db):
-    return get_user_model().objects.create_superuser("migrator", "migrator@example.com", "x")
 
 
 @pytest.fixture

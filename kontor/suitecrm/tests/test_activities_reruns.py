@@ -6,7 +6,6 @@ reported. Expectations come from queries against SuiteCRM's schema or the dump's
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
 from kontor.activities.actions import set_accept_status
@@ -26,18 +25,6 @@ from kontor.suitecrm.tests.test_activities import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Attachments go to a folder of the test's own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def actor(db):
-    return get_user_model().objects.create_superuser("migrator", "migrator@example.com", "x")
 
 
 def test_trash_missing_files_and_parents_of_other_modules_are_reported(
