@@ -12,8 +12,9 @@ from kontor.core.admin_log import AdminChange
 from kontor.core.testing import csv_rows, log_of
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
-from kontor.studio.actions.fields import create_custom_field, update_custom_field
+from kontor.studio.actions.fields import create_custom_field
 from kontor.studio.models import CustomField
+from kontor.studio.tests.fields import change_field
 
 pytestmark = pytest.mark.django_db
 LEADS = registry.get("leads") if registry.modules() else None
@@ -61,16 +62,7 @@ def test_a_type_change_that_would_lose_data_is_refused(admin):
     LeadFactory(actor=admin, custom={"size": "large"})
     LeadFactory(actor=admin, custom={"size": "12"})
     with pytest.raises(ValidationError) as caught:
-        update_custom_field(
-            field,
-            label_en="Size",
-            label_de="Größe",
-            field_type="integer",
-            required=False,
-            active=True,
-            indexed=False,
-            actor=admin,
-        )
+        change_field(field, admin, field_type="integer")
     assert "1 record has a value this type cannot hold" in caught.value.messages[0]
     field.refresh_from_db()
     assert field.field_type == "text"
@@ -79,31 +71,13 @@ def test_a_type_change_that_would_lose_data_is_refused(admin):
         "large",
     ]
     with pytest.raises(ValidationError):
-        update_custom_field(
-            field,
-            label_en="Size",
-            label_de="Größe",
-            field_type="dropdown",
-            required=False,
-            active=True,
-            indexed=False,
-            actor=admin,
-        )
+        change_field(field, admin, field_type="dropdown")
 
 
 def test_a_type_change_that_keeps_the_values_converts_them(admin):
     field = add(admin, name="seats", field_type="text")
     lead = LeadFactory(actor=admin, custom={"seats": "12"})
-    update_custom_field(
-        field,
-        label_en="Seats",
-        label_de="Plätze",
-        field_type="integer",
-        required=False,
-        active=True,
-        indexed=False,
-        actor=admin,
-    )
+    change_field(field, admin, field_type="integer")
     lead.refresh_from_db()
     assert lead.custom == {"seats": 12}
 
@@ -276,32 +250,14 @@ def test_an_index_can_be_requested_and_dropped(admin):
     from django.db import connection
 
     field = add(admin)
-    update_custom_field(
-        field,
-        label_en="Budget",
-        label_de="Budget",
-        field_type="currency",
-        required=False,
-        active=True,
-        indexed=True,
-        actor=admin,
-    )
+    change_field(field, admin, indexed=True)
     from kontor.studio.actions.fields import index_name
 
     name = index_name(Lead, field)
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, Lead._meta.db_table)
     assert name in found
-    update_custom_field(
-        field,
-        label_en="Budget",
-        label_de="Budget",
-        field_type="currency",
-        required=False,
-        active=True,
-        indexed=False,
-        actor=admin,
-    )
+    change_field(field, admin, indexed=False)
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, Lead._meta.db_table)
     assert name not in found

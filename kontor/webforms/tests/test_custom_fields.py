@@ -12,8 +12,9 @@ from kontor.core import config, registry
 from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
-from kontor.studio.actions.fields import create_custom_field, update_custom_field
+from kontor.studio.actions.fields import create_custom_field
 from kontor.studio.models import CustomField
+from kontor.studio.tests.fields import change_field
 from kontor.webforms.actions import EVENT_FIELD, submit_webform
 from kontor.webforms.models import UsedToken, WebForm
 from kontor.webforms.tests.factories import FIELDS, make_webform
@@ -197,16 +198,7 @@ def test_a_form_without_a_required_custom_field_is_refused_and_warned_about(
         not in admin_client.get(reverse("webforms:admin-edit", args=[webform.pk])).content.decode()
     )
     field = add(admin, "budget", "currency")
-    update_custom_field(
-        field,
-        label_en="Budget",
-        label_de="Budget",
-        field_type="currency",
-        required=True,
-        active=True,
-        indexed=False,
-        actor=admin,
-    )
+    change_field(field, admin, required=True)
     edit = admin_client.get(reverse("webforms:admin-edit", args=[webform.pk])).content.decode()
     assert "Visitors cannot send this form." in edit
     assert "require fields the form does not ask for: Budget" in edit
