@@ -22,7 +22,6 @@ class ActivityModule(Module):
     has_activities = False
     form_class = ActivityForm
     search_fields = ("name",)
-    default_sort = "-date_entered"
     grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK, "marketing": TEAM_WORK}
     api_example = {"name": "Angebot schicken"}
 

@@ -44,7 +44,6 @@ class LeadModule(Module):
         "date_entered",
         "account",
     )
-    default_sort = "-date_entered"
     mass_update_fields = ("assigned_user", "status", "lifecycle_stage", "lead_source")
     panels = (
         (PERSON_PANELS[0][0], PERSON_PANELS[0][1] + ("account_name", "website")),

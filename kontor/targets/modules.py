@@ -33,7 +33,6 @@ class TargetModule(Module):
     )
     search_fields = PERSON_SEARCH_FIELDS
     filters = ("status", "lead_source", "assigned_user", "date_entered")
-    default_sort = "-date_entered"
     mass_update_fields = ("assigned_user", "status", "lead_source")
     panels = (
         (PERSON_PANELS[0][0], PERSON_PANELS[0][1] + ("account_name", "status")),
