@@ -5,6 +5,8 @@ the same report; `MigrationRun.report` keeps it."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import ngettext
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -67,6 +69,7 @@ class Report:
             ]
         if self.problems:
             out.append("")
-            out.append(f"{len(self.problems)} problem(s):")
+            n = len(self.problems)
+            out.append(ngettext("%(n)d problem:", "%(n)d problems:", n) % {"n": n})
             out += [f"  {p.table} {p.suitecrm_id or '-'}: {p.message}" for p in self.problems]
         return out

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kontor.accounts.models import Account
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
@@ -67,12 +69,20 @@ class Verification:
     def lines(self) -> list[str]:
         out = [f"{'':<40}{'SuiteCRM':>12}{'Kontor':>12}"]
         out += [f"{what:<40}{sc:>12,}{k:>12,}" for what, sc, k in self.counts]
-        out.append(f"{self.sampled:,} sampled records compared field by field.")
+        out.append(
+            ngettext(
+                "%(n)s sampled record compared field by field.",
+                "%(n)s sampled records compared field by field.",
+                self.sampled,
+            )
+            % {"n": f"{self.sampled:,}"}
+        )
         if self.differences:
-            out.append(f"{len(self.differences)} difference(s):")
+            n = len(self.differences)
+            out.append(ngettext("%(n)d difference:", "%(n)d differences:", n) % {"n": n})
             out += [f"  {line}" for line in self.differences]
         else:
-            out.append("No differences.")
+            out.append(_("No differences."))
         return out
 
 
@@ -258,7 +268,9 @@ def _sample(source, result: Verification, table: str, size: int, seed) -> None:
         record = records.get(ids[suitecrm_id])
         result.sampled += 1
         if record is None:
-            result.differences.append(f"{table} {suitecrm_id}: not in Kontor")
+            result.differences.append(
+                _("%(table)s %(id)s: not in Kontor") % {"table": table, "id": suitecrm_id}
+            )
             continue
         owner = users.get(text(row["assigned_user_id"]))
         expected = {

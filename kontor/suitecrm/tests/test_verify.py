@@ -8,11 +8,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import QuerySet
+from django.utils.translation import override
 
 from kontor.contacts.models import Contact
 from kontor.leads.models import Lead
 from kontor.suitecrm.run import migrate
-from kontor.suitecrm.verify import verify
+from kontor.suitecrm.verify import Verification, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,23 @@ def test_the_demo_database_verifies_without_difference_ids_like_seed_included(ad
     seeded = suitecrm_demo.scalar("SELECT COUNT(*) FROM users WHERE id LIKE 'seed%%'")
     assert seeded > 0
     assert ("users", seeded + 1, seeded + 1) in result.counts  # and the admin "1"
+
+
+def test_the_verification_is_printed_in_the_administrators_language():
+    result = Verification(sampled=1)
+    result.compare("leads (live)", 2, 1)
+    result.compare("users", 3, 3)
+
+    with override("de"):
+        lines = result.lines()
+
+    assert lines[-3:] == [
+        "1 Stichproben-Datensatz Feld für Feld verglichen.",
+        "1 Abweichung:",
+        "  leads (live): SuiteCRM 2, Kontor 1",
+    ]
+    with override("de"):
+        assert Verification().lines()[-2:] == [
+            "0 Stichproben-Datensätze Feld für Feld verglichen.",
+            "Keine Abweichungen.",
+        ]

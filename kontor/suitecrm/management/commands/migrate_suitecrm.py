@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kontor.suitecrm.progress import Progress
 from kontor.suitecrm.run import migrate
@@ -42,10 +44,12 @@ class Command(BaseCommand):
             return self._verify(url, options.get("sample", 50))
         unknown = sorted(set(modules or ()) - {s.name for s in steps()})
         if unknown:
-            raise CommandError(f"Unknown modules: {', '.join(unknown)}")
+            raise CommandError(_("Unknown modules: %(names)s") % {"names": ", ".join(unknown)})
         if uploads and not Path(uploads).is_dir():
             # Refused before anything runs: every note would arrive without its file.
-            raise CommandError(f"No folder {uploads} (--uploads: SuiteCRM's upload folder).")
+            raise CommandError(
+                _("No folder %(path)s (--uploads: SuiteCRM's upload folder).") % {"path": uploads}
+            )
         try:
             report = migrate(
                 url,
@@ -58,11 +62,13 @@ class Command(BaseCommand):
         except SourceError as error:
             raise CommandError(str(error)) from None
         if dry_run:
-            self.stdout.write("Dry run: nothing was written.")
+            self.stdout.write(_("Dry run: nothing was written."))
         self.stdout.write("\n".join(report.lines()))
         if report.failed:
             # After the report, so that it is read; the exit status tells scripts.
-            raise CommandError(f"Steps stopped by an error: {', '.join(report.failed)}")
+            raise CommandError(
+                _("Steps stopped by an error: %(steps)s") % {"steps": ", ".join(report.failed)}
+            )
 
     def _verify(self, url, sample: int):
         try:
@@ -71,7 +77,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write("\n".join(result.lines()))
         if result.differences:
-            raise CommandError(f"{len(result.differences)} difference(s).", returncode=1)
+            n = len(result.differences)
+            raise CommandError(
+                ngettext("%(n)d difference.", "%(n)d differences.", n) % {"n": n}, returncode=1
+            )
 
     def _actor(self, username):
         users = get_user_model().objects.filter(is_active=True)
@@ -82,9 +91,11 @@ class Command(BaseCommand):
         )
         if user is None:
             raise CommandError(
-                f"No active user {username!r}."
+                _("No active user “%(name)s”.") % {"name": username}
                 if username
-                else "No active administrator: "
-                "create one first (kontor createsuperuser) or name one with --actor."
+                else _(
+                    "No active administrator: "
+                    "create one first (kontor createsuperuser) or name one with --actor."
+                )
             )
         return user
