@@ -125,3 +125,14 @@ def test_the_verification_is_printed_in_the_administrators_language():
             "0 Stichproben-Datensätze Feld für Feld verglichen.",
             "Keine Abweichungen.",
         ]
+
+
+def test_a_failing_suitecrm_query_is_a_message_not_a_traceback(admin, suitecrm_damaged):
+    # SuiteCRM without the column the sample compares: the query fails on the SuiteCRM side.
+    suitecrm = suitecrm_damaged("ALTER TABLE notes DROP COLUMN date_modified")
+
+    with pytest.raises(CommandError) as raised:
+        call_command("migrate_suitecrm", "--from", suitecrm, "--verify", stdout=StringIO())
+
+    assert str(raised.value).startswith("Cannot read the SuiteCRM database: ")
+    assert "date_modified" in str(raised.value)

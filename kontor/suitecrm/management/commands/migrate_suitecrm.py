@@ -3,6 +3,7 @@ into Kontor, for the administrator switching over (docs/migrate-from-suitecrm.md
 
 from pathlib import Path
 
+import pymysql
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -61,6 +62,9 @@ class Command(BaseCommand):
             )
         except SourceError as error:
             raise CommandError(str(error)) from None
+        except pymysql.MySQLError as error:
+            # Outside a step (a lost connection while counting a table): a message, no traceback.
+            raise CommandError(_read_error(error)) from None
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
         self.stdout.write("\n".join(report.lines()))
@@ -75,6 +79,9 @@ class Command(BaseCommand):
             result = verify_migration(url, sample=sample)
         except SourceError as error:
             raise CommandError(str(error)) from None
+        except pymysql.MySQLError as error:
+            # A lost connection or a table whose columns SuiteCRM never had: a message.
+            raise CommandError(_read_error(error)) from None
         self.stdout.write("\n".join(result.lines()))
         if result.differences:
             n = len(result.differences)
@@ -99,3 +106,8 @@ class Command(BaseCommand):
                 )
             )
         return user
+
+
+def _read_error(error: pymysql.MySQLError) -> str:
+    """The administrator's message for a SuiteCRM query that failed."""
+    return _("Cannot read the SuiteCRM database: %(error)s") % {"error": error.args[-1]}
