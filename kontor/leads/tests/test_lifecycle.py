@@ -30,6 +30,9 @@ def test_each_stage_shows_when_it_was_entered(rep, rep_client):
 
 def test_a_new_lead_has_entered_only_its_first_stage(rep):
     lead = save_record(Lead(last_name="Neu"), actor=rep)
-    stages = {s["key"]: s["entered"] for s in stage_history(Lead.objects.get(pk=lead.pk))}
-    assert stages["ML"] is not None
+    stored = Lead.objects.get(pk=lead.pk)
+    stages = {s["key"]: s["entered"] for s in stage_history(stored)}
+    # The time the model stamped on save, not just any time (date_entered is the fallback).
+    assert stored.stage_entered_at is not None
+    assert stages["ML"] == stored.stage_entered_at
     assert stages["MQL"] is None and stages["SQL"] is None
