@@ -112,6 +112,8 @@ def test_mass_update_refuses_converted_for_all(rep_client, rep):
     count, refused = mass_update([fetch(x) for x in leads], {"status": "Converted"}, actor=rep)
     assert count == 0
     assert [errors for errors in refused.values()] == [{"status": [ONLY_CONVERSION]}] * 2
+    assert [fetch(x).status for x in leads] == ["New", "New"]
+    assert [log_of(x, "update") for x in leads] == [[], []]
 
 
 def test_a_stage_change_in_the_form_sets_stage_entered_at(rep_client, rep):
