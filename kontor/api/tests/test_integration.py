@@ -44,6 +44,7 @@ def test_upsert_refuses_what_it_cannot_match_or_decide(rep, api):
     assert (
         api.post("/api/v1/contacts/upsert/", {"last_name": "X"}, format="json").status_code == 400
     )
+    assert not Contact.objects.exists()
     save_record(Contact(last_name="A", email1="zwei@web.de"), actor=rep)
     save_record(Contact(last_name="B", email1="zwei@web.de"), actor=rep)
     response = api.post(

@@ -31,6 +31,7 @@ def test_token_page_creates_shows_once_and_revokes(rep_client, rep, admin):
     other = Client()
     other.force_login(admin)
     assert other.post(reverse("api-token-revoke", args=[token.pk])).status_code == 404
+    assert api.get("/api/v1/leads/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     rep_client.post(reverse("api-token-revoke", args=[token.pk]))
     assert api.get("/api/v1/leads/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
     assert rep_client.post(reverse("api-tokens"), {"name": ""}).status_code == 400

@@ -140,4 +140,4 @@ def test_a_refused_form_logs_nothing(admin_client, rep):
     data = definition(rep)
     del data["f_last_name_on"]
     assert admin_client.post(reverse("webforms:admin-create"), data).status_code == 400
-    assert not AdminChange.objects.exists()
+    assert not WebForm.objects.exists() and not AdminChange.objects.exists()
