@@ -19,7 +19,7 @@ from kontor.suitecrm.models import LegacyId, LegacyPassword
 from kontor.suitecrm.run import migrate
 from kontor.targets.tests.factories import TargetFactory
 from kontor.users.actions import create_user
-from kontor.users.models import Team
+from kontor.users.models import Role, Team
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -267,9 +267,12 @@ def test_a_dry_run_counts_and_writes_nothing(admin, suitecrm_journey):
 
 
 def test_only_an_administrator_migrates_users_teams_and_roles(rep, suitecrm_journey):
+    roles = list(Role.objects.values_list("pk", "name", "grants", "users"))
     report = migrate(suitecrm_journey, actor=rep, modules=[*USERS_STEPS, "roles"])
     assert list(User.objects.values_list("username", flat=True)) == ["rolf"]
     assert not Team.objects.exists() and not LegacyId.objects.exists()
+    assert list(Role.objects.values_list("pk", "name", "grants", "users")) == roles
+    assert not LegacyPassword.objects.exists() and not AdminChange.objects.exists()
     refused = [p for p in report.problems if "Only an administrator" in p.message]
     assert [p.table for p in refused] == ["users", "securitygroups", "acl_roles"]
 
