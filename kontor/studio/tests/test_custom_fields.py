@@ -86,6 +86,8 @@ def test_a_type_change_that_would_lose_data_is_refused(admin):
     ]
     with pytest.raises(ValidationError):
         change_field(field, admin, field_type="dropdown")
+    field.refresh_from_db()
+    assert field.field_type == "text"
 
 
 def test_a_type_change_that_keeps_the_values_converts_them(admin):
@@ -215,6 +217,7 @@ def test_a_link_field_offers_only_visible_records_and_shows_the_name(admin_clien
     )
     with pytest.raises(ValidationError):
         save_record(Lead(last_name="X", custom={"partner": "not-an-id"}), actor=admin)
+    assert not Lead.objects.filter(last_name="X").exists()
 
 
 def test_every_type_parses_what_an_import_or_the_api_sends(admin):

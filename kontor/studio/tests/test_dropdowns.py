@@ -115,6 +115,7 @@ def test_a_deactivated_value_stays_on_old_records_but_is_not_offered(admin, admi
     assert 'value="Email" selected' in edit
     with pytest.raises(ValidationError):
         LeadFactory(actor=admin, lead_source="Email")
+    assert list(Lead.objects.values_list("pk", flat=True)) == [lead.pk]
 
 
 def test_reorder_by_drag_and_drop_and_by_buttons(admin_client):

@@ -105,6 +105,8 @@ def test_default_list_columns_and_reset(admin_client, admin, leads):
     assert [c.name for c in page.context["columns"]] == ["last_name", "email1"]
     with pytest.raises(ValidationError):
         set_list_columns(leads, ["nope"], actor=admin)
+    page = admin_client.get(reverse("leads:list"))
+    assert [c.name for c in page.context["columns"]] == ["last_name", "email1"]
     reset_layout(leads, "list", actor=admin)
     page = admin_client.get(reverse("leads:list"))
     assert tuple(c.name for c in page.context["columns"]) == leads.list_columns
