@@ -71,6 +71,7 @@ def test_actions_are_tested_without_http(rep):
     with pytest.raises(ValidationError) as refused:
         save_record(account, actor=rep)
     assert refused.value.message_dict == {"parent": ["An account cannot be a member of itself."]}
+    assert Account.objects.get(pk=account.pk).parent_id is None  # nothing was stored
     delete_records([account], actor=rep)
     assert not Account.objects.filter(pk=account.pk).exists()  # `objects` hides the trash
     assert Account.with_deleted.get(pk=account.pk).deleted is True
