@@ -9,8 +9,7 @@ from kontor.contacts.models import Contact
 from kontor.core import events
 from kontor.core.actions import save_record
 from kontor.imports import actions, undo
-from kontor.imports.models import ImportBatch
-from kontor.imports.tests.helpers import upload
+from kontor.imports.tests.helpers import die_after_chunk, queued
 from kontor.leads.models import Lead
 
 pytestmark = pytest.mark.django_db
@@ -33,14 +32,6 @@ def heard():
     events.stop_listening(listener)
 
 
-def _queued(admin, content: str, model=Lead, **options):
-    batch = actions.create_batch(upload("list.csv", content.encode()), model=model, actor=admin)
-    if options:
-        actions.configure(batch, {**batch.options, **options}, actor=admin)
-    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
-    return batch
-
-
 def _bulk(received) -> list[events.BulkEvent]:
     return [e for batch in received for e in batch if isinstance(e, events.BulkEvent)]
 
@@ -48,7 +39,7 @@ def _bulk(received) -> list[events.BulkEvent]:
 def test_an_import_of_seven_rows_in_chunks_of_three_makes_three_created_events(
     admin, heard, django_capture_on_commit_callbacks
 ):
-    batch = _queued(admin, ROWS)
+    batch = queued(ROWS, actor=admin)
     with django_capture_on_commit_callbacks(execute=False) as pending:
         batch = actions.run_import(batch.pk, chunk_size=3)
     assert heard == []  # nothing before the commit
@@ -78,7 +69,7 @@ def test_an_update_import_sends_field_old_and_new_then_undo_sends_them_back(
     admin, heard, django_capture_on_commit_callbacks
 ):
     anna = save_record(Lead(last_name="Alt", email1="p1@firma.example"), actor=admin)
-    batch = _queued(admin, ROWS, mode="update")
+    batch = queued(ROWS, actor=admin, mode="update")
     with django_capture_on_commit_callbacks(execute=True):
         batch = actions.run_import(batch.pk, chunk_size=4)
     found = _bulk(heard)
@@ -107,7 +98,7 @@ def test_related_records_created_by_an_import_get_their_own_event(
     admin, heard, django_capture_on_commit_callbacks
 ):
     content = "Last Name,Email,Account Name\nKunz,k@kunz.example,Kunz Bau GmbH\n"
-    batch = _queued(admin, content, model=Contact, create_missing=True)
+    batch = queued(content, actor=admin, model=Contact, create_missing=True)
     with django_capture_on_commit_callbacks(execute=True):
         actions.run_import(batch.pk)
     found = _bulk(heard)
@@ -122,16 +113,8 @@ def test_related_records_created_by_an_import_get_their_own_event(
 def test_a_chunk_that_rolls_back_sends_nothing(
     admin, heard, monkeypatch, django_capture_on_commit_callbacks
 ):
-    real = actions.write_chunk
-
-    def dies_after_writing_the_second_chunk(planner, plans, first, last):
-        counts = real(planner, plans, first, last)
-        if first > 3:
-            raise RuntimeError("killed")
-        return counts
-
-    monkeypatch.setattr(actions, "write_chunk", dies_after_writing_the_second_chunk)
-    batch = _queued(admin, ROWS)
+    die_after_chunk(monkeypatch, 3)
+    batch = queued(ROWS, actor=admin)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         actions.run_import(batch.pk, chunk_size=3)
     found = _bulk(heard)

@@ -8,8 +8,7 @@ import pytest
 
 from kontor.core.actions import save_record
 from kontor.imports import actions, undo
-from kontor.imports.models import ImportBatch
-from kontor.imports.tests.helpers import upload
+from kontor.imports.tests.helpers import die_after_chunk, queued
 from kontor.leads.models import Lead
 from kontor.webhooks import signing
 from kontor.webhooks.actions import save_subscription
@@ -23,14 +22,6 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def _queued(admin, content: str = ROWS, **options):
-    batch = actions.create_batch(upload("list.csv", content.encode()), model=Lead, actor=admin)
-    if options:
-        actions.configure(batch, {**batch.options, **options}, actor=admin)
-    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
-    return batch
-
-
 def _bodies(receiver) -> list[dict]:
     return [json.loads(body) for _headers, body in receiver.received]
 
@@ -41,7 +32,7 @@ def test_each_committed_chunk_is_one_signed_delivery_with_its_records(admin, rec
     anna = save_record(Lead(last_name="Alt", email1="b1@firma.example"), actor=admin)
     receiver.received.clear()
     after = []
-    batch = _queued(admin, mode="update")
+    batch = queued(ROWS, actor=admin, mode="update")
 
     # Deliveries go out as each chunk commits, not at the end of the import.
     actions.run_import(
@@ -97,16 +88,8 @@ def test_each_committed_chunk_is_one_signed_delivery_with_its_records(admin, rec
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_chunk_that_rolls_back_delivers_nothing(admin, receiver, immediate, monkeypatch):
     save_subscription(Subscription(url=receiver.url, events=["created"]), actor=admin)
-    real = actions.write_chunk
-
-    def dies_after_writing_the_second_chunk(planner, plans, first, last):
-        counts = real(planner, plans, first, last)
-        if first > 2:
-            raise RuntimeError("killed")
-        return counts
-
-    monkeypatch.setattr(actions, "write_chunk", dies_after_writing_the_second_chunk)
-    batch = _queued(admin)
+    die_after_chunk(monkeypatch, 2)
+    batch = queued(ROWS, actor=admin)
     with pytest.raises(RuntimeError):
         actions.run_import(batch.pk, chunk_size=2)
 
@@ -126,7 +109,7 @@ def test_a_filtered_subscription_gets_only_the_kinds_and_types_it_asked_for(
         Subscription(url=receiver.url, events=["updated"], record_types=["leads"]), actor=admin
     )
     save_subscription(Subscription(url=receiver.url, record_types=["contacts"]), actor=admin)
-    batch = _queued(admin)
+    batch = queued(ROWS, actor=admin)
     with django_capture_on_commit_callbacks(execute=True):
         actions.run_import(batch.pk)
     assert Lead.objects.count() == 5
