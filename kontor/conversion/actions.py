@@ -138,8 +138,12 @@ class _Parts:
         self.errors.setdefault(key, []).append(message)
 
 
-def _visible(model, record, user):
-    return model.objects.visible_to(user, "view").filter(pk=record.pk).first() if record else None
+def visible(model, pk, user):
+    """The record `pk` of `model` when `user` may see it, else None: what a conversion links to
+    or picks must not be a record the user may not see."""
+    if pk is None:
+        return None
+    return model.objects.visible_to(user, "view").filter(pk=pk).first()
 
 
 @transaction.atomic
@@ -250,7 +254,7 @@ def _join_teams_of(source, records) -> None:
 
 def _choose_account(lead, account, new_account, parts, actor, owner):
     if account is not None:
-        chosen = _visible(Account, account, actor)
+        chosen = visible(Account, account.pk, actor)
         if chosen is None:
             parts.fail("account", _("Choose an account you can see."))
         return chosen
@@ -270,7 +274,7 @@ def _choose_account(lead, account, new_account, parts, actor, owner):
 
 def _choose_contact(lead, contact, new_contact, account, parts, actor, owner):
     if contact is not None:
-        chosen = _visible(Contact, contact, actor)
+        chosen = visible(Contact, contact.pk, actor)
         if chosen is None:
             parts.fail("contact", _("Choose a contact you can see."))
         return chosen

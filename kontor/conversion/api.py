@@ -32,7 +32,7 @@ from kontor.api.errors import Conflict
 from kontor.api.idempotency import idempotent
 from kontor.api.serializers import serializer_for
 from kontor.contacts.models import Contact
-from kontor.conversion.actions import ACTIVITY_MODES, ConversionRefused
+from kontor.conversion.actions import ACTIVITY_MODES, ConversionRefused, visible
 from kontor.conversion.actions import convert_lead as convert_lead_action
 from kontor.conversion.actions import convert_target as convert_target_action
 from kontor.core import registry
@@ -70,9 +70,7 @@ def _choose(view, part: str, data, model):
     """(selected record, values to create) of the contact or account part."""
     if isinstance(data, dict) and set(data) == {"id"}:
         try:
-            record = (
-                model.objects.visible_to(view.request.user, "view").filter(pk=data["id"]).first()
-            )
+            record = visible(model, data["id"], view.request.user)
         except Exception:  # noqa: BLE001 - a malformed id is not visible either
             record = None
         if record is None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Contact
-from kontor.conversion.views import visible
+from kontor.conversion.actions import visible
 from kontor.core import registry
 from kontor.core.journey import ActionReader, Journey
 from kontor.leads.models import Lead

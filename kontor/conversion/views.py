@@ -15,19 +15,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kontor.contacts.models import Contact
-from kontor.conversion.actions import ConversionRefused, convert_lead, convert_target
+from kontor.conversion.actions import ConversionRefused, convert_lead, convert_target, visible
 from kontor.conversion.forms import LeadConversion, TargetConversion
 from kontor.core import permissions, registry
 from kontor.core.records.views import ModuleView, form_panels
 from kontor.leads.models import Lead
-
-
-def visible(model, pk, user):
-    """The record `pk` of `model` when `user` may see it, else None: a link to the result of
-    an earlier conversion must not show a record the user may not see."""
-    if pk is None:
-        return None
-    return model.objects.visible_to(user, "view").filter(pk=pk).first()
 
 
 def target_actions(module, target, user) -> dict:
