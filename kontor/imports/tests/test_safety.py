@@ -7,7 +7,7 @@ from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog
 from kontor.imports import actions, undo, writer
 from kontor.imports.models import ImportBatch
-from kontor.imports.tests.helpers import upload
+from kontor.imports.tests.helpers import queued, upload
 from kontor.leads.models import Lead
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +23,7 @@ class Killed(Exception):
 
 @pytest.fixture
 def batch(admin):
-    batch = actions.create_batch(upload("list.csv", ROWS.encode()), model=Lead, actor=admin)
-    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
-    return batch
+    return queued(ROWS, actor=admin)
 
 
 def test_a_task_killed_between_chunks_resumes_without_duplicates(batch, admin):
@@ -73,9 +71,7 @@ def test_a_chunk_that_crashes_mid_write_leaves_nothing_of_itself(batch, admin, m
 def test_undo_trashes_what_was_created_and_restores_what_was_updated(admin):
     anna = save_record(Lead(last_name="Alt", email1="p1@firma.example", phone_work=""), actor=admin)
     bert = save_record(Lead(last_name="Bert", email1="p2@firma.example"), actor=admin)
-    batch = actions.create_batch(upload("list.csv", ROWS.encode()), model=Lead, actor=admin)
-    actions.configure(batch, {**batch.options, "mode": "update"}, actor=admin)
-    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
+    batch = queued(ROWS, actor=admin, mode="update")
     batch = actions.run_import(batch.pk, chunk_size=30)
     assert (batch.created_count, batch.updated_count) == (98, 2)
     # Bert's name is edited by hand after the import: undo keeps that edit.
@@ -123,9 +119,7 @@ def test_a_large_undo_trashes_every_chunk_exactly_once(admin, monkeypatch):
         for n in range(1, 41)
     }
     rows = ROWS + "p1@firma.example,Noch einmal,+49 30 999999\n"
-    batch = actions.create_batch(upload("list.csv", rows.encode()), model=Lead, actor=admin)
-    actions.configure(batch, {**batch.options, "mode": "update"}, actor=admin)
-    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
+    batch = queued(rows, actor=admin, mode="update")
     batch = actions.run_import(batch.pk, chunk_size=10)
     assert (batch.created_count, batch.updated_count, batch.chunks.count()) == (60, 41, 11)
     assert Lead.objects.get(pk=existing[1].pk).last_name == "Noch einmal"
