@@ -1,8 +1,23 @@
-"""Test helper for the custom field tests of studio and web forms: change one custom
-field through `update_custom_field`, keeping every setting the test does not name."""
+"""Test helpers for custom fields (studio, web forms): add one through its action, with a
+currency field "budget" on leads unless the test says otherwise, and change one through
+`update_custom_field`, keeping every setting the test does not name."""
 
-from kontor.studio.actions.fields import update_custom_field
+from kontor.core import registry
+from kontor.studio.actions.fields import create_custom_field, update_custom_field
 from kontor.studio.models import CustomField
+
+
+def add_field(actor, slug: str = "leads", **spec) -> CustomField:
+    """A custom field on record type `slug`, created by `actor`: "budget" (currency) unless
+    `spec` names other settings."""
+    spec = {
+        "name": "budget",
+        "label_en": "Budget",
+        "label_de": "Budget",
+        "field_type": "currency",
+        **spec,
+    }
+    return create_custom_field(registry.get(slug), **spec, actor=actor)
 
 
 def change_field(field: CustomField, actor, **changes) -> CustomField:

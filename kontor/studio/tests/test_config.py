@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from kontor.core import config
 from kontor.core.actions import save_record
 from kontor.leads.models import Lead
-from kontor.studio.models import CustomField, FieldRule
+from kontor.studio.models import FieldRule
+from kontor.studio.tests.fields import add_field
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +31,7 @@ def test_full_clean_refuses_a_missing_required_field_with_djangos_message(admin)
 
 
 def test_custom_values_are_parsed_stored_and_validated(admin):
-    CustomField.objects.create(
-        model_label="leads.lead",
-        name="budget",
-        label_en="Budget",
-        label_de="Budget",
-        field_type="currency",
-        required=True,
-    )
-    config.invalidate()
+    add_field(admin, required=True)
     (budget,) = config.custom_fields(Lead)
     assert budget.to_python("1250.5") == "1250.50"
     lead = Lead(last_name="Meyer", custom={"budget": "12x"})

@@ -14,28 +14,16 @@ from kontor.core.admin_log import AdminChange
 from kontor.core.testing import csv_rows, log_of
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
-from kontor.studio.actions.fields import create_custom_field
 from kontor.studio.models import CustomField
-from kontor.studio.tests.fields import change_field
+from kontor.studio.tests.fields import add_field, change_field
 
 pytestmark = pytest.mark.django_db
 LEADS = registry.get("leads") if registry.modules() else None
 
 
-def add(actor, slug="leads", **kw) -> CustomField:
-    spec = {
-        "name": "budget",
-        "label_en": "Budget",
-        "label_de": "Budget",
-        "field_type": "currency",
-        **kw,
-    }
-    return create_custom_field(registry.get(slug), **spec, actor=actor)
-
-
 def add_region(actor) -> CustomField:
     """A dropdown custom field "region" on leads, on the lead source list."""
-    return add(
+    return add_field(
         actor,
         name="region",
         label_en="Region",
@@ -51,28 +39,28 @@ def add_region(actor) -> CustomField:
 )
 def test_reserved_and_non_identifier_names_are_refused(admin, name):
     with pytest.raises(ValidationError) as caught:
-        add(admin, name=name)
+        add_field(admin, name=name)
     assert "name" in caught.value.message_dict
     assert not CustomField.objects.exists() and not AdminChange.objects.exists()
 
 
 def test_duplicate_names_and_missing_lists_are_refused(admin):
-    add(admin)
+    add_field(admin)
     with pytest.raises(ValidationError) as caught:
-        add(admin, label_en="Other")
+        add_field(admin, label_en="Other")
     assert "name" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        add(admin, name="region", field_type="dropdown", dropdown="no_such_dom")
+        add_field(admin, name="region", field_type="dropdown", dropdown="no_such_dom")
     assert "dropdown" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        add(admin, name="partner", field_type="relate", link_module="nowhere")
+        add_field(admin, name="partner", field_type="relate", link_module="nowhere")
     assert "link_module" in caught.value.message_dict
-    add(admin, slug="contacts")  # the same name on another record type is fine
+    add_field(admin, slug="contacts")  # the same name on another record type is fine
     assert CustomField.objects.count() == 2
 
 
 def test_a_type_change_that_would_lose_data_is_refused(admin):
-    field = add(admin, name="size", field_type="text")
+    field = add_field(admin, name="size", field_type="text")
     LeadFactory(actor=admin, custom={"size": "large"})
     LeadFactory(actor=admin, custom={"size": "12"})
     with pytest.raises(ValidationError) as caught:
@@ -91,7 +79,7 @@ def test_a_type_change_that_would_lose_data_is_refused(admin):
 
 
 def test_a_type_change_that_keeps_the_values_converts_them(admin):
-    field = add(admin, name="seats", field_type="text")
+    field = add_field(admin, name="seats", field_type="text")
     lead = LeadFactory(actor=admin, custom={"seats": "12"})
     change_field(field, admin, field_type="integer")
     lead.refresh_from_db()
@@ -99,8 +87,8 @@ def test_a_type_change_that_keeps_the_values_converts_them(admin):
 
 
 def test_values_are_validated_on_save_record_with_djangos_messages(admin):
-    add(admin, required=True)
-    add(admin, name="homepage", field_type="url")
+    add_field(admin, required=True)
+    add_field(admin, name="homepage", field_type="url")
     with pytest.raises(ValidationError) as caught:
         save_record(
             Lead(last_name="Meyer", custom={"budget": "lots", "homepage": "no url"}), actor=admin
@@ -113,7 +101,7 @@ def test_values_are_validated_on_save_record_with_djangos_messages(admin):
 
 
 def test_form_detail_list_export_and_timeline_show_the_field(admin_client, admin):
-    add(admin)
+    add_field(admin)
     add_region(admin)
     form = admin_client.get(reverse("leads:create")).content.decode()
     assert 'name="budget"' in form and 'name="region"' in form
@@ -143,7 +131,7 @@ def test_form_detail_list_export_and_timeline_show_the_field(admin_client, admin
 
 
 def test_filter_and_sort_by_a_custom_field(admin_client, admin):
-    add(admin)
+    add_field(admin)
     add_region(admin)
     for last, budget, region in [
         ("A", "900", "Partner"),
@@ -166,7 +154,7 @@ def test_filter_and_sort_by_a_custom_field(admin_client, admin):
 
 def test_keyset_pages_walk_a_custom_sort(admin_client, admin, settings):
     settings.KONTOR_PAGE_SIZE = 2
-    add(admin, name="seats", field_type="integer")
+    add_field(admin, name="seats", field_type="integer")
     for n in range(5):
         LeadFactory(actor=admin, last_name=f"L{n}", custom={"seats": n * 7 % 5})
     admin_client.post(reverse("leads:columns"), {"columns": ["last_name", "seats"]})
@@ -180,7 +168,7 @@ def test_keyset_pages_walk_a_custom_sort(admin_client, admin, settings):
 
 
 def test_custom_text_is_searchable(admin_client, admin):
-    add(admin, name="project", label_en="Project", label_de="Projekt", field_type="text")
+    add_field(admin, name="project", label_en="Project", label_de="Projekt", field_type="text")
     LeadFactory(actor=admin, last_name="Meyer", custom={"project": "Zugspitze"})
     LeadFactory(actor=admin, last_name="Otto")
     page = admin_client.get(reverse("leads:list"), {"q": "zugspitz"})
@@ -188,9 +176,9 @@ def test_custom_text_is_searchable(admin_client, admin):
 
 
 def test_conversion_carries_same_named_custom_fields(admin):
-    add(admin)
-    add(admin, slug="opportunities")
-    add(admin, name="region", field_type="text", label_en="Region", label_de="Region")
+    add_field(admin)
+    add_field(admin, slug="opportunities")
+    add_field(admin, name="region", field_type="text", label_en="Region", label_de="Region")
     lead = LeadFactory(actor=admin, last_name="Vogel", custom={"budget": "500", "region": "Nord"})
     result = convert_lead(lead, actor=admin, new_contact={}, new_account={}, opportunity={})
     assert result.opportunity.custom == {"budget": "500.00"}
@@ -198,7 +186,7 @@ def test_conversion_carries_same_named_custom_fields(admin):
 
 
 def test_a_link_field_offers_only_visible_records_and_shows_the_name(admin_client, admin):
-    add(
+    add_field(
         admin,
         name="partner",
         label_en="Partner",
@@ -234,8 +222,8 @@ def test_every_type_parses_what_an_import_or_the_api_sends(admin):
         "datetime": ("2026-01-31T10:00:00+00:00", "2026-01-31T10:00:00+00:00"),
     }
     for field_type in specs:
-        add(admin, name=f"f_{field_type}", field_type=field_type)
-    add(admin, name="f_multi", field_type="multiselect", dropdown="lead_source_dom")
+        add_field(admin, name=f"f_{field_type}", field_type=field_type)
+    add_field(admin, name="f_multi", field_type="multiselect", dropdown="lead_source_dom")
     defs = {f.name: f for f in config.custom_fields(Lead)}
     for field_type, (given, stored) in specs.items():
         assert defs[f"f_{field_type}"].to_python(given) == stored, field_type
@@ -249,7 +237,7 @@ def test_every_type_parses_what_an_import_or_the_api_sends(admin):
 def test_an_index_can_be_requested_and_dropped(admin):
     from django.db import connection
 
-    field = add(admin)
+    field = add_field(admin)
     change_field(field, admin, indexed=True)
     from kontor.studio.actions.fields import index_name
 
@@ -268,9 +256,9 @@ def test_the_convert_target_page_carries_and_asks_for_custom_values(admin_client
     from kontor.core.testing import form_data
     from kontor.targets.tests.factories import TargetFactory
 
-    add(admin, slug="targets")
-    add(admin, required=True)
-    add(admin, name="size", field_type="integer", required=True)
+    add_field(admin, slug="targets")
+    add_field(admin, required=True)
+    add_field(admin, name="size", field_type="integer", required=True)
     target = TargetFactory(actor=admin, last_name="Vogel", custom={"budget": "700"})
     conversion = admin_client.get(convert_url(target)).context["conversion"]
     assert str(conversion.lead["budget"].value()) == "700.00"

@@ -9,9 +9,9 @@ from kontor.core.admin_log import AdminChange
 from kontor.core.testing import count_queries, form_data
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
-from kontor.studio.actions.fields import create_custom_field
 from kontor.studio.actions.layouts import reset_layout, set_list_columns, set_panels
 from kontor.studio.models import Layout
+from kontor.studio.tests.fields import add_field
 
 pytestmark = pytest.mark.django_db
 
@@ -84,14 +84,7 @@ def test_required_fields_cannot_be_hidden_nor_unknown_fields_placed(admin, leads
 
 
 def test_new_custom_fields_appear_until_a_layout_places_them(admin, leads):
-    create_custom_field(
-        leads,
-        name="budget",
-        label_en="Budget",
-        label_de="Budget",
-        field_type="currency",
-        actor=admin,
-    )
+    add_field(admin)
     assert config.panels(leads)[-1][1] == ("budget",)
     set_panels(leads, {0: ["last_name", "budget"]}, [], actor=admin)
     assert config.panels(leads)[0][1] == ("last_name", "budget")
@@ -117,14 +110,7 @@ def test_default_list_columns_and_reset(admin_client, admin, leads):
 
 
 def test_custom_columns_add_no_query_per_row(admin_client, admin, leads):
-    create_custom_field(
-        leads,
-        name="budget",
-        label_en="Budget",
-        label_de="Budget",
-        field_type="currency",
-        actor=admin,
-    )
+    add_field(admin)
     set_list_columns(leads, [*leads.list_columns, "budget"], actor=admin)
     LeadFactory.create_batch(3, actor=admin, custom={"budget": "10"})
     admin_client.get(reverse("leads:list"))

@@ -15,6 +15,7 @@ from kontor.studio.actions.fields import create_custom_field, set_required
 from kontor.studio.actions.layouts import set_list_columns
 from kontor.studio.actions.transfer import export_configuration, import_configuration
 from kontor.studio.models import CustomField, FieldRule, Layout
+from kontor.studio.tests.fields import add_field
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +35,7 @@ def configure(admin):
         dropdown="region_dom",
         actor=admin,
     )
-    create_custom_field(
-        leads,
-        name="budget",
-        label_en="Budget",
-        label_de="Budget",
-        field_type="currency",
-        required=True,
-        actor=admin,
-    )
+    add_field(admin, required=True)
     set_required(leads, ["phone_work"], actor=admin)
     set_list_columns(leads, ["last_name", "budget"], actor=admin)
 
