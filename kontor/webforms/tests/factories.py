@@ -1,4 +1,8 @@
-"""Web forms for tests, saved through the admin's action."""
+"""Web forms for tests, saved through the admin's action, and a visitor's page and post."""
+
+import re
+
+from django.urls import reverse
 
 from kontor.webforms.actions import save_webform
 from kontor.webforms.models import WebForm
@@ -27,3 +31,30 @@ def make_webform(owner, **fields) -> WebForm:
     }
     values.update(fields)
     return save_webform(WebForm(**values), actor=owner)
+
+
+def rendered_page(visitor, webform, query="") -> tuple[str, str]:
+    """(token, HTML) of the public page of `webform` as `visitor` gets it."""
+    response = visitor.get(reverse("webforms:page", args=[webform.key]) + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return re.search(r'name="token" value="([^"]+)"', html).group(1), html
+
+
+def rendered_token(visitor, webform, query="") -> str:
+    """The token of the public page of `webform` as `visitor` gets it."""
+    return rendered_page(visitor, webform, query)[0]
+
+
+def submit(visitor, webform, token, *, addr="203.0.113.5", **data):
+    """`visitor` sends `webform` with `token` from address `addr`: Anna Berg, consenting,
+    unless `data` says otherwise."""
+    values = {
+        "token": token,
+        "first_name": "Anna",
+        "last_name": "Berg",
+        "email1": "anna@example.org",
+        "consent": "on",
+        **data,
+    }
+    return visitor.post(reverse("webforms:submit", args=[webform.key]), values, REMOTE_ADDR=addr)

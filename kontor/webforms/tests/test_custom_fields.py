@@ -17,7 +17,13 @@ from kontor.studio.models import CustomField
 from kontor.studio.tests.fields import change_field
 from kontor.webforms.actions import EVENT_FIELD, submit_webform
 from kontor.webforms.models import UsedToken, WebForm
-from kontor.webforms.tests.factories import FIELDS, make_webform
+from kontor.webforms.tests.factories import (
+    FIELDS,
+    make_webform,
+    rendered_page,
+    rendered_token,
+    submit,
+)
 from kontor.webforms.tests.test_admin import definition
 
 pytestmark = pytest.mark.django_db
@@ -59,26 +65,9 @@ def visitor():
     return Client(enforce_csrf_checks=True)
 
 
-def token_of(visitor, webform) -> tuple[str, str]:
-    page = visitor.get(reverse("webforms:page", args=[webform.key]))
-    assert page.status_code == 200
-    html = page.content.decode()
-    return re.search(r'name="token" value="([^"]+)"', html).group(1), html
-
-
 def post(visitor, webform, **data):
-    token, _html = token_of(visitor, webform)
-    values = {
-        "token": token,
-        "first_name": "Anna",
-        "last_name": "Berg",
-        "email1": "anna@example.org",
-        "consent": "on",
-        **data,
-    }
-    return visitor.post(
-        reverse("webforms:submit", args=[webform.key]), values, REMOTE_ADDR="203.0.113.9"
-    )
+    """Send `webform` as `visitor` from a fresh page."""
+    return submit(visitor, webform, rendered_token(visitor, webform), addr="203.0.113.9", **data)
 
 
 def test_the_builder_offers_custom_fields_and_saves_them(admin_client, admin, rep):
@@ -127,7 +116,7 @@ def test_a_link_field_can_be_neither_saved_nor_shown_on_a_form(admin, rep, visit
     # Saved while it was text, then made a link in Studio: the public form leaves it out.
     WebForm.objects.filter(pk=webform.pk).update(fields=[*FIELDS, spec("partner")])
     webform.refresh_from_db()
-    _token, html = token_of(visitor, webform)
+    _token, html = rendered_page(visitor, webform)
     assert 'name="cf_partner"' not in html and 'name="email1"' in html
 
 
@@ -136,7 +125,7 @@ def test_every_type_is_rendered_checked_and_stored(admin, rep, visitor):
     for kind, _typed, _stored in TYPES:
         add(admin, f"x_{kind}", kind)
     webform = make_webform(rep, fields=[*FIELDS, *(spec(f"x_{k}") for k, _t, _s in TYPES)])
-    _token, html = token_of(visitor, webform)
+    _token, html = rendered_page(visitor, webform)
     for html_input in (
         'type="number" name="cf_x_integer"',
         'type="date" name="cf_x_date"',
@@ -179,7 +168,7 @@ def test_an_invalid_value_is_shown_in_the_forms_language_and_writes_nothing(admi
 def test_a_custom_field_required_in_studio_is_required_on_the_form(admin, rep, visitor):
     add(admin, "budget", "currency", required=True)
     webform = make_webform(rep, fields=[*FIELDS, spec("budget")])  # not marked required here
-    _token, html = token_of(visitor, webform)
+    _token, html = rendered_page(visitor, webform)
     assert re.search(r'for="id_cf_budget">Budget <span aria-hidden="true">\*', html)
     refused = post(visitor, webform, cf_budget="")
     assert refused.status_code == 400
@@ -239,12 +228,12 @@ def test_german_labels_from_the_custom_field_or_the_admin(admin, rep, visitor):
         language="de",
         fields=[*FIELDS, spec("size"), spec("budget", label_en="Budget", label_de="Ihr Etat")],
     )
-    _token, html = token_of(visitor, webform)
+    _token, html = rendered_page(visitor, webform)
     assert 'for="id_cf_size">Branche' in html
     assert 'for="id_cf_budget">Ihr Etat' in html
     assert '<option value="Banking">Bankwesen</option>' in html  # the list's German labels
     english = make_webform(rep, name="English", fields=[*FIELDS, spec("size")])
-    _token, html = token_of(visitor, english)
+    _token, html = rendered_page(visitor, english)
     assert 'for="id_cf_size">Industry' in html and '<option value="Banking">Banking' in html
 
 

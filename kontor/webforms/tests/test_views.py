@@ -11,7 +11,7 @@ from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
 from kontor.webforms import protection
 from kontor.webforms.models import UsedToken
-from kontor.webforms.tests.factories import make_webform
+from kontor.webforms.tests.factories import make_webform, rendered_token, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -28,28 +28,6 @@ def visitor():
     return Client(enforce_csrf_checks=True)  # no session, no CSRF cookie: like another site
 
 
-def rendered_token(visitor, webform, query="") -> str:
-    response = visitor.get(reverse("webforms:page", args=[webform.key]) + query)
-    assert response.status_code == 200
-    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
-
-
-def post(visitor, webform, token, **data):
-    values = {
-        "token": token,
-        "first_name": "Anna",
-        "last_name": "Berg",
-        "email1": "anna@example.org",
-        "consent": "on",
-        **data,
-    }
-    return visitor.post(
-        reverse("webforms:submit", args=[webform.key]),
-        values,
-        REMOTE_ADDR=data.pop("addr", "203.0.113.5"),
-    )
-
-
 def test_the_hosted_page_shows_the_fields_labels_consent_and_a_hidden_honeypot(visitor, webform):
     response = visitor.get(reverse("webforms:page", args=[webform.key]))
     html = response.content.decode()
@@ -64,7 +42,7 @@ def test_a_submission_creates_one_lead_and_says_thanks(
     visitor, webform, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(visitor, webform, rendered_token(visitor, webform))
+        response = submit(visitor, webform, rendered_token(visitor, webform))
     assert response.status_code == 200
     assert "Thanks, we will call you." in response.content.decode()
     lead = Lead.objects.get()
@@ -79,8 +57,8 @@ def test_a_submission_creates_one_lead_and_says_thanks(
 @FAST
 def test_a_double_submit_creates_one_lead(visitor, webform):
     token = rendered_token(visitor, webform)
-    first = post(visitor, webform, token)
-    second = post(visitor, webform, token, last_name="Changed")
+    first = submit(visitor, webform, token)
+    second = submit(visitor, webform, token, last_name="Changed")
     assert first.status_code == second.status_code == 200
     assert "Thanks" in second.content.decode()
     assert list(Lead.objects.values_list("last_name", flat=True)) == ["Berg"]
@@ -90,7 +68,7 @@ def test_a_double_submit_creates_one_lead(visitor, webform):
 @override_settings(KONTOR_WEBFORM_REDIRECT_HOSTS=["www.example.com"])
 def test_the_redirect_goes_to_the_stored_address_without_submitted_data(visitor, rep):
     webform = make_webform(rep, redirect_url="https://www.example.com/danke")
-    response = post(visitor, webform, rendered_token(visitor, webform))
+    response = submit(visitor, webform, rendered_token(visitor, webform))
     assert response.status_code == 302
     assert response["Location"] == "https://www.example.com/danke"
     assert Lead.objects.count() == 1
@@ -98,14 +76,14 @@ def test_the_redirect_goes_to_the_stored_address_without_submitted_data(visitor,
 
 @FAST
 def test_the_honeypot_looks_like_success_and_writes_nothing(visitor, webform):
-    response = post(visitor, webform, rendered_token(visitor, webform), homepage="http://spam")
+    response = submit(visitor, webform, rendered_token(visitor, webform), homepage="http://spam")
     assert response.status_code == 200 and "Thanks" in response.content.decode()
     assert not Lead.objects.exists() and not UsedToken.objects.exists()
 
 
 def test_a_submission_faster_than_a_person_is_refused(visitor, webform):
     with override_settings(KONTOR_WEBFORM_MIN_SECONDS=60):
-        response = post(visitor, webform, rendered_token(visitor, webform))
+        response = submit(visitor, webform, rendered_token(visitor, webform))
     assert response.status_code == 400
     assert "very fast" in response.content.decode()
     assert not Lead.objects.exists()
@@ -120,7 +98,7 @@ def test_missing_forged_or_foreign_tokens_are_refused(visitor, webform, rep):
         rendered_token(visitor, other),
         rendered_token(visitor, webform)[:-2] + "xx",
     ):
-        response = post(visitor, webform, token)
+        response = submit(visitor, webform, token)
         assert response.status_code == 400
         assert "expired" in response.content.decode()
     assert not Lead.objects.exists()
@@ -129,7 +107,7 @@ def test_missing_forged_or_foreign_tokens_are_refused(visitor, webform, rep):
 @FAST
 def test_invalid_input_is_shown_on_the_fields_in_the_forms_language(visitor, rep):
     webform = make_webform(rep, language="de")
-    response = post(
+    response = submit(
         visitor,
         webform,
         rendered_token(visitor, webform),
@@ -148,10 +126,10 @@ def test_invalid_input_is_shown_on_the_fields_in_the_forms_language(visitor, rep
 @override_settings(KONTOR_WEBFORM_RATE=(2, 600))
 def test_the_rate_limit_counts_per_client_address(visitor, webform):
     for _ in range(2):
-        assert post(visitor, webform, rendered_token(visitor, webform)).status_code == 200
-    refused = post(visitor, webform, rendered_token(visitor, webform), email1="x@example.org")
+        assert submit(visitor, webform, rendered_token(visitor, webform)).status_code == 200
+    refused = submit(visitor, webform, rendered_token(visitor, webform), email1="x@example.org")
     assert refused.status_code == 429
-    other = post(
+    other = submit(
         visitor,
         webform,
         rendered_token(visitor, webform),
@@ -165,7 +143,7 @@ def test_the_rate_limit_counts_per_client_address(visitor, webform):
 @FAST
 @override_settings(KONTOR_WEBFORM_MAX_BYTES=500)
 def test_a_too_large_submission_is_refused_before_reading(visitor, webform):
-    response = post(visitor, webform, rendered_token(visitor, webform), description="x" * 600)
+    response = submit(visitor, webform, rendered_token(visitor, webform), description="x" * 600)
     assert response.status_code == 413
     assert not Lead.objects.exists()
 
@@ -174,12 +152,12 @@ def test_an_inactive_or_unknown_form_is_not_found(visitor, rep):
     webform = make_webform(rep, active=False)
     assert visitor.get(reverse("webforms:page", args=[webform.key])).status_code == 404
     assert visitor.get(reverse("webforms:page", args=["nope"])).status_code == 404
-    assert post(visitor, webform, protection.issue_token(webform)).status_code == 404
+    assert submit(visitor, webform, protection.issue_token(webform)).status_code == 404
 
 
 @FAST
 def test_the_timeline_names_the_web_form(visitor, webform, admin_client):
-    post(visitor, webform, rendered_token(visitor, webform))
+    submit(visitor, webform, rendered_token(visitor, webform))
     lead = Lead.objects.get()
     assert ChangeLog.objects.get(record_id=lead.pk, action="create").origin == "webform:Contact us"
     page = admin_client.get(lead.get_absolute_url()).content.decode()
@@ -192,7 +170,7 @@ def test_a_field_required_in_studio_is_required_on_the_form_too(visitor, webform
     from kontor.studio.actions.fields import set_required
 
     set_required(registry.get("leads"), ["phone_work"], actor=admin)
-    response = post(visitor, webform, rendered_token(visitor, webform), phone_work="")
+    response = submit(visitor, webform, rendered_token(visitor, webform), phone_work="")
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert not Lead.objects.exists()
@@ -222,7 +200,7 @@ def test_only_the_form_may_be_framed_and_lead_to_its_redirect(visitor, rep, admi
     assert "frame-ancestors https://www.example.com" in policy
     assert "form-action 'self' https://www.example.com" in policy
     assert "script-src 'self'" in policy  # the rest of Kontor's policy stays
-    sent = post(visitor, webform, rendered_token(visitor, webform))
+    sent = submit(visitor, webform, rendered_token(visitor, webform))
     assert "form-action 'self' https://www.example.com" in sent["Content-Security-Policy"]
     inside = admin_client.get(reverse("webforms:admin-list"))
     assert "frame-ancestors 'none'" in inside["Content-Security-Policy"]
@@ -235,12 +213,12 @@ def test_a_submission_costs_the_same_queries_however_many_leads_exist(visitor, w
 
     LeadFactory(actor=rep)
     few, first = count_queries(
-        lambda: post(visitor, webform, rendered_token(visitor, webform), email1="one@example.org")
+        lambda: submit(visitor, webform, rendered_token(visitor, webform), email1="one@example.org")
     )
     for _ in range(10):
         LeadFactory(actor=rep)
     many, second = count_queries(
-        lambda: post(visitor, webform, rendered_token(visitor, webform), email1="two@example.org")
+        lambda: submit(visitor, webform, rendered_token(visitor, webform), email1="two@example.org")
     )
     assert first.status_code == second.status_code == 200
     assert many == few
@@ -253,6 +231,6 @@ def test_the_embedded_form_has_no_page_chrome_and_keeps_embedding(visitor, webfo
     assert '<input type="hidden" name="embed" value="1">' in html
     assert "<h1" not in html
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-    thanks = post(visitor, webform, token, embed="1")
+    thanks = submit(visitor, webform, token, embed="1")
     assert thanks.status_code == 200 and "Thanks, we will call you." in thanks.content.decode()
     assert "container py-4" not in thanks.content.decode()
