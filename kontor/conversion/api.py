@@ -92,8 +92,11 @@ def _activities(body: dict) -> str:
     return mode
 
 
-def _refused(refused: ConversionRefused):
+def _refused(refused: ConversionRefused, user):
+    """409 naming the earlier conversion's result only when `user` may see it."""
     existing = getattr(refused, "existing", None)
+    if existing is not None:
+        existing = visible(type(existing), existing.pk, user)
     exc = Conflict(refused.message)
     exc.existing = str(existing.pk) if existing is not None else None
     return exc
@@ -185,7 +188,7 @@ def convert_lead_endpoint():
         try:
             result = convert_lead_action(lead, actor=request.user, **lead_kwargs(self, lead, body))
         except ConversionRefused as refused:
-            raise _refused(refused) from None
+            raise _refused(refused, request.user) from None
         except ValidationError as error:
             raise exceptions.ValidationError(_as_api_errors(error)) from None
         return Response(
@@ -227,7 +230,7 @@ def convert_target_endpoint():
         try:
             lead = convert_target_action(target, actor=request.user, data=data, activities=mode)
         except ConversionRefused as refused:
-            raise _refused(refused) from None
+            raise _refused(refused, request.user) from None
         except ValidationError as error:
             raise exceptions.ValidationError(_as_api_errors(error)) from None
         target.refresh_from_db()
