@@ -114,7 +114,7 @@ def test_another_actor_than_an_administrator_moves_no_client(suitecrm_journey, d
     clerk = django_user_model.objects.create_user("clerk", password="x")
     report = migrate(suitecrm_journey, actor=clerk, modules=["oauth_clients"])
 
-    assert not OAuthClient.objects.exists()
+    assert not OAuthClient.objects.exists() and not AdminChange.objects.exists()
     assert report.counts["oauth2clients"] == {}
     assert [p.table for p in report.problems] == ["oauth2clients"]
 
