@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kontor.webhooks",
     "kontor.imports",
     "kontor.suitecrm",
+    "kontor.suiteapi",
     "kontor.demo",
 ]
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("kontor.webhooks.urls")),
     path("", include("kontor.webforms.urls")),
     path("imports/", include("kontor.imports.urls")),
+    path("", include("kontor.suiteapi.urls")),
     *urlpatterns_for_modules(),
 ]
 

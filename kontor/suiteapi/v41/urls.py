@@ -1,0 +1,3 @@
+"""URLs of this part of the SuiteCRM API compatibility."""
+
+urlpatterns: list = []
