@@ -1,0 +1,374 @@
+"""Attributes that point at other rows or are computed, for `kontor.suiteapi.mapping`: user ids
+and names, ids and names of related records, an activity's parent, SuiteCRM's split meeting
+duration, and Studio's custom fields.
+
+SuiteCRM ids: a migrated user answers under the id SuiteCRM gave it (kept by the migration),
+any other user under its Kontor number (V8 accepts numeric ids); a record under its SuiteCRM
+id (`ApiModule.suitecrm_id`). Lists load these in a fixed number of queries through
+`ApiModule.prepare`, whose result arrives here as `prepared`.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kontor.core.models import ExternalId
+from kontor.suiteapi.attributes import OPERATORS, Attribute, invalid, like_q, text
+from kontor.suitecrm.ids import is_uuid_shaped
+from kontor.suitecrm.models import LegacyId
+
+#: The ExternalId source of records migrated from SuiteCRM
+SOURCE = "suitecrm"
+
+
+class Directory:
+    """How attributes find a SuiteCRM module (by name, by Kontor model): the table of
+    kontor.suiteapi.mapping fills it in with `use`, so the kinds here need not import it."""
+
+    module: Callable = staticmethod(lambda name: None)
+    of_model: Callable = staticmethod(lambda model: None)
+
+    def use(self, module: Callable, of_model: Callable) -> None:
+        self.module, self.of_model = module, of_model
+
+
+directory = Directory()
+
+
+def kontor_uuid(suitecrm_id) -> uuid.UUID | None:
+    """The Kontor id of a record's SuiteCRM id (any module), or None when there is none."""
+    raw = str(suitecrm_id or "").strip()
+    if is_uuid_shaped(raw):
+        return uuid.UUID(raw)
+    if not raw or len(raw) > 255:
+        return None
+    found = ExternalId.objects.filter(source=SOURCE, external_id=raw).values_list(
+        "record_id", flat=True
+    )
+    return next(iter(found), None)
+
+
+def derived_ids(pks) -> dict:
+    """SuiteCRM ids of those of `pks` that a migration derived (name-based, version 5
+    UUIDs; other records answer under their Kontor id): one query, none when there are none."""
+    derived = [pk for pk in pks if isinstance(pk, uuid.UUID) and pk.version == 5]
+    if not derived:
+        return {}
+    rows = ExternalId.objects.filter(source=SOURCE, record_id__in=derived)
+    return {pk: ext for pk, ext in rows.values_list("record_id", "external_id")}
+
+
+def user_ids(pks) -> dict[int, str]:
+    """SuiteCRM ids of the migrated users among `pks` (others answer under their number)."""
+    pks = {pk for pk in pks if pk is not None}
+    if not pks:
+        return {}
+    rows = LegacyId.objects.filter(kind="user", kontor_id__in=[str(pk) for pk in pks])
+    return {
+        int(kontor): suitecrm for kontor, suitecrm in rows.values_list("kontor_id", "suitecrm_id")
+    }
+
+
+def user_pk(suitecrm_id) -> int | None:
+    """The Kontor user of a SuiteCRM user id (a migrated id, or a Kontor number)."""
+    suitecrm_id = str(suitecrm_id or "").strip()
+    if not suitecrm_id:
+        return None
+    kept = LegacyId.objects.filter(kind="user", suitecrm_id=suitecrm_id).values_list(
+        "kontor_id", flat=True
+    )
+    for kontor in kept:
+        return int(kontor)
+    return int(suitecrm_id) if suitecrm_id.isdigit() else None
+
+
+def record_suitecrm_id(pk, prepared) -> str:
+    """The SuiteCRM id of the record `pk` (from `prepared` when given)."""
+    if prepared is not None:
+        return prepared.get("ids", {}).get(pk, str(pk))
+    return derived_ids([pk]).get(pk, str(pk))
+
+
+def user_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass
+class UserRef(Attribute):
+    """A user's SuiteCRM id (assigned_user_id, created_by, modified_user_id)."""
+
+    type: str = "id"
+
+    def get(self, record, prepared=None):
+        pk = getattr(record, f"{self.field}_id", None)
+        if pk is None:
+            return None
+        known = user_ids([pk]) if prepared is None else prepared.get("users", {})
+        return known.get(pk, str(pk))
+
+    def value(self, raw):
+        return user_pk(raw)
+
+    def condition(self, op, raw):
+        if op.lower() not in ("eq", "neq"):
+            raise ValueError(op)
+        pk = self.value(raw)
+        q = Q(**{f"{self.field}__isnull": True}) if pk is None else Q(**{self.field: pk})
+        return ~q if op.lower() == "neq" else q
+
+    def set(self, record, raw, user):
+        if self.read_only:
+            raise ValidationError({self.name: _("This field cannot be changed.")})
+        pk = self.value(raw)
+        users = get_user_model().objects.filter(is_active=True)
+        if raw not in (None, "") and (pk is None or not users.filter(pk=pk).exists()):
+            raise invalid(self.name, raw)
+        setattr(record, f"{self.field}_id", pk)
+
+
+@dataclass
+class Computed(Attribute):
+    """A read-only value computed from the record (and from `prepared` rows)."""
+
+    compute: Callable = None
+
+    def get(self, record, prepared=None):
+        return self.compute(record, prepared or {})
+
+
+def related_name(path: str) -> Callable:
+    """Reads the text of the related record at `path` (loaded with select_related)."""
+
+    def compute(record, prepared):
+        value = record
+        for part in path.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return user_name(value) if isinstance(value, get_user_model()) else str(value)
+
+    return compute
+
+
+@dataclass
+class RecordRef(Attribute):
+    """The SuiteCRM id of the record a foreign key `field` points at, of SuiteCRM module
+    `target`; written only with a record the user may see."""
+
+    type: str = "id"
+    target: str = ""
+
+    def _module(self):
+        return directory.module(self.target)
+
+    def get(self, record, prepared=None):
+        pk = getattr(record, f"{self.field}_id", None)
+        if pk is None:
+            return None
+        return record_suitecrm_id(pk, prepared)
+
+    def value(self, raw):
+        return self._module().kontor_pk(raw)
+
+    def condition(self, op, raw):
+        if op.lower() not in ("eq", "neq"):
+            raise ValueError(op)
+        pk = self.value(raw)
+        q = Q(**{f"{self.field}__isnull": True}) if pk is None else Q(**{f"{self.field}_id": pk})
+        return ~q if op.lower() == "neq" else q
+
+    def set(self, record, raw, user):
+        if self.read_only:
+            raise ValidationError({self.name: _("This field cannot be changed.")})
+        if raw in (None, ""):
+            setattr(record, f"{self.field}_id", None)
+            return
+        found = self._module().find(user, str(raw))
+        if found is None:
+            raise invalid(self.name, raw)
+        setattr(record, self.field, found)
+
+
+@dataclass
+class ParentType(Attribute):
+    """An activity's parent_type: the SuiteCRM module name of its parent record."""
+
+    type: str = "parent_type"
+
+    def get(self, record, prepared=None):
+        if not record.parent_type_id:
+            return None
+        found = directory.of_model(
+            ContentType.objects.get_for_id(record.parent_type_id).model_class()
+        )
+        return found.name if found else None
+
+    def condition(self, op, raw):
+        if op.lower() not in ("eq", "neq"):
+            raise ValueError(op)
+        found = directory.module(str(raw))
+        if found is None:
+            q = Q(pk__in=[])
+        else:
+            q = Q(parent_type=ContentType.objects.get_for_model(found.model))
+        return ~q if op.lower() == "neq" else q
+
+    def set(self, record, raw, user):
+        # The parent is written with parent_id, which reads this value first.
+        record._suiteapi_parent_type = str(raw or "")
+
+
+@dataclass
+class ParentId(Attribute):
+    """An activity's parent_id: the SuiteCRM id of a record the user may see."""
+
+    type: str = "id"
+
+    def get(self, record, prepared=None):
+        pk = record.parent_id
+        if pk is None:
+            return None
+        return record_suitecrm_id(pk, prepared)
+
+    def condition(self, op, raw):
+        if op.lower() not in ("eq", "neq"):
+            raise ValueError(op)
+        pk = kontor_uuid(raw)
+        q = Q(parent_id=pk) if pk is not None else Q(pk__in=[])
+        return ~q if op.lower() == "neq" else q
+
+    def set(self, record, raw, user):
+        if raw in (None, ""):
+            record.parent_type, record.parent_id = None, None
+            return
+        name = getattr(record, "_suiteapi_parent_type", "")
+        if not name and record.parent_type_id:
+            current = directory.of_model(
+                ContentType.objects.get_for_id(record.parent_type_id).model_class()
+            )
+            name = current.name if current else ""
+        module = directory.module(name)
+        found = module.find(user, str(raw)) if module and module.module else None
+        if found is None:
+            raise invalid(self.name, raw)
+        record.parent_type = ContentType.objects.get_for_model(module.model)
+        record.parent_id = found.pk
+
+
+def parent_name(record, prepared) -> str | None:
+    """The name of an activity's parent, when the user may see it (loaded by prepare)."""
+    if record.parent_id is None:
+        return None
+    return prepared.get("parents", {}).get(record.parent_id)
+
+
+@dataclass
+class DurationPart(Attribute):
+    """SuiteCRM's duration_hours or duration_minutes, of Kontor's one total in minutes."""
+
+    type: str = "int"
+    hours: bool = False
+
+    def get(self, record, prepared=None):
+        total = record.duration_minutes or 0
+        return total // 60 if self.hours else total % 60
+
+    def condition(self, op, raw):
+        raise ValueError(self.name)
+
+    def set(self, record, raw, user):
+        try:
+            part = int(str(raw).strip() or 0)
+        except ValueError:
+            raise invalid(self.name, raw) from None
+        if part < 0:
+            raise invalid(self.name, raw)
+        total = record.duration_minutes or 0
+        hours, minutes = divmod(total, 60)
+        record.duration_minutes = part * 60 + minutes if self.hours else hours * 60 + part
+
+
+#: Kontor's custom field types → SuiteCRM's vardef types
+CUSTOM_TYPES = {
+    "text": "varchar",
+    "longtext": "text",
+    "url": "url",
+    "email": "varchar",
+    "phone": "phone",
+    "integer": "int",
+    "decimal": "decimal",
+    "currency": "currency",
+    "date": "date",
+    "datetime": "datetimecombo",
+    "boolean": "bool",
+    "dropdown": "enum",
+    "multiselect": "multienum",
+    "relate": "relate",
+}
+
+
+def custom_name(definition) -> str:
+    """The SuiteCRM name of a Kontor custom field: Studio's "_c" (a migrated field that kept
+    its "_c" because Kontor reserves its short name has it already)."""
+    name = definition.name
+    return name if name.endswith("_c") else f"{name}_c"
+
+
+@dataclass
+class Custom(Attribute):
+    """A Studio field, stored in the record's `custom` values."""
+
+    definition: object = None
+
+    def get(self, record, prepared=None):
+        return self.definition.python((record.custom or {}).get(self.definition.name))
+
+    def text(self, record, prepared=None) -> str:
+        value = self.get(record, prepared)
+        if self.definition.field_type == "relate" and value is not None:
+            return str(getattr(value, "pk", value))
+        return text(value)
+
+    @property
+    def alias(self) -> str:
+        """The name `ApiModule.queryset` gives this field's SQL expression."""
+        return f"custom_{self.definition.name}"
+
+    def condition(self, op, raw):
+        op = op.lower()
+        if op == "like":
+            return like_q(self.alias, raw)
+        if op not in OPERATORS:
+            raise ValueError(op)
+        try:
+            stored = self.definition.to_python(raw)
+        except ValidationError:
+            raise invalid(self.name, raw) from None
+        if stored is None:
+            q = Q(**{f"custom__{self.definition.name}__isnull": True}) | Q(
+                **{f"custom__{self.definition.name}": None}
+            )
+        elif self.definition.field_type == "boolean":
+            q = Q(**{f"custom__{self.definition.name}": stored})
+        else:
+            if self.definition.field_type in ("decimal", "currency"):
+                stored = float(stored)
+            q = Q(**{f"{self.alias}__{OPERATORS[op]}": stored})
+        return ~q if op == "neq" else q
+
+    def set(self, record, raw, user):
+        stored = record.custom or {}
+        name = self.definition.name
+        try:
+            value = self.definition.to_python(raw, previous=stored.get(name))
+        except ValidationError as error:
+            raise ValidationError({self.name: error.messages}) from None
+        record.custom = {**stored, name: value}
