@@ -11,4 +11,6 @@ _routes = [
 urlpatterns = [
     path("", include(_routes)),
     path("legacy/", include(_routes)),
+    path("admin/suitecrm/", include("kontor.suiteapi.capture.admin_urls")),
+    path("admin/suitecrm/", include("kontor.suiteapi.clients.urls")),
 ]
