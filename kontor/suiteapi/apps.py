@@ -17,4 +17,9 @@ class SuiteApiConfig(AppConfig):
         from kontor.core import origins
 
         origins.register("suiteapi:", describe_origin)
+        from kontor.suiteapi.capture.admin_views import register_page as capture_page
+        from kontor.suiteapi.clients.views import register_page as clients_page
         from kontor.suiteapi.v41 import receivers  # noqa: F401 - connects the md5 verifier
+
+        capture_page()
+        clients_page()
