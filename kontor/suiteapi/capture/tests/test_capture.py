@@ -118,6 +118,7 @@ def test_a_bad_e_mail_is_refused_in_the_forms_language_and_writes_nothing(visito
     response = post_form(visitor, generated_form(site=SITE), {**ANNA, "email1": "anna-at-home"})
     assert response.status_code == 400
     html = response.content.decode()
+    assert "Bitte prüfen Sie Ihre Angaben." in html
     assert "E-Mail: Gib eine gültige E-Mail Adresse an." in html
     assert _nothing_written() and ChangeLog.objects.count() == logged
 
