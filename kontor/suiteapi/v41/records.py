@@ -1,0 +1,169 @@
+"""Kontor's records in the v4_1 shapes: modules by name with the caller's access, the
+query/order_by columns of a module, and entries with their `name_value_list`.
+
+Every read goes through the module's permission-filtered queryset
+(kontor.suiteapi.mapping.ApiModule.queryset): a record the caller may not see is answered as
+SuiteCRM answers a missing one.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from kontor.core import permissions
+from kontor.suiteapi.mapping import ApiModule, api_module
+from kontor.suiteapi.references import Custom
+from kontor.suiteapi.v41.errors import ApiError
+from kontor.suiteapi.v41.query import Column, QueryError, parse_order, parse_where
+
+DEFAULT_PAGE = 20  # SuiteCRM's list_max_entries_per_page
+TEXT_TYPES = {"varchar", "name", "text", "enum", "phone", "url", "email", "multienum", "relate"}
+MISSING = "Access to this object is denied since it has been deleted or does not exist"
+# What SuiteCRM's read-out encodes in text (its database keeps the decoded text).
+_HTML = str.maketrans({'"': "&quot;", "<": "&lt;", ">": "&gt;", "'": "&#039;"})
+
+
+def module_named(name) -> ApiModule:
+    """The module of a v4_1 module name (plural, case-sensitive), or `no_module`."""
+    api = api_module(name) if isinstance(name, str) else None
+    if api is None or api.name != name:
+        raise ApiError("no_module")
+    return api
+
+
+def require(user, api: ApiModule, action: str) -> None:
+    """`no_access` unless `user` may `action` records of the module at all. Users are read by
+    every signed-in user and written through no v4_1 call."""
+    if api.module is None:
+        if action not in ("view", "list"):
+            raise ApiError("no_access")
+        return
+    if not permissions.can(user, action, api.model):
+        raise ApiError("no_access")
+
+
+def allows(user, action: str, record) -> bool:
+    """May `user` `action` this record? (No v4_1 call changes a user.)"""
+    if api_module("Users").model is type(record):
+        return False
+    return permissions.allows(user, action, record)
+
+
+def table_of(api: ApiModule) -> str:
+    return api.name.lower()
+
+
+def _column(api: ApiModule, table: str | None, name: str) -> Column:
+    """The Column a query names: `<table>.<col>`, `<table>_cstm.<col>_c` or a bare name."""
+    own = table_of(api)
+    if table not in (None, own, f"{own}_cstm"):
+        raise QueryError(f"unknown table {table}")
+    if name == "id":
+        return Column(
+            lambda op, value: _id_condition(api, op, value),
+            lambda: Q(pk__in=[]),
+            "pk",
+        )
+    attribute = api.attributes.get(name)
+    if attribute is None or attribute.field is None:
+        raise QueryError(f"unknown column {name}")
+    custom = isinstance(attribute, Custom)
+    if (table == own and custom) or (table == f"{own}_cstm" and not custom):
+        raise QueryError(f"{name} is not a column of {table}")
+
+    def compare(op, value):
+        try:
+            return attribute.condition(op, _raw(value))
+        except (ValueError, ValidationError) as error:  # not by this operator, or a bad value
+            raise QueryError(name) from error
+
+    def empty():
+        q = Q(**{f"{attribute.field}__isnull": True})
+        return q | Q(**{attribute.field: ""}) if attribute.type in TEXT_TYPES else q
+
+    return Column(compare, empty, attribute.field)
+
+
+def _raw(value):
+    """A query's number as the text SuiteCRM's MySQL would compare."""
+    return value if isinstance(value, str) else format(value, "f")
+
+
+def _id_condition(api: ApiModule, op: str, value) -> Q:
+    if op not in ("eq", "neq"):
+        raise QueryError("id compares only with = and !=")
+    pk = api.kontor_pk(_raw(value))
+    q = Q(pk=pk) if pk is not None else Q(pk__in=[])
+    return ~q if op == "neq" else q
+
+
+def where(api: ApiModule, query) -> Q:
+    """The Q of a client's `query`, or SuiteCRM's `no_access` for what is not accepted."""
+    if query is not None and not isinstance(query, str):
+        raise ApiError("no_access")
+    try:
+        return parse_where(query, lambda table, name: _column(api, table, name))
+    except QueryError:
+        raise ApiError("no_access") from None
+
+
+def ordering(api: ApiModule, order_by) -> list[str]:
+    """The ORM ordering of `order_by`, oldest first by default; `no_access` when refused."""
+    if order_by is not None and not isinstance(order_by, str):
+        raise ApiError("no_access")
+    try:
+        paths = parse_order(order_by, lambda table, name: _column(api, table, name))
+    except QueryError:
+        raise ApiError("no_access") from None
+    default = ["date_entered"] if api.module is not None else ["date_joined"]
+    return [*(paths or default), "pk"]
+
+
+def chosen(api: ApiModule, select_fields: list[str]) -> list[str]:
+    """The names an entry shows: "id" and every attribute, or the known ones of
+    `select_fields` in the client's order."""
+    attributes = api.attributes
+    if not select_fields:
+        return ["id", *attributes]
+    return [n for n in dict.fromkeys(select_fields) if n == "id" or n in attributes]
+
+
+def records(api: ApiModule, user, action: str, names: list[str], deleted: bool = False):
+    """The records `user` may `action` (the deleted ones too when `deleted`), reading what
+    the attributes `names` need."""
+    if not deleted or api.module is None:
+        return api.queryset(user, action, names)
+    # The module's queryset on every row, the trash included (SuiteCRM's deleted=1).
+    attributes = api.attributes
+    selects = sorted({s for n in names if n in attributes for s in attributes[n].select})
+    queryset = api.model.with_deleted.visible_to(user, action).select_related(*selects)
+    aliases = {
+        a.field: a.definition.expression() for a in attributes.values() if isinstance(a, Custom)
+    }
+    return queryset.alias(**aliases) if aliases else queryset
+
+
+def value_of(attribute, record, prepared) -> str:
+    return attribute.text(record, prepared).translate(_HTML)
+
+
+def entry(api: ApiModule, record, prepared: dict, names: list[str]) -> dict:
+    """{"id", "module_name", "name_value_list"} of `record` with the attributes `names`."""
+    attributes = api.attributes
+    sid = api.suitecrm_id(record, prepared)
+    values = {}
+    for name in names:
+        value = sid if name == "id" else value_of(attributes[name], record, prepared)
+        values[name] = {"name": name, "value": value}
+    return {"id": sid, "module_name": api.name, "name_value_list": values or []}
+
+
+def missing_entry(api: ApiModule, requested) -> dict:
+    """SuiteCRM's entry for an id that does not exist or may not be seen."""
+    return {
+        "id": requested,
+        "module_name": api.name,
+        "name_value_list": [
+            {"name": "warning", "value": MISSING},
+            {"name": "deleted", "value": "1"},
+        ],
+    }
