@@ -277,9 +277,10 @@ class ApiModule:
         return user_pk(suitecrm_id) if not self.slug else kontor_uuid(suitecrm_id)
 
     # --- reading -----------------------------------------------------------------------------
-    def queryset(self, user, action: str = "list", names=None):
+    def queryset(self, user, action: str = "list", names=None, *, deleted: bool = False):
         """The records `user` may `action`, with what the attributes `names` (all when None)
-        read of related rows, and the custom fields' SQL expressions for filter and sort."""
+        read of related rows, and the custom fields' SQL expressions for filter and sort;
+        `deleted`: the records in the trash instead."""
         attributes = self.attributes
         chosen = [attributes[n] for n in (names or attributes) if n in attributes]
         selects = sorted({s for a in chosen for s in a.select})
@@ -287,7 +288,8 @@ class ApiModule:
             if user is None or not user.is_active:
                 return self.model.objects.none()
             return self.model.objects.all()
-        queryset = self.model.objects.visible_to(user, action).select_related(*selects)
+        manager = self.model.with_deleted.filter(deleted=True) if deleted else self.model.objects
+        queryset = manager.visible_to(user, action).select_related(*selects)
         aliases = {
             a.field: a.definition.expression() for a in attributes.values() if isinstance(a, Custom)
         }

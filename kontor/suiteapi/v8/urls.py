@@ -1,3 +1,44 @@
-"""URLs of this part of the SuiteCRM API compatibility."""
+"""The routes of SuiteCRM's V8 JSON:API, under `Api/` and SuiteCRM 7's `Api/index.php/`
+(kontor.suiteapi.urls mounts them at the site root and under `legacy/`)."""
 
-urlpatterns: list = []
+from django.urls import include, path, re_path
+
+from kontor.suiteapi.v8 import records, relations, views
+
+_MODULE = r"(?P<moduleName>[A-Za-z_]\w*)"
+
+_v8 = [
+    path("logout", views.logout, name="v8-logout"),
+    path("meta/modules", views.meta_modules, name="v8-meta-modules"),
+    re_path(rf"^meta/fields/{_MODULE}$", views.meta_fields, name="v8-meta-fields"),
+    path("module", records.module_collection, name="v8-module"),
+    re_path(rf"^module/{_MODULE}$", records.module_list, name="v8-list"),
+    re_path(rf"^module/{_MODULE}/(?P<id>[^/]+)$", records.module_record, name="v8-record"),
+    re_path(
+        rf"^module/{_MODULE}/(?P<id>[^/]+)/relationships$",
+        relations.relationship_any,
+        name="v8-relationships",
+    ),
+    re_path(
+        rf"^module/{_MODULE}/(?P<id>[^/]+)/relationships/(?P<linkFieldName>\w+)$",
+        relations.relationship,
+        name="v8-relationship",
+    ),
+    re_path(
+        rf"^module/{_MODULE}/(?P<id>[^/]+)/relationships/(?P<linkFieldName>\w+)/"
+        r"(?P<relatedBeanId>[^/]+)$",
+        relations.relationship_delete,
+        name="v8-relationship-delete",
+    ),
+    re_path(r"^(?P<rest>.*)$", views.unknown),
+]
+
+_api = [
+    path("access_token", views.access_token, name="v8-access-token"),
+    path("V8/", include(_v8)),
+]
+
+urlpatterns = [
+    path("Api/", include(_api)),
+    path("Api/index.php/", include(_api)),
+]

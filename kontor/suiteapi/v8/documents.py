@@ -1,0 +1,60 @@
+"""Records as SuiteCRM's V8 API writes them: `{"type","id","attributes","relationships"}`,
+attribute values as SuiteCRM's database hands them out (strings, "" for empty, "1"/"0"),
+datetimes in ISO 8601, `" < > '` HTML-encoded, and the relationship links of each module.
+
+For the V8 views.
+"""
+
+import re
+
+from kontor.suiteapi.v8.links import first_links
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+_ENCODE = str.maketrans({'"': "&quot;", "<": "&lt;", ">": "&gt;", "'": "&#039;"})
+#: where a request path's part relative to the API base starts ("V8/…")
+_BASE = re.compile(r"^.*?/Api/(?:index\.php/)?")
+
+EMPTY_MESSAGE = "Request was successful, but there is no result"
+
+
+def api_path(request) -> str:
+    """The request's path relative to the API base, as SuiteCRM's links repeat it
+    ("V8/module/Accounts/…"), whichever prefix (`/Api`, `/legacy/Api`) the client used."""
+    return _BASE.sub("", request.path, count=1)
+
+
+def value(text: str) -> str:
+    """One attribute value as V8 shows it (after SuiteCRM's to-string conversion)."""
+    if _DATETIME.match(text):
+        return f"{text[:10]}T{text[11:]}+00:00"
+    return text.translate(_ENCODE)
+
+
+def attributes(module, record, prepared, names=None) -> dict:
+    """The attributes V8 shows of `record`: all it may see, or those of `names` (in the
+    module's order, as SuiteCRM filters them)."""
+    chosen = None if names is None else set(names)
+    return {
+        name: value(attribute.text(record, prepared))
+        for name, attribute in module.attributes.items()
+        if attribute.api_visible and (chosen is None or name in chosen)
+    }
+
+
+def resource(module, record, prepared, path: str, names=None) -> dict:
+    """One record's resource object; `path` is the record's own path (for its links)."""
+    document = {
+        "type": module.object_name,
+        "id": module.suitecrm_id(record, prepared),
+        "attributes": attributes(module, record, prepared, names),
+    }
+    document["relationships"] = {
+        related: {"links": {"related": f"{path}/relationships/{link}"}}
+        for related, link in first_links(module.name)
+    }
+    return document
+
+
+def message(text: str, **meta) -> dict:
+    """A document with only a message (`data` is then an empty list)."""
+    return {"meta": {"message": text, **meta}, "data": []}

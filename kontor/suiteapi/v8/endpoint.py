@@ -1,0 +1,119 @@
+"""What every V8 route does around its own work: Kontor's API rate limit, the bearer token, the
+change-log origin "suiteapi:v8:<client id>", request parameters merged as SuiteCRM merges them
+(route, query string, body; the body wins), and errors as SuiteCRM shapes them.
+
+For the V8 views: decorate a view with `@endpoint(methods)`; it receives a `Call`.
+"""
+
+import functools
+import json
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http.multipartparser import MultiPartParserError
+from django.views.decorators.csrf import csrf_exempt
+
+from kontor.api.throttles import ApiRateThrottle
+from kontor.core.context import origin
+from kontor.suiteapi.v8 import tokens
+from kontor.suiteapi.v8.errors import OAuthError, V8Error, respond
+from kontor.suiteapi.v8.params import php_query
+
+#: The change-log origin prefix of both SuiteCRM APIs (registered in the app's ready())
+ORIGIN_PREFIX = "suiteapi:"
+
+
+@dataclass
+class Call:
+    """One V8 request: the Django request, its token and user, and its parameters."""
+
+    request: object
+    token: object
+    params: dict
+
+    @property
+    def user(self):
+        return self.token.user
+
+
+def body_of(request) -> dict:
+    """The body as SuiteCRM's framework parses it: JSON for application/json and any
+    application/*+json, else a form; anything unreadable is empty."""
+    kind = (request.content_type or "").lower()
+    if kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json")):
+        try:
+            data = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            pairs = [(k, v) for k, values in request.POST.lists() for v in values]
+        except (MultiPartParserError, UnicodeDecodeError, ValueError):  # unreadable: empty
+            return {}
+        return php_query(urlencode(pairs))
+    return {}
+
+
+def check_rate(request, user) -> None:
+    """Count this call against Kontor's API rate limit; 429 when over."""
+    throttle = ApiRateThrottle()
+    caller = SimpleNamespace(
+        user=user or AnonymousUser(), META=request.META, headers=request.headers
+    )
+    if not throttle.allow_request(caller, None):
+        wait = throttle.wait()
+        raise V8Error("Too many requests", status=429, headers={"Retry-After": str(wait or 1)})
+
+
+def method_not_allowed(methods) -> object:
+    return respond(
+        {"message": f"Method not allowed. Must be one of: {', '.join(methods)}"},
+        status=405,
+        content_type="application/json",
+    )
+
+
+def endpoint(methods: tuple[str, ...], *, write: tuple[str, ...] = ()):
+    """A V8 route answering `methods`: authenticated, rate-limited, run under the SuiteCRM
+    API origin (one transaction for the methods in `write`), SuiteCRM's errors on failure."""
+
+    def decorate(view):
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapper(request, **route):
+            if request.method not in methods:
+                return method_not_allowed(methods)
+            try:
+                token = tokens.bearer(request)
+                check_rate(request, token.user)
+                params = {**php_query(request.META.get("QUERY_STRING", "")), **route}
+                if request.method in ("POST", "PATCH", "DELETE"):
+                    params.update(body_of(request))
+                call = Call(request, token, params)
+                with origin(f"{ORIGIN_PREFIX}v8:{token.client.client_id}"[:64]):
+                    if request.method not in write:
+                        return view(call, **route)
+                    with transaction.atomic():
+                        return view(call, **route)
+            except (V8Error, OAuthError) as error:
+                return error.response()
+            except ValidationError as error:
+                return V8Error(invalid_record(error)).response()
+
+        return wrapper
+
+    return decorate
+
+
+def invalid_record(error: ValidationError) -> str:
+    """A refused write's field errors in one line (SuiteCRM has no structured form)."""
+    if hasattr(error, "error_dict"):
+        parts = [f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
+    else:
+        parts = error.messages
+    return "The record is invalid. " + "; ".join(parts)

@@ -1,0 +1,183 @@
+"""The record routes of SuiteCRM's V8 API: list, read, create, update and delete.
+
+For SuiteCRM clients. Every call runs as the token's user through the permission filter: a
+hidden record answers exactly as a missing one ("… module with id … is not found"), a refused
+verb as SuiteCRM's ACL refusal. Lists page with OFFSET like SuiteCRM (deep pages through the
+ids first, so the sort index is walked without loading rows); `total-pages` comes from a
+count of what the user may see, kept 60 seconds in the shared cache per user and query, so
+paging through a big table counts it once a minute rather than on every page.
+"""
+
+import hashlib
+import math
+
+from django.core.cache import cache
+
+from kontor.core import permissions
+from kontor.suiteapi.mapping import api_module
+from kontor.suiteapi.v8 import writes
+from kontor.suiteapi.v8.documents import EMPTY_MESSAGE, api_path, message, resource
+from kontor.suiteapi.v8.endpoint import endpoint
+from kontor.suiteapi.v8.errors import V8Error, access_denied, not_found, respond
+from kontor.suiteapi.v8.params import check_keys, list_query, php_query, read_fields
+from kontor.suitecrm.ids import is_uuid_shaped
+
+COUNT_SECONDS = 60
+#: From this offset on a page is found through its ids first (a deferred join)
+DEFERRED_OFFSET = 1000
+
+
+def list_module(name: str):
+    """The module of a list or create route; SuiteCRM's words for an unknown one."""
+    module = api_module(name)
+    if module is None:
+        raise V8Error(f"Module {name} does not exist")
+    return module
+
+
+def record_module(name: str):
+    module = api_module(name)
+    if module is None:
+        raise V8Error(f"Module with name {name} is not found")
+    return module
+
+
+def check_id(record_id: str) -> None:
+    if not (record_id.isdigit() or is_uuid_shaped(record_id)):
+        raise V8Error(f'The option "id" with value "{record_id}" is invalid.')
+
+
+def may_read(module, user) -> None:
+    """SuiteCRM's module-level ACL check of a read."""
+    if module.module is not None and not permissions.can(user, "view", module.model):
+        raise access_denied()
+
+
+def default_order(module) -> list[str]:
+    if module.module is None:
+        return ["username", "pk"]
+    sort = module.module.default_sort
+    sign = "-" if sort.startswith("-") else ""
+    return [sort, f"{sign}pk"]
+
+
+def page_of(queryset, order: list, offset: int, size: int) -> list:
+    """One page of `queryset` in `order`; deep pages through their ids first."""
+    ordered = queryset.order_by(*order)
+    if offset < DEFERRED_OFFSET:
+        return list(ordered[offset : offset + size])
+    ids = list(ordered.values_list("pk", flat=True)[offset : offset + size])
+    rows = {r.pk: r for r in queryset.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def total(queryset, user, module) -> int:
+    """How many records the list's query finds, from the shared cache when counted in the
+    last minute for this user and query."""
+    sql, sql_params = queryset.query.sql_with_params()
+    key = hashlib.sha256(f"{user.pk}|{module.name}|{sql}|{sql_params!r}".encode()).hexdigest()
+    cache_key = f"kontor:suiteapi:v8:count:{key}"
+    found = cache.get(cache_key)
+    if found is None:
+        found = queryset.count()
+        cache.set(cache_key, found, COUNT_SECONDS)
+    return found
+
+
+def links_of(request, number: int, pages: int) -> dict:
+    """first/prev/next/last: SuiteCRM sets prev and first from page 2 on, next and last while
+    a later page exists."""
+    links = {"first": None, "prev": None, "next": None, "last": None}
+    if number > 1:
+        links["first"] = link_to(request, 1)
+        links["prev"] = link_to(request, number - 1)
+    if number + 1 <= pages:
+        links["next"] = link_to(request, number + 1)
+        links["last"] = link_to(request, pages)
+    return links
+
+
+def link_to(request, number: int) -> str:
+    """The request's own path and query string with page[number] set inside the page group,
+    brackets and values unencoded, as SuiteCRM rebuilds them."""
+    params = php_query(request.META.get("QUERY_STRING", ""))
+    page = params.get("page") if isinstance(params.get("page"), dict) else {}
+    params["page"] = {**page, "number": str(number)}
+    return f"{api_path(request)}?{'&'.join(_flat(params))}"
+
+
+def _flat(params: dict, prefix: str = ""):
+    for key, value in params.items():
+        name = f"{prefix}[{key}]" if prefix else key
+        if isinstance(value, dict):
+            yield from _flat(value, name)
+        else:
+            yield f"{name}={value}"
+
+
+@endpoint(("GET",))
+def module_list(call, moduleName):
+    module = list_module(moduleName)
+    may_read(module, call.user)
+    query = list_query(module, call.params)
+    queryset = module.queryset(call.user, "list", query.fields, deleted=query.deleted)
+    queryset = queryset.filter(query.condition)
+    offset = (query.number - 1) * query.size if query.number else 0
+    rows = page_of(queryset, query.order or default_order(module), offset, query.size)
+    if not rows:
+        return respond(message(EMPTY_MESSAGE))
+    prepared = module.prepare(rows, call.user)
+    path = api_path(call.request)
+    data = [
+        resource(module, r, prepared, f"{path}/{module.suitecrm_id(r, prepared)}", query.fields)
+        for r in rows
+    ]
+    if not query.paginated:
+        return respond({"data": data})
+    pages = math.ceil(total(queryset, call.user, module) / query.size)
+    return respond(
+        {
+            "meta": {"total-pages": pages, "records-on-this-page": len(data)},
+            "data": data,
+            "links": links_of(call.request, query.number, pages),
+        }
+    )
+
+
+@endpoint(("GET", "DELETE"), write=("DELETE",))
+def module_record(call, moduleName, id):
+    module = record_module(moduleName)
+    check_id(id)
+    if call.request.method == "DELETE":
+        check_keys(call.params, ("id", "moduleName"))
+        record = writes.remove(module, id, call.user)
+        sid = module.suitecrm_id(record)
+        return respond(message(f"Record with id {sid} is deleted"))
+    check_keys(call.params, ("fields", "id", "moduleName"))
+    fields = read_fields(module, call.params.get("fields"))
+    may_read(module, call.user)
+    record = module.find(call.user, id, "view")
+    if record is None:
+        raise not_found(module.name, id)
+    return respond({"data": shown(call, module, record, fields, api_path(call.request))})
+
+
+def shown(call, module, record, fields=None, path=""):
+    """A record re-read as the user sees it (names of related records joined)."""
+    fresh = module.queryset(call.user, "view", fields).filter(pk=record.pk).first() or record
+    prepared = module.prepare([fresh], call.user)
+    return resource(module, fresh, prepared, path, fields)
+
+
+@endpoint(("POST", "PATCH"), write=("POST", "PATCH"))
+def module_collection(call):
+    update = call.request.method == "PATCH"
+    module, record_id, attributes = writes.document(call.params, update=update)
+    kind = call.params["data"]["type"]
+    if update:
+        record = writes.update(module, record_id, attributes, call.user)
+    else:
+        record = writes.create(module, record_id, attributes, call.user, kind)
+    sid = module.suitecrm_id(record)
+    document = {"data": shown(call, module, record, path=f"{api_path(call.request)}/{sid}")}
+    return respond(document, status=201)
