@@ -7,7 +7,10 @@ e-mail, rate and size limits, consent. Switched off, the entry points answer as 
 answers an entry point it does not have: the caller is sent to the sign-in page. Unlike
 SuiteCRM, the redirect after a post never carries the submitted values, and it only leads to
 the hosts allowed for web forms (KONTOR_WEBFORM_REDIRECT_HOSTS); a post naming another
-address is refused and writes nothing.
+address is refused and writes nothing. As nothing is added to the site's address (but
+SuiteCRM's `error=1`), a redirect header always carries it: SuiteCRM's fallback, a page with
+a self-sending form for addresses over 2083 characters, is not needed (longer ones fail the
+check of a safe address and are refused).
 """
 
 from django.conf import settings

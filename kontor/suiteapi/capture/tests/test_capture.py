@@ -8,6 +8,7 @@ from django.test import Client
 
 from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
+from kontor.studio.tests.fields import add_field
 from kontor.suiteapi.capture.actions import set_capture
 from kontor.suiteapi.capture.tests.suitecrm_form import generated_form, post_form
 from kontor.targets.models import Target
@@ -178,3 +179,42 @@ def test_a_switched_on_record_type_does_not_open_the_other(visitor, leads_on):
     assert not ChangeLog.objects.filter(
         record_type=ContentType.objects.get_for_model(Target)
     ).exists()
+
+
+def test_a_redirect_address_too_long_to_check_is_refused_and_writes_nothing(visitor, leads_on):
+    # SuiteCRM sends a page with a form instead of a header for addresses over 2083
+    # characters; Kontor adds nothing to the site's address, and refuses one too long for
+    # Django's check of a safe address (2048), so a header always does.
+    long_page = f"{THANKS}?ref={'x' * 2100}"
+    response = post_form(visitor, generated_form(site=SITE, redirect=long_page), ANNA)
+    assert response.status_code == 400 and "Location" not in response
+    assert _nothing_written()
+
+
+def test_custom_fields_come_from_suitecrms_names_and_multi_selects(visitor, admin):
+    add_field(admin, name="budget")
+    add_field(
+        admin,
+        name="industries",
+        label_en="Industries",
+        label_de="Branchen",
+        field_type="multiselect",
+        dropdown="industry_dom",
+    )
+    set_capture("leads", True, actor=admin)  # offers the custom fields there are now
+    response = visitor.post(
+        "/index.php?entryPoint=WebToPersonCapture",
+        {
+            "moduleDir": "Leads",
+            "last_name": "Berg",
+            "budget_c": "1500",
+            "industries_c[]": ["Banking", "Media"],
+            "opt_in_email1": "on",
+            "email1": "anna@example.org",
+        },
+    )
+    assert response.status_code == 200
+    lead = Lead.objects.get()
+    assert lead.custom["industries"] == ["Banking", "Media"]
+    assert str(lead.custom["budget"]).startswith("1500")
+    assert (lead.lawful_basis, lead.lawful_basis_source) == ("consent", "website")
