@@ -76,9 +76,13 @@ def write_chunk(planner: Planner, plans: list, first_row: int, last_row: int) ->
     return counts
 
 
-def write_new(model, records: list, actor, now, *, join_teams: bool = True) -> None:
+def write_new(
+    model, records: list, actor, now, *, join_teams: bool = True, backdated: bool = False
+) -> None:
     """Insert new records with their 'created' change-log rows and (with `join_teams`) the
-    actor's teams; a migration leaves the teams to the source system's group rows."""
+    actor's teams; a migration leaves the teams to the source system's group rows. With
+    `backdated` (a migration bringing a record's history) a 'created' row carries the record's
+    own creation date and creator instead of `now` and the actor."""
     attnames = [f.attname for f in model._meta.concrete_fields]
     insert_rows(model, attnames, ([getattr(r, a) for a in attnames] for r in records))
     ct = ContentType.objects.get_for_model(model).pk
@@ -88,7 +92,20 @@ def write_new(model, records: list, actor, now, *, join_teams: bool = True) -> N
     insert_rows(
         ChangeLog,
         LOG_COLUMNS,
-        ((ct, r.pk, ChangeLog.Action.CREATE, "", "", "", actor_id, now, origin) for r in records),
+        (
+            (
+                ct,
+                r.pk,
+                ChangeLog.Action.CREATE,
+                "",
+                "",
+                "",
+                r.created_by_id if backdated else actor_id,
+                r.date_entered if backdated else now,
+                origin,
+            )
+            for r in records
+        ),
     )
     if join_teams and actor is not None:
         permissions.join_teams(model, [r.pk for r in records], permissions.user_team_ids(actor))

@@ -40,7 +40,10 @@ class MigrationRun(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     dry_run = models.BooleanField(default=False)
-    # The newest date_modified read per SuiteCRM table: where a delta run starts.
+    #: SuiteCRM's UTC time when the run's snapshot started
+    source_clock = models.DateTimeField(null=True, blank=True)
+    #: Step name → `source_clock`, for each step the run finished: a later run of the step
+    #: reads only what SuiteCRM changed from then on (`kontor.suitecrm.delta`).
     watermarks = models.JSONField(default=dict)
     report = models.JSONField(default=dict)
 

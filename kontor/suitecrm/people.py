@@ -54,14 +54,19 @@ COMPANY_TEXT = (
 )
 
 
-def pages(source, table: str, size: int = CHUNK):
+def pages(context, table: str, module: str = "", *, also: str = "", size: int = CHUNK):
     """The live and deleted rows of `table` in pages of `size`, by id (keyset paging): each
-    page is read whole, so a step can query SuiteCRM again between pages."""
+    page is read whole, so a step can query SuiteCRM again between pages. A delta run reads
+    the rows SuiteCRM changed since the last run, and with `module` ("Leads", …) those whose
+    e-mail addresses changed (an address is its own row, shared by the records using it), or
+    `also` (an SQL condition on `id` with one `%s` for the time) holds."""
+    where, params = context.delta(_changed(module, also))
     last = ""
     while True:
         page = list(
-            source.rows(
-                f"SELECT * FROM `{table}` WHERE id > %s ORDER BY id LIMIT {int(size)}", [last]
+            context.source.rows(
+                f"SELECT * FROM `{table}` WHERE id > %s{where} ORDER BY id LIMIT {int(size)}",
+                [last, *params],
             )
         )
         if not page:
@@ -70,6 +75,22 @@ def pages(source, table: str, size: int = CHUNK):
         last = page[-1]["id"]
         if len(page) < size:
             return
+
+
+def _changed(module: str, also: str) -> str:
+    """The SQL condition of a record row changed since `%s`: its own date, its e-mail
+    addresses' (with `module`), or `also`."""
+    found = ["date_modified >= %s"]
+    if module:
+        found.append(
+            "id IN (SELECT r.bean_id FROM email_addr_bean_rel r"
+            " JOIN email_addresses a ON a.id = r.email_address_id"
+            f" WHERE r.bean_module = '{module}'"
+            " AND (r.date_modified >= %s OR a.date_modified >= %s))"
+        )
+    if also:
+        found.append(also)
+    return "(" + " OR ".join(found) + ")"
 
 
 def record_id(context, table: str, row: dict):

@@ -5,6 +5,7 @@ the same report; `MigrationRun.report` keeps it."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -29,6 +30,11 @@ class Report:
         self.timings: list = []
         #: Called with every count's n while a step runs (the terminal's progress)
         self.listener = None
+        #: Lines printed before the counts (what the run read)
+        self.notes: list[str] = []
+
+    def note(self, line: str) -> None:
+        self.notes.append(str(line))
 
     def count(self, table: str, outcome: str, n: int = 1) -> None:
         if outcome not in self.OUTCOMES:
@@ -48,6 +54,7 @@ class Report:
     def as_dict(self) -> dict:
         return {
             "counts": {table: dict(counts) for table, counts in self.counts.items()},
+            "notes": list(self.notes),
             "problems": [[p.table, p.suitecrm_id, p.message] for p in self.problems],
             "failed": list(self.failed),
             "rows_per_second": {
@@ -56,13 +63,23 @@ class Report:
         }
 
     def lines(self) -> list[str]:
-        """The report as text lines: a table of counts, then one line per problem."""
-        out = [f"{'table':<28}" + "".join(f"{name:>11}" for name in self.OUTCOMES)]
+        """The report as text lines: what the run read, a table of counts, the rows per second
+        of each step, then one line per problem."""
+        labels = {
+            "created": _("created"),
+            "updated": _("updated"),
+            "unchanged": _("unchanged"),
+            "skipped": _("skipped"),
+        }
+        out = list(self.notes)
+        if out:
+            out.append("")
+        out.append(f"{_('table'):<28}" + "".join(f"{labels[n]:>14}" for n in self.OUTCOMES))
         for table, counts in self.counts.items():
-            out.append(f"{table:<28}" + "".join(f"{counts[name]:>11,}" for name in self.OUTCOMES))
+            out.append(f"{table:<28}" + "".join(f"{counts[name]:>14,}" for name in self.OUTCOMES))
         if self.timings:
             out.append("")
-            out.append(f"{'step (table)':<40}{'rows':>11}{'seconds':>11}{'rows/s':>11}")
+            out.append(f"{_('step (table)'):<40}{_('rows'):>11}{_('seconds'):>11}{_('rows/s'):>11}")
             out += [
                 f"{f'{t.step} ({t.table})':<40}{t.rows:>11,}{t.seconds:>11,.1f}{t.rate:>11,.0f}"
                 for t in self.timings

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kontor.core.context import origin
 from kontor.core.models import ChangeLog, ExternalId
+from kontor.suitecrm.delta import windows
 from kontor.suitecrm.models import MigrationRun
 from kontor.suitecrm.report import Report
 from kontor.suitecrm.source import Source
@@ -34,25 +35,32 @@ def migrate(
     modules: list[str] | None = None,
     uploads: str | None = None,
     progress=None,
+    since=None,
+    full: bool = False,
 ) -> Report:
-    """Migrate the SuiteCRM database at `url` into Kontor; returns the report."""
+    """Migrate the SuiteCRM database at `url` into Kontor; returns the report.
+
+    By default a step reads only what SuiteCRM changed since the last run that finished it;
+    `since` (an aware datetime) names the time instead, `full` reads everything."""
     report = Report()
     source = Source.open(url)
     try:
         context = Context(source, report, actor, dry_run=dry_run, uploads=uploads)
         selected = [s for s in steps() if not modules or s.name in modules]
+        found = windows(source.name, [s.name for s in selected], since=since, full=full)
+        _note_windows(report, selected, found)
         if dry_run:
             try:
                 with transaction.atomic(), origin("suitecrm:dry-run"):
-                    _run_steps(selected, context, progress)
+                    _run_steps(selected, context, progress, found)
                     raise _DryRunRollback
             except _DryRunRollback:
                 pass
         else:
-            run = MigrationRun.objects.create(source=source.name)
+            run = MigrationRun.objects.create(source=source.name, source_clock=source.clock)
             # The change log and the external ids name the run: "suitecrm:<run id>".
             with origin(f"suitecrm:{run.pk}"):
-                _run_steps(selected, context, progress)
+                _run_steps(selected, context, progress, found, run)
             run.finished_at = timezone.now()
             run.report = report.as_dict()
             run.save(update_fields=["finished_at", "report"])
@@ -61,8 +69,26 @@ def migrate(
     return report
 
 
-def _run_steps(selected, context: Context, progress) -> None:
+def _note_windows(report: Report, selected, found: dict) -> None:
+    """The report's first lines: which steps read only what changed, and since when."""
+    since = sorted({found[s.name].since for s in selected if s.delta and found[s.name].since})
+    full = [s.name for s in selected if s.delta and found[s.name].since is None]
+    for moment in since:
+        names = [s.name for s in selected if s.delta and found[s.name].since == moment]
+        report.note(
+            _("Only what SuiteCRM changed since %(time)s UTC: %(steps)s.")
+            % {"time": f"{moment:%Y-%m-%d %H:%M}", "steps": ", ".join(names)}
+        )
+    if since and full:
+        report.note(
+            _("Read in full (no earlier run finished them): %(steps)s.")
+            % {"steps": ", ".join(full)}
+        )
+
+
+def _run_steps(selected, context: Context, progress, found: dict, run=None) -> None:
     for step in selected:
+        context.window = found[step.name]
         missing = [t for t in step.tables if not context.source.has(t)]
         if missing:
             for table in missing:
@@ -89,6 +115,11 @@ def _run_steps(selected, context: Context, progress) -> None:
                 _("Step %(step)s stopped: %(error)s. Its finished chunks are kept.")
                 % {"step": step.name, "error": error},
             )
+        else:
+            if run is not None:
+                # Saved at once: a run killed later still lets the next one start from here.
+                run.watermarks[step.name] = context.source.clock.isoformat()
+                run.save(update_fields=["watermarks"])
         finally:
             _analyze(context)
             if progress:
@@ -117,6 +148,8 @@ def _start(progress, step, context: Context) -> None:
     """Start `progress` (`kontor.suitecrm.progress.Progress`) on `step`: its total is the row
     count of the step's first table; the report's counts tick it."""
     table = step.tables[0] if step.tables else ""
-    total = context.source.scalar(f"SELECT COUNT(*) FROM `{table}`") if table else 0
+    where, params = context.delta() if step.delta else ("", [])
+    sql = f"SELECT COUNT(*) FROM `{table}` WHERE 1 = 1{where}"
+    total = context.source.scalar(sql, params) if table else 0
     progress.start(step.name, table, int(total or 0))
     context.report.listener = progress.tick

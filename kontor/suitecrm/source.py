@@ -62,6 +62,8 @@ class Source:
         self.name = name
         self._tables = None
         self._streaming = False
+        #: The server's UTC time when the snapshot started (set by `open`)
+        self.clock: datetime.datetime | None = None
 
     @classmethod
     def open(cls, url: str) -> "Source":
@@ -75,13 +77,26 @@ class Source:
                 _("Cannot connect to %(url)s: %(error)s")
                 % {"url": redacted(url), "error": error.args[-1]}
             ) from None
-        with connection.cursor() as cursor:
-            cursor.execute("SET SESSION TRANSACTION READ ONLY")
-            # The snapshot needs REPEATABLE READ; a server may default to READ COMMITTED.
-            cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SET SESSION time_zone = '+00:00'")
-            cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
-        return cls(connection, f"{args['host']}:{args['port']}/{args['database']}")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET SESSION TRANSACTION READ ONLY")
+                # The snapshot needs REPEATABLE READ; a server may default to READ COMMITTED.
+                cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SET SESSION time_zone = '+00:00'")
+                cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+                # SuiteCRM's dates are UTC: the server's UTC time as the snapshot starts is
+                # where a later delta run reads from (`MigrationRun.source_clock`).
+                cursor.execute("SELECT UTC_TIMESTAMP()")
+                clock = cursor.fetchone()[0]
+        except pymysql.MySQLError as error:
+            connection.close()
+            raise SourceError(
+                _("Cannot read %(url)s: %(error)s")
+                % {"url": redacted(url), "error": error.args[-1]}
+            ) from None
+        source = cls(connection, f"{args['host']}:{args['port']}/{args['database']}")
+        source.clock = clock.replace(tzinfo=datetime.UTC)
+        return source
 
     def close(self) -> None:
         self.connection.close()

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,7 +96,7 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
         record = existing.get(row.kontor_id)
         before = None
         if record is not None and record.pk in edited:
-            if _changed_in_suitecrm(row, record, edited[record.pk]):
+            if _changed_in_suitecrm(context, row, record):
                 context.report.problem(
                     table,
                     row.suitecrm_id,
@@ -138,7 +137,9 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
         updates.append((record, changed))
     if news:
         records = [record for _row, record in news]
-        write_new(model, records, context.actor, now, join_teams=False)
+        # Created when and by whom SuiteCRM says: the timeline shows SuiteCRM's history
+        # after it, not under a creation on the day of the migration.
+        write_new(model, records, context.actor, now, join_teams=False, backdated=True)
         _write_external_ids(model, news)
         written.created = [record.pk for record in records]
     if updates:
@@ -147,35 +148,33 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
     return written
 
 
-def edited_in_kontor(model, existing: dict) -> dict:
-    """Record id → when the migration last wrote it, for the `existing` records a user (or
-    anything but the migration) changed since: their edits are not overwritten."""
+def edited_in_kontor(model, existing) -> set:
+    """The ids among `existing` (ids, or a dict keyed by them) of records changed in Kontor
+    since the migration brought them: they have a change-log row of another origin than a
+    migration run (a person, the API, an import, a workflow). Their edits are never
+    overwritten; a later change in SuiteCRM is listed as a conflict."""
     if not existing:
-        return {}
+        return set()
     ct = ContentType.objects.get_for_model(model).pk
-    logged = ChangeLog.objects.filter(record_type_id=ct, record_id__in=one_array(existing, "uuid"))
-    ours = Q(origin__startswith="suitecrm:")
-    last = dict(
-        logged.filter(ours)
-        .values("record_id")
-        .annotate(at=Max("at"))
-        .values_list("record_id", "at")
+    return set(
+        ChangeLog.objects.filter(record_type_id=ct, record_id__in=one_array(existing, "uuid"))
+        .exclude(origin__startswith="suitecrm:")
+        .values_list("record_id", flat=True)
+        .distinct()
     )
-    others = logged.exclude(ours).values("record_id").annotate(at=Max("at"))
-    return {
-        row["record_id"]: last[row["record_id"]]
-        for row in others.values("record_id", "at")
-        if row["record_id"] in last and row["at"] > last[row["record_id"]]
-    }
 
 
-def _changed_in_suitecrm(row: Row, record, written_at) -> bool:
-    """Whether SuiteCRM changed `row` after the migration last wrote `record`: by its
-    date_modified, or for a row of links only (no date) by its values."""
+def _changed_in_suitecrm(context, row: Row, record) -> bool:
+    """Whether SuiteCRM changed `row` since the last run (by its date_modified; a row of links
+    only, without a date, by its values) to something Kontor does not have already."""
+    differs = any(
+        getattr(record, name) != value
+        for name, value in row.values.items()
+        if name not in BOOKKEEPING
+    )
     if "date_modified" not in row.values:
-        return any(getattr(record, name) != value for name, value in row.values.items())
-    modified = row.values["date_modified"]
-    return modified is None or modified > written_at
+        return differs
+    return differs and context.changed_since_last_run(row.values["date_modified"])
 
 
 def _fill_dates(context, table: str, row: Row, record, now) -> None:

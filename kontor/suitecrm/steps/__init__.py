@@ -10,6 +10,7 @@ records, then what links them.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kontor.suitecrm.delta import Window, naive_utc
 from kontor.suitecrm.report import Report
 from kontor.suitecrm.source import Source
 
@@ -25,6 +26,22 @@ class Context:
     uploads: str | None = None
     #: Steps may leave lookups here for later ones (e.g. SuiteCRM user id → Kontor user)
     shared: dict = field(default_factory=dict)
+    #: What the running step reads and its baseline of conflicts (`kontor.suitecrm.delta`)
+    window: Window = field(default_factory=Window)
+
+    def delta(self, condition: str = "date_modified >= %s") -> tuple[str, list]:
+        """`" AND <condition>"` with the window's start for each `%s` in it, for a step that
+        reads only what changed; nothing when the step reads everything."""
+        if self.window.since is None:
+            return "", []
+        return f" AND {condition}", [naive_utc(self.window.since)] * condition.count("%s")
+
+    def changed_since_last_run(self, modified) -> bool:
+        """Whether SuiteCRM's `modified` (a row's date_modified) is after the baseline: a
+        change the last run may not have brought (SuiteCRM's dates are whole seconds: one in
+        the second the last run started counts). An empty date counts as changed."""
+        baseline = self.window.baseline
+        return modified is None or baseline is None or modified >= baseline.replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -34,16 +51,19 @@ class Step:
     run: Callable[[Context], None]
     #: The SuiteCRM tables it needs; a missing one is reported and the step skipped
     tables: tuple = ()
+    #: Whether a delta run reads only what changed (`Context.delta`); small tables (users,
+    #: groups, roles) are read whole and merged field by field (`kontor.suitecrm.merge`)
+    delta: bool = False
 
 
 _steps: dict[str, Step] = {}
 
 
-def step(name: str, order: int, tables: tuple = ()):
+def step(name: str, order: int, tables: tuple = (), *, delta: bool = False):
     """Register `run(context)` as the migration step `name`."""
 
     def decorate(run):
-        _steps[name] = Step(name, order, run, tables)
+        _steps[name] = Step(name, order, run, tables, delta)
         return run
 
     return decorate

@@ -296,13 +296,16 @@ def attach(context: Context, mapped: Mapped, current: str = "") -> None:
 def add_step(name: str, order: int, table: str, model, mapping) -> None:
     """Register the step `name` that migrates SuiteCRM's `table` into `model`."""
 
-    @step(name, order, tables=(table,))
+    @step(name, order, tables=(table,), delta=True)
     def run(context: Context) -> None:
         def user(suitecrm_id):
             return user_id_for(context, suitecrm_id)
 
         chunk: list[Mapped] = []
-        for row in context.source.rows(f"SELECT * FROM `{table}` ORDER BY id"):
+        where, params = context.delta()
+        for row in context.source.rows(
+            f"SELECT * FROM `{table}` WHERE 1 = 1{where} ORDER BY id", params
+        ):
             if not text(row["id"]):
                 context.report.problem(table, "", _("Row without id skipped."))
                 continue

@@ -61,7 +61,7 @@ COLUMNS = (
 )
 
 
-@step("audit", 170)
+@step("audit", 170, delta=True)
 def audit(context) -> None:
     """Each audit table in turn: those of migrated record types, then the others reported."""
     tables = sorted(t[: -len("_audit")] for t in context.source.tables() if t.endswith("_audit"))
@@ -69,7 +69,10 @@ def audit(context) -> None:
         if table in AUDITED:
             _migrate(context, table, AUDITED[table])
             continue
-        rows = context.source.scalar(f"SELECT COUNT(*) FROM `{table}_audit`")
+        where, params = context.delta("date_created >= %s")
+        rows = context.source.scalar(
+            f"SELECT COUNT(*) FROM `{table}_audit` WHERE 1 = 1{where}", params
+        )
         if rows:
             context.report.count(f"{table}_audit", "skipped", rows)
             context.report.problem(
@@ -86,8 +89,10 @@ def _migrate(context, table: str, model) -> None:
     # By record, and a chunk ends between two records: a chunk's duplicate check then reads
     # only its own records' history, and each record's rows are checked in one chunk.
     # The chunk is collected before it is written (no query may run while rows stream).
-    sql = f"SELECT {COLUMNS} FROM `{table}_audit` ORDER BY parent_id, id"
-    for row in context.source.rows(sql):
+    # An audit row is never changed: a delta run reads those written since.
+    where, params = context.delta("date_created >= %s")
+    sql = f"SELECT {COLUMNS} FROM `{table}_audit` WHERE 1 = 1{where} ORDER BY parent_id, id"
+    for row in context.source.rows(sql, params):
         if len(chunk) >= CHUNK and row["parent_id"] != last:
             _write(context, table, model, fields, chunk)
             chunk = []

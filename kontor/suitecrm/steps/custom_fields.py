@@ -177,7 +177,7 @@ def _ensure_list(context, field) -> None:
         )
 
 
-@step("custom_values", 135, tables=("fields_meta_data",))
+@step("custom_values", 135, tables=("fields_meta_data",), delta=True)
 def custom_values(context) -> None:
     """The `_cstm` values of every migrated record, table by table."""
     fields, _others = studio_fields(context.source)
@@ -194,7 +194,12 @@ def custom_values(context) -> None:
     for table, pairs in by_table.items():
         columns = ", ".join(f"`{field.column}`" for field, _defined in pairs)
         chunk = []
-        for row in context.source.rows(f"SELECT id_c, {columns} FROM `{table}_cstm` ORDER BY id_c"):
+        # SuiteCRM saves a record's custom values with the record: its date tells.
+        where, params = context.delta(
+            f"id_c IN (SELECT id FROM `{table}` WHERE date_modified >= %s)"
+        )
+        sql = f"SELECT id_c, {columns} FROM `{table}_cstm` WHERE 1 = 1{where} ORDER BY id_c"
+        for row in context.source.rows(sql, params):
             chunk.append(row)
             if len(chunk) == CHUNK:
                 _write_values(context, table, pairs, chunk)

@@ -37,7 +37,7 @@ JOINS = tuple(
 RECORDS = {"contact": ("contacts", Contact), "lead": ("leads", Lead)}
 
 
-@step("invitees", 140, tables=tuple(join[0] for join in JOINS))
+@step("invitees", 140, tables=tuple(join[0] for join in JOINS), delta=True)
 def run(context: Context) -> None:
     for join in JOINS:
         migrate_join(context, *join)
@@ -48,13 +48,14 @@ def migrate_join(context: Context, table, activity_column, activity_table, model
     """Migrate one join table's live rows, chunk by chunk (one transaction each)."""
     source, report = context.source, context.report
     other_column = f"{kind}_id"
+    where, params = context.delta()
     sql = (
         f"SELECT id, `{activity_column}` AS activity, `{other_column}` AS other, accept_status"
-        f" FROM `{table}` WHERE deleted = 0 ORDER BY `{activity_column}`, id"
+        f" FROM `{table}` WHERE deleted = 0{where} ORDER BY `{activity_column}`, id"
     )
     dropped_answers = 0
     chunk: list[dict] = []
-    for row in source.rows(sql):
+    for row in source.rows(sql, params):
         chunk.append(row)
         if len(chunk) >= CHUNK:
             dropped_answers += _chunk(context, chunk, table, activity_table, model, kind)
@@ -196,14 +197,15 @@ def withdraw(context: Context, table, activity_column, activity_table, model, ki
     pair) leave Kontor too, logged on the activity; an activity edited in Kontor since the last
     run keeps its invitee, and a withdrawal after that edit is listed as a conflict."""
     other_column = f"{kind}_id"
+    where, params = context.delta("d.date_modified >= %s")
     sql = (
         f"SELECT d.id, d.`{activity_column}` AS activity, d.`{other_column}` AS other,"
         f" d.date_modified FROM `{table}` d WHERE d.deleted = 1 AND NOT EXISTS (SELECT 1"
         f" FROM `{table}` l WHERE l.deleted = 0 AND l.`{activity_column}` = d.`{activity_column}`"
-        f" AND l.`{other_column}` = d.`{other_column}`) ORDER BY d.`{activity_column}`, d.id"
+        f" AND l.`{other_column}` = d.`{other_column}`){where} ORDER BY d.`{activity_column}`, d.id"
     )
     chunk: list[dict] = []
-    for row in context.source.rows(sql):
+    for row in context.source.rows(sql, params):
         chunk.append(row)
         if len(chunk) >= CHUNK:
             _withdraw_chunk(context, chunk, table, activity_table, model, kind)
@@ -238,7 +240,7 @@ def _withdraw_chunk(context, rows, table, activity_table, model, kind) -> None:
         edited = edited_in_kontor(model, dict.fromkeys(a for a, _o in present))
         for pair in sorted(p for p in present if p[0] in edited):
             modified = when(taken_back[pair]["date_modified"])
-            if modified is None or modified > edited[pair[0]]:
+            if context.changed_since_last_run(modified):
                 context.report.problem(
                     table,
                     taken_back[pair]["id"],

@@ -41,6 +41,7 @@ TABLES = {
     "record_links",
     90,
     tables=("accounts_contacts", "opportunities_contacts", "contacts", "leads", "prospects"),
+    delta=True,
 )
 def record_links(context) -> None:
     contact_accounts(context)
@@ -88,9 +89,14 @@ def _dangling(context, table: str, row_id, table_of_id: str, missing_id) -> None
 def contact_accounts(context) -> None:
     """Contact.account = the account of the newest live `accounts_contacts` row (SuiteCRM's UI
     shows one); a contact whose rows are all deleted loses its account."""
+    # A delta run reads every row of a contact with a changed row: the newest live one wins.
+    where, params = context.delta(
+        "contact_id IN (SELECT contact_id FROM accounts_contacts WHERE date_modified >= %s)"
+    )
     rows = context.source.rows(
-        "SELECT id, contact_id, account_id, deleted FROM accounts_contacts "
-        "ORDER BY contact_id, deleted, date_modified DESC, id"
+        f"SELECT id, contact_id, account_id, deleted FROM accounts_contacts WHERE 1 = 1{where} "
+        "ORDER BY contact_id, deleted, date_modified DESC, id",
+        params,
     )
     per_contact = (
         (contact, list(links)) for contact, links in groupby(rows, lambda r: text(r["contact_id"]))
@@ -119,9 +125,14 @@ def contact_accounts(context) -> None:
 def opportunity_contacts(context) -> None:
     """Kontor's opportunity–contact links with their role, from the live rows; a link whose
     SuiteCRM rows are all deleted is removed."""
+    where, params = context.delta(
+        "opportunity_id IN (SELECT opportunity_id FROM opportunities_contacts"
+        " WHERE date_modified >= %s)"
+    )
     rows = context.source.rows(
-        "SELECT id, opportunity_id, contact_id, contact_role, deleted FROM opportunities_contacts "
-        "ORDER BY opportunity_id, contact_id, deleted, date_modified DESC, id"
+        "SELECT id, opportunity_id, contact_id, contact_role, deleted FROM opportunities_contacts"
+        f" WHERE 1 = 1{where} ORDER BY opportunity_id, contact_id, deleted, date_modified DESC, id",
+        params,
     )
     # Per pair the newest live row, else the newest deleted one.
     pairs = (
@@ -213,9 +224,13 @@ def journey(context) -> None:
         "leads.conversion",
     )
     # The lead's own side of target → lead: Lead.target.
+    where, params = context.delta(
+        "lead_id IN (SELECT lead_id FROM prospects WHERE date_modified >= %s)"
+    )
     rows = context.source.rows(
-        "SELECT id, lead_id FROM prospects WHERE lead_id IS NOT NULL AND lead_id <> '' "
-        "ORDER BY lead_id, deleted, date_modified DESC"
+        f"SELECT id, lead_id FROM prospects WHERE lead_id IS NOT NULL AND lead_id <> ''{where} "
+        "ORDER BY lead_id, deleted, date_modified DESC",
+        params,
     )
     per_lead = (
         (lead, text(next(same)["id"])) for lead, same in groupby(rows, lambda r: text(r["lead_id"]))
@@ -242,7 +257,9 @@ def _column_links(
     select = ", ".join(f"`{column}`" for column in columns)
     own = Known(table)
     others = {column: Known(linked) for column, (_attname, linked) in columns.items()}
-    for chunk in _chunks(context.source.rows(f"SELECT id, {select} FROM `{table}` ORDER BY id")):
+    where, params = context.delta()
+    sql = f"SELECT id, {select} FROM `{table}` WHERE 1 = 1{where} ORDER BY id"
+    for chunk in _chunks(context.source.rows(sql, params)):
         found = own([row["id"] for row in chunk])
         targets = {c: known({text(r[c]) for r in chunk}) for c, known in others.items()}
         writes = []

@@ -59,7 +59,7 @@ def existing(model, ids) -> set:
 # --- accounts ---------------------------------------------------------------------------
 
 
-@step("accounts", 40, tables=("accounts", "email_addresses", "email_addr_bean_rel"))
+@step("accounts", 40, tables=("accounts", "email_addresses", "email_addr_bean_rel"), delta=True)
 def accounts(context) -> None:
     """Accounts with their address; "member of" (`parent_id`) in a second pass."""
     later = []  # (Row, parent kontor id) whose parent is not written yet
@@ -70,7 +70,7 @@ def accounts(context) -> None:
         found["website"] = website(row.get("website"))
         return found
 
-    for page in pages(context.source, "accounts"):
+    for page in pages(context, "accounts", "Accounts"):
         rows = rows_of(context, "accounts", page, values, module="Accounts", emails=("email1",))
         parents = {row["id"]: text(row.get("parent_id")) for row in page}
         wanted = {
@@ -143,10 +143,10 @@ def _member_of(context, later: list, hierarchy: Hierarchy) -> None:
 # --- contacts, targets, leads -------------------------------------------------------------
 
 
-@step("contacts", 50, tables=("contacts", "email_addresses", "email_addr_bean_rel"))
+@step("contacts", 50, tables=("contacts", "email_addresses", "email_addr_bean_rel"), delta=True)
 def contacts(context) -> None:
     """Contacts; their account and "reports to" follow in the record links step."""
-    for page in pages(context.source, "contacts"):
+    for page in pages(context, "contacts", "Contacts"):
         rows = rows_of(
             context,
             "contacts",
@@ -157,7 +157,7 @@ def contacts(context) -> None:
         write_rows(context, Contact, "contacts", rows)
 
 
-@step("targets", 60, tables=("prospects", "email_addresses", "email_addr_bean_rel"))
+@step("targets", 60, tables=("prospects", "email_addresses", "email_addr_bean_rel"), delta=True)
 def targets(context) -> None:
     """Targets (SuiteCRM's prospects); the lead made from one follows in the links step."""
 
@@ -166,7 +166,7 @@ def targets(context) -> None:
         values["account_name"] = text(row.get("account_name"))
         return values
 
-    for page in pages(context.source, "prospects"):
+    for page in pages(context, "prospects", "Prospects"):
         rows = rows_of(
             context,
             "prospects",
@@ -177,11 +177,11 @@ def targets(context) -> None:
         write_rows(context, Target, "prospects", rows)
 
 
-@step("leads", 70, tables=("leads", "email_addresses", "email_addr_bean_rel"))
+@step("leads", 70, tables=("leads", "email_addresses", "email_addr_bean_rel"), delta=True)
 def leads(context) -> None:
     """Leads with status and conversion flag; the records a conversion made follow in the
     links step."""
-    for page in pages(context.source, "leads"):
+    for page in pages(context, "leads", "Leads"):
         # When a lead was converted SuiteCRM does not keep (date_modified moves on with
         # every edit): the first run takes date_modified, later runs keep what Kontor has.
         converted_at = dict(
@@ -244,14 +244,21 @@ def amount(context, table: str, row: dict, column: str) -> Decimal | None:
 # --- opportunities -----------------------------------------------------------------------
 
 
-@step("opportunities", 80, tables=("opportunities", "currencies", "accounts_opportunities"))
+@step(
+    "opportunities",
+    80,
+    tables=("opportunities", "currencies", "accounts_opportunities"),
+    delta=True,
+)
 def opportunities(context) -> None:
     """Opportunities with amount, currency (ISO code) and account."""
     currencies = {
         row["id"]: text(row["iso4217"]).upper()
         for row in context.source.rows("SELECT id, iso4217 FROM currencies WHERE deleted = 0")
     }
-    for page in pages(context.source, "opportunities"):
+    # The account is a link row of its own: a changed one brings its opportunity.
+    also = "id IN (SELECT opportunity_id FROM accounts_opportunities WHERE date_modified >= %s)"
+    for page in pages(context, "opportunities", also=also):
         links = _accounts_of(context, [row["id"] for row in page])
         rows = rows_of(
             context,

@@ -152,14 +152,16 @@ def _free_name(context, suitecrm_id: str, name: str, team=None) -> str:
     return candidate
 
 
-@step("record_teams", 150, tables=("securitygroups_records",))
+@step("record_teams", 150, tables=("securitygroups_records",), delta=True)
 def record_teams(context):
     """`securitygroups_records` → the teams of the migrated records."""
     source, report = context.source, context.report
     wanted = defaultdict(set)  # (slug, SuiteCRM record id) → Kontor team ids
+    where, params = context.delta()
     for row in source.rows(
         "SELECT id, securitygroup_id, record_id, module FROM securitygroups_records "
-        "WHERE deleted = 0 ORDER BY module, record_id"
+        f"WHERE deleted = 0{where} ORDER BY module, record_id",
+        params,
     ):
         module, record_id = text(row["module"]), text(row["record_id"])
         if module not in RECORD_MODULES:

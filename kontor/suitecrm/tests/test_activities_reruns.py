@@ -81,14 +81,15 @@ def test_a_rerun_brings_changed_and_new_activities_and_answers(
     migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
     new_task = "0c0ffee0-1111-4222-8333-6b15d7000001"
     copy.execute(
-        "UPDATE calls SET status = 'Not Held', date_modified = '2026-12-07 09:00:00'"
+        "UPDATE calls SET status = 'Not Held', date_modified = UTC_TIMESTAMP()"
         f" WHERE id = '{KRUEGER_CALL}'",
-        "UPDATE meetings_users j JOIN users u ON u.id = j.user_id SET j.accept_status = 'accept'"
+        "UPDATE meetings_users j JOIN users u ON u.id = j.user_id"
+        " SET j.accept_status = 'accept', j.date_modified = UTC_TIMESTAMP()"
         f" WHERE j.meeting_id = '{ANNUAL_MEETING}' AND u.user_name = 'max'",
         "INSERT INTO tasks (id, name, date_entered, date_modified, status, priority, deleted,"
         " parent_type, parent_id, contact_id)"
-        f" VALUES ('{new_task}', 'Angebot nachfassen', '2026-12-07 09:00:00',"
-        f" '2026-12-07 09:00:00', 'Not Started', 'High', 0, 'Contacts', '{GROSS_CONTACT}',"
+        f" VALUES ('{new_task}', 'Angebot nachfassen', UTC_TIMESTAMP(),"
+        f" UTC_TIMESTAMP(), 'Not Started', 'High', 0, 'Contacts', '{GROSS_CONTACT}',"
         f" '{GROSS_CONTACT}')",
     )
     again = migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
@@ -116,7 +117,8 @@ def test_an_answer_changed_in_kontor_wins_and_the_conflict_is_listed(
     max_answer = meeting.invitees.get(user__username="max")
     set_accept_status(meeting, max_answer, "tentative", actor=actor)
     copy.execute(
-        "UPDATE meetings_users j JOIN users u ON u.id = j.user_id SET j.accept_status = 'accept'"
+        "UPDATE meetings_users j JOIN users u ON u.id = j.user_id"
+        " SET j.accept_status = 'accept', j.date_modified = UTC_TIMESTAMP()"
         f" WHERE j.meeting_id = '{ANNUAL_MEETING}' AND u.user_name = 'max'",
         # and takes lena's invitation back, after the edit in Kontor
         "UPDATE meetings_users j JOIN users u ON u.id = j.user_id"
@@ -154,7 +156,7 @@ def test_note_files_on_a_rerun_are_never_overwritten(
     save_record(edited, actor=actor)
     for note_id in (PDF_NOTE, PNG_NOTE):
         (suitecrm_uploads / note_id).write_bytes(b"new bytes in SuiteCRM")
-    copy.execute(f"UPDATE notes SET date_modified = '2027-01-04 08:00:00' WHERE id = '{PNG_NOTE}'")
+    copy.execute(f"UPDATE notes SET date_modified = UTC_TIMESTAMP() WHERE id = '{PNG_NOTE}'")
     again = migrate(copy, actor=actor, uploads=str(suitecrm_uploads))
     edited.refresh_from_db()
     with edited.filename.open("rb") as stored:
@@ -251,9 +253,9 @@ def test_an_invitation_taken_back_in_suitecrm_leaves_kontor_on_a_rerun(
     # SuiteCRM marks the join row deleted when an invitee is removed
     copy.execute(
         "UPDATE meetings_users j JOIN users u ON u.id = j.user_id"
-        " SET j.deleted = 1, j.date_modified = '2027-01-04 08:00:00'"
+        " SET j.deleted = 1, j.date_modified = UTC_TIMESTAMP()"
         f" WHERE j.meeting_id = '{ANNUAL_MEETING}' AND u.user_name = 'sally'",
-        "UPDATE calls_contacts SET deleted = 1, date_modified = '2027-01-04 08:00:00'"
+        "UPDATE calls_contacts SET deleted = 1, date_modified = UTC_TIMESTAMP()"
         f" WHERE call_id = '{GROSS_CALL}'",
     )
     again = migrate(copy, actor=actor, uploads=str(suitecrm_uploads))

@@ -125,7 +125,9 @@ def test_a_second_run_changes_nothing(migrated, suitecrm_journey, admin):
         ChangeLog.objects.count(),
         {lead.pk: lead.custom for lead in Lead.with_deleted.all()},
     )
-    again = migrate(suitecrm_journey, actor=admin, modules=["custom_fields", "custom_values"])
+    again = migrate(
+        suitecrm_journey, actor=admin, modules=["custom_fields", "custom_values"], full=True
+    )
     assert again.counts["fields_meta_data"]["created"] == 0
     assert again.counts["fields_meta_data"]["unchanged"] == 7
     for table, rows in (("leads_cstm", 9), ("accounts_cstm", 7)):
@@ -148,6 +150,9 @@ def test_a_key_the_list_lacks_is_added_and_a_kontor_edit_kept(suitecrm_damaged, 
     damaged.execute(
         f"UPDATE leads_cstm SET bonitaet_c = 'sehr_gut' WHERE id_c = '{ACUFF_LEAD}'",
         f"UPDATE leads_cstm SET kundennummer_c = 'K-SUITE' WHERE id_c = '{WEISSMUELLER_LEAD}'",
+        # SuiteCRM saves custom values with their record, which gets a new date.
+        "UPDATE leads SET date_modified = UTC_TIMESTAMP()"
+        f" WHERE id IN ('{ACUFF_LEAD}', '{WEISSMUELLER_LEAD}')",
     )
     again = migrate(damaged, actor=admin, modules=["custom_fields", "custom_values"])
     assert "sehr_gut" in DropdownList.objects.get(name="bonitaet_list").values.values_list(

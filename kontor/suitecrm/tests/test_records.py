@@ -5,6 +5,7 @@ README (data/README.md), never read from the migrator.
 """
 
 import uuid
+from datetime import UTC
 
 import pytest
 
@@ -33,8 +34,8 @@ GROSS_LEAD = "ee3b5fdf-d2d2-681f-55cc-6b15d7419029"
 GROSS_OPPORTUNITY = "95e80eb7-7c75-700b-1dd7-6b15d70a0f69"
 
 
-def run(url, actor):
-    return migrate(url, actor=actor, modules=STEPS)
+def run(url, actor, **options):
+    return migrate(url, actor=actor, modules=STEPS, **options)
 
 
 @pytest.fixture
@@ -159,10 +160,16 @@ def test_change_log_and_origin_name_the_run(migrated):
     assert log.origin == f"suitecrm:{run.pk}"
 
 
-def test_second_run_creates_nothing(migrated, suitecrm_journey, admin):
+def test_second_run_reads_nothing_new_and_a_full_one_creates_nothing(
+    migrated, suitecrm_journey, admin
+):
     before = {model: model.with_deleted.count() for model in MODELS.values()}
     logs = ChangeLog.objects.count()
-    again = run(suitecrm_journey, admin)
+    # By default only what SuiteCRM changed since the first run: nothing.
+    delta = run(suitecrm_journey, admin)
+    assert not any(delta.counts[table] for table in MODELS)
+    assert delta.notes[0].startswith("Only what SuiteCRM changed since ")
+    again = run(suitecrm_journey, admin, full=True)
     for table, model in MODELS.items():
         total = suitecrm_journey.scalar(f"SELECT COUNT(*) FROM {table}")
         assert dict(again.counts[table]) == {
@@ -180,20 +187,20 @@ def test_delta_run_updates_a_changed_row_and_adds_a_new_one(suitecrm_damaged, ad
     run(source, admin)
     new_id = "0b5e5b9e-1111-4222-8333-6b15d7000001"
     source.execute(
-        "UPDATE leads SET last_name = 'Groß-Schmidt', date_modified = '2027-01-02 03:04:05' "
+        "UPDATE leads SET last_name = 'Groß-Schmidt', date_modified = UTC_TIMESTAMP() "
         f"WHERE id = '{GROSS_LEAD}'",
         "INSERT INTO prospects (id, first_name, last_name, date_entered, date_modified, deleted) "
-        f"VALUES ('{new_id}', 'Søren', 'Østergård', '2027-01-02 03:04:05', "
-        "'2027-01-02 03:04:05', 0)",
+        f"VALUES ('{new_id}', 'Søren', 'Østergård', UTC_TIMESTAMP(), "
+        "UTC_TIMESTAMP(), 0)",
     )
     report = run(source, admin)
     assert report.counts["leads"]["updated"] == 1
     assert report.counts["prospects"]["created"] == 1
     lead = Lead.objects.get(pk=GROSS_LEAD)
-    assert (lead.last_name, lead.date_modified.isoformat()) == (
-        "Groß-Schmidt",
-        "2027-01-02T03:04:05+00:00",
-    )
+    modified = source.scalar(f"SELECT date_modified FROM leads WHERE id = '{GROSS_LEAD}'")
+    assert (lead.last_name, lead.date_modified) == ("Groß-Schmidt", modified.replace(tzinfo=UTC))
+    # Only the two changed rows were read (a delta run), not the whole tables.
+    assert sum(report.counts["leads"].values()) == sum(report.counts["prospects"].values()) == 1
     second = f"suitecrm:{MigrationRun.objects.order_by('pk').last().pk}"
     changes = ChangeLog.objects.filter(record_id=GROSS_LEAD, origin=second)
     assert list(changes.values_list("field", "old_value", "new_value")) == [
@@ -271,8 +278,7 @@ def test_an_edit_in_kontor_wins_and_a_conflict_is_listed(suitecrm_damaged, admin
         lead.title = "Prokurist"
         save_record(lead, actor=admin)
     source.execute(
-        "UPDATE leads SET title = 'CEO', date_modified = '2027-01-02 03:04:05' "
-        f"WHERE id = '{GROSS_LEAD}'"
+        f"UPDATE leads SET title = 'CEO', date_modified = UTC_TIMESTAMP() WHERE id = '{GROSS_LEAD}'"
     )
     report = run(source, admin)
     assert [

@@ -367,6 +367,6 @@ def test_record_teams_follow_securitygroups_records(
     assert counts["created"] == 24 and counts["skipped"] == live - 24
     cases = [p for p in report.problems if "Cases" in p.message]
     assert len(cases) == 1  # README: Cases 1
-    again = migrate(suitecrm_journey, actor=admin, modules=["record_teams"])
+    again = migrate(suitecrm_journey, actor=admin, modules=["record_teams"], full=True)
     assert again.counts["securitygroups_records"]["unchanged"] == 24
     assert again.counts["securitygroups_records"]["created"] == 0

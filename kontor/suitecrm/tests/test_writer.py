@@ -105,10 +105,12 @@ def test_unknown_dropdown_key_is_added_to_the_list(context):
 
 
 def test_soft_deleted_row_goes_to_the_trash_and_back(context):
-    write_rows(context, Lead, "leads", [lead_row(deleted=True, deleted_at=WHEN)])
+    with origin("suitecrm:7"):
+        write_rows(context, Lead, "leads", [lead_row(deleted=True, deleted_at=WHEN)])
     assert not Lead.objects.filter(pk=LEAD_ID).exists()
     assert Lead.with_deleted.get(pk=LEAD_ID).deleted_at == WHEN
-    write_rows(context, Lead, "leads", [lead_row()])
+    with origin("suitecrm:7"):
+        write_rows(context, Lead, "leads", [lead_row()])
     assert Lead.objects.filter(pk=LEAD_ID).exists()
     actions = ChangeLog.objects.filter(record_id=LEAD_ID).order_by("id")
     assert [r.action for r in actions] == ["create", "restore"]

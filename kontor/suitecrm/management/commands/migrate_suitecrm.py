@@ -1,6 +1,8 @@
 """`kontor migrate-suitecrm --from mysql://user:pass@host:3306/db`: move a SuiteCRM database
 into Kontor, for the administrator switching over (docs/migrate-from-suitecrm.md)."""
 
+import argparse
+import datetime
 from pathlib import Path
 
 import pymysql
@@ -27,6 +29,16 @@ class Command(BaseCommand):
             "--modules", nargs="+", help="Only these steps: " + ", ".join(s.name for s in steps())
         )
         parser.add_argument("--actor", help="The Kontor user the run acts as (default: an admin).")
+        window = parser.add_mutually_exclusive_group()
+        window.add_argument(
+            "--since",
+            type=_utc,
+            help="Only what SuiteCRM changed from this UTC time on (YYYY-MM-DD[ HH:MM[:SS]]); "
+            "by default a step reads what changed since the last run that finished it.",
+        )
+        window.add_argument(
+            "--full", action="store_true", help="Read everything, not only what changed."
+        )
         parser.add_argument(
             "--verify",
             action="store_true",
@@ -40,7 +52,19 @@ class Command(BaseCommand):
             help="With --verify: how many random records per module to compare (default 50).",
         )
 
-    def handle(self, *args, url, uploads, dry_run, modules, actor, verify=False, **options):
+    def handle(
+        self,
+        *args,
+        url,
+        uploads,
+        dry_run,
+        modules,
+        actor,
+        verify=False,
+        since=None,
+        full=False,
+        **options,
+    ):
         if verify:
             return self._verify(url, options.get("sample", 50))
         unknown = sorted(set(modules or ()) - {s.name for s in steps()})
@@ -59,6 +83,8 @@ class Command(BaseCommand):
                 modules=modules,
                 uploads=uploads,
                 progress=Progress(self.stderr),
+                since=since,
+                full=full,
             )
         except SourceError as error:
             raise CommandError(str(error)) from None
@@ -106,6 +132,18 @@ class Command(BaseCommand):
                 )
             )
         return user
+
+
+def _utc(value: str) -> datetime.datetime:
+    """`--since`: a date or date and time in UTC, as SuiteCRM stores its dates."""
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“%(value)s” is no date: use YYYY-MM-DD or YYYY-MM-DD HH:MM (UTC).")
+            % {"value": value}
+        ) from None
+    return moment.replace(tzinfo=datetime.UTC) if moment.tzinfo is None else moment
 
 
 def _read_error(error: pymysql.MySQLError) -> str:
