@@ -6,6 +6,9 @@ Every read goes through the module's permission-filtered queryset
 SuiteCRM answers a missing one.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -16,6 +19,12 @@ from kontor.suiteapi.v41.errors import ApiError
 from kontor.suiteapi.v41.query import Column, QueryError, parse_order, parse_where
 
 DEFAULT_PAGE = 20  # SuiteCRM's list_max_entries_per_page
+# Counts up to this are exact on every call; a larger one (a million leads take 100 ms and
+# more to count) is kept in the shared cache for COUNT_SECONDS per user and query.
+COUNT_EXACT = 10_000
+COUNT_SECONDS = 60
+# From this offset on, a page reads its ids first (the sort index alone), then their rows.
+DEFERRED_OFFSET = 1_000
 TEXT_TYPES = {"varchar", "name", "text", "enum", "phone", "url", "email", "multienum", "relate"}
 MISSING = "Access to this object is denied since it has been deleted or does not exist"
 # What SuiteCRM's read-out encodes in text (its database keeps the decoded text).
@@ -140,6 +149,33 @@ def records(api: ApiModule, user, action: str, names: list[str], deleted: bool =
         a.field: a.definition.expression() for a in attributes.values() if isinstance(a, Custom)
     }
     return queryset.alias(**aliases) if aliases else queryset
+
+
+def page(queryset, order: list[str], start: int, size: int) -> list:
+    """The rows `start` to `start + size` of `queryset` in `order`."""
+    ordered = queryset.order_by(*order)
+    if start < DEFERRED_OFFSET:
+        return list(ordered[start : start + size])
+    ids = list(ordered.values_list("pk", flat=True)[start : start + size])
+    rows = {r.pk: r for r in queryset.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def total(queryset, user, api: ApiModule) -> int:
+    """How many rows `queryset` holds: exact up to COUNT_EXACT, else counted at most once a
+    minute per user and query (SuiteCRM's clients page with it; they do not audit it)."""
+    queryset = queryset.order_by()
+    capped = queryset[: COUNT_EXACT + 1].count()
+    if capped <= COUNT_EXACT:
+        return capped
+    sql, params = queryset.query.sql_with_params()
+    digest = hashlib.sha256(f"{user.pk}|{api.name}|{sql}|{params!r}".encode()).hexdigest()
+    key = f"kontor:suiteapi:v41:count:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = queryset.count()
+        cache.set(key, found, COUNT_SECONDS)
+    return found
 
 
 def value_of(attribute, record, prepared) -> str:

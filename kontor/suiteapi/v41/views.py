@@ -87,7 +87,7 @@ def rest(request):
         kwargs = bind(function, _arguments(request))
         if "session" not in _signature_names(function):
             check_rate(request, None)
-        with origin(f"{ORIGIN_PREFIX}v4_1:{uuid.uuid4().hex[:16]}"):
+        with origin(f"{ORIGIN_PREFIX}v41:{uuid.uuid4().hex[:16]}"):
             result = function(call, **kwargs)
     except ApiError as error:
         response = _reply(request, error.as_dict(), status=error.status)

@@ -101,8 +101,8 @@ def get_entry_list(
     size = number(max_results)
     size = size if size > 0 else records.DEFAULT_PAGE
     matching = records.records(api, user, "list", chosen, truthy(deleted)).filter(condition)
-    rows = list(matching.order_by(*order)[start : start + size])
-    total = matching.count() if rows or start else 0
+    rows = records.page(matching, order, start, size)
+    total = records.total(matching, user, api) if rows or start else 0
     entries, related = _page(api, user, rows, chosen, link_fields, True)
     return {
         "result_count": len(entries),
@@ -121,8 +121,8 @@ def get_entries_count(call: Call, session, module_name, query="", deleted=0):
     records.require(user, api, "list")
     condition = records.where(api, text(query))
     live_only = deleted in (0, "0", False, None, "")
-    count = records.records(api, user, "list", [], not live_only).filter(condition).count()
-    return {"result_count": str(count)}
+    matching = records.records(api, user, "list", [], not live_only).filter(condition)
+    return {"result_count": str(records.total(matching, user, api))}
 
 
 @method

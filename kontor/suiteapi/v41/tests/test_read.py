@@ -9,6 +9,7 @@ from kontor.accounts.tests.factories import AccountFactory
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core.actions import delete_records
 from kontor.leads.tests.factories import LeadFactory
+from kontor.suiteapi.v41 import records
 from kontor.suiteapi.v41.records import MISSING
 from kontor.suiteapi.v41.tests.helpers import call, login
 from kontor.users.actions import create_user
@@ -209,6 +210,23 @@ def test_list_query_count_does_not_grow_with_the_page(
         LeadFactory(actor=rolf)
     with django_assert_num_queries(5):
         assert call(client, "get_entry_list", rest)["result_count"] == 8
+
+
+def test_large_counts_are_cached_and_deep_pages_read_ids_first(client, rolf, session, monkeypatch):
+    monkeypatch.setattr(records, "COUNT_EXACT", 2)
+    monkeypatch.setattr(records, "DEFERRED_OFFSET", 1)
+    names = ["Anton", "Berta", "Cäsar", "Dora"]
+    for name in names:
+        LeadFactory(last_name=name, actor=rolf)
+    rest = [session, "Leads", "", "leads.last_name", 1, ["last_name"], [], 2]
+    answer = call(client, "get_entry_list", rest)
+    assert [e["name_value_list"]["last_name"]["value"] for e in answer["entry_list"]] == names[1:3]
+    assert answer["total_count"] == "4"
+    LeadFactory(last_name="Emil", actor=rolf)
+    assert call(client, "get_entry_list", rest)["total_count"] == "4"  # counted a moment ago
+    assert call(client, "get_entries_count", [session, "Leads", "leads.last_name < 'C'", 0]) == {
+        "result_count": "2"  # small counts are exact
+    }
 
 
 @pytest.mark.parametrize(

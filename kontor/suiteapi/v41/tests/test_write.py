@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from kontor.core.models import ChangeLog, ExternalId
+from kontor.core.origins import describe
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.suiteapi.v41.tests.helpers import call, login
@@ -55,7 +56,8 @@ def test_set_entry_creates_a_record_logged_as_the_suitecrm_api(client, rolf, ses
     assert lead.last_name == "O'Neil" and lead.created_by == rolf
     log = ChangeLog.objects.get(record_id=lead.pk)
     assert log.action == "create" and log.actor == rolf
-    assert log.origin.startswith("suiteapi:v4_1:")
+    assert log.origin.startswith("suiteapi:v41:")
+    assert describe(log.origin) == ("SuiteCRM API", "")
 
 
 def test_set_entry_updates_by_id_with_a_map_of_values(client, rolf, session):
