@@ -164,6 +164,10 @@ def test_only_leads_and_targets_are_created_and_other_entry_points_do_not_exist(
     contacts = post_form(visitor, generated_form(site=SITE, module_dir="Contacts"), ANNA)
     assert contacts.status_code == 400
     assert "Contacts cannot be created this way" in contacts.content.decode()
+    hostile = visitor.post(
+        "/index.php?entryPoint=WebToPersonCapture", {**ANNA, "moduleDir": "<script>x</script>"}
+    )
+    assert hostile.status_code == 400 and b"&lt;script&gt;x" in hostile.content
     no_module = visitor.post("/index.php?entryPoint=WebToPersonCapture", ANNA)
     assert no_module.content == b"Not a valid module directory"
     assert visitor.post("/index.php?entryPoint=GeneratePassword", ANNA).status_code == 404
