@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 #: SuiteCRM's words for true and false on input (V8 and v4_1 alike)
 TRUE = {"1", "true", "on", "yes"}
 FALSE = {"0", "false", "off", "no", ""}
+#: Numbers a filter compares with: beyond this no column of Kontor holds a value
+LARGEST = Decimal(10) ** 20
 OPERATORS = {"eq": "exact", "neq": "exact", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
 
 
@@ -145,9 +147,12 @@ class Attribute:
             return parse_day(self.name, raw)
         if self.type in ("int", "currency", "decimal"):
             try:
-                return Decimal(str(raw).strip())
+                number = Decimal(str(raw).strip())
             except InvalidOperation:
                 raise invalid(self.name, raw) from None
+            if not number.is_finite() or abs(number) >= LARGEST:
+                raise invalid(self.name, raw)
+            return number
         if self.type == "email":
             return str(raw).strip().lower()
         return str(raw)

@@ -59,6 +59,19 @@ def body_of(request) -> dict:
     return {}
 
 
+def refuse_nul(params, name: str = "") -> None:
+    """A NUL character in any key or value is refused (no database column can hold one)."""
+    items = params.items() if isinstance(params, dict) else enumerate(params)
+    for key, value in items:
+        key = str(key)
+        if isinstance(value, dict | list):
+            refuse_nul(value, name or key)
+        elif "\x00" in key or (isinstance(value, str) and "\x00" in value):
+            raise V8Error(
+                f'The option "{name or key}" with value "{value}" is invalid.'.replace("\x00", "")
+            )
+
+
 def check_rate(request, user) -> None:
     """Count this call against Kontor's API rate limit; 429 when over."""
     throttle = ApiRateThrottle()
@@ -94,6 +107,7 @@ def endpoint(methods: tuple[str, ...], *, write: tuple[str, ...] = ()):
                 params = {**php_query(request.META.get("QUERY_STRING", "")), **route}
                 if request.method in ("POST", "PATCH", "DELETE"):
                     params.update(body_of(request))
+                refuse_nul(params)
                 call = Call(request, token, params)
                 with origin(f"{ORIGIN_PREFIX}v8:{token.client.client_id}"[:64]):
                     if request.method not in write:

@@ -71,7 +71,8 @@ def token_grant(request, params: dict) -> dict:
 
 
 def _text(value) -> str:
-    return value if isinstance(value, str) else ""
+    """A parameter's text; anything else (a list, a NUL character no column holds) is none."""
+    return value if isinstance(value, str) and "\x00" not in value else ""
 
 
 def _client_credentials(request, params) -> tuple[str, str]:

@@ -228,6 +228,10 @@ def test_create_with_an_id_and_refused_duplicates(as_rep, rep):
         ({"data": {"attributes": {}}}, 'The required option "type" is missing.'),
         ({"data": {"type": "Cases", "attributes": {}}}, "Module Cases does not exist"),
         (
+            {"data": {"type": "Leads", "attributes": {"last_name": "a\x00"}}},
+            'The option "data" with value "a" is invalid.',
+        ),
+        (
             {"data": {"type": "Leads", "attributes": {"nope": 1}}},
             "Property nope in Lead module is invalid",
         ),

@@ -114,6 +114,12 @@ def test_http_basic_client_credentials(client, rep, password_client):
             None,
         ),
         (
+            {"grant_type": "password", "client_id": "mobile\x00app", "client_secret": SECRET},
+            400,
+            "invalid_request",
+            "Check the `client_id` parameter",
+        ),
+        (
             {
                 "grant_type": "client_credentials",
                 "client_id": "mobile-app",
