@@ -211,3 +211,54 @@ def test_calls_share_kontors_rate_limit(client, rolf):
     response = post(client, "get_user_id", [session])
     assert response.status_code == 429 and int(response["Retry-After"]) >= 1
     assert json.loads(response.content)["number"] == 90
+
+
+def test_serialized_input_and_output_and_jsonp(client, rolf):
+    session = login(client, "rolf", "pw-rolf-123!")
+    serialized = f's:{len(session)}:"{session}";'
+    response = client.post(
+        URL,
+        {
+            "method": "get_user_id",
+            "input_type": "Serialize",
+            "response_type": "Serialize",
+            "rest_data": f"a:1:{{i:0;{serialized}}}",
+        },
+    )
+    user_id = str(rolf.pk)
+    assert response.content.decode() == f's:{len(user_id)}:"{user_id}";'
+    response = client.get(
+        URL,
+        {
+            "jsoncallback": "cb",
+            "method": "get_user_id",
+            "input_type": "JSON",
+            "response_type": "JSON",
+            "rest_data": json.dumps([session]),
+        },
+    )
+    assert response.content.decode() == f'cb("{user_id}")'
+    response = client.get(
+        URL,
+        {
+            "jsoncallback": "alert(1)//",
+            "method": "get_user_id",
+            "input_type": "JSON",
+            "response_type": "JSON",
+            "rest_data": json.dumps([session]),
+        },
+    )
+    assert response.content.decode() == f'"{user_id}"'  # not a callback name: no wrapping
+
+
+def test_an_object_with_other_keys_binds_its_values_in_order(client, rolf):
+    session = login(client, "rolf", "pw-rolf-123!")
+    assert call(client, "get_user_id", {"sess": session}) == str(rolf.pk)
+    # a scalar is the first argument
+    assert call(client, "get_user_id", json.dumps(session)) == str(rolf.pk)
+
+
+def test_without_input_type_a_method_gets_no_arguments(client, rolf):
+    response = client.post(URL, {"method": "get_user_id", "response_type": "JSON"})
+    assert response.status_code == 500
+    assert json.loads(response.content)["number"] == 1001
