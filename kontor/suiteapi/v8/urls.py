@@ -9,6 +9,7 @@ _MODULE = r"(?P<moduleName>[A-Za-z_]\w*)"
 
 _v8 = [
     path("logout", views.logout, name="v8-logout"),
+    path("current-user", views.current_user, name="v8-current-user"),
     path("meta/modules", views.meta_modules, name="v8-meta-modules"),
     re_path(rf"^meta/fields/{_MODULE}$", views.meta_fields, name="v8-meta-fields"),
     path("module", records.module_collection, name="v8-module"),

@@ -8,7 +8,7 @@ from kontor.core import permissions
 from kontor.suiteapi.mapping import api_module, api_modules
 from kontor.suiteapi.references import Computed, Custom
 from kontor.suiteapi.v8 import tokens
-from kontor.suiteapi.v8.documents import message
+from kontor.suiteapi.v8.documents import message, value
 from kontor.suiteapi.v8.endpoint import body_of, check_rate, endpoint, method_not_allowed
 from kontor.suiteapi.v8.errors import OAuthError, V8Error, respond
 from kontor.suiteapi.v8.params import check_keys, visible
@@ -87,6 +87,24 @@ def meta_fields(call, moduleName):
             entry["source"] = "non-db"
         fields[name] = entry
     return respond({"data": {"type": "fields", "attributes": fields}})
+
+
+@endpoint(("GET",))
+def current_user(call):
+    """The token's user, with the columns V8 hides from other users (its user name, status)."""
+    check_keys(call.params, ())
+    users = api_module("Users")
+    prepared = users.prepare([call.user], call.user)
+    document = {
+        "type": users.object_name,
+        "id": users.suitecrm_id(call.user, prepared),
+        "attributes": {
+            name: value(attribute.text(call.user, prepared))
+            for name, attribute in users.attributes.items()
+        },
+        "relationships": {},
+    }
+    return respond({"data": document})
 
 
 @csrf_exempt

@@ -103,3 +103,53 @@ def test_the_list_route_never_fails(as_rep, rep, params):
         assert body["errors"]["title"] is None and isinstance(body["errors"]["detail"], str)
     else:
         assert isinstance(body["data"], list)
+
+
+JSON_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=10),
+    st.sampled_from(["2024-02-30 10:00:00", "1", "Leads", "New", "-99", "a\x00"]),
+    st.lists(st.integers(), max_size=2),
+)
+ATTRIBUTES = st.dictionaries(
+    st.sampled_from(
+        [
+            "last_name",
+            "first_name",
+            "status",
+            "birthdate",
+            "do_not_call",
+            "assigned_user_id",
+            "opportunity_amount",
+            "deleted",
+            "date_entered",
+            "name",
+            "email1",
+            "website",
+            "x",
+        ]
+    ),
+    JSON_VALUES,
+    max_size=5,
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.one_of(
+        st.builds(lambda a: {"data": {"type": "Leads", "attributes": a}}, ATTRIBUTES),
+        st.builds(lambda t, a: {"data": {"type": t, "attributes": a}}, JSON_VALUES, ATTRIBUTES),
+        st.dictionaries(st.text(max_size=5), JSON_VALUES, max_size=2),
+    )
+)
+def test_creates_never_fail(as_rep, body):
+    status, answer = as_rep.post("V8/module", body)
+    assert status in (201, 400), (body, status, answer)
+    assert isinstance(answer, dict)

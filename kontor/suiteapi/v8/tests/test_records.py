@@ -332,6 +332,14 @@ def test_users_are_read_only_and_hide_their_user_names(as_rep, rep):
     assert (status, answer) == (400, error("[SuiteCRM] [AccessDeniedException] "))
 
 
+def test_current_user_shows_the_user_name(as_rep, rep):
+    status, body = as_rep.get("V8/current-user")
+    assert status == 200
+    assert (body["data"]["type"], body["data"]["id"]) == ("User", str(rep.pk))
+    assert body["data"]["attributes"]["user_name"] == "rolf"
+    assert body["data"]["attributes"]["status"] == "Active"
+
+
 def test_both_url_layouts_answer(client, as_rep, rep):
     lead = LeadFactory(actor=rep)
     for prefix in ("/legacy/Api/", "/Api/index.php/"):
