@@ -12,8 +12,11 @@ what this parser reads:
 - `AND`, `OR`, `NOT` and parentheses; strings in single quotes, `''` (or `\\'`) for a quote;
 - columns as `<table>.<column>`, `<table>_cstm.<column>`, or bare, optionally in back-ticks.
 
+- SuiteCRM's own e-mail search, `<table>.id IN (SELECT … FROM email_addr_bean_rel … JOIN
+  email_addresses … WHERE …)`, read as conditions on `email1`/`email2` (email_search).
+
 Everything else is refused with `QueryError` (the endpoint answers SuiteCRM's `no_access`):
-functions, sub-queries, unknown tables or columns, comments, semicolons, other operators.
+functions, other sub-queries, unknown tables or columns, comments, semicolons, other operators.
 Which columns exist and what they mean is the caller's `resolve(table, column)`, which returns a
 `Column` (or raises QueryError).
 """
@@ -39,8 +42,10 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _KEYWORDS = {"AND", "OR", "NOT", "LIKE", "IN", "IS", "NULL"}
+# Only in the e-mail search's sub-query (email_search)
+_KEYWORDS |= {"SELECT", "FROM", "WHERE", "JOIN", "INNER", "LEFT", "ON"}
 # Words that may never start a column: SQL that this reader does not speak.
-_REFUSED = {"SELECT", "FROM", "WHERE", "UNION", "EXISTS", "BETWEEN", "AS", "ESCAPE", "REGEXP"}
+_REFUSED = {"UNION", "EXISTS", "BETWEEN", "AS", "ESCAPE", "REGEXP", "HAVING", "GROUP", "ORDER"}
 
 
 class QueryError(ValueError):
@@ -104,6 +109,7 @@ class _Parser:
         self.at = 0
         self.resolve = resolve
         self.depth = 0
+        self.table = None  # the table of the last column read
 
     # --- tokens --------------------------------------------------------------------------
     def peek(self, offset: int = 0) -> Token | None:
@@ -163,10 +169,12 @@ class _Parser:
 
     def column(self) -> Column:
         first = self.take("name").text
+        self.table = None
         if self.accept("punct", "."):
             second = self.take("name").text
             if self.peek() is not None and self.peek().text in (".", "("):
                 raise QueryError("not a column")
+            self.table = first
             return self.resolve(first, second)
         if self.peek() is not None and self.peek().text == "(":
             raise QueryError(f"function {first} is not supported")
@@ -187,6 +195,10 @@ class _Parser:
             q = column.compare("like", pattern)
         elif self.accept("keyword", "IN"):
             self.take("punct", "(")
+            if self.peek() is not None and self.peek().text == "SELECT":
+                if column.path != "pk":
+                    raise QueryError("a sub-query only on the id")
+                return ~self.email_search() if negate else self.email_search()
             values = [self.value()]
             while self.accept("punct", ","):
                 values.append(self.value())
@@ -206,6 +218,86 @@ class _Parser:
         else:
             raise QueryError("expected a comparison")
         return ~q if negate else q
+
+    # --- SuiteCRM's e-mail search ------------------------------------------------------------
+    def email_search(self) -> Q:
+        """`<table>.id IN (SELECT r.bean_id FROM email_addr_bean_rel r JOIN email_addresses a
+        ON a.id = r.email_address_id WHERE …)`, the sub-query SuiteCRM itself accepts and
+        clients send to find records by address, read as conditions on email1 and email2.
+        WHERE may test r.deleted = 0, a.deleted = 0, r.bean_module, r.primary_address and
+        a.email_address / a.email_address_caps (=, !=, <>, [NOT] LIKE), joined by AND."""
+        table = self.table
+        self.take("keyword", "SELECT")
+        selected = self.qualified()
+        self.take("keyword", "FROM")
+        rel = self.table_alias("email_addr_bean_rel")
+        if not self.accept("keyword", "INNER"):
+            self.accept("keyword", "LEFT")
+        self.take("keyword", "JOIN")
+        address = self.table_alias("email_addresses")
+        self.take("keyword", "ON")
+        left = self.qualified()
+        self.take("op", "=")
+        joined = {left, self.qualified()} == {(address, "id"), (rel, "email_address_id")}
+        if selected != (rel, "bean_id") or not joined:
+            raise QueryError("not SuiteCRM's e-mail search")
+        self.take("keyword", "WHERE")
+        fields, tests = ["email1", "email2"], []
+        while True:
+            name = self.qualified()
+            if name in ((rel, "deleted"), (address, "deleted")):
+                self.take("op", "=")
+                if str(self.value()) != "0":
+                    fields = []  # deleted links and addresses: Kontor keeps none
+            elif name == (rel, "bean_module"):
+                self.take("op", "=")
+                if table is not None and str(self.value()).lower() != table:
+                    fields = []
+            elif name == (rel, "primary_address"):
+                self.take("op", "=")
+                keep = "email1" if str(self.value()) == "1" else "email2"
+                fields = [f for f in fields if f == keep]
+            elif name in ((address, "email_address"), (address, "email_address_caps")):
+                tests.append(self.address_test())
+            else:
+                raise QueryError("not SuiteCRM's e-mail search")
+            if not self.accept("keyword", "AND"):
+                break
+        self.take("punct", ")")
+        found = Q(pk__in=[])
+        for name in fields:
+            column, q = self.resolve(None, name), Q()
+            for op, value, negate in tests:
+                test = column.compare(op, value)
+                q &= ~test if negate else test
+            found |= q
+        return found
+
+    def address_test(self) -> tuple:
+        negate = self.accept("keyword", "NOT")
+        if self.accept("keyword", "LIKE"):
+            return "like", self.take("string").value, negate
+        if negate:
+            raise QueryError("expected LIKE")
+        op = self.take("op").text
+        if op not in ("=", "!=", "<>"):
+            raise QueryError("addresses compare with = and !=")
+        return "eq", self.take("string").value, op != "="
+
+    def qualified(self) -> tuple[str, str]:
+        first = self.take("name").text
+        self.take("punct", ".")
+        return first, self.take("name").text
+
+    def table_alias(self, table: str) -> str:
+        """`table` with an optional alias; the name its columns are qualified with."""
+        if self.take("name").text != table:
+            raise QueryError(f"expected {table}")
+        token = self.peek()
+        if token is not None and token.kind == "name":
+            self.at += 1
+            return token.text
+        return table
 
     def ordering(self) -> list[str]:
         paths = []

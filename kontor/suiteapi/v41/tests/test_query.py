@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kontor.suiteapi.v41.query import Column, QueryError, parse_order, parse_where, tokens
 
 FIELDS = {"status": "status", "last_name": "last_name", "rating_c": "custom_rating"}
+FIELDS |= {"id": "pk", "email1": "email1", "email2": "email2"}
 
 
 def resolve(table, column):
@@ -117,6 +118,60 @@ def test_refused_sql(text):
         parse_where(text, resolve)
 
 
+SEARCH = (
+    "leads.id {not_}IN (SELECT eabr.bean_id FROM email_addr_bean_rel eabr "
+    "JOIN email_addresses ea ON ea.id = eabr.email_address_id "
+    "WHERE eabr.deleted = 0 AND {where})"
+)
+
+
+@pytest.mark.parametrize(
+    "where, expected",
+    [
+        (
+            "ea.email_address_caps = 'A@B.COM'",
+            Q(pk__in=[]) | Q(email1__exact="A@B.COM") | Q(email2__exact="A@B.COM"),
+        ),
+        (
+            "eabr.bean_module = 'Leads' AND eabr.primary_address = 1 "
+            "AND ea.email_address LIKE '%@b.com'",
+            Q(pk__in=[]) | Q(email1__like="%@b.com"),
+        ),
+        (
+            "ea.email_address <> 'x@y.z' AND eabr.primary_address = '0'",
+            Q(pk__in=[]) | ~Q(email2__exact="x@y.z"),
+        ),
+        ("eabr.bean_module = 'Contacts' AND ea.email_address = 'a'", Q(pk__in=[])),
+    ],
+)
+def test_suitecrms_email_search_becomes_conditions_on_the_addresses(where, expected):
+    assert parse_where(SEARCH.format(not_="", where=where), resolve) == expected
+    assert parse_where(SEARCH.format(not_="NOT ", where=where), resolve) == ~expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "leads.status IN (SELECT eabr.bean_id FROM email_addr_bean_rel eabr JOIN email_addresses"
+        " ea ON ea.id = eabr.email_address_id WHERE ea.email_address = 'a')",
+        "leads.id IN (SELECT id FROM users)",
+        "leads.id IN (SELECT eabr.bean_id FROM email_addr_bean_rel eabr JOIN users"
+        " ea ON ea.id = eabr.email_address_id WHERE ea.email_address = 'a')",
+        "leads.id IN (SELECT eabr.bean_id FROM email_addr_bean_rel eabr JOIN email_addresses"
+        " ea ON ea.id = eabr.bean_id WHERE ea.email_address = 'a')",
+        "leads.id IN (SELECT eabr.bean_id FROM email_addr_bean_rel eabr JOIN email_addresses"
+        " ea ON ea.id = eabr.email_address_id WHERE ea.opt_out = 0)",
+        "leads.id IN (SELECT eabr.bean_id FROM email_addr_bean_rel eabr JOIN email_addresses"
+        " ea ON ea.id = eabr.email_address_id WHERE ea.email_address = 'a' OR 1)",
+        "leads.id IN (SELECT eabr.bean_id FROM email_addr_bean_rel eabr JOIN email_addresses"
+        " ea ON ea.id = eabr.email_address_id WHERE ea.email_address = 'a'",
+    ],
+)
+def test_other_sub_queries_are_refused(text):
+    with pytest.raises(QueryError):
+        parse_where(text, resolve)
+
+
 def test_order_by():
     assert parse_order("leads.last_name DESC, status", resolve) == ["-last_name", "status"]
     assert parse_order("last_name asc", resolve) == ["last_name"]
@@ -170,6 +225,11 @@ _WORDS = st.sampled_from(
         "--",
         "/*",
         "SELECT",
+        "FROM",
+        "email_addr_bean_rel",
+        "JOIN",
+        "WHERE",
+        "leads.id",
         "sleep(",
         "`status`",
         ".",

@@ -179,6 +179,18 @@ def test_links_in_lists_and_in_get_entry(client, rolf, session):
     ]
 
 
+def test_suitecrms_email_search_query_finds_by_address(client, rolf, session):
+    lead = LeadFactory(email1="Mia@Example.com", actor=rolf)
+    LeadFactory(email1="other@example.com", actor=rolf)
+    query = (
+        "leads.id IN (SELECT eabr.bean_id FROM email_addr_bean_rel eabr JOIN email_addresses ea "
+        "ON ea.id = eabr.email_address_id WHERE eabr.deleted = 0 AND "
+        "ea.email_address_caps = 'MIA@EXAMPLE.COM')"
+    )
+    answer = call(client, "get_entry_list", [session, "Leads", query, "", 0, ["id"]])
+    assert [e["id"] for e in answer["entry_list"]] == [str(lead.pk)]
+
+
 def test_search_by_module(client, rolf, session):
     lead = LeadFactory(first_name="Zora", last_name="Quintero", actor=rolf)
     LeadFactory(last_name="Other", actor=rolf)
