@@ -71,13 +71,25 @@ class Call(Activity):
         _("Duration (minutes)"), default=15, validators=[MaxValueValidator(24 * 60)]
     )
     users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("Invited users")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Invited users"),
+        through="CallUser",
     )
     contacts = models.ManyToManyField(
-        "contacts.Contact", blank=True, related_name="calls", verbose_name=_("Invited contacts")
+        "contacts.Contact",
+        blank=True,
+        related_name="calls",
+        verbose_name=_("Invited contacts"),
+        through="CallContact",
     )
     leads = models.ManyToManyField(
-        "leads.Lead", blank=True, related_name="calls", verbose_name=_("Invited leads")
+        "leads.Lead",
+        blank=True,
+        related_name="calls",
+        verbose_name=_("Invited leads"),
+        through="CallLead",
     )
 
     CLOSED_STATUSES = ("Held", "Not Held")
@@ -86,6 +98,53 @@ class Call(Activity):
         verbose_name = _("Call")
         verbose_name_plural = _("Calls")
         indexes = activity_indexes("call", "date_start", "name", "status", "date_entered")
+
+
+class CallInvitee(models.Model):
+    """One invitee of a call with their answer (the keys of meeting_accept_status_dom, as in
+    SuiteCRM); one table per kind of invitee."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE)
+    accept_status = DropdownField(
+        _("Accept status"), dropdown="meeting_accept_status_dom", default="none"
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return str(self.invitee)
+
+    @property
+    def invitee(self):
+        return getattr(self, self.KIND)
+
+
+class CallUser(CallInvitee):
+    KIND = "user"
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "activities_call_users"
+        unique_together = [("call", "user")]
+
+
+class CallContact(CallInvitee):
+    KIND = "contact"
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "activities_call_contacts"
+        unique_together = [("call", "contact")]
+
+
+class CallLead(CallInvitee):
+    KIND = "lead"
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "activities_call_leads"
+        unique_together = [("call", "lead")]
 
 
 class Meeting(Activity):

@@ -1,10 +1,9 @@
 """Invitees of calls and meetings from SuiteCRM's join tables, for `kontor migrate-suitecrm`.
 
 `calls_users`, `calls_contacts`, `calls_leads` and the `meetings_*` tables (live rows only: a
-deleted row is an invitation taken back) become Kontor's invitees: a meeting's invitee keeps
-its answer (`accept_status`: accept, decline, tentative, none — the keys of
-`meeting_accept_status_dom`), a call's is a plain invitation (Kontor keeps no answers for
-calls; the report says how many answers that leaves behind). An invitee or activity that was
+deleted row is an invitation taken back) become Kontor's invitees with their answer
+(`accept_status`: accept, decline, tentative, none — the keys of `meeting_accept_status_dom`,
+which SuiteCRM uses for calls too). An invitee or activity that was
 not migrated is reported per join row. A second run adds only what is missing, updates
 changed answers and removes the invitations SuiteCRM took back, except on an activity edited
 in Kontor since the last run: Kontor's invitees and answers stay, a difference is listed as a
@@ -46,29 +45,21 @@ def run(context: Context) -> None:
 
 def migrate_join(context: Context, table, activity_column, activity_table, model, kind) -> None:
     """Migrate one join table's live rows, chunk by chunk (one transaction each)."""
-    source, report = context.source, context.report
+    source = context.source
     other_column = f"{kind}_id"
     where, params = context.delta()
     sql = (
         f"SELECT id, `{activity_column}` AS activity, `{other_column}` AS other, accept_status"
         f" FROM `{table}` WHERE deleted = 0{where} ORDER BY `{activity_column}`, id"
     )
-    dropped_answers = 0
     chunk: list[dict] = []
     for row in source.rows(sql, params):
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            dropped_answers += _chunk(context, chunk, table, activity_table, model, kind)
+            _chunk(context, chunk, table, activity_table, model, kind)
             chunk = []
     if chunk:
-        dropped_answers += _chunk(context, chunk, table, activity_table, model, kind)
-    if dropped_answers:
-        report.problem(
-            table,
-            "",
-            _("Kontor keeps no answers of call invitees: %(n)d answers not migrated.")
-            % {"n": dropped_answers},
-        )
+        _chunk(context, chunk, table, activity_table, model, kind)
 
 
 def _chunk(context, rows, table, activity_table, model, kind) -> int:
@@ -80,7 +71,6 @@ def _chunk(context, rows, table, activity_table, model, kind) -> int:
         model.with_deleted.filter(pk__in=wanted_activities).values_list("pk", flat=True)
     )
     invitees = _invitees(context, kind, {text(r["other"]) for r in rows})
-    dropped = 0
     for row in rows:
         activity = kontor_id(activity_table, text(row["activity"]))
         other = text(row["other"])
@@ -105,15 +95,12 @@ def _chunk(context, rows, table, activity_table, model, kind) -> int:
                 table, row["id"], _("Unknown answer %(key)s; kept as no answer.") % {"key": answer}
             )
             answer = "none"
-        if model is Call and answer != "none":
-            dropped += 1
         pairs.setdefault((activity, invitees[other]), (answer, row["id"]))
     with transaction.atomic():
         # Invitees and answers of an activity edited in Kontor since the last run stay as
         # Kontor has them; a difference is listed as a conflict, as the writer does for fields.
         edited = edited_in_kontor(model, dict.fromkeys(activity for activity, _o in pairs))
-        write = _write_meeting_invitees if model is Meeting else _write_call_invitees
-        outcome = write(kind, pairs, edited)
+        outcome = _write_invitees(model, kind, pairs, edited)
     for pair in outcome.pop("conflicts"):
         report.problem(
             table,
@@ -122,7 +109,6 @@ def _chunk(context, rows, table, activity_table, model, kind) -> int:
         )
     for name, n in outcome.items():
         report.count(table, name, n)
-    return dropped
 
 
 def _invitees(context, kind, suitecrm_ids) -> dict:
@@ -139,55 +125,46 @@ def _invitees(context, kind, suitecrm_ids) -> dict:
     return {by_pk[pk]: pk for pk in present}
 
 
-def _write_meeting_invitees(kind, pairs: dict, edited) -> dict:
-    """Add the missing invitees of meetings and update changed answers; the counts and the
-    pairs left alone because the meeting was edited in Kontor."""
-    existing = {
-        (m.meeting_id, getattr(m, f"{kind}_id")): m
-        for m in MeetingInvitee.objects.filter(
-            meeting_id__in={a for a, _o in pairs}, **{f"{kind}__isnull": False}
+def invitee_rows(model, kind: str):
+    """(invitee model, its rows of `kind`, its activity column) of calls or meetings."""
+    if model is Meeting:
+        return (
+            MeetingInvitee,
+            MeetingInvitee.objects.filter(**{f"{kind}__isnull": False}),
+            "meeting_id",
         )
+    through = getattr(Call, f"{kind}s").through
+    return through, through.objects.all(), "call_id"
+
+
+def _write_invitees(model, kind, pairs: dict, edited) -> dict:
+    """Add the missing invitees of calls or meetings and update changed answers; the counts
+    and the pairs left alone because the activity was edited in Kontor."""
+    row_model, rows, owner = invitee_rows(model, kind)
+    other_column = f"{kind}_id"
+    existing = {
+        (getattr(r, owner), getattr(r, other_column)): r
+        for r in rows.filter(**{f"{owner}__in": {a for a, _o in pairs}})
     }
     new, changed, conflicts = [], [], []
-    for (meeting, other), (answer, _row) in pairs.items():
-        invitee = existing.get((meeting, other))
+    for (activity, other), (answer, _row) in pairs.items():
+        invitee = existing.get((activity, other))
         if invitee is not None and invitee.accept_status == answer:
             continue
-        if meeting in edited:
-            conflicts.append((meeting, other))
+        if activity in edited:
+            conflicts.append((activity, other))
         elif invitee is None:
-            new.append(
-                MeetingInvitee(meeting_id=meeting, accept_status=answer, **{f"{kind}_id": other})
-            )
+            new.append(row_model(**{owner: activity, other_column: other, "accept_status": answer}))
         else:
             invitee.accept_status = answer
             changed.append(invitee)
-    MeetingInvitee.objects.bulk_create(new)
-    MeetingInvitee.objects.bulk_update(changed, ["accept_status"])
+    row_model.objects.bulk_create(new)
+    row_model.objects.bulk_update(changed, ["accept_status"])
     return {
         "created": len(new),
         "updated": len(changed),
         "skipped": len(conflicts),
         "unchanged": len(pairs) - len(new) - len(changed) - len(conflicts),
-        "conflicts": conflicts,
-    }
-
-
-def _write_call_invitees(kind, pairs: dict, edited) -> dict:
-    """Add the missing invitees of calls (Kontor keeps no answers for calls)."""
-    through = getattr(Call, f"{kind}s").through
-    target = "user_id" if kind == "user" else f"{kind}_id"
-    existing = set(
-        through.objects.filter(call_id__in={a for a, _o in pairs}).values_list("call_id", target)
-    )
-    missing = [pair for pair in pairs if pair not in existing]
-    conflicts = [pair for pair in missing if pair[0] in edited]
-    new = [through(call_id=c, **{target: o}) for c, o in missing if c not in edited]
-    through.objects.bulk_create(new)
-    return {
-        "created": len(new),
-        "skipped": len(conflicts),
-        "unchanged": len(pairs) - len(missing),
         "conflicts": conflicts,
     }
 
@@ -223,12 +200,8 @@ def _withdraw_chunk(context, rows, table, activity_table, model, kind) -> None:
             taken_back.setdefault((activity, invitees[text(row["other"])]), row)
     if not taken_back:
         return
-    fk = "user_id" if kind == "user" else f"{kind}_id"
-    if model is Meeting:
-        invited = MeetingInvitee.objects.filter(**{f"{kind}__isnull": False})
-        owner = "meeting_id"
-    else:
-        invited, owner = getattr(Call, f"{kind}s").through.objects.all(), "call_id"
+    fk = f"{kind}_id"
+    _row_model, invited, owner = invitee_rows(model, kind)
     activities = {a for a, _o in taken_back}
     with transaction.atomic():
         before: dict = {}

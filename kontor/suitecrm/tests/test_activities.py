@@ -212,6 +212,7 @@ def test_parents_are_kept(suitecrm_journey, migrated):
 
 
 def test_invitees_arrive_with_their_answers(suitecrm_journey, migrated):
+    answered = set()  # the answers of call invitees
     for kind in ("user", "contact", "lead"):
         other = "u.user_name" if kind == "user" else f"j.{kind}_id"
         join = "JOIN users u ON u.id = j.user_id" if kind == "user" else ""
@@ -229,14 +230,21 @@ def test_invitees_arrive_with_their_answers(suitecrm_journey, migrated):
             )
         }
         assert got == expected, kind
+        # Calls keep their invitees' answers too (no answer: "none", as SuiteCRM shows it).
         calls = set(
             suitecrm_journey.rows(
-                f"SELECT j.call_id, {other} FROM calls_{kind}s j {join} WHERE j.deleted = 0"
+                f"SELECT j.call_id, {other}, COALESCE(NULLIF(j.accept_status, ''), 'none')"
+                f" FROM calls_{kind}s j {join} WHERE j.deleted = 0"
             )
         )
         through = getattr(Call, f"{kind}s").through
-        got_calls = {(str(c), str(o)) for c, o in through.objects.values_list("call_id", field)}
+        got_calls = {
+            (str(c), str(o), a)
+            for c, o, a in through.objects.values_list("call_id", field, "accept_status")
+        }
         assert got_calls == calls, kind
+        answered |= {answer for _c, _o, answer in calls}
+    assert answered - {"none"}
     # README: the annual meeting's answers, written out.
     annual = MeetingInvitee.objects.filter(meeting_id=ANNUAL_MEETING).select_related("user")
     assert {i.user.username: i.accept_status for i in annual if i.user} == {
