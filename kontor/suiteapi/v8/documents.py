@@ -30,27 +30,33 @@ def value(text: str) -> str:
     return text.translate(_ENCODE)
 
 
-def attributes(module, record, prepared, names=None) -> dict:
-    """The attributes V8 shows of `record`: all it may see, or those of `names` (in the
-    module's order, as SuiteCRM filters them)."""
+def shown_attributes(module, names=None) -> list:
+    """(name, attribute) of what V8 shows of `module`: all it may see, or those of `names`
+    (in the module's order, as SuiteCRM filters them). Worked out once per request."""
     chosen = None if names is None else set(names)
-    return {
-        name: value(attribute.text(record, prepared))
+    return [
+        (name, attribute)
         for name, attribute in module.attributes.items()
         if attribute.api_visible and (chosen is None or name in chosen)
-    }
+    ]
 
 
-def resource(module, record, prepared, path: str, names=None) -> dict:
+def attributes(module, record, prepared, names=None, shown=None) -> dict:
+    """The attributes V8 shows of `record`."""
+    shown = shown if shown is not None else shown_attributes(module, names)
+    return {name: value(attribute.text(record, prepared)) for name, attribute in shown}
+
+
+def resource(module, record, prepared, path: str, names=None, shown=None) -> dict:
     """One record's resource object; `path` is the record's own path (for its links)."""
     document = {
         "type": module.object_name,
         "id": module.suitecrm_id(record, prepared),
-        "attributes": attributes(module, record, prepared, names),
+        "attributes": attributes(module, record, prepared, names, shown),
     }
+    links = first_links(module.name)
     document["relationships"] = {
-        related: {"links": {"related": f"{path}/relationships/{link}"}}
-        for related, link in first_links(module.name)
+        related: {"links": {"related": f"{path}/relationships/{link}"}} for related, link in links
     }
     return document
 

@@ -12,11 +12,18 @@ import hashlib
 import math
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 
 from kontor.core import permissions
 from kontor.suiteapi.mapping import api_module
 from kontor.suiteapi.v8 import writes
-from kontor.suiteapi.v8.documents import EMPTY_MESSAGE, api_path, message, resource
+from kontor.suiteapi.v8.documents import (
+    EMPTY_MESSAGE,
+    api_path,
+    message,
+    resource,
+    shown_attributes,
+)
 from kontor.suiteapi.v8.endpoint import endpoint
 from kontor.suiteapi.v8.errors import V8Error, access_denied, not_found, respond
 from kontor.suiteapi.v8.params import check_keys, list_query, php_query, read_fields
@@ -74,7 +81,10 @@ def page_of(queryset, order: list, offset: int, size: int) -> list:
 def total(queryset, user, module) -> int:
     """How many records the list's query finds, from the shared cache when counted in the
     last minute for this user and query."""
-    sql, sql_params = queryset.query.sql_with_params()
+    try:
+        sql, sql_params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a condition that matches nothing (an empty list of ids)
+        return 0
     key = hashlib.sha256(f"{user.pk}|{module.name}|{sql}|{sql_params!r}".encode()).hexdigest()
     cache_key = f"kontor:suiteapi:v8:count:{key}"
     found = cache.get(cache_key)
@@ -122,16 +132,19 @@ def module_list(call, moduleName):
     query = list_query(module, call.params)
     queryset = module.queryset(call.user, "list", query.fields, deleted=query.deleted)
     queryset = queryset.filter(query.condition)
+    if module.module is not None:
+        queryset = queryset.defer("search_text")  # never shown; a long text per row
     offset = (query.number - 1) * query.size if query.number else 0
     rows = page_of(queryset, query.order or default_order(module), offset, query.size)
     if not rows:
         return respond(message(EMPTY_MESSAGE))
     prepared = module.prepare(rows, call.user)
     path = api_path(call.request)
-    data = [
-        resource(module, r, prepared, f"{path}/{module.suitecrm_id(r, prepared)}", query.fields)
-        for r in rows
-    ]
+    shown = shown_attributes(module, query.fields)
+    data = []
+    for r in rows:
+        own = f"{path}/{module.suitecrm_id(r, prepared)}"
+        data.append(resource(module, r, prepared, own, query.fields, shown))
     if not query.paginated:
         return respond({"data": data})
     pages = math.ceil(total(queryset, call.user, module) / query.size)

@@ -11,7 +11,7 @@ import math
 from kontor.core import permissions
 from kontor.suiteapi.mapping import api_module
 from kontor.suiteapi.v8 import links
-from kontor.suiteapi.v8.documents import attributes, message
+from kontor.suiteapi.v8.documents import attributes, message, shown_attributes
 from kontor.suiteapi.v8.endpoint import endpoint
 from kontor.suiteapi.v8.errors import V8Error, access_denied, not_found, respond
 from kontor.suiteapi.v8.params import DEFAULT_ROWS, check_keys, read_filter, read_page, read_sort
@@ -66,6 +66,7 @@ def relationship(call, moduleName, id, linkFieldName):
         )
         return respond(message(text))
     prepared = other.prepare(rows, call.user)
+    shown = shown_attributes(other)
     data = []
     for row in rows:
         sid = other.suitecrm_id(row, prepared)
@@ -73,7 +74,7 @@ def relationship(call, moduleName, id, linkFieldName):
             {
                 "type": other.object_name,
                 "id": sid,
-                "attributes": attributes(other, row, prepared),
+                "attributes": attributes(other, row, prepared, shown=shown),
                 "links": {"self": f"V8/module/{other.object_name}/{sid}"},
             }
         )
