@@ -85,7 +85,7 @@ def activities(size: dict[str, int]) -> list[tuple[str, str]]:
                 f"INSERT INTO {table} (id, {column}, {other[0]}, required, accept_status, "
                 f"date_modified, deleted) SELECT {uid(table, 'seq')}, {uid(kind, n)}, "
                 f"{other[1]}, '1', {pick(['accept', 'decline', 'tentative', 'none'], 'seq')}, "
-                f"NOW(), 0 FROM seq_1_to_{max(1, count // every)}",
+                f"{dates('seq')[1]}, 0 FROM seq_1_to_{max(1, count // every)}",
             )
         )
     return out

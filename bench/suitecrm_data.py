@@ -234,7 +234,8 @@ def statements(size: dict[str, int]) -> list[tuple[str, str]]:
                 "INSERT INTO securitygroups_records (id, securitygroup_id, record_id, module, "
                 "date_modified, modified_user_id, created_by, deleted) "
                 f"SELECT {uid('sgr-' + kind, 'seq')}, {pick(groups, 'seq')}, "
-                f"{uid(kind, '(seq * 10)')}, '{module}', NOW(), {pick(user_ids(), 'seq')}, "
+                f"{uid(kind, '(seq * 10)')}, '{module}', {dates('seq')[1]}, "
+                f"{pick(user_ids(), 'seq')}, "
                 f"{pick(user_ids(), 'seq')}, 0 FROM {seq(max(1, count // 10))}",
             )
         )
