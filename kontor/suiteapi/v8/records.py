@@ -3,9 +3,10 @@
 For SuiteCRM clients. Every call runs as the token's user through the permission filter: a
 hidden record answers exactly as a missing one ("… module with id … is not found"), a refused
 verb as SuiteCRM's ACL refusal. Lists page with OFFSET like SuiteCRM (deep pages through the
-ids first, so the sort index is walked without loading rows); `total-pages` comes from a
+ids first, so the sort index is walked without loading rows). `total-pages` comes from a
 count of what the user may see, kept 60 seconds in the shared cache per user and query, so
-paging through a big table counts it once a minute rather than on every page.
+paging through a big table counts it once a minute rather than on every page; a page that is
+not full needs no count at all (it is the last one).
 """
 
 import hashlib
@@ -78,20 +79,23 @@ def page_of(queryset, order: list, offset: int, size: int) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def total(queryset, user, module) -> int:
-    """How many records the list's query finds, from the shared cache when counted in the
-    last minute for this user and query."""
+def total(queryset, user, module, seen: int, full: bool) -> int:
+    """How many records the list's query finds. A page that is not full ends the list, so
+    `seen` (the offset plus its rows) is the total; otherwise a count, kept a minute in the
+    shared cache for this user and query (never less than what the page has shown)."""
+    if not full:
+        return seen
     try:
         sql, sql_params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a condition that matches nothing (an empty list of ids)
-        return 0
+        return seen
     key = hashlib.sha256(f"{user.pk}|{module.name}|{sql}|{sql_params!r}".encode()).hexdigest()
     cache_key = f"kontor:suiteapi:v8:count:{key}"
     found = cache.get(cache_key)
     if found is None:
         found = queryset.count()
         cache.set(cache_key, found, COUNT_SECONDS)
-    return found
+    return max(found, seen)
 
 
 def links_of(request, number: int, pages: int) -> dict:
@@ -147,7 +151,8 @@ def module_list(call, moduleName):
         data.append(resource(module, r, prepared, own, query.fields, shown))
     if not query.paginated:
         return respond({"data": data})
-    pages = math.ceil(total(queryset, call.user, module) / query.size)
+    count = total(queryset, call.user, module, offset + len(rows), len(rows) == query.size)
+    pages = math.ceil(count / query.size)
     return respond(
         {
             "meta": {"total-pages": pages, "records-on-this-page": len(data)},

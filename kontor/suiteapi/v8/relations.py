@@ -78,7 +78,7 @@ def relationship(call, moduleName, id, linkFieldName):
                 "links": {"self": f"V8/module/{other.object_name}/{sid}"},
             }
         )
-    count = total(queryset, call.user, other)
+    count = total(queryset, call.user, other, offset + len(rows), len(rows) == rows_per_page)
     pages = math.ceil(count / rows_per_page)
     document = {
         "meta": {"total-records": count, "total-pages": pages, "records-on-this-page": len(data)},

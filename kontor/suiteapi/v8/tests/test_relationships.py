@@ -2,6 +2,8 @@
 unlinking through the actions, SuiteCRM's messages; and the meta routes."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kontor.accounts.tests.factories import AccountFactory
 from kontor.activities.models import Call
@@ -38,6 +40,23 @@ def test_related_records_of_a_link(as_rep, rep):
         "?page[size]=1&page[number]=1&sort=last_name"
     )
     assert paged["links"] == {"first": None, "prev": None, "next": page_one, "last": page_one}
+
+
+def test_related_lists_do_not_grow_with_the_rows(as_rep, rep):
+    account = AccountFactory(actor=rep)
+    ContactFactory(account=account, actor=rep)
+    path = f"V8/module/Accounts/{account.pk}/relationships/contacts?page[size]=20"
+    as_rep.get(path)  # warm: configuration and dropdown caches, the count
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            status, body = as_rep.get(path)
+        assert status == 200
+        counts.append((len(captured.captured_queries), len(body["data"])))
+        ContactFactory.create_batch(4, account=account, actor=rep)
+    # the token, the roles, the account, its contacts, the migrated users' ids (a page that
+    # is not full needs no count)
+    assert counts == [(5, 1), (5, 5)]
 
 
 def test_no_related_records_and_unknown_links(as_rep, rep):

@@ -5,6 +5,7 @@ import base64
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from kontor.core.admin_log import AdminChange
@@ -308,3 +309,12 @@ def test_failed_passwords_lock_the_account_as_the_sign_in_page_does(
     )
     assert (status, body["error"]) == (400, "invalid_grant")
     assert not AccessToken.objects.exists()
+
+
+def test_no_csrf_token_is_needed(rep, password_client):
+    browserless = Client(enforce_csrf_checks=True)
+    access = sign_in(browserless, "rolf", "pw-rolf-123!")
+    status, _body = V8(browserless, access).post(
+        "V8/module", {"data": {"type": "Leads", "attributes": {"last_name": "Csrf"}}}
+    )
+    assert status == 201
