@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kontor.core import config, registry
 from kontor.core.models import Record
-from kontor.core.people import Person
+from kontor.core.people import ADDRESS_PARTS, Person
 
 #: Bookkeeping and derived fields that a conversion never copies.
 NOT_COPIED = Record.AUDIT_EXCLUDE | {
@@ -72,7 +72,7 @@ def account_from_lead(lead) -> dict:
         "custom": custom_values(lead, "accounts"),
         **{
             f"billing_address_{part}": getattr(lead, f"primary_address_{part}")
-            for part in ("street", "city", "state", "postalcode", "country")
+            for part in ADDRESS_PARTS
         },
     }
 

@@ -8,21 +8,24 @@ from django.utils.translation import pgettext_lazy
 from kontor.core.fields import DropdownField, LowerEmailField, PhoneField, normalize_phone
 from kontor.core.models import Record
 
+#: The parts of an address, as SuiteCRM names them (`primary_address_city`, …), in order
+ADDRESS_PARTS = ("street", "city", "state", "postalcode", "country")
+
 
 def address_fields(prefix: str, label) -> dict:
     """Street, city, state, postal code and country of one address, SuiteCRM-named."""
     parts = (
-        ("street", _("street"), 250),
-        ("city", _("city"), 100),
-        ("state", _("state"), 100),
-        ("postalcode", _("postal code"), 20),
-        ("country", _("country"), 100),
+        (_("street"), 250),
+        (_("city"), 100),
+        (_("state"), 100),
+        (_("postal code"), 20),
+        (_("country"), 100),
     )
     return {
         f"{prefix}_{name}": models.CharField(
             format_lazy("{} {}", label, part), max_length=size, blank=True
         )
-        for name, part, size in parts
+        for name, (part, size) in zip(ADDRESS_PARTS, parts, strict=True)
     }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.core import config, registry
 from kontor.core.fields import DropdownField, LowerEmailField, PhoneField
+from kontor.core.people import ADDRESS_PARTS
 
 EXTERNAL_ID = "__external_id__"
 CUSTOM = "custom:"
@@ -56,7 +57,7 @@ ALIASES = {
     "externeid": [EXTERNAL_ID],
 }
 for _kind in ("billing", "shipping"):
-    for _part in ("street", "city", "state", "postalcode", "country"):
+    for _part in ADDRESS_PARTS:
         ALIASES[f"{_kind}{_part}"] = [f"{_kind}_address_{_part}"]
 ALIASES["billingpostcode"] = ["billing_address_postalcode"]
 

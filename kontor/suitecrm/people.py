@@ -9,6 +9,7 @@ values Kontor refuses are reported by the writer (`kontor.suitecrm.writer`).
 
 from django.utils.translation import gettext as _
 
+from kontor.core.people import ADDRESS_PARTS
 from kontor.suitecrm.ids import is_uuid_shaped, kontor_id
 from kontor.suitecrm.lookups import user_id_for
 from kontor.suitecrm.source import day, flag, multienum, text, when
@@ -30,11 +31,7 @@ PERSON_TEXT = (
     "phone_fax",
     "assistant",
     "assistant_phone",
-    *(
-        f"{prefix}_address_{part}"
-        for prefix in ("primary", "alt")
-        for part in ("street", "city", "state", "postalcode", "country")
-    ),
+    *(f"{prefix}_address_{part}" for prefix in ("primary", "alt") for part in ADDRESS_PARTS),
 )
 COMPANY_TEXT = (
     "name",
@@ -46,11 +43,7 @@ COMPANY_TEXT = (
     "phone_office",
     "phone_alternate",
     "phone_fax",
-    *(
-        f"{prefix}_address_{part}"
-        for prefix in ("billing", "shipping")
-        for part in ("street", "city", "state", "postalcode", "country")
-    ),
+    *(f"{prefix}_address_{part}" for prefix in ("billing", "shipping") for part in ADDRESS_PARTS),
 )
 
 

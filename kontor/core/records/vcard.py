@@ -13,10 +13,10 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from kontor.core.people import ADDRESS_PARTS as ADDRESS
 from kontor.core.people import Person
 from kontor.core.records.export import ExportView, chunked
 
-ADDRESS = ("street", "city", "state", "postalcode", "country")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
