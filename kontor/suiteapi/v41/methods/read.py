@@ -13,7 +13,8 @@ def _page(api, user, rows, chosen, link_fields, nested: bool):
     """(entries, relationship_list) of loaded `rows`."""
     rows = list(rows)
     prepared = api.prepare(rows, user)
-    entries = [records.entry(api, r, prepared, chosen) for r in rows]
+    attributes = api.attributes
+    entries = [records.entry(api, r, prepared, chosen, attributes) for r in rows]
     if not link_fields:
         return entries, []
     related = links.link_lists(api, user, rows, link_fields)
@@ -33,9 +34,12 @@ def _entries_by_ids(call, session, module_name, ids, select_fields, link_fields,
     chosen = records.chosen(api, names(select_fields))
     requested = {str(i): api.kontor_pk(str(i)) for i in wanted}
     pks = [pk for pk in requested.values() if pk is not None]
-    found = {r.pk: r for r in records.records(api, user, "view", chosen).filter(pk__in=pks)}
+    wanted_links = links.requested(api, link_fields)
+    # Links read more of the rows (a foreign key, the addresses): then every column.
+    visible = records.records(api, user, "view", chosen, lean=not wanted_links)
+    found = {r.pk: r for r in visible.filter(pk__in=pks)}
     rows = [found[pk] for pk in requested.values() if pk in found]
-    entries, related = _page(api, user, rows, chosen, links.requested(api, link_fields), nested)
+    entries, related = _page(api, user, rows, chosen, wanted_links, nested)
     by_pk = dict(zip([r.pk for r in rows], entries, strict=True))
     answer = []
     for raw, pk in requested.items():
@@ -100,9 +104,14 @@ def get_entry_list(
     start = max(number(offset), 0)
     size = number(max_results)
     size = size if size > 0 else records.DEFAULT_PAGE
-    matching = records.records(api, user, "list", chosen, truthy(deleted)).filter(condition)
+    lean = not link_fields  # links read more of the rows
+    matching = records.records(api, user, "list", chosen, truthy(deleted), lean=lean)
+    matching = matching.filter(condition)
     rows = records.page(matching, order, start, size)
-    total = records.total(matching, user, api) if rows or start else 0
+    if 0 < len(rows) < size or not (rows or start):  # the last page: the count is known
+        total = start + len(rows)
+    else:
+        total = records.total(matching, user, api)
     entries, related = _page(api, user, rows, chosen, link_fields, True)
     return {
         "result_count": len(entries),
