@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from kontor.core.actions import save_record
 from kontor.demo import data
-from kontor.demo.base import Demo
+from kontor.demo.base import Demo, shuffled_plan
 from kontor.opportunities.actions import link_contact
 from kontor.opportunities.models import Opportunity
 
@@ -60,9 +60,7 @@ ROLES = [
 def create_opportunities(demo: Demo) -> None:
     """Deals in every sales stage; some are walked through earlier stages first."""
     buyers = [a for a in demo.records["accounts"] if a.account_type in BUYING_TYPES]
-    plan = [stage for stage, count in OPPORTUNITY_PLAN.items() for _ in range(count)]
-    demo.rng.shuffle(plan)
-    for stage in plan:
+    for stage in shuffled_plan(demo, OPPORTUNITY_PLAN):
         account = demo.rng.choice(buyers)
         opportunity, path = new_opportunity(demo, account, stage), stage_path(demo, stage)
         final_close = opportunity.date_closed
