@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -64,15 +65,27 @@ def derived_ids(pks) -> dict:
     return {pk: ext for pk, ext in rows.values_list("record_id", "external_id")}
 
 
+#: Where the SuiteCRM ids of migrated users are kept, and for how long: they change only
+#: when a migration runs, and every page of every list names users.
+USER_IDS_KEY = "kontor:suiteapi:user-ids"
+USER_IDS_SECONDS = 60
+
+
+def migrated_users() -> dict[int, str]:
+    """Kontor pk → SuiteCRM id of every migrated user, from the shared cache (read again a
+    minute after it was read: a migration's new users show their SuiteCRM ids by then)."""
+    found = cache.get(USER_IDS_KEY)
+    if found is None:
+        rows = LegacyId.objects.filter(kind="user").values_list("kontor_id", "suitecrm_id")
+        found = {int(kontor): suitecrm for kontor, suitecrm in rows if kontor.isdigit()}
+        cache.set(USER_IDS_KEY, found, USER_IDS_SECONDS)
+    return found
+
+
 def user_ids(pks) -> dict[int, str]:
     """SuiteCRM ids of the migrated users among `pks` (others answer under their number)."""
-    pks = {pk for pk in pks if pk is not None}
-    if not pks:
-        return {}
-    rows = LegacyId.objects.filter(kind="user", kontor_id__in=[str(pk) for pk in pks])
-    return {
-        int(kontor): suitecrm for kontor, suitecrm in rows.values_list("kontor_id", "suitecrm_id")
-    }
+    known = migrated_users()
+    return {pk: known[pk] for pk in pks if pk in known}
 
 
 def user_pk(suitecrm_id) -> int | None:

@@ -6,7 +6,9 @@ For the V8 views.
 """
 
 import re
+from datetime import UTC
 
+from kontor.suiteapi.attributes import Attribute, text
 from kontor.suiteapi.v8.links import first_links
 
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -31,34 +33,59 @@ def value(text: str) -> str:
 
 
 def shown_attributes(module, names=None) -> list:
-    """(name, attribute) of what V8 shows of `module`: all it may see, or those of `names`
-    (in the module's order, as SuiteCRM filters them). Worked out once per request."""
+    """(name, renderer) of what V8 shows of `module`: all it may see, or those of `names`
+    (in the module's order, as SuiteCRM filters them). Worked out once per request; a
+    renderer turns a record (and the prepared rows) into the attribute's V8 text."""
     chosen = None if names is None else set(names)
     return [
-        (name, attribute)
+        (name, renderer(attribute))
         for name, attribute in module.attributes.items()
         if attribute.api_visible and (chosen is None or name in chosen)
     ]
 
 
+def renderer(attribute):
+    """The fastest way to an attribute's V8 text: a plain column is read and formatted
+    by its type (a list renders sixty of them a hundred times); anything else goes through
+    the attribute's own `text`."""
+    if type(attribute) is not Attribute or "__" in (attribute.field or "__"):
+        return lambda record, prepared: value(attribute.text(record, prepared))
+    name, kind = attribute.field, attribute.type
+    if kind == "bool":
+        return lambda record, prepared: "1" if getattr(record, name) else "0"
+    if kind in ("datetime", "datetimecombo"):
+        return lambda record, prepared: _iso(getattr(record, name))
+    if kind in ("currency", "decimal", "int", "date"):
+        return lambda record, prepared: text(getattr(record, name))
+
+    def plain(record, prepared):
+        found = getattr(record, name)
+        return "" if found is None else str(found).translate(_ENCODE)
+
+    return plain
+
+
+def _iso(when) -> str:
+    return "" if when is None else when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
 def attributes(module, record, prepared, names=None, shown=None) -> dict:
     """The attributes V8 shows of `record`."""
     shown = shown if shown is not None else shown_attributes(module, names)
-    return {name: value(attribute.text(record, prepared)) for name, attribute in shown}
+    return {name: render(record, prepared) for name, render in shown}
 
 
 def resource(module, record, prepared, path: str, names=None, shown=None) -> dict:
     """One record's resource object; `path` is the record's own path (for its links)."""
-    document = {
+    return {
         "type": module.object_name,
         "id": module.suitecrm_id(record, prepared),
         "attributes": attributes(module, record, prepared, names, shown),
+        "relationships": {
+            related: {"links": {"related": f"{path}/relationships/{link}"}}
+            for related, link in first_links(module.name)
+        },
     }
-    links = first_links(module.name)
-    document["relationships"] = {
-        related: {"links": {"related": f"{path}/relationships/{link}"}} for related, link in links
-    }
-    return document
 
 
 def message(text: str, **meta) -> dict:

@@ -10,6 +10,7 @@ contacts or leads). A link with `writable=False` is kept by a verb of its own (a
 conversion links) and is only read here.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -84,13 +85,14 @@ def link(module_name: str, name: str) -> Link | None:
     return next((li for li in LINKS.get(module_name, ()) if li.name == name), None)
 
 
-def first_links(module_name: str) -> list[tuple[str, str]]:
+@functools.cache
+def first_links(module_name: str) -> tuple[tuple[str, str], ...]:
     """(related module, link) for each related module, by module name: SuiteCRM lists one
     link per related module in a record's relationships."""
     seen: dict[str, str] = {}
     for li in sorted(LINKS.get(module_name, ()), key=lambda li: li.module):
         seen.setdefault(li.module, li.name)
-    return list(seen.items())
+    return tuple(seen.items())
 
 
 def between(module_name: str, related_name: str) -> Link | None:
