@@ -12,7 +12,7 @@ them and refuse what PHP could not use with SuiteCRM's `invalid_data_format`.
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kontor.suiteapi.v41.errors import ApiError
 
@@ -31,7 +31,6 @@ class Call:
 
     request: object
     session: object = None
-    cache: dict = field(default_factory=dict)
 
     @property
     def user(self):

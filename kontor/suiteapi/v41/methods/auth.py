@@ -2,7 +2,9 @@
 
 `login` checks the md5 of the password (passwords.py) of an active user, under Kontor's
 sign-in lock-out (kontor.users.signin: failures count for the user name and the address, and a
-locked name is refused with SuiteCRM's `lockout_reached` before any check).
+locked name is refused with SuiteCRM's `lockout_reached` before any check). Kontor has no
+second sign-in factor; once it has one, a user who must use it is to be refused here, since a
+v4_1 client can send nothing but the md5 of the password.
 """
 
 from django.contrib.auth import get_user_model
