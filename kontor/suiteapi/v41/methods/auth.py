@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from kontor.core import permissions
+from kontor.suiteapi.references import user_ids
 from kontor.suiteapi.v41 import passwords, sessions
 from kontor.suiteapi.v41.calls import Call, method, name_values, text
 from kontor.suiteapi.v41.errors import ApiError
-from kontor.suiteapi.v41.users import suitecrm_user_id
 from kontor.suitecrm.hashers import md5_hex
 from kontor.users import signin
 
@@ -26,6 +26,11 @@ _LOCALES = {
     "de": ("de_DE", "d.m.Y", "H:i", ".", ","),
     "en": ("en_us", "m/d/Y", "h:ia", ",", "."),
 }
+
+
+def suitecrm_user_id(user) -> str:
+    """The id SuiteCRM's clients know `user` by: a migrated user's SuiteCRM id, else the pk."""
+    return user_ids([user.pk]).get(user.pk, str(user.pk))
 
 
 def _user_named(user_name: str):
