@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from kontor.contacts.models import Contact
 from kontor.core.actions import save_record
@@ -15,6 +16,7 @@ from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
 from kontor.suitecrm.delta import MARGIN, Window, windows
 from kontor.suitecrm.models import MigrationRun
+from kontor.suitecrm.report import Report
 from kontor.suitecrm.run import migrate
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +151,20 @@ def test_the_command_takes_since_and_full(suitecrm_damaged, admin, capsys):
     with pytest.raises(CommandError, match="not allowed with"):
         call_command("migrate_suitecrm", "--from", str(source), "--since", "2026-01-01", "--full")
     assert MigrationRun.objects.count() == 2
+
+
+def test_the_report_reads_in_german():
+    report = Report()
+    report.note("Nur was sich geändert hat.")
+    report.count("leads", "skipped", 2)
+    with translation.override("de"):
+        lines = report.lines()
+    assert lines[0] == "Nur was sich geändert hat."
+    assert lines[2].split() == [
+        "Tabelle",
+        "angelegt",
+        "aktualisiert",
+        "unverändert",
+        "übersprungen",
+    ]
+    assert lines[3].split() == ["leads", "0", "0", "0", "2"]
