@@ -3,8 +3,9 @@
 through Kontor's actions.
 
 Kinds of link: the related record points here (an account's `contacts`), this record points
-there (a contact's `accounts`), a table between the two (an opportunity's `contacts`, an
-activity's invitees), an activity's parent (an account's `calls`), and a person's or account's
+there (a contact's `accounts`), a table between the two (an opportunity's `contacts`), the
+invitees of calls and meetings (a call's `contacts`, a contact's `calls`), an activity's parent
+(an account's `calls`), and a person's or account's
 `email_addresses` (Kontor keeps them as `email1`/`email2`). Related records are read through
 the related module's permission filter, one query per link and page.
 """
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from kontor.activities.models import Call, MeetingInvitee
+from kontor.activities.actions import KINDS, invited, save_with_invitees, set_accept_status
+from kontor.activities.models import Call, Meeting, MeetingInvitee
 from kontor.core.actions import save_record
 from kontor.opportunities.actions import link_contact, unlink_contact
 from kontor.opportunities.models import OpportunityContact
@@ -145,6 +147,29 @@ class Between(Link):
 
 
 @dataclass(frozen=True)
+class Invitees(Between):
+    """Who is invited to a call or meeting, from either side (the activity's `contacts`, a
+    contact's `calls`); written through the activities' save_with_invitees, a meeting's
+    answer from name_value_list's `accept_status`."""
+
+    def change(self, record, related, *, add, values, actor):
+        from_activity = self.own in ("call", "meeting")
+        activity, person = (record, related) if from_activity else (related, record)
+        if not records.allows(actor, "edit", activity):
+            raise Refused
+        kind = next(k for k, fk in KINDS if fk == (self.other if from_activity else self.own))
+        lists = invited(activity)
+        others = [p for p in lists[kind] if p.pk != person.pk]
+        lists[kind] = [*others, person] if add else others
+        save_with_invitees(activity, **lists, actor=actor)
+        status = values.get("accept_status")
+        if add and status and isinstance(activity, Meeting):
+            fk = dict((k, f) for k, f in KINDS)[kind]
+            row = activity.invitees.get(**{fk: person})
+            set_accept_status(activity, row, str(status), actor=actor)
+
+
+@dataclass(frozen=True)
 class Children(Link):
     """Activities whose parent is this record."""
 
@@ -206,14 +231,22 @@ def _addresses(record) -> list[dict]:
 _ACTIVITIES = {name.lower(): Children(name) for name in ("Calls", "Meetings", "Tasks", "Notes")}
 _INVITEES = {
     "Calls": {
-        "contacts": Between("Contacts", True, Call.contacts.through, "call", "contact"),
-        "leads": Between("Leads", True, Call.leads.through, "call", "lead"),
-        "users": Between("Users", True, Call.users.through, "call", "user"),
+        "contacts": Invitees("Contacts", False, Call.contacts.through, "call", "contact"),
+        "leads": Invitees("Leads", False, Call.leads.through, "call", "lead"),
+        "users": Invitees("Users", False, Call.users.through, "call", "user"),
     },
     "Meetings": {
-        name.lower(): Between(name, True, MeetingInvitee, "meeting", field)
+        name.lower(): Invitees(name, False, MeetingInvitee, "meeting", field)
         for name, field in (("Contacts", "contact"), ("Leads", "lead"), ("Users", "user"))
     },
+}
+# A contact's calls and meetings are those it is invited to (SuiteCRM's calls_contacts and
+# meetings_contacts); its tasks and notes name it in contact_id.
+_CONTACT_ACTIVITIES = {
+    "calls": Invitees("Calls", False, Call.contacts.through, "contact", "call"),
+    "meetings": Invitees("Meetings", False, MeetingInvitee, "contact", "meeting"),
+    "tasks": There("Tasks", fk="contact"),
+    "notes": There("Notes", fk="contact"),
 }
 LINKS: dict[str, dict[str, Link]] = {
     "Accounts": {
@@ -234,7 +267,7 @@ LINKS: dict[str, dict[str, Link]] = {
         "reports_to_link": Here("Contacts", fk="reports_to"),
         "leads": There("Leads", True, fk="contact"),
         "email_addresses": Emails(),
-        **_ACTIVITIES,
+        **_CONTACT_ACTIVITIES,
     },
     "Opportunities": {
         "accounts": Here("Accounts", fk="account"),

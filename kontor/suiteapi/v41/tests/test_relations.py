@@ -3,7 +3,7 @@
 import pytest
 
 from kontor.accounts.tests.factories import AccountFactory
-from kontor.activities.tests.factories import CallFactory
+from kontor.activities.tests.factories import CallFactory, MeetingFactory
 from kontor.contacts.models import Contact
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core.models import ChangeLog
@@ -207,3 +207,29 @@ def test_module_fields(client, rolf, session):
         "bean_name": "Contact",
     }
     assert call(client, "get_module_fields", [session, "Nope"])["number"] == 20
+
+
+def test_invitees_of_calls_and_meetings_from_either_side(client, rolf, session):
+    contact = ContactFactory(last_name="Gast", actor=rolf)
+    call_ = CallFactory(name="Rückruf", actor=rolf)
+    meeting = MeetingFactory(name="Termin", actor=rolf)
+    answer = call(
+        client, "set_relationship", [session, "Calls", str(call_.pk), "contacts", [str(contact.pk)]]
+    )
+    assert answer["created"] == 1
+    assert list(call_.contacts.all()) == [contact]
+    accepted = [{"name": "accept_status", "value": "accept"}]
+    rest = [session, "Contacts", str(contact.pk), "meetings", [str(meeting.pk)], accepted]
+    assert call(client, "set_relationship", rest)["created"] == 1
+    assert meeting.invitees.get(contact=contact).accept_status == "accept"
+    refused = [session, "Contacts", str(contact.pk), "meetings", [str(meeting.pk)]]
+    bad = [{"name": "accept_status", "value": "maybe-later"}]
+    assert call(client, "set_relationship", [*refused, bad])["failed"] == 1
+    assert meeting.invitees.get(contact=contact).accept_status == "accept"
+    rest = [session, "Contacts", str(contact.pk), "calls", "", ["name"], [], 0]
+    assert [e["id"] for e in call(client, "get_relationships", rest)["entry_list"]] == [
+        str(call_.pk)
+    ]
+    rest = [session, "Calls", str(call_.pk), "contacts", [str(contact.pk)], [], 1]
+    assert call(client, "set_relationship", rest)["deleted"] == 1
+    assert not call_.contacts.exists()
