@@ -15,7 +15,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kontor.core import permissions
+from kontor.core import dropdowns, permissions
 from kontor.core.actions import delete_records, save_record
 from kontor.suiteapi.v41 import records
 from kontor.suiteapi.v41.actions import chosen_pk, create_with_id
@@ -65,7 +65,8 @@ def _write(api, user, raw_values) -> tuple:
             if attribute is None or attribute.read_only:
                 continue
             raw = values[name]
-            attribute.set(record, html.unescape(raw) if isinstance(raw, str) else raw, user)
+            raw = html.unescape(raw) if isinstance(raw, str) else raw
+            attribute.set(record, _key_of(attribute, raw), user)
         if new_sid is not None:
             create_with_id(record, new_sid, actor=user)
         else:
@@ -75,6 +76,17 @@ def _write(api, user, raw_values) -> tuple:
                 raise ApiError("no_access")
             delete_records([record], actor=user)
     return record, sent
+
+
+def _key_of(attribute, raw):
+    """A dropdown value sent as its label ("Identifying Decision Makers") as its key, which
+    SuiteCRM looks up the same way; anything else unchanged."""
+    if attribute.type != "enum" or not attribute.options or not isinstance(raw, str):
+        return raw
+    options = dropdowns.options(attribute.options, include_inactive=True)
+    if any(o.key == raw for o in options):
+        return raw
+    return next((o.key for o in options if str(o.label) == raw), raw)
 
 
 def _entry_of(api, user, record, sent) -> dict:

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from kontor.core import dropdowns
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.core.origins import describe
 from kontor.leads.models import Lead
@@ -147,6 +148,21 @@ def test_a_value_kontor_refuses_writes_nothing(client, rolf, session):
     )  # no last name
     assert Lead.objects.count() == 1
     assert call(client, "set_entry", [session, "Leads", "last_name=x"])["number"] == 1001
+
+
+def test_a_dropdown_value_sent_as_its_label_is_stored_as_its_key(client, rolf, session):
+    lead = LeadFactory(actor=rolf)
+    label = next(
+        o.label for o in dropdowns.options("lawful_basis_source_dom") if o.key == "given_to_user"
+    )
+    assert label == "Given to user"
+    values = [
+        {"name": "id", "value": str(lead.pk)},
+        {"name": "lawful_basis_source", "value": label},
+    ]
+    call(client, "set_entry", [session, "Leads", values])
+    lead.refresh_from_db()
+    assert lead.lawful_basis_source == "given_to_user"
 
 
 def test_deleted_1_moves_the_record_to_the_trash(client, rolf, session):
