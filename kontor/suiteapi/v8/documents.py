@@ -7,6 +7,7 @@ For the V8 views.
 
 import re
 from datetime import UTC
+from decimal import Decimal
 
 from kontor.suiteapi.attributes import Attribute, text
 from kontor.suiteapi.v8.links import first_links
@@ -38,13 +39,13 @@ def shown_attributes(module, names=None) -> list:
     renderer turns a record (and the prepared rows) into the attribute's V8 text."""
     chosen = None if names is None else set(names)
     return [
-        (name, renderer(attribute))
+        (name, renderer(attribute, module.model))
         for name, attribute in module.attributes.items()
         if attribute.api_visible and (chosen is None or name in chosen)
     ]
 
 
-def renderer(attribute):
+def renderer(attribute, model):
     """The fastest way to an attribute's V8 text: a plain column is read and formatted
     by its type (a list renders sixty of them a hundred times); anything else goes through
     the attribute's own `text`."""
@@ -55,7 +56,11 @@ def renderer(attribute):
         return lambda record, prepared: "1" if getattr(record, name) else "0"
     if kind in ("datetime", "datetimecombo"):
         return lambda record, prepared: _iso(getattr(record, name))
-    if kind in ("currency", "decimal", "int", "date"):
+    if kind in ("currency", "decimal"):
+        # as stored: a value just saved from "2500" reads "2500.00" like one loaded
+        step = Decimal(1).scaleb(-model._meta.get_field(name).decimal_places)
+        return lambda record, prepared: _decimal(getattr(record, name), step)
+    if kind in ("int", "date"):
         return lambda record, prepared: text(getattr(record, name))
 
     def plain(record, prepared):
@@ -63,6 +68,10 @@ def renderer(attribute):
         return "" if found is None else str(found).translate(_ENCODE)
 
     return plain
+
+
+def _decimal(number, step) -> str:
+    return "" if number is None else format(Decimal(number).quantize(step), "f")
 
 
 def _iso(when) -> str:

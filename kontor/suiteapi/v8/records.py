@@ -181,10 +181,10 @@ def module_record(call, moduleName, id):
 
 
 def shown(call, module, record, fields=None, path=""):
-    """A record re-read as the user sees it (names of related records joined)."""
-    fresh = module.queryset(call.user, "view", fields).filter(pk=record.pk).first() or record
-    prepared = module.prepare([fresh], call.user)
-    return resource(module, fresh, prepared, path, fields)
+    """A record as the user sees it: one just read, or one just saved (its values are the
+    stored ones: the action validated and normalized them before writing)."""
+    prepared = module.prepare([record], call.user)
+    return resource(module, record, prepared, path, fields)
 
 
 @endpoint(("POST", "PATCH"), write=("POST", "PATCH"))

@@ -119,31 +119,32 @@ def create(module, record_id, attributes: dict, user, kind: str):
 
 def update(module, record_id: str, attributes: dict, user):
     """Change the record `record_id` as `user` (a deleted=1 attribute moves it to the trash)."""
-    if module.module is None:
-        raise access_denied()
-    if module.find(user, record_id, "view") is None:
-        raise not_found(module.name, record_id)
-    record = module.find(user, record_id, "edit")
-    if record is None:
-        raise access_denied()
+    record = allowed(module, record_id, user, "edit")
     delete = apply(module, record, attributes, user)
     try:
         save_record(record, actor=user)
     except ValidationError as error:
         raise suitecrm_errors(module, error) from None
     if delete:
-        remove(module, record_id, user)
+        return remove(module, record_id, user)
     return record
+
+
+def allowed(module, record_id: str, user, verb: str):
+    """The record `record_id` if `user` may `verb` it: not found when hidden, SuiteCRM's ACL
+    refusal when seen but not to be changed."""
+    if module.module is None:
+        raise access_denied()
+    record = module.find(user, record_id, verb)
+    if record is not None:
+        return record
+    if module.find(user, record_id, "view") is None:
+        raise not_found(module.name, record_id)
+    raise access_denied()
 
 
 def remove(module, record_id: str, user):
     """Move the record to the trash as `user`."""
-    if module.module is None:
-        raise access_denied()
-    if module.find(user, record_id, "view") is None:
-        raise not_found(module.name, record_id)
-    record = module.find(user, record_id, "delete")
-    if record is None:
-        raise access_denied()
+    record = allowed(module, record_id, user, "delete")
     delete_records([record], actor=user)
     return record

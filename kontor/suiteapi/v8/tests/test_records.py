@@ -210,6 +210,26 @@ def test_create_answers_201_and_logs_the_suitecrm_api_as_origin(as_rep, rep):
     assert describe(row.origin)[0] == "SuiteCRM API"
 
 
+def test_the_create_answer_shows_what_was_stored(as_rep, rep):
+    attributes = {
+        "last_name": "  Stored ",
+        "email1": "Mixed@Case.Example",
+        "opportunity_amount": "2500",
+        "birthdate": "1980-02-03",
+        "do_not_call": True,
+    }
+    status, created = as_rep.post(
+        "V8/module", {"data": {"type": "Leads", "attributes": attributes}}
+    )
+    assert status == 201
+    lead_id = created["data"]["id"]
+    _s, read = as_rep.get(f"V8/module/Leads/{lead_id}")
+    assert created["data"]["attributes"] == read["data"]["attributes"]
+    shown = read["data"]["attributes"]
+    assert (shown["last_name"], shown["email1"]) == ("Stored", "mixed@case.example")
+    assert (shown["opportunity_amount"], shown["birthdate"]) == ("2500.00", "1980-02-03")
+
+
 def test_create_with_an_id_and_refused_duplicates(as_rep, rep):
     new_id = "5d9e0c5a-2b1c-4d3e-8f4a-123456789abc"
     body = {"data": {"type": "Leads", "id": new_id, "attributes": {"last_name": "Fixed"}}}
