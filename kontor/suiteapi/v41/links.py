@@ -320,7 +320,9 @@ def link_lists(api: ApiModule, user, rows, wanted) -> list[list[tuple[str, list[
             others = [o for group in found.values() for o in group]
             prepared = link.api.prepare(others, user)
             shaped = {
-                pk: [records.entry(link.api, o, prepared, chosen)["name_value_list"] for o in group]
+                pk: [
+                    e["name_value_list"] for e in records.entries(link.api, group, prepared, chosen)
+                ]
                 for pk, group in found.items()
             }
         per_link.append((name, shaped))

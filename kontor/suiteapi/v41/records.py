@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from kontor.core import permissions
-from kontor.suiteapi.attributes import Attribute
+from kontor.suiteapi.attributes import Attribute, text
 from kontor.suiteapi.mapping import ApiModule, api_module
 from kontor.suiteapi.references import (
     Custom,
@@ -220,20 +220,37 @@ def total(queryset, user, api: ApiModule) -> int:
     return found
 
 
-def value_of(attribute, record, prepared) -> str:
-    return attribute.text(record, prepared).translate(_HTML)
+def _renderer(attribute):
+    """A function (record, prepared) → the attribute's SuiteCRM text, HTML-encoded; a plain
+    column skips the attribute's generic path walk (a page of 100 leads renders 6,000)."""
+    if type(attribute) is Attribute and "__" not in attribute.field:
+        column = attribute.field
+
+        def plain(record, prepared):
+            return text(getattr(record, column)).translate(_HTML)
+
+        return plain
+    return lambda record, prepared: attribute.text(record, prepared).translate(_HTML)
 
 
-def entry(api: ApiModule, record, prepared: dict, names: list[str], attributes=None) -> dict:
-    """{"id", "module_name", "name_value_list"} of `record` with the attributes `names`
-    (of `attributes`, the module's: read once per page)."""
-    attributes = attributes or api.attributes
-    sid = api.suitecrm_id(record, prepared)
-    values = {}
-    for name in names:
-        value = sid if name == "id" else value_of(attributes[name], record, prepared)
-        values[name] = {"name": name, "value": value}
-    return {"id": sid, "module_name": api.name, "name_value_list": values or []}
+def entries(api: ApiModule, rows, prepared: dict, names: list[str]) -> list[dict]:
+    """{"id", "module_name", "name_value_list"} of each of `rows` with the attributes `names`."""
+    attributes = api.attributes
+    shown = [(n, None if n == "id" else _renderer(attributes[n])) for n in names]
+    found = []
+    for record in rows:
+        sid = api.suitecrm_id(record, prepared)
+        values = {
+            name: {"name": name, "value": sid if render is None else render(record, prepared)}
+            for name, render in shown
+        }
+        found.append({"id": sid, "module_name": api.name, "name_value_list": values or []})
+    return found
+
+
+def entry(api: ApiModule, record, prepared: dict, names: list[str]) -> dict:
+    """The entry of one record (see `entries`)."""
+    return entries(api, [record], prepared, names)[0]
 
 
 def missing_entry(api: ApiModule, requested) -> dict:

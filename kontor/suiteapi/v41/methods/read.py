@@ -13,8 +13,7 @@ def _page(api, user, rows, chosen, link_fields, nested: bool):
     """(entries, relationship_list) of loaded `rows`."""
     rows = list(rows)
     prepared = api.prepare(rows, user)
-    attributes = api.attributes
-    entries = [records.entry(api, r, prepared, chosen, attributes) for r in rows]
+    entries = records.entries(api, rows, prepared, chosen)
     if not link_fields:
         return entries, []
     related = links.link_lists(api, user, rows, link_fields)

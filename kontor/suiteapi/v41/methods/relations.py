@@ -136,7 +136,7 @@ def get_relationships(
     linked = records.records(related, user, "view", chosen).filter(link.of(record), condition)
     rows = list(linked.order_by(*order)[start : start + min(size, MOST_RELATED)])
     prepared = related.prepare(rows, user)
-    entries = [records.entry(related, r, prepared, chosen) for r in rows]
+    entries = records.entries(related, rows, prepared, chosen)
     wanted = links.requested(related, related_module_link_name_to_fields_array)
     nested = links.link_lists(related, user, rows, wanted) if wanted else []
     return {
