@@ -157,18 +157,61 @@ class Computed(Attribute):
         return self.compute(record, prepared or {})
 
 
-def related_name(path: str) -> Callable:
-    """Reads the text of the related record at `path` (loaded with select_related)."""
+def person_text(values: dict) -> str:
+    """A person's name as Kontor writes it (first and last name)."""
+    return " ".join(p for p in (values["first_name"], values["last_name"]) if p)
 
-    def compute(record, prepared):
-        value = record
-        for part in path.split("__"):
-            value = getattr(value, part, None)
-            if value is None:
+
+def user_text(values: dict) -> str:
+    """A user's name as Django writes it (full name, else the user name)."""
+    full = f"{values['first_name']} {values['last_name']}".strip()
+    return full or values["username"]
+
+
+#: How a related record's name is read: (its columns, the text of their values)
+USER_NAME = (("first_name", "last_name", "username"), user_text)
+PERSON_NAME = (("first_name", "last_name"), person_text)
+RECORD_NAME = (("name",), lambda values: values["name"])
+
+
+@dataclass
+class RelatedName(Attribute):
+    """The name of the record or user a foreign key `path` points at (a relate attribute):
+    from the related object a model's select_related loaded, or from a `Row`'s columns."""
+
+    type: str = "relate"
+    read_only: bool = True
+    path: str = ""
+    name_of: tuple = USER_NAME
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The values() paths a `Row` needs for this attribute."""
+        return tuple(f"{self.path}__{c}" for c in self.name_of[0])
+
+    def get(self, record, prepared=None):
+        names, text_of = self.name_of
+        if isinstance(record, Row):
+            values = {c: getattr(record, f"{self.path}__{c}") for c in names}
+            if getattr(record, f"{self.path}_id") is None:
                 return None
-        return user_name(value) if isinstance(value, get_user_model()) else str(value)
+        else:
+            related = getattr(record, self.path, None)
+            if related is None:
+                return None
+            values = {c: getattr(related, c) for c in names}
+        return text_of(values)
 
-    return compute
+    def condition(self, op, raw):
+        raise ValueError(self.name)
+
+
+class Row:
+    """A record of a list read as plain values (`ApiModule.rows`): its columns by attname
+    (and related names by their values() path), without building a model instance."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
 
 
 @dataclass

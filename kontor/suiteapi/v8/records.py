@@ -17,6 +17,7 @@ from django.core.exceptions import EmptyResultSet
 
 from kontor.core import permissions
 from kontor.suiteapi.mapping import api_module
+from kontor.suiteapi.references import Row
 from kontor.suiteapi.v8 import writes
 from kontor.suiteapi.v8.documents import (
     EMPTY_MESSAGE,
@@ -69,14 +70,22 @@ def default_order(module) -> list[str]:
     return [sort, f"{sign}pk"]
 
 
-def page_of(queryset, order: list, offset: int, size: int) -> list:
-    """One page of `queryset` in `order`; deep pages through their ids first."""
+def page_of(queryset, order: list, offset: int, size: int, columns=None) -> list:
+    """One page of `queryset` in `order` (as `Row`s of `columns` when given); deep pages
+    through their ids first."""
     ordered = queryset.order_by(*order)
-    if offset < DEFERRED_OFFSET:
+    if offset >= DEFERRED_OFFSET:
+        ids = list(ordered.values_list("pk", flat=True)[offset : offset + size])
+        ordered, offset = queryset.filter(pk__in=ids).order_by(*order), 0
+    if columns is None:
         return list(ordered[offset : offset + size])
-    ids = list(ordered.values_list("pk", flat=True)[offset : offset + size])
-    rows = {r.pk: r for r in queryset.filter(pk__in=ids)}
-    return [rows[pk] for pk in ids if pk in rows]
+    found = ordered.values_list(*columns)[offset : offset + size]
+    return [Row(dict(zip(columns, values, strict=True))) for values in found]
+
+
+def row_columns(module, names=None):
+    """The columns of a list of `module` read as rows (None: model instances, for users)."""
+    return module.row_columns(names) if module.module is not None else None
 
 
 def total(queryset, user, module, seen: int, full: bool) -> int:
@@ -136,10 +145,9 @@ def module_list(call, moduleName):
     query = list_query(module, call.params)
     queryset = module.queryset(call.user, "list", query.fields, deleted=query.deleted)
     queryset = queryset.filter(query.condition)
-    if module.module is not None:
-        queryset = queryset.defer("search_text")  # never shown; a long text per row
     offset = (query.number - 1) * query.size if query.number else 0
-    rows = page_of(queryset, query.order or default_order(module), offset, query.size)
+    order = query.order or default_order(module)
+    rows = page_of(queryset, order, offset, query.size, row_columns(module, query.fields))
     if not rows:
         return respond(message(EMPTY_MESSAGE))
     prepared = module.prepare(rows, call.user)

@@ -22,6 +22,7 @@ from kontor.suiteapi.v8.records import (
     may_read,
     page_of,
     record_module,
+    row_columns,
     total,
 )
 
@@ -58,7 +59,7 @@ def relationship(call, moduleName, id, linkFieldName):
     queryset = queryset.filter(condition)
     rows_per_page = size or DEFAULT_ROWS
     offset = (number - 1) * rows_per_page if number else 0
-    rows = page_of(queryset, order, offset, rows_per_page)
+    rows = page_of(queryset, order, offset, rows_per_page, row_columns(other))
     if not rows:
         text = (
             f"There is no relationship set in {module.object_name} module with "

@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from kontor.core import permissions
 from kontor.suiteapi.mapping import api_module, api_modules
-from kontor.suiteapi.references import Computed, Custom
+from kontor.suiteapi.references import Computed, Custom, RelatedName
 from kontor.suiteapi.v8 import tokens
 from kontor.suiteapi.v8.documents import message, value
 from kontor.suiteapi.v8.endpoint import body_of, check_rate, endpoint, method_not_allowed
@@ -83,7 +83,7 @@ def meta_fields(call, moduleName):
         entry["required"] = attribute.required
         if isinstance(attribute, Custom):
             entry["source"] = "custom_fields"
-        elif isinstance(attribute, Computed):
+        elif isinstance(attribute, Computed | RelatedName):
             entry["source"] = "non-db"
         fields[name] = entry
     return respond({"data": {"type": "fields", "attributes": fields}})
