@@ -10,10 +10,13 @@ Interface (for the endpoints of both APIs):
   (ordered dict SuiteCRM name → Attribute, Studio's custom fields last, as "<name>_c"),
   `.suitecrm_id(record, prepared=None) -> str`, `.kontor_pk(suitecrm_id)`,
   `.find(user, suitecrm_id, action="view") -> record | None` (through the permission filter:
-  hidden is None), `.queryset(user, action="list", names=None)` (the permission filter, the
-  select_related the attributes `names` need, and the custom fields' SQL aliases), and
+  hidden is None), `.queryset(user, action="list", names=None, deleted=False)` (the
+  permission filter, the select_related the attributes `names` need, and the custom fields'
+  SQL aliases), `.row_columns(names)` (the columns for reading a list as plain values, a
+  `references.Row` per record, which every attribute reads like a record), and
   `.prepare(records, user) -> dict` (what `.get` needs from other rows, in a fixed number of
-  queries: SuiteCRM ids of migrated users and records, names of visible activity parents).
+  queries: SuiteCRM ids of migrated users (shared cache) and records, names of visible
+  activity parents).
 - `Attribute` (kontor.suiteapi.attributes, kinds in kontor.suiteapi.references): `.name`,
   `.field` (ORM path for filter and order_by; None when not filterable), `.type` (SuiteCRM
   vardef type), `.read_only`, `.api_visible` (False: hidden by V8), `.required`, `.len`,
@@ -296,8 +299,8 @@ class ApiModule:
 
     def prepare(self, records, user) -> dict:
         """What `.get` and `.suitecrm_id` read of other rows for `records`, loaded at once:
-        one query for migrated users (when any user is named), one for derived record ids
-        (only when a page has any), one per activity parent type."""
+        migrated users' ids (from the shared cache; one query a minute), one query for
+        derived record ids (only when a page has any), one per activity parent type."""
         records = list(records)
         prepared: dict = {"users": {}, "ids": {}, "parents": {}}
         if not records:
