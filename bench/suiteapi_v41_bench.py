@@ -10,6 +10,8 @@ its v4_1 sessions, nothing else. Each operation is one `get_entry_list` call as 
 clients send it (form POST to service/v4_1/rest.php, JSON in and out); its answer must hold 100
 entries. Operations:
 
+- baseline: `get_server_info`, which reads no database: what HTTP, gunicorn and Django's
+  middleware cost on this machine at the time;
 - first page: no query, 8 selected fields;
 - all fields: no query, every field of the module;
 - filter: `leads.status = 'New'` (about a sixth of the leads: the count comes from the shared
@@ -93,6 +95,7 @@ def operations(session: str, rng: random.Random) -> dict:
 
     prefixes = [a + b for a in "BCDFGHKLMNPRSTW" for b in "aeiou"]
     return {
+        "baseline: get_server_info": None,
         "first page": lambda: call(),
         "all fields": lambda: call(fields=[]),
         "filter": lambda: call("leads.status = 'New'"),
@@ -117,13 +120,18 @@ def load(port: int, make, requests: int, clients: int) -> dict:
                 if left[0] <= 0:
                     return
                 left[0] -= 1
-                data = make()
-            ms, status, answer = rest(port, "get_entry_list", data)
+                data = make() if make is not None else None
+            if make is None:
+                ms, status, answer = rest(port, "get_server_info", [])
+                wrong = not isinstance(answer, dict) or answer.get("flavor") != "CE"
+            else:
+                ms, status, answer = rest(port, "get_entry_list", data)
+                wrong = not isinstance(answer, dict) or len(answer.get("entry_list", [])) != 100
             with lock:
                 times.append(ms)
                 statuses[status] = statuses.get(status, 0) + 1
-                if not isinstance(answer, dict) or len(answer.get("entry_list", [])) != 100:
-                    bad.append(answer if not isinstance(answer, dict) else answer.get("name"))
+                if wrong:
+                    bad.append(answer)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=work) for _ in range(clients)]

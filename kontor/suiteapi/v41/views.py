@@ -67,7 +67,8 @@ def _reply(request, value, status: int = 200) -> HttpResponse:
     if kind == "serialize":
         return HttpResponse(as_php_serialized(value), status=status, content_type="text/plain")
     if kind not in ("json", "rss"):
-        return HttpResponse(as_print_r(value), status=status, content_type="text/html")
+        # SuiteCRM says text/html; plain text keeps a browser from running what a record holds.
+        return HttpResponse(as_print_r(value), status=status, content_type="text/plain")
     body = as_json(value)
     callback = request.GET.get("jsoncallback")
     if callback and _CALLBACK.match(callback):
