@@ -228,6 +228,33 @@ def test_relationship_calls_follow_the_filter_at_both_ends(world):
     assert {c.pk: snapshot(c) for c in (calls.hidden, calls.loose)} == before
 
 
+def test_search_finds_only_visible_records(world):
+    sven, eve = world.sven, world.eve
+    search = [sven.session, "Lead", ["Leads", "Prospects"], 0, 50, "", ["id", "last_name"]]
+    found = {
+        group["name"]: group["records"]
+        for group in sven.v41("search_by_module", search)["entry_list"]
+    }
+    leads = {r["last_name"]["value"] for r in found["Leads"]}
+    assert leads == {"Lead-own", "Lead-mate"}
+    search[0] = eve.session
+    found = eve.v41("search_by_module", search)["entry_list"]
+    assert found == [{"name": "Prospects", "records": []}]  # no Leads for Eve; no target matches
+
+
+def test_relationship_list_query_counts_stay_fixed(world, django_assert_num_queries):
+    sven, own = world.sven, world.leads["own"]
+    call = [sven.session, "Leads", str(own.pk), "calls", "", ["id", "name"]]
+    assert len(sven.v41("get_relationships", call)["entry_list"]) == 1  # warm the caches
+    for extra in range(2):
+        # the session, the roles, the teams; the filter's plan and the source lead; the
+        # filter's plan and the page of calls; their parents' names (one query per type)
+        with django_assert_num_queries(8):
+            answer = sven.v41("get_relationships", call)
+        assert len(answer["entry_list"]) == 1 + 2 * extra
+        CallFactory.create_batch(2, parent=own, actor=sven.user)
+
+
 # --- the targets-only external user ---------------------------------------------------------
 
 
@@ -241,6 +268,12 @@ def test_a_targets_only_user_lists_and_reads_prospects_of_her_team(
     status, body = eve.v8("GET", f"V8/module/Prospects/{targets['mate'].pk}")
     assert status == 200 and body["data"]["attributes"]["last_name"] == "Target-mate"
     like_missing(lambda i: eve.v8("GET", f"V8/module/Prospects/{i}"), str(targets["stranger"].pk))
+    # Mia's call on Eve's target: Eve sees no calls at all, so the link lists nothing
+    CallFactory(name="Call-on-target", parent=targets["own"], actor=world.users["mate"])
+    status, body = eve.v8("GET", f"V8/module/Prospects/{targets['own'].pk}/relationships/calls")
+    assert status == 200 and body["data"] == [] and "Call-on-target" not in json.dumps(body)
+    call = [eve.session, "Prospects", str(targets["own"].pk), "calls", "", ["name"]]
+    assert eve.v41("get_relationships", call)["entry_list"] == []
     like_missing(
         lambda i: eve.v41("get_entry", [eve.session, "Prospects", i, ["last_name"]]),
         str(targets["stranger"].pk),
