@@ -37,6 +37,7 @@ _v8 = [
 _api = [
     path("access_token", views.access_token, name="v8-access-token"),
     path("V8/", include(_v8)),
+    re_path(r"^(?P<rest>.*)$", views.unknown),
 ]
 
 urlpatterns = [

@@ -388,8 +388,11 @@ def test_list_queries_do_not_grow_with_the_page(as_rep, rep):
 
 
 def test_unknown_routes_and_methods(client, as_rep):
-    response = client.get("/Api/V8/nothing", HTTP_ACCEPT="application/json")
-    assert (response.status_code, response.json()) == (404, {"message": "Not found"})
+    for path in ("/Api/V8/nothing", "/Api/nothing", "/legacy/Api/V8/module/Leads/x/y/z/w"):
+        response = client.get(path, HTTP_ACCEPT="application/json")
+        assert (response.status_code, response.json()) == (404, {"message": "Not found"})
+    response = client.get("/Api/V8/nothing")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
     assert as_rep.patch("V8/module/Leads") == (
         405,
         {"message": "Method not allowed. Must be one of: GET"},
