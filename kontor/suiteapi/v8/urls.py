@@ -40,7 +40,8 @@ _api = [
     re_path(r"^(?P<rest>.*)$", views.unknown),
 ]
 
+# SuiteCRM 7's `Api/index.php/` first: `Api/`'s own catch-all would answer it otherwise.
 urlpatterns = [
-    path("Api/", include(_api)),
     path("Api/index.php/", include(_api)),
+    path("Api/", include(_api)),
 ]
