@@ -72,8 +72,8 @@ class Column:
 
 def tokens(text: str) -> list[Token]:
     """The tokens of `text`; QueryError on anything this reader does not know."""
-    if not isinstance(text, str) or len(text) > MAX_LENGTH:
-        raise QueryError("query too long or not text")
+    if not isinstance(text, str) or len(text) > MAX_LENGTH or "\x00" in text:
+        raise QueryError("query too long, not text or with a NUL character")
     found, position = [], 0
     text = text.rstrip()
     while position < len(text):

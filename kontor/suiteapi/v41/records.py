@@ -7,6 +7,7 @@ SuiteCRM answers a missing one.
 """
 
 import hashlib
+from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from kontor.suiteapi.v41.errors import ApiError
 from kontor.suiteapi.v41.query import Column, QueryError, parse_order, parse_where
 
 DEFAULT_PAGE = 20  # SuiteCRM's list_max_entries_per_page
+BIGGEST = 2**63 - 1  # the largest integer a database column holds
 # Counts up to this are exact on every call; a larger one (a million leads take 100 ms and
 # more to count) is kept in the shared cache for COUNT_SECONDS per user and query.
 COUNT_EXACT = 10_000
@@ -88,6 +90,8 @@ def _column(api: ApiModule, table: str | None, name: str) -> Column:
         raise QueryError(f"{name} is not a column of {table}")
 
     def compare(op, value):
+        if not fits_column(attribute, value):
+            raise QueryError(f"{name}: a number beyond the database's integers")
         try:
             return attribute.condition(op, _raw(value))
         except (ValueError, ValidationError) as error:  # not by this operator, or a bad value
@@ -100,6 +104,17 @@ def _column(api: ApiModule, table: str | None, name: str) -> Column:
     return Column(compare, empty, attribute.field)
 
 
+def fits_column(attribute, value) -> bool:
+    """Can `value` be compared with (or written to) an integer column of `attribute` (a user
+    id, a number)? A number past 64 bits would fail in the database instead."""
+    if not (isinstance(attribute, UserRef) or attribute is None or attribute.type == "int"):
+        return True
+    try:
+        return abs(Decimal(_raw(value).strip() or "0")) <= BIGGEST
+    except (InvalidOperation, AttributeError, TypeError):
+        return True  # not a number: the attribute refuses it its own way
+
+
 def _raw(value):
     """A query's number as the text SuiteCRM's MySQL would compare."""
     return value if isinstance(value, str) else format(value, "f")
@@ -108,6 +123,8 @@ def _raw(value):
 def _id_condition(api: ApiModule, op: str, value) -> Q:
     if op not in ("eq", "neq"):
         raise QueryError("id compares only with = and !=")
+    if api.module is None and not fits_column(None, value):  # users have integer ids
+        raise QueryError("a number beyond the database's integers")
     pk = api.kontor_pk(_raw(value))
     q = Q(pk=pk) if pk is not None else Q(pk__in=[])
     return ~q if op == "neq" else q

@@ -51,7 +51,19 @@ def _arguments(request):
             data = None
     else:
         return []
+    if _has_nul(data):  # no database text holds NUL (PostgreSQL refuses it outright)
+        raise ApiError("invalid_data_format")
     return data if isinstance(data, list | dict) else [data]
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _lists(value):

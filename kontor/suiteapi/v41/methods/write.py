@@ -66,6 +66,8 @@ def _write(api, user, raw_values) -> tuple:
                 continue
             raw = values[name]
             raw = html.unescape(raw) if isinstance(raw, str) else raw
+            if not records.fits_column(attribute, raw):
+                raise ValidationError({name: "out of range"})
             attribute.set(record, _key_of(attribute, raw), user)
         if new_sid is not None:
             create_with_id(record, new_sid, actor=user)

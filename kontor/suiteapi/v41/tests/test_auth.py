@@ -262,3 +262,9 @@ def test_without_input_type_a_method_gets_no_arguments(client, rolf):
     response = client.post(URL, {"method": "get_user_id", "response_type": "JSON"})
     assert response.status_code == 500
     assert json.loads(response.content)["number"] == 1001
+
+
+def test_a_nul_character_anywhere_is_invalid_data(client, rolf):
+    session = login(client, "rolf", "pw-rolf-123!")
+    for rest_data in ([session, "Leads", "x\u0000"], [session, "Leads", [{"a\u0000": 1}]]):
+        assert call(client, "get_entry", rest_data)["number"] == 1001
