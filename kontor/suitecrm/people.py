@@ -10,6 +10,7 @@ values Kontor refuses are reported by the writer (`kontor.suitecrm.writer`).
 from django.utils.translation import gettext as _
 
 from kontor.core.people import ADDRESS_PARTS
+from kontor.suitecrm.delta import naive_utc
 from kontor.suitecrm.ids import is_uuid_shaped, kontor_id
 from kontor.suitecrm.lookups import user_id_for
 from kontor.suitecrm.source import day, flag, multienum, text, when
@@ -51,15 +52,21 @@ def pages(context, table: str, module: str = "", *, also: str = "", size: int = 
     """The live and deleted rows of `table` in pages of `size`, by id (keyset paging): each
     page is read whole, so a step can query SuiteCRM again between pages. A delta run reads
     the rows SuiteCRM changed since the last run, and with `module` ("Leads", …) those whose
-    e-mail addresses changed (an address is its own row, shared by the records using it), or
-    `also` (an SQL condition on `id` with one `%s` for the time) holds."""
-    where, params = context.delta(_changed(module, also))
+    e-mail addresses changed (an address is its own row, shared by the records using it), and
+    those `also` names (an SQL query of ids, with one `%s` for the time)."""
+    rows, params = f"`{table}` t", []
+    if context.window.since is not None:
+        # The changed ids as one derived table: MariaDB plans `date_modified >= … OR id IN
+        # (…)` as a subquery per row (5.9 s a page at 100,000 leads instead of 0.6 s).
+        changed = " UNION ".join(_changed(table, module, also))
+        rows += f" JOIN ({changed}) changed ON changed.id = t.id"
+        params = [naive_utc(context.window.since)] * changed.count("%s")
     last = ""
     while True:
         page = list(
             context.source.rows(
-                f"SELECT * FROM `{table}` WHERE id > %s{where} ORDER BY id LIMIT {int(size)}",
-                [last, *params],
+                f"SELECT t.* FROM {rows} WHERE t.id > %s ORDER BY t.id LIMIT {int(size)}",
+                [*params, last],
             )
         )
         if not page:
@@ -70,20 +77,25 @@ def pages(context, table: str, module: str = "", *, also: str = "", size: int = 
             return
 
 
-def _changed(module: str, also: str) -> str:
-    """The SQL condition of a record row changed since `%s`: its own date, its e-mail
-    addresses' (with `module`), or `also`."""
-    found = ["date_modified >= %s"]
+def _changed(table: str, module: str, also: str) -> list[str]:
+    """Queries of the ids of `table` changed since `%s`: by the row's own date, its e-mail
+    addresses' (with `module`), and `also`."""
+    found = [f"SELECT id FROM `{table}` WHERE date_modified >= %s"]
     if module:
         found.append(
-            "id IN (SELECT r.bean_id FROM email_addr_bean_rel r"
-            " JOIN email_addresses a ON a.id = r.email_address_id"
-            f" WHERE r.bean_module = '{module}'"
-            " AND (r.date_modified >= %s OR a.date_modified >= %s))"
+            "SELECT bean_id AS id FROM email_addr_bean_rel"
+            f" WHERE bean_module = '{module}' AND date_modified >= %s"
+        )
+        # The few changed addresses first, then their links by index (0.1 s instead of 0.7 s
+        # at 175,000 addresses, which MariaDB's own order scans).
+        found.append(
+            "SELECT r.bean_id AS id FROM email_addresses a STRAIGHT_JOIN email_addr_bean_rel r"
+            f" ON r.email_address_id = a.id WHERE r.bean_module = '{module}'"
+            " AND a.date_modified >= %s"
         )
     if also:
         found.append(also)
-    return "(" + " OR ".join(found) + ")"
+    return found
 
 
 def record_id(context, table: str, row: dict):

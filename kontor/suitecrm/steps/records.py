@@ -257,7 +257,7 @@ def opportunities(context) -> None:
         for row in context.source.rows("SELECT id, iso4217 FROM currencies WHERE deleted = 0")
     }
     # The account is a link row of its own: a changed one brings its opportunity.
-    also = "id IN (SELECT opportunity_id FROM accounts_opportunities WHERE date_modified >= %s)"
+    also = "SELECT opportunity_id AS id FROM accounts_opportunities WHERE date_modified >= %s"
     for page in pages(context, "opportunities", also=also):
         links = _accounts_of(context, [row["id"] for row in page])
         rows = rows_of(
