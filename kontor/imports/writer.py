@@ -216,13 +216,22 @@ def _write_updates(planner: Planner, updates: list, now) -> None:
     )
 
 
-def write_updates(model, updates: list[tuple[object, dict]], columns: list[str], actor, now):
+def write_updates(
+    model,
+    updates: list[tuple[object, dict]],
+    columns: list[str],
+    actor,
+    now,
+    *,
+    unlogged: frozenset | set = frozenset(),
+):
     """UPDATE changed records set-based, with their change-log rows and one UPDATED event.
 
     `updates` holds (record, changes): the record as it is to be stored and its changed fields
     (attname → [old text, new text]); records are written in groups of the same changed
     fields plus `columns` (derived and bookkeeping columns). For the import and the migration
-    from SuiteCRM; the change-log rows name the current origin.
+    from SuiteCRM; the change-log rows name the current origin. Records whose ids are in
+    `unlogged` get no change-log rows (a migration completing records it created itself).
     """
     if not updates:
         return
@@ -257,6 +266,7 @@ def write_updates(model, updates: list[tuple[object, dict]], columns: list[str],
                 origin,
             )
             for record, changes in updates
+            if record.pk not in unlogged
             for attname, (old, new) in changes.items()
         ),
     )

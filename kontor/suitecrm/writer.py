@@ -304,7 +304,8 @@ def _write_changes(context, model, updates: list, now) -> None:
     # Bookkeeping columns go with every update: a record SuiteCRM only touched (a newer
     # date_modified) is updated without a change-log row.
     columns = [*BOOKKEEPING, *derived_fields(model), "search_text"]
-    write_updates(model, logged, columns, context.actor, now)
+    fresh = created_by_this_run(model, [record.pk for record, _changed in updates])
+    write_updates(model, logged, columns, context.actor, now, unlogged=fresh)
     ct = ContentType.objects.get_for_model(model).pk
     actor_id, origin = getattr(context.actor, "pk", None), current_origin()
     insert_rows(
@@ -325,6 +326,22 @@ def _write_changes(context, model, updates: list, now) -> None:
             for record, changed in updates
             if "deleted" in changed
         ),
+    )
+
+
+def created_by_this_run(model, ids) -> set:
+    """The ids among `ids` of records this run created (their external id names the run):
+    what a later step fills in (links, custom values) completes their creation, dated as
+    SuiteCRM dated it, and is not logged as a change made on the day of the migration."""
+    if not ids:
+        return set()
+    return set(
+        ExternalId.objects.filter(
+            source=SOURCE,
+            record_type_id=ContentType.objects.get_for_model(model).pk,
+            record_id__in=one_array(ids, "uuid"),
+            origin=current_origin(),
+        ).values_list("record_id", flat=True)
     )
 
 

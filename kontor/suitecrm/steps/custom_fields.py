@@ -37,7 +37,7 @@ from kontor.suitecrm.custom import AS_TEXT, MAPS_PREFIX, maps_field_used, studio
 from kontor.suitecrm.ids import kontor_id
 from kontor.suitecrm.source import multienum, text
 from kontor.suitecrm.steps import step
-from kontor.suitecrm.writer import edited_in_kontor
+from kontor.suitecrm.writer import created_by_this_run, edited_in_kontor
 
 CHUNK = 2000
 # Report lines naming several fields at once (translated where they are reported).
@@ -282,12 +282,14 @@ def _store(context, model, updates: list, now, origin: str) -> None:
     update_rows(model, [record for record, _changes in updates], ["custom", "search_text"])
     ct = ContentType.objects.get_for_model(model).pk
     actor_id = getattr(context.actor, "pk", None)
+    fresh = created_by_this_run(model, [record.pk for record, _changes in updates])
     insert_rows(
         ChangeLog,
         LOG_COLUMNS,
         (
             (ct, record.pk, ChangeLog.Action.UPDATE, name, old, new, actor_id, now, origin)
             for record, changes in updates
+            if record.pk not in fresh
             for name, (old, new) in changes.items()
         ),
     )

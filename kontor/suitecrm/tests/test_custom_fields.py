@@ -97,12 +97,10 @@ def test_every_custom_value_as_suitecrm_has_it(migrated, suitecrm_journey):
         assert custom.get("mitarbeiter_de") == row["mitarbeiter_de_c"]
     gross = Account.objects.get(pk=GROSS_ACCOUNT).custom
     assert gross == {"branchen_tags": ["maschinenbau", "handel", "logistik"], "mitarbeiter_de": 92}
-    logged = ChangeLog.objects.filter(
-        record_id=uuid.UUID(GROSS_ACCOUNT),
-        field="custom.mitarbeiter_de",
-        origin__startswith="suitecrm:",
-    )
-    assert [(r.old_value, r.new_value) for r in logged] == [("", "92")]
+    # Part of the account's creation in this run, not a change of the day of the migration.
+    logged = ChangeLog.objects.filter(record_id=uuid.UUID(GROSS_ACCOUNT))
+    assert logged.filter(action="create").exists()
+    assert not logged.filter(field__startswith="custom.").exists()
 
 
 def test_the_lead_pages_show_the_custom_values(migrated, admin, client):
