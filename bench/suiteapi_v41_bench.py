@@ -21,6 +21,24 @@ entries. Operations:
 - order by name, deep offset: `leads.last_name`, offsets up to 50,000.
 
 Only 127.0.0.1 is contacted.
+
+Measured on PostgreSQL 15 (1M leads, `kontor generate … --seed 42`), 2 vCPUs shared with
+other developers' test runs (load average 5 to 7 throughout), 200 requests per row, ms:
+
+| operation | p50, 1 client | p95, 1 client | p95, 8 clients |
+|---|---:|---:|---:|
+| baseline: get_server_info | 4.3 | 15.4 | 102 |
+| first page (8 fields) | 44 to 67 | 74 to 114 | 466 to 568 |
+| all fields | 115 to 132 | 218 to 250 | 1,249 to 1,660 |
+| filter (cached count) | 42 to 64 | 71 to 103 | 404 to 687 |
+| uncached count | 359 to 511 | 500 to 759 | 3,383 to 3,771 |
+| order by name, deep offset | 135 to 274 | 312 to 539 | 962 to 1,967 |
+
+In process, without HTTP, the first page takes about 15 ms: the page query 6, its rows 3,
+the count from the cache under 1. The 50 ms p95 target was met by the p50 only: on this
+loaded machine the p95 includes waiting for a core. Counting hundreds of thousands of rows
+(uncached count) and walking an index to a deep offset cost what they cost in SQL; the count
+is therefore cached for a minute above 10,000 rows.
 """
 
 import argparse
