@@ -14,7 +14,7 @@ entries. Operations:
   middleware cost on this machine at the time;
 - first page: no query, 8 selected fields;
 - all fields: no query, every field of the module;
-- filter: `leads.status = 'New'` (about a sixth of the leads: the count comes from the shared
+- filter: `leads.status = 'New'` (42 % of the leads: the count comes from the shared
   cache after the first call of each worker);
 - uncached count: `leads.last_name >= '<random prefix>'`, a new query text every call, so
   every call counts its hundreds of thousands of matches;
