@@ -43,6 +43,10 @@ class Report:
         if self.listener is not None:
             self.listener(n)
 
+    def written(self) -> int:
+        """How many rows were created or updated so far, in all tables."""
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
     def problem(self, table: str, suitecrm_id, message: str) -> None:
         self.problems.append(Problem(table, str(suitecrm_id or ""), str(message)))
 
