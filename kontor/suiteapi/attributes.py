@@ -100,6 +100,10 @@ def like_q(path: str, pattern: str) -> Q:
     return Q(**{f"{path}__iregex": f"^{regex}$"})
 
 
+#: The SuiteCRM types whose values are text: a number or boolean sent for one is stored as text
+TEXTS = frozenset({"varchar", "name", "text", "phone", "url", "email", "enum", "relate", "id"})
+
+
 @dataclass
 class Attribute:
     """One SuiteCRM attribute of a module, stored in the Kontor field `field` unless a
@@ -176,6 +180,18 @@ class Attribute:
         return ~q if op == "neq" else q
 
     # --- writing -----------------------------------------------------------------------------
+    def as_stored(self, raw):
+        """A JSON value as SuiteCRM would store it in this attribute: a number or a boolean in
+        a text field as PHP prints it ("1", "" for false); a list only for a multi-select, an
+        object nowhere (ValidationError)."""
+        if isinstance(raw, dict) or (isinstance(raw, list) and self.type != "multienum"):
+            raise ValidationError({self.name: _("Expected a single value.")})
+        if isinstance(raw, bool) and self.type in TEXTS:
+            return "1" if raw else ""
+        if isinstance(raw, int | float) and self.type in TEXTS:
+            return str(raw)
+        return raw
+
     def set(self, record, raw, user) -> None:
         """Write SuiteCRM's `raw` onto `record` (unsaved); ValidationError on bad input."""
         if self.read_only:
@@ -188,7 +204,9 @@ class Attribute:
         elif raw is None:
             value = None if model_field.null else ""
         else:
-            value = str(raw) if not isinstance(raw, int | float) else raw
+            value = self.as_stored(raw)
+            if not isinstance(value, int | float):
+                value = str(value)
             if value == "" and model_field.null:
                 value = None
         setattr(record, model_field.attname, value)

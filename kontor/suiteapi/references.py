@@ -98,7 +98,10 @@ def user_pk(suitecrm_id) -> int | None:
     )
     for kontor in kept:
         return int(kontor)
-    return int(suitecrm_id) if suitecrm_id.isdigit() else None
+    # A number beyond the database's bigint (or a non-ASCII digit) is no user: no query.
+    if suitecrm_id.isascii() and suitecrm_id.isdigit() and int(suitecrm_id) < 2**63:
+        return int(suitecrm_id)
+    return None
 
 
 def record_suitecrm_id(pk, prepared) -> str:

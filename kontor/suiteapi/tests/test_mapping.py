@@ -17,6 +17,7 @@ from kontor.core.models import ExternalId
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.suiteapi.mapping import api_module, api_modules
+from kontor.suiteapi.references import user_pk
 from kontor.suitecrm.models import LegacyId
 from kontor.users.actions import create_user
 
@@ -184,3 +185,21 @@ def test_activity_parent_and_split_duration(rep, seller):
     assert attrs["date_entered"].text(call) == call.date_entered.astimezone(UTC).strftime(
         "%Y-%m-%d %H:%M:%S"
     )
+
+
+def test_json_values_are_stored_as_suitecrm_would_store_them(seller):
+    lead = Lead.new({"last_name": "Groß"})
+    attributes = api_module("Leads").attributes
+    attributes["title"].set(lead, 42, seller)
+    attributes["department"].set(lead, True, seller)
+    assert (lead.title, lead.department) == ("42", "1")
+    for raw in ({"a": 1}, ["a", "b"]):
+        with pytest.raises(ValidationError):
+            attributes["title"].set(lead, raw, seller)
+    assert lead.title == "42"
+
+
+def test_a_user_id_beyond_the_database_is_nobody():
+    assert user_pk(str(2**63)) is None
+    assert user_pk("²") is None
+    assert user_pk("17") == 17

@@ -23,7 +23,6 @@ from kontor.suiteapi.v41.calls import Call, items, method, name_values, truthy
 from kontor.suiteapi.v41.errors import ApiError
 
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
-TEXTS = {"varchar", "name", "text", "phone", "url", "email", "enum", "relate", "id"}
 # Set first: an activity's parent id is read as a record of the parent type.
 _FIRST = ("parent_type",)
 
@@ -65,7 +64,7 @@ def _write(api, user, raw_values) -> tuple:
             attribute = attributes.get(name)
             if attribute is None or attribute.read_only:
                 continue
-            raw = _as_php_reads(attribute, values[name])
+            raw = attribute.as_stored(values[name])
             raw = html.unescape(raw) if isinstance(raw, str) else raw
             if not records.fits_column(attribute, raw):
                 raise ValidationError({name: "out of range"})
@@ -79,19 +78,6 @@ def _write(api, user, raw_values) -> tuple:
                 raise ApiError("no_access")
             delete_records([record], actor=user)
     return record, sent
-
-
-def _as_php_reads(attribute, raw):
-    """A JSON value as SuiteCRM would store it in the field: a number or a boolean in a text
-    field as PHP prints it ("1", "" for false); a list only for a multi-select, an object
-    nowhere (ValidationError)."""
-    if isinstance(raw, dict) or (isinstance(raw, list) and attribute.type != "multienum"):
-        raise ValidationError({attribute.name: "not a single value"})
-    if isinstance(raw, bool) and attribute.type in TEXTS:
-        return "1" if raw else ""
-    if isinstance(raw, int | float) and attribute.type in TEXTS:
-        return str(raw)
-    return raw
 
 
 def _key_of(attribute, raw):
