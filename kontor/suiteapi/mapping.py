@@ -37,13 +37,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models as dj
 
-from kontor.core import config, registry
+from kontor.core import config, permissions, registry
 from kontor.core.fields import DropdownField, LowerEmailField, PhoneField
 from kontor.core.models import Record
 from kontor.suiteapi.attributes import Attribute
 from kontor.suiteapi.references import (
     PERSON_NAME,
     RECORD_NAME,
+    USER_NAME,
     Computed,
     Custom,
     DurationPart,
@@ -262,7 +263,8 @@ class ApiModule:
     def queryset(self, user, action: str = "list", names=None, *, deleted: bool = False):
         """The records `user` may `action`, with what the attributes `names` (all when None)
         read of related rows, and the custom fields' SQL expressions for filter and sort;
-        `deleted`: the records in the trash instead."""
+        `deleted`: the records in the trash instead, for those who may delete them (who may
+        empty or restore the trash sees it, as on Kontor's own pages and API)."""
         attributes = self.attributes
         chosen = [attributes[n] for n in (names or attributes) if n in attributes]
         selects = sorted({s for a in chosen for s in a.select})
@@ -270,7 +272,10 @@ class ApiModule:
             if user is None or not user.is_active:
                 return self.model.objects.none()
             return self.model.objects.all()
-        manager = self.model.with_deleted.filter(deleted=True) if deleted else self.model.objects
+        if deleted:
+            manager, action = self.model.with_deleted.filter(deleted=True), "delete"
+        else:
+            manager = self.model.objects
         queryset = manager.visible_to(user, action).select_related(*selects)
         aliases = {
             a.field: a.definition.expression() for a in attributes.values() if isinstance(a, Custom)
@@ -302,7 +307,7 @@ class ApiModule:
         migrated users' ids (from the shared cache; one query a minute), one query for
         derived record ids (only when a page has any), one per activity parent type."""
         records = list(records)
-        prepared: dict = {"users": {}, "ids": {}, "parents": {}}
+        prepared: dict = {"users": {}, "ids": {}, "parents": {}, "hidden": {}}
         if not records:
             return prepared
         if not self.slug:
@@ -318,7 +323,24 @@ class ApiModule:
         prepared["ids"] = derived_ids(pks)
         if "parent_type" in self.fixed:
             prepared["parents"] = _parent_names(records, user)
+        prepared["hidden"] = self._hidden_names(records, user)
         return prepared
+
+    def _hidden_names(self, records, user) -> dict:
+        """Per relate attribute naming a record (an account, a contact): the ids of those
+        `user` may not see, whose names are not shown (a name would tell that the record
+        exists). No query where the user sees every record of that type."""
+        hidden = {}
+        for a in self.fixed.values():
+            if not isinstance(a, RelatedName) or a.name_of is USER_NAME:
+                continue
+            related = self.model._meta.get_field(a.path).related_model
+            wanted = {getattr(r, f"{a.path}_id") for r in records} - {None}
+            if not wanted or permissions.scope(user, "view", related) == "all":
+                continue
+            seen = related.objects.visible_to(user, "view").filter(pk__in=wanted)
+            hidden[a.path] = wanted - set(seen.values_list("pk", flat=True))
+        return hidden
 
 
 def _parent_names(records, user) -> dict:

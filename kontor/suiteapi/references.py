@@ -194,6 +194,9 @@ class RelatedName(Attribute):
 
     def get(self, record, prepared=None):
         names, text_of = self.name_of
+        hidden = (prepared or {}).get("hidden", {}).get(self.path, ())
+        if hidden and getattr(record, f"{self.path}_id") in hidden:
+            return ""  # a record the user may not see: no name (`ApiModule.prepare`)
         if isinstance(record, Row):
             values = {c: getattr(record, f"{self.path}__{c}") for c in names}
             if getattr(record, f"{self.path}_id") is None:

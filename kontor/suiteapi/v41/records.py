@@ -199,10 +199,19 @@ def records(api: ApiModule, user, action: str, names: list[str], deleted: bool =
 def _records(api: ApiModule, user, action: str, names: list[str], deleted: bool):
     if not deleted or api.module is None:
         return api.queryset(user, action, names)
-    # The module's queryset on every row, the trash included (SuiteCRM's deleted=1).
+    # The module's queryset on every row, the trash included (SuiteCRM's deleted=1): the live
+    # ones `user` may `action`, the trashed ones if `user` may delete them (the trash's rule).
     attributes = api.attributes
     selects = sorted({s for n in names if n in attributes for s in attributes[n].select})
-    queryset = api.model.with_deleted.visible_to(user, action).select_related(*selects)
+    if permissions.scope(user, "delete", api.model) == permissions.scope(user, action, api.model):
+        queryset = api.model.with_deleted.visible_to(user, action)
+    else:
+        live = api.model.objects.visible_to(user, action)
+        trashed = api.model.with_deleted.filter(deleted=True).visible_to(user, "delete")
+        queryset = api.model.with_deleted.filter(
+            Q(pk__in=live.values("pk")) | Q(pk__in=trashed.values("pk"))
+        )
+    queryset = queryset.select_related(*selects)
     aliases = {
         a.field: a.definition.expression() for a in attributes.values() if isinstance(a, Custom)
     }
