@@ -51,6 +51,9 @@ class Md5Verifier(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suiteapi_md5"
     )
     verifier = models.CharField(max_length=255)
+    #: SHA-256 of the user's password hash when the verifier was made: a password changed
+    #: past `set_password` (an unusable one, a migration's new SuiteCRM hash) makes it stale
+    password_fingerprint = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -51,6 +51,8 @@ def _check_password(call: Call, user_auth) -> object:
     if signin.is_locked(call.request, user_name):
         raise ApiError("lockout_reached")
     user = _user_named(user_name) if user_name else None
+    if user is None or not user.is_active:
+        passwords.spend_check_time(password)  # unknown names answer as slowly as wrong passwords
     if user is None or not user.is_active or not passwords.md5_matches(user, password):
         signin.record_failure(call.request, user_name)
         raise ApiError("invalid_login")
