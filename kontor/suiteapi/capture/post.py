@@ -80,15 +80,18 @@ def form_data(post: QueryDict, webform) -> QueryDict:
     return data
 
 
-def extra_values(post: QueryDict) -> dict:
-    """Values SuiteCRM takes beside the form's fields: the second e-mail and the opt-out
-    (either name, any value), checked by the record's own validation when it is saved."""
+def extra_values(post: QueryDict, fields) -> dict:
+    """Values SuiteCRM takes beside the form's fields — the second e-mail and the opt-out
+    (either name, any value) — where the administrator put them on the web form (`fields`:
+    its field names): an anonymous post fills nothing else. Checked by the record's own
+    validation when it is saved."""
     raw = _normalized(post)
     values = {}
     email2 = raw.get("email2") or raw.get("webtolead_email2")
-    if email2:
+    if email2 and "email2" in fields:
         values["email2"] = email2.strip()
-    if "email_opt_out" in raw or "webtolead_email_opt_out" in raw:
+    opted_out = "email_opt_out" in raw or "webtolead_email_opt_out" in raw
+    if opted_out and "email_opt_out" in fields:
         values["email_opt_out"] = True
     return values
 

@@ -103,7 +103,12 @@ def _capture(request, webform):
         try:
             webform_actions.submit_webform(
                 webform,
-                {**form.record_values(), **suite_post.extra_values(request.POST)},
+                {
+                    **form.record_values(),
+                    **suite_post.extra_values(
+                        request.POST, {field["name"] for field in webform.fields}
+                    ),
+                },
                 nonce=suite_post.fingerprint(webform, request.POST, address),
                 consent=consent,
             )

@@ -5,11 +5,8 @@ that follows the creation) and revoke them.
 Everyone else signed in gets 403 Forbidden and changes nothing; the actions refuse them too.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,29 +15,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kontor.api.models import OAuthClient
-from kontor.core import admin_area, permissions
+from kontor.core import admin_area
 from kontor.suiteapi.clients.actions import create_client, revoke_client
 from kontor.suiteapi.clients.forms import ClientForm
-
-
-def admins_only(view):
-    """Signed-in administrators only; other users get 403 (the page's address is no secret)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.is_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
 
 #: Where the new client's secret waits for the page that follows its creation (one request).
 JUST_CREATED = "suiteapi_new_oauth_client"
 
 
-@admins_only
+@admin_area.admin_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def client_list(request):
     """Every client (newest first) and the form for a new one. A creation redirects here and
@@ -71,7 +54,7 @@ def client_list(request):
     )
 
 
-@admins_only
+@admin_area.admin_required
 @require_POST
 def client_revoke(request, pk):
     client = OAuthClient.objects.filter(pk=pk).first()

@@ -62,23 +62,37 @@ def test_a_form_suitecrm_generated_creates_a_lead_with_its_values(visitor, leads
 def test_the_legacy_entry_point_takes_old_field_names_and_thanks_without_a_redirect(
     visitor, leads_on
 ):
-    response = visitor.post(
-        "/index.php?entryPoint=WebToLeadCapture",
-        {
-            "last_name": "Kraus",
-            "webtolead_email1": "kraus@example.org",
-            "webtolead_email2": "k2@example.org",
-            "webtolead_email_opt_out": "on",
-            "campaign_id": "a5c2b1d0-3f4e-4e8a-9a1b-2c3d4e5f6a7b",
-        },
-        REMOTE_ADDR="198.51.100.8",
-    )
+    def post(name: str):
+        return visitor.post(
+            "/index.php?entryPoint=WebToLeadCapture",
+            {
+                "last_name": name,
+                "webtolead_email1": f"{name.lower()}@example.org",
+                "webtolead_email2": f"{name.lower()}2@example.org",
+                "webtolead_email_opt_out": "on",
+                "campaign_id": "a5c2b1d0-3f4e-4e8a-9a1b-2c3d4e5f6a7b",
+            },
+            REMOTE_ADDR="198.51.100.8",
+        )
+
+    # The second address and the opt-out are taken where the administrator put them on the
+    # form: an anonymous post fills nothing else.
+    response = post("Kraus")
     assert response.status_code == 200
     assert "Thank you for submitting your interest." in response.content.decode()
     lead = Lead.objects.get()
+    assert (lead.email1, lead.email2, lead.email_opt_out) == ("kraus@example.org", "", False)
+    leads_on.fields = [
+        *leads_on.fields,
+        {"name": "email2", "required": False, "label_en": "", "label_de": ""},
+        {"name": "email_opt_out", "required": False, "label_en": "", "label_de": ""},
+    ]
+    leads_on.save(update_fields=["fields"])
+    assert post("Lang").status_code == 200
+    lead = Lead.objects.get(last_name="Lang")
     assert (lead.email1, lead.email2, lead.email_opt_out) == (
-        "kraus@example.org",
-        "k2@example.org",
+        "lang@example.org",
+        "lang2@example.org",
         True,
     )
 

@@ -1,5 +1,5 @@
 """Administration → OAuth2 clients through HTTP: list, create (the secret once), revoke; for
-everyone but administrators 403 and no change."""
+everyone but administrators 404 (as every administration page) and no change."""
 
 import pytest
 from django.urls import reverse
@@ -48,13 +48,13 @@ def test_an_administrator_revokes_a_client(admin_client, admin):
     assert "Revoked the OAuth2 client Shop." in page
 
 
-def test_non_administrators_get_403_and_change_nothing(rep_client, admin, rep):
+def test_non_administrators_get_404_and_change_nothing(rep_client, admin, rep):
     client, _secret = create_client(name="Shop", grant="password", actor=admin)
     before = list(AdminChange.objects.values_list("pk", flat=True))
-    assert rep_client.get(LIST).status_code == 403
+    assert rep_client.get(LIST).status_code == 404
     create = rep_client.post(LIST, {"name": "Mine", "grant": "client_credentials", "user": rep.pk})
     revoke = rep_client.post(reverse("suiteapi-oauth-client-revoke", args=[client.pk]))
-    assert create.status_code == revoke.status_code == 403
+    assert create.status_code == revoke.status_code == 404
     assert list(OAuthClient.objects.values_list("name", "active")) == [("Shop", True)]
     assert list(AdminChange.objects.values_list("pk", flat=True)) == before
 
