@@ -22,10 +22,9 @@ from django.utils.translation import gettext as _
 from kontor.core.models import ExternalId
 from kontor.suiteapi.attributes import OPERATORS, Attribute, invalid, like_q, text
 from kontor.suitecrm.ids import is_uuid_shaped
-from kontor.suitecrm.models import LegacyId
+from kontor.suitecrm.models import SOURCE, LegacyId
 
 #: The ExternalId source of records migrated from SuiteCRM
-SOURCE = "suitecrm"
 
 
 class Directory:

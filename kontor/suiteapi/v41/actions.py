@@ -15,8 +15,7 @@ from kontor.core.actions import save_record
 from kontor.core.context import current_origin
 from kontor.core.models import ExternalId
 from kontor.suitecrm.ids import is_uuid_shaped, kontor_id
-
-SOURCE = "suitecrm"
+from kontor.suitecrm.models import SOURCE
 
 
 def chosen_pk(table: str, suitecrm_id: str) -> uuid.UUID:

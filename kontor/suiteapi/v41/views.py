@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from kontor.core.context import origin
+from kontor.suiteapi.origins import ORIGIN_PREFIX
 from kontor.suiteapi.v41 import methods  # noqa: F401 - registers the methods
 from kontor.suiteapi.v41.calls import METHODS, Call, bind
 from kontor.suiteapi.v41.errors import ApiError, error_object
@@ -26,7 +27,6 @@ from kontor.suiteapi.v41.output import as_json, as_php_serialized, as_print_r
 from kontor.suitecrm.phpserial import PhpSerialError, loads
 
 log = logging.getLogger(__name__)
-ORIGIN_PREFIX = "suiteapi:"
 _CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$")
 
 

@@ -19,12 +19,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from kontor.api.throttles import ApiRateThrottle
 from kontor.core.context import origin
+from kontor.suiteapi.origins import ORIGIN_PREFIX
 from kontor.suiteapi.v8 import tokens
 from kontor.suiteapi.v8.errors import OAuthError, V8Error, respond
 from kontor.suiteapi.v8.params import php_query
 
 #: The change-log origin prefix of both SuiteCRM APIs (registered in the app's ready())
-ORIGIN_PREFIX = "suiteapi:"
 
 
 @dataclass
