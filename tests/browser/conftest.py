@@ -109,14 +109,25 @@ def user():
     )
 
 
-@pytest.fixture
-def signed_in(page, context, user, live_server):
-    """`page`, with Bruno's session cookie already set (the sign-in form has its own test)."""
+def sign_in(page, context, user, live_server):
+    """`page` with `user`'s session cookie already set (the sign-in form has its own test)."""
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
     return page
+
+
+@pytest.fixture
+def signed_in(page, context, user, live_server):
+    """`page`, signed in as Bruno."""
+    return sign_in(page, context, user, live_server)
+
+
+@pytest.fixture
+def admin_page(page, context, admin, live_server):
+    """`page`, signed in as Ada, the administrator (the project's `admin` fixture)."""
+    return sign_in(page, context, admin, live_server)
 
 
 @pytest.fixture

@@ -12,31 +12,17 @@ from kontor.core import config
 from kontor.core.models import DropdownValue
 from kontor.leads.models import Lead
 from kontor.studio.models import CustomField
-from kontor.users.actions import create_user, update_profile
+from kontor.users.actions import update_profile
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def admin_page(page, context, live_server):
+def admin_page(page, context, admin, live_server):
     """The page of Ada, an administrator who works in German."""
-    from django.conf import settings
-    from django.test import Client
-
-    ada = create_user(
-        "ada",
-        password="pw-ada-123!",
-        first_name="Ada",
-        last_name="Admin",
-        email="ada@kontor.example",
-        is_superuser=True,
-    )
-    update_profile(ada, language="de", time_zone="Europe/Berlin", actor=ada)
-    client = Client()
-    client.force_login(ada)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    return page
+    update_profile(admin, language="de", time_zone="Europe/Berlin", actor=admin)
+    return sign_in(page, context, admin, live_server)
 
 
 def drag(page, source: str, target: str) -> None:

@@ -2,31 +2,11 @@
 in the hosted page, the lead appears; sending the same rendered page twice creates one lead."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from kontor.leads.models import Lead
-from kontor.users.actions import create_user
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def admin_page(page, context, live_server):
-    ada = create_user(
-        "ada",
-        password="pw-ada-123!",
-        first_name="Ada",
-        last_name="Admin",
-        email="ada@kontor.example",
-        is_superuser=True,
-    )
-    client = Client()
-    client.force_login(ada)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    return page
 
 
 def test_admin_builds_a_form_a_visitor_submits_and_a_double_submit_makes_one_lead(
