@@ -8,17 +8,15 @@ For the V8 views: decorate a view with `@endpoint(methods)`; it receives a `Call
 import functools
 import json
 from dataclasses import dataclass
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
-from kontor.api.throttles import ApiRateThrottle
 from kontor.core.context import origin
+from kontor.suiteapi.limits import over_limit
 from kontor.suiteapi.origins import ORIGIN_PREFIX
 from kontor.suiteapi.v8 import tokens
 from kontor.suiteapi.v8.errors import OAuthError, V8Error, respond
@@ -74,13 +72,9 @@ def refuse_nul(params, name: str = "") -> None:
 
 def check_rate(request, user) -> None:
     """Count this call against Kontor's API rate limit; 429 when over."""
-    throttle = ApiRateThrottle()
-    caller = SimpleNamespace(
-        user=user or AnonymousUser(), META=request.META, headers=request.headers
-    )
-    if not throttle.allow_request(caller, None):
-        wait = throttle.wait()
-        raise V8Error("Too many requests", status=429, headers={"Retry-After": str(wait or 1)})
+    wait = over_limit(request, user)
+    if wait is not None:
+        raise V8Error("Too many requests", status=429, headers={"Retry-After": str(wait)})
 
 
 def method_not_allowed(methods) -> object:
