@@ -6,23 +6,23 @@ For the V8 views: decorate a view with `@endpoint(methods)`; it receives a `Call
 """
 
 import functools
+import io
 import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
 from kontor.core.context import origin
-from kontor.suiteapi.limits import over_limit
+from kontor.suiteapi.limits import over_failure_limit, over_limit
 from kontor.suiteapi.origins import ORIGIN_PREFIX
 from kontor.suiteapi.v8 import tokens
 from kontor.suiteapi.v8.errors import OAuthError, V8Error, respond
 from kontor.suiteapi.v8.params import php_query
-
-#: The change-log origin prefix of both SuiteCRM APIs (registered in the app's ready())
 
 
 @dataclass
@@ -40,7 +40,8 @@ class Call:
 
 def body_of(request) -> dict:
     """The body as SuiteCRM's framework parses it: JSON for application/json and any
-    application/*+json, else a form; anything unreadable is empty."""
+    application/*+json, else a form (for PATCH and DELETE too, which Django leaves unparsed);
+    anything unreadable is empty."""
     kind = (request.content_type or "").lower()
     if kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json")):
         try:
@@ -50,11 +51,22 @@ def body_of(request) -> dict:
         return data if isinstance(data, dict) else {}
     if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
-            pairs = [(k, v) for k, values in request.POST.lists() for v in values]
+            pairs = [(k, v) for k, values in form_of(request, kind).lists() for v in values]
         except (MultiPartParserError, UnicodeDecodeError, ValueError):  # unreadable: empty
             return {}
         return php_query(urlencode(pairs))
     return {}
+
+
+def form_of(request, kind: str) -> QueryDict:
+    """The form fields of the body: Django's request.POST, which it fills only for POST; for
+    the other methods the body parsed the same way (files are not read by any V8 route)."""
+    if request.method == "POST":
+        return request.POST
+    if kind == "multipart/form-data":
+        fields, _files = request.parse_file_upload(request.META, io.BytesIO(request.body))
+        return fields
+    return QueryDict(request.body, encoding=request.encoding)
 
 
 def refuse_nul(params, name: str = "") -> None:
@@ -77,6 +89,20 @@ def check_rate(request, user) -> None:
         raise V8Error("Too many requests", status=429, headers={"Retry-After": str(wait)})
 
 
+def authenticated(request):
+    """The request's bearer token; a refusal is counted against the client's address, and
+    once the address is over the limit the answer is 429 instead (guessing tokens)."""
+    try:
+        return tokens.bearer(request)
+    except OAuthError:
+        wait = over_failure_limit(request)
+        if wait is not None:
+            raise V8Error(
+                "Too many requests", status=429, headers={"Retry-After": str(wait)}
+            ) from None
+        raise
+
+
 def method_not_allowed(methods) -> object:
     return respond(
         {"message": f"Method not allowed. Must be one of: {', '.join(methods)}"},
@@ -96,7 +122,7 @@ def endpoint(methods: tuple[str, ...], *, write: tuple[str, ...] = ()):
             if request.method not in methods:
                 return method_not_allowed(methods)
             try:
-                token = tokens.bearer(request)
+                token = authenticated(request)
                 check_rate(request, token.user)
                 params = {**php_query(request.META.get("QUERY_STRING", "")), **route}
                 if request.method in ("POST", "PATCH", "DELETE"):

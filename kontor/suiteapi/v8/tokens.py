@@ -21,10 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontor.api.models import OAuthClient
+from kontor.core import fast
 from kontor.core.admin_log import log_admin_change
+from kontor.core.fast.token import read_token
+from kontor.core.permissions import remember
 from kontor.suiteapi.models import AccessToken
 from kontor.suiteapi.v8.errors import OAuthError, missing
 from kontor.users import signin
+from kontor.users.models import Role, Team
 
 ACCESS_LIFETIME = timedelta(hours=1)
 REFRESH_LIFETIME = timedelta(days=30)
@@ -173,15 +177,38 @@ def bearer(request) -> AccessToken:
     value = value.strip()
     if scheme.lower() != "bearer" or not value:
         raise OAuthError("access_denied", "Access token could not be verified")
-    token = (
-        AccessToken.objects.select_related("user", "client")
-        .filter(token_hash=digest(value))
-        .first()
-    )
+    token = stored_token(digest(value))
     if token is None or token.expires_at <= timezone.now() or not token.user.is_active:
         raise OAuthError("access_denied", "Access token could not be verified")
     if token.revoked_at is not None or not token.client.active:
         raise OAuthError("access_denied", "Access token has been revoked")
+    return token
+
+
+def stored_token(token_hash: str) -> AccessToken | None:
+    """The token row of `token_hash` with its user and client. On the fast path
+    (kontor.core.fast.token) the user's roles and teams come in the same statement, one
+    prepared query instead of three per request; they are still read per request, so a
+    changed role or team applies to the next one."""
+    if not fast.on():  # the grants are then read when first asked for
+        return (
+            AccessToken.objects.select_related("user", "client")
+            .filter(token_hash=token_hash)
+            .first()
+        )
+    found = read_token(
+        AccessToken,
+        token_hash,
+        roles=Role,
+        teams=Team,
+        key="token_hash",
+        unrevoked=False,
+        joined=("client",),
+    )
+    if found is None:
+        return None
+    token, roles, team_ids = found
+    remember(token.user, roles, team_ids)
     return token
 
 
