@@ -63,6 +63,7 @@ from kontor.suiteapi.references import (
     user_name,
     user_pk,
 )
+from kontor.suiteapi.users import visible_users
 
 
 def _full_name(record, prepared):
@@ -264,14 +265,13 @@ class ApiModule:
         """The records `user` may `action`, with what the attributes `names` (all when None)
         read of related rows, and the custom fields' SQL expressions for filter and sort;
         `deleted`: the records in the trash instead, for those who may delete them (who may
-        empty or restore the trash sees it, as on Kontor's own pages and API)."""
+        empty or restore the trash sees it, as on Kontor's own pages and API). Users: those
+        `user` may read (kontor.suiteapi.users.visible_users)."""
         attributes = self.attributes
         chosen = [attributes[n] for n in (names or attributes) if n in attributes]
         selects = sorted({s for a in chosen for s in a.select})
         if not self.slug:
-            if user is None or not user.is_active:
-                return self.model.objects.none()
-            return self.model.objects.all()
+            return visible_users(user)
         if deleted:
             manager, action = self.model.with_deleted.filter(deleted=True), "delete"
         else:

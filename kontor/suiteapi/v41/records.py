@@ -51,7 +51,8 @@ def module_named(name) -> ApiModule:
 
 def require(user, api: ApiModule, action: str) -> None:
     """`no_access` unless `user` may `action` records of the module at all. Users are read by
-    every signed-in user and written through no v4_1 call."""
+    every signed-in user (some see only themselves: kontor.suiteapi.users) and written through
+    no v4_1 call."""
     if api.module is None:
         if action not in ("view", "list"):
             raise ApiError("no_access")

@@ -13,7 +13,7 @@ ACL_ACTIONS = ("edit", "delete", "list", "view", "import", "export")
 
 
 def _acls(user, api) -> list[dict]:
-    if api.module is None:  # Users: read by everyone, written through no v4_1 call
+    if api.module is None:  # Users: read by everyone (some see only themselves), written by no call
         allowed = {"list", "view"}
     else:
         allowed = {a for a in ACL_ACTIONS if permissions.can(user, a, api.model)}
