@@ -26,7 +26,8 @@ ACCESS = (
 )
 #: Modules SuiteCRM leaves out of `meta/modules`
 HIDDEN = {"Prospects", "Users"}
-NOT_ALLOWED = "[SuiteCRM] [Not Allowed] The API user does not have access to this module."
+#: SuiteCRM's NotAllowedException text (its prefixes "[SuiteCRM] [API]" and "[Not Allowed]")
+NOT_ALLOWED = "[SuiteCRM] [API] [Not Allowed] The API user does not have access to this module."
 
 
 @csrf_exempt
@@ -73,7 +74,9 @@ def meta_fields(call, moduleName):
     module = api_module(moduleName)
     if module is None:
         raise V8Error(f"Module {moduleName} does not exist")
-    if not _usable(module, call.user):
+    # SuiteCRM checks the modules of the user's navigation tabs, which never include Users
+    # (not even for an administrator): its field list is refused like a module without access.
+    if module.module is None or not _usable(module, call.user):
         raise V8Error(NOT_ALLOWED)
     fields = {}
     for name, attribute in visible(module).items():
