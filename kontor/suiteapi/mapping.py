@@ -40,6 +40,7 @@ from django.db import models as dj
 from kontor.core import config, permissions, registry
 from kontor.core.fields import DropdownField, LowerEmailField, PhoneField
 from kontor.core.models import Record
+from kontor.suiteapi import notes
 from kontor.suiteapi.attributes import Attribute
 from kontor.suiteapi.references import (
     PERSON_NAME,
@@ -179,6 +180,7 @@ EXTRAS = {
         *_ACTIVITY,
         ref("contact_id", "contact", "Contacts"),
         ref_name("contact_name", "contact", PERSON_NAME),
+        *notes.attributes(),
     ),
 }
 #: Kontor fields that SuiteCRM's clients do not see: bookkeeping, or served through an extra
