@@ -3,10 +3,11 @@ user (the change log names the SuiteCRM API as origin).
 
 A `name_value_list` with an `id` updates that record (one the user may edit; any other is
 `no_access`), with `new_with_id` as well it creates the record under that id when there is
-none, without an id it creates one. Unknown and read-only names are skipped as SuiteCRM skips
-non-database fields; `deleted=1` moves the record to the trash. A value Kontor refuses
-(a required field left empty, an unknown dropdown key) writes nothing and answers
-`invalid_data_format`; SuiteCRM would have stored it.
+none, without an id it creates one; `set_entries` takes an existing contact instead of a
+duplicate one, as SuiteCRM does (kontor.suiteapi.v41.duplicates). Unknown and read-only
+names are skipped as SuiteCRM skips non-database fields; `deleted=1` moves the record to
+the trash. A value Kontor refuses (a required field left empty, an unknown dropdown key)
+writes nothing and answers `invalid_data_format`; SuiteCRM would have stored it.
 """
 
 import html
@@ -20,6 +21,7 @@ from kontor.core.actions import delete_records, save_record
 from kontor.suiteapi.v41 import records
 from kontor.suiteapi.v41.actions import chosen_pk, create_with_id
 from kontor.suiteapi.v41.calls import Call, items, method, name_values, truthy
+from kontor.suiteapi.v41.duplicates import existing_contact
 from kontor.suiteapi.v41.errors import ApiError
 
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -122,6 +124,15 @@ def set_entries(call: Call, session, module_name, name_value_lists):
     ids = []
     with transaction.atomic():
         for raw_values in items(name_value_lists):
+            if api.name == "Contacts":
+                # SuiteCRM takes an existing contact instead of a duplicate (duplicates.py)
+                try:
+                    found = existing_contact(api, user, name_values(raw_values))
+                except ApiError:
+                    found = None
+                if found is not None:
+                    ids.append(api.suitecrm_id(found))
+                    continue
             try:
                 with transaction.atomic():
                     record, _sent = _write(api, user, raw_values)
