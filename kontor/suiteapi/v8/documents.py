@@ -10,6 +10,7 @@ from datetime import UTC
 from decimal import Decimal
 
 from kontor.suiteapi.attributes import Attribute, text
+from kontor.suiteapi.references import Custom, RecordRef, UserRef
 from kontor.suiteapi.v8.links import first_links
 
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -39,18 +40,47 @@ def shown_attributes(module, names=None) -> list:
     renderer turns a record (and the prepared rows) into the attribute's V8 text."""
     chosen = None if names is None else set(names)
     return [
-        (name, renderer(attribute, module.model))
+        (name, _renderer_of(attribute, module.model))
         for name, attribute in module.attributes.items()
         if attribute.api_visible and (chosen is None or name in chosen)
     ]
 
 
+#: id(attribute) → (attribute, renderer) for the module table's fixed attributes, which live
+#: as long as the process (a custom field's attribute is made anew per request: not kept)
+_renderers: dict = {}
+
+
+def _renderer_of(attribute, model):
+    if isinstance(attribute, Custom):
+        return renderer(attribute, model)
+    found = _renderers.get(id(attribute))
+    if found is None or found[0] is not attribute:
+        found = _renderers[id(attribute)] = (attribute, renderer(attribute, model))
+    return found[1]
+
+
 def renderer(attribute, model):
     """The fastest way to an attribute's V8 text: a plain column is read and formatted
-    by its type (a list renders sixty of them a hundred times); anything else goes through
-    the attribute's own `text`."""
-    if type(attribute) is not Attribute or "__" in (attribute.field or "__"):
-        return lambda record, prepared: value(attribute.text(record, prepared))
+    by its type (a list renders sixty of them a hundred times), a user's or a record's id
+    from the prepared rows; anything else goes through the attribute's own `text`."""
+    kind = type(attribute)
+    if kind in (UserRef, RecordRef):
+        column, key = f"{attribute.field}_id", "users" if kind is UserRef else "ids"
+
+        def reference(record, prepared):
+            pk = getattr(record, column, None)
+            if pk is None:
+                return ""
+            if prepared is None:
+                return value(attribute.text(record, prepared))
+            known = prepared.get(key, {})
+            return value(known[pk] if pk in known else str(pk))
+
+        return reference
+    if kind is not Attribute or "__" in (attribute.field or "__"):
+        text_of = attribute.text
+        return lambda record, prepared: value(text_of(record, prepared))
     name, kind = attribute.field, attribute.type
     if kind == "bool":
         return lambda record, prepared: "1" if getattr(record, name) else "0"

@@ -19,6 +19,7 @@ from kontor.core import permissions
 from kontor.suiteapi.mapping import api_module
 from kontor.suiteapi.references import Row
 from kontor.suiteapi.v8 import writes
+from kontor.suiteapi.v8.counts import list_count_key
 from kontor.suiteapi.v8.documents import (
     EMPTY_MESSAGE,
     api_path,
@@ -88,23 +89,30 @@ def row_columns(module, names=None):
     return module.row_columns(names) if module.module is not None else None
 
 
-def total(queryset, user, module, seen: int, full: bool) -> int:
+def total(queryset, user, module, seen: int, full: bool, key: str | None = None) -> int:
     """How many records the list's query finds. A page that is not full ends the list, so
     `seen` (the offset plus its rows) is the total; otherwise a count, kept a minute in the
-    shared cache for this user and query (never less than what the page has shown)."""
+    shared cache for this user and query (never less than what the page has shown): under
+    `key` when given (kontor.suiteapi.v8.counts), else under the query's SQL."""
     if not full:
         return seen
-    try:
-        sql, sql_params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # a condition that matches nothing (an empty list of ids)
+    cache_key = key or _sql_key(queryset, user, module)
+    if cache_key is None:  # a condition that matches nothing (an empty list of ids)
         return seen
-    key = hashlib.sha256(f"{user.pk}|{module.name}|{sql}|{sql_params!r}".encode()).hexdigest()
-    cache_key = f"kontor:suiteapi:v8:count:{key}"
     found = cache.get(cache_key)
     if found is None:
         found = queryset.count()
         cache.set(cache_key, found, COUNT_SECONDS)
     return max(found, seen)
+
+
+def _sql_key(queryset, user, module) -> str | None:
+    try:
+        sql, sql_params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    key = hashlib.sha256(f"{user.pk}|{module.name}|{sql}|{sql_params!r}".encode()).hexdigest()
+    return f"kontor:suiteapi:v8:count:{key}"
 
 
 def links_of(request, number: int, pages: int) -> dict:
@@ -159,7 +167,9 @@ def module_list(call, moduleName):
         data.append(resource(module, r, prepared, own, query.fields, shown))
     if not query.paginated:
         return respond({"data": data})
-    count = total(queryset, call.user, module, offset + len(rows), len(rows) == query.size)
+    full = len(rows) == query.size
+    key = list_count_key(call.user, module, query.condition, query.deleted) if full else None
+    count = total(queryset, call.user, module, offset + len(rows), full, key)
     pages = math.ceil(count / query.size)
     return respond(
         {
