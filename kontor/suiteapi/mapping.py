@@ -17,7 +17,9 @@ Interface (for the endpoints of both APIs):
   `.prepare(records, user) -> dict` (what `.get` needs from other rows, in a fixed number of
   queries: SuiteCRM ids of migrated users (shared cache) and records, names of visible
   activity parents).
-- `Attribute` (kontor.suiteapi.attributes, kinds in kontor.suiteapi.references): `.name`,
+- `Attribute` (kontor.suiteapi.attributes, kinds in kontor.suiteapi.references, Studio's
+  fields in kontor.suiteapi.custom, Users in kontor.suiteapi.users, a note's file in
+  kontor.suiteapi.notes): `.name`,
   `.field` (ORM path for filter and order_by; None when not filterable), `.type` (SuiteCRM
   vardef type), `.read_only`, `.api_visible` (False: hidden by V8), `.required`, `.len`,
   `.options`, `.get(record, prepared)` (Python value), `.text(record, prepared)` (SuiteCRM's
@@ -55,16 +57,17 @@ from kontor.suiteapi.references import (
     RelatedName,
     UserRef,
     custom_name,
+    custom_type,
     derived_ids,
     directory,
     kontor_uuid,
     parent_name,
     record_suitecrm_id,
     user_ids,
-    user_name,
+    user_name,  # noqa: F401 - importable from here, as before
     user_pk,
 )
-from kontor.suiteapi.users import visible_users
+from kontor.suiteapi.users import user_attributes, visible_users
 
 
 def _full_name(record, prepared):
@@ -227,7 +230,7 @@ class ApiModule:
             customs[name] = Custom(
                 name,
                 f"custom_{definition.name}",
-                type=_custom_type(definition),
+                type=custom_type(definition),
                 required=definition.required,
                 options=definition.dropdown,
                 definition=definition,
@@ -236,7 +239,7 @@ class ApiModule:
 
     def _build(self) -> dict[str, Attribute]:
         if not self.slug:
-            return {a.name: a for a in _user_attributes()}
+            return {a.name: a for a in user_attributes()}
         own = [
             _from_field(f)
             for f in self.model._meta.concrete_fields
@@ -358,36 +361,6 @@ def _parent_names(records, user) -> dict:
         for parent in model.objects.visible_to(user, "view").filter(pk__in=pks):
             names[parent.pk] = str(parent)
     return names
-
-
-def _custom_type(definition) -> str:
-    from kontor.suiteapi.references import CUSTOM_TYPES
-
-    return CUSTOM_TYPES.get(definition.field_type, "varchar")
-
-
-def _user_attributes() -> list[Attribute]:
-    """Users: read-only; V8 hides the user name, status and admin flag."""
-    return [
-        Computed("name", None, type="name", read_only=True, compute=lambda u, p: user_name(u)),
-        Attribute("user_name", "username", read_only=True, api_visible=False),
-        Attribute("first_name", "first_name", read_only=True),
-        Attribute("last_name", "last_name", read_only=True),
-        Computed(
-            "full_name", None, type="fullname", read_only=True, compute=lambda u, p: user_name(u)
-        ),
-        Attribute("email1", "email", type="email", read_only=True),
-        Computed(
-            "status",
-            None,
-            type="enum",
-            read_only=True,
-            api_visible=False,
-            options="user_status_dom",
-            compute=lambda u, p: "Active" if u.is_active else "Inactive",
-        ),
-        Attribute("date_entered", "date_joined", type="datetime", read_only=True),
-    ]
 
 
 _TABLE = (

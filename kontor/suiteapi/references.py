@@ -1,6 +1,6 @@
 """Attributes that point at other rows or are computed, for `kontor.suiteapi.mapping`: user ids
-and names, ids and names of related records, an activity's parent, SuiteCRM's split meeting
-duration, and Studio's custom fields.
+and names, ids and names of related records, an activity's parent. Studio's custom fields and
+the split meeting duration are in kontor.suiteapi.custom, importable from here as well.
 
 SuiteCRM ids: a migrated user answers under the id SuiteCRM gave it (kept by the migration),
 any other user under its Kontor number (V8 accepts numeric ids); a record under its SuiteCRM
@@ -20,7 +20,20 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kontor.core.models import ExternalId
-from kontor.suiteapi.attributes import OPERATORS, Attribute, invalid, like_q, text
+from kontor.suiteapi.attributes import (  # noqa: F401 - OPERATORS, like_q, text: as before
+    OPERATORS,
+    Attribute,
+    invalid,
+    like_q,
+    text,
+)
+from kontor.suiteapi.custom import (  # noqa: F401 - importable from here, as before
+    CUSTOM_TYPES,
+    Custom,
+    DurationPart,
+    custom_name,
+    custom_type,
+)
 from kontor.suitecrm.ids import is_uuid_shaped
 from kontor.suitecrm.models import SOURCE, LegacyId
 
@@ -329,107 +342,3 @@ def parent_name(record, prepared) -> str | None:
     if record.parent_id is None:
         return None
     return prepared.get("parents", {}).get(record.parent_id)
-
-
-@dataclass
-class DurationPart(Attribute):
-    """SuiteCRM's duration_hours or duration_minutes, of Kontor's one total in minutes."""
-
-    type: str = "int"
-    hours: bool = False
-
-    def get(self, record, prepared=None):
-        total = record.duration_minutes or 0
-        return total // 60 if self.hours else total % 60
-
-    def condition(self, op, raw):
-        raise ValueError(self.name)
-
-    def set(self, record, raw, user):
-        try:
-            part = int(str(raw).strip() or 0)
-        except ValueError:
-            raise invalid(self.name, raw) from None
-        if part < 0:
-            raise invalid(self.name, raw)
-        total = record.duration_minutes or 0
-        hours, minutes = divmod(total, 60)
-        record.duration_minutes = part * 60 + minutes if self.hours else hours * 60 + part
-
-
-#: Kontor's custom field types → SuiteCRM's vardef types
-CUSTOM_TYPES = {
-    "text": "varchar",
-    "longtext": "text",
-    "url": "url",
-    "email": "varchar",
-    "phone": "phone",
-    "integer": "int",
-    "decimal": "decimal",
-    "currency": "currency",
-    "date": "date",
-    "datetime": "datetimecombo",
-    "boolean": "bool",
-    "dropdown": "enum",
-    "multiselect": "multienum",
-    "relate": "relate",
-}
-
-
-def custom_name(definition) -> str:
-    """The SuiteCRM name of a Kontor custom field: Studio's "_c" (a migrated field that kept
-    its "_c" because Kontor reserves its short name has it already)."""
-    name = definition.name
-    return name if name.endswith("_c") else f"{name}_c"
-
-
-@dataclass
-class Custom(Attribute):
-    """A Studio field, stored in the record's `custom` values."""
-
-    definition: object = None
-
-    def get(self, record, prepared=None):
-        return self.definition.python((record.custom or {}).get(self.definition.name))
-
-    def text(self, record, prepared=None) -> str:
-        value = self.get(record, prepared)
-        if self.definition.field_type == "relate" and value is not None:
-            return str(getattr(value, "pk", value))
-        return text(value)
-
-    @property
-    def alias(self) -> str:
-        """The name `ApiModule.queryset` gives this field's SQL expression."""
-        return f"custom_{self.definition.name}"
-
-    def condition(self, op, raw):
-        op = op.lower()
-        if op == "like":
-            return like_q(self.alias, raw)
-        if op not in OPERATORS:
-            raise ValueError(op)
-        try:
-            stored = self.definition.to_python(raw)
-        except ValidationError:
-            raise invalid(self.name, raw) from None
-        if stored is None:
-            q = Q(**{f"custom__{self.definition.name}__isnull": True}) | Q(
-                **{f"custom__{self.definition.name}": None}
-            )
-        elif self.definition.field_type == "boolean":
-            q = Q(**{f"custom__{self.definition.name}": stored})
-        else:
-            if self.definition.field_type in ("decimal", "currency"):
-                stored = float(stored)
-            q = Q(**{f"{self.alias}__{OPERATORS[op]}": stored})
-        return ~q if op == "neq" else q
-
-    def set(self, record, raw, user):
-        stored = record.custom or {}
-        name = self.definition.name
-        try:
-            value = self.definition.to_python(raw, previous=stored.get(name))
-        except ValidationError as error:
-            raise ValidationError({self.name: error.messages}) from None
-        record.custom = {**stored, name: value}

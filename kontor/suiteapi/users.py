@@ -1,4 +1,5 @@
-"""SuiteCRM's Users module for the V8 and v4_1 APIs: which users a caller may read.
+"""SuiteCRM's Users module for the V8 and v4_1 APIs: its attributes, and which users a caller
+may read.
 
 The one rule both APIs follow (through `ApiModule.queryset`, which every list, read, count and
 relationship read of Users goes through): a caller sees the other users when an administrator
@@ -11,6 +12,8 @@ exist.
 from django.contrib.auth import get_user_model
 
 from kontor.core import permissions, registry
+from kontor.suiteapi.attributes import Attribute
+from kontor.suiteapi.references import Computed, user_name
 
 #: Record types whose access alone does not show a caller the other users
 ALONE = frozenset({"targets"})
@@ -35,3 +38,33 @@ def visible_users(user):
     if sees_other_users(user):
         return users.all()
     return users.filter(pk=user.pk)
+
+
+def _name(user, prepared) -> str:
+    return user_name(user)
+
+
+def _status(user, prepared) -> str:
+    return "Active" if user.is_active else "Inactive"
+
+
+def user_attributes() -> list[Attribute]:
+    """The Users attributes: read-only; V8 hides the user name, status and admin flag."""
+    return [
+        Computed("name", None, type="name", read_only=True, compute=_name),
+        Attribute("user_name", "username", read_only=True, api_visible=False),
+        Attribute("first_name", "first_name", read_only=True),
+        Attribute("last_name", "last_name", read_only=True),
+        Computed("full_name", None, type="fullname", read_only=True, compute=_name),
+        Attribute("email1", "email", type="email", read_only=True),
+        Computed(
+            "status",
+            None,
+            type="enum",
+            read_only=True,
+            api_visible=False,
+            options="user_status_dom",
+            compute=_status,
+        ),
+        Attribute("date_entered", "date_joined", type="datetime", read_only=True),
+    ]
