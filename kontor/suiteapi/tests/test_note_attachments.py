@@ -83,6 +83,19 @@ def test_v8_writes_a_file_that_both_apis_read_back(sven, media):
     }
     entry = sven.v41("get_entry", [sven.session, "Notes", str(note.pk), ["filename"]])
     assert entry["entry_list"][0]["name_value_list"]["filename"]["value"] == "offer.txt"
+    # lists show and filter by the file's own name, in both APIs
+    NoteFactory(name="Without a file", actor=sven.user)
+    query = "V8/module/Notes?filter[filename][eq]=offer.txt&fields[Notes]=filename,file_mime_type"
+    status, listed = sven.v8("GET", query)
+    assert status == 200 and [row["id"] for row in listed["data"]] == [str(note.pk)]
+    assert listed["data"][0]["attributes"] == {
+        "filename": "offer.txt",
+        "file_mime_type": "text/plain",
+    }
+    found = sven.v41(
+        "get_entry_list", [sven.session, "Notes", "notes.filename LIKE 'off%'", "", 0, ["filename"]]
+    )
+    assert [e["id"] for e in found["entry_list"]] == [str(note.pk)]
     # an update replaces the file; a name alone (echoed back by a client) changes nothing
     patch = {"data": {"type": "Notes", "id": str(note.pk), "attributes": {}}}
     patch["data"]["attributes"] = {"filename": "v2.pdf", "filecontents": b64(b"%PDF-1.4")}
