@@ -191,3 +191,15 @@ def test_a_hidden_note_answers_as_a_missing_one(sven):
     assert answer == {**attachment(sven, missing["id"]), "id": str(hidden.pk)}
     assert answer["file"] == "" and "Secret" not in json.dumps(answer)
     assert snapshot(hidden) == before
+
+
+def test_a_body_over_the_request_limit_is_refused_in_suitecrm_s_shape(sven, settings):
+    note = NoteFactory(name="Kept", actor=sven.user)
+    before = snapshot(note)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    form = {"method": "set_note_attachment", "input_type": "JSON", "response_type": "JSON"}
+    call = [sven.session, {"id": str(note.pk), "filename": "a.txt", "file": b64(b"x" * 2000)}]
+    response = sven.http.post("/service/v4_1/rest.php", {**form, "rest_data": json.dumps(call)})
+    assert response.status_code == 413
+    assert {k: response.json()[k] for k in INVALID} == INVALID
+    assert snapshot(note) == before

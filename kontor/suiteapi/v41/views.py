@@ -5,6 +5,7 @@ POST form (POST wins), runs the method (calls.py) as the session's user and answ
 SuiteCRM answers: the method's result, or SuiteCRM's error object with HTTP 200. Rate limits
 are Kontor's API limits (per user once the session is known, per address for `login` and
 `get_server_info`); beyond them the answer is SuiteCRM's resource error with HTTP 429.
+A body over `DATA_UPLOAD_MAX_MEMORY_SIZE` is answered `invalid_data_format` with HTTP 413.
 Any other failure is logged and answered with an error object and HTTP 500, never a traceback.
 """
 
@@ -13,6 +14,7 @@ import logging
 import re
 import uuid
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -92,6 +94,13 @@ def _reply(request, value, status: int = 200) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rest(request):
     """Run one v4_1 method call."""
+    try:
+        request.POST  # noqa: B018 - parsed here: a body over the limit cannot be read later
+    except RequestDataTooBig:
+        # SuiteCRM's PHP would drop the form; the client learns why (a file too large for
+        # set_note_attachment, docs/suitecrm-api.md "Note attachments")
+        body = as_json(error_object("invalid_data_format"))
+        return HttpResponse(body, status=413, content_type="application/json; charset=UTF-8")
     function = METHODS.get(_parameter(request, "method") or "")
     if function is None:
         return _reply(request, error_object("invalid_call"))
