@@ -203,3 +203,18 @@ def test_a_body_over_the_request_limit_is_refused_in_suitecrm_s_shape(sven, sett
     assert response.status_code == 413
     assert {k: response.json()[k] for k in INVALID} == INVALID
     assert snapshot(note) == before
+
+
+def test_a_user_without_notes_is_refused_both_methods(sven, caller):
+    note = NoteFactory(name="Kept", actor=sven.user)
+    elga = caller(person("elga", roles=["external_lead_generation"]))
+    before = snapshot(note)
+    answer = elga.v41("get_note_attachment", [elga.session, str(note.pk)])
+    assert answer == {
+        "name": "Access Denied",
+        "number": 40,
+        "description": "You do not have access",
+    }
+    call = {"id": str(note.pk), "filename": "x.txt", "file": b64(b"overwrite")}
+    assert elga.v41("set_note_attachment", [elga.session, call]) == {"id": "-1"}
+    assert snapshot(note) == before
