@@ -26,10 +26,11 @@ from kontor.core import dropdowns, registry
 from kontor.core.actions import as_text
 from kontor.core.context import current_origin
 from kontor.core.dropdown_models import DropdownList
+from kontor.core.fast.checks import QuickCheck
 from kontor.core.fields import DropdownField
 from kontor.core.models import ChangeLog, ExternalId, Record
 from kontor.imports.engine import one_array
-from kontor.imports.sql import insert_rows, prepare_bulk_transaction
+from kontor.imports.sql import insert_rows, link_external_ids, prepare_bulk_transaction
 from kontor.imports.writer import LOG_COLUMNS, derived_fields, write_new, write_updates
 from kontor.studio.actions.dropdowns import add_value, create_list
 from kontor.suitecrm.models import SOURCE
@@ -72,7 +73,8 @@ def write_rows(context, model, table: str, rows: list[Row], *, count: bool = Tru
     `table` names the SuiteCRM table in the report; with `count` off (a second pass that only
     fills links) the report's counts are left to the first pass.
     """
-    with transaction.atomic():
+    # The dropdown lists are read once per chunk, not once per field and row.
+    with transaction.atomic(), dropdowns.request_copy():
         written = _write(context, model, table, rows)
     if count:
         for outcome in ("created", "updated"):
@@ -88,10 +90,14 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
     context.shared.setdefault("written_tables", set()).add(model._meta.db_table)
     module = registry.for_model(model)
     ensure_dropdown_keys(context, model, table, rows)
-    ids = one_array([row.kontor_id for row in rows], "uuid")
-    existing = {record.pk: record for record in model.with_deleted.filter(pk__in=ids)}
-    edited = edited_in_kontor(model, existing)
     written, news, updates = Written(), [], []
+    rows, stored = _differing(model, rows, written)
+    ids = one_array([row.kontor_id for row in rows if row.kontor_id in stored], "uuid")
+    existing = (
+        {record.pk: record for record in model.with_deleted.filter(pk__in=ids)} if stored else {}
+    )
+    edited = edited_in_kontor(model, existing)
+    quick = QuickCheck(model)
     for row in rows:
         record = existing.get(row.kontor_id)
         before = None
@@ -119,7 +125,7 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
             names = frozenset(row.values)
             record = model.new({**row.values, "id": row.kontor_id})
         _fill_dates(context, table, row, record, now)
-        if not checked(context, model, table, row, record, before, names):
+        if not checked(context, model, table, row, record, before, names, quick):
             written.skipped += 1
             continue
         record.search_text = module.search_text_for(record)
@@ -140,12 +146,37 @@ def _write(context, model, table: str, rows: list[Row]) -> Written:
         # Created when and by whom SuiteCRM says: the timeline shows SuiteCRM's history
         # after it, not under a creation on the day of the migration.
         write_new(model, records, context.actor, now, join_teams=False, backdated=True)
-        _write_external_ids(model, news)
+        _write_external_ids(model, news, now)
         written.created = [record.pk for record in records]
     if updates:
         _write_changes(context, model, updates, now)
         written.updated = [record.pk for record, _changed in updates]
     return written
+
+
+def _differing(model, rows: list[Row], written: Written) -> tuple[list[Row], set]:
+    """The rows that are new or hold a value their record lacks (the others are counted as
+    unchanged), and the ids of those among them that exist: a second run, or a step filling
+    links most records do not have, loads and checks only what it changes (a few columns read
+    instead of every record)."""
+    names = list(dict.fromkeys(name for row in rows for name in row.values))
+    if not names:
+        return rows, {row.kontor_id for row in rows}
+    stored = {
+        pk: values
+        for pk, *values in model.with_deleted.filter(
+            pk__in=one_array([row.kontor_id for row in rows], "uuid")
+        ).values_list("pk", *names)
+    }
+    position = {name: i for i, name in enumerate(names)}
+    differing = [
+        row
+        for row in rows
+        if row.kontor_id not in stored
+        or any(stored[row.kontor_id][position[name]] != value for name, value in row.values.items())
+    ]
+    written.unchanged += len(rows) - len(differing)
+    return differing, set(stored)
 
 
 def edited_in_kontor(model, existing) -> set:
@@ -188,12 +219,14 @@ def _fill_dates(context, table: str, row: Row, record, now) -> None:
             )
 
 
-def checked(context, model, table: str, row: Row, record, before, names: frozenset) -> bool:
+def checked(context, model, table: str, row: Row, record, before, names, quick) -> bool:
     """Check the fields `names` of `record` and the record as Kontor's models do; a bad value
     is reported and left empty (or as it was), a bad required value skips the row. True when
-    the record can be written."""
+    the record can be written. `quick` (a `QuickCheck` of `model`) spares Django's field
+    checks for the plain values most rows have."""
     try:
-        record.clean_fields(exclude=_unchecked(model, names))
+        if not quick.passes(record, names):
+            record.clean_fields(exclude=_unchecked(model, names))
     except ValidationError as error:
         if not _drop_bad(context, model, table, row, record, before, error):
             return False
@@ -212,15 +245,15 @@ def checked(context, model, table: str, row: Row, record, before, names: frozens
 
 
 @functools.cache
-def _unchecked(model, names: frozenset) -> list[str]:
+def _unchecked(model, names: frozenset) -> frozenset:
     """The fields `clean_fields` leaves out for rows setting `names`: those not set, links
     (their targets were looked up by the step) and the id."""
     checked = {model._meta.get_field(name).name for name in names} - {"id"}
-    return [
+    return frozenset(
         f.name
         for f in model._meta.concrete_fields
         if f.name not in checked or isinstance(f, models.ForeignKey)
-    ]
+    )
 
 
 def _drop_bad(context, model, table, row, record, before, error) -> bool:
@@ -277,21 +310,13 @@ def ensure_dropdown_keys(context, model, table: str, rows: list[Row]) -> None:
             )
 
 
-def _write_external_ids(model, news: list) -> None:
-    ct = ContentType.objects.get_for_model(model).pk
-    ExternalId.objects.bulk_create(
-        [
-            ExternalId(
-                source=SOURCE,
-                external_id=row.suitecrm_id,
-                record_type_id=ct,
-                record_id=record.pk,
-                origin=current_origin(),
-            )
-            for row, record in news
-        ],
-        batch_size=1000,
-        ignore_conflicts=True,
+def _write_external_ids(model, news: list, now) -> None:
+    link_external_ids(
+        SOURCE,
+        ContentType.objects.get_for_model(model).pk,
+        [(row.suitecrm_id, record.pk) for row, record in news],
+        current_origin(),
+        now,
     )
 
 
