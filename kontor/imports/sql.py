@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db import connections, router
 
 from kontor.core.fast.prepared import value_preparers
+from kontor.core.models import ExternalId
 
 ROWS_PER_STATEMENT = 500
 
@@ -157,3 +158,44 @@ def trash_rows(model, ids: list, actor_id, now) -> list:
         deleted=True, deleted_at=now, modified_by_id=actor_id, date_modified=now
     )
     return alive
+
+
+def link_external_ids(source: str, record_type_id: int, pairs: list, origin: str, now) -> None:
+    """Give records the ids they have in `source`: `pairs` of (external id, record id); a
+    pair whose external id is linked already is left as it is (PostgreSQL: one INSERT from
+    two arrays instead of thousands of model instances)."""
+    if not pairs:
+        return
+    connection = _connection(ExternalId)
+    if connection.vendor != "postgresql":
+        ExternalId.objects.bulk_create(
+            [
+                ExternalId(
+                    source=source,
+                    external_id=external,
+                    record_type_id=record_type_id,
+                    record_id=record_id,
+                    created_at=now,
+                    origin=origin,
+                )
+                for external, record_id in pairs
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ExternalId._meta.db_table} "
+            "(source, external_id, record_type_id, record_id, created_at, origin) "
+            "SELECT %s, e, %s, r, %s, %s FROM unnest(%s::text[], %s::uuid[]) AS p(e, r) "
+            "ON CONFLICT DO NOTHING",
+            [
+                source,
+                record_type_id,
+                now,
+                origin,
+                [str(external) for external, _record in pairs],
+                [str(record) for _external, record in pairs],
+            ],
+        )

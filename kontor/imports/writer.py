@@ -19,10 +19,15 @@ from django.utils import timezone
 from kontor.core import events, permissions, registry
 from kontor.core.actions import as_text, audited_fields
 from kontor.core.context import current_origin
-from kontor.core.models import ChangeLog, ExternalId
+from kontor.core.models import ChangeLog
 from kontor.imports.engine import CREATE, DUPLICATE, FAILED, UPDATE, Planner
 from kontor.imports.models import ImportChunk, ImportRow
-from kontor.imports.sql import insert_rows, prepare_bulk_transaction, update_rows
+from kontor.imports.sql import (
+    insert_rows,
+    link_external_ids,
+    prepare_bulk_transaction,
+    update_rows,
+)
 
 LOG_COLUMNS = [
     "record_type_id",
@@ -52,7 +57,7 @@ def write_chunk(planner: Planner, plans: list, first_row: int, last_row: int) ->
     if records:
         write_new(planner.model, records, planner.actor, now)
         created.setdefault(planner.model._meta.label_lower, []).extend(str(r.pk) for r in records)
-    _write_external_ids(planner, news)
+    _write_external_ids(planner, news, now)
     _write_updates(planner, [p for p in plans if p.outcome == UPDATE], now)
     insert_rows(
         ImportRow,
@@ -177,19 +182,14 @@ def _create_related(planner: Planner, plans: list, now, created: dict) -> int:
     return total
 
 
-def _write_external_ids(planner: Planner, news: list) -> None:
-    rows = [
-        ExternalId(
-            source=planner.external_source,
-            external_id=p.external,
-            record_type_id=planner.batch.record_type_id,
-            record_id=p.record.pk,
-            origin=current_origin(),
-        )
-        for p in news
-        if p.external
-    ]
-    ExternalId.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+def _write_external_ids(planner: Planner, news: list, now) -> None:
+    link_external_ids(
+        planner.external_source,
+        planner.batch.record_type_id,
+        [(p.external, p.record.pk) for p in news if p.external],
+        current_origin(),
+        now,
+    )
 
 
 def _write_updates(planner: Planner, updates: list, now) -> None:

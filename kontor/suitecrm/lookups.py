@@ -28,6 +28,7 @@ def _table(context, kind: str, model) -> dict:
 def forget(context, kind: str) -> None:
     """Drop the cached lookup of `kind` ("user", "team", "role") after writing its rows."""
     context.shared.pop(f"lookup:{kind}", None)
+    context.shared.pop(f"lookup:{kind}:pk", None)
 
 
 def user_for(context, suitecrm_user_id):
@@ -44,9 +45,15 @@ def migrated_users(context) -> list:
 
 
 def user_id_for(context, suitecrm_user_id) -> int | None:
-    """The primary key of `user_for(…)`, for bulk writes that set `…_id` columns."""
-    user = user_for(context, suitecrm_user_id)
-    return user.pk if user is not None else None
+    """The primary key of `user_for(…)`, for bulk writes that set `…_id` columns (asked
+    several times per migrated row: one dictionary lookup)."""
+    if not suitecrm_user_id:
+        return None
+    pks = context.shared.get("lookup:user:pk")
+    if pks is None:
+        users = _table(context, "user", get_user_model())
+        pks = context.shared["lookup:user:pk"] = {key: user.pk for key, user in users.items()}
+    return pks.get(str(suitecrm_user_id))
 
 
 def team_for(context, securitygroup_id) -> Team | None:
