@@ -7,6 +7,7 @@ end, so its report counts what a real run would do and nothing is written.
 """
 
 import logging
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -62,7 +63,7 @@ def migrate(
         else:
             run = MigrationRun.objects.create(source=source.name, source_clock=source.clock)
             # The change log and the external ids name the run: "suitecrm:<run id>".
-            with origin(f"suitecrm:{run.pk}"):
+            with origin(f"suitecrm:{run.pk}"), _commits_without_waiting():
                 _run_steps(selected, context, progress, found, run)
             run.finished_at = timezone.now()
             run.report = report.as_dict()
@@ -70,6 +71,24 @@ def migrate(
     finally:
         source.close()
     return report
+
+
+@contextmanager
+def _commits_without_waiting():
+    """PostgreSQL: the run's chunk commits do not wait for the disk (20 ms each here, several
+    hundred a run). A server crash may lose the last moments of commits, but only whole ones
+    and in order (the write-ahead log is one sequence): a step's watermark is never kept
+    without the chunks before it, and the next run writes what was lost again."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _note_windows(report: Report, selected, found: dict) -> None:
