@@ -39,8 +39,9 @@ def shown_attributes(module, names=None) -> list:
     (in the module's order, as SuiteCRM filters them). Worked out once per request; a
     renderer turns a record (and the prepared rows) into the attribute's V8 text."""
     chosen = None if names is None else set(names)
+    model = module.model
     return [
-        (name, _renderer_of(attribute, module.model))
+        (name, _renderer_of(attribute, model))
         for name, attribute in module.attributes.items()
         if attribute.api_visible and (chosen is None or name in chosen)
     ]
