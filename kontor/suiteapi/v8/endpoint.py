@@ -1,6 +1,8 @@
-"""What every V8 route does around its own work: Kontor's API rate limit, the bearer token, the
-change-log origin "suiteapi:v8:<client id>", request parameters merged as SuiteCRM merges them
-(route, query string, body; the body wins), and errors as SuiteCRM shapes them.
+"""What every V8 route does around its own work: Kontor's API rate limit, the bearer token (a
+refused one counted against the client's address, kontor.suiteapi.limits), the change-log
+origin "suiteapi:v8:<client id>", request parameters merged as SuiteCRM merges them (route,
+query string, body, a form body for every method; the body wins), and errors as SuiteCRM
+shapes them.
 
 For the V8 views: decorate a view with `@endpoint(methods)`; it receives a `Call`.
 """
