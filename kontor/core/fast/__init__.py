@@ -13,14 +13,16 @@ per created record (bench/README.md, "REST API": together they took an API creat
   per request; `prepared.value_preparers` makes values as the driver takes them (also used by
   the import's set-based writer);
 - `new.new_record` (behind `Record.new`): a new record built positionally, not by keyword;
-- `token.read_token`: the API token, its user and the user's roles and teams in one
-  hand-written statement, not a `select_related` query and two more for the grants.
+- `token.read_token`: the API token (the REST API's, and the SuiteCRM V8 API's with its
+  OAuth2 client), its user and the user's roles and teams in one hand-written statement, not a
+  `select_related` query and two more for the grants.
 
 `KONTOR_FAST_PATHS` (settings, environment, default on) is the switch: off, every one of them
 takes the plain ORM call it replaces, with the same rows written and the same answers read
-(kontor/core/tests/test_fast_paths.py and kontor/api/tests/test_fast_token.py compare both on
-each database). `KONTOR_DB_PREPARED=0` turns off only the preparing, for a transaction-mode
-pooler older than PgBouncer 1.21.
+(kontor/core/tests/test_fast_paths.py, kontor/api/tests/test_fast_token.py and
+kontor/suiteapi/v8/tests/test_speed_queries.py compare both on each database).
+`KONTOR_DB_PREPARED=0` turns off only the preparing, for a transaction-mode pooler older than
+PgBouncer 1.21.
 
 What they skip: the inserts send no save or m2m signals and call no `save()` override, and
 `new_record` passes values positionally to the model's `__init__`. No model they write has
