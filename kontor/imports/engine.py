@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from kontor.core import locks, registry
+from kontor.core import locks, permissions, registry
 from kontor.core.actions import as_text
 from kontor.core.matching import company_key
 from kontor.core.models import ExternalId
@@ -151,6 +151,11 @@ class Planner:
                 by_field.setdefault(name, set()).add(text)
         for name, names in by_field.items():
             found = self._lookup_related(name, names)
+            related = self.targets[name].field.related_model
+            # A missing record is created only with the right to create its type. The refusal
+            # reads the same whether a record of that name exists out of the user's sight or
+            # not at all: it tells nothing about hidden records.
+            may_create = self.create_missing and permissions.can(self.actor, "create", related)
             for plan in plans:
                 text = plan.relates.get(name)
                 if text is None or plan.outcome == FAILED:
@@ -158,7 +163,7 @@ class Planner:
                 pk = found.get(text)
                 if pk is not None:
                     plan.data[f"{name}_id"] = pk
-                elif self.create_missing:
+                elif may_create:
                     # One new record per distinct name; its id is chosen now, so the rows
                     # validate (an opportunity needs its account) before anything is written.
                     key = (name, company_key(text) or text.lower())
@@ -167,9 +172,15 @@ class Planner:
                     plan.messages.append(
                         _("Creates %(type)s “%(name)s”.")
                         % {
-                            "type": self.targets[name].field.related_model._meta.verbose_name,
+                            "type": related._meta.verbose_name,
                             "name": _text,
                         }
+                    )
+                elif self.create_missing:
+                    plan.fail(
+                        f"{self.targets[name].label}: "
+                        + _("You may not create %(what)s.")
+                        % {"what": related._meta.verbose_name_plural}
                     )
                 else:
                     label = self.targets[name].label
