@@ -20,6 +20,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 
+from kontor.api.custom import CustomValuesField
 from kontor.core import registry
 
 #: Columns of the kernel that are bookkeeping, not data for API clients.
@@ -81,10 +82,15 @@ class ParentField(serializers.Field):
         return super().validate_empty_values(data)
 
     def to_internal_value(self, data):
-        if not isinstance(data, dict) or set(data) != {"type", "id"}:
-            self.fail("invalid")
+        if (
+            not isinstance(data, dict)
+            or set(data) != {"type", "id"}
+            or not all(isinstance(v, str) for v in data.values())
+        ):
+            # Raised as is: the message's braces are no str.format() placeholders (fail()).
+            raise serializers.ValidationError(self.error_messages["invalid"], code="invalid")
         slugs = {m.slug for m in registry.modules() if m.has_activities and not m.is_activity}
-        if data["type"] not in slugs or not isinstance(data["id"], str):
+        if data["type"] not in slugs:
             self.fail("not_visible")
         model = registry.get(data["type"]).model
         user = getattr(self.context.get("request"), "user", None)
@@ -188,7 +194,7 @@ def serializer_for(module) -> type[RecordSerializer]:
         return cached
     names, read_only = _fields(module)
     attrs = {
-        "custom": serializers.DictField(required=False, label=_("Custom fields")),
+        "custom": CustomValuesField(model=module.model),
     }
     if module.is_activity:
         attrs["parent"] = ParentField()

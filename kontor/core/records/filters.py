@@ -3,15 +3,17 @@
 The REST API filters with the same FilterSets, so a list page and the API filter alike.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import django_filters as df
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
+from django_filters import fields as df_fields
 
 from kontor.core import config, dropdowns
 from kontor.core.fields import DropdownField
@@ -21,6 +23,56 @@ class DateRangeWidget(df.widgets.RangeWidget):
     """From and to as one compact input group."""
 
     template_name = "records/widgets/date_range.html"
+
+
+#: The dates a filter (and the API, docs/api.md) accepts. Before 1900 the time zones have
+#: local mean time offsets in seconds (no valid RFC 3339), and the first and last days of
+#: Python's calendar overflow once they are made aware and converted to UTC.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(9998, 12, 31)
+DATE_RANGE_MESSAGE = _("Enter a date from 1900-01-01 to 9998-12-31.")
+DATE_VALIDATORS = [
+    MinValueValidator(EARLIEST, message=DATE_RANGE_MESSAGE),
+    MaxValueValidator(LATEST, message=DATE_RANGE_MESSAGE),
+]
+
+
+class BoundedDateRangeField(df_fields.DateRangeField):
+    """From and to, each between EARLIEST and LATEST."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields:
+            field.validators = [*field.validators, *DATE_VALIDATORS]
+
+
+class DateRangeFilter(df.DateFromToRangeFilter):
+    field_class = BoundedDateRangeField
+
+
+class UserIdsField(df_fields.ModelMultipleChoiceField):
+    """User ids: a number the id column cannot hold is refused before the query (on
+    PostgreSQL it would fail the whole transaction, on SQLite it overflows)."""
+
+    def _check_values(self, value):
+        low, high = connection.ops.integer_field_range(
+            self.queryset.model._meta.pk.get_internal_type()
+        )
+        for item in value:
+            if item == self.null_value:
+                continue
+            text = str(item).strip()
+            if not text.lstrip("-").isdigit() or not low <= int(text) <= high:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)
+
+
+class UserFilter(df.ModelMultipleChoiceFilter):
+    field_class = UserIdsField
 
 
 def _dropdown_filter(field: DropdownField) -> df.Filter:
@@ -42,7 +94,7 @@ def _filter_for(field: models.Field) -> df.Filter:
     if isinstance(field, DropdownField):
         return _dropdown_filter(field)
     if field.is_relation and field.related_model is get_user_model():
-        return df.ModelMultipleChoiceFilter(
+        return UserFilter(
             field_name=field.name,
             label=label,
             distinct=False,
@@ -55,7 +107,7 @@ def _filter_for(field: models.Field) -> df.Filter:
         # Set by links such as an account's "show all contacts"; the id is a plain parameter.
         return df.UUIDFilter(field_name=field.name, label=label, widget=forms.HiddenInput)
     if isinstance(field, models.DateTimeField | models.DateField):
-        return df.DateFromToRangeFilter(
+        return DateRangeFilter(
             field_name=field.name,
             label=label,
             widget=DateRangeWidget(attrs={"type": "date", "class": "form-control"}),
@@ -129,7 +181,7 @@ def _custom_filter(definition) -> df.Filter:
                 queryset = queryset.filter(**{f"{column}__lt": end})
             return queryset
 
-        return df.DateFromToRangeFilter(
+        return DateRangeFilter(
             label=label,
             method=by_range,
             widget=DateRangeWidget(attrs={"type": "date", "class": "form-control"}),
