@@ -1,8 +1,12 @@
 """GET /api/v1/<type>/<id>/timeline/: the journey timeline of a record page, as JSON.
 
 The same events as the record page (kontor/core/records/timeline.py), through the same permission
-filter; texts are plain (the page's links become `url`).
+filter; texts are plain, as typed (the page's links become `url`): the event's text is HTML made
+for the page, so its tags are dropped and its entities decoded; names and changed values are
+plain text already (the page escapes them when it renders) and are passed on as they are.
 """
+
+import html
 
 from django.utils.html import strip_tags
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,8 +20,13 @@ from kontor.core.records import timeline as journey
 MAX_EVENTS = 200
 
 
+def _text(value) -> str:
+    """The plain text of a piece of the page's HTML."""
+    return html.unescape(strip_tags(str(value))) if value is not None else ""
+
+
 def _plain(value) -> str:
-    return strip_tags(str(value)) if value is not None else ""
+    return str(value) if value is not None else ""
 
 
 def event_data(event) -> dict:
@@ -26,7 +35,7 @@ def event_data(event) -> dict:
     return {
         "at": event.at,
         "kind": event.kind,
-        "text": _plain(event.text),
+        "text": _text(event.text),
         "actor": _plain(event.actor),
         "url": event.url or "",
         "record_type": module.slug if module else "",
