@@ -47,17 +47,18 @@ def shown_attributes(module, names=None) -> list:
     ]
 
 
-#: id(attribute) → (attribute, renderer) for the module table's fixed attributes, which live
-#: as long as the process (a custom field's attribute is made anew per request: not kept)
+#: (id(attribute), model) → (attribute, renderer) for the module table's fixed attributes,
+#: which live as long as the process (a custom field's attribute is made anew per request:
+#: not kept); the attribute is held so that its id is not reused
 _renderers: dict = {}
 
 
 def _renderer_of(attribute, model):
     if isinstance(attribute, Custom):
         return renderer(attribute, model)
-    found = _renderers.get(id(attribute))
+    found = _renderers.get((id(attribute), model))
     if found is None or found[0] is not attribute:
-        found = _renderers[id(attribute)] = (attribute, renderer(attribute, model))
+        found = _renderers[(id(attribute), model)] = (attribute, renderer(attribute, model))
     return found[1]
 
 
