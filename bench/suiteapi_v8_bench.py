@@ -23,6 +23,11 @@ measures pages, not counts (the first call of each query pays the count).
 
 Creates: `POST Api/V8/module` of a lead with five attributes, from 8 clients; the leads
 created are counted in the database afterwards. Only 127.0.0.1 is contacted.
+
+Every run also reports CPU milliseconds per request (app workers, PostgreSQL's sessions of
+the database, this client, the machine; read from /proc as bench/api_creates.py does), which
+stay comparable when other jobs share the cores. `--operations "first page,filter status"`
+runs only those list operations (`none`: none); `--creates 0` leaves out the creates.
 """
 
 import argparse
@@ -37,6 +42,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from bench.api_creates import cpu_per_create, cpu_snapshot
 from bench.api_load import HOST, free_port, load, manage_shell
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,6 +145,25 @@ def created(env: dict, run: str) -> int:
     return int(manage_shell(code, env))
 
 
+def measured(server_pid: int, port: int, key: str, requests: list, clients: int) -> dict:
+    """The figures of `load` for `requests` from `clients` clients, with the CPU milliseconds
+    per request of the app (gunicorn and its workers), of PostgreSQL's sessions of the bench
+    database, of this client and of the whole machine: steadier than latency on a shared
+    machine."""
+    database = os.environ.get("DATABASE_URL", "sqlite").rsplit("/", 1)[-1]
+    before, used = cpu_snapshot(server_pid, database), time.process_time()
+    figures = load(port, key, requests, clients)
+    client = time.process_time() - used
+    cpu = cpu_per_create(before, cpu_snapshot(server_pid, database), figures["requests"], client)
+    figures["cpu_ms_per_request"] = {
+        "app": cpu["app_ms"],
+        "postgres": cpu["postgres_this_db_ms"],
+        "client": cpu["client_ms"],
+        "machine": cpu["machine_busy_ms"],
+    }
+    return figures
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
@@ -186,7 +211,13 @@ def main(argv=None) -> int:
                 "load_average": os.getloadavg(),
                 "right_answer": right_answer(port, key, requests[20][1]),
                 "runs": [
-                    load(port, key, requests[20 + i * args.requests :][: args.requests], c)
+                    measured(
+                        server.pid,
+                        port,
+                        key,
+                        requests[20 + i * args.requests :][: args.requests],
+                        c,
+                    )
                     for i, c in enumerate((1, 8))
                 ],
             }
@@ -194,7 +225,7 @@ def main(argv=None) -> int:
             run = f"{int(time.time())}"
             load(port, key, create_requests(f"{run}w", 50), 8)  # warm-up
             started = time.perf_counter()
-            figures = load(port, key, create_requests(run, args.creates), 8)
+            figures = measured(server.pid, port, key, create_requests(run, args.creates), 8)
             seconds = time.perf_counter() - started
             stored = created(env, run)
             figures["stored"] = stored
