@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
 # Requests per minute of a signed-in caller and of an anonymous address; the largest JSON body.
 KONTOR_API_RATE = os.environ.get("KONTOR_API_RATE", "1200/minute")
 KONTOR_API_ANON_RATE = os.environ.get("KONTOR_API_ANON_RATE", "60/minute")
+# The OpenAPI schema and its docs (/api/schema/, /api/docs/) for everyone, not only signed-in
+# users: it names every field and filter, custom fields included (docs/api.md).
+KONTOR_API_SCHEMA_PUBLIC = env_bool("KONTOR_API_SCHEMA_PUBLIC", False)
 KONTOR_API_MAX_BODY = int(os.environ.get("KONTOR_API_MAX_BODY", str(4 * 1024 * 1024)))
 KONTOR_IDEMPOTENCY_DAYS = 1
 # Webhook deliveries: seconds to wait for the receiver, attempts before giving up.

@@ -6,6 +6,7 @@ browsable API also accepts the signed-in session. A read-only token may only rea
 
 import secrets
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
@@ -94,3 +95,14 @@ class TokenScope(permissions.BasePermission):
         ):
             return True
         return token.can_write
+
+
+class SchemaAccess(permissions.BasePermission):
+    """The OpenAPI schema and its docs: signed-in users only, as the schema names the record
+    types' fields and filters, custom fields included; everyone when the deployment sets
+    KONTOR_API_SCHEMA_PUBLIC."""
+
+    def has_permission(self, request, view):
+        if settings.KONTOR_API_SCHEMA_PUBLIC:
+            return True
+        return bool(request.user and request.user.is_authenticated)

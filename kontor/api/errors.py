@@ -14,6 +14,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
+from kontor.api.throttles import refusal_throttled
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -62,6 +64,7 @@ def _flatten(data, prefix="") -> dict:
 
 
 def exception_handler(exc, context):
+    exc = refusal_throttled(exc, context.get("request")) or exc
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(field_errors(exc))
     elif isinstance(exc, Http404):

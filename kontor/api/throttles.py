@@ -4,6 +4,11 @@ Limits come from the settings KONTOR_API_RATE and KONTOR_API_ANON_RATE ("600/min
 each request so a deployment (and a test) can change them; counts live in the cache, shared by
 every app server when REDIS_URL is set.
 
+Every API address needs a valid token (or session), and DRF checks permissions before throttles:
+an anonymous caller or a guessed token is refused before its request was ever counted. The
+exception handler (kontor/api/errors.py) therefore counts those refusals at the anonymous rate
+(`refusal_throttled`), and answers 429 instead once the address is over it.
+
 A sliding window from two counters per caller (this period's and the last one's, the latter
 weighted by how much of it the window still covers) instead of DRF's list of every request's
 time: that list was read and written whole on each request, 9,000 entries per worker at 300
@@ -15,6 +20,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from rest_framework import exceptions
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 
@@ -68,3 +74,22 @@ class ApiRateThrottle(BaseThrottle):
 
     def wait(self):
         return None if self.retry_after is None else max(1, math.ceil(self.retry_after))
+
+
+#: Refusals that happen before DRF checks throttles: no valid token, no session.
+BEFORE_THROTTLES = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
+
+
+def refusal_throttled(exc, request) -> exceptions.Throttled | None:
+    """Count a refused anonymous request (`exc`) for its address at the anonymous rate; the
+    429 to answer instead when the address is over it, else None."""
+    user = getattr(request, "user", None)
+    anonymous = not (user and user.is_authenticated)
+    if request is None or not anonymous:
+        return None
+    if not isinstance(exc, (*BEFORE_THROTTLES, exceptions.PermissionDenied)):
+        return None
+    throttle = ApiRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    return exceptions.Throttled(throttle.wait())

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import APIRootView, SimpleRouter
 
 from kontor.api import tokens
+from kontor.api.auth import SchemaAccess
 from kontor.api.viewsets import viewset_for
 from kontor.core import registry
 
@@ -27,8 +28,18 @@ def _record_urls() -> list:
 
 urlpatterns = [
     path("api/v1/", include(_record_urls())),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=[SchemaAccess]),
+        name="api-schema",
+    ),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", permission_classes=[SchemaAccess]
+        ),
+        name="api-docs",
+    ),
     path("settings/api-tokens/", tokens.token_list, name="api-tokens"),
     path("settings/api-tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
 ]

@@ -62,7 +62,9 @@ def keep_test_transaction():
 
 
 def _run_all(headers) -> tuple[list, int]:
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/?format=json", get_wsgi_application(), headers=headers
+    )
     failures, operations = [], 0
     for result in schema.get_all_operations():
         operation = result.ok()
