@@ -1,6 +1,6 @@
-"""The writes of web forms: an admin saves a definition; a visitor's submission creates or
-updates a record (docs/architecture.md rules 1 and 2: the views only translate, these functions
-decide).
+"""The writes of web forms: an admin saves a definition; a visitor's submission creates a
+record or is kept on the timeline of the one its e-mail matches (docs/architecture.md rules 1
+and 2: the views only translate, these functions decide).
 
 Who the actor is: a submission has no signed-in user, so its writes are made with
 `actor=None`, which the change log and timeline show as "System", and with the origin
@@ -85,8 +85,8 @@ def submit_webform(webform: WebForm, values: dict, *, nonce: str, consent: bool)
 
     The nonce of the rendered page is consumed first: a second submit of the same page finds
     it used and returns the first outcome with `repeated=True`, writing nothing. An e-mail that
-    matches a contact or lead attaches the submission to that record (timeline event, empty
-    fields filled) instead of creating a duplicate. Raises ValidationError (the model's
+    matches a contact or lead attaches the submission to that record (a timeline event, no
+    field changed) instead of creating a duplicate. Raises ValidationError (the model's
     field errors) and writes nothing when the record refuses the values.
     """
     with origin(webform.origin):
@@ -186,7 +186,13 @@ def _create(webform: WebForm, values: dict, *, consent: bool) -> Outcome:
 
 
 def _attach(webform: WebForm, record, values: dict, *, consent: bool) -> Outcome:
-    """Log the submission on `record` and fill its empty fields with what was sent."""
+    """Keep the submission on `record`'s timeline for review, changing none of its fields.
+
+    Whoever knows an e-mail address can send a form, so what was sent is not applied to the
+    record it matches: not the names or the text, not an empty field, not a custom value and
+    not the consent (Kontor has no double opt-in that could confirm it). The people who may
+    see the record read the sent values in the timeline and take over what is right.
+    """
     core_actions.log_event(
         record,
         ChangeLog.Action.UPDATE,
@@ -194,53 +200,8 @@ def _attach(webform: WebForm, record, values: dict, *, consent: bool) -> Outcome
         field=EVENT_FIELD,
         new=summary(webform, values, consent=consent),
     )
-    builtin, custom = _split(type(record), values)
-    fills = {
-        name: value
-        for name, value in builtin.items()
-        if value not in (None, "") and getattr(record, name) in (None, "")
-    }
-    extra = {"lead_source": webform.lead_source, "campaign_name": webform.campaign_name}
-    if consent:
-        extra.update(_consent_values())
-    fills.update(
-        {
-            k: v
-            for k, v in extra.items()
-            if v and getattr(record, k, None) in (None, "") and k not in fills
-        }
-    )
-    stored = record.custom if isinstance(record.custom, dict) else {}
-    custom_fills = _custom_fills(record, custom, stored)
-    if fills or custom_fills:
-        for name, value in fills.items():
-            setattr(record, name, value)
-        if custom_fills:
-            record.custom = {**stored, **custom_fills}
-        try:
-            core_actions.save_record(record, actor=None)
-        except ValidationError:
-            # The existing record refuses the fills (it may be invalid by today's rules):
-            # the submission is still logged on it, the fields stay as they were.
-            record.refresh_from_db()
     notify.on_commit(webform, record, created=False)
     return Outcome(record.pk)
-
-
-def _custom_fills(record, custom: dict, stored: dict) -> dict:
-    """The sent custom values for `record`'s empty custom fields of the same name, each as the
-    record's own custom field converts it (a contact's field may differ from the lead's one of
-    that name: a value it refuses is left out, not the whole fill)."""
-    fields = {f.name: f for f in custom_fields_of(record)}
-    fills = {}
-    for name, value in custom.items():
-        if _empty(value) or not _empty(stored.get(name)) or name not in fields:
-            continue
-        try:
-            fills[name] = fields[name].to_python(value)
-        except ValidationError:
-            continue
-    return {k: v for k, v in fills.items() if not _empty(v)}
 
 
 def summary(webform: WebForm, values: dict, *, consent: bool) -> str:

@@ -1,6 +1,7 @@
 """Custom fields on web forms: offered in the builder, rendered and checked on the
-public page by the custom field's own rules, stored in `record.custom`, filling only empty
-values of a duplicate; required ones enforced (and warned about); links never offered."""
+public page by the custom field's own rules, stored in `record.custom` of a new record (a
+duplicate keeps its own, the sent ones are on its timeline); required ones enforced (and
+warned about); links never offered."""
 
 import re
 
@@ -237,7 +238,7 @@ def test_german_labels_from_the_custom_field_or_the_admin(admin, rep, visitor):
     assert 'for="id_cf_size">Industry' in html and '<option value="Banking">Banking' in html
 
 
-def test_a_duplicate_gets_only_its_empty_custom_values_filled(admin, rep):
+def test_a_duplicate_keeps_its_custom_values_and_the_sent_ones_are_on_its_timeline(admin, rep):
     add(admin, "budget", "currency")
     add(admin, "region", "dropdown")
     lead = LeadFactory(actor=admin, email1="anna@example.org", custom={"budget": "10.00"})
@@ -250,7 +251,7 @@ def test_a_duplicate_gets_only_its_empty_custom_values_filled(admin, rep):
     )
     lead.refresh_from_db()
     assert outcome.record_id == lead.pk and not outcome.created
-    assert lead.custom == {"budget": "10.00", "region": "Media"}
+    assert lead.custom == {"budget": "10.00"}
     summary = ChangeLog.objects.get(record_id=lead.pk, field=EVENT_FIELD).new_value
     assert "Budget: 500.00" in summary and "Region: Media" in summary
 
@@ -277,7 +278,7 @@ def test_the_action_stores_values_by_the_custom_fields_own_conversion(admin, rep
     assert Lead.objects.count() == 1 and not UsedToken.objects.filter(pk="act-2").exists()
 
 
-def test_a_matched_contact_gets_custom_values_its_own_fields_accept(admin, rep):
+def test_a_matched_contact_gets_no_custom_value(admin, rep):
     from kontor.contacts.tests.factories import ContactFactory
 
     add(admin, "budget", "currency")
@@ -299,6 +300,6 @@ def test_a_matched_contact_gets_custom_values_its_own_fields_accept(admin, rep):
         consent=False,
     )
     contact.refresh_from_db()
-    # 12.50 is no whole number for the contact's "budget": left out, the rest still filled.
-    assert contact.custom == {"note": "Hi"}
-    assert contact.phone_work == "030 1234567"
+    assert contact.custom == {} and contact.phone_work == ""
+    summary = ChangeLog.objects.get(record_id=contact.pk, field=EVENT_FIELD).new_value
+    assert "Budget: 12.50" in summary and "030 1234567" in summary
