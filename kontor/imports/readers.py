@@ -14,12 +14,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import BinaryIO
 
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 #: Delimiters a CSV file may use, most common first (ties go to the earlier one).
 DELIMITERS = (",", ";", "\t", "|")
-#: The longest cell a CSV may hold; Python's default is 128 KiB of text.
-MAX_CELL = 1_000_000
+#: The longest cell a file may hold, in characters: just above Excel's own limit (32,767)
+#: and every field's length.
+MAX_CELL = 32 * 1024
+#: The most columns a file may have; a data row is cut after one more (so that the planner
+#: still sees a row longer than its header).
+MAX_COLUMNS = 200
+#: The most data rows a file may have (a million leads are about 150 MB of CSV).
+MAX_ROWS = getattr(settings, "KONTOR_IMPORT_MAX_ROWS", 2_000_000)
+#: The longest physical line of a CSV (a full row of quoted cells), refused before Python's
+#: csv module splits it.
+MAX_LINE = MAX_COLUMNS * (MAX_CELL + 3)
+#: Column titles longer than this are cut (they are shown on the mapping page).
+MAX_HEADER = 200
 BLOCK = 1 << 20
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -64,17 +77,40 @@ def inspect(open_file: Opener) -> tuple[Source, list[str]]:
             text = io.TextIOWrapper(fh, encoding=encoding, newline="")
             delimiter = detect_delimiter(text.read(64 * 1024))
         source = Source("csv", encoding, delimiter)
-    for _number, cells in _records(open_file, source):
+    for _number, cells in _records(open_file, source, width=None):
+        if len(cells) > MAX_COLUMNS:
+            cells = _without_trailing_empty(cells)  # styled empty cells right of the data
+        if len(cells) > MAX_COLUMNS:
+            raise ReaderError(
+                _(
+                    "The file has more than %(limit)s columns. Remove the columns you do not "
+                    "import, or split the file."
+                )
+                % {"limit": number_format(MAX_COLUMNS, force_grouping=True)}
+            )
         headers = [_header(cell, i) for i, cell in enumerate(cells)]
         return source, headers
     raise ReaderError(_("The file is empty."))
 
 
-def rows(open_file: Opener, source: Source, start: int = 1) -> Iterator[tuple[int, list]]:
-    """The data rows as (row number from 1, cells), from row `start`, empty rows left out."""
-    records = _records(open_file, source)
+def rows(
+    open_file: Opener, source: Source, start: int = 1, stop: int | None = None
+) -> Iterator[tuple[int, list]]:
+    """The data rows as (row number from 1, cells), from row `start` up to row `stop`, empty
+    rows left out (they keep their numbers).
+
+    Each row has at most MAX_COLUMNS + 1 cells; a file of more than MAX_ROWS rows raises
+    ReaderError when the reading gets there."""
+    records = _records(open_file, source, width=MAX_COLUMNS + 1)
     next(records, None)  # the header row
     for number, (_line, cells) in enumerate(records, start=1):
+        if stop is not None and number > stop:
+            return
+        if number > MAX_ROWS:
+            raise ReaderError(
+                _("The file has more than %(limit)s rows. Split it into several files.")
+                % {"limit": number_format(MAX_ROWS, force_grouping=True)}
+            )
         if number >= start and any(c not in ("", None) for c in cells):
             yield number, cells
 
@@ -132,15 +168,26 @@ def detect_delimiter(sample: str) -> str:
 
 
 def _header(cell, index: int) -> str:
-    text = " ".join(str(cell if cell is not None else "").split())
+    text = " ".join(str(cell if cell is not None else "").split())[:MAX_HEADER]
     return text or _("Column %(number)s") % {"number": index + 1}
 
 
-def _records(open_file: Opener, source: Source) -> Iterator[tuple[int, list]]:
+def _without_trailing_empty(cells: list) -> list:
+    end = len(cells)
+    while end and cells[end - 1] in ("", None):
+        end -= 1
+    return cells[:end]
+
+
+def _records(open_file: Opener, source: Source, width: int | None) -> Iterator[tuple[int, list]]:
+    """Every record of the file as (line or row number, cells); with `width`, the cells of a
+    CSV record are cut after `width` (an XLSX sheet reads data rows only as wide as its
+    header allows)."""
     if source.kind == "xlsx":
         yield from _xlsx_records(open_file)
     else:
-        yield from _csv_records(open_file, source)
+        for number, cells in _csv_records(open_file, source):
+            yield number, cells[:width] if width else cells
 
 
 def _csv_records(open_file: Opener, source: Source) -> Iterator[tuple[int, list]]:
@@ -148,7 +195,8 @@ def _csv_records(open_file: Opener, source: Source) -> Iterator[tuple[int, list]
         text = io.TextIOWrapper(
             fh, encoding=source.encoding or "utf-8", newline="", errors="strict"
         )
-        reader = csv.reader(text, delimiter=source.delimiter or ",", strict=False)
+        lines = _bounded_lines(text)
+        reader = csv.reader(lines, delimiter=source.delimiter or ",", strict=False)
         number = 0
         while True:
             try:
@@ -168,12 +216,36 @@ def _csv_records(open_file: Opener, source: Source) -> Iterator[tuple[int, list]
             yield number, cells
 
 
+def _bounded_lines(text: io.TextIOBase) -> Iterator[str]:
+    # A line of millions of delimiters would become a list of millions of cells before any
+    # check could count them: such a line is refused while it is still text.
+    number = 0
+    while line := text.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise ReaderError(
+                _("Line %(line)s cannot be read: %(reason)s")
+                % {
+                    "line": number,
+                    "reason": _("it is longer than %(limit)s characters")
+                    % {"limit": number_format(MAX_LINE, force_grouping=True)},
+                }
+            )
+        yield line
+
+
 def _csv_reason(error: csv.Error) -> str:
     if "field larger" in str(error):
-        return _("a cell is longer than %(limit)s characters") % {"limit": f"{MAX_CELL:,}"}
+        return _cell_too_long()
     if "NUL" in str(error):
         return _("it contains binary data")
     return _("the quotes are unbalanced")
+
+
+def _cell_too_long() -> str:
+    return _("a cell is longer than %(limit)s characters") % {
+        "limit": number_format(MAX_CELL, force_grouping=True)
+    }
 
 
 def _xlsx_records(open_file: Opener) -> Iterator[tuple[int, list]]:
@@ -183,9 +255,19 @@ def _xlsx_records(open_file: Opener) -> Iterator[tuple[int, list]]:
         try:
             book = load_workbook(fh, read_only=True, data_only=True)
             sheet = book.worksheets[0]
-            records = sheet.iter_rows(values_only=True)
-            for number, values in enumerate(records, start=1):
-                yield number, [_xlsx_value(v) for v in values]
+            # The size a sheet declares (A1:XFD1048576 in a file of 2 KB) would pad every row
+            # to it and add empty rows up to its end: only actual cells are read. The header
+            # row reaches its last cell; data rows are read one cell wider than the header.
+            sheet.reset_dimensions()
+            header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            if len(header) > MAX_COLUMNS:
+                header = _without_trailing_empty(header)
+            yield 1, _xlsx_cells(1, header)
+            width = min(len(header), MAX_COLUMNS) + 1
+            records = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+            for number, values in enumerate(records, start=2):
+                # The one cell more is kept only when it holds something (a row too long).
+                yield number, _xlsx_cells(number, values if values[-1:] != (None,) else values[:-1])
         except (
             zipfile.BadZipFile,
             KeyError,
@@ -200,6 +282,18 @@ def _xlsx_records(open_file: Opener) -> Iterator[tuple[int, list]]:
             if type(error).__module__.startswith(("openpyxl", "xml", "defusedxml")):
                 raise ReaderError(_("This Excel file is damaged or not an .xlsx file.")) from error
             raise
+
+
+def _xlsx_cells(number: int, values: tuple) -> list:
+    if values.count(None) == len(values):
+        return []  # an empty or missing row, without converting its cells
+    cells = [_xlsx_value(v) for v in values]
+    if any(type(c) is str and len(c) > MAX_CELL for c in cells):
+        raise ReaderError(
+            _("Line %(line)s cannot be read: %(reason)s")
+            % {"line": number, "reason": _cell_too_long()}
+        )
+    return cells
 
 
 def _xlsx_value(value):

@@ -96,7 +96,10 @@ def batch_page(request, pk):
             if step == "save_mapping" and request.POST.get("mapping_name", "").strip():
                 actions.save_mapping(batch, request.POST["mapping_name"], actor=request.user)
                 messages.success(request, _("Mapping saved."))
-            preview = actions.preview(batch, actor=request.user)
+            try:
+                preview = actions.preview(batch, actor=request.user)
+            except ValidationError as error:  # the file cannot be read (a limit, damage)
+                errors = error.messages
     return render(
         request,
         "imports/mapping.html",
@@ -140,13 +143,14 @@ def _mapping_context(batch, module, request, options, errors, preview) -> dict:
     return context
 
 
-def _first_rows(batch, limit: int = 5):
+def _first_rows(batch, limit: int = 5, scan: int = 100):
+    """Up to `limit` non-empty rows of the first `scan` rows: the examples of each column."""
     from kontor.imports import readers
 
     rows = []
     try:
         for item in readers.rows(
-            actions.batch_opener(batch), readers.Source.from_dict(batch.source)
+            actions.batch_opener(batch), readers.Source.from_dict(batch.source), stop=scan
         ):
             rows.append(item)
             if len(rows) == limit:
