@@ -58,7 +58,10 @@ def lina(db):
 
 
 def test_rows_needing_an_account_the_user_may_not_create_are_refused_alike(nordlicht, lina):
-    accounts, log = list(Account.with_deleted.values_list("pk", "name")), account_log()
+    accounts, log = (
+        list(Account.with_deleted.order_by("pk").values_list("pk", "name")),
+        account_log(),
+    )
 
     plans, _more = actions.preview(batch_of(ROWS, lina), actor=lina)
     assert [p.outcome for p in plans] == ["failed", "failed", "create"]
@@ -75,7 +78,7 @@ def test_rows_needing_an_account_the_user_may_not_create_are_refused_alike(nordl
         1: "Account: You may not create Accounts.",
         2: "Account: You may not create Accounts.",
     }
-    assert list(Account.with_deleted.values_list("pk", "name")) == accounts
+    assert list(Account.with_deleted.order_by("pk").values_list("pk", "name")) == accounts
     assert account_log() == log
     assert list(Lead.objects.values_list("last_name", "account")) == [("Drei", None)]
 
