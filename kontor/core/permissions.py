@@ -238,3 +238,22 @@ def team_rows(model, record_ids, team_ids) -> list:
         for pk in record_ids
         for team in sorted(set(team_ids))
     ]
+
+
+def visible_ids(user, model, ids, action: str = "view") -> set:
+    """Which of `ids` (records of `model`, in the trash or not) `user` may `action`: for pages
+    that show links to other records (a contact's account in a list row).
+
+    No query when the scope is All or None; else one query over just these ids, by primary
+    key and then owner or team, so it never collects a team's records first (a page of links
+    is a few dozen ids). Whether a linked record is in the trash is the caller's to check.
+    """
+    ids = {pk for pk in ids if pk is not None}
+    reach = scope(user, action, model)
+    if not ids or reach == "none":
+        return set()
+    if reach == "all":
+        return ids
+    team_ids = grants_of(user).team_ids if reach == "team" else []
+    allowed = owner_q(user) | team_q(model, team_ids) if team_ids else owner_q(user)
+    return set(model.with_deleted.filter(allowed, pk__in=ids).values_list("pk", flat=True))

@@ -16,14 +16,22 @@ TIMELINE_ROWS = 100
 def panels(module, record, user=None) -> list[dict]:
     out = []
     custom = {f.name: f for f in config.custom_fields(module.model)}
-    for title, names in config.panels(module):
+    layout = list(config.panels(module))
+    links = [
+        tables.Column(name, "", "", module.model._meta.get_field(name))
+        for _title, names in layout
+        for name in names
+        if name not in custom
+    ]
+    hidden = tables.hidden_links(user, links, [record]) if user is not None else frozenset()
+    for title, names in layout:
         fields = []
         for name in names:
             if name in custom:
                 fields.append(_custom_item(custom[name], record, user))
                 continue
             field = module.model._meta.get_field(name)
-            text, url = tables.cell(tables.Column(name, "", "", field), record)
+            text, url = tables.cell(tables.Column(name, "", "", field), record, hidden)
             if name == "filename" and text:
                 url = reverse("note-download", args=[record.pk])
             fields.append(
@@ -54,7 +62,9 @@ def _custom_item(definition, record, user) -> dict:
             if user is not None
             else None
         )
-        text, url = (str(linked), linked.get_absolute_url()) if linked else ("", "")
+        text, url = (
+            (str(linked), linked.get_absolute_url()) if linked else (tables.not_available(), "")
+        )
     return {
         "label": definition.label,
         "text": text,
@@ -80,7 +90,7 @@ def subpanels(module, record, user) -> list[dict]:
                 "module": related,
                 "title": sub.title or related.verbose_name_plural,
                 "columns": cols,
-                "rows": tables.rows(related, cols, rows[:SUBPANEL_ROWS]),
+                "rows": tables.rows(related, cols, rows[:SUBPANEL_ROWS], user),
                 "more": len(rows) > SUBPANEL_ROWS,
                 "all_url": f"{related.url('list')}?{sub.field}={record.pk}",
                 "create_url": f"{related.url('create')}?{sub.field}={record.pk}"

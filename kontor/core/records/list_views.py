@@ -79,7 +79,7 @@ class ListView(ModuleView):
             filterset=filterset,
             q=term,
             page=page,
-            rows=tables.rows(self.module, cols, page.rows),
+            rows=tables.rows(self.module, cols, page.rows, request.user),
             can_edit=permissions.can(request.user, "mass_update", self.module.model),
             can_create=permissions.can(request.user, "create", self.module.model),
             can_delete=permissions.can(request.user, "delete", self.module.model),

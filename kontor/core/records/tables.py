@@ -14,7 +14,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kontor.core import config, dropdowns, registry
+from kontor.core import config, dropdowns, permissions, registry
 from kontor.core.fields import DropdownField
 
 
@@ -24,6 +24,12 @@ class Column:
     label: str
     sort_key: str
     field: models.Field
+
+
+def not_available() -> str:
+    """What pages show for a linked record the reader may not see, or one in the trash: never
+    its name. Lists, detail pages, forms and the timeline say the same."""
+    return _("(not available)")
 
 
 def user_label(user) -> str:
@@ -108,25 +114,50 @@ def columns(module, names) -> list[Column]:
     return result
 
 
-def cell(column: Column, row) -> tuple[str, str]:
-    """(text, url) of one cell; links point at the related record."""
+def cell(column: Column, row, hidden=frozenset()) -> tuple[str, str]:
+    """(text, url) of one cell; links point at the related record, unless it is in `hidden`
+    (see hidden_links) or in the trash."""
     if isinstance(column.field, CustomColumnField):
         custom = row.custom if isinstance(row.custom, dict) else {}
         return column.field.definition.display(custom.get(column.name)), ""
     value = getattr(row, column.name)
     if column.field.is_relation and value is not None:
+        if getattr(value, "deleted", False) or (type(value), value.pk) in hidden:
+            return not_available(), ""
         return display(column.field, value), record_url(value)
     return display(column.field, value), ""
 
 
-def rows(module, cols: list[Column], records) -> list[dict]:
+def hidden_links(user, cols: list[Column], records) -> set[tuple]:
+    """(model, id) of the records that the links of `cols` in `records` point to and that
+    `user` may not see: one query per linked record type the user sees only in part (none
+    for a type seen whole), never one per row."""
+    wanted: dict = {}
+    for col in cols:
+        field = col.field
+        if not (field.is_relation and field.many_to_one) or not registry.find(field.related_model):
+            continue
+        wanted.setdefault(field.related_model, set()).update(
+            getattr(r, field.attname) for r in records
+        )
+    hidden = set()
+    for model, ids in wanted.items():
+        ids.discard(None)
+        hidden.update((model, pk) for pk in ids - permissions.visible_ids(user, model, ids))
+    return hidden
+
+
+def rows(module, cols: list[Column], records, user=None) -> list[dict]:
+    """The cells of `records`; with `user`, links to records they may not see show as not
+    available."""
     link = module.link_column
+    hidden = hidden_links(user, cols, records) if user is not None else frozenset()
     out = []
     for record in records:
         url = module.detail_url(record.pk)
         cells = []
         for col in cols:
-            text, href = cell(col, record)
+            text, href = cell(col, record, hidden)
             if col.name == link:
                 href, text = url, text or str(record) or "—"
             cells.append((text, href))

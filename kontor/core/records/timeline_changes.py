@@ -242,5 +242,5 @@ class Names:
             return str(ContentType.objects.get_for_id(int(pk)).model_class()._meta.verbose_name)
         rec = self.found.get((model, pk))
         if rec is None:  # in the trash, or not the user's to see
-            return _("(not available)")
+            return tables.not_available()
         return tables.user_label(rec) if model is get_user_model() else str(rec)
