@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from itertools import islice
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -150,7 +151,7 @@ def test_the_mapping_page_of_a_sheet_declaring_its_maximum_size_stays_small(admi
 
 
 @pytest.mark.django_db
-def test_a_csv_of_50000_columns_is_refused_on_the_upload_page(admin_client, admin):
+def test_a_csv_of_50000_columns_is_refused_on_the_upload_page(admin_client, admin, settings):
     data = ",".join(f"Spalte {n}" for n in range(50_000)) + "\r\n" + "x," * 49_999 + "x\r\n"
     response = admin_client.post(
         reverse("imports:upload", args=["leads"]), {"file": upload("wide.csv", data.encode())}
@@ -163,6 +164,7 @@ def test_a_csv_of_50000_columns_is_refused_on_the_upload_page(admin_client, admi
         actions.create_batch(upload("wide.csv", data.encode()), model=Lead, actor=admin)
     assert "more than 200 columns" in refused.value.message_dict["file"][0]
     assert not ImportBatch.objects.exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]  # no file kept
 
 
 @pytest.mark.django_db
