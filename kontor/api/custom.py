@@ -1,16 +1,21 @@
 """The `custom` object of the API's records: the values of Studio's custom fields by name.
 
 For API clients (docs/api.md): only the custom fields defined for the record type are
-accepted, each with a value of its kind (text, number, yes/no, a list of keys), or null to
-clear it; anything else is a 400 naming the key, before anything is saved. The values
+accepted, each with a value of its kind (text, number, yes/no, a list of keys; dates from
+1900 to 9998), or null to clear it; anything else is a 400 naming the key, before anything is
+saved. The values
 themselves (a valid e-mail, a dropdown key) are then checked by the record, as in every other
 path (kontor.core.config.validate).
 """
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kontor.core import config
+from kontor.core.records.filters import DATE_RANGE_MESSAGE, within_dates
 
 NUMBERS = {"integer", "decimal", "currency"}
 
@@ -37,6 +42,28 @@ def _problem(field_type: str, value):
         )
         return None if ok else EXPECTS_LIST
     return None if isinstance(value, str) else EXPECTS_TEXT
+
+
+def _out_of_range(field_type: str, value) -> bool:
+    """Whether a date or date-time value names a day outside 1900–9998 (checked before the
+    record parses it: converting the first days of the calendar to UTC overflows)."""
+    if field_type not in {"date", "datetime"} or not isinstance(value, str):
+        return False
+    text = value.strip()
+    try:
+        parsed = parse_datetime(text.replace(" ", "T", 1)) or parse_date(text[:10])
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        try:
+            parsed = forms.DateTimeField().clean(text)
+        except ValidationError:
+            return False  # not a date at all: the record's own check names the problem
+    try:
+        within_dates(parsed)
+    except ValidationError:
+        return True
+    return False
 
 
 def _has_nul(value) -> bool:
@@ -66,6 +93,8 @@ class CustomValuesField(serializers.DictField):
             message = _problem(kinds[key], value)
             if message is None and _has_nul(value):
                 message = NUL
+            if message is None and _out_of_range(kinds[key], value):
+                message = DATE_RANGE_MESSAGE
             if message is not None:
                 errors[key] = [message % {"name": key}]
         if errors:

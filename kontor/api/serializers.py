@@ -22,6 +22,7 @@ from rest_framework.settings import api_settings
 
 from kontor.api.custom import CustomValuesField
 from kontor.core import registry
+from kontor.core.records.filters import within_dates
 
 #: Columns of the kernel that are bookkeeping, not data for API clients.
 HIDDEN = {"search_text", "deleted", "deleted_at", "parent_type", "parent_id"}
@@ -156,6 +157,12 @@ class RecordSerializer(serializers.ModelSerializer):
             if unknown:
                 raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.DateField):  # date-times too (a subclass)
+            kwargs["validators"] = [*kwargs.get("validators", ()), within_dates]
+        return field_class, kwargs
 
     def build_relational_field(self, field_name, relation_info):
         model = relation_info.related_model

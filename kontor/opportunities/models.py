@@ -1,5 +1,7 @@
 """Opportunities (Verkaufschancen): possible sales, with stage, amount and close date."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -11,6 +13,7 @@ from kontor.core.fields import DropdownField
 from kontor.core.models import Record, record_indexes
 
 NEEDS_ACCOUNT = _("An opportunity needs an account (B2B mode).")
+NEGATIVE_AMOUNT = _("The amount cannot be negative.")
 
 #: An ISO 4217 code: three letters (the form, the API and the import refuse "e1"). Lower case
 #: passes: `CurrencyField` stores the code upper-case when the record is validated, and the
@@ -83,8 +86,15 @@ class Opportunity(Record):
 
     def clean(self):
         super().clean()
+        errors = {}
         if settings.KONTOR_MODE == "b2b" and not self.account_id:
-            raise ValidationError({"account": NEEDS_ACCOUNT})
+            errors["account"] = NEEDS_ACCOUNT
+        # In clean(), not as a field validator: the form, the API and the import all call it,
+        # and a validator on the field would need a migration for no change of the column.
+        if isinstance(self.amount, Decimal | int | float) and self.amount < 0:
+            errors["amount"] = NEGATIVE_AMOUNT
+        if errors:
+            raise ValidationError(errors)
         self.fill_probability()
 
     def fill_probability(self) -> None:

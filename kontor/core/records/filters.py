@@ -3,14 +3,13 @@
 The REST API filters with the same FilterSets, so a list page and the API filter alike.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import django_filters as df
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as df_fields
@@ -31,10 +30,14 @@ class DateRangeWidget(df.widgets.RangeWidget):
 EARLIEST = date(1900, 1, 1)
 LATEST = date(9998, 12, 31)
 DATE_RANGE_MESSAGE = _("Enter a date from 1900-01-01 to 9998-12-31.")
-DATE_VALIDATORS = [
-    MinValueValidator(EARLIEST, message=DATE_RANGE_MESSAGE),
-    MaxValueValidator(LATEST, message=DATE_RANGE_MESSAGE),
-]
+
+
+def within_dates(value) -> None:
+    """Validator of a date or a date and time (its own day, in its own offset): between
+    EARLIEST and LATEST. Also used by the API's record fields (kontor/api/serializers.py)."""
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not EARLIEST <= day <= LATEST:
+        raise ValidationError(DATE_RANGE_MESSAGE, code="date_range")
 
 
 class BoundedDateRangeField(df_fields.DateRangeField):
@@ -43,7 +46,7 @@ class BoundedDateRangeField(df_fields.DateRangeField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields:
-            field.validators = [*field.validators, *DATE_VALIDATORS]
+            field.validators = [*field.validators, within_dates]
 
 
 class DateRangeFilter(df.DateFromToRangeFilter):
