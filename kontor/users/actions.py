@@ -239,3 +239,26 @@ def delete_role(role: Role, *, actor) -> None:
             raise ValidationError(_("This change would leave no active administrator."))
     Role.objects.filter(pk=role.pk).delete()
     _log(actor, role.name, _("Role deleted"))
+
+
+def clear_signin_throttle(key: str, *, actor) -> bool:
+    """Let the user name and address of throttle `key` sign in again at once, as the admin
+    `actor`, logged in the administration change log; False (nothing changed) when no
+    throttle of that key is current."""
+    from kontor.users import signin
+
+    current = next((t for t in signin.throttles() if t.key == key), None)
+    if current is None:
+        return False
+    target = f"{current.username} @ {current.address}" if current.username else current.address
+    with transaction.atomic():
+        log_admin_change(
+            actor=actor,
+            area="signin",
+            target=target,
+            summary=_("Sign-in throttle cleared"),
+            detail={"failures": current.failures, "wait": current.wait},
+        )
+        # Cleared last: when the cache refuses, the log entry is rolled back with it.
+        signin.clear(key)
+    return True

@@ -28,6 +28,13 @@ class UsersConfig(AppConfig):
         register_page("admin-users", _("Users"), icon="people", group=group, order=10)
         register_page("admin-teams", _("Teams"), icon="diagram-3", group=group, order=11)
         register_page("admin-roles", _("Roles"), icon="shield-lock", group=group, order=12)
+        register_page(
+            "admin-signin-throttles",
+            _("Sign-in throttles"),
+            icon="hourglass-split",
+            group=group,
+            order=13,
+        )
 
 
 def _chosen_columns(user, slug: str) -> list[str] | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kontor.users import admin_views, views
+from kontor.users import admin_views, throttle_views, views
 
 urlpatterns = [
     path("settings/", views.settings_view, name="user-settings"),
@@ -17,4 +17,14 @@ urlpatterns = [
     path("admin/roles/new/", admin_views.role_edit, name="admin-role-new"),
     path("admin/roles/<int:pk>/", admin_views.role_edit, name="admin-role"),
     path("admin/roles/<int:pk>/delete/", admin_views.role_delete, name="admin-role-delete"),
+    path(
+        "admin/sign-in-throttles/",
+        throttle_views.throttle_list,
+        name="admin-signin-throttles",
+    ),
+    path(
+        "admin/sign-in-throttles/clear/",
+        throttle_views.throttle_clear,
+        name="admin-signin-throttles-clear",
+    ),
 ]

@@ -1,4 +1,4 @@
-"""Administration of users, teams and roles; sign-in lock-out; security headers."""
+"""Administration of users, teams and roles; sign-in throttling; security headers."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,6 +19,7 @@ ADMIN_URLS = [
     "/admin/teams/new/",
     "/admin/roles/",
     "/admin/roles/new/",
+    "/admin/sign-in-throttles/",
 ]
 
 
@@ -151,16 +152,16 @@ def lock_after_three(settings):
     cache.clear()
 
 
-def test_repeated_failed_sign_ins_lock_the_account(client, db, lock_after_three):
+def test_repeated_failed_sign_ins_make_the_pair_wait(client, db, lock_after_three):
     create_user("luise", password="Richtig-Passwort-9")
     for _attempt in range(3):
         response = client.post("/login/", {"username": "luise", "password": "falsch"})
         assert error_codes(response) == ["invalid_login"]
     response = client.post("/login/", {"username": "luise", "password": "Richtig-Passwort-9"})
-    assert error_codes(response) == ["locked"]
+    assert error_codes(response) == ["throttled"]
     assert str(response.context["form"].non_field_errors()[0]) in response.content.decode()
     assert "_auth_user_id" not in client.session
-    cache.clear()  # the lock has run out
+    cache.clear()  # the wait has run out
     response = client.post("/login/", {"username": "luise", "password": "Richtig-Passwort-9"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
 
