@@ -10,6 +10,7 @@ from kontor.activities import actions
 from kontor.contacts.models import Contact
 from kontor.core import registry
 from kontor.core.records.forms import RecordForm, RelateSelect
+from kontor.core.records.tables import not_available
 from kontor.leads.models import Lead
 
 
@@ -34,13 +35,17 @@ class ActivityForm(RecordForm):
         if slug not in {m.slug for m in parent_modules()}:
             slug, pk = "", ""  # a damaged or unknown type: the field reports it on POST
         record = self._parent_record(slug, pk)
-        if record is None and not self.is_bound:
+        kept = record is None and self._is_stored_parent(slug, pk)
+        if record is None and not self.is_bound and not kept:
             pk = ""  # a damaged id, or a record the user may not see: preselect nothing
         self.initial.setdefault("parent_module", slug)
         self.initial.setdefault("parent_record", pk)
         lookup = registry.get(slug).url("lookup") if slug else ""
         widget = RelateSelect(lookup, attrs={"class": "form-select", "data-parent-record": "1"})
-        widget.choices = [("", "---------")] + ([(str(record.pk), str(record))] if record else [])
+        chosen = [(str(record.pk), str(record))] if record else []
+        if kept:  # the stored parent the user may not see: kept by a save, never named
+            chosen = [(str(pk), not_available())]
+        widget.choices = [("", "---------"), *chosen]
         self.fields["parent_record"].widget = widget
         for name in ("parent_type", "parent_id"):
             self.fields.pop(name, None)
@@ -57,6 +62,14 @@ class ActivityForm(RecordForm):
             return slug, pk
         return "", ""
 
+    def _is_stored_parent(self, slug, pk) -> bool:
+        """Is (slug, pk) the parent the edited activity has now?"""
+        instance = self.instance
+        if instance._state.adding or not instance.parent_type_id or not pk:
+            return False
+        module = registry.find(instance.parent_type.model_class())
+        return module is not None and module.slug == slug and str(instance.parent_id) == str(pk)
+
     def _parent_record(self, slug, pk):
         if not slug or not pk or slug not in {m.slug for m in parent_modules()}:
             return None
@@ -69,7 +82,9 @@ class ActivityForm(RecordForm):
     def clean(self):
         cleaned = super().clean()
         slug, pk = cleaned.get("parent_module"), cleaned.get("parent_record")
-        if slug and pk:
+        if slug and pk and self._is_stored_parent(slug, pk):
+            pass  # unchanged: kept as stored, whether the user may see the parent or not
+        elif slug and pk:
             record = self._parent_record(slug, pk)
             if record is None:
                 self.add_error("parent_record", _("Choose a record you can see."))
@@ -110,11 +125,21 @@ class InviteesForm(ActivityForm):
         for kind, model in (("contacts", Contact), ("leads", Lead)):
             field = self.fields[f"invite_{kind}"]
             field.queryset = model.objects.visible_to(self.user, "view")
+            invited_ids = {r.pk for r in current[kind]}
+            kept = invited_ids - set(
+                field.queryset.filter(pk__in=invited_ids).values_list("pk", flat=True)
+            )
+            if kept:
+                # Invitees the user may not see stay invited by a save, shown unnamed; they
+                # may be taken off, and no other hidden record may be added.
+                field.queryset = field.queryset | model.with_deleted.filter(pk__in=kept)
             field.widget = forms.SelectMultiple(
                 attrs={"class": "form-select", "data-lookup": registry.get(kind).url("lookup")}
             )
             chosen = current[kind] if not self.is_bound else self._posted(field, kind)
-            field.widget.choices = [(str(r.pk), str(r)) for r in chosen]
+            field.widget.choices = [
+                (str(r.pk), not_available() if r.pk in kept else str(r)) for r in chosen
+            ]
             if not self.is_bound:
                 self.initial[f"invite_{kind}"] = [r.pk for r in chosen]
 

@@ -14,6 +14,7 @@ from django.utils import formats
 
 from kontor.core import actions, config, registry
 from kontor.core.fields import DropdownFormField
+from kontor.core.records import tables
 
 
 class RelateSelect(forms.Select):
@@ -152,9 +153,32 @@ class RecordForm(forms.ModelForm):
         except Exception:
             return
         field.queryset = target.objects.visible_to(self.user, "view")
+        kept = self._kept_link(name, field, model_field)
+        if kept is not None:
+            # The stored link stays valid (an unchanged save keeps it); no other hidden id is.
+            field.queryset = field.queryset | target.with_deleted.filter(pk=kept)
         field.widget = RelateSelect(module.url("lookup"))
         chosen = self._chosen(name, field)
-        field.widget.choices = [("", "---------")] + ([(chosen.pk, str(chosen))] if chosen else [])
+        label = tables.not_available() if chosen and chosen.pk == kept else str(chosen)
+        field.widget.choices = [("", "---------")] + ([(chosen.pk, label)] if chosen else [])
+
+    def _kept_link(self, name, field, model_field):
+        """The id the edited record links to when the user may not see that record (or it is
+        in the trash): offered as "(not available)", never named, so that a save keeps it."""
+        if self.instance._state.adding:
+            return None
+        if model_field.attname is None:  # a custom link field: the id is in record.custom
+            stored = self._stored_custom().get(name)
+        else:
+            stored = getattr(self.instance, model_field.attname, None)
+        if not stored:
+            return None
+        try:
+            if field.queryset.filter(pk=stored).exists():
+                return None
+            return field.queryset.model._meta.pk.to_python(stored)
+        except (ValueError, ValidationError):
+            return None  # a damaged stored id is nothing to keep
 
     def _chosen(self, name, field):
         """The record the picker shows: the posted one (if visible), else the stored one."""
