@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kontor.core.middleware.SecurityHeadersMiddleware",
+    "kontor.core.middleware.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "kontor.urls"

@@ -1,10 +1,12 @@
 """Per-request set-up: the signed-in user's language and time zone, the change origin, and a
-per-request copy of the dropdown lists."""
+per-request copy of the dropdown lists; the security headers; no caching of what a signed-in
+user is shown."""
 
 import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 from kontor.core import dropdowns
 from kontor.core.context import origin
@@ -49,4 +51,23 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if settings.KONTOR_CSP and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = settings.KONTOR_CSP
+        return response
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on every answer to a signed-in user (pages,
+    fragments, exports, the API with a session or a token): record data must stay neither in
+    a shared proxy nor on the disk of a browser someone else uses next. Anonymous pages keep
+    their own rules, and static files never get here (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Read after the view: the API signs token callers in inside the view (DRF sets the
+        # user on this request then).
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response
