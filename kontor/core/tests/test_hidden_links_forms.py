@@ -194,3 +194,27 @@ def test_a_link_to_a_record_in_the_trash_is_kept_too(client, w):
     assert client.post(url, {**data, "title": "Einkauf"}).status_code == 302
     contact.refresh_from_db()
     assert (contact.account_id, contact.title) == (w.secret.pk, "Einkauf")
+
+
+def test_a_custom_link_to_a_hidden_account_is_kept_and_not_named(sven_client, w, admin):
+    from kontor.studio.tests.fields import add_field
+
+    add_field(
+        admin,
+        "contacts",
+        name="partner",
+        label_en="Partner",
+        label_de="Partner",
+        field_type="relate",
+        link_module="accounts",
+    )
+    contact = ContactFactory(
+        last_name="Krüger", account=w.visible, custom={"partner": str(w.secret.pk)}, actor=w.sven
+    )
+    url, data = edit_page(sven_client, contact)
+    assert data["partner"] == str(w.secret.pk)
+    assert sven_client.post(url, {**data, "title": "Einkauf"}).status_code == 302
+    contact.refresh_from_db()
+    assert (contact.custom, contact.title) == ({"partner": str(w.secret.pk)}, "Einkauf")
+    detail = sven_client.get(contact.get_absolute_url()).content.decode()
+    assert SECRET not in detail and NOT_AVAILABLE in detail
