@@ -16,8 +16,12 @@ forgotten after a day without failures, an address after an hour. Counters that 
 limit are listed in a small index, so the administration can show them and clear them
 (`throttles`, `clear`; the page is kontor/users/throttle_views.py).
 
-The sign-in page (SignInForm), the SuiteCRM V8 token endpoint and the v4_1 `login` use
-`wait_seconds` / `is_locked` before checking a password and `record_failure` after a wrong one.
+Requests in flight at the same time have all passed the check before any of them failed, so
+the check also claims the attempt (`claim`, an atomic `cache.add` per attempt number): at most
+the free attempts, and later one attempt per wait, check a password however many requests
+arrive together. The sign-in page (SignInForm), the SuiteCRM V8 token endpoint and the v4_1
+`login` call `is_locked` (which claims) right before checking a password and `record_failure`
+after a wrong one; `wait_seconds` only reads.
 """
 
 import hashlib
@@ -40,6 +44,8 @@ INDEX = f"{PREFIX}index"
 INDEX_SIZE = 1000
 PAIR_MEMORY = 24 * 3600
 ADDRESS_MEMORY = 3600
+#: How long a claimed attempt is held: longer than any password check takes.
+CLAIM_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -120,22 +126,52 @@ def _wait(failures: int, last: float | None, free: int, now: float) -> int:
     return max(0, math.ceil(last + delay(failures, free) - now))
 
 
+def _try_key(key: str, number: int) -> str:
+    return f"{PREFIX}{key}:try:{number}"
+
+
+def _stored(counters) -> dict:
+    return cache.get_many([k for c in counters for k in (_count_key(c.key), _last_key(c.key))])
+
+
 def wait_seconds(request, username: str, *, now: float | None = None) -> int:
     """How many seconds a sign-in of `username` from this request's address must still wait
-    (0: it may try now)."""
+    (0: it may try now). Reads only."""
     now = time.time() if now is None else now
     counters = _counters(request, username)
-    keys = [k for c in counters for k in (_count_key(c.key), _last_key(c.key))]
-    stored = cache.get_many(keys)
+    stored = _stored(counters)
     return max(
         _wait(stored.get(_count_key(c.key)) or 0, stored.get(_last_key(c.key)), c.free, now)
         for c in counters
     )
 
 
+def claim(request, username: str, *, now: float | None = None) -> int:
+    """Like `wait_seconds`, and when there is no wait, claim this attempt: 0 means the caller
+    may check the password now. While the free attempts last, each request claims one of the
+    attempt numbers still free; after them, only one request per wait gets the next number;
+    the others are told to wait (at least a second)."""
+    now = time.time() if now is None else now
+    counters = _counters(request, username)
+    stored = _stored(counters)
+    failures = [stored.get(_count_key(c.key)) or 0 for c in counters]
+    wait = max(
+        _wait(n, stored.get(_last_key(c.key)), c.free, now)
+        for c, n in zip(counters, failures, strict=True)
+    )
+    if wait:
+        return wait
+    for counter, count in zip(counters, failures, strict=True):
+        numbers = range(count, max(count + 1, counter.free))
+        if not any(cache.add(_try_key(counter.key, n), 1, CLAIM_SECONDS) for n in numbers):
+            return max(1, delay(count, counter.free))
+    return 0
+
+
 def is_locked(request, username: str) -> bool:
-    """Whether a sign-in of `username` from this address must wait before trying again."""
-    return wait_seconds(request, username) > 0
+    """Whether a sign-in of `username` from this address must wait before trying again;
+    when not, the attempt is claimed (`claim`): call it right before checking the password."""
+    return claim(request, username) > 0
 
 
 def record_failure(request, username: str) -> None:
@@ -160,7 +196,9 @@ def record_failure(request, username: str) -> None:
 def record_success(request, username: str) -> None:
     """Forget the failures of the pair that has just signed in (not those of the address)."""
     pair = _counters(request, username)[0]
-    cache.delete_many([_count_key(pair.key), _last_key(pair.key)])
+    failures = cache.get(_count_key(pair.key)) or 0
+    claims = [_try_key(pair.key, n) for n in range(max(failures, pair.free) + 1)]
+    cache.delete_many([_count_key(pair.key), _last_key(pair.key), *claims])
 
 
 def throttled_message(seconds: int) -> str:
@@ -227,7 +265,7 @@ class SignInForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        wait = wait_seconds(self.request, username)
+        wait = claim(self.request, username)
         if wait:
             raise ValidationError(throttled_message(wait), code="throttled")
         try:

@@ -142,3 +142,20 @@ def test_the_page_in_german(luise, admin_client, admin):
         signin.record_failure(from_address(OFFICE), "luise")
     page = admin_client.get("/admin/sign-in-throttles/").content.decode()
     assert "Fehlversuche" in page and "4 Sekunden" in page and "Aufheben" in page
+
+
+def test_parallel_attempts_get_no_more_password_checks_than_sequential_ones(luise, settings):
+    # Requests in flight at once have all passed the check before any failure is counted:
+    # each check claims its attempt, so a burst cannot test more passwords than the limit.
+    settings.KONTOR_SIGNIN_MAX_FAILURES = 3
+    request = from_address(ATTACKER)
+    burst = [signin.is_locked(request, "luise") for _ in range(10)]
+    assert burst == [False] * 3 + [True] * 7
+    for _failure in range(4):
+        signin.record_failure(request, "luise")
+    later = time.time() + 3  # the wait of the fourth failure (2 s) has passed
+    burst = [signin.wait_seconds(request, "luise", now=later) for _ in range(3)]
+    assert burst == [0, 0, 0]  # reading the wait claims nothing
+    burst = [signin.claim(request, "luise", now=later) for _ in range(5)]
+    assert burst[0] == 0 and all(wait > 0 for wait in burst[1:])
+    assert not signin.is_locked(from_address(OFFICE), "luise")
