@@ -1,0 +1,5 @@
+"""Backup and restore of a whole installation, for the operator: the database and the files
+under MEDIA_ROOT in one tar.gz archive (`kontor backup`, `kontor restore`; docs/operations.md).
+
+`archive` writes and checks the archive, `restore` puts it back.
+"""

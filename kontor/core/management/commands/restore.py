@@ -1,0 +1,48 @@
+"""`kontor restore FILE [--yes]`: put back an archive of `kontor backup` over the configured
+database and MEDIA_ROOT, for the operator (docs/operations.md)."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kontor.core.backup.archive import BackupError
+from kontor.core.backup.restore import restore
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore the database and the files under MEDIA_ROOT from an archive of `kontor backup`. "
+        "Stop the web server and the workers first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The archive (.tar.gz) written by `kontor backup`.")
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help="Replace a database and files that hold data (without it, only an empty "
+            "installation is restored into).",
+        )
+
+    def handle(self, *args, file, yes, **options):
+        try:
+            restored = restore(file, yes=yes, say=self.stdout.write)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        manifest = restored.manifest
+        files = ngettext("%(count)s file", "%(count)s files", restored.files) % {
+            "count": restored.files
+        }
+        self.stdout.write(
+            _("Restored the backup of %(time)s (Kontor %(version)s): the database and %(files)s.")
+            % {
+                "time": manifest.get("created_at"),
+                "version": manifest.get("kontor_version"),
+                "files": files,
+            }
+        )
+        if restored.migrated:
+            self.stdout.write(
+                _("Applied the migrations it lacked: %(migrations)s")
+                % {"migrations": ", ".join(restored.migrated)}
+            )
