@@ -122,3 +122,13 @@ def test_exports_do_not_name_a_hidden_account(sven_client, w, client):
     client.force_login(w.stan)
     card = b"".join(client.get(registry.get("contacts").url("export-vcf")).streaming_content)
     assert "ORG:Geheim GmbH" in card.decode()
+
+
+def test_an_opportunity_list_row_does_not_name_a_hidden_account(sven_client, w):
+    deal = OpportunityFactory(name="Lizenzen", account=w.secret, actor=w.sven)
+    for html in (
+        page(sven_client, "opportunities", "list"),
+        page(sven_client, "opportunities", "detail", deal.pk),
+    ):
+        assert "Lizenzen" in html and SECRET not in html
+        assert NOT_AVAILABLE in html
