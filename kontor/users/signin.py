@@ -164,7 +164,8 @@ def claim(request, username: str, *, now: float | None = None) -> int:
     for counter, count in zip(counters, failures, strict=True):
         numbers = range(count, max(count + 1, counter.free))
         if not any(cache.add(_try_key(counter.key, n), 1, CLAIM_SECONDS) for n in numbers):
-            return max(1, delay(count, counter.free))
+            # Another request checks a password right now: its claim ends with its answer.
+            return min(CLAIM_SECONDS, max(1, delay(count, counter.free)))
     return 0
 
 
@@ -194,10 +195,16 @@ def record_failure(request, username: str) -> None:
 
 
 def record_success(request, username: str) -> None:
-    """Forget the failures of the pair that has just signed in (not those of the address)."""
-    pair = _counters(request, username)[0]
-    failures = cache.get(_count_key(pair.key)) or 0
+    """Forget the failures of the pair that has just signed in (not those of the address),
+    and give back the attempts it claimed, so the next sign-in from the address need not
+    wait for the claim to run out."""
+    pair, address = _counters(request, username)
+    counts = cache.get_many([_count_key(pair.key), _count_key(address.key)])
+    failures = counts.get(_count_key(pair.key)) or 0
     claims = [_try_key(pair.key, n) for n in range(max(failures, pair.free) + 1)]
+    address_failures = counts.get(_count_key(address.key)) or 0
+    if address_failures >= address.free:
+        claims.append(_try_key(address.key, address_failures))
     cache.delete_many([_count_key(pair.key), _last_key(pair.key), *claims])
 
 

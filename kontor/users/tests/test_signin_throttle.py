@@ -159,3 +159,26 @@ def test_parallel_attempts_get_no_more_password_checks_than_sequential_ones(luis
     burst = [signin.claim(request, "luise", now=later) for _ in range(5)]
     assert burst[0] == 0 and all(wait > 0 for wait in burst[1:])
     assert not signin.is_locked(from_address(OFFICE), "luise")
+
+
+def test_a_busy_address_past_its_limit_lets_its_people_in_one_after_another(luise, settings):
+    settings.KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS = 3
+    for number in range(3):
+        signin.record_failure(from_address(OFFICE), f"typo{number}")
+    later = time.time() + 2  # the address's wait (1 s) has passed
+    create_user("karl", password=PASSWORD)
+    assert signin.claim(from_address(OFFICE), "karl", now=later) == 0
+    assert 0 < signin.claim(from_address(OFFICE), "luise", now=later) <= signin.CLAIM_SECONDS
+    signin.record_success(from_address(OFFICE), "karl")  # karl is in: his claim is given back
+    assert signin.claim(from_address(OFFICE), "luise", now=later) == 0
+
+
+def test_an_admin_clears_the_throttle_of_an_address(luise, admin_client, settings):
+    settings.KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS = 3
+    for number in range(6):
+        signin.record_failure(from_address(ATTACKER), f"name{number}")
+    [throttle] = signin.throttles()
+    assert (throttle.username, throttle.failures) == ("", 6)
+    admin_client.post("/admin/sign-in-throttles/clear/", {"throttle": throttle.key})
+    assert signin.throttles() == [] and signin.wait_seconds(from_address(ATTACKER), "luise") == 0
+    assert AdminChange.objects.get(area="signin").target == ATTACKER
