@@ -93,3 +93,15 @@ def test_without_a_match_a_new_lead_still_gets_the_sent_values_and_consent(rep):
         "+49 40 999999",
         "consent",
     )
+
+
+@override_settings(KONTOR_WEBFORM_MIN_SECONDS=0)
+def test_sent_markup_is_shown_as_text_on_the_timeline(rep, admin, admin_client):
+    contact = ContactFactory(actor=admin, email1="anna@example.org")
+    webform = make_webform(rep)
+    visitor = Client(enforce_csrf_checks=True)
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    submit(visitor, webform, rendered_token(visitor, webform), description=attack)
+    page = admin_client.get(contact.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert(" in page
+    assert "<script>alert(" not in page and "<img src=x" not in page
