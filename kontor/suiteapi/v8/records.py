@@ -73,10 +73,11 @@ def default_order(module) -> list[str]:
 
 def page_of(queryset, order: list, offset: int, size: int, columns=None) -> list:
     """One page of `queryset` in `order` (as `Row`s of `columns` when given); deep pages
-    through their ids first."""
+    through their ids first, in a sub-query of the same statement (the sort index walked to
+    the offset without reading rows, then only the page's rows by their keys)."""
     ordered = queryset.order_by(*order)
     if offset >= DEFERRED_OFFSET:
-        ids = list(ordered.values_list("pk", flat=True)[offset : offset + size])
+        ids = ordered.values("pk")[offset : offset + size]
         ordered, offset = queryset.filter(pk__in=ids).order_by(*order), 0
     if columns is None:
         return list(ordered[offset : offset + size])

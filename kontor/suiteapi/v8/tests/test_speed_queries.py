@@ -12,6 +12,7 @@ from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.suiteapi.mapping import api_module
 from kontor.suiteapi.references import Row
+from kontor.suiteapi.v8 import records
 from kontor.suiteapi.v8.counts import list_count_key
 from kontor.suiteapi.v8.documents import renderer, value
 from kontor.suitecrm.models import LegacyId
@@ -140,3 +141,35 @@ def test_a_condition_that_cannot_be_written_out_has_no_key(seller):
     assert plain != list_count_key(seller, module, ~Q(status="New"), False)
     assert plain != list_count_key(seller, module, Q(status="New"), True)
     assert list_count_key(seller, api_module("Users"), Q(), False) is None
+
+
+@pytest.mark.parametrize("query", ["", "&sort=last_name", "&filter[status][neq]=Dead"])
+def test_pages_through_their_ids_are_the_pages_of_the_plain_offset(
+    as_seller, seller, rep, admin, monkeypatch, query
+):
+    """Deep pages (their ids first, in a sub-query) hold what OFFSET gives, for a user who
+    sees his own and his team's leads (the permission filter inside the sub-query too)."""
+    LeadFactory.create_batch(4, actor=seller)
+    shared = LeadFactory.create_batch(3, actor=rep)
+    LeadFactory.create_batch(2, actor=rep)  # not in the team: never shown
+    team = save_team(Team(name="Nord"), actor=admin, members=[seller, rep])
+    Lead.teams.through.objects.bulk_create(
+        Lead.teams.through(lead_id=lead.pk, team_id=team.pk) for lead in shared
+    )
+    pages = {}
+    for deferred_from in (10**9, 2):
+        monkeypatch.setattr(records, "DEFERRED_OFFSET", deferred_from)
+        pages[deferred_from] = []
+        for number in range(1, 5):
+            path = f"V8/module/Leads?page[size]=2&page[number]={number}{query}"
+            status, body = as_seller.get(path)
+            assert status == 200, body
+            pages[deferred_from].append([row["id"] for row in body["data"]])
+    assert pages[2] == pages[10**9]
+    visible = Lead.objects.filter(pk__in=[lead.pk for lead in shared]) | Lead.objects.filter(
+        created_by=seller
+    )
+    if "Dead" in query:
+        visible = visible.exclude(status="Dead")
+    shown = [pk for page in pages[2] for pk in page]
+    assert sorted(shown) == sorted(str(pk) for pk in visible.values_list("pk", flat=True))
