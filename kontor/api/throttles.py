@@ -5,9 +5,10 @@ each request so a deployment (and a test) can change them; counts live in the ca
 every app server when REDIS_URL is set.
 
 Every API address needs a valid token (or session), and DRF checks permissions before throttles:
-an anonymous caller or a guessed token is refused before its request was ever counted. The
-exception handler (kontor/api/errors.py) therefore counts those refusals at the anonymous rate
-(`refusal_throttled`), and answers 429 instead once the address is over it.
+an anonymous caller, a guessed token or a read-only token that writes is refused before its
+request was ever counted. The exception handler (kontor/api/errors.py) therefore counts a
+refusal the throttle has not seen (`refusal_throttled`: the address at the anonymous rate, a
+signed-in caller at theirs), and answers 429 instead once the caller is over the limit.
 
 A sliding window from two counters per caller (this period's and the last one's, the latter
 weighted by how much of it the window still covers) instead of DRF's list of every request's
@@ -40,6 +41,7 @@ class ApiRateThrottle(BaseThrottle):
         return f"kontor-api-throttle:{'u' if signed_in else 'a'}:{ident}"
 
     def allow_request(self, request, view):
+        request.kontor_throttle_counted = True
         signed_in = bool(request.user and request.user.is_authenticated)
         rate = self.get_rate(signed_in)
         if rate is None:
@@ -76,18 +78,20 @@ class ApiRateThrottle(BaseThrottle):
         return None if self.retry_after is None else max(1, math.ceil(self.retry_after))
 
 
-#: Refusals that happen before DRF checks throttles: no valid token, no session.
-BEFORE_THROTTLES = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
+#: Refusals that can happen before DRF checks throttles (authentication, permission classes).
+REFUSALS = (
+    exceptions.NotAuthenticated,
+    exceptions.AuthenticationFailed,
+    exceptions.PermissionDenied,
+)
 
 
 def refusal_throttled(exc, request) -> exceptions.Throttled | None:
-    """Count a refused anonymous request (`exc`) for its address at the anonymous rate; the
-    429 to answer instead when the address is over it, else None."""
-    user = getattr(request, "user", None)
-    anonymous = not (user and user.is_authenticated)
-    if request is None or not anonymous:
+    """Count a refused request (`exc`) that no throttle counted yet, for its caller (the
+    address when not signed in); the 429 to answer instead when over the limit, else None."""
+    if request is None or not isinstance(exc, REFUSALS):
         return None
-    if not isinstance(exc, (*BEFORE_THROTTLES, exceptions.PermissionDenied)):
+    if getattr(request, "kontor_throttle_counted", False):
         return None
     throttle = ApiRateThrottle()
     if throttle.allow_request(request, None):

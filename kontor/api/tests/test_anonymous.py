@@ -5,6 +5,7 @@ KONTOR_API_SCHEMA_PUBLIC says otherwise."""
 import pytest
 from rest_framework.test import APIClient
 
+from kontor.api.models import ApiToken
 from kontor.api.tests.conftest import token_client
 from kontor.leads.models import Lead
 
@@ -46,3 +47,14 @@ def test_the_schema_is_for_signed_in_users(client, rep, settings):
     assert client.get("/api/schema/").status_code == 200
     settings.KONTOR_API_SCHEMA_PUBLIC = True
     assert anonymous.get("/api/schema/").status_code == 200
+
+
+def test_writes_of_a_read_only_token_count_against_its_limit(settings, rep):
+    settings.KONTOR_API_RATE = "2/minute"
+    reader = token_client(rep, scope=ApiToken.Scope.READ)
+    statuses = [
+        reader.post("/api/v1/leads/", {"last_name": "X"}, format="json").status_code
+        for _ in range(3)
+    ]
+    assert statuses == [403, 403, 429]
+    assert not Lead.objects.exists()
