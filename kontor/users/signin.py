@@ -17,9 +17,11 @@ limit are listed in a small index, so the administration can show them and clear
 (`throttles`, `clear`; the page is kontor/users/throttle_views.py).
 
 Requests in flight at the same time have all passed the check before any of them failed, so
-the check also claims the attempt (`claim`, an atomic `cache.add` per attempt number): at most
-the free attempts, and later one attempt per wait, check a password however many requests
-arrive together. The sign-in page (SignInForm), the SuiteCRM V8 token endpoint and the v4_1
+past the free attempts the check also claims the attempt (`claim`, an atomic `cache.add` per
+attempt number): one attempt per wait checks a password however many requests arrive
+together. (The free attempts are not claimed, see `claim`: a burst sent to a fresh pair checks
+as many passwords as it has requests, once; all of them count, so the pair waits the longest
+right after.) The sign-in page (SignInForm), the SuiteCRM V8 token endpoint and the v4_1
 `login` call `is_locked` (which claims) right before checking a password and `record_failure`
 after a wrong one; `wait_seconds` only reads.
 """
@@ -148,9 +150,8 @@ def wait_seconds(request, username: str, *, now: float | None = None) -> int:
 
 def claim(request, username: str, *, now: float | None = None) -> int:
     """Like `wait_seconds`, and when there is no wait, claim this attempt: 0 means the caller
-    may check the password now. While the free attempts last, each request claims one of the
-    attempt numbers still free; after them, only one request per wait gets the next number;
-    the others are told to wait (at least a second)."""
+    may check the password now. Past the free attempts, only one request per wait gets the
+    next attempt number; the others are told to wait (at least a second)."""
     now = time.time() if now is None else now
     counters = _counters(request, username)
     stored = _stored(counters)
@@ -162,8 +163,9 @@ def claim(request, username: str, *, now: float | None = None) -> int:
     if wait:
         return wait
     for counter, count in zip(counters, failures, strict=True):
-        numbers = range(count, max(count + 1, counter.free))
-        if not any(cache.add(_try_key(counter.key, n), 1, CLAIM_SECONDS) for n in numbers):
+        # Only past the free attempts: a successful sign-in through the SuiteCRM APIs gives
+        # no claim back, so claims before would refuse an integration's quick logins.
+        if count >= counter.free and not cache.add(_try_key(counter.key, count), 1, CLAIM_SECONDS):
             # Another request checks a password right now: its claim ends with its answer.
             return min(CLAIM_SECONDS, max(1, delay(count, counter.free)))
     return 0
@@ -200,11 +202,7 @@ def record_success(request, username: str) -> None:
     wait for the claim to run out."""
     pair, address = _counters(request, username)
     counts = cache.get_many([_count_key(pair.key), _count_key(address.key)])
-    failures = counts.get(_count_key(pair.key)) or 0
-    claims = [_try_key(pair.key, n) for n in range(max(failures, pair.free) + 1)]
-    address_failures = counts.get(_count_key(address.key)) or 0
-    if address_failures >= address.free:
-        claims.append(_try_key(address.key, address_failures))
+    claims = [_try_key(c.key, counts.get(_count_key(c.key)) or 0) for c in (pair, address)]
     cache.delete_many([_count_key(pair.key), _last_key(pair.key), *claims])
 
 
