@@ -16,16 +16,22 @@ from kontor.core.records import pagination as keyset
 MAX_LIMIT = 200
 
 
+def whole_number(text: str) -> int | None:
+    """`text` as a number when it is plain ASCII digits, else None ("²" and "٣" are digits
+    to str.isdigit(), and int() refuses the one and reads the other)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 class KeysetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         limit = request.query_params.get("limit", "")
         if limit:
-            if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+            size = whole_number(limit)
+            if size is None or not 1 <= size <= MAX_LIMIT:
                 raise exceptions.ValidationError(
                     {"limit": [_("Send a number from 1 to %(max)d.") % {"max": MAX_LIMIT}]}
                 )
-            size = int(limit)
         else:
             size = settings.KONTOR_PAGE_SIZE
         sort = view.get_sort() if view is not None else "-date_entered"

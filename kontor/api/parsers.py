@@ -5,6 +5,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 
+from kontor.api.pagination import whole_number
+
 #: Arrays and objects inside each other: no record body needs more than a handful, and
 #: validation and error reporting walk the data recursively.
 MAX_DEPTH = 32
@@ -32,7 +34,8 @@ class JSONParser(parsers.JSONParser):
         request = (parser_context or {}).get("request")
         limit = settings.KONTOR_API_MAX_BODY
         length = request.META.get("CONTENT_LENGTH", "") if request is not None else ""
-        if length.isdigit() and int(length) > limit:
+        size = whole_number(length)
+        if size is not None and size > limit:
             raise exceptions.ParseError(
                 _("The body is larger than %(max)d bytes.") % {"max": limit}
             )

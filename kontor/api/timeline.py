@@ -14,6 +14,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kontor.api.pagination import whole_number
 from kontor.core import registry
 from kontor.core.records import timeline as journey
 
@@ -81,9 +82,10 @@ def timeline_action():
         """The record's timeline: changes, conversions and activities, newest first."""
         record = self.access("view")
         raw = request.query_params.get("limit", "100")
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_EVENTS:
+        limit = whole_number(raw)
+        if limit is None or not 1 <= limit <= MAX_EVENTS:
             raise exceptions.ValidationError({"limit": [f"1–{MAX_EVENTS}"]})
-        events = journey.timeline(record, request.user, int(raw))
+        events = journey.timeline(record, request.user, limit)
         return Response({"events": [event_data(e) for e in events]})
 
     return timeline

@@ -137,3 +137,12 @@ def test_a_nul_character_in_custom_values_is_a_400(api, rep, admin, custom):
     response = api.generic("POST", "/api/v1/leads/", body, content_type="application/json")
     assert response.status_code == 400
     assert Lead.objects.count() == 1
+
+
+@pytest.mark.parametrize("limit", ["²", "٣", "1²", "0", "201"])
+def test_a_limit_that_is_not_a_plain_number_in_range_is_a_400(api, rep, limit):
+    lead = LeadFactory(actor=rep)
+    for url in ("/api/v1/leads/", f"/api/v1/leads/{lead.pk}/timeline/"):
+        response = api.get(url, {"limit": limit})
+        assert response.status_code == 400, (url, response.status_code)
+        assert "limit" in response.json()["errors"]
