@@ -217,10 +217,11 @@ if not DEBUG:
 # Team-scope lists whose teams hold at most this many records of a type collect those first
 # (kontor.core.permissions.restrict); larger ones filter while walking the sort index.
 KONTOR_SMALL_TEAM_SET = int(os.environ.get("KONTOR_SMALL_TEAM_SET", "5000"))
-# Lock-out after failed sign-ins (kontor.users.signin): per username and per client address.
+# Growing waits after failed sign-ins (kontor.users.signin): the free failures per username
+# and address pair, and per client address (an office behind one NAT shares it).
 KONTOR_SIGNIN_MAX_FAILURES = int(os.environ.get("KONTOR_SIGNIN_MAX_FAILURES", "5"))
 KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
-    os.environ.get("KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS", "30")
+    os.environ.get("KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS", "100")
 )
 KONTOR_SIGNIN_LOCK_SECONDS = int(os.environ.get("KONTOR_SIGNIN_LOCK_SECONDS", "900"))
 

@@ -105,14 +105,14 @@ def test_suitecrm_8_addresses_and_prospects_create_a_target(visitor, admin):
     assert Target.objects.get().last_name == "Ziel" and not Lead.objects.exists()
 
 
-def test_the_same_e_mail_again_adds_to_the_lead_instead_of_a_duplicate(visitor, leads_on):
+def test_the_same_e_mail_again_goes_on_the_lead_timeline_instead_of_a_duplicate(visitor, leads_on):
     html = generated_form(site=SITE, redirect=THANKS)
     post_form(visitor, html, {**ANNA, "phone_work": ""})
     again = post_form(visitor, html, {**ANNA, "first_name": "Anne", "phone_work": "+49 30 7654321"})
     assert again.status_code == 302 and again["Location"] == THANKS
     lead = Lead.objects.get()
-    # empty fields are filled, what the lead has stays; the post is on its timeline
-    assert (lead.first_name, lead.phone_work) == ("Anna", "+49 30 7654321")
+    # an anonymous post changes no field of the lead; it is on the lead's timeline for review
+    assert (lead.first_name, lead.phone_work) == ("Anna", "")
     event = ChangeLog.objects.get(record_id=lead.pk, field="webform")
     assert "Anne" in event.new_value
 
