@@ -1,7 +1,7 @@
 """No input is a 500: every list filter of every record type (as the registry declares them,
-custom fields' filters left aside) on the HTML list, its count and the API list, and every
-writable field of the API on create and partial update, with odd values (hypothesis, a bounded
-number of examples per record type)."""
+plus a custom field of each filterable kind) on the HTML list, its count and the API list, and
+every writable field of the API on create and partial update, with odd values (hypothesis, a
+bounded number of examples per record type)."""
 
 import json
 
@@ -16,6 +16,7 @@ from kontor.api.tests.conftest import token_client
 from kontor.api.tests.data import body_for
 from kontor.core import registry
 from kontor.core.records.filters import filterset_for
+from kontor.studio.actions.fields import create_custom_field
 
 pytestmark = pytest.mark.django_db
 
@@ -77,17 +78,34 @@ json_value = st.recursive(
 )
 
 
+CUSTOM_KINDS = ["text", "integer", "decimal", "date", "datetime", "boolean", "dropdown"]
+
+
+def add_custom_fields(module, actor) -> None:
+    for kind in CUSTOM_KINDS:
+        create_custom_field(
+            module,
+            name=f"fuzz_{kind}",
+            label_en=kind,
+            label_de=kind,
+            field_type=kind,
+            dropdown="industry_dom" if kind == "dropdown" else "",
+            actor=actor,
+        )
+
+
 def query_names(module) -> list[str]:
-    """The query parameters of a module's list: its declared filters (ranges as _min/_max)
-    and the list's own parameters."""
+    """The query parameters of a module's list: its filters (the declared ones and the custom
+    fields'; ranges as _min/_max) and the list's own parameters."""
     filters = filterset_for(module).base_filters
+    assert set(module.filters) <= set(filters)
     names = []
-    for name in module.filters:
+    for name in filters:
         if isinstance(filters[name], df.RangeFilter):
             names += [f"{name}_min", f"{name}_max"]
         else:
             names.append(name)
-    return [*names, "mine", "q", "cursor", "ordering", "sort", "fields", "limit"]
+    return list(dict.fromkeys([*names, "q", "cursor", "ordering", "sort", "fields", "limit"]))
 
 
 def writable_names(module) -> list[str]:
@@ -105,13 +123,16 @@ def clients(rep, settings):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_no_list_filter_value_is_a_server_error(clients, rep, slug):
+def test_no_list_filter_value_is_a_server_error(clients, rep, admin, slug):
     module = registry.get(slug)
+    add_custom_fields(module, admin)
     api, page = clients
     api.post(f"/api/v1/{slug}/", body_for(slug, rep), format="json")
     urls = [f"/api/v1/{slug}/", module.url_list, module.url("count")]
+    names = query_names(module)
+    assert {"mine", "fuzz_integer", "fuzz_date_min"} <= set(names)
     params = st.dictionaries(
-        st.sampled_from(query_names(module)), st.lists(text, min_size=1, max_size=2), max_size=4
+        st.sampled_from(names), st.lists(text, min_size=1, max_size=2), max_size=4
     )
 
     @given(params=params)
