@@ -6,7 +6,8 @@ gunicorn workers, p50/p95/p99 at 1 and 8 clients.
 
 Uses the database of DATABASE_URL as it is (generate it first: `manage.py generate --leads
 1000000 …`, see bench/README.md); creates a user `v8-bench` (sales manager: every lead), an
-OAuth2 client `v8-bench` (password grant) and, for the create run, new leads named "V8Bench".
+OAuth2 client `v8-bench` (password grant) and, for the create run, new leads named "V8Bench"
+(deleted again afterwards unless `--keep`).
 Requests are sent as a SuiteCRM client sends them (a bearer token from `Api/access_token`,
 JSON:API bodies); only answers with the expected status and row count count as right.
 
@@ -137,11 +138,23 @@ def create_requests(run: str, count: int) -> list:
     ]
 
 
-def created(env: dict, run: str) -> int:
+def created(env: dict, run: str, keep: bool) -> int:
+    """The leads of this run in the database; then the run's leads (its warm-up's too) are
+    deleted with their change-log rows, unless `keep`: thousands of new leads at the top of
+    the date index would change what the next run's first pages and filters measure."""
     code = (
         "from kontor.leads.models import Lead;"
+        "from kontor.core.models import ChangeLog;"
         f"print(Lead.objects.filter(email1__startswith='v8-{run}-').count())"
     )
+    if not keep:
+        code += (
+            ";from django.db.models import Q;"
+            f"mine = Lead.with_deleted.filter(Q(email1__startswith='v8-{run}-') | "
+            f"Q(email1__startswith='v8-{run}w-'));"
+            "ChangeLog.objects.filter(record_id__in=mine.values('pk')).delete();"
+            "mine.delete()"
+        )
     return int(manage_shell(code, env))
 
 
@@ -170,6 +183,7 @@ def main(argv=None) -> int:
     parser.add_argument("--creates", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep", action="store_true", help="keep the leads the run created")
     parser.add_argument(
         "--operations",
         default="",
@@ -227,7 +241,7 @@ def main(argv=None) -> int:
             started = time.perf_counter()
             figures = measured(server.pid, port, key, create_requests(run, args.creates), 8)
             seconds = time.perf_counter() - started
-            stored = created(env, run)
+            stored = created(env, run, args.keep)
             figures["stored"] = stored
             figures["creates_per_s"] = round(stored / seconds, 1)
             figures["load_average"] = os.getloadavg()
