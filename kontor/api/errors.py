@@ -76,17 +76,24 @@ def exception_handler(exc, context):
         return None
     codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
     if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(response.data)
         body = {
             "detail": _("The request has errors; see the fields."),
             "code": "invalid",
-            "errors": _flatten(response.data),
+            "errors": {_no_nul(k): [_no_nul(m) for m in v] for k, v in errors.items()},
         }
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-        body = {"detail": str(detail), "code": codes if isinstance(codes, str) else "error"}
+        body = {"detail": _no_nul(detail), "code": codes if isinstance(codes, str) else "error"}
         if hasattr(exc, "existing"):
             body["existing"] = exc.existing
     return Response(body, status=response.status_code, headers=_headers(response))
+
+
+def _no_nul(text) -> str:
+    """An error text without NUL characters (an unknown field's name may hold one): a stored
+    answer (Idempotency-Key) is JSON in PostgreSQL, which cannot hold them."""
+    return str(text).replace("\x00", "\ufffd")
 
 
 def _headers(response) -> dict:

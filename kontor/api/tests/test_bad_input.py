@@ -146,3 +146,20 @@ def test_a_limit_that_is_not_a_plain_number_in_range_is_a_400(api, rep, limit):
         response = api.get(url, {"limit": limit})
         assert response.status_code == 400, (url, response.status_code)
         assert "limit" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("body", [{"last_name": "N", "custom": {"a\x00": "x"}}, {"x\x00": 1}])
+def test_a_refusal_naming_a_nul_is_stored_for_its_idempotency_key(api, body):
+    raw = json.dumps(body)
+    for _ in range(2):
+        response = api.generic(
+            "POST",
+            "/api/v1/leads/",
+            raw,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="nul-1",
+        )
+        assert response.status_code == 400
+        assert "\x00" not in json.dumps(response.json(), ensure_ascii=False)
+    assert response.headers["Idempotent-Replayed"] == "true"
+    assert not Lead.objects.exists()
