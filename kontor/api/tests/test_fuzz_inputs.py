@@ -3,6 +3,7 @@ plus a custom field of each filterable kind) on the HTML list, its count and the
 every writable field of the API on create and partial update, with odd values (hypothesis, a
 bounded number of examples per record type)."""
 
+import itertools
 import json
 
 import django_filters as df
@@ -155,12 +156,16 @@ def test_no_value_of_a_writable_field_is_a_server_error(clients, rep, slug):
     names = [*writable_names(registry.get(slug)), "custom"]
     bodies = st.dictionaries(st.sampled_from(names), json_value, min_size=1, max_size=4)
 
+    keys = itertools.count()
+
     @given(body=bodies)
     @run_bounded
     def check(body):
         raw = json.dumps(body)
-        for method, target in (("POST", f"/api/v1/{slug}/"), ("PATCH", url)):
-            response = api.generic(method, target, raw, content_type="application/json")
+        # Creates with an Idempotency-Key: their answers, refusals included, are stored.
+        post = {"HTTP_IDEMPOTENCY_KEY": f"fuzz-{next(keys)}"}
+        for method, target, headers in (("POST", f"/api/v1/{slug}/", post), ("PATCH", url, {})):
+            response = api.generic(method, target, raw, content_type="application/json", **headers)
             assert response.status_code < 500, (method, body, response.status_code)
 
     check()
