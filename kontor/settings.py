@@ -280,6 +280,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "kontor.api.schema.KontorAutoSchema",
     "EXCEPTION_HANDLER": "kontor.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The rate limits' client address: REMOTE_ADDR unless KONTOR_NUM_PROXIES trusted proxies
+    # append to X-Forwarded-For (a client could otherwise pick its address per request).
+    "NUM_PROXIES": int(os.environ.get("KONTOR_NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kontor API",
