@@ -13,10 +13,11 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import transaction
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from kontor.core.context import origin
@@ -45,6 +46,13 @@ def body_of(request) -> dict:
     application/*+json, else a form (for PATCH and DELETE too, which Django leaves unparsed);
     anything unreadable is empty."""
     kind = (request.content_type or "").lower()
+    try:
+        return _parsed(request, kind)
+    except RequestDataTooBig:
+        raise V8Error(_("The submission is too large."), status=413) from None
+
+
+def _parsed(request, kind: str) -> dict:
     if kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json")):
         try:
             data = json.loads(request.body or b"null")

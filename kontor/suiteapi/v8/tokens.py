@@ -95,19 +95,25 @@ def _client_credentials(request, params) -> tuple[str, str]:
 
 def _signed_in(request, params):
     """The user of the password grant: Django's authenticate (Kontor's password checks and
-    sign-in lock-out). Kontor has no second factor yet; once it has, a user who needs one is
-    refused here, since this grant cannot ask for it."""
+    sign-in throttle: 429 with Retry-After while a user name and address pair must wait).
+    Kontor has no second factor yet; once it has, a user who needs one is refused here, since
+    this grant cannot ask for it."""
     username, password = _text(params.get("username")), _text(params.get("password"))
     if not username:
         raise missing("username")
     if not password:
         raise missing("password")
-    if signin.is_locked(request, username):
-        raise OAuthError("invalid_grant", _("Too many failed sign-ins. Try again later."))
+    wait = signin.claim(request, username)
+    if wait:
+        refused = OAuthError("invalid_grant", signin.throttled_message(wait), status=429)
+        refused.headers["Retry-After"] = str(wait)
+        raise refused
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         signin.record_failure(request, username)
         raise OAuthError("invalid_grant")
+    # Gives back the attempt claimed above: the integration's next token need not wait.
+    signin.record_success(request, username)
     return user
 
 

@@ -106,3 +106,16 @@ def test_bad_tokens_from_one_address_get_429_after_the_limit(client, as_rep, rep
     assert client.get("/Api/V8/module/Leads", **other).status_code == 401
     valid = {**_bearer(as_rep), "REMOTE_ADDR": "203.0.113.7"}
     assert client.get("/Api/V8/module/Leads", **valid).status_code == 200
+
+
+def test_a_body_over_the_upload_limit_is_a_413_and_creates_nothing(client, as_rep, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    document = {
+        "data": {"type": "Leads", "attributes": {"last_name": "Big", "description": "x" * 2000}}
+    }
+    response = client.post(
+        "/Api/V8/module", document, content_type="application/json", **_bearer(as_rep)
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"]["detail"] == "The submission is too large."
+    assert not Lead.objects.filter(last_name="Big").exists()

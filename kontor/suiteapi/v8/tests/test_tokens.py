@@ -286,7 +286,7 @@ def test_token_endpoint_wants_post(client):
     assert response.json() == {"message": "Method not allowed. Must be one of: POST"}
 
 
-def test_failed_passwords_lock_the_account_as_the_sign_in_page_does(
+def test_failed_passwords_make_the_pair_wait_as_the_sign_in_page_does(
     client, rep, password_client, settings
 ):
     settings.KONTOR_SIGNIN_MAX_FAILURES = 2
@@ -299,15 +299,20 @@ def test_failed_passwords_lock_the_account_as_the_sign_in_page_does(
             username="rolf",
             password="bad",
         )
-    status, body = token(
-        client,
-        grant_type="password",
-        client_id="mobile-app",
-        client_secret=SECRET,
-        username="rolf",
-        password="pw-rolf-123!",
+    response = client.post(
+        "/Api/access_token",
+        {
+            "grant_type": "password",
+            "client_id": "mobile-app",
+            "client_secret": SECRET,
+            "username": "rolf",
+            "password": "pw-rolf-123!",
+        },
     )
-    assert (status, body["error"]) == (400, "invalid_grant")
+    # the right password is not even checked while the pair waits
+    assert response.status_code == 429 and int(response["Retry-After"]) >= 1
+    assert response.json()["error"] == "invalid_grant"
+    assert "try again in" in response.json()["hint"]
     assert not AccessToken.objects.exists()
 
 
