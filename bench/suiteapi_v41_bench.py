@@ -126,7 +126,26 @@ def operations(session: str, rng: random.Random) -> dict:
     }
 
 
-def load(port: int, make, requests: int, clients: int) -> dict:
+def server_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the gunicorn master `pid` and its workers so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:  # not Linux: no CPU figure
+        return 0.0
+    pids += [int(c) for c in children]
+    used = 0
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a worker that just ended
+            continue
+        used += int(fields[11]) + int(fields[12])  # utime, stime
+    return used / tick
+
+
+def load(port: int, make, requests: int, clients: int, server_pid: int = 0) -> dict:
     times, statuses, lock = [], {}, threading.Lock()
     left = [requests]
     bad = []
@@ -152,12 +171,14 @@ def load(port: int, make, requests: int, clients: int) -> dict:
                     bad.append(answer)
 
     started = time.perf_counter()
+    cpu_before = server_cpu_seconds(server_pid) if server_pid else 0.0
     threads = [threading.Thread(target=work) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - started
+    cpu = server_cpu_seconds(server_pid) - cpu_before if server_pid else 0.0
     times.sort()
     pick = lambda q: round(times[min(len(times) - 1, int(q * len(times)))], 1)  # noqa: E731
     return {
@@ -167,6 +188,7 @@ def load(port: int, make, requests: int, clients: int) -> dict:
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": pick(0.95),
         "p99_ms": pick(0.99),
+        "server_cpu_ms_per_request": round(cpu * 1000 / max(len(times), 1), 1),
         "statuses": statuses,
         "wrong_answers": len(bad),
     }
@@ -177,6 +199,19 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="run only the operations whose name contains TEXT (repeatable)",
+    )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        nargs="+",
+        default=[1, 8],
+        help="the numbers of concurrent clients to measure (default: 1 8)",
+    )
     args = parser.parse_args(argv)
     env = {
         **os.environ,
@@ -206,9 +241,11 @@ def main(argv=None) -> int:
                 per_thread.conn = None
                 time.sleep(0.2)
         for name, make in operations(session, rng).items():
+            if args.only and not any(part in name for part in args.only):
+                continue
             load(port, make, 20, 2)  # warm-up
             results["get_entry_list"][name] = [
-                load(port, make, args.requests, clients) for clients in (1, 8)
+                load(port, make, args.requests, clients, server.pid) for clients in args.clients
             ]
     finally:
         server.terminate()  # our own child, by pid

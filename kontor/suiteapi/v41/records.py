@@ -24,6 +24,7 @@ from kontor.suiteapi.references import (
     RecordRef,
     UserRef,
 )
+from kontor.suiteapi.v8.counts import list_count_key
 from kontor.suiteapi.v41.errors import ApiError
 from kontor.suiteapi.v41.query import Column, QueryError, parse_order, parse_where
 
@@ -229,13 +230,13 @@ def page(queryset, order: list[str], start: int, size: int) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def total(queryset, user, api: ApiModule) -> int:
+def total(queryset, user, api: ApiModule, condition: Q | None = None, deleted=False) -> int:
     """How many rows `queryset` holds: exact up to COUNT_EXACT, else counted at most once a
-    minute per user and query (SuiteCRM's clients page with it; they do not audit it)."""
+    minute per user and query (SuiteCRM's clients page with it; they do not audit it).
+    `condition`: the client's query that filtered the module's live records, which keys the
+    cache without compiling the SQL (kontor.suiteapi.v8.counts); else the SQL keys it."""
     queryset = queryset.order_by()
-    sql, params = queryset.query.sql_with_params()
-    digest = hashlib.sha256(f"{user.pk}|{api.name}|{sql}|{params!r}".encode()).hexdigest()
-    key = f"kontor:suiteapi:v41:count:{digest}"
+    key = _count_key(queryset, user, api, condition, deleted)
     found = cache.get(key)
     if found is not None:
         return found
@@ -245,6 +246,19 @@ def total(queryset, user, api: ApiModule) -> int:
     found = queryset.count()
     cache.set(key, found, COUNT_SECONDS)
     return found
+
+
+def _count_key(queryset, user, api: ApiModule, condition: Q | None, deleted) -> str:
+    # v4_1's trash is the live records and the deleted ones (V8's only the deleted ones):
+    # its count is keyed by its SQL, and the prefix keeps the two APIs' keys apart.
+    written = None
+    if condition is not None and not deleted:
+        written = list_count_key(user, api, condition, False)
+    if written is not None:
+        return f"kontor:suiteapi:v41:{written}"
+    sql, params = queryset.query.sql_with_params()
+    digest = hashlib.sha256(f"{user.pk}|{api.name}|{sql}|{params!r}".encode()).hexdigest()
+    return f"kontor:suiteapi:v41:count:{digest}"
 
 
 def _renderer(attribute):

@@ -4,7 +4,7 @@ search_by_module, in SuiteCRM's shapes, as the session's user through the permis
 
 from kontor.core import search
 from kontor.suiteapi.mapping import api_module
-from kontor.suiteapi.v41 import links, records
+from kontor.suiteapi.v41 import links, records, rows
 from kontor.suiteapi.v41.calls import Call, items, method, names, number, text, truthy
 from kontor.suiteapi.v41.errors import ApiError
 
@@ -103,15 +103,23 @@ def get_entry_list(
     start = max(number(offset), 0)
     size = number(max_results)
     size = size if size > 0 else records.DEFAULT_PAGE
-    lean = not link_fields  # links read more of the rows
-    matching = records.records(api, user, "list", chosen, truthy(deleted), lean=lean)
+    trash = truthy(deleted)
+    # Links and users read model instances; other pages plain values (kontor.suiteapi.v41.rows).
+    plain = not link_fields and api.module is not None
+    matching = records.records(api, user, "list", chosen, trash, lean=not link_fields)
     matching = matching.filter(condition)
-    rows = records.page(matching, order, start, size)
-    if 0 < len(rows) < size or not (rows or start):  # the last page: the count is known
-        total = start + len(rows)
+    if plain:
+        found = rows.read_page(api, matching, order, start, size, chosen)
     else:
-        total = records.total(matching, user, api)
-    entries, related = _page(api, user, rows, chosen, link_fields, True)
+        found = records.page(matching, order, start, size)
+    if 0 < len(found) < size or not (found or start):  # the last page: the count is known
+        total = start + len(found)
+    else:
+        total = records.total(matching, user, api, condition, trash)
+    if plain:
+        entries, related = rows.entries(api, found, api.prepare(found, user), chosen), []
+    else:
+        entries, related = _page(api, user, found, chosen, link_fields, True)
     return {
         "result_count": len(entries),
         "total_count": str(total),
