@@ -59,12 +59,14 @@ INSTALLED_APPS = [
     "kontor.imports",
     "kontor.suitecrm",
     "kontor.suiteapi",
+    "kontor.ops",
     "kontor.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kontor.ops.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -306,3 +308,11 @@ KONTOR_IDEMPOTENCY_DAYS = 1
 # Webhook deliveries: seconds to wait for the receiver, attempts before giving up.
 KONTOR_WEBHOOK_TIMEOUT = float(os.environ.get("KONTOR_WEBHOOK_TIMEOUT", "5"))
 KONTOR_WEBHOOK_ATTEMPTS = int(os.environ.get("KONTOR_WEBHOOK_ATTEMPTS", "6"))
+
+# --- Operations (kontor.ops; docs/monitoring.md) --------------------------------------------
+# /readyz checks that a task worker ran the heartbeat task within this many seconds; off for a
+# deployment without a worker. `make run` starts one (manage.py db_worker).
+KONTOR_READYZ_WORKER = env_bool("KONTOR_READYZ_WORKER", True)
+KONTOR_READYZ_WORKER_MAX_AGE = int(os.environ.get("KONTOR_READYZ_WORKER_MAX_AGE", "120"))
+# /metrics answers requests from this machine, and others that send this bearer token.
+KONTOR_METRICS_TOKEN = os.environ.get("KONTOR_METRICS_TOKEN", "")

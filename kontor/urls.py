@@ -6,6 +6,7 @@ from django.urls import include, path
 from kontor.core import views as core_views
 from kontor.core.records.urls import urlpatterns_for_modules
 from kontor.dashboards.views import my_day
+from kontor.ops import health, metrics
 from kontor.users.signin import SignInForm
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", include("kontor.api.urls")),
     path("", my_day, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", core_views.admin_index, name="admin-index"),
     path("search/", core_views.global_search, name="search"),
     path(

@@ -1,0 +1,1 @@
+"""Operations: readiness probe, worker heartbeat and Prometheus metrics (docs/monitoring.md)."""
