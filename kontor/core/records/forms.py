@@ -2,7 +2,8 @@
 
 Foreign keys to other records render as relate pickers (Tom Select fed by the target module's
 lookup URL) that only ever load the chosen record, never the whole table; their querysets go
-through the permission filter, so a forged id of a record the user may not see is refused.
+through the permission filter, so a forged id of a record the user may not see is refused; the
+one an edited record already links to is offered as "(not available)" and kept by a save.
 """
 
 from django import forms
@@ -181,7 +182,8 @@ class RecordForm(forms.ModelForm):
             return None  # a damaged stored id is nothing to keep
 
     def _chosen(self, name, field):
-        """The record the picker shows: the posted one (if visible), else the stored one."""
+        """The record the picker shows: the posted one (if visible or the kept link), else the
+        stored one."""
         if self.is_bound:
             value = self.data.get(self.add_prefix(name))
         else:  # e.g. ?account=<id> from an account's page; a damaged id preselects nothing
