@@ -98,6 +98,8 @@ def test_out_of_range_filters_answer_without_an_error(rep_client, api, rep, para
     [
         (f"assigned_user={HUGE}", "assigned_user"),
         ("assigned_user=12x", "assigned_user"),
+        ("assigned_user=²", "assigned_user"),
+        ("assigned_user=-٣", "assigned_user"),
         ("date_entered_min=0001-01-01", "date_entered"),
         ("date_entered_max=9999-12-31", "date_entered"),
     ],

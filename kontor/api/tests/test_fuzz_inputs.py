@@ -1,7 +1,7 @@
 """No input is a 500: every list filter of every record type (as the registry declares them,
 plus a custom field of each filterable kind) on the HTML list, its count and the API list, and
-every writable field of the API on create and partial update, with odd values (hypothesis, a
-bounded number of examples per record type)."""
+every writable field of the API on create, partial update, bulk create and upsert, with odd
+values (hypothesis, a bounded number of examples per record type)."""
 
 import itertools
 import json
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kontor.api.serializers import serializer_for
 from kontor.api.tests.conftest import token_client
 from kontor.api.tests.data import body_for
+from kontor.api.upsert import UPSERT_SLUGS
 from kontor.core import registry
 from kontor.core.records.filters import filterset_for
 from kontor.studio.actions.fields import create_custom_field
@@ -150,7 +151,8 @@ def test_no_list_filter_value_is_a_server_error(clients, rep, admin, slug):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_no_value_of_a_writable_field_is_a_server_error(clients, rep, slug):
     api, _page = clients
-    created = api.post(f"/api/v1/{slug}/", body_for(slug, rep), format="json")
+    valid = body_for(slug, rep)
+    created = api.post(f"/api/v1/{slug}/", valid, format="json")
     assert created.status_code == 201, created.content
     url = f"/api/v1/{slug}/{created.json()['id']}/"
     names = [*writable_names(registry.get(slug)), "custom"]
@@ -161,11 +163,21 @@ def test_no_value_of_a_writable_field_is_a_server_error(clients, rep, slug):
     @given(body=bodies)
     @run_bounded
     def check(body):
-        raw = json.dumps(body)
+        # Creates get a valid body with the odd values over it: the values reach the record's
+        # own checks and the database, not only the first field that is refused.
+        raw, whole = json.dumps(body), json.dumps({**valid, **body})
+        bulk = json.dumps({"items": [{**valid, **body}, body]})
         # Creates with an Idempotency-Key: their answers, refusals included, are stored.
         post = {"HTTP_IDEMPOTENCY_KEY": f"fuzz-{next(keys)}"}
-        for method, target, headers in (("POST", f"/api/v1/{slug}/", post), ("PATCH", url, {})):
-            response = api.generic(method, target, raw, content_type="application/json", **headers)
-            assert response.status_code < 500, (method, body, response.status_code)
+        requests = [
+            ("POST", f"/api/v1/{slug}/", whole, post),
+            ("PATCH", url, raw, {}),
+            ("POST", f"/api/v1/{slug}/bulk/", bulk, {}),
+        ]
+        if slug in UPSERT_SLUGS:
+            requests.append(("POST", f"/api/v1/{slug}/upsert/", whole, {}))
+        for method, target, data, headers in requests:
+            response = api.generic(method, target, data, content_type="application/json", **headers)
+            assert response.status_code < 500, (target, body, response.status_code)
 
     check()

@@ -65,7 +65,9 @@ class UserIdsField(df_fields.ModelMultipleChoiceField):
             if item == self.null_value:
                 continue
             text = str(item).strip()
-            if not text.lstrip("-").isdigit() or not low <= int(text) <= high:
+            digits = text.removeprefix("-")
+            # isascii(): "²" is a digit to isdigit() and no number to int().
+            if not (digits.isascii() and digits.isdigit()) or not low <= int(text) <= high:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
