@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass
 from importlib import metadata
@@ -37,6 +38,7 @@ VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 #: Top-level entries of MEDIA_ROOT that belong to a running restore, never to the files.
 WORK_PREFIX = ".kontor-"
 CHUNK = 1024 * 1024
+SQLITE_LOCK_SECONDS = 60
 
 
 class BackupError(Exception):
@@ -186,10 +188,17 @@ def _dump_database(connection, vendor: str, target: Path) -> None:
         return
     connection.ensure_connection()
     copy = sqlite3.connect(target)
+    deadline = time.monotonic() + SQLITE_LOCK_SECONDS
+
+    def give_up_when_locked(status, remaining, total):
+        # sqlite3 retries a locked database for ever; this ends the wait.
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise BackupError(_("The SQLite database stayed locked; no backup was written."))
+
     try:
         # All pages in one step, inside one read transaction: a consistent copy, and in WAL mode
         # the app's writers are not blocked meanwhile.
-        connection.connection.backup(copy)
+        connection.connection.backup(copy, progress=give_up_when_locked)
     finally:
         copy.close()
 
@@ -334,7 +343,7 @@ def _unpack(archive: Path, folder: Path) -> tuple[dict, dict]:
                     out.write(data)
             found[member.name] = {"size": size, "sha256": sha256.hexdigest()}
     if not isinstance(manifest, dict):
-        raise BackupError(_("The archive has no manifest: it is not a Kontor backup."))
+        raise BackupError(_("The archive has no manifest: it is damaged or not a Kontor backup."))
     return manifest, found
 
 
