@@ -233,15 +233,27 @@ def _restore_sqlite(connection, staged: Staged) -> None:
 
 def _replace_media(media_root: Path, staged: Staged) -> None:
     # Entry by entry inside MEDIA_ROOT (never MEDIA_ROOT itself, which may be a mount point):
-    # the old files move aside and are removed once the new ones are in place.
+    # the old files move aside and are removed once the new ones are in place; a failed move
+    # puts everything back.
     aside = media_root / f"{WORK_PREFIX}replaced-{secrets.token_hex(6)}"
     aside.mkdir()
-    for entry in sorted(media_root.iterdir()):
-        if not entry.name.startswith(WORK_PREFIX):
-            os.rename(entry, aside / entry.name)
-    if staged.media.is_dir():
-        for entry in sorted(staged.media.iterdir()):
-            os.rename(entry, media_root / entry.name)
+    old = [e for e in sorted(media_root.iterdir()) if not e.name.startswith(WORK_PREFIX)]
+    new = sorted(staged.media.iterdir()) if staged.media.is_dir() else []
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for source, target in [(e, aside / e.name) for e in old] + [
+            (e, media_root / e.name) for e in new
+        ]:
+            os.rename(source, target)
+            moved.append((source, target))
+    except OSError as error:
+        for source, target in reversed(moved):
+            os.rename(target, source)
+        aside.rmdir()
+        raise BackupError(
+            _("The database was restored, but the files could not be replaced (%(error)s).")
+            % {"error": error}
+        ) from error
     shutil.rmtree(aside)
 
 
