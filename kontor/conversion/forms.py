@@ -30,6 +30,7 @@ from kontor.conversion.parts import (
 )
 from kontor.core import registry
 from kontor.core.matching import company_key, domain_of
+from kontor.core.records.tables import link_texts
 from kontor.leads.models import Lead
 
 # --- Target → Lead --------------------------------------------------------------------------
@@ -169,9 +170,9 @@ class LeadConversion:
     @cached_property
     def contact_suggestions(self) -> list[tuple]:
         """(contact, reasons) of contacts like the lead, surest first."""
+        contacts = duplicates.similar_contacts(self.lead, self.user)
         return [
-            (c, contact_reasons(c, self.lead))
-            for c in duplicates.similar_contacts(self.lead, self.user)
+            (c, contact_reasons(c, self.lead)) for c in link_texts(self.user, contacts, "account")
         ]
 
     @cached_property

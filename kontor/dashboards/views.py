@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from kontor.activities.models import Call, Meeting, Task
+from kontor.core.records.tables import link_texts
 from kontor.leads.models import CLOSED_STATUSES, Lead
 from kontor.opportunities.models import CLOSED_STAGES, Opportunity
 
@@ -55,6 +56,8 @@ def my_day(request):
         .select_related("account")
         .order_by("date_closed", "pk")[:ROWS]
     )
+    # A rep may own an opportunity of an account they may not see: never its name.
+    opportunities = link_texts(user, opportunities, "account")
     now = timezone.now()
     return render(
         request,

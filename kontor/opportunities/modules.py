@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.core import dropdowns
 from kontor.core.grants import EVERYTHING, TEAM_WORK
+from kontor.core.records.tables import link_texts
 from kontor.core.registry import Module, register
 from kontor.opportunities.dropdown_lists import (
     OPPORTUNITY_RELATIONSHIP_TYPE,
@@ -84,18 +85,19 @@ class OpportunityModule(Module):
         from kontor.contacts.models import Contact
 
         visible = Contact.objects.visible_to(user, "view")
-        links = (
+        links = list(
             OpportunityContact.objects.filter(opportunity=record, contact__in=visible)
             .select_related("contact", "contact__account")
             .order_by("contact__last_name")
         )
+        contacts = link_texts(user, [link.contact for link in links], "account")
         return {
             "contact_links": [
                 {
-                    "contact": link.contact,
+                    "contact": contact,
                     "role": dropdowns.label("opportunity_relationship_type_dom", link.contact_role),
                 }
-                for link in links
+                for link, contact in zip(links, contacts, strict=True)
             ],
             "contact_roles": dropdowns.choices("opportunity_relationship_type_dom"),
         }

@@ -32,6 +32,30 @@ def not_available() -> str:
     return _("(not available)")
 
 
+def link_texts(user, records, name: str) -> list:
+    """Give each of `records` `<name>_text`: the name of the record its link `name` points to,
+    `not_available()` when `user` may not see that record or it is in the trash, "" when
+    there is none. For pages that show one link of a few records (a dashboard card, a
+    subpanel): one query at most, none for a type the user sees whole."""
+    records = list(records)
+    if not records:
+        return records
+    field = records[0]._meta.get_field(name)
+    visible = permissions.visible_ids(
+        user, field.related_model, {getattr(r, field.attname) for r in records}
+    )
+    for record in records:
+        linked = getattr(record, name) if getattr(record, field.attname) else None
+        if linked is None:
+            text = ""
+        elif linked.pk in visible and not getattr(linked, "deleted", False):
+            text = str(linked)
+        else:
+            text = not_available()
+        setattr(record, f"{name}_text", text)
+    return records
+
+
 def user_label(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
