@@ -8,6 +8,7 @@ the old files aside, the restored ones in, and remove the old ones. Migrations t
 lacks are applied last.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -130,20 +131,20 @@ def restore(
 
 
 def _restore_postgresql(connection, staged: Staged) -> None:
-    # pg_restore's SQL goes through one psql transaction: a failure leaves the database as it
-    # was. Kontor's tables are dropped first, so that tables of migrations newer than the
-    # archive do not stay behind (and block the drops of --clean).
+    # pg_restore's SQL goes through one psql transaction, committed only after pg_restore has
+    # finished without an error: any failure leaves the database as it was. Kontor's tables are
+    # dropped first, so that tables of migrations newer than the archive do not stay behind
+    # (and block the drops of --clean).
     tables = connection.introspection.django_table_names(only_existing=True)
     if "django_migrations" in connection.introspection.table_names():
         tables.append("django_migrations")
     quote = connection.ops.quote_name
-    prelude = "SET lock_timeout = '60s';\n"
+    prelude = "BEGIN;\nSET LOCAL lock_timeout = '60s';\n"
     if tables:
         prelude += f"DROP TABLE IF EXISTS {', '.join(quote(t) for t in sorted(tables))} CASCADE;\n"
     connections.close_all()
     env = pg_environment(connection.settings_dict)
-    error_log = staged.folder / "restore-errors.txt"
-    with open(error_log, "w+") as errors:
+    with open(staged.folder / "restore-errors.txt", "w+") as errors:
         reader = _start(
             ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-"]
             + [str(staged.database)],
@@ -151,24 +152,35 @@ def _restore_postgresql(connection, staged: Staged) -> None:
             stdout=subprocess.PIPE,
             stderr=errors,
         )
-        writer = _start(
-            ["psql", "--no-psqlrc", "--quiet", "--no-password", "--single-transaction"]
-            + ["--set=ON_ERROR_STOP=1", "--file=-"],
-            env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
-        )
+        try:
+            writer = _start(
+                ["psql", "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1"],
+                env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+            )
+        except BackupError:
+            reader.kill()
+            reader.wait()
+            raise
         try:
             writer.stdin.write(prelude.encode())
             shutil.copyfileobj(reader.stdout, writer.stdin, 1024 * 1024)
+            reader.stdout.close()
+            read = reader.wait()
+            if read == 0:
+                writer.stdin.write(b"COMMIT;\n")
+            # else: psql reaches the end of its input inside the transaction, which the
+            # server then rolls back
         except BrokenPipeError:
             pass  # psql stopped at an error; its message is in the log
         finally:
-            writer.stdin.close()
+            with contextlib.suppress(BrokenPipeError):
+                writer.stdin.close()
             reader.stdout.close()
-        failed = reader.wait() or writer.wait()
-        if failed:
+        read, written = reader.wait(), writer.wait()
+        if read or written:
             errors.seek(0)
             raise BackupError(
                 _("The database could not be restored; it is unchanged. %(error)s")
@@ -187,18 +199,20 @@ def _start(command: list[str], env: dict, **streams) -> subprocess.Popen:
 
 
 def _restore_sqlite(connection, staged: Staged) -> None:
-    if connection.is_in_memory_db():
-        raise BackupError(_("The configured SQLite database is in memory, not a file."))
-    live = Path(connection.settings_dict["NAME"]).absolute()
     check = sqlite3.connect(staged.database)
     try:
         result = check.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        result = str(error)
     finally:
         check.close()
     if result != "ok":
         raise BackupError(
             _("The archive's SQLite database is damaged: %(error)s") % {"error": result}
         )
+    if connection.is_in_memory_db():
+        raise BackupError(_("The configured SQLite database is in memory, not a file."))
+    live = Path(connection.settings_dict["NAME"]).absolute()
     connections.close_all()
     # The copy goes next to the database and is renamed over it: never a half-written file.
     copy = live.with_name(f".{live.name}.restore-{secrets.token_hex(6)}")

@@ -300,6 +300,16 @@ def test_an_archive_of_a_newer_kontor_is_refused(installation, tmp_path):
     assert state() == before
 
 
+def test_a_database_that_cannot_be_restored_leaves_everything_as_it_was(installation, tmp_path):
+    # Checksums fine, content no database: on PostgreSQL pg_restore fails after the transaction
+    # dropped Kontor's tables, which the rollback brings back.
+    archive = craft(tmp_path / "broken.tar.gz", [database_member()])
+    before = state()
+    with pytest.raises(BackupError, match="could not be restored|SQLite database is damaged"):
+        restore(archive, yes=True)
+    assert state() == before
+
+
 def test_without_yes_a_database_with_data_is_not_replaced(installation, operator):
     save_record(Lead(last_name="Danach"), actor=operator)
     before = state()
