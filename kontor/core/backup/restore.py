@@ -26,6 +26,7 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kontor.core.backup.archive import (
     VENDOR_NAMES,
@@ -278,7 +279,11 @@ def _migrate(connection, say: Callable[[str], None]) -> list[str]:
         return []
     names = [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
     say(
-        _("The archive was made by an older Kontor: applying %(count)s migrations.")
+        ngettext(
+            "The archive was made by an older Kontor: applying %(count)s migration.",
+            "The archive was made by an older Kontor: applying %(count)s migrations.",
+            len(names),
+        )
         % {"count": len(names)}
     )
     call_command("migrate", database=connection.alias, interactive=False, verbosity=0)
