@@ -38,7 +38,8 @@ VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 #: Top-level entries of MEDIA_ROOT that belong to a running restore, never to the files.
 WORK_PREFIX = ".kontor-"
 CHUNK = 1024 * 1024
-SQLITE_LOCK_SECONDS = 60
+#: How long a backup waits for a table or database another program has locked.
+LOCK_WAIT_SECONDS = 60
 
 
 class BackupError(Exception):
@@ -184,11 +185,12 @@ def _dump_database(connection, vendor: str, target: Path) -> None:
         # One snapshot for the whole dump: consistent while the app keeps writing. The archive
         # compresses, so pg_dump does not.
         command = ["pg_dump", "--format=custom", "--compress=0", "--no-password"]
-        _run([*command, f"--file={target}"], pg_environment(connection.settings_dict))
+        wait = f"--lock-wait-timeout={LOCK_WAIT_SECONDS * 1000}"
+        _run([*command, wait, f"--file={target}"], pg_environment(connection.settings_dict))
         return
     connection.ensure_connection()
     copy = sqlite3.connect(target)
-    deadline = time.monotonic() + SQLITE_LOCK_SECONDS
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
 
     def give_up_when_locked(status, remaining, total):
         # sqlite3 retries a locked database for ever; this ends the wait.

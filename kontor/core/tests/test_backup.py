@@ -23,6 +23,7 @@ from django.db import connection
 from kontor.accounts.models import Account
 from kontor.activities.models import Note
 from kontor.core.actions import delete_records, save_record
+from kontor.core.backup import archive
 from kontor.core.backup.archive import FORMAT, FORMAT_VERSION, BackupError, create_backup
 from kontor.core.backup.restore import restore
 from kontor.core.models import ChangeLog
@@ -179,6 +180,22 @@ def test_round_trip_on_postgresql(settings, tmp_path):
     note = Note.objects.get()
     assert note.filename.read() == ATTACHMENT
     assert messages == ["Database restored (PostgreSQL)."]
+
+
+@pytest.mark.django_db
+def test_a_backup_that_cannot_finish_leaves_no_file(settings, tmp_path, rep, monkeypatch):
+    # This test's open transaction holds the database (SQLite) or a table (PostgreSQL) locked.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    save_record(Lead(last_name="Gesperrt"), actor=rep)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE leads_lead IN ACCESS EXCLUSIVE MODE")
+    monkeypatch.setattr(archive, "LOCK_WAIT_SECONDS", 1)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    with pytest.raises(BackupError, match="locked|pg_dump failed"):
+        create_backup(folder / "backup.tar.gz")
+    assert list(folder.iterdir()) == []
 
 
 # --- refused archives ----------------------------------------------------------------------
