@@ -15,6 +15,7 @@ from operator import attrgetter
 from kontor.suiteapi.attributes import Attribute, text
 from kontor.suiteapi.references import Custom, RecordRef, UserRef
 from kontor.suiteapi.v8.records import page_of
+from kontor.suiteapi.v41 import records
 from kontor.suiteapi.v41.output import Prewritten
 
 # What SuiteCRM's read-out encodes in text (its database keeps the decoded text).
@@ -28,9 +29,14 @@ def slow_text(attribute, record, prepared) -> str:
 
 
 def row_names(api, names: list[str]) -> list[str]:
-    """The values() paths of the rows that show the attributes `names` of `api`: every
-    column and the related names those attributes need (ApiModule.row_columns)."""
-    return api.row_columns([n for n in names if n != "id"] or None)
+    """The values() paths of the rows that show the attributes `names` of `api`: the columns
+    they and `ApiModule.prepare` read when they are plain (kontor.suiteapi.v41.records.columns),
+    else every column and the related names (ApiModule.row_columns)."""
+    needed = records.columns(api, api.attributes, names)
+    if needed is None:
+        return api.row_columns([n for n in names if n != "id"] or None)
+    get_field = api.model._meta.get_field
+    return ["pk", *(get_field(name).attname for name in needed)]
 
 
 def read_page(api, queryset, order: list[str], start: int, size: int, names: list[str]):
