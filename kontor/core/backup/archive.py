@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
 import time
@@ -30,9 +29,14 @@ from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
+from kontor.core.backup import BackupError
+from kontor.core.backup.postgres import pg_environment, run
+
 FORMAT = "kontor-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+#: About a million files; a larger manifest is refused rather than read into memory.
+MANIFEST_MAX_BYTES = 256 * 1024 * 1024
 DATABASE_MEMBERS = {"postgresql": "database/kontor.pgdump", "sqlite": "database/kontor.sqlite3"}
 VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 #: Top-level entries of MEDIA_ROOT that belong to a running restore, never to the files.
@@ -40,10 +44,6 @@ WORK_PREFIX = ".kontor-"
 CHUNK = 1024 * 1024
 #: How long a backup waits for a table or database another program has locked.
 LOCK_WAIT_SECONDS = 60
-
-
-class BackupError(Exception):
-    """A backup or restore refused or failed; the message is translated and for the operator."""
 
 
 @dataclass
@@ -104,54 +104,6 @@ def media_files(media_root: Path):
                 yield path, "media/" + path.relative_to(media_root).as_posix()
 
 
-# --- PostgreSQL client tools -----------------------------------------------------------------
-
-_PG_OPTIONS = {
-    "sslmode": "PGSSLMODE",
-    "sslrootcert": "PGSSLROOTCERT",
-    "sslcert": "PGSSLCERT",
-    "sslkey": "PGSSLKEY",
-    "connect_timeout": "PGCONNECT_TIMEOUT",
-    "options": "PGOPTIONS",
-    "passfile": "PGPASSFILE",
-    "service": "PGSERVICE",
-    "target_session_attrs": "PGTARGETSESSIONATTRS",
-}
-
-
-def pg_environment(settings_dict: dict) -> dict[str, str]:
-    """The connection values as libpq's variables: the password never shows on a command line."""
-    env = dict(os.environ)
-    for key, variable in (
-        ("HOST", "PGHOST"),
-        ("PORT", "PGPORT"),
-        ("USER", "PGUSER"),
-        ("PASSWORD", "PGPASSWORD"),
-        ("NAME", "PGDATABASE"),
-    ):
-        if settings_dict.get(key):
-            env[variable] = str(settings_dict[key])
-    for key, variable in _PG_OPTIONS.items():
-        if settings_dict.get("OPTIONS", {}).get(key):
-            env[variable] = str(settings_dict["OPTIONS"][key])
-    return env
-
-
-def _run(command: list[str], env: dict, **kwargs) -> None:
-    try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, **kwargs)
-    except FileNotFoundError as error:
-        raise BackupError(
-            _("%(program)s is not installed (PostgreSQL's client tools are needed).")
-            % {"program": command[0]}
-        ) from error
-    if done.returncode:
-        raise BackupError(
-            _("%(program)s failed: %(error)s")
-            % {"program": command[0], "error": done.stderr.strip()[-2000:]}
-        )
-
-
 # --- backup ------------------------------------------------------------------------------------
 
 
@@ -186,7 +138,7 @@ def _dump_database(connection, vendor: str, target: Path) -> None:
         # compresses, so pg_dump does not.
         command = ["pg_dump", "--format=custom", "--compress=0", "--no-password"]
         wait = f"--lock-wait-timeout={LOCK_WAIT_SECONDS * 1000}"
-        _run([*command, wait, f"--file={target}"], pg_environment(connection.settings_dict))
+        run([*command, wait, f"--file={target}"], pg_environment(connection.settings_dict))
         return
     connection.ensure_connection()
     copy = sqlite3.connect(target)
@@ -328,7 +280,9 @@ def _unpack(archive: Path, folder: Path) -> tuple[dict, dict]:
                 raise BackupError(_("The archive holds %(name)s twice.") % {"name": member.name})
             source = tar.extractfile(member)
             if member.name == MANIFEST:
-                manifest = json.loads(source.read(1024 * 1024 + 1).decode())
+                if member.size > MANIFEST_MAX_BYTES:
+                    raise BackupError(_("The archive's manifest is too large."))
+                manifest = json.loads(source.read().decode())
                 continue
             target = folder.joinpath(*path.parts)
             if not target.resolve().is_relative_to(folder.resolve()):
@@ -370,7 +324,10 @@ def stage(archive: str | Path, media_root: Path) -> Staged:
             ) from error
         except OSError as error:
             if error.errno is not None:  # the disk, not the archive (gzip's errors have none)
-                raise
+                raise BackupError(
+                    _("The archive could not be unpacked into MEDIA_ROOT (%(error)s).")
+                    % {"error": error}
+                ) from error
             raise BackupError(
                 _("%(file)s is damaged or not a Kontor backup (%(error)s).")
                 % {"file": archive.name, "error": error}

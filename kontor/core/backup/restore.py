@@ -28,16 +28,16 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kontor.core.backup import BackupError
 from kontor.core.backup.archive import (
     VENDOR_NAMES,
     WORK_PREFIX,
-    BackupError,
     Staged,
     media_files,
-    pg_environment,
     stage,
     vendor_of,
 )
+from kontor.core.backup.postgres import pg_environment, start
 from kontor.core.models import Record
 
 
@@ -146,7 +146,7 @@ def _restore_postgresql(connection, staged: Staged) -> None:
     connections.close_all()
     env = pg_environment(connection.settings_dict)
     with open(staged.folder / "restore-errors.txt", "w+") as errors:
-        reader = _start(
+        reader = start(
             ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-"]
             + [str(staged.database)],
             env,
@@ -154,7 +154,7 @@ def _restore_postgresql(connection, staged: Staged) -> None:
             stderr=errors,
         )
         try:
-            writer = _start(
+            writer = start(
                 ["psql", "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1"],
                 env,
                 stdin=subprocess.PIPE,
@@ -187,16 +187,6 @@ def _restore_postgresql(connection, staged: Staged) -> None:
                 _("The database could not be restored; it is unchanged. %(error)s")
                 % {"error": errors.read().strip()[-2000:]}
             )
-
-
-def _start(command: list[str], env: dict, **streams) -> subprocess.Popen:
-    try:
-        return subprocess.Popen(command, env=env, **streams)
-    except FileNotFoundError as error:
-        raise BackupError(
-            _("%(program)s is not installed (PostgreSQL's client tools are needed).")
-            % {"program": command[0]}
-        ) from error
 
 
 def _restore_sqlite(connection, staged: Staged) -> None:

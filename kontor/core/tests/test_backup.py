@@ -23,8 +23,8 @@ from django.db import connection
 from kontor.accounts.models import Account
 from kontor.activities.models import Note
 from kontor.core.actions import delete_records, save_record
-from kontor.core.backup import archive
-from kontor.core.backup.archive import FORMAT, FORMAT_VERSION, BackupError, create_backup
+from kontor.core.backup import BackupError, archive
+from kontor.core.backup.archive import FORMAT, FORMAT_VERSION, create_backup
 from kontor.core.backup.restore import restore
 from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead

@@ -6,7 +6,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kontor.core.backup.archive import VENDOR_NAMES, BackupError, create_backup
+from kontor.core.backup import BackupError
+from kontor.core.backup.archive import VENDOR_NAMES, create_backup
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kontor.core.backup.archive import BackupError
+from kontor.core.backup import BackupError
 from kontor.core.backup.restore import restore
 
 
