@@ -275,6 +275,9 @@ def _unpack(archive: Path, folder: Path) -> tuple[dict, dict]:
     manifest = None
     with tarfile.open(archive, mode="r|gz") as tar:
         for member in tar:
+            if not found and member.name not in DATABASE_MEMBERS.values():
+                # A backup starts with its database: anything else is some other archive.
+                raise BackupError(_("The archive is not a Kontor backup."))
             path = member_path(member)
             if member.name in found or (member.name == MANIFEST and manifest is not None):
                 raise BackupError(_("The archive holds %(name)s twice.") % {"name": member.name})

@@ -273,6 +273,16 @@ def test_a_file_that_is_no_backup_is_refused(installation, tmp_path):
     assert state() == before
 
 
+def test_another_tar_archive_is_refused(installation, tmp_path):
+    archive = tmp_path / "photos.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.addfile(member("photos/summer.jpg"), io.BytesIO(b""))
+    before = state()
+    with pytest.raises(BackupError, match="not a Kontor backup"):
+        restore(archive, yes=True)
+    assert state() == before
+
+
 @pytest.mark.parametrize(
     "hostile",
     [
