@@ -165,6 +165,8 @@ def create_backup(output: str | Path | None = None, *, using: str = "default") -
     output = Path(output or default_name()).absolute()
     if output.is_dir():
         output = output / default_name()
+    if not output.parent.is_dir():
+        raise BackupError(_("There is no folder %(folder)s.") % {"folder": output.parent})
     started = datetime.datetime.now(datetime.UTC)
     media_root = Path(settings.MEDIA_ROOT)
     handle, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
