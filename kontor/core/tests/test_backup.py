@@ -25,6 +25,7 @@ from kontor.activities.models import Note
 from kontor.core.actions import delete_records, save_record
 from kontor.core.backup import BackupError, archive
 from kontor.core.backup.archive import FORMAT, FORMAT_VERSION, create_backup
+from kontor.core.backup.postgres import pg_environment
 from kontor.core.backup.restore import restore
 from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
@@ -360,3 +361,17 @@ def test_the_archive_lists_every_member_with_its_checksum(installation):
     assert manifest["vendor"] == connection.vendor and manifest["files"] == 1
     assert manifest["migrations"]["leads"].startswith("00")
     assert oct(os.stat(installation).st_mode & 0o777) == "0o600"
+
+
+def test_the_client_tools_get_the_connection_values_from_the_environment():
+    values = {
+        "NAME": "kontor",
+        "USER": "crm",
+        "PASSWORD": "s3cret",
+        "HOST": "db.example.com",
+        "PORT": 5433,
+        "OPTIONS": {"sslmode": "require"},
+    }
+    env = pg_environment(values)
+    assert (env["PGDATABASE"], env["PGUSER"], env["PGPASSWORD"]) == ("kontor", "crm", "s3cret")
+    assert (env["PGHOST"], env["PGPORT"], env["PGSSLMODE"]) == ("db.example.com", "5433", "require")
