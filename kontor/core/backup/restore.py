@@ -79,10 +79,12 @@ def restore(
     archive: str | Path,
     *,
     yes: bool = False,
+    check: bool = False,
     using: str = "default",
     say: Callable[[str], None] = lambda message: None,
 ) -> Restored:
-    """Replace the database and the files with the archive's; see the module docstring."""
+    """Replace the database and the files with the archive's; see the module docstring. With
+    `check`, only the checks run: whether the archive is whole and fits this installation."""
     connection = connections[using]
     vendor = vendor_of(connection)
     media_root = Path(settings.MEDIA_ROOT)
@@ -109,6 +111,9 @@ def restore(
                 )
                 % {"version": manifest.get("kontor_version"), "migrations": ", ".join(newer)}
             )
+        if check:
+            files = sum(1 for name in manifest["members"] if name.startswith("media/"))
+            return Restored(manifest, files)
         present = contents(connection, media_root)
         if present and not yes:
             raise BackupError(

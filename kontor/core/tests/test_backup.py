@@ -255,6 +255,21 @@ def database_member() -> tuple[tarfile.TarInfo, bytes]:
     return member(name[connection.vendor]), b"not really a database"
 
 
+def test_check_reads_the_whole_archive_and_changes_nothing(installation, operator):
+    save_record(Lead(last_name="Danach"), actor=operator)
+    before = state()
+    out = io.StringIO()
+    call_command("restore", str(installation), check=True, stdout=out)
+    assert "is whole and can be restored here" in out.getvalue() and "1 file" in out.getvalue()
+    assert state() == before
+    data = bytearray(installation.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    installation.write_bytes(bytes(data))
+    with pytest.raises(CommandError, match="damaged"):
+        call_command("restore", str(installation), check=True)
+    assert state() == before
+
+
 def test_a_damaged_archive_is_refused_and_nothing_changes(installation):
     before = state()
     data = bytearray(installation.read_bytes())

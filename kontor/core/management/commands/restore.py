@@ -23,16 +23,35 @@ class Command(BaseCommand):
             help="Replace a database and files that hold data (without it, only an empty "
             "installation is restored into).",
         )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Only check the archive (checksums, names, database vendor, migrations); "
+            "change nothing.",
+        )
 
-    def handle(self, *args, file, yes, **options):
+    def handle(self, *args, file, yes, check, **options):
         try:
-            restored = restore(file, yes=yes, say=self.stdout.write)
+            restored = restore(file, yes=yes, check=check, say=self.stdout.write)
         except BackupError as error:
             raise CommandError(str(error)) from error
         manifest = restored.manifest
         files = ngettext("%(count)s file", "%(count)s files", restored.files) % {
             "count": restored.files
         }
+        if check:
+            self.stdout.write(
+                _(
+                    "The backup of %(time)s (Kontor %(version)s) is whole and can be restored "
+                    "here: the database and %(files)s. Nothing was changed."
+                )
+                % {
+                    "time": manifest.get("created_at"),
+                    "version": manifest.get("kontor_version"),
+                    "files": files,
+                }
+            )
+            return
         self.stdout.write(
             _("Restored the backup of %(time)s (Kontor %(version)s): the database and %(files)s.")
             % {
