@@ -8,6 +8,7 @@ every other member. A restore stages and checks the whole archive inside MEDIA_R
 touches the database or a file.
 """
 
+import contextlib
 import datetime
 import hashlib
 import io
@@ -229,6 +230,8 @@ class Staged:
 
     manifest: dict
     folder: Path
+    #: MEDIA_ROOT did not exist before: removed again with the work folder if left empty.
+    created_root: bool = False
 
     @property
     def database(self) -> Path:
@@ -240,6 +243,9 @@ class Staged:
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.created_root:
+            with contextlib.suppress(OSError):
+                self.folder.parent.rmdir()
 
 
 def member_path(member: tarfile.TarInfo) -> PurePosixPath:
@@ -318,7 +324,7 @@ def stage(archive: str | Path, media_root: Path) -> Staged:
     media_root.mkdir(parents=True, exist_ok=True)
     folder = media_root / f"{WORK_PREFIX}restore-{secrets.token_hex(6)}"
     folder.mkdir()
-    staged = Staged({}, folder)
+    staged = Staged({}, folder, created_root)
     try:
         try:
             manifest, found = _unpack(archive, folder)
@@ -342,8 +348,6 @@ def stage(archive: str | Path, media_root: Path) -> Staged:
         return staged
     except BaseException:
         staged.remove()
-        if created_root:
-            shutil.rmtree(media_root, ignore_errors=True)
         raise
 
 

@@ -270,6 +270,12 @@ def test_check_reads_the_whole_archive_and_changes_nothing(installation, operato
     assert state() == before
 
 
+def test_check_leaves_no_media_root_where_there_was_none(installation, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "elsewhere" / "media"
+    call_command("restore", str(installation), check=True, stdout=io.StringIO())
+    assert not (tmp_path / "elsewhere" / "media").exists()
+
+
 def test_a_damaged_archive_is_refused_and_nothing_changes(installation):
     before = state()
     data = bytearray(installation.read_bytes())
