@@ -20,7 +20,11 @@ entries. Operations:
   every call counts its hundreds of thousands of matches;
 - order by name, deep offset: `leads.last_name`, offsets up to 50,000.
 
-Only 127.0.0.1 is contacted.
+`--only TEXT` (repeatable) runs the operations whose name contains TEXT, `--clients 1` only
+one client. Besides p50/p95/p99 each row gives `server_cpu_ms_per_request`: the CPU time of the
+gunicorn master and workers during the row (from /proc, Linux only) per request, which the
+machine's other work does not inflate the way it inflates the latencies. Only 127.0.0.1 is
+contacted.
 
 Measured on PostgreSQL 15 (1M leads, `kontor generate … --seed 42`), 2 vCPUs shared with
 other developers' test runs, 200 requests per row, ms. A quieter moment (load average 2 before

@@ -133,3 +133,10 @@ def test_the_column_renderers_equal_each_attributes_text_on_rows_and_instances(m
             slow = [rows.slow_text(attribute, instance, prepared) for instance in instances]
             assert render(instances, prepared) == slow, (api.name, name)
             assert render(plain, prepared) == slow, (api.name, name)
+
+
+def test_a_column_is_encoded_at_once_and_a_text_with_nul_on_its_own():
+    texts = ["a/b", 'O\'Neil "<x>"', "", "Zoë"]
+    assert rows.encoded(texts) == ["a/b", "O&#039;Neil &quot;&lt;x&gt;&quot;", "", "Zoë"]
+    assert rows.encoded(["<a\x00b>", "'"]) == ["&lt;a\x00b&gt;", "&#039;"]
+    assert rows.encoded([]) == []
