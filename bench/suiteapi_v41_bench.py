@@ -27,22 +27,23 @@ machine's other work does not inflate the way it inflates the latencies. Only 12
 contacted.
 
 Measured on PostgreSQL 15 (1M leads, `kontor generate … --seed 42`), 2 vCPUs shared with
-other developers' test runs, 200 requests per row, ms. A quieter moment (load average 2 before
-the run) and a busy one (load average 5 to 7):
+other developers' test runs (no quiet moment: load average 3 to 3.2 for the first two columns
+of the first three rows, 3.5 to 4.8 otherwise, 2.3 to 2.9 for the last two rows), 200 requests
+per row, ms (bench/README.md has the figures before and after the plain-rows path):
 
 | operation | p50, 1 client | p95, 1 client | p95, 8 clients | p95, 1 client, busy |
 |---|---:|---:|---:|---:|
-| baseline: get_server_info | 2.0 | 3.2 | 20 | 15 |
-| first page (8 fields) | 17.7 | **29.4** | 231 | 74 to 114 |
-| all fields | 65.9 | 99.8 | 625 | 218 to 250 |
-| filter (cached count) | 25.0 | 36.4 | 212 | 71 to 103 |
-| uncached count | 275 | 356 | 2,267 | 500 to 759 |
-| order by name, deep offset | 104 | 184 | 870 | 312 to 539 |
+| baseline: get_server_info | 1.2 | 1.5 | 13 to 22 | 1.7 to 3.6 |
+| first page (8 fields) | 8.5 to 8.9 | **9.7 to 10.0** | 197 to 208 | 28.4 to 28.7 |
+| all fields | 15.8 to 16.7 | **18.7 to 19.6** | 280 to 392 | 42.3 to 45.7 |
+| filter (cached count) | 18.1 to 22.8 | 25.8 to 29.1 | 197 to 202 | 25.8 to 29.1 |
+| uncached count | 239 | 294 | not re-run | 294 |
+| order by name, deep offset | 116 | 274 | not re-run | 274 |
 
 The target, a p95 of 50 ms for a page of 100 leads with its total_count, holds at one client
-when the machine is not busy with other work. Counting hundreds of thousands of rows
-(uncached count) and walking an index to a deep offset cost what they cost in SQL, which is why
-a count above 10,000 rows is kept for a minute.
+with 8 fields and with all fields, also on the busy machine. Counting hundreds of thousands of
+rows (uncached count) and walking an index to a deep offset cost what they cost in SQL, which
+is why a count above 10,000 rows is kept for a minute.
 """
 
 import argparse
