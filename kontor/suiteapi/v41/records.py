@@ -10,7 +10,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Q
 
 from kontor.core import permissions
@@ -236,7 +236,10 @@ def total(queryset, user, api: ApiModule, condition: Q | None = None, deleted=Fa
     `condition`: the client's query that filtered the module's live records, which keys the
     cache without compiling the SQL (kontor.suiteapi.v8.counts); else the SQL keys it."""
     queryset = queryset.order_by()
-    key = _count_key(queryset, user, api, condition, deleted)
+    try:
+        key = _count_key(queryset, user, api, condition, deleted)
+    except EmptyResultSet:  # a condition no row can match (an id that does not exist)
+        return 0
     found = cache.get(key)
     if found is not None:
         return found

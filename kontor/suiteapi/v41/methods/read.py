@@ -138,7 +138,7 @@ def get_entries_count(call: Call, session, module_name, query="", deleted=0):
     condition = records.where(api, text(query))
     live_only = deleted in (0, "0", False, None, "")
     matching = records.records(api, user, "list", [], not live_only).filter(condition)
-    return {"result_count": str(records.total(matching, user, api))}
+    return {"result_count": str(records.total(matching, user, api, condition, not live_only))}
 
 
 @method

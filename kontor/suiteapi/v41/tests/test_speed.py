@@ -140,3 +140,23 @@ def test_a_column_is_encoded_at_once_and_a_text_with_nul_on_its_own():
     assert rows.encoded(texts) == ["a/b", "O&#039;Neil &quot;&lt;x&gt;&quot;", "", "Zoë"]
     assert rows.encoded(["<a\x00b>", "'"]) == ["&lt;a\x00b&gt;", "&#039;"]
     assert rows.encoded([]) == []
+
+
+def test_a_query_no_row_can_match_is_counted_as_zero(client, rolf):
+    LeadFactory.create_batch(2, actor=rolf)
+    session = login(client, "rolf", "pw-rolf-123!")
+    for deleted in (0, 1):
+        rest = [session, "Leads", "leads.id = 'no-such-id'", "", 5, ["id"], [], 3, deleted]
+        response = post(client, "get_entry_list", rest)
+        assert response.status_code == 200
+        assert response.json() == {
+            "result_count": 0,
+            "total_count": "0",
+            "next_offset": 5,
+            "entry_list": [],
+            "relationship_list": [],
+        }
+        rest = [session, "Leads", "leads.id = 'no-such-id'", deleted]
+        assert post(client, "get_entries_count", rest).json() == {"result_count": "0"}
+    rest = [session, "Leads", "", 1]
+    assert post(client, "get_entries_count", rest).json() == {"result_count": "2"}
