@@ -5,7 +5,6 @@ import hashlib
 import io
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -119,22 +118,15 @@ def sqlite_scenario(folder: str) -> None:
     (Path(folder) / "result.json").write_text(json.dumps(result))
 
 
-def test_round_trip_on_sqlite(tmp_path, django_db_setup, django_db_blocker):
-    # The test database may be PostgreSQL or SQLite in memory; the round trip needs a SQLite
-    # file, so it runs in a process of its own: from a copy of the migrated test database when
-    # that is SQLite, else from `migrate`.
+def test_round_trip_on_sqlite(tmp_path):
+    # The test database may be PostgreSQL or SQLite in memory (and what earlier transactional
+    # tests left of it); the round trip needs a SQLite file of its own, so it runs in a
+    # process of its own on a freshly migrated one.
     database = tmp_path / "kontor.sqlite3"
     env = {**os.environ, "SQLITE_PATH": str(database), "MEDIA_ROOT": str(tmp_path / "media")}
     env.pop("DATABASE_URL", None)
-    with django_db_blocker.unblock():
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            copy = sqlite3.connect(database)
-            connection.connection.backup(copy)
-            copy.close()
-        else:
-            kontor = Path(sys.executable).with_name("kontor")
-            subprocess.run([kontor, "migrate", "-v0"], env=env, check=True, cwd=tmp_path)
+    kontor = Path(sys.executable).with_name("kontor")
+    subprocess.run([kontor, "migrate", "-v0"], env=env, check=True, cwd=tmp_path)
     code = (
         "import django; django.setup(); "
         "from kontor.core.tests.test_backup import sqlite_scenario; "
@@ -162,7 +154,7 @@ def test_round_trip_on_sqlite(tmp_path, django_db_setup, django_db_blocker):
 # own, so this one exists where the suite runs on PostgreSQL (as `make test` and CI run it).
 if django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
 
-    @pytest.mark.django_db(transaction=True)
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_round_trip_on_postgresql(settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
         actor = create_user("operator", password="pw-operator-123!", is_superuser=True)
@@ -205,8 +197,10 @@ def test_a_backup_that_cannot_finish_leaves_no_file(settings, tmp_path, rep, mon
 
 
 @pytest.fixture
-def operator(transactional_db):
+def operator(transactional_db, django_db_serialized_rollback):
     # Committed rows: SQLite's backup waits for an open write transaction, pg_dump sees none.
+    # The serialized rollback brings back the data migrations' rows (dropdown lists, content
+    # types) that the flush after a transactional test removes, for the tests that follow.
     return create_user("operator", password="pw-operator-123!", is_superuser=True)
 
 
