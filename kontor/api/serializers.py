@@ -9,9 +9,11 @@ as {"type": "<module slug>", "id": "<uuid>"}. Values are validated by the record
 
 import copy
 import operator
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,34 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
 
     def use_pk_only_optimization(self):
         return True
+
+    def to_internal_value(self, data):
+        # The link the record already has is kept as it is, seen by the caller or not: a
+        # client that sends back what it read must not be refused (nor learn anything new).
+        kept = _stored_link(self)
+        if kept is not None and _same_id(data, kept[1]):
+            return getattr(kept[0], self.source)
+        return super().to_internal_value(data)
+
+
+def _stored_link(field) -> tuple | None:
+    """(record, stored id) of the link `field` sets on the record being updated, or None."""
+    instance = getattr(field.parent, "instance", None)
+    if instance is None or isinstance(instance, list) or not field.source:
+        return None
+    try:
+        attname = instance._meta.get_field(field.source).attname
+    except FieldDoesNotExist:
+        return None
+    stored = getattr(instance, attname, None)
+    return (instance, stored) if stored is not None else None
+
+
+def _same_id(data, stored) -> bool:
+    try:
+        return uuid.UUID(str(data)) == stored
+    except ValueError:
+        return False
 
 
 @extend_schema_field(
@@ -94,6 +124,15 @@ class ParentField(serializers.Field):
         if data["type"] not in slugs:
             self.fail("not_visible")
         model = registry.get(data["type"]).model
+        instance = getattr(self.parent, "instance", None)
+        if (
+            instance is not None
+            and not isinstance(instance, list)
+            and instance.parent_type_id == ContentType.objects.get_for_model(model).pk
+            and _same_id(data["id"], instance.parent_id)
+        ):
+            # The parent the activity already has is kept, seen by the caller or not.
+            return {"parent_type": instance.parent_type, "parent_id": instance.parent_id}
         user = getattr(self.context.get("request"), "user", None)
         try:
             record = model.objects.visible_to(user, "view").filter(pk=data["id"]).first()
