@@ -309,7 +309,7 @@ KONTOR_IDEMPOTENCY_DAYS = 1
 KONTOR_WEBHOOK_TIMEOUT = float(os.environ.get("KONTOR_WEBHOOK_TIMEOUT", "5"))
 KONTOR_WEBHOOK_ATTEMPTS = int(os.environ.get("KONTOR_WEBHOOK_ATTEMPTS", "6"))
 
-# --- Operations (kontor.ops; docs/monitoring.md) --------------------------------------------
+# --- Operations (kontor.ops; docs/operations.md) --------------------------------------------
 # /readyz checks that a task worker ran the heartbeat task within this many seconds; off for a
 # deployment without a worker. `make run` starts one (manage.py db_worker).
 KONTOR_READYZ_WORKER = env_bool("KONTOR_READYZ_WORKER", True)

@@ -1,1 +1,1 @@
-"""Operations: readiness probe, worker heartbeat and Prometheus metrics (docs/monitoring.md)."""
+"""Operations: readiness probe, worker heartbeat and Prometheus metrics (docs/operations.md)."""

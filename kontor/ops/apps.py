@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class OpsConfig(AppConfig):
-    """Operations: /readyz, the worker's heartbeat and /metrics (docs/monitoring.md)."""
+    """Operations: /readyz, the worker's heartbeat and /metrics (docs/operations.md)."""
 
     name = "kontor.ops"
     label = "ops"

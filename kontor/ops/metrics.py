@@ -8,7 +8,7 @@ the webhook deliveries still to send and the age of the worker's heartbeat.
 
 With several gunicorn workers each process counts its own requests: set
 PROMETHEUS_MULTIPROC_DIR to an empty directory before the processes start, and /metrics adds up
-the files all of them write there (docs/monitoring.md).
+the files all of them write there (docs/operations.md).
 """
 
 import hmac
