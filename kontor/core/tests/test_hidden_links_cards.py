@@ -7,24 +7,13 @@ import pytest
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.conversion.tests.pages import convert_url
 from kontor.core import registry
-from kontor.core.tests.hidden_links import SECRET, world
+from kontor.core.tests.hidden_links import SECRET
 from kontor.leads.tests.factories import LeadFactory
 from kontor.opportunities.actions import link_contact
 from kontor.opportunities.tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 NOT_AVAILABLE = "(not available)"
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-@pytest.fixture
-def sven_client(client, w):
-    client.force_login(w.sven)
-    return client
 
 
 def test_my_day_does_not_name_the_hidden_account_of_an_own_opportunity(sven_client, w):

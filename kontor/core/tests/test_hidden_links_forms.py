@@ -19,24 +19,12 @@ from kontor.core.tests.hidden_links import (
     SECRET,
     browser_data,
     snapshot,
-    world,
 )
 from kontor.opportunities.models import NEEDS_ACCOUNT
 from kontor.opportunities.tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 NOT_AVAILABLE = "(not available)"
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-@pytest.fixture
-def sven_client(client, w):
-    client.force_login(w.sven)
-    return client
 
 
 def edit_page(client, record):

@@ -11,22 +11,11 @@ from kontor.contacts.tests.factories import ContactFactory
 from kontor.core import registry
 from kontor.core.actions import delete_records
 from kontor.core.testing import count_queries, csv_rows
-from kontor.core.tests.hidden_links import HIDDEN_PERSON, SECRET, world
+from kontor.core.tests.hidden_links import HIDDEN_PERSON, SECRET
 from kontor.opportunities.tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 NOT_AVAILABLE = "(not available)"
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-@pytest.fixture
-def sven_client(client, w):
-    client.force_login(w.sven)
-    return client
 
 
 def page(client, slug, verb, pk=None, **params) -> str:
