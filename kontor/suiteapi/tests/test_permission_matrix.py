@@ -129,9 +129,9 @@ def test_list_query_counts_of_a_team_scoped_user_stay_fixed(world, django_assert
         # the teams' share of the table (the permission filter's plan), the page
         with django_assert_num_queries(3):
             assert len(v8_ids(sven, "Leads")) >= 2
-        # the session with its user, the roles, the teams, the filter's plan, the page (one
-        # that is not full needs no count; the session's last use is written once a minute)
-        with django_assert_num_queries(5):
+        # the session with its user, roles and teams (one statement), the filter's plan, the
+        # page (one that is not full needs no count; the last use is written once a minute)
+        with django_assert_num_queries(3):
             assert len(v41_ids(sven, "Leads")) >= 2
         LeadFactory.create_batch(3, actor=sven.user)
 
@@ -247,9 +247,9 @@ def test_relationship_list_query_counts_stay_fixed(world, django_assert_num_quer
     call = [sven.session, "Leads", str(own.pk), "calls", "", ["id", "name"]]
     assert len(sven.v41("get_relationships", call)["entry_list"]) == 1  # warm the caches
     for extra in range(2):
-        # the session, the roles, the teams; the filter's plan and the source lead; the
+        # the session with roles and teams; the filter's plan and the source lead; the
         # filter's plan and the page of calls; their parents' names (one query per type)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(6):
             answer = sven.v41("get_relationships", call)
         assert len(answer["entry_list"]) == 1 + 2 * extra
         CallFactory.create_batch(2, parent=own, actor=sven.user)
@@ -280,7 +280,7 @@ def test_a_targets_only_user_lists_and_reads_prospects_of_her_team(
     )
     with django_assert_num_queries(3):  # token with roles and teams, the filter's plan, page
         assert v8_ids(eve, "Prospects") == expected
-    with django_assert_num_queries(5):  # session, roles, teams, the filter's plan, page
+    with django_assert_num_queries(3):  # session with roles and teams, filter's plan, page
         assert v41_ids(eve, "Prospects") == expected
 
 
