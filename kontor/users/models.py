@@ -105,3 +105,7 @@ class Role(models.Model):
 
     def scope(self, slug: str, action: str) -> str:
         return self.grants.get(slug, {}).get(action, Scope.NONE)
+
+
+# Django looks for the models here; the account's own records live beside, in their module.
+from kontor.users.account_models import AccountEvent, UserSession  # noqa: E402, F401
