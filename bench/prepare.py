@@ -127,7 +127,7 @@ def parameters(seed: int, n: int = 200) -> dict:
     from urllib.parse import quote
 
     from kontor.core.records.pagination import encode
-    from kontor.demo.management.commands.generate import DE_LAST, EN_LAST
+    from kontor.demo.volume import DE_LAST, EN_LAST
 
     leads = sample_leads(n, seed)
     prefixes = sorted({name.lower()[:4] for name in DE_LAST[:40] + EN_LAST[:10]})
