@@ -36,6 +36,8 @@ class ApiToken(models.Model):
     scope = models.CharField(_("Access"), max_length=8, choices=Scope.choices, default=Scope.WRITE)
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("Last used"), null=True, blank=True)
+    #: None: never expires. An expired token is refused like an unknown one.
+    expires_at = models.DateTimeField(_("Expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("Revoked"), null=True, blank=True)
 
     class Meta:
@@ -48,7 +50,11 @@ class ApiToken(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def can_write(self) -> bool:

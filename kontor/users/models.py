@@ -82,6 +82,14 @@ class Role(models.Model):
             "Administrators may do everything and manage users, teams, roles and configuration."
         ),
     )
+    requires_two_factor = models.BooleanField(
+        _("Requires two-factor sign-in"),
+        default=False,
+        help_text=_(
+            "Its users must sign in with a code from an authenticator app; those without one "
+            "set it up right after their password."
+        ),
+    )
     grants = models.JSONField(default=dict, blank=True)
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="roles", verbose_name=_("Users")
@@ -109,3 +117,4 @@ class Role(models.Model):
 
 # Django looks for the models here; the account's own records live beside, in their module.
 from kontor.users.account_models import AccountEvent, UserSession  # noqa: E402, F401
+from kontor.users.two_factor_models import TwoFactorDevice  # noqa: E402, F401
