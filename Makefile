@@ -13,7 +13,7 @@ run: setup migrate demo ## set up everything and serve http://127.0.0.1:$(PORT) 
 	@echo "  Kontor runs at http://127.0.0.1:$(PORT)/  — demo login: admin / admin"
 	@echo ""
 	@trap 'kill 0' EXIT; \
-	$(PY) manage.py db_worker --interval 1 & \
+	$(PY) manage.py worker --interval 1 & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 setup: system-packages venv static

@@ -313,8 +313,12 @@ KONTOR_WEBHOOK_ATTEMPTS = int(os.environ.get("KONTOR_WEBHOOK_ATTEMPTS", "6"))
 
 # --- Operations (kontor.ops; docs/operations.md) --------------------------------------------
 # /readyz checks that a task worker ran the heartbeat task within this many seconds; off for a
-# deployment without a worker. `make run` starts one (manage.py db_worker).
+# deployment without a worker. `make run` starts one (manage.py worker).
 KONTOR_READYZ_WORKER = env_bool("KONTOR_READYZ_WORKER", True)
 KONTOR_READYZ_WORKER_MAX_AGE = int(os.environ.get("KONTOR_READYZ_WORKER_MAX_AGE", "120"))
+# Each task worker beats this often; a worker silent for KONTOR_WORKER_DEAD_AFTER seconds is
+# dead and its task runs again on another (kontor.ops.workers).
+KONTOR_WORKER_BEAT_SECONDS = float(os.environ.get("KONTOR_WORKER_BEAT_SECONDS", "10"))
+KONTOR_WORKER_DEAD_AFTER = float(os.environ.get("KONTOR_WORKER_DEAD_AFTER", "60"))
 # /metrics answers requests from this machine, and others that send this bearer token.
 KONTOR_METRICS_TOKEN = os.environ.get("KONTOR_METRICS_TOKEN", "")

@@ -1,4 +1,4 @@
-"""The task worker's heartbeat, read by /readyz and /metrics."""
+"""Heartbeats: the queue's (read by /readyz and /metrics) and each task worker's own."""
 
 from django.db import models
 
@@ -17,3 +17,16 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerBeat(models.Model):
+    """The last sign of life of one task worker (`kontor worker`, see kontor.ops.workers)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField()
+    started_at = models.DateTimeField()
+    pid = models.PositiveIntegerField()
+    host = models.CharField(max_length=100)
+
+    def __str__(self):
+        return f"{self.worker_id} on {self.host} ({self.pid})"
