@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from kontor.core import dropdown_seed, search_index
+        from kontor.core import checks, dropdown_seed, search_index  # noqa: F401 (checks register)
 
         # Each app declares its record modules in modules.py (see docs/adding-a-module.md).
         autodiscover_modules("modules")
