@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +26,8 @@ def env_bool(name: str, default: bool) -> bool:
 DEBUG = env_bool("DEBUG", "SECRET_KEY" not in os.environ)
 # The fallback key is only for the local demo database; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "kontor-insecure-development-key-change-me")
+if not DEBUG and "SECRET_KEY" not in os.environ:
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (deploy/README.md).")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kontor.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kontor.ops.metrics.RequestMetricsMiddleware",
@@ -139,7 +143,7 @@ else:
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "kontor.core.jobs.DatabaseBackend"),
     }
 }
 
@@ -174,11 +178,17 @@ USE_TZ = True
 
 # --- Static and uploaded files -------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "kontor" / "static"]
-# Serve static files straight from the apps and kontor/static when `collectstatic` has not run
-# (development, tests, benchmarks); a deployment runs it and gets compressed, cached files.
-WHITENOISE_USE_FINDERS = True
+# With DEBUG off, `kontor collectstatic` writes hashed names (cached for a year) and gzip
+# copies (kontor.core.staticfiles); until it has run (tests, benchmarks) names stay plain and
+# files are served straight from the apps and kontor/static.
+if not DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "kontor.core.staticfiles.CompressedManifestStorage"},
+    }
+WHITENOISE_USE_FINDERS = DEBUG or not (STATIC_ROOT / "staticfiles.json").exists()
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_SIZE", str(20 * 1024 * 1024)))
@@ -216,6 +226,15 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # HTTP is redirected to HTTPS, except the probes a load balancer or Prometheus sends to the
+    # app server itself.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+if int(os.environ.get("KONTOR_NUM_PROXIES", "0")) > 0:
+    # The proxy terminates TLS and sets X-Forwarded-Proto on every request (deploy/nginx).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Team-scope lists whose teams hold at most this many records of a type collect those first
 # (kontor.core.permissions.restrict); larger ones filter while walking the sort index.
 KONTOR_SMALL_TEAM_SET = int(os.environ.get("KONTOR_SMALL_TEAM_SET", "5000"))
@@ -229,11 +248,23 @@ KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
 )
 KONTOR_SIGNIN_LOCK_SECONDS = int(os.environ.get("KONTOR_SIGNIN_LOCK_SECONDS", "900"))
 
+# LOG_FORMAT=json: one JSON object per line with the request id, and an access line per
+# request (kontor.core.logs); plain text, without access lines, otherwise.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "kontor.core.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "kontor.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"kontor.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"}},
 }
 
 # --- Kontor --------------------------------------------------------------------------------
