@@ -74,6 +74,7 @@ def ensure_database(pg_url: str, fresh: bool) -> str:
 def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DEBUG", "0")  # as the server runs: no query log in memory
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)  # DEBUG off needs one
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
     import django
 

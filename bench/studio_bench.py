@@ -68,6 +68,7 @@ def ensure_database(db: str, leads: int) -> None:
 def setup(db: str) -> None:
     os.environ["DATABASE_URL"] = database_url(db)
     os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)  # DEBUG off needs one
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
     import django
 
