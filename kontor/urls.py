@@ -7,7 +7,7 @@ from kontor.core import views as core_views
 from kontor.core.records.urls import urlpatterns_for_modules
 from kontor.dashboards.views import my_day
 from kontor.ops import health, metrics
-from kontor.users.signin import SignInForm
+from kontor.users.two_factor_views import SignInView
 
 urlpatterns = [
     # First: integrations call the API far more often than people open pages, and each pattern
@@ -19,13 +19,7 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     path("admin/", core_views.admin_index, name="admin-index"),
     path("search/", core_views.global_search, name="search"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=SignInForm
-        ),
-        name="login",
-    ),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kontor.users.urls")),

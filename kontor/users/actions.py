@@ -221,6 +221,7 @@ def save_role(role: Role, *, actor, grants: dict, users=()) -> Role:
         _("Role saved"),
         {
             "administrator": role.is_admin,
+            "requires_two_factor": role.requires_two_factor,
             "grants_changed": changed,
             "users": sorted(u.username for u in [*users, *kept]),
         },

@@ -121,7 +121,7 @@ class RoleForm(_Styled, forms.ModelForm):
 
     class Meta:
         model = Role
-        fields = ["name", "description", "is_admin"]
+        fields = ["name", "description", "is_admin", "requires_two_factor"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
