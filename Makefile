@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 VENDOR := kontor/static/vendor
 
-.PHONY: run test test-sqlite test-postgres setup system-packages venv static migrate demo lint format bench messages clean
+.PHONY: run test test-sqlite test-postgres setup system-packages venv static migrate demo lint format bench scaleout messages clean
 
 run: setup migrate demo ## set up everything and serve http://127.0.0.1:$(PORT) with the worker
 	@echo ""
@@ -69,6 +69,12 @@ test-postgres:
 
 bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Two app servers behind HAProxy, two workers, Redis, a PostgreSQL of its own; kills parts of it
+# under load and checks that nothing is lost (bench/README.md, "Scale-out proof").
+scaleout: setup
+	scripts/system-packages scaleout
+	$(PY) -m bench.scaleout $(SCALEOUT_ARGS)
 
 lint:
 	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(VENV)/bin/lint-imports
