@@ -8,6 +8,7 @@ whose token is kept — with its name, prefix and access, never the key or its h
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +20,9 @@ from kontor.core import permissions
 from kontor.core.admin_log import log_admin_change
 
 TOKEN_PREFIX = "kontor_"
+#: The lifetimes offered at creation, in days (None: never expires), and the default.
+LIFETIMES = (30, 90, 365, None)
+DEFAULT_LIFETIME = 90
 
 
 def hash_key(key: str) -> str:
@@ -27,13 +31,22 @@ def hash_key(key: str) -> str:
 
 @transaction.atomic
 def create_token(
-    user, *, name: str, scope: str = ApiToken.Scope.WRITE, actor
+    user,
+    *,
+    name: str,
+    scope: str = ApiToken.Scope.WRITE,
+    days: int | None = DEFAULT_LIFETIME,
+    actor,
 ) -> tuple[ApiToken, str]:
     """A new token of `user`, made by `actor`: the user, an admin, or None for the operator's
-    `create_api_token` command. Returns (token row, the secret to show once)."""
+    `create_api_token` command, valid for `days` (one of `LIFETIMES`; None: until revoked).
+    Returns (token row, the secret to show once)."""
     _check_actor(user, actor)
     if scope not in ApiToken.Scope.values:
         raise ValidationError({"scope": _("Choose read or read and write access.")})
+    if days not in LIFETIMES:
+        raise ValidationError({"days": _("Choose 30, 90 or 365 days, or never.")})
+    now = timezone.now()
     prefix = secrets.token_hex(6)
     key = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
@@ -42,6 +55,8 @@ def create_token(
         prefix=prefix,
         key_hash=hash_key(key),
         scope=scope,
+        created_at=now,
+        expires_at=now + timedelta(days=days) if days else None,
     )
     _log(token, actor, _("API token created"))
     return token, key
@@ -71,7 +86,12 @@ def _log(token: ApiToken, actor, summary: str) -> None:
         area="api_token",
         target=f"{token.user.get_username()}: {token.name}",
         summary=summary,
-        detail={"user": token.user.get_username(), "prefix": token.prefix, "scope": token.scope},
+        detail={
+            "user": token.user.get_username(),
+            "prefix": token.prefix,
+            "scope": token.scope,
+            "expires": token.expires_at.isoformat() if token.expires_at else None,
+        },
     )
 
 

@@ -7,6 +7,7 @@ browsable API also accepts the signed-in session. A read-only token may only rea
 import secrets
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
@@ -20,10 +21,10 @@ from kontor.users.models import Role, Team
 
 
 def token_for(key: str) -> ApiToken | None:
-    """The active token whose secret is `key`, with its user. On the fast path
-    (kontor.core.fast.token) the user's roles and teams come in the same statement: one query
-    instead of three per request. They are still read per request, so a changed role or team
-    applies to the next request."""
+    """The active (unrevoked, unexpired) token whose secret is `key`, with its user. On the
+    fast path (kontor.core.fast.token) the user's roles and teams come in the same statement:
+    one query instead of three per request. They are still read per request, so a changed
+    role or team applies to the next request."""
     if not key.startswith(TOKEN_PREFIX) or key.count("_") < 2:
         return None
     prefix = key[len(TOKEN_PREFIX) :].split("_", 1)[0]
@@ -39,6 +40,8 @@ def token_for(key: str) -> ApiToken | None:
         )
     if token is None or not secrets.compare_digest(token.key_hash, hash_key(key)):
         return None
+    if token.expires_at is not None and token.expires_at <= timezone.now():
+        return None  # the same answer as an unknown token
     if roles is not None:
         remember(token.user, roles, team_ids)
     return token

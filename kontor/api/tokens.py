@@ -1,7 +1,7 @@
 """Settings → API tokens (/settings/api-tokens/): a user creates and revokes their own tokens.
 
 A new token's secret is shown once, on the page that answers its creation; the list shows
-name, access, prefix and last use.
+name, access, prefix, when it was created, when it expires and its last use.
 """
 
 from django import forms
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kontor.api.actions import create_token, revoke_token
+from kontor.api.actions import DEFAULT_LIFETIME, create_token, revoke_token
 from kontor.api.models import ApiToken
 
 
@@ -30,6 +30,26 @@ class TokenForm(forms.Form):
         initial=ApiToken.Scope.READ,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    expires = forms.ChoiceField(
+        label=gettext_lazy("Expires"),
+        choices=[
+            ("30", gettext_lazy("in 30 days")),
+            ("90", gettext_lazy("in 90 days")),
+            ("365", gettext_lazy("in a year")),
+            ("never", gettext_lazy("never")),
+        ],
+        required=False,
+        initial=str(DEFAULT_LIFETIME),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def clean_expires(self) -> int | None:
+        """Days until the token expires (None: never); a post without the field gets the
+        default."""
+        value = self.cleaned_data["expires"]
+        if value == "never":
+            return None
+        return int(value) if value else DEFAULT_LIFETIME
 
 
 @login_required
@@ -41,6 +61,7 @@ def token_list(request):
             request.user,
             name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"],
+            days=form.cleaned_data["expires"],
             actor=request.user,
         )
         form = TokenForm()

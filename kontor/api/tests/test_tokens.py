@@ -84,7 +84,12 @@ def test_creating_and_revoking_a_token_is_logged_without_the_secret(rep_client, 
         "rolf: Shop",
         "API token created",
     )
-    assert created.detail == {"user": "rolf", "prefix": token.prefix, "scope": "read"}
+    assert created.detail == {
+        "user": "rolf",
+        "prefix": token.prefix,
+        "scope": "read",
+        "expires": token.expires_at.isoformat(),
+    }
 
     rep_client.post(reverse("api-token-revoke", args=[token.pk]))
     revoked = AdminChange.objects.exclude(pk=created.pk).get()

@@ -14,11 +14,18 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--name", default="command line")
         parser.add_argument("--read-only", action="store_true")
+        parser.add_argument(
+            "--expires",
+            choices=["30", "90", "365", "never"],
+            default="90",
+            help="days until the token expires, or never (default: 90)",
+        )
 
-    def handle(self, *args, username, name, read_only, **options):
+    def handle(self, *args, username, name, read_only, expires, **options):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user {username!r}.")
         scope = ApiToken.Scope.READ if read_only else ApiToken.Scope.WRITE
-        _token, key = create_token(user, name=name, scope=scope, actor=None)
+        days = None if expires == "never" else int(expires)
+        _token, key = create_token(user, name=name, scope=scope, days=days, actor=None)
         self.stdout.write(key)
