@@ -111,6 +111,30 @@ class ImportChunk(models.Model):
         return f"{self.batch_id} rows {self.first_row}–{self.last_row}"
 
 
+class ImportPart(models.Model):
+    """A range of a file's rows that one background task imports in one transaction, beside
+    other parts on other workers (`kontor.imports.parallel`).
+
+    `offset` is the byte where the part's first line starts; `repeats` maps each row whose key
+    an earlier row of the file has already used to that earlier row (such rows are reported as
+    duplicates). `done` is set in the part's own transaction: a retried part finds it set."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="parts")
+    first_row = models.PositiveIntegerField()
+    last_row = models.PositiveIntegerField()
+    offset = models.PositiveBigIntegerField()
+    repeats = models.JSONField(default=dict)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "first_row"], name="import_part_once")
+        ]
+
+    def __str__(self):
+        return f"{self.batch_id} part {self.first_row}–{self.last_row}"
+
+
 class ImportRow(models.Model):
     """A row worth remembering: failed (with its values and reason) or updated (with the
     previous values undo restores)."""
@@ -126,6 +150,9 @@ class ImportRow(models.Model):
     record_id = models.UUIDField(null=True, blank=True)
     # failed/duplicate: the row's cells; updated: {field: [old, new]} as change-log text
     values = models.JSONField(default=list)
+    # updated: the columns `clean()` derived and the search text, {attname: [old, new]} where
+    # they changed, so undo can put them back in SQL; None for rows of older versions.
+    derived = models.JSONField(null=True, blank=True)
     message = models.TextField(blank=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
-from django.db.models import JSONField
+from django.db.models import Count, JSONField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from kontor.core.admin_log import log_admin_change
 from kontor.core.context import current_origin, origin
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports.models import ImportBatch, ImportChunk, ImportRow
+from kontor.imports.restore import restore_in_sql
 from kontor.imports.sql import insert_rows, prepare_bulk_transaction, trash_rows, update_rows
 from kontor.imports.writer import LOG_COLUMNS, derived_fields, named_changes
 
@@ -165,13 +166,22 @@ def _restore_records(batch: ImportBatch, actor, part: int | None) -> None:
 
     Pages are walked by row number (deleting each page and reading the top again would make
     every read skip all the rows deleted before it). A killed undo walks again from the top:
-    fields already restored no longer hold the import's value, so they are left alone."""
+    fields already restored no longer hold the import's value, so they are left alone. On
+    PostgreSQL a page is restored in SQL where it can be (`kontor.imports.restore`); the rest
+    goes through `_restore`."""
     model = batch.model
     rows = batch.rows.filter(outcome=ImportRow.Outcome.UPDATED)
     if part is not None:
         rows = rows.alias(
             part=RawSQL("mod(get_byte(uuid_send(record_id), 15), %s)", (WORKERS,))
         ).filter(part=part)
+    # Records more than one row updated are restored row by row, newest first (Python path).
+    repeated = set(
+        rows.values("record_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("record_id", flat=True)
+    )
     before = None
     while True:
         with transaction.atomic():
@@ -180,7 +190,7 @@ def _restore_records(batch: ImportBatch, actor, part: int | None) -> None:
             page = list(page.order_by("-row")[:PAGE])
             if not page:
                 return
-            _restore(model, page, actor)
+            _restore(model, restore_in_sql(model, page, actor, repeated), actor)
             _moved(batch.pk)
             before = page[-1].row
 
@@ -226,6 +236,8 @@ def _trash(model, ids: list, actor) -> None:
 
 def _restore(model, rows: list, actor) -> None:
     """Put back the previous values of updated rows where the import's value still stands."""
+    if not rows:
+        return
     now = timezone.now()
     records = model.with_deleted.in_bulk([r.record_id for r in rows])
     by_attname = {f.attname: f for f in model._meta.concrete_fields}

@@ -196,24 +196,47 @@ def _write_updates(planner: Planner, updates: list, now) -> None:
     if not updates:
         return
     actor = planner.actor
+    derived = [*derived_fields(planner.model), "search_text"]
     for plan in updates:
         plan.record.modified_by, plan.record.date_modified = actor, now
         plan.record.search_text = planner.module.search_text_for(plan.record)
     write_updates(
         planner.model,
         [(p.record, p.changes) for p in updates],
-        [*derived_fields(planner.model), "modified_by_id", "date_modified", "search_text"],
+        [*derived, "modified_by_id", "date_modified"],
         actor,
         now,
     )
     insert_rows(
         ImportRow,
-        ROW_COLUMNS,
+        [*ROW_COLUMNS, "derived"],
         (
-            (planner.batch.pk, p.row, ImportRow.Outcome.UPDATED, p.record.pk, p.changes, "")
+            (
+                planner.batch.pk,
+                p.row,
+                ImportRow.Outcome.UPDATED,
+                p.record.pk,
+                p.changes,
+                "",
+                derived_changes(p.record, derived, p.changes),
+            )
             for p in updates
         ),
     )
+
+
+def derived_changes(record, attnames: list[str], changes: dict) -> dict:
+    """{attname: [old, new]} of the derived columns and search text the write changes, from
+    the values the record was loaded with: undo puts them back without `clean()`."""
+    loaded = getattr(record, "_loaded", {})
+    found = {}
+    for attname in attnames:
+        if attname in changes or attname not in loaded:
+            continue
+        old, new = loaded[attname], getattr(record, attname)
+        if old != new:
+            found[attname] = [as_text(old), as_text(new)]
+    return found
 
 
 def write_updates(
