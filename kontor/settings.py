@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kontor.users.sessions.SessionActivityMiddleware",
     "kontor.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -293,8 +294,21 @@ KONTOR_WEBFORM_RATE = (int(os.environ.get("KONTOR_WEBFORM_RATE", "10")), 10 * 60
 KONTOR_WEBFORM_FRAME_ANCESTORS = [
     h for h in os.environ.get("KONTOR_WEBFORM_FRAME_ANCESTORS", "*").split(",") if h
 ]
-# Sender of Kontor's notification e-mails; the console backend prints them unless configured.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Sender of Kontor's e-mails (notifications, password resets): SMTP when EMAIL_HOST is set,
+# else the console backend prints them (docs/operations.md, "E-mail").
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that does not answer must not hold a worker forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kontor@localhost")
 # The address of this installation, for links in notification e-mails and calendar feeds.
 KONTOR_BASE_URL = os.environ.get("KONTOR_BASE_URL", "http://127.0.0.1:8000")

@@ -36,6 +36,12 @@ class UsersConfig(AppConfig):
             order=13,
         )
 
+        # Sign-ins, sign-outs and failures of every path that uses Django's login/authenticate.
+        from kontor.users import audit
+
+        audit.connect()
+        register_page("admin-sign-ins", _("Sign-ins"), icon="door-open", group=group, order=14)
+
 
 def _chosen_columns(user, slug: str) -> list[str] | None:
     """The columns `user` chose for module `slug` (their profile, loaded with the request)."""

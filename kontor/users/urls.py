@@ -5,6 +5,7 @@ from kontor.users import admin_views, throttle_views, views
 urlpatterns = [
     path("settings/", views.settings_view, name="user-settings"),
     path("settings/language/", views.switch_language, name="switch-language"),
+    path("", include("kontor.users.account_urls")),
     path("", include("kontor.users.two_factor_urls")),
     path("admin/users/", admin_views.user_list, name="admin-users"),
     path("admin/users/new/", admin_views.user_edit, name="admin-user-new"),

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kontor.users.account_views import account_context
 from kontor.users.actions import profile_of, update_profile
 from kontor.users.forms import ProfileForm
 
@@ -22,9 +23,8 @@ def settings_view(request):
         translation.activate(form.cleaned_data["language"])
         messages.success(request, _("Your settings were saved."))
         return _with_language_cookie(redirect("user-settings"), form.cleaned_data["language"])
-    return render(
-        request, "users/settings.html", {"form": form}, status=400 if form.errors else 200
-    )
+    context = {"form": form, **account_context(request)}
+    return render(request, "users/settings.html", context, status=400 if form.errors else 200)
 
 
 @login_required
