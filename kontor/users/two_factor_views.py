@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kontor.core.admin_area import admin_required
@@ -106,7 +106,12 @@ def code_step(request):
                     left = len(user.two_factor.recovery_hashes)
                     messages.warning(
                         request,
-                        _("You used a recovery code; %(left)d are left.") % {"left": left},
+                        ngettext(
+                            "You used a recovery code; %(left)d is left.",
+                            "You used a recovery code; %(left)d are left.",
+                            left,
+                        )
+                        % {"left": left},
                     )
                 return redirect(pending["next"])
     return render(
