@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 VENDOR := kontor/static/vendor
 
-.PHONY: run test test-sqlite test-postgres setup system-packages venv static migrate demo lint format bench scaleout messages clean
+.PHONY: run test test-sqlite test-postgres setup system-packages venv static migrate demo lint format bench scaleout messages clean lock
 
 run: setup migrate demo ## set up everything and serve http://127.0.0.1:$(PORT) with the worker
 	@echo ""
@@ -25,11 +25,27 @@ system-packages:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions of requirements-dev.lock (hashes checked), then Kontor itself without
+# resolving anything again; rebuilt whenever the lock changes.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
+
+# Pin every dependency of pyproject.toml with its hashes, for Linux, macOS and Windows:
+# requirements.lock for a deployment (deploy/README.md), requirements-dev.lock with the dev
+# tools on the same versions. Run after changing a dependency; commit both files.
+UV_VERSION := 0.13.9
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet 'uv==$(UV_VERSION)'
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command 'make lock' --quiet -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -c requirements.lock --universal \
+		--python-version 3.11 --generate-hashes --custom-compile-command 'make lock' --quiet \
+		-o requirements-dev.lock
 
 static: $(VENDOR)/.installed
 
