@@ -12,6 +12,13 @@ leads and change-log rows again, so the next run starts from the same million.
 
     python -m bench.import_bench --rows 1000000
     python -m bench.import_bench --rows 20000 --chunk 2000
+    python -m bench.import_bench --rows 1000000 --workers 2
+
+With `--workers N` the import runs as in production: queued (`queue_import`), then taken by N
+`manage.py db_worker` processes started here, which cut the file into parts and import the
+parts side by side (`kontor.imports.parallel`); the time runs from the queueing until the batch
+is done, and the workers' CPU is reported. Without it (`--workers 0`) the import runs in this
+process, one chunk after the other (`run_import`).
 """
 
 import argparse
@@ -19,6 +26,8 @@ import csv
 import json
 import os
 import resource
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,6 +50,57 @@ def cpu_seconds() -> float:
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_with_workers(batch, actor, workers: int, url: str, media: Path, progress) -> None:
+    """Queue the batch and let `workers` db_worker processes import it; returns when it is
+    done or failed (the workers are stopped then)."""
+    from kontor.imports import actions
+    from kontor.imports.models import ImportBatch
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MEDIA_ROOT": str(media),
+        "DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "kontor.settings",
+    }
+    env.setdefault("SECRET_KEY", "bench-import-not-secret")
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(manage), "db_worker", "--no-startup-delay", "--interval", "0.2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(workers)
+    ]
+    try:
+        actions.queue_import(batch, actor=actor)
+        done = 0
+        while True:
+            time.sleep(0.5)
+            current = ImportBatch.objects.get(pk=batch.pk)
+            if current.rows_done >= done + 50_000:
+                done = current.rows_done
+                progress(current)
+            if current.status in ("done", "failed"):
+                return
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def write_csv(path: Path, rows: int, mix: str = "half") -> None:
@@ -116,6 +176,7 @@ def housekeeping(actor_id: int) -> None:
         cursor.execute("DELETE FROM leads_lead WHERE deleted AND created_by_id = %s", [actor_id])
         cursor.execute("DELETE FROM core_changelog WHERE actor_id = %s", [actor_id])
         cursor.execute("DELETE FROM imports_importrow")
+        cursor.execute("DELETE FROM imports_importpart")
         cursor.execute("VACUUM (ANALYZE) leads_lead")
         cursor.execute("VACUUM (ANALYZE) core_changelog")
 
@@ -125,6 +186,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--chunk", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="do not undo")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="db_worker processes that import the parts side by side (0: in this process)",
+    )
     parser.add_argument(
         "--mix",
         choices=("half", "new"),
@@ -167,7 +234,8 @@ def main() -> None:
         {**batch.options, "mode": "update", "match": "email", "number_format": "en"},
         actor=actor,
     )
-    ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
+    if not args.workers:
+        ImportBatch.objects.filter(pk=batch.pk).update(status="queued")
     samples = []
 
     def progress(b):
@@ -175,9 +243,16 @@ def main() -> None:
         if len(samples) % 50 == 0:
             print(f"  {b.rows_done:>9,} rows  {rss_mb():.0f} MB", file=sys.stderr)
 
-    started, cpu = time.monotonic(), cpu_seconds()
-    batch = actions.run_import(batch.pk, chunk_size=args.chunk, after_chunk=progress)
+    started, cpu, worker_cpu = time.monotonic(), cpu_seconds(), children_cpu_seconds()
+    if args.workers:
+        run_with_workers(
+            batch, actor, args.workers, f"{base}/kontor_bench_import", settings.MEDIA_ROOT, progress
+        )
+        batch.refresh_from_db()
+    else:
+        batch = actions.run_import(batch.pk, chunk_size=args.chunk, after_chunk=progress)
     seconds, cpu = time.monotonic() - started, cpu_seconds() - cpu
+    cpu += children_cpu_seconds() - worker_cpu
     result = {
         "rows": batch.rows_done,
         "seconds": round(seconds, 1),
@@ -193,6 +268,9 @@ def main() -> None:
         "failed": batch.failed_count,
         "leads_before": leads_before,
         "chunk": args.chunk,
+        "workers": args.workers,
+        "status": batch.status,
+        "parts": batch.parts.count(),
         "mix": args.mix,
         "rss_mb_start": round(rss_start),
         "rss_mb_peak": round(rss_mb()),

@@ -21,6 +21,7 @@ from kontor.core.matching import company_key
 from kontor.core.models import ExternalId
 from kontor.imports.cells import CellReader, message
 from kontor.imports.mapping import CUSTOM, targets
+from kontor.imports.sql import lock_each_key
 
 #: The source of external ids of an import that names none.
 DEFAULT_SOURCE = "import"
@@ -368,27 +369,6 @@ class Planner:
                     plan.fail(f"{label}: {message}" if label else message)
             return False
         return True
-
-
-def lock_each_key(space: str, keys: list[str]) -> None:
-    """Lock `space` shared and each key exclusively until the transaction ends, as a web form
-    or an API upsert does for its one key (`kontor.core.locks`), in one statement: parts of
-    one import (disjoint keys) then run side by side. Each key takes a slot of PostgreSQL's
-    shared lock table (64 × max_connections by default, with slack): two workers of 2,000
-    keys were measured to fit, four as well (8,000 locks)."""
-    if connection.vendor != "postgresql":
-        return
-    if not connection.in_atomic_block:
-        raise RuntimeError("Key locks must be taken inside transaction.atomic().")
-    numbers = sorted({locks.number(locks.key_name(space, key)) for key in keys})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock_shared(%s)", [locks.number(locks.namespace_name(space))]
-        )
-        # unnest yields the array in order: keys are locked sorted, as lock_keys does.
-        cursor.execute(
-            "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) k", [numbers]
-        )
 
 
 def one_array(keys, sql_type: str):

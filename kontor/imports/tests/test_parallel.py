@@ -12,6 +12,7 @@ from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports import actions, parallel, readers, undo
 from kontor.imports.models import ImportBatch, ImportPart, ImportRow
+from kontor.imports.tasks import run_import_part_task
 from kontor.imports.tests.helpers import queued
 from kontor.leads.models import Lead
 
@@ -292,3 +293,42 @@ if connection.vendor == "postgresql":
         batch.refresh_from_db()
         assert errors == []
         assert _result(batch) == expected
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_two_db_worker_processes_import_the_parts_of_one_file(admin, settings):
+        """The tasks as production runs them: the batch queued, two `manage.py db_worker`
+        processes on this test database take the import's task and its parts."""
+        import os
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        content = HEADER + _rows(1, 40)
+        batch = queued(content, actor=admin, mode="update")
+        ids = parallel.start(batch.pk, part_rows=5)  # what the first task does, in parts of 5
+
+        for part_id in ids:
+            run_import_part_task.enqueue(str(batch.pk), part_id)
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        }
+        manage = Path(__file__).resolve().parents[3] / "manage.py"
+        workers = [
+            subprocess.Popen(
+                [sys.executable, str(manage), "db_worker", "--batch", "--no-startup-delay"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(2)
+        ]
+        for worker in workers:
+            assert worker.wait(timeout=120) == 0, worker.stderr.read()[-2000:]
+        batch.refresh_from_db()
+        assert len(ids) == 8
+        assert (batch.status, batch.created_count, batch.rows_done) == ("done", 40, 40)
+        assert Lead.objects.count() == 40 == Lead.objects.values("email1").distinct().count()
+        assert not ImportPart.objects.filter(batch=batch, done=False).exists()
