@@ -5,7 +5,7 @@ transaction. A new password signs out every other session of the user: the one t
 stays signed in (with a new key), a reset by e-mail leaves none.
 """
 
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -44,11 +44,15 @@ def request_reset(request, email: str) -> None:
 @transaction.atomic
 def complete_reset(request, user, new_password: str) -> int:
     """Set `user`'s password from a reset link (the view checked the token) and sign out
-    every session of theirs; how many."""
+    every session of theirs; how many others. When this browser is signed in as `user`, it
+    is signed out too (properly: it gets a fresh empty session)."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    ended = sessions.end_sessions(UserSession.objects.filter(user=user))
+    rows = UserSession.objects.filter(user=user).exclude(key_hash=sessions.current_hash(request))
+    ended = sessions.end_sessions(rows)
     record_event(Kind.RESET_COMPLETED, request=request, user=user)
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        logout(request)
     return ended
 
 
@@ -60,6 +64,11 @@ def end_session(user, pk: int, *, actor, request=None) -> bool:
     row = UserSession.objects.filter(user=user, pk=pk).first()
     if row is None:
         return False
+    if request is not None and row.key_hash == sessions.current_hash(request):
+        # This browser's own session: a sign-out, so the response carries a fresh session
+        # instead of saving the one just deleted.
+        logout(request)
+        return True
     sessions.end_sessions([row])
     record_event(Kind.SESSION_REVOKED, request=request, user=user, actor=actor)
     return True

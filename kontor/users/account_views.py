@@ -104,8 +104,8 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         return _bootstrap(super().get_form(form_class))
 
     def form_valid(self, form: SetPasswordForm):
-        account_actions.complete_reset(self.request, self.user, form.cleaned_data["new_password1"])
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        account_actions.complete_reset(self.request, self.user, form.cleaned_data["new_password1"])
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -147,7 +147,9 @@ def touch(request) -> None:
     now = timezone.now()
     values = {"last_seen": now, "address": client_address(request)}
     with transaction.atomic():
-        if not UserSession.objects.filter(key_hash=digest).update(**values):
+        updated = UserSession.objects.filter(key_hash=digest).update(**values)
+        # A session ended during this request (a reset, a sign-out elsewhere) gets no row.
+        if not updated and request.session.exists(request.session.session_key):
             UserSession.objects.create(
                 user=request.user,
                 key_hash=digest,
@@ -168,7 +170,8 @@ class SessionActivityMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         # After the view: a sign-in or sign-out in this request has settled the session.
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and hasattr(request, "session"):
+        # The session cookie first: a request without one never loads a user here.
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and request.user.is_authenticated:
             touch(request)
         return response

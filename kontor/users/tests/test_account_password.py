@@ -180,6 +180,27 @@ def test_a_reset_link_sets_the_password_once_and_signs_out_every_session(
     assert "This link is no longer valid" in again
 
 
+@pytest.mark.parametrize(
+    "engine", ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cache"]
+)
+def test_a_reset_in_a_browser_signed_in_as_that_user_signs_it_out_cleanly(
+    rep, smtp_server, settings, django_capture_on_commit_callbacks, engine
+):
+    settings.TASKS, settings.SESSION_ENGINE = IMMEDIATE, engine
+    laptop = signed_in("rolf", "pw-rolf-123!")
+    request_reset(laptop, "rolf@kontor.example", django_capture_on_commit_callbacks)
+    path = link_in(smtp_server.wait_for(1)[0]).removeprefix(settings.KONTOR_BASE_URL.rstrip("/"))
+    form = laptop.get(path)
+    done = laptop.post(form.url, {"new_password1": NEW, "new_password2": NEW})
+    assert (done.status_code, done.url) == (302, reverse("password-reset-complete"))
+    assert not is_signed_in(laptop)
+    assert not UserSession.objects.exists()
+    rep.refresh_from_db()
+    assert rep.check_password(NEW)
+    kinds = list(AccountEvent.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds[-2:] == [Kind.RESET_COMPLETED, Kind.SIGNED_OUT]
+
+
 def test_no_password_or_token_reaches_the_audit_trail(
     rep, smtp_server, settings, django_capture_on_commit_callbacks
 ):

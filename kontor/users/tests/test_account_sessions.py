@@ -117,6 +117,18 @@ def test_signing_out_another_session_signs_that_browser_out(rep, engine):
     assert (event.user, event.actor) == (rep, None)
 
 
+def test_signing_out_this_session_signs_this_browser_out(rep, engine):
+    laptop = signed_in("rolf", "pw-rolf-123!")
+    phone = signed_in("rolf", "pw-rolf-123!", agent=IPHONE)
+    row = UserSession.objects.get(key_hash=sessions.key_hash(key_of(laptop)))
+    response = laptop.post(reverse("session-end", args=[row.pk]))
+    assert response.status_code == 302
+    assert not is_signed_in(laptop)
+    assert is_signed_in(phone)
+    assert not UserSession.objects.filter(pk=row.pk).exists()
+    assert AccountEvent.objects.filter(kind=Kind.SIGNED_OUT, user=rep).count() == 1
+
+
 def test_nobody_signs_out_someone_elses_session_and_nothing_changes(rep, admin, engine):
     ada = signed_in("ada", "pw-ada-123!")
     rolf = signed_in("rolf", "pw-rolf-123!")
