@@ -18,8 +18,9 @@ graceful_timeout = 60
 # A fresh worker now and then keeps a slow leak in a library from growing without bound.
 max_requests = 5000
 max_requests_jitter = 500
-# The app loads once in the master: workers share its memory and start at once.
-preload_app = True
+# Each worker loads the app itself, so that `systemctl reload kontor-web` (HUP) starts workers
+# with the new code after an upgrade while the old ones finish their requests.
+preload_app = False
 # nginx sets X-Forwarded-Proto and -For; Django reads them (SECURE_PROXY_SSL_HEADER,
 # KONTOR_NUM_PROXIES), gunicorn trusts them only from nginx on this machine.
 forwarded_allow_ips = "127.0.0.1,::1"
@@ -35,3 +36,7 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+# systemd sends the signals (reload, stop); no control socket in the service user's home.
+control_socket_disable = True

@@ -76,6 +76,8 @@ def test_the_env_example_names_every_setting_kontor_reads():
     read = set(re.findall(r'(?:environ\.get|env_bool)\(\s*"([A-Z0-9_]+)"', source))
     read |= set(re.findall(r'"([A-Z0-9_]+)"\s+(?:not\s+)?in\s+os\.environ', source))
     read |= {"PROMETHEUS_MULTIPROC_DIR"}  # read by kontor.ops.metrics
+    gunicorn = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
+    read |= set(re.findall(r'environ\.get\(\s*"([A-Z0-9_]+)"', gunicorn))
     named = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", ENV_EXAMPLE.read_text(), re.M))
     assert len(read) > 50
     assert read - named == set()
