@@ -2,8 +2,10 @@
 
 Every sign-in through Django's `login()` (the sign-in page, and any later step that ends in it)
 writes one `UserSession` row; `SessionActivityMiddleware` moves its "last seen" forward at most
-every `SEEN_EVERY` seconds, with one cache `add` per request in between and no write to the
-session itself (which would stretch its fixed lifetime). Signing a session out deletes it from
+every `SEEN_EVERY` seconds and never writes to the session itself (which would stretch its
+fixed lifetime): each process remembers which sessions it has seen lately (`_seen_here`, a
+bounded dict: nothing another server needs), and past that a cache `add` lets one request of
+all servers write the row. Signing a session out deletes it from
 the session store (database or cache, whichever `SESSION_ENGINE` is), so its browser is signed
 out on its next request, and deletes its row.
 
@@ -15,6 +17,7 @@ stored hash, so sessions stay revocable across a key rotation.
 """
 
 import hashlib
+import time
 from datetime import timedelta
 from importlib import import_module
 
@@ -31,6 +34,9 @@ from kontor.users.client import client_address, short_user_agent
 SEEN_EVERY = 300
 SALT = "kontor.users.sessions.seal"
 SEEN_PREFIX = "kontor:seen:"
+#: key hash → when this process last saw that session (time.monotonic()); cleared when full.
+_seen_here: dict[str, float] = {}
+SEEN_HERE_MAX = 10_000
 
 
 def key_hash(session_key: str) -> str:
@@ -97,6 +103,7 @@ def record_sign_in(request, user) -> UserSession | None:
             "user_agent": short_user_agent(request),
         },
     )
+    _seen_here[row.key_hash] = time.monotonic()
     cache.set(SEEN_PREFIX + row.key_hash, 1, SEEN_EVERY)
     return row
 
@@ -138,12 +145,26 @@ def current_hash(request) -> str:
     return key_hash(key) if key else ""
 
 
+def forget_seen(digest: str) -> None:
+    """Let the next request of session `digest` write "last seen" (as SEEN_EVERY seconds on)."""
+    _seen_here.pop(digest, None)
+    cache.delete(SEEN_PREFIX + digest)
+
+
 def touch(request) -> None:
     """Move "last seen" of the request's session forward, at most every SEEN_EVERY seconds;
     a session signed in before sessions were recorded gets its row here."""
     digest = current_hash(request)
-    if not digest or not cache.add(SEEN_PREFIX + digest, 1, SEEN_EVERY):
+    if not digest:
         return
+    moment = time.monotonic()
+    if moment - _seen_here.get(digest, -SEEN_EVERY) < SEEN_EVERY:
+        return
+    if len(_seen_here) >= SEEN_HERE_MAX:
+        _seen_here.clear()
+    _seen_here[digest] = moment
+    if not cache.add(SEEN_PREFIX + digest, 1, SEEN_EVERY):
+        return  # another process wrote it lately
     now = timezone.now()
     values = {"last_seen": now, "address": client_address(request)}
     with transaction.atomic():
