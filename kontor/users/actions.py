@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from kontor.core import permissions
 from kontor.core.admin_log import log_admin_change
-from kontor.users import presets
+from kontor.users import presets, two_factor_actions
 from kontor.users.models import Profile, Role, Team
 
 
@@ -131,6 +131,8 @@ def save_user(user, *, actor, roles=(), teams=(), password: str = ""):
     user.roles.set(roles)
     user.teams.set(teams)
     permissions.forget(user)
+    if not created and any(r.requires_two_factor for r in roles):
+        two_factor_actions.sign_out_unprotected([user])
     _log(
         actor,
         user.username,
@@ -209,6 +211,8 @@ def save_role(role: Role, *, actor, grants: dict, users=()) -> Role:
     # The form offers active users only: deactivated holders keep the role.
     kept = list(role.users.filter(is_active=False))
     role.users.set([*users, *kept])
+    if role.requires_two_factor:
+        two_factor_actions.sign_out_unprotected(users)
     changed = {
         f"{slug}.{action}": f"{before.get(slug, {}).get(action, 'none')} → {scope}"
         for slug, row in role.grants.items()

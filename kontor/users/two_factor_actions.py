@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kontor.core import permissions
 from kontor.core.admin_log import log_admin_change
-from kontor.users import two_factor
+from kontor.users import sessions, two_factor
 from kontor.users.two_factor_models import TwoFactorDevice
 
 
@@ -106,6 +106,23 @@ def reset(user, *, actor) -> bool:
         return False
     _log(actor, user, _("Two-factor sign-in reset by an administrator"))
     return True
+
+
+def sign_out_unprotected(users) -> None:
+    """After the commit, sign out every session of those `users` who have no authenticator:
+    a role of theirs now requires two-factor sign-in (flagged, or given to them), and their
+    next sign-in sets one up. For `save_role` and `save_user`."""
+    pks = {user.pk for user in users}
+
+    def end():
+        protected = TwoFactorDevice.objects.filter(user__in=pks, confirmed_at__isnull=False)
+        rows = sessions.UserSession.objects.filter(user__in=pks).exclude(
+            user__in=protected.values("user")
+        )
+        sessions.end_sessions(rows)
+
+    if pks:
+        transaction.on_commit(end)
 
 
 def _check_own(user, actor) -> None:

@@ -13,7 +13,7 @@ from django.test import Client
 
 from kontor.core.admin_log import AdminChange
 from kontor.users import signin, two_factor, two_factor_actions
-from kontor.users.actions import create_user
+from kontor.users.actions import create_user, save_role, save_user
 from kontor.users.models import Role
 from kontor.users.two_factor_models import TwoFactorDevice
 from kontor.users.two_factor_views import PENDING
@@ -232,3 +232,35 @@ def test_the_password_step_is_forgotten_after_ten_minutes(client, luise, device)
     assert client.get("/login/code/")["Location"] == "/login/"
     answer = client.post("/login/code/", {"code": code(device.secret)})
     assert answer["Location"] == "/login/" and signed_in_user(client) is None
+
+
+def test_flagging_a_role_signs_out_its_users_who_have_no_authenticator(
+    admin, luise, device, django_capture_on_commit_callbacks
+):
+    greta = create_user("greta", password=PASSWORD, roles=["sales_manager"])
+    without, with_device = Client(), Client()
+    password_step(without, username="greta")
+    password_step(with_device)
+    with_device.post("/login/code/", {"code": code(device.secret)})
+    assert without.get("/leads/").status_code == with_device.get("/leads/").status_code == 200
+
+    role = Role.objects.get(key="sales_manager")
+    role.requires_two_factor = True
+    with django_capture_on_commit_callbacks(execute=True):
+        save_role(role, actor=admin, grants=role.grants, users=role.users.all())
+    assert without.get("/leads/")["Location"].startswith("/login/")  # signed out
+    assert with_device.get("/leads/").status_code == 200  # already protected
+    assert password_step(Client(), username="greta")["Location"] == "/login/two-factor-setup/"
+    assert greta.roles.filter(requires_two_factor=True).exists()
+
+
+def test_giving_a_user_such_a_role_signs_them_out_until_they_set_it_up(
+    admin, luise, django_capture_on_commit_callbacks
+):
+    finance = Role.objects.create(name="Finance", requires_two_factor=True)
+    browser = Client()
+    password_step(browser)
+    assert browser.get("/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        save_user(luise, actor=admin, roles=[*luise.roles.all(), finance], teams=[])
+    assert browser.get("/")["Location"].startswith("/login/")
