@@ -178,8 +178,12 @@ def team_q(model, team_ids) -> Q:
     )
 
 
-def restrict(queryset, user, action: str = "view"):
-    """The part of `queryset` that `user` may `action`; empty when nothing is allowed."""
+def restrict(queryset, user, action: str = "view", *, few: bool = False):
+    """The part of `queryset` that `user` may `action`; empty when nothing is allowed.
+
+    `few`: the queryset is already narrowed to a handful of primary keys (the links of a page):
+    each is probed through the (team, record) index, and the team's records are neither
+    counted nor collected."""
     model = queryset.model
     reach = scope(user, action, model)
     if reach == "all":
@@ -191,7 +195,7 @@ def restrict(queryset, user, action: str = "view"):
         return queryset.filter(owner_q(user))
     members = model.teams.through.objects.filter(team_id__in=team_ids)
     column = f"{model._meta.model_name}_id"
-    if grants_of(user).team_set_is_small(model, members):
+    if not few and grants_of(user).team_set_is_small(model, members):
         # A few thousand team records at most: collect their ids (and the user's own) first,
         # then sort just those. Scanning the list's sort index for them instead could read
         # most of a million-row table before finding a page.
@@ -244,16 +248,15 @@ def visible_ids(user, model, ids, action: str = "view") -> set:
     """Which of `ids` (records of `model`, in the trash or not) `user` may `action`: for pages
     that show links to other records (a contact's account in a list row).
 
-    No query when the scope is All or None; else one query over just these ids, by primary
-    key and then owner or team, so it never collects a team's records first (a page of links
-    is a few dozen ids). Whether a linked record is in the trash is the caller's to check.
+    The one permission filter (`restrict`) decides: no query when the scope is All or None,
+    else one query over just these ids, by primary key and then owner or team, so it never
+    collects a team's records first (a page of links is a few dozen ids). Whether a linked
+    record is in the trash is the caller's to check.
     """
     ids = {pk for pk in ids if pk is not None}
-    reach = scope(user, action, model)
-    if not ids or reach == "none":
+    if not ids:
         return set()
-    if reach == "all":
-        return ids
-    team_ids = grants_of(user).team_ids if reach == "team" else []
-    allowed = owner_q(user) | team_q(model, team_ids) if team_ids else owner_q(user)
-    return set(model.with_deleted.filter(allowed, pk__in=ids).values_list("pk", flat=True))
+    if scope(user, action, model) == "all":
+        return ids  # restrict would keep every one of them: no need to ask the database
+    allowed = restrict(model.with_deleted.filter(pk__in=ids), user, action, few=True)
+    return set(allowed.values_list("pk", flat=True))
