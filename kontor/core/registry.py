@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import UUIDField, Value
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 
@@ -97,6 +97,10 @@ class Module:
     has_activities: bool = True
     #: An activity module: shown in the "Open activities" and "History" panels
     is_activity: bool = False
+    #: Access to this record type shows a user the other users (names and addresses in
+    #: SuiteCRM's Users module); False for a type whose users may work on it without learning
+    #: who else works here: a user whose roles open only such types sees only themselves
+    shows_other_users: bool = True
     #: An activity module's button on another record's page ("Log call"; its name otherwise)
     add_label: str = ""
     #: An activity module's statuses that mean done: the others are listed under "Open
@@ -138,8 +142,16 @@ class Module:
 
     def url(self, verb: str, pk=None) -> str:
         """URL of a verb of this module: list, create, detail, edit, delete, trash, …"""
-        args = [pk] if pk is not None else []
-        return reverse(f"{self.slug}:{verb}", args=args)
+        if pk is not None:
+            return reverse(f"{self.slug}:{verb}", args=[pk])
+        # Reversed once per script prefix: every page's navigation names each module's list
+        # and create URLs.
+        known = self.__dict__.setdefault("_urls", {})
+        key = (verb, get_script_prefix())
+        url = known.get(key)
+        if url is None:
+            url = known[key] = reverse(f"{self.slug}:{verb}")
+        return url
 
     def detail_url(self, pk) -> str:
         """The detail URL of `pk` without a reverse() per call (list pages build fifty)."""

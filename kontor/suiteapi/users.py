@@ -3,10 +3,10 @@ may read.
 
 The one rule both APIs follow (through `ApiModule.queryset`, which every list, read, count and
 relationship read of Users goes through): a caller sees the other users when an administrator
-or when their roles open some record type other than Targets; a caller whose roles open
-Targets only (the preset *External lead generation*: "Targets only, nothing else visible") or
-nothing at all sees themselves only. Another user's id then answers as an id that does not
-exist.
+or when their roles open some record type that shows them (`Module.shows_other_users`: all
+but Targets); a caller whose roles open Targets only (the preset *External lead generation*:
+"Targets only, nothing else visible") or nothing at all sees themselves only. Another user's
+id then answers as an id that does not exist.
 """
 
 from django.contrib.auth import get_user_model
@@ -14,9 +14,6 @@ from django.contrib.auth import get_user_model
 from kontor.core import permissions, registry
 from kontor.suiteapi.attributes import Attribute
 from kontor.suiteapi.references import Computed, user_name
-
-#: Record types whose access alone does not show a caller the other users
-ALONE = frozenset({"targets"})
 
 
 def sees_other_users(user) -> bool:
@@ -26,7 +23,7 @@ def sees_other_users(user) -> bool:
     return any(
         permissions.can(user, "access", module.model)
         for module in registry.modules()
-        if module.slug not in ALONE
+        if module.shows_other_users
     )
 
 

@@ -48,6 +48,8 @@ class TargetModule(Module):
         ),
     }
     dropdowns = (TARGET_STATUS,)
+    # External lead generators open Targets only ("nothing else visible"): not the staff list.
+    shows_other_users = False
     demo_factory = "kontor.targets.demo.create_targets"
     demo_order = 24
     api_example = {"last_name": "Schmidt", "first_name": "Anna", "email1": "anna-targets@web.de"}
