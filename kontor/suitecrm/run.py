@@ -9,7 +9,7 @@ end, so its report counts what a real run would do and nothing is written.
 import logging
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,9 +86,24 @@ def _commits_without_waiting():
         cursor.execute("SET synchronous_commit = off")
     try:
         yield
-    finally:
+    except BaseException:
+        _reset_synchronous_commit(quietly=True)
+        raise
+    _reset_synchronous_commit()
+
+
+def _reset_synchronous_commit(*, quietly: bool = False) -> None:
+    """Commits wait for the disk again. `quietly` (the run failed): a reset that fails too
+    (a broken connection, an aborted transaction) must not replace the run's error, so the
+    connection is closed instead, and the setting goes with it."""
+    try:
         with connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
+    except DatabaseError:
+        if not quietly:
+            raise
+        logger.warning("RESET synchronous_commit failed after a failed run; connection closed")
+        connection.close()
 
 
 def _note_windows(report: Report, selected, found: dict) -> None:
