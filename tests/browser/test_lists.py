@@ -1,4 +1,5 @@
-"""List pages: live search, mass update, and a phone-sized screen."""
+"""List pages: live search, the filter panel and mass update (by mouse and by keyboard), and a
+phone-sized screen."""
 
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -97,7 +98,7 @@ def test_mass_update_sets_the_status_of_the_selected_leads(signed_in, leads, use
 
     value = page.locator("#mass-actions select[name=status]")
     expect(value).to_be_hidden()
-    page.locator("[data-mass-field]").select_option(label="Status")
+    page.locator("#mass-actions select[name=field]").select_option(label="Status")
     expect(value).to_be_visible()
     expect(value).to_be_enabled()
     value.select_option(label="In Process")
@@ -119,6 +120,78 @@ def test_mass_update_sets_the_status_of_the_selected_leads(signed_in, leads, use
         action="update", field="status", new_value="In Process", actor=user
     )
     assert {entry.record_id for entry in logged} == {leads["Albers"].pk, leads["Dorn"].pk}
+
+
+def test_the_filter_panel_opens_and_filters_by_keyboard(signed_in, leads, user, admin):
+    page = signed_in
+    for lead, status, owner in ((leads["Albers"], "Dead", user), (leads["Brandt"], "Dead", admin)):
+        lead.status, lead.assigned_user = status, owner
+        save_record(lead, actor=user)
+    page.goto("/leads/")
+    rows = page.locator("#list-table tbody tr")
+    expect(rows).to_have_count(4)
+    status = page.locator("#filters select[name=status]")
+    expect(status).to_have_count(0)  # the list page renders no filter widget
+
+    page.locator("#list-q").focus()
+    page.keyboard.press("Tab")
+    opener = page.locator("#more-filters a")  # "Filters"
+    expect(opener).to_be_focused()
+    with page.expect_response(lambda r: "/leads/filters/" in r.url):
+        page.keyboard.press("Enter")
+    mine = page.locator("#filters input[name=mine]")
+    expect(mine).to_be_focused()  # the focus moves into the opened panel
+    expect(page).to_have_url(re.compile(r"/leads/$"))  # opening it is no navigation
+    page.keyboard.press("Space")
+    expect(mine).to_be_checked()
+
+    page.keyboard.press("Tab")  # into the status picker (Tom Select)
+    page.keyboard.type("Dead")
+    expect(page.locator(".ts-dropdown .option.active")).to_have_text("Dead")
+    page.keyboard.press("Enter")
+    assert status.evaluate("s => Array.from(s.selectedOptions, o => o.value)") == ["Dead"]
+
+    page.locator("#filters button[type=submit]").focus()  # "Filter"
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(1)
+    expect(row(page, "Albers")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"status=Dead"))
+    expect(page.locator("#list-count")).to_have_text("1 record")
+
+    # The pushed address opens with the panel filled in, without asking for it.
+    page.reload()
+    expect(page.locator("#filters input[name=mine]")).to_be_checked()
+    expect(rows).to_have_count(1)
+
+
+def test_mass_update_by_keyboard_loads_the_value_input_of_the_chosen_field(signed_in, leads, user):
+    page = signed_in
+    page.goto("/leads/")
+    value = page.locator("#mass-actions select[name=status]")
+    expect(value).to_have_count(0)  # loaded only when its field is chosen
+
+    row(page, "Brandt").get_by_role("checkbox").focus()
+    page.keyboard.press("Space")
+    expect(row(page, "Brandt").get_by_role("checkbox")).to_be_checked()
+
+    field = page.locator("#mass-actions select[name=field]")
+    field.focus()
+    with page.expect_response(lambda r: "/leads/mass/?field=status" in r.url):
+        page.keyboard.type("Status")  # a closed select picks the option typed
+    expect(field).to_have_value("status")
+    expect(value).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(value).to_be_focused()
+    page.keyboard.type("Dead")
+    expect(value).to_have_value("Dead")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Update selected")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("alert")).to_contain_text("Updated 1 record.")
+    expect(row(page, "Brandt")).to_contain_text("Dead")
+    status = dict(Lead.objects.values_list("last_name", "status"))
+    assert status == {"Albers": "New", "Brandt": "Dead", "Albrecht": "New", "Dorn": "New"}
 
 
 def test_mass_update_without_a_field_changes_nothing(signed_in, leads):

@@ -8,10 +8,12 @@ reading their records through the permission filter and writing through one acti
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import formats
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -54,45 +56,102 @@ class ListView(ModuleView):
         return queryset
 
     def filtered(self):
-        filterset = filterset_for(self.module)(
-            self.request.GET or None, queryset=self.get_queryset(), request=self.request
-        )
-        queryset = (
-            filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
-        )
-        term = self.request.GET.get("q", "")
+        params, queryset = self.request.GET, self.get_queryset()
+        filterset_class = filterset_for(self.module)
+        if filters_asked(params):
+            filterset = filterset_class(params, queryset=queryset, request=self.request)
+            if filterset.is_valid():
+                queryset = filterset.qs
+        else:
+            # Nothing to filter by: the FilterSet (a deep copy of every filter) is built only
+            # if something reads it.
+            filterset = SimpleLazyObject(
+                lambda: filterset_class(None, queryset=queryset, request=self.request)
+            )
+        term = params.get("q", "")
         return filterset, search.search(queryset, term), term
 
     def get(self, request):
         cols = self.get_columns()
         sort = self.get_sort(cols)
         filterset, queryset, term = self.filtered()
-        custom_shown = any(isinstance(c.field, tables.CustomColumnField) for c in cols)
         queryset = self.sorted_by_custom(queryset, cols, sort)
-        queryset = queryset.select_related(*tables.related_fields(cols)).defer(
-            "search_text", "description", *(() if custom_shown else ("custom",))
+        queryset = queryset.select_related(*tables.related_fields(cols)).only(
+            *tables.loaded_fields(self.module.model, cols, sort, self.module.link_column)
         )
         page = paginate(queryset, sort, request.GET.get("cursor"), settings.KONTOR_PAGE_SIZE)
+        rows = tables.rows(self.module, cols, page.rows, request.user)
         context = self.context(
             columns=cols,
             sort=sort,
             filterset=filterset,
             q=term,
             page=page,
-            rows=tables.rows(self.module, cols, page.rows, request.user),
+            rows=rows,
+            body=tables.body(rows),
             can_edit=permissions.can(request.user, "mass_update", self.module.model),
             can_create=permissions.can(request.user, "create", self.module.model),
             can_delete=permissions.can(request.user, "delete", self.module.model),
-            mass_form=forms.form_for(self.module)(user=request.user, auto_id="mass_%s"),
-            mass_fields=self.module.mass_update_fields,
+            mass_fields=mass_fields(self.module),
+            show_filters=filters_asked(request.GET),
             column_options=[
                 (c.name, c.label, c.name in {col.name for col in cols})
                 for c in tables.columns(self.module, config.all_columns(self.module))
             ],
             page_query=_query_without(request.GET, "cursor"),
+            sort_query=_query_without(request.GET, "sort", "cursor"),
+            urls={verb.replace("-", "_"): self.module.url(verb) for verb in _LIST_VERBS},
         )
         template = self.fragment_name if request.headers.get("HX-Request") else self.template_name
         return render(request, template, context)
+
+
+#: The URLs a list page links to (module.url: reversed once, not per page).
+_LIST_VERBS = (
+    "list",
+    "count",
+    "filters",
+    "mass",
+    "columns",
+    "trash",
+    "export",
+    "export-xlsx",
+    "export-vcf",
+)
+
+#: The list parameters that are no filter: with only these the filter panel stays unloaded.
+_NOT_FILTERS = frozenset({"q", "sort", "cursor"})
+
+
+def filters_asked(params) -> bool:
+    """Does the query string say anything besides the search, the order and the page (a
+    filter, or ?filters=1 to show the panel)?"""
+    return any(name not in _NOT_FILTERS for name in params)
+
+
+def mass_fields(module) -> list[tuple[str, str]]:
+    """(name, label) of the fields the mass update offers, labelled as the form labels them,
+    without building the form (its widgets load when a field is chosen: MassActionView.get)."""
+    meta = module.model._meta
+    return [
+        (name, capfirst(meta.get_field(name).verbose_name)) for name in module.mass_update_fields
+    ]
+
+
+class FiltersView(ModuleView):
+    """The filter panel of a list, loaded when the user opens it (the list page renders it
+    only when the address already filters), with the address's values filled in."""
+
+    action = "list"
+
+    def get(self, request):
+        filterset = filterset_for(self.module)(
+            request.GET or None, queryset=self.get_queryset(), request=request
+        )
+        shown = filterset.form.visible_fields()
+        if shown:  # keyboard users continue in the panel they opened
+            shown[0].field.widget.attrs["autofocus"] = True
+        return render(request, "records/_list_filters.html", {"filterset": filterset})
 
 
 def _query_without(params, *names) -> str:
@@ -133,6 +192,16 @@ class MassActionView(ModuleView):
     """Mass update or mass delete of the selected rows, all or nothing."""
 
     action = "list"
+
+    def get(self, request):
+        """The input of the mass-update field ?field=, loaded when the field is chosen."""
+        if not permissions.can(request.user, "mass_update", self.module.model):
+            raise Http404
+        name = request.GET.get("field", "")
+        if name not in self.module.mass_update_fields:
+            return HttpResponse("")
+        form = forms.form_for(self.module)(user=request.user, auto_id="mass_%s")
+        return render(request, "records/_mass_value.html", {"field": form[name]})
 
     def post(self, request):
         ids = request.POST.getlist("ids")[:1000]

@@ -4,14 +4,18 @@ Cells are rendered to plain (text, url) pairs in Python, so the list template is
 no per-row includes or queries (docs/performance.md rule 6).
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from html import escape
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import formats, timezone
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
 from kontor.core import config, dropdowns, permissions, registry
@@ -66,6 +70,8 @@ def display(field: models.Field, value) -> str:
         return ""
     if isinstance(field, DropdownField):
         return dropdowns.label(field.dropdown, value)
+    if type(value) is str:  # most cells: none of the tests below applies
+        return value
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
@@ -176,17 +182,76 @@ def rows(module, cols: list[Column], records, user=None) -> list[dict]:
     available."""
     link = module.link_column
     hidden = hidden_links(user, cols, records) if user is not None else frozenset()
+    dropdown_cols = [
+        (col, col.field.dropdown if isinstance(col.field, DropdownField) else None) for col in cols
+    ]
+    labels: dict = {}  # fifty rows repeat a few dropdown values: each label is looked up once
     out = []
     for record in records:
         url = module.detail_url(record.pk)
         cells = []
-        for col in cols:
-            text, href = cell(col, record, hidden)
+        for col, dropdown in dropdown_cols:
+            if dropdown is not None:
+                key = getattr(record, col.name)
+                text = labels.get((dropdown, key))
+                if text is None:
+                    text = labels[dropdown, key] = display(col.field, key)
+                href = ""
+            else:
+                text, href = cell(col, record, hidden)
             if col.name == link:
-                href, text = url, text or str(record) or "—"
+                href, text = url, text or _name(record)
             cells.append((text, href))
         out.append({"pk": record.pk, "url": url, "cells": cells})
     return out
+
+
+def _name(record) -> str:
+    """A row's name when its link column is empty: str() of the record, unless that would load
+    a field only() left out (a query for the row)."""
+    return "—" if record.get_deferred_fields() else (str(record) or "—")
+
+
+def body(rows: list[dict]) -> str:
+    """The <tr> elements of `rows` (see rows()) as one safe string: fifty rows with a cell per
+    column cost a template loop several milliseconds (docs/performance.md rule 6)."""
+    select = escape(_("Select"))
+    out = []
+    for row in rows:
+        parts = [
+            '<tr><td class="select-col"><input class="form-check-input" type="checkbox" '
+            f'name="ids" value="{row["pk"]}" aria-label="{select}"></td>'
+        ]
+        for text, url in row["cells"]:
+            text = text if isinstance(text, SafeData) else escape(str(text))
+            parts.append(
+                f'<td><a href="{escape(url)}">{text}</a></td>' if url else f"<td>{text}</td>"
+            )
+        parts.append("</tr>")
+        out.append("".join(parts))
+    return mark_safe("\n    ".join(out))  # noqa: S308 - every value above is escaped
+
+
+def loaded_fields(model, cols: list[Column], sort: str, link: str) -> list[str]:
+    """The fields a list page reads of its rows (for only()): the shown columns, the link
+    column, the sort column, and of a linked user the parts of the name it shows. A 60-column
+    lead costs three times the CPU of these few to load (docs/performance.md rule 7)."""
+    user_model = get_user_model()
+    names = {"pk"}
+    for col in cols:
+        field = col.field
+        if isinstance(field, CustomColumnField):
+            names.add("custom")
+            continue
+        names.add(field.name)
+        if field.is_relation and field.related_model is user_model:
+            names.update(f"{field.name}__{n}" for n in ("first_name", "last_name", "username"))
+    sort_field = sort.lstrip("-").split("__")[0]
+    for name in (link, sort_field):
+        # A custom column sorts by an annotation, not a field.
+        with suppress(FieldDoesNotExist):
+            names.add(model._meta.get_field(name).name)
+    return sorted(names)
 
 
 def related_fields(cols: list[Column]) -> list[str]:

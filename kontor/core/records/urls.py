@@ -8,6 +8,7 @@ from kontor.core.records import export, list_views, vcard, views
 VERBS = [
     ("", list_views.ListView, "list"),
     ("count/", list_views.CountView, "count"),
+    ("filters/", list_views.FiltersView, "filters"),
     ("new/", views.CreateView, "create"),
     ("trash/", views.TrashView, "trash"),
     ("export.csv", export.ExportView, "export"),

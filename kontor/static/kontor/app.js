@@ -59,13 +59,6 @@
     if (t.matches("[data-select-all]")) {
       t.closest("table").querySelectorAll("input[name=ids]").forEach((c) => (c.checked = t.checked));
     }
-    if (t.matches("[data-mass-field]")) {
-      document.querySelectorAll(".mass-value").forEach(function (box) {
-        const on = box.dataset.for === t.value;
-        box.classList.toggle("d-none", !on);
-        box.querySelectorAll("input, select, textarea").forEach((el) => (el.disabled = !on));
-      });
-    }
     if (t.matches("[data-probabilities]")) {
       // Changing the sales stage fills the probability (the server does the same).
       const value = JSON.parse(t.dataset.probabilities)[t.value];
@@ -104,6 +97,5 @@
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
     showChosen(document);
-    document.querySelectorAll(".mass-value input, .mass-value select").forEach((el) => (el.disabled = true));
   });
 })();
