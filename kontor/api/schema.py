@@ -22,4 +22,10 @@ class KontorAutoSchema(AutoSchema):
                 response = self._get_response_for_code(ErrorSerializer, code)
                 response["description"] = description
                 responses[code] = response
+        if self.method in ("PUT", "PATCH", "DELETE") and getattr(
+            self.view, "conditional_writes", False
+        ):
+            response = self._get_response_for_code(ErrorSerializer, "412")
+            response["description"] = "If-Match names another version of the record."
+            responses.setdefault("412", response)
         return responses

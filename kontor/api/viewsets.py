@@ -18,10 +18,12 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kontor.api import versions
 from kontor.api.idempotency import idempotent
 from kontor.api.pagination import KeysetPagination
 from kontor.api.serializers import field_names, row_attributes, rows_data, serializer_for
 from kontor.core import actions, permissions, registry, search
+from kontor.core.edits import VersionMismatch
 from kontor.core.records import tables
 from kontor.core.records.filters import filterset_for
 
@@ -32,6 +34,8 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Base of the generated viewsets; `module` is set per record type."""
 
     module = None
+    #: PUT, PATCH and DELETE take If-Match (versions.py); the schema documents their 412
+    conditional_writes = True
     lookup_value_regex = UUID_REGEX
     pagination_class = KeysetPagination
     filter_backends = [DjangoFilterBackend]
@@ -149,7 +153,8 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return rows_data(self.get_serializer_class(), [record], self.chosen_fields())[0]
 
     def retrieve(self, request, pk=None):
-        return Response(self.shown(self.access("view")))
+        record = self.access("view")
+        return versions.with_etag(Response(self.shown(record)), record)
 
     @idempotent
     def create(self, request):
@@ -158,27 +163,42 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         record = self.module.model.new(self.plain(serializer.validated_data))
         actions.save_record(record, actor=request.user)
-        return Response(self.shown(record), status=status.HTTP_201_CREATED)
+        response = Response(self.shown(record), status=status.HTTP_201_CREATED)
+        return versions.with_etag(response, record)
 
     def update(self, request, pk=None, partial=False):
+        """PUT and PATCH: write the fields sent (a PUT: those that differ from the stored
+        record), keep every other one as stored now; If-Match of another version: 412."""
         self.require("edit")
         record = self.access("edit")
+        expected = versions.if_match(request, record)
         serializer = self.get_serializer(record, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         values = self.plain(serializer.validated_data)
+        sent = set()
+        if partial:
+            sent = set(values) | {f"custom.{k}" for k in values.get("custom") or {}}
         if partial and "custom" in values:
             values["custom"] = {**(record.custom or {}), **values["custom"]}
         for name, value in values.items():
             setattr(record, name, value)
-        actions.save_record(record, actor=request.user)
-        return Response(self.shown(record))
+        try:
+            actions.save_record(record, actor=request.user, sent=sent, if_version=expected)
+        except VersionMismatch:
+            raise versions.PreconditionFailed() from None
+        return versions.with_etag(Response(self.shown(record)), record)
 
     def partial_update(self, request, pk=None):
         return self.update(request, pk, partial=True)
 
     def destroy(self, request, pk=None):
         self.require("delete")
-        actions.delete_records([self.access("delete")], actor=request.user)
+        record = self.access("delete")
+        expected = versions.if_match(request, record)
+        try:
+            actions.delete_records([record], actor=request.user, if_version=expected)
+        except VersionMismatch:
+            raise versions.PreconditionFailed() from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None)
@@ -192,7 +212,7 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         record = get_object_or_404(trash, pk=pk)
         actions.restore_records([record], actor=request.user)
-        return Response(self.get_serializer(record).data)
+        return versions.with_etag(Response(self.get_serializer(record).data), record)
 
     @staticmethod
     def plain(values: dict) -> dict:
@@ -292,8 +312,8 @@ def viewset_for(module) -> type[RecordViewSet]:
         list=extend_schema(parameters=[ORDERING, SEARCH, FIELDS], tags=[tag]),
         retrieve=extend_schema(parameters=[FIELDS], tags=[tag]),
         create=extend_schema(request=serializer, responses={201: serializer}, tags=[tag]),
-        update=extend_schema(tags=[tag]),
-        partial_update=extend_schema(tags=[tag]),
-        destroy=extend_schema(tags=[tag]),
+        update=extend_schema(parameters=[versions.IF_MATCH], tags=[tag]),
+        partial_update=extend_schema(parameters=[versions.IF_MATCH], tags=[tag]),
+        destroy=extend_schema(parameters=[versions.IF_MATCH], tags=[tag]),
         restore=extend_schema(tags=[tag]),
     )(cls)

@@ -5,6 +5,7 @@ and its change-log rows together (docs/architecture.md rules 1 and 4). Module ac
 (convert_lead …) build on them.
 """
 
+import copy
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from kontor.core import events, permissions, registry
 from kontor.core.context import current_origin
+from kontor.core.edits import VersionMismatch, content_fields, rebase
 from kontor.core.fast import inserts
 from kontor.core.models import ChangeLog, Record
 
@@ -75,18 +77,45 @@ def _log_row(
     )
 
 
-def save_record(record: Record, *, actor, validate: bool = True) -> Record:
+def save_record(
+    record: Record,
+    *,
+    actor,
+    validate: bool = True,
+    sent: Iterable[str] = (),
+    if_version=None,
+) -> Record:
     """Create or update `record` as `actor`, with its change log; nothing changed, nothing written.
 
-    Raises ValidationError (with field errors) and writes nothing when the record is invalid.
+    An update writes only what this save changed: the fields whose values differ from those
+    the record was loaded with (`Record.from_db`; `edit_from` for a form's values) and the
+    fields named in `sent` (an API PATCH's keys, "custom.<name>" for a custom value); every
+    other field keeps what is stored now, even when another request changed it meanwhile
+    (docs/architecture.md, "Concurrent edits"). A record built without loading is written
+    whole, field by field as it differs from the stored row.
+
+    `if_version`: refuse with VersionMismatch unless the stored `date_modified` is this one
+    (checked under the row lock). Raises ValidationError (with field errors) and writes
+    nothing when the record is invalid; EditConflict when `edit_from(…, refuse_conflicts=True)`
+    found a field changed twice.
     """
     if validate:
         _validate(record)
     # Validation reads only, so it runs first; the writes need no savepoint of their own inside
     # a larger action (a conversion saves a dozen records: 24 SAVEPOINT round trips saved), and
-    # any database error there fails that whole action, as it should.
-    with transaction.atomic(savepoint=False):
-        _write(record, actor=actor, validate=False)
+    # any database error there fails that whole action, as it should. A save that may be
+    # refused (a version or a conflict) has its savepoint: refused, it leaves the caller's
+    # transaction usable.
+    refusable = if_version is not None or getattr(record, "_refuse_conflicts", False)
+    with transaction.atomic(savepoint=refusable):
+        _write(
+            record,
+            actor=actor,
+            validate=False,
+            sent=frozenset(sent),
+            if_version=if_version,
+            validate_rebased=validate,
+        )
     return record
 
 
@@ -96,8 +125,17 @@ def _validate(record: Record) -> None:
     record.full_clean(exclude=["id", "created_by", "modified_by"])
 
 
-def _write(record: Record, *, actor, validate: bool) -> bool:
-    """save_record's work; True when something was written."""
+def _write(
+    record: Record,
+    *,
+    actor,
+    validate: bool,
+    sent: frozenset = frozenset(),
+    if_version=None,
+    validate_rebased: bool = True,
+) -> bool:
+    """save_record's work; True when something was written. `validate_rebased`: validate
+    again when fields were taken from a stored row another request changed."""
     model = type(record)
     module = registry.for_model(model)
     now = timezone.now()
@@ -109,8 +147,8 @@ def _write(record: Record, *, actor, validate: bool) -> bool:
             record.assigned_user = actor
     if validate:
         _validate(record)
-    record.search_text = module.search_text_for(record)
     if is_new:
+        record.search_text = module.search_text_for(record)
         record.modified_by, record.date_modified = actor, now
         # One statement on the fast path, Model.save() and teams.add() with it off
         inserts.insert_new(
@@ -122,16 +160,25 @@ def _write(record: Record, *, actor, validate: bool) -> bool:
         events.record_event(events.CREATED, record, actor=actor)
         return True
 
-    fields = [f for f in model._meta.concrete_fields if f.name not in Record.AUDIT_EXCLUDE]
-    # Lock the row and read what is stored: the old values of the log, even if another
-    # request changed the record since this one loaded it.
+    fields = content_fields(model)
+    # Lock the row and read what is stored: the old values of the log, and the values of the
+    # fields this save leaves alone, even if another request changed the record since this
+    # one loaded it.
     old = (
         model.with_deleted.select_for_update()
-        .values(*[f.attname for f in fields])
+        .values(*[f.attname for f in fields], "date_modified", "modified_by_id")
         .get(pk=record.pk)
     )
+    if if_version is not None and old["date_modified"] != if_version:
+        raise VersionMismatch(old["date_modified"])
+    baseline = getattr(record, "_loaded", None)
+    if baseline is not None and rebase(record, fields, baseline, old, sent) and validate_rebased:
+        _validate(record)
+    record.search_text = module.search_text_for(record)
     changed = [f for f in fields if getattr(record, f.attname) != old[f.attname]]
     if not changed:
+        record.date_modified, record.modified_by_id = old["date_modified"], old["modified_by_id"]
+        _remember_loaded(record)
         return False
     record.modified_by, record.date_modified = actor, now
     record.save(
@@ -181,9 +228,14 @@ def _new_teams(record: Record, actor) -> set[int]:
 
 
 def _remember_loaded(record: Record) -> None:
-    """After a save the stored values are the loaded ones (see Record.from_db)."""
+    """After a save the stored values are the loaded ones (see Record.from_db); a custom dict
+    is copied, so a change made to it in place still counts as a change."""
     record._loaded = {
-        f.attname: getattr(record, f.attname) for f in type(record)._meta.concrete_fields
+        f.attname: copy.deepcopy(record.__dict__[f.attname])
+        if f.name == "custom"
+        else record.__dict__.get(f.attname)
+        for f in type(record)._meta.concrete_fields
+        if f.attname in record.__dict__
     }
 
 
@@ -211,14 +263,29 @@ def _set_deleted(records: Iterable[Record], deleted: bool, *, actor) -> int:
     )
     for r in records:
         r.deleted, r.deleted_at = deleted, now if deleted else None
+        r.modified_by, r.date_modified = actor, now
         events.record_event(events.DELETED if deleted else events.RESTORED, r, actor=actor)
     return len(records)
 
 
 @transaction.atomic
-def delete_records(records: Iterable[Record], *, actor) -> int:
-    """Move records to the trash (soft delete); returns how many were moved."""
-    return _set_deleted(list(records), True, actor=actor)
+def delete_records(records: Iterable[Record], *, actor, if_version=None) -> int:
+    """Move records to the trash (soft delete); returns how many were moved.
+
+    `if_version`: refuse with VersionMismatch, moving nothing, unless every record's stored
+    `date_modified` is this one (the API's If-Match of one record; checked under row locks)."""
+    records = list(records)
+    if if_version is not None and records:
+        stored = (
+            type(records[0])
+            .with_deleted.select_for_update()
+            .filter(pk__in=[r.pk for r in records])
+            .values_list("date_modified", flat=True)
+        )
+        for version in stored:
+            if version != if_version:
+                raise VersionMismatch(version)
+    return _set_deleted(records, True, actor=actor)
 
 
 @transaction.atomic

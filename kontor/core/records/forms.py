@@ -13,9 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import formats
 
-from kontor.core import actions, config, registry
+from kontor.core import actions, config, edits, registry
 from kontor.core.fields import DropdownFormField
-from kontor.core.records import tables
+from kontor.core.records import conflicts, tables
 
 
 class RelateSelect(forms.Select):
@@ -36,9 +36,25 @@ class RecordForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        #: the version (date_modified) the submitted edit form showed, when it said
+        self.shown_version = None
         self._configure()
         for name, field in self.fields.items():
             self._prepare(name, field)
+        if not self.instance._state.adding:
+            self._remember_shown()
+
+    def _remember_shown(self) -> None:
+        """An edit form carries the values it shows (signed); submitted, the save counts the
+        user's changes from them, so what others changed meanwhile is kept or, changed by
+        both, shown as a conflict (conflicts.py)."""
+        self.fields[conflicts.SHOWN] = forms.CharField(widget=forms.HiddenInput, required=False)
+        self.initial[conflicts.SHOWN] = conflicts.shown_token(self.instance)
+        if self.is_bound:
+            shown = conflicts.read_shown(self.data.get(conflicts.SHOWN), self.instance)
+            if shown is not None:
+                edits.edit_from(self.instance, shown[0])
+                self.shown_version = shown[1]
 
     def _configure(self) -> None:
         """Admins' configuration (kontor.core.config): required marks, custom fields, layout."""

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from kontor.core import actions, config, permissions
-from kontor.core.records import detail, forms
+from kontor.core.edits import EditConflict
+from kontor.core.records import conflicts, detail, forms
 
 
 class ModuleView(LoginRequiredMixin, View):
@@ -94,7 +95,7 @@ class FormView(ModuleView):
         save more, e.g. an activity's invitees)."""
         return form.save_with(actor=self.request.user)
 
-    def render_form(self, form, record):
+    def render_form(self, form, record, *, conflict_rows=(), status=None):
         return render(
             self.request,
             self.template_name,
@@ -103,12 +104,14 @@ class FormView(ModuleView):
                 record=record,
                 is_new=record._state.adding,
                 form_panels=form_panels(self.module, form),
+                conflict_rows=conflict_rows,
             ),
-            status=400 if form.is_bound else 200,
+            status=status or (400 if form.is_bound else 200),
         )
 
     def process(self, record):
-        form = self.get_form(record, self.request.POST, self.request.FILES)
+        data = conflicts.resolved(self.request.POST)
+        form = self.get_form(record, data, self.request.FILES)
         if not form.is_valid():
             return self.render_form(form, record)
         try:
@@ -118,8 +121,18 @@ class FormView(ModuleView):
                 form, error
             )
             return self.render_form(form, record)
+        except EditConflict as conflict:
+            return self.render_conflict(form, form.instance, conflict)
         messages.success(self.request, _("Saved %(name)s.") % {"name": str(saved)})
         return HttpResponseRedirect(self.module.url("detail", saved.pk))
+
+    def render_conflict(self, form, record, conflict):
+        """The form again, 409: the stored record with the user's changes, and per field both
+        changed the choice of keeping the user's value or taking the other person's."""
+        fresh = self.get_form(record)
+        again = self.get_form(record, conflicts.merged_data(form, fresh))
+        rows = conflicts.rows(record, conflict, fresh, form.shown_version)
+        return self.render_form(again, record, conflict_rows=rows, status=409)
 
 
 def form_panels(module, form) -> list[tuple]:
