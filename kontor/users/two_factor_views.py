@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -98,6 +99,10 @@ def code_step(request):
             kind = two_factor_actions.check_code(user, form.cleaned_data["code"])
             if kind is None:
                 two_factor.code_failed(user)
+                # Django's signal of a failed sign-in: the account audit trail records it.
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": user.get_username()}, request=request
+                )
                 form.add_error("code", _("This code is not right. Enter the current code."))
             else:
                 two_factor.code_passed(user)

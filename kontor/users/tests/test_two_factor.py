@@ -14,7 +14,7 @@ from django.test import Client
 from kontor.core.admin_log import AdminChange
 from kontor.users import signin, two_factor, two_factor_actions
 from kontor.users.actions import create_user, save_role, save_user
-from kontor.users.models import Role
+from kontor.users.models import AccountEvent, Role
 from kontor.users.two_factor_models import TwoFactorDevice
 from kontor.users.two_factor_views import PENDING
 
@@ -94,6 +94,8 @@ def test_the_password_step_signs_nobody_in_until_the_code(client, luise, device)
 
     wrong = client.post("/login/code/", {"code": "123456"}, REMOTE_ADDR=OFFICE)
     assert wrong.status_code == 400 and signed_in_user(client) is None
+    failed = AccountEvent.objects.get(kind=AccountEvent.Kind.SIGN_IN_FAILED)  # audit trail
+    assert (failed.user, failed.address) == (luise, OFFICE)
     answer = client.post("/login/code/", {"code": code(device.secret)}, REMOTE_ADDR=OFFICE)
     assert answer["Location"] == "/leads/" and signed_in_user(client) == str(luise.pk)
     assert PENDING not in client.session
