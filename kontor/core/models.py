@@ -154,7 +154,11 @@ class Record(models.Model):
         instance = super().from_db(db, field_names, values)
         # What was loaded, so validation can tell what an edit changed (a stage change fills
         # the probability; a deactivated dropdown value stays valid where it was already set).
-        instance._loaded = dict(zip(field_names, values, strict=True))
+        instance._loaded = loaded = dict(zip(field_names, values, strict=True))
+        if isinstance(loaded.get("custom"), dict):
+            # A copy: a save writes only what changed since loading (kontor.core.edits), and a
+            # custom value changed in place in the shared dict would look unchanged.
+            loaded["custom"] = dict(loaded["custom"])
         return instance
 
 

@@ -77,6 +77,14 @@ def test_custom_values_merge_key_by_key(account, rep, admin):
     ]
 
 
+def test_a_custom_value_changed_in_place_is_a_change(account, rep):
+    Account.objects.filter(pk=account.pk).update(custom={"a": "1"})
+    record = fetch(account)
+    record.custom["a"] = "2"
+    save_record(record, actor=rep, validate=False)
+    assert fetch(account).custom == {"a": "2"}
+
+
 def test_a_field_named_as_sent_is_written_even_when_it_equals_the_loaded_value(account, rep):
     stale, other = fetch(account), fetch(account)
     other.rating = "B"
