@@ -63,6 +63,12 @@ def _flatten(data, prefix="") -> dict:
     return {prefix or "non_field_errors": [str(data)]}
 
 
+def flat_errors(data) -> dict:
+    """DRF's nested error data (or `field_errors`) as {"field" or "external_id.source":
+    [messages]}, without NUL characters: the per-item errors of a bulk answer."""
+    return {_no_nul(k): [_no_nul(m) for m in v] for k, v in _flatten(data).items()}
+
+
 def exception_handler(exc, context):
     exc = refusal_throttled(exc, context.get("request")) or exc
     if isinstance(exc, DjangoValidationError):

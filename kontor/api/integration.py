@@ -3,11 +3,13 @@
 For shops and other systems that push records. An upsert body is the record's fields plus an
 optional "external_id": {"source": "shop", "id": "C-1042"}; the record is found by that id,
 else by "email1", and updated (200) or created (201). A bulk body is {"mode": "create" |
-"upsert", "items": [...]} with up to 1,000 items, written in one transaction: every item is
-written, or (any item refused) none, with the errors keyed "items.<index>.<field>".
+"upsert", "items": [...]} with up to 1,000 items, each written in a savepoint of its own: the
+good items are written, each refused one gets its errors in its result (docs/api.md, "Bulk").
 """
 
-from django.core.exceptions import ValidationError
+from collections import Counter
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -16,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kontor.api import upsert as upserts
-from kontor.api.errors import Conflict, field_errors
+from kontor.api.errors import Conflict, field_errors, flat_errors
 from kontor.api.idempotency import idempotent
 from kontor.api.serializers import serializer_for
 from kontor.core import actions
@@ -64,12 +66,51 @@ def _write(view, item, mode: str, *, keys_locked: bool = False):
                 keys_locked=keys_locked,
             )
         except upserts.Ambiguous as ambiguous:
-            raise Conflict(ambiguous.message) from None
-        return result.record, result.created
+            raise KeyConflict(ambiguous.message, "ambiguous", "email1") from None
+        except upserts.KeyInUse as in_use:
+            raise KeyConflict(in_use.message, "key_in_use", in_use.field) from None
+        return result.record, result.created, result.restored
     values, _s, _e = _parse(view, item, with_external=False)
     record = model(**values)
     actions.save_record(record, actor=view.request.user)
-    return record, True
+    return record, True, False
+
+
+class KeyConflict(Conflict):
+    """409 of an upsert whose key cannot be used: `field` is the key ("email1", "external_id")."""
+
+    def __init__(self, message: str, code: str, field: str):
+        super().__init__(message, code)
+        self.field = field
+
+
+def _item_error(error) -> tuple[str, dict]:
+    """(code, {field: [messages]}) of a refused bulk item."""
+    if isinstance(error, ValidationError):
+        return "invalid", flat_errors(field_errors(error))
+    if isinstance(error, exceptions.ValidationError):
+        return "invalid", flat_errors(error.detail)
+    if isinstance(error, KeyConflict):
+        return error.get_codes(), {error.field: [str(error.detail)]}
+    if isinstance(error, PermissionDenied):
+        return "permission_denied", {"non_field_errors": [str(error)]}
+    return error.get_codes(), {"non_field_errors": [str(error.detail)]}
+
+
+def _bulk_item(view, index: int, item, mode: str) -> dict:
+    """Write one item in a savepoint of its own; its result, or its errors and nothing written."""
+    try:
+        with transaction.atomic():
+            record, created, restored = _write(view, item, mode, keys_locked=mode == "upsert")
+    except (exceptions.APIException, ValidationError, PermissionDenied) as error:
+        code, errors = _item_error(error)
+        return {"index": index, "result": "error", "code": code, "errors": errors}
+    return {
+        "index": index,
+        "result": "created" if created else "updated",
+        "id": str(record.pk),
+        "restored": restored,
+    }
 
 
 UPSERT_RESPONSE = {
@@ -77,6 +118,7 @@ UPSERT_RESPONSE = {
         f"UpsertResult{code}",
         fields={
             "result": serializers.ChoiceField(["created", "updated"]),
+            "restored": serializers.BooleanField(),
             "record": serializers.DictField(),
         },
     )
@@ -92,16 +134,25 @@ BULK_REQUEST = inline_serializer(
 BULK_RESPONSE = inline_serializer(
     "BulkResult",
     fields={
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "failed": serializers.IntegerField(),
         "results": serializers.ListField(
             child=inline_serializer(
                 "BulkItemResult",
                 fields={
                     "index": serializers.IntegerField(),
-                    "result": serializers.CharField(),
-                    "id": serializers.UUIDField(),
+                    "result": serializers.ChoiceField(["created", "updated", "error"]),
+                    "id": serializers.UUIDField(required=False),
+                    "restored": serializers.BooleanField(required=False),
+                    "code": serializers.CharField(required=False),
+                    "errors": serializers.DictField(
+                        child=serializers.ListField(child=serializers.CharField()),
+                        required=False,
+                    ),
                 },
             )
-        )
+        ),
     },
 )
 
@@ -114,12 +165,13 @@ def upsert_endpoint(module):
         """Update the record with this external id or e-mail address, or create it."""
         self.require("edit")
         try:
-            record, created = _write(self, request.data, "upsert")
+            record, created, restored = _write(self, request.data, "upsert")
         except ValidationError as error:
             raise exceptions.ValidationError(field_errors(error)) from None
         return Response(
             {
                 "result": "created" if created else "updated",
+                "restored": restored,
                 "record": self.get_serializer(record).data,
             },
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -135,7 +187,8 @@ def bulk_endpoint(module):
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     @idempotent
     def bulk(self, request):
-        """Create (or upsert) up to 1,000 records in one transaction: all or none."""
+        """Create (or upsert) up to 1,000 records, each in a savepoint of its own: a result per
+        item, the refused ones with their errors and nothing of theirs written."""
         body = request.data
         if not isinstance(body, dict) or not isinstance(body.get("items"), list):
             raise exceptions.ValidationError({"items": [_("Send a list of records.")]})
@@ -149,36 +202,19 @@ def bulk_endpoint(module):
                 {"items": [_("Send from 1 to %(max)d records.") % {"max": MAX_BULK}]}
             )
         self.require("create")
-        results, errors = [], {}
         with transaction.atomic():
             if mode == "upsert":
                 upserts.lock_bulk(self.module.model)
-            for index, item in enumerate(items):
-                try:
-                    with transaction.atomic():
-                        record, created = _write(self, item, mode, keys_locked=mode == "upsert")
-                except exceptions.APIException as error:
-                    errors[str(index)] = (
-                        error.detail
-                        if isinstance(error, exceptions.ValidationError)
-                        else {"non_field_errors": [str(error.detail)]}
-                    )
-                    continue
-                except ValidationError as error:
-                    errors[str(index)] = field_errors(error)
-                    continue
-                results.append(
-                    {
-                        "index": index,
-                        "result": "created" if created else "updated",
-                        "id": str(record.pk),
-                    }
-                )
-            if errors:
-                transaction.set_rollback(True)
-        if errors:
-            raise exceptions.ValidationError({"items": errors})
-        return Response({"results": results})
+            results = [_bulk_item(self, index, item, mode) for index, item in enumerate(items)]
+        counts = Counter(result["result"] for result in results)
+        return Response(
+            {
+                "created": counts["created"],
+                "updated": counts["updated"],
+                "failed": counts["error"],
+                "results": results,
+            }
+        )
 
     return bulk
 
