@@ -307,3 +307,21 @@ def test_a_forged_shown_token_counts_as_none(account, rep_client, admin):
     # behaviour): the posted rating is written back.
     assert response.status_code == 302
     assert fetch(account).rating == "A"
+
+
+def test_an_activitys_parent_changed_meanwhile_is_kept(rep, rep_client, admin):
+    from kontor.activities.tests.factories import TaskFactory
+
+    first, second = AccountFactory(actor=rep), AccountFactory(actor=rep)
+    task = TaskFactory(name="Anrufen", parent=first, actor=rep)
+    url = f"/tasks/{task.pk}/edit/"
+    data = form_data(rep_client.get(url).context["form"])
+    other = type(task).objects.get(pk=task.pk)
+    other.parent_id = second.pk  # Ada moves it to the other account
+    save_record(other, actor=admin)
+
+    response = rep_client.post(url, {**data, "name": "Zurückrufen"})
+
+    assert response.status_code == 302
+    stored = type(task).objects.get(pk=task.pk)
+    assert (stored.name, stored.parent_id) == ("Zurückrufen", second.pk)
