@@ -33,6 +33,14 @@ USER, PASSWORD = "soak", "soak-pw-7-long!"
 MIX = {"list": 25, "search": 15, "detail": 15, "api_list": 15, "create": 20, "convert": 10}
 
 
+def is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -194,7 +202,8 @@ def main() -> int:
     )
     app = cluster.app_server(PORT, env, work / "app.log").start()
     workers = [cluster.worker(f"soak{n}", env, work / f"worker{n}.log").start() for n in (1, 2)]
-    mix = Mix(token, args.clients, args.rate, ids.split())
+    # Django's shell may print a line of its own first: keep what parses as an id.
+    mix = Mix(token, args.clients, args.rate, [i for i in ids.split() if is_uuid(i)])
     threads = [threading.Thread(target=mix.run_client, args=(n,)) for n in range(args.clients)]
     memory: dict[str, list[tuple[float, int]]] = {}
     report: dict = {"args": vars(args), "imports": 0}
