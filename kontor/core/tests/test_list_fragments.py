@@ -1,13 +1,19 @@
 """What a list page leaves out and loads on demand: the filter panel and the mass-update value
-input come as fragments; the rows are rendered in Python, from the columns it shows only."""
+input come as fragments; the rows are rendered in Python, from the columns it shows only, with
+dates written as Django writes them."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import formats, timezone, translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kontor.accounts.tests.factories import AccountFactory
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core import permissions, preferences
+from kontor.core.records import tables
 from kontor.core.testing import count_queries
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
@@ -186,3 +192,22 @@ def test_a_linked_records_name_shows_with_only_the_shown_fields_loaded(rep_clien
         (contact.last_name, f"/contacts/{contact.pk}/"),
         ("Albers Bau", f"/accounts/{account.pk}/"),
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime.datetime(1900, 1, 1),
+        max_value=datetime.datetime(9998, 12, 31),
+        timezones=st.just(datetime.UTC),
+    ),
+    language=st.sampled_from(["en", "de"]),
+    name=st.sampled_from(
+        ["SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "DATE_FORMAT"]
+    ),
+)
+def test_list_dates_read_as_djangos_date_format_writes_them(moment, language, name):
+    local = timezone.localtime(moment)
+    value = local if "TIME" in name else local.date()
+    with translation.override(language):
+        assert tables.format_date(value, name) == formats.date_format(value, name)
