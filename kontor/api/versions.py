@@ -32,6 +32,15 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    location=OpenApiParameter.HEADER,
+    response=True,
+    description="The record's version, for If-Match.",
+)
+
+
 def etag(record) -> str:
     """The strong entity tag of `record`'s stored version."""
     version = record.date_modified.isoformat() if record.date_modified else ""

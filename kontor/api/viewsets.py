@@ -310,10 +310,15 @@ def viewset_for(module) -> type[RecordViewSet]:
     tag = str(module.slug)
     return extend_schema_view(
         list=extend_schema(parameters=[ORDERING, SEARCH, FIELDS], tags=[tag]),
-        retrieve=extend_schema(parameters=[FIELDS], tags=[tag]),
-        create=extend_schema(request=serializer, responses={201: serializer}, tags=[tag]),
-        update=extend_schema(parameters=[versions.IF_MATCH], tags=[tag]),
-        partial_update=extend_schema(parameters=[versions.IF_MATCH], tags=[tag]),
+        retrieve=extend_schema(parameters=[FIELDS, versions.ETAG], tags=[tag]),
+        create=extend_schema(
+            request=serializer,
+            responses={201: serializer},
+            parameters=[versions.ETAG],
+            tags=[tag],
+        ),
+        update=extend_schema(parameters=[versions.IF_MATCH, versions.ETAG], tags=[tag]),
+        partial_update=extend_schema(parameters=[versions.IF_MATCH, versions.ETAG], tags=[tag]),
         destroy=extend_schema(parameters=[versions.IF_MATCH], tags=[tag]),
         restore=extend_schema(tags=[tag]),
     )(cls)

@@ -2,6 +2,7 @@
 fields that both survive, sent together (docs/api.md, "Versions")."""
 
 import pytest
+import yaml
 from django.db import connection
 
 from kontor.api.tests.conftest import token_client
@@ -132,6 +133,17 @@ def test_the_detail_and_a_patch_cost_no_more_queries(api, lead, django_assert_nu
             api.patch(url(lead), {"title": "CIO"}, format="json", HTTP_IF_MATCH=etag).status_code
             == 200
         )
+
+
+def test_the_schema_names_the_etag_if_match_and_412(admin_api):
+    schema = yaml.safe_load(admin_api.get("/api/schema/").content)
+    operations = schema["paths"]["/api/v1/leads/{id}/"]
+    for method in ("put", "patch", "delete"):
+        headers = [p["name"] for p in operations[method]["parameters"] if p["in"] == "header"]
+        assert "If-Match" in headers and "412" in operations[method]["responses"], method
+    assert "412" not in operations["get"]["responses"]
+    assert "ETag" in operations["get"]["responses"]["200"]["headers"]
+    assert "ETag" in operations["patch"]["responses"]["200"]["headers"]
 
 
 # --- two PATCHes of different fields, sent together (PostgreSQL: SQLite's test database holds
