@@ -3,8 +3,9 @@
 For developers checking performance work and for anyone sizing a deployment
 (docs/performance.md, "Measuring"). For each database it builds (or reuses) the benchmark
 data with `kontor generate`, starts gunicorn (2 sync workers, persistent database connections,
-DEBUG off) on 127.0.0.1, signs in through the login form and times each operation over
-rotating parameters at 1 and 8 concurrent clients, reporting p50/p95/p99 in milliseconds.
+DEBUG off; `--server granian` serves with granian instead) on 127.0.0.1, signs in through the
+login form and times each operation over rotating parameters at 1 and 8 concurrent clients,
+reporting p50/p95/p99 in milliseconds.
 
     python -m bench.run                                  # both databases, 1,000,000 leads
     python -m bench.run --db sqlite --leads 100000 --requests 100
@@ -88,10 +89,18 @@ def prepare(db: str, args, env: dict) -> dict:
 
 
 class Server:
-    """gunicorn serving Kontor on 127.0.0.1 as a deployment would (DEBUG off)."""
+    """gunicorn (or granian) serving Kontor on 127.0.0.1 as a deployment would (DEBUG off)."""
 
-    def __init__(self, env: dict, port: int, workers: int, wsgi: str = "kontor.wsgi"):
+    def __init__(
+        self,
+        env: dict,
+        port: int,
+        workers: int,
+        wsgi: str = "kontor.wsgi",
+        server: str = "gunicorn",
+    ):
         self.port = port
+        self.server = server
         self.env = {
             **env,
             "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
@@ -99,20 +108,42 @@ class Server:
             "ALLOWED_HOSTS": "127.0.0.1",
             "CONN_MAX_AGE": "600",
             "SECURE_COOKIES": "0",
+            "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, as the cookies
             "LOG_LEVEL": "WARNING",
         }
-        self.command = [
-            str(Path(sys.executable).with_name("gunicorn")),
-            wsgi,
-            "--workers",
-            str(workers),
-            "--bind",
-            f"{load.HOST}:{port}",
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ]
+        binary = str(Path(sys.executable).with_name(server))
+        if server == "granian":
+            # HTTP in Rust with keep-alive, one Python thread per worker process (bench/api.py).
+            module, _, app = wsgi.partition(":")
+            self.command = [
+                binary,
+                "--interface",
+                "wsgi",
+                "--workers",
+                str(workers),
+                "--blocking-threads",
+                "1",
+                "--host",
+                load.HOST,
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                f"{module}:{app or 'application'}",
+            ]
+        else:
+            self.command = [
+                binary,
+                wsgi,
+                "--workers",
+                str(workers),
+                "--bind",
+                f"{load.HOST}:{port}",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ]
         self.process = None
 
     def __enter__(self):
@@ -123,14 +154,14 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited during start-up")
+                raise RuntimeError(f"{self.server} exited during start-up")
             try:
                 if load.Client(self.port).get("/healthz")[0] == 200:
                     return self
             except OSError:
                 time.sleep(0.2)
         self.__exit__()
-        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+        raise RuntimeError(f"{self.server} did not answer /healthz within 60 s")
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -149,7 +180,7 @@ def measure(db: str, args) -> dict:
     prepared = prepare(db, args, env)
     params, expect = prepared["params"], prepared["params"].pop("expect")
     results = []
-    with Server(env, args.port, args.workers, args.wsgi):
+    with Server(env, args.port, args.workers, args.wsgi, args.server):
         client = load.Client(args.port)
         client.sign_in(args.username, args.password)
         cookies = client.cookies
@@ -233,6 +264,7 @@ def settings_used(args) -> dict:
         "conn_max_age": 600,
         "debug": False,
         "wsgi": args.wsgi,
+        "server": args.server,
         "requests_per_operation": args.requests,
         "warmup": args.warmup,
         "concurrency": args.concurrency,
@@ -253,6 +285,12 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--ops", type=lambda s: s.split(","), default=list(OPERATIONS))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--server",
+        choices=("gunicorn", "granian"),
+        default="gunicorn",
+        help="Application server: gunicorn's sync workers, or granian (Rust HTTP, keep-alive).",
+    )
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
     parser.add_argument(
         "--wsgi",
