@@ -78,9 +78,12 @@ def run_with_workers(batch, actor, workers: int, url: str, media: Path, progress
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         for _ in range(workers)
     ]
+    # A SIGTERM to the bench (it runs in the background) stops its workers too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         actions.queue_import(batch, actor=actor)
         done = 0

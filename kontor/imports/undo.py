@@ -129,7 +129,11 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
 
 
 def _moved(batch_id) -> None:
-    """The undo is alive: a stalled one (no move for STALE_AFTER) may be started again."""
+    """The undo is alive: a stalled one (no move for STALE_AFTER) may be started again.
+
+    Called after a step's commit, in a short transaction of its own: inside the step it would
+    hold the batch's row through the step's commit, and the other connection's step would
+    wait for it."""
     ImportBatch.objects.filter(pk=batch_id).update(progress_at=timezone.now())
 
 
@@ -191,8 +195,8 @@ def _restore_records(batch: ImportBatch, actor, part: int | None) -> None:
             if not page:
                 return
             _restore(model, restore_in_sql(model, page, actor, repeated), actor)
-            _moved(batch.pk)
-            before = page[-1].row
+        _moved(batch.pk)
+        before = page[-1].row
 
 
 def _undo_chunk_list(chunks: list, actor) -> None:
@@ -210,7 +214,7 @@ def _undo_chunk_list(chunks: list, actor) -> None:
                 ExternalId.objects.filter(record_id__in=ids).delete()
             chunk.undone = True
             chunk.save(update_fields=["undone"])
-            _moved(chunk.batch_id)
+        _moved(chunk.batch_id)
 
 
 def _trash(model, ids: list, actor) -> None:
