@@ -305,6 +305,8 @@ def main() -> int:
             "acknowledged_but_missing": len(missing),
         }
         report["signed_out_responses"] = load.signed_out
+        report["list_requests"] = sum(1 for s in samples if s[1] == "list")
+        report["database_down_seconds"] = round(marks["db_back"] - marks["db_restart"], 2)
         checks = {
             "no acknowledged write lost": not missing,
             "no write stored twice": count == distinct,
