@@ -49,6 +49,8 @@ lock:
 
 static: $(VENDOR)/.installed
 
+# The files the pages load, and the source maps they name: collectstatic's hashed names (DEBUG
+# off) need every file a CSS or JS file refers to.
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/icons $(VENDOR)/tom-select
@@ -57,6 +59,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/js/tom-select.complete.min.js $(VENDOR)/tom-select/
 	cp node_modules/sortablejs/Sortable.min.js node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css.map node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map node_modules/tom-select/dist/js/tom-select.complete.min.js.map $(VENDOR)/tom-select/
+	cp node_modules/chart.js/dist/chart.umd.min.js.map $(VENDOR)/
 	touch $@
 
 migrate: venv
