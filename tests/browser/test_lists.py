@@ -1,5 +1,5 @@
-"""List pages: live search, the filter panel and mass update (by mouse and by keyboard), and a
-phone-sized screen."""
+"""List pages: live search, the filter panel, the column chooser and mass update (by mouse and
+by keyboard), and a phone-sized screen."""
 
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -192,6 +192,32 @@ def test_mass_update_by_keyboard_loads_the_value_input_of_the_chosen_field(signe
     expect(row(page, "Brandt")).to_contain_text("Dead")
     status = dict(Lead.objects.values_list("last_name", "status"))
     assert status == {"Albers": "New", "Brandt": "Dead", "Albrecht": "New", "Dorn": "New"}
+
+
+def test_the_column_chooser_opens_and_saves_by_keyboard(signed_in, leads):
+    page = signed_in
+    page.goto("/leads/")
+    headers = page.locator("#list-table thead th")
+    expect(headers).to_have_count(9)  # the selection column and the eight default columns
+    expect(page.locator("#column-chooser input")).to_have_count(0)  # loaded when opened
+
+    page.locator("[aria-controls=column-chooser]").focus()
+    with page.expect_response(lambda r: "/leads/columns/" in r.url):
+        page.keyboard.press("Enter")
+    first = page.locator("#col-last_name")
+    expect(first).to_be_focused()
+    expect(first).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.locator("#col-first_name")).to_be_focused()
+    page.keyboard.press("Space")  # first name off
+    page.locator("#col-title").focus()
+    page.keyboard.press("Space")  # title on
+    page.get_by_role("button", name="Save columns").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#list-table thead")).to_contain_text("Title")
+    expect(page.locator("#list-table thead")).not_to_contain_text("First name")
+    expect(headers).to_have_count(9)
 
 
 def test_mass_update_without_a_field_changes_nothing(signed_in, leads):

@@ -94,10 +94,6 @@ class ListView(ModuleView):
             can_delete=permissions.can(request.user, "delete", self.module.model),
             mass_fields=mass_fields(self.module),
             show_filters=filters_asked(request.GET),
-            column_options=[
-                (c.name, c.label, c.name in {col.name for col in cols})
-                for c in tables.columns(self.module, config.all_columns(self.module))
-            ],
             page_query=_query_without(request.GET, "cursor"),
             sort_query=_query_without(request.GET, "sort", "cursor"),
             urls={verb.replace("-", "_"): self.module.url(verb) for verb in _LIST_VERBS},
@@ -287,9 +283,22 @@ class MassActionView(ModuleView):
 
 
 class ColumnsView(ModuleView):
-    """Remember the columns this user chose for this list."""
+    """The column chooser of a list (loaded when first opened), and remembering the columns
+    this user chose."""
 
     action = "list"
+
+    def get(self, request):
+        shown = {c.name for c in ListView(module=self.module, request=request).get_columns()}
+        options = [
+            (c.name, c.label, c.name in shown)
+            for c in tables.columns(self.module, config.all_columns(self.module))
+        ]
+        return render(
+            request,
+            "records/_column_chooser.html",
+            {"column_options": options, "action": self.module.url("columns")},
+        )
 
     def post(self, request):
         allowed = set(config.all_columns(self.module))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kontor.accounts.tests.factories import AccountFactory
 from kontor.contacts.tests.factories import ContactFactory
-from kontor.core import permissions, preferences
+from kontor.core import permissions, preferences, registry
 from kontor.core.records import tables
 from kontor.core.testing import count_queries
 from kontor.leads.models import Lead
@@ -135,6 +135,33 @@ def test_a_user_who_may_not_mass_update_gets_no_input(client, rep, admin, leads)
         {"verb": "update", "field": "status", "status": "Dead", "ids": [lead.pk for lead in leads]},
     )
     assert dict(Lead.objects.values_list("pk", "status")) == before
+
+
+# --- the column chooser ------------------------------------------------------------------------
+
+
+def test_the_column_chooser_loads_with_the_shown_columns_checked(rep_client, rep, leads):
+    html = rep_client.get("/leads/").content.decode()
+    assert 'name="columns"' not in html
+    assert 'hx-get="/leads/columns/" hx-target="#column-chooser" hx-trigger="click once"' in html
+
+    rep_client.get("/leads/columns/")
+    queries, response = count_queries(lambda: rep_client.get("/leads/columns/"))
+    chooser = response.content.decode()
+    checked = re.findall(r'name="columns" value="(\w+)"[^>]* checked', chooser)
+    offered = re.findall(r'name="columns" value="(\w+)"', chooser)
+    assert checked == list(registry.get("leads").list_columns)
+    assert "opportunity_amount" in offered and "opportunity_amount" not in checked
+    assert 'action="/leads/columns/"' in chooser and "csrfmiddlewaretoken" in chooser
+    assert re.search(r'value="last_name" id="col-last_name" checked autofocus', chooser)
+    assert queries == 4  # session, user, profile and roles as on every page
+
+    rep_client.post("/leads/columns/", {"columns": ["last_name", "opportunity_amount"]})
+    chooser = rep_client.get("/leads/columns/").content.decode()
+    checked = re.findall(r'name="columns" value="(\w+)"[^>]* checked', chooser)
+    assert checked == ["last_name", "opportunity_amount"]
+    columns = rep_client.get("/leads/").context["columns"]
+    assert [c.name for c in columns] == ["last_name", "opportunity_amount"]
 
 
 # --- rows --------------------------------------------------------------------------------------
