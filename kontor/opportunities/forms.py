@@ -24,3 +24,11 @@ class OpportunityForm(RecordForm):
         if "account" in self.fields and settings.KONTOR_MODE == "b2b":
             self.fields["account"].required = True
             self.fields["account"].error_messages["required"] = NEEDS_ACCOUNT
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model refuses a missing account too (for the API and the import), with the words
+        # the required field already used: a message is shown once per field.
+        for found in self._errors.values():
+            texts = [str(text) for text in found]  # as shown, one per error
+            found.data = [e for i, e in enumerate(found.data) if texts[i] not in texts[:i]]

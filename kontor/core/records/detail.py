@@ -170,12 +170,13 @@ def changelog(events) -> list[dict]:
 def context(module, record, user) -> dict:
     can_edit = permissions.allows(user, "edit", record)
     found = journey.Journey.of(record, user, visible=True)
-    events = timeline.timeline(record, user, TIMELINE_ROWS, journey=found)
+    planned, events = timeline.planned_and_history(record, user, TIMELINE_ROWS, journey=found)
     return {
         "panels": panels(module, record, user),
         "subpanels": subpanels(module, record, user),
         "open_activities": open_activities(record, user) if module.has_activities else [],
         "timeline": events,
+        "planned": planned,
         "banners": journey.banners(found),  # registered by the apps that link records
         # The closed activities and change log of the record alone, for callers that want them.
         "history": history(events),

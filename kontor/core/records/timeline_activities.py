@@ -4,12 +4,17 @@ Each activity module says which of its records reach a journey (`Module.timeline
 those hanging off a member, and e.g. the calls a member person is invited to) and how an event
 reads (`Module.timeline_pattern`); here they are queried, the newest `limit` per query, and a
 copy made by a conversion counts once.
+
+An activity is history at the time it happened (`happened_at`): a call or meeting at its start,
+a finished task when it was last saved (completing it saves it, so that is its completion time:
+no change-log query is needed), a note when written. An open call, meeting or task whose time
+is still ahead, or that has no time yet, is planned (`is_planned`), shown apart.
 """
 
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.db.models.functions import Coalesce
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -27,6 +32,7 @@ COLUMNS = (
     "date_start",
     "date_due",
     "date_entered",
+    "date_modified",
     "parent_type",
     "parent_id",
     "assigned_user__username",
@@ -79,16 +85,39 @@ def found(journey: Journey, limit: int) -> list[tuple]:
 
 
 def _when(model):
-    """The time an activity shows at: due (tasks), start (calls, meetings), else created."""
-    parts = [
-        n for n in ("date_due", "date_start") if n in {f.name for f in model._meta.concrete_fields}
-    ]
-    return Coalesce(*parts, "date_entered") if parts else F("date_entered")
+    """The order of an activity's query, newest first: when it happened (`happened_at`), a
+    planned one at its planned time, so the planned ones come first and do not push history
+    out of the `limit` of a record with only a few plans."""
+    names = {f.name for f in model._meta.concrete_fields}
+    parts = [n for n in ("date_due", "date_start") if n in names]
+    planned = Coalesce(*parts, "date_entered") if parts else F("date_entered")
+    if "date_due" in names and model.CLOSED_STATUSES:  # a finished task: when it was finished
+        return Case(
+            When(status__in=model.CLOSED_STATUSES, then=F("date_modified")), default=planned
+        )
+    return planned
 
 
 def time_of(item) -> datetime:
     """The time an activity shows at (see `_when`)."""
     return getattr(item, "date_due", None) or getattr(item, "date_start", None) or item.date_entered
+
+
+def happened_at(item) -> datetime:
+    """When an activity happened, for the history: a finished task when it was finished (its
+    last save), a call or meeting at its start, an open overdue task at its due date."""
+    if hasattr(item, "date_due") and not item.is_open:
+        return item.date_modified or time_of(item)
+    return time_of(item)
+
+
+def is_planned(item, now: datetime) -> bool:
+    """Is the activity still to come: open (not held, not finished) and due or starting later
+    than `now`, or open without any time set? Notes never are."""
+    if not item.is_open:
+        return False
+    when = getattr(item, "date_due", None) or getattr(item, "date_start", None)
+    return when is None or when > now
 
 
 def event(item, owner, names: Names) -> Event:
@@ -99,7 +128,7 @@ def event(item, owner, names: Names) -> Event:
     text = mark_safe(escape(module.timeline_pattern(status)) % {"name": name})
     shown = names.label(module.model._meta.get_field("status"), status) if status else ""
     return Event(
-        time_of(item),
+        happened_at(item),
         module.slug,
         module.icon,
         text,

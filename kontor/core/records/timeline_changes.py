@@ -46,6 +46,7 @@ class Event:
     entries: list = field(default_factory=list)  # the ChangeLog rows of the event
     record: object = None  # the activity (timeline_activities.COLUMNS loaded)
     is_open: bool = False
+    planned: bool = False  # an open activity still to come (timeline.planned_and_history)
     owner: object = None
     tag: str = ""
     owner_url: str = ""

@@ -22,7 +22,7 @@ from kontor.conversion import actions as conversion
 from kontor.core.actions import delete_records, save_record
 from kontor.core.context import origin
 from kontor.core.journey import Journey, banners
-from kontor.core.records.timeline import timeline
+from kontor.core.records.timeline import planned_and_history, timeline
 from kontor.leads.tests.factories import LeadFactory
 from kontor.targets.tests.factories import TargetFactory
 from kontor.users.actions import create_user
@@ -109,16 +109,16 @@ def test_events_merge_change_log_and_activities_newest_first(rep):
     lead.status = "In Process"
     save_record(lead, actor=rep)
     task = TaskFactory(name="Angebot schreiben", parent=lead, contact=None, actor=rep)
-    events = timeline(lead, rep)
+    planned, events = planned_and_history(lead, rep)
+    assert texts(planned) == ["Task: Angebot schreiben"]  # due in two days: planned, apart
     assert texts(events) == [
-        "Task: Angebot schreiben",  # due in two days: the future comes first
         "Status: New → In Process",
         "Note: Preisliste geschickt",
         "Lead created",
         "Call held: Rückruf",
     ]
     assert [e.at for e in events] == sorted((e.at for e in events), reverse=True)
-    assert (events[0].status, events[0].is_open, events[0].url) == (
+    assert (planned[0].status, planned[0].is_open, planned[0].url) == (
         "Not Started",
         True,
         f"/tasks/{task.pk}/",
@@ -214,10 +214,9 @@ def test_invitations_and_the_contact_field_bring_activities_to_the_contact(rep, 
     call = Call(name="Nachfassen", status="Held", date_start=timezone.now(), duration_minutes=15)
     save_with_invitees(call, leads=[lead], actor=rep)
     TaskFactory(name="Unterlagen senden", parent=journey["account"], contact=contact, actor=rep)
-    shown = texts(timeline(contact, rep))
-    assert "Meeting planned: Vorführung" in shown
-    assert "[Lead] Call held: Nachfassen" in shown
-    assert "Task: Unterlagen senden" in shown
+    planned, history = planned_and_history(contact, rep)
+    assert texts(planned) == ["Task: Unterlagen senden", "Meeting planned: Vorführung"]
+    assert "[Lead] Call held: Nachfassen" in texts(history)
 
 
 def test_a_lead_the_user_may_not_see_contributes_nothing(rep, journey):
@@ -327,8 +326,8 @@ def test_the_number_of_queries_does_not_grow_with_the_events(rep, journey):
 
     def measure():
         with CaptureQueriesContext(connection) as captured:
-            events = timeline(contact, rep, limit=500)
-        return len(captured.captured_queries), len(events)
+            planned, events = planned_and_history(contact, rep, limit=500)
+        return len(captured.captured_queries), len(planned) + len(events)
 
     add(2)
     timeline(contact, rep)  # warm the caches (content types, dropdown lists)
@@ -362,9 +361,10 @@ def test_the_journey_through_the_conversion_actions(rep):
         call={"name": "Erstgespräch", "date_start": timezone.now(), "duration_minutes": 15},
         task={"name": "Feature-Recherche", "date_due": timezone.now() + timedelta(days=1)},
     ).contact
-    shown = texts(timeline(contact, rep))
+    planned, history = planned_and_history(contact, rep)
+    assert texts(planned) == ["Task: Feature-Recherche"]
+    shown = texts(history)
     for line in (
-        "Task: Feature-Recherche",
         "Call held: Erstgespräch",
         "Contact created",
         "[Lead] Converted to contact Vorname Nachname, account Firma, "
