@@ -15,10 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from kontor.api.tests.conftest import token_client
 from kontor.api.upsert import upsert
 from kontor.core.actions import delete_records, save_record
+from kontor.core.grants import grant
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.leads.models import Lead
 from kontor.users.actions import create_user
-from kontor.users.models import Team
+from kontor.users.models import Role, Team
 
 URL = "/api/v1/leads/upsert/"
 BULK = "/api/v1/leads/bulk/"
@@ -194,6 +195,52 @@ def test_keys_of_records_the_caller_may_not_change_get_one_neutral_answer(w, key
     # The same work for each, so not even the number of statements tells them apart.
     expected = QUERIES_409[connection.vendor] + (field == "external_id")
     assert [a[2] for a in answers] == [expected] * 3
+
+
+@pytest.mark.django_db
+def test_a_record_the_caller_sees_but_may_not_edit_gets_the_same_answer(w):
+    """Vera reads every lead but edits only her own: Stan's lead, which she sees, answers as it
+    answers Sven, who does not see it."""
+    reader = Role.objects.create(
+        name="Leser", grants={"leads": grant(access="all", view="all", list="all", edit="owner")}
+    )
+    vera = create_user("vera", password="pw-vera-123!", roles=[reader])
+    key = {"last_name": "X", "external_id": {"source": "shop", "id": "H-1"}}
+    sven, vera = token_client(w.sven), token_client(vera)
+    assert vera.get(f"/api/v1/leads/{w.hidden.pk}/").status_code == 200
+    assert sven.get(f"/api/v1/leads/{w.hidden.pk}/").status_code == 404
+    before = state()
+    answers = [client.post(URL, key, format="json") for client in (vera, sven)]
+    assert [a.status_code for a in answers] == [409, 409]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].json()["code"] == "key_in_use" and state() == before
+
+
+#: Statements of a bulk upsert: the token with its user, the request's savepoint and its
+#: release (PostgreSQL: and the namespace locks); of each new item: two savepoints and their
+#: releases (the item's and the upsert's), the external id's and the e-mail's lookups, the
+#: record, its change-log row and the external id (on PostgreSQL's fast path the record and
+#: its change-log row are one statement).
+BULK_QUERIES = {"sqlite": (3, 9), "postgresql": (4, 8)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 5])
+def test_a_bulk_upsert_costs_a_fixed_number_of_statements_per_item(
+    rep, api, n, django_assert_num_queries
+):
+    # What is read or prepared once (the token's first use, the content type and dropdown
+    # values kept per process, PostgreSQL's prepared insert) is done by a first request.
+    warm = {"last_name": "W", "email1": "w@web.de", "external_id": {"source": "s", "id": "w"}}
+    api.post(BULK, {"mode": "upsert", "items": [warm]}, format="json")
+    items = [
+        {"last_name": f"B{i}", "email1": f"b{i}@web.de", "external_id": {"source": "s", "id": i}}
+        for i in range(n)
+    ]
+    base, per_item = BULK_QUERIES[connection.vendor]
+    with django_assert_num_queries(base + per_item * n):
+        response = api.post(BULK, {"mode": "upsert", "items": items}, format="json")
+    assert response.json()["created"] == n
 
 
 @pytest.mark.django_db
