@@ -241,6 +241,7 @@ if int(os.environ.get("KONTOR_NUM_PROXIES", "0")) > 0:
 KONTOR_SMALL_TEAM_SET = int(os.environ.get("KONTOR_SMALL_TEAM_SET", "5000"))
 # The most rows an import file may have (kontor.imports.readers; 200 columns, 32 KB a cell).
 KONTOR_IMPORT_MAX_ROWS = int(os.environ.get("KONTOR_IMPORT_MAX_ROWS", "2000000"))
+KONTOR_IMPORT_MAX_BYTES = int(os.environ.get("KONTOR_IMPORT_MAX_BYTES", str(300 * 1024 * 1024)))
 # Growing waits after failed sign-ins (kontor.users.signin): the free failures per username
 # and address pair, and per client address (an office behind one NAT shares it).
 KONTOR_SIGNIN_MAX_FAILURES = int(os.environ.get("KONTOR_SIGNIN_MAX_FAILURES", "5"))

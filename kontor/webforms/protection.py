@@ -1,8 +1,10 @@
 """The public submit endpoint's protections: per-render token, fill time, rate limit, size.
 
 A token is signed (Django's signing with the SECRET_KEY) and carries the form's key, a random
-nonce and the render time; the action stores the nonce when a submission consumes it, so a
-double submit of one rendered page creates one record. The rate limit counts submissions per
+nonce and the render time, and whether the page re-shows a submission that had errors (the
+fill time counts for the first submission only: a person fixing a missing tick resends fast).
+The action stores the nonce when a submission consumes it, so a double submit of one rendered
+page creates one record. The rate limit counts submissions per
 client address in Django's cache (Redis in production, shared by every app server).
 """
 
@@ -22,11 +24,15 @@ class Token:
     form_key: str
     nonce: str
     rendered_at: float
+    resent: bool = False  # the page re-showed a submission that passed the fill time
 
 
-def issue_token(form) -> str:
-    """A fresh signed token for one rendering of `form`."""
+def issue_token(form, *, resent: bool = False) -> str:
+    """A fresh signed token for one rendering of `form`; `resent` when the rendering re-shows
+    a submission with errors that already passed the fill time."""
     payload = {"f": form.key, "n": secrets.token_urlsafe(16), "t": time.time()}
+    if resent:
+        payload["r"] = 1
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
@@ -43,11 +49,14 @@ def read_token(value: str, form) -> Token | None:
     nonce, rendered = payload.get("n"), payload.get("t")
     if not isinstance(nonce, str) or not isinstance(rendered, int | float):
         return None
-    return Token(form.key, nonce, float(rendered))
+    return Token(form.key, nonce, float(rendered), payload.get("r") == 1)
 
 
 def too_fast(token: Token) -> bool:
-    """Sent sooner after rendering than a person can fill a form (a bot)."""
+    """Sent sooner after rendering than a person can fill a form (a bot); never for a page
+    that re-showed errors of a submission that was not too fast."""
+    if token.resent:
+        return False
     return time.time() - token.rendered_at < settings.KONTOR_WEBFORM_MIN_SECONDS
 
 

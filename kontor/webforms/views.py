@@ -83,12 +83,12 @@ def _active_form(key: str) -> WebForm:
     return webform
 
 
-def _render_page(request, webform, form, *, status=200, error=""):
+def _render_page(request, webform, form, *, status=200, error="", resent=False):
     context = {
         "webform": webform,
         "form": form,
         "error": error,
-        "token": protection.issue_token(webform),
+        "token": protection.issue_token(webform, resent=resent),
         "honeypot": HONEYPOT,
         "embed": request.GET.get("embed") == "1" or request.POST.get("embed") == "1",
     }
@@ -135,8 +135,9 @@ def public_submit(request, key):
                 status=400,
                 error=_("That was very fast. Please check your entries and send the form again."),
             )
+        # Past the fill time: the re-shown form may be sent again at once (resent).
         if not form.is_valid():
-            return _render_page(request, webform, form, status=400)
+            return _render_page(request, webform, form, status=400, resent=True)
         try:
             actions.submit_webform(
                 webform,
@@ -146,7 +147,7 @@ def public_submit(request, key):
             )
         except ValidationError as error:
             _add_errors(form, error)
-            return _render_page(request, webform, form, status=400)
+            return _render_page(request, webform, form, status=400, resent=True)
         return _thanks(request, webform)
 
 
