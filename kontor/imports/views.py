@@ -22,6 +22,7 @@ from kontor.imports import actions, undo
 from kontor.imports.forms import UploadForm, settings_from_post
 from kontor.imports.mapping import targets
 from kontor.imports.models import ImportBatch, ImportMapping, ImportRow
+from kontor.ops import workers
 
 
 def _module(slug: str, user):
@@ -180,6 +181,8 @@ def _result_context(batch, module, request) -> dict:
         # A stalled run or undo (its worker was killed) stops polling and offers its
         # buttons (resume, undo) again.
         "polling": batch.is_active and not (actions.can_start(batch) or undo.undo_stalled(batch)),
+        # Waiting with no worker to run it would wait for ever: say so, and what to do.
+        "no_worker": batch.status == batch.Status.QUEUED and not workers.worker_seen(),
     }
 
 

@@ -23,10 +23,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from kontor.ops.models import WorkerBeat
+from kontor.ops.models import Heartbeat, WorkerBeat
 
 logger = logging.getLogger(__name__)
 
@@ -101,3 +103,19 @@ class Beater(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+def worker_seen(now=None) -> bool:
+    """Has a task worker shown a sign of life lately? For pages whose work waits in the queue
+    (an import): a `kontor worker` beat within KONTOR_WORKER_DEAD_AFTER seconds, or a queue
+    heartbeat (any backend's worker, e.g. RQ) within KONTOR_READYZ_WORKER_MAX_AGE; always yes
+    when the task backend runs tasks at once, without a worker."""
+    backend = import_string(settings.TASKS["default"]["BACKEND"])
+    if issubclass(backend, ImmediateBackend):
+        return True
+    now = now or timezone.now()
+    beaten = now - timedelta(seconds=settings.KONTOR_WORKER_DEAD_AFTER)
+    if WorkerBeat.objects.filter(seen_at__gte=beaten).exists():
+        return True
+    queue = now - timedelta(seconds=settings.KONTOR_READYZ_WORKER_MAX_AGE)
+    return Heartbeat.objects.filter(seen_at__gte=queue).exists()
