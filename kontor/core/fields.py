@@ -134,3 +134,12 @@ class PhoneField(models.CharField):
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
+
+
+def amount_in(currency_field: str, field: models.DecimalField) -> models.DecimalField:
+    """`field`, an amount in the currency stored in `currency_field` of the same record: lists,
+    subpanels and exports show them together (kontor.core.records.tables.cell, export), so
+    that amounts of mixed currencies are never read as one. No column changes (no migration).
+    """
+    field.currency_field = currency_field
+    return field

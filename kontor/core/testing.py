@@ -82,6 +82,17 @@ class Invalid:
     message: str
 
 
+def with_currencies(model, names) -> list[str]:
+    """Export columns: `names`, each amount followed by its currency unless that is shown."""
+    out = []
+    for name in names:
+        out.append(name)
+        currency = getattr(model._meta.get_field(name), "currency_field", None)
+        if currency and currency not in names:
+            out.append(currency)
+    return out
+
+
 class RecordModuleTests:
     """The standard tests of a record module; subclass it in `<app>/tests/test_<app>.py`.
 
@@ -269,12 +280,13 @@ class RecordModuleTests:
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
         rows = csv_rows(response)
-        assert rows[0] == ["id", *self.module.list_columns]
+        assert rows[0] == ["id", *with_currencies(self.model, self.module.list_columns)]
         assert [r[0] for r in rows[1:]] == [str(kept.pk)]
         # The user's own column choice is what the export writes, too.
         chosen = [*self.module.list_columns[:2], self.module.extra_columns[0]]
         rep_client.post(self.url("columns"), {"columns": chosen})
         rows = csv_rows(rep_client.get(self.url("export")))
+        chosen = with_currencies(self.model, chosen)
         assert rows[0] == ["id", *chosen]
         assert rows[1] == [
             str(kept.pk),

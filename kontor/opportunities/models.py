@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core import dropdowns
-from kontor.core.fields import DropdownField
+from kontor.core.fields import DropdownField, amount_in
 from kontor.core.models import Record, record_indexes
 
 NEEDS_ACCOUNT = _("An opportunity needs an account (B2B mode).")
@@ -44,7 +44,9 @@ CLOSED_STAGES = ("Closed Won", "Closed Lost")
 
 class Opportunity(Record):
     name = models.CharField(_("Opportunity name"), max_length=150)
-    amount = models.DecimalField(_("Amount"), max_digits=18, decimal_places=2)
+    amount = amount_in(
+        "currency", models.DecimalField(_("Amount"), max_digits=18, decimal_places=2)
+    )
     currency = CurrencyField(_("Currency"), default="EUR")
     date_closed = models.DateField(_("Expected close date"))
     sales_stage = DropdownField(_("Sales stage"), dropdown="sales_stage_dom", blank=False)

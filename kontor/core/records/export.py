@@ -91,9 +91,17 @@ class ExportView(ListView):
     def export_rows(self):
         """(header, rows): the id and the chosen columns; rows stream from the database."""
         cols = self.get_columns()
-        names = ["id", *[c.field.attname for c in cols]]
+        names, header = ["id"], ["id"]
+        for col in cols:
+            names.append(col.field.attname)
+            header.append(col.name)
+            # An amount is exported with its currency beside it, unless that is a column too.
+            currency = getattr(col.field, "currency_field", None)
+            if currency and currency not in {c.name for c in cols}:
+                names.append(currency)
+                header.append(currency)
         rows = self.export_queryset().values_list(*names).iterator(chunk_size=2000)
-        return ["id", *[c.name for c in cols]], rows
+        return header, rows
 
     def filename(self) -> str:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

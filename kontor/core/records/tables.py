@@ -200,6 +200,9 @@ def cell(column: Column, row, hidden=frozenset()) -> tuple[str, str]:
         if getattr(value, "deleted", False) or (type(value), value.pk) in hidden:
             return not_available(), ""
         return display(column.field, value), record_url(value)
+    currency = getattr(column.field, "currency_field", None)  # amounts: "1,200.00 GBP"
+    if currency and value is not None:
+        return f"{display(column.field, value)} {getattr(row, currency)}", ""
     return display(column.field, value), ""
 
 
@@ -289,6 +292,7 @@ def loaded_fields(model, cols: list[Column], sort: str, link: str) -> list[str]:
             names.add("custom")
             continue
         names.add(field.name)
+        names.add(getattr(field, "currency_field", None) or field.name)  # amounts' currency
         if field.is_relation and field.related_model is user_model:
             names.update(f"{field.name}__{n}" for n in ("first_name", "last_name", "username"))
     sort_field = sort.lstrip("-").split("__")[0]
