@@ -30,6 +30,9 @@ from kontor.opportunities.models import Opportunity
 from kontor.targets.models import Target
 
 ACTIVITY_MODES = ("move", "copy", "leave")
+#: The `field` of the "convert" change-log row of an existing record chosen in a lead
+#: conversion (not created by it): its page says it was chosen, not converted from the lead.
+CHOSEN = "chosen"
 
 
 class ConversionRefused(Exception):
@@ -107,18 +110,45 @@ def convert_target(
         raise ConversionRefused(
             _("This target was already converted."), Lead.objects.filter(pk=target.lead_id).first()
         )
-    values = {**mapping.lead_from_target(target), **(data or {})}
+    values = {
+        **mapping.lead_from_target(target),
+        "assigned_user": lead_owner(target, actor),
+        **(data or {}),
+    }
     lead = _build(Lead, "lead", {**values, "status": "New", "lifecycle_stage": "ML"})
     lead.target = target
     save_record(lead, actor=actor, validate=False)
     target.lead, target.status = lead, "Converted"
     save_record(target, actor=actor)
     hand_over_activities(target, lead, activities, actor=actor)
-    _join_teams_of(target, [lead])
+    _join_teams_of(target, [lead], actor)
     log_event(target, ChangeLog.Action.CONVERT, actor=actor, new=ref(lead))
     events.record_event(events.CONVERTED, target, actor=actor, related={"lead": lead})
     log_event(lead, ChangeLog.Action.CONVERT, actor=actor, old=ref(target))
     return lead
+
+
+def lead_owner(target: Target, actor):
+    """Whom a target's new lead is assigned to unless the converting user chooses: the target's
+    owner when their roles show leads (a marketer's target often is not), else the converting
+    user, so the lead never lands with someone who cannot open it."""
+    owner = target.assigned_user
+    if owner is not None and permissions.can(owner, "view", Lead):
+        return owner
+    return actor
+
+
+def assignee_warning(lead: Lead) -> str:
+    """A translated warning when `lead` is assigned to someone whose roles do not show leads
+    (the converting user chose them), else ""."""
+    owner = lead.assigned_user
+    if owner is None or permissions.can(owner, "view", Lead):
+        return ""
+    name = owner.get_full_name() or owner.get_username()
+    return _(
+        "The lead is assigned to %(user)s, who may not see leads. Assign it to someone else, or "
+        "give %(user)s a role that shows leads."
+    ) % {"user": name}
 
 
 class _Parts:
@@ -189,7 +219,8 @@ def convert_lead(
     if lead.converted:
         raise ConversionRefused(_("This lead was already converted."), lead.contact)
     owner = lead.assigned_user
-    selected = {id(r) for r in (contact, account) if r is not None}
+    # The existing records the caller chose, by id: the checks below re-read them.
+    selected = {r.pk for r in (contact, account) if r is not None}
 
     account = _choose_account(lead, account, new_account, parts, actor, owner)
     contact = _choose_contact(lead, contact, new_contact, account, parts, actor, owner)
@@ -224,18 +255,26 @@ def convert_lead(
     lead.account = account or lead.account
     save_record(lead, actor=actor)
     chain = [r for r in (contact, account, created) if r is not None]
-    # The records this conversion created (not the chosen existing ones) join the lead's teams.
+    # Only the records this conversion created join the lead's teams: a chosen existing record
+    # keeps its own (who may see it is not the converting user's to widen in passing).
     _join_teams_of(
         lead,
         [
             r
             for r in (*chain, result.call, result.meeting, result.task)
-            if r is not None and id(r) not in selected
+            if r is not None and r.pk not in selected
         ],
+        actor,
     )
     log_event(lead, ChangeLog.Action.CONVERT, actor=actor, new=" ".join(ref(r) for r in chain))
     for record in chain:
-        log_event(record, ChangeLog.Action.CONVERT, actor=actor, old=ref(lead))
+        log_event(
+            record,
+            ChangeLog.Action.CONVERT,
+            actor=actor,
+            field=CHOSEN if record.pk in selected else "",
+            old=ref(lead),
+        )
     events.record_event(
         events.CONVERTED,
         lead,
@@ -245,11 +284,25 @@ def convert_lead(
     return result
 
 
-def _join_teams_of(source, records) -> None:
-    """Converted records join the teams of the record they came from (docs/domain.md §6)."""
-    team_ids = list(source.teams.values_list("pk", flat=True))
+def _join_teams_of(source, records, actor) -> None:
+    """Records a conversion created join the teams of the record they came from
+    (docs/domain.md §6); each record's change of teams is logged, as `set_teams` logs it."""
+    teams = dict(source.teams.values_list("pk", "name"))
+    if not teams:
+        return
     for record in records:
-        permissions.join_teams(type(record), [record.pk], team_ids)
+        before = dict(record.teams.values_list("pk", "name"))
+        if set(teams) <= set(before):
+            continue
+        permissions.join_teams(type(record), [record.pk], list(teams))
+        log_event(
+            record,
+            ChangeLog.Action.UPDATE,
+            actor=actor,
+            field="teams",
+            old=", ".join(sorted(before.values())),
+            new=", ".join(sorted({**before, **teams}.values())),
+        )
 
 
 def _choose_account(lead, account, new_account, parts, actor, owner):

@@ -18,6 +18,8 @@ Lead body: every key optional.
            Planned); absent or null creates none.
   contact_role: the contact's role on the opportunity; activities: "move" | "copy" | "leave".
 Target body: {"lead": {lead fields overriding the target's values}, "activities": "move"}.
+The lead is assigned to the target's owner when their roles show leads, else to the caller;
+"warnings" in the answer says when the assignee the caller chose may not see leads.
 """
 
 from django.conf import settings
@@ -32,7 +34,12 @@ from kontor.api.errors import Conflict
 from kontor.api.idempotency import idempotent
 from kontor.api.serializers import serializer_for
 from kontor.contacts.models import Contact
-from kontor.conversion.actions import ACTIVITY_MODES, ConversionRefused, visible
+from kontor.conversion.actions import (
+    ACTIVITY_MODES,
+    ConversionRefused,
+    assignee_warning,
+    visible,
+)
 from kontor.conversion.actions import convert_lead as convert_lead_action
 from kontor.conversion.actions import convert_target as convert_target_action
 from kontor.core import registry
@@ -154,8 +161,8 @@ CONVERT_TARGET_REQUEST = inline_serializer(
 )
 
 
-def _result_schema(name: str, parts: tuple) -> serializers.Serializer:
-    fields = {part: serializers.DictField(allow_null=True) for part in parts}
+def _result_schema(name: str, parts: tuple, **extra) -> serializers.Serializer:
+    fields = {**{part: serializers.DictField(allow_null=True) for part in parts}, **extra}
     return inline_serializer(name, fields=fields)
 
 
@@ -212,7 +219,13 @@ def convert_target_endpoint():
     @extend_schema(
         request=CONVERT_TARGET_REQUEST,
         tags=["targets"],
-        responses={201: _result_schema("TargetConversion", ("target", "lead"))},
+        responses={
+            201: _result_schema(
+                "TargetConversion",
+                ("target", "lead"),
+                warnings=serializers.ListField(child=serializers.CharField()),
+            )
+        },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     @idempotent
@@ -234,8 +247,13 @@ def convert_target_endpoint():
         except ValidationError as error:
             raise exceptions.ValidationError(_as_api_errors(error)) from None
         target.refresh_from_db()
+        warning = assignee_warning(lead)
         return Response(
-            {"target": _data(self, target), "lead": _data(self, lead)},
+            {
+                "target": _data(self, target),
+                "lead": _data(self, lead),
+                "warnings": [warning] if warning else [],
+            },
             status=status.HTTP_201_CREATED,
         )
 

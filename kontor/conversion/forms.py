@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from kontor.conversion import duplicates, mapping
+from kontor.conversion.actions import lead_owner
 from kontor.conversion.parts import (
     AccountPart,
     CallPart,
@@ -39,10 +40,14 @@ from kontor.leads.models import Lead
 SET_BY_CONVERSION = ("status", "lifecycle_stage")
 
 
+class LeadPart(PartForm):
+    set_by_conversion = SET_BY_CONVERSION
+
+
 def lead_form_class() -> type[PartForm]:
     fields = [n for n in registry.get("leads").form_fields if n not in SET_BY_CONVERSION]
     return forms.modelform_factory(
-        Lead, form=PartForm, fields=fields, formfield_callback=part_formfield
+        Lead, form=LeadPart, fields=fields, formfield_callback=part_formfield
     )
 
 
@@ -50,7 +55,8 @@ class TargetConversion:
     """The lead form pre-filled from the target, plus the hand-over of its activities."""
 
     def __init__(self, target, user, data=None):
-        initial = {k: getattr(v, "pk", v) for k, v in mapping.lead_from_target(target).items()}
+        values = {**mapping.lead_from_target(target), "assigned_user": lead_owner(target, user)}
+        initial = {k: getattr(v, "pk", v) for k, v in values.items()}
         self.lead = lead_form_class()(data=data, prefix="lead", user=user, initial=initial)
         self.hand_over = HandOverForm(data=data)
 
@@ -98,7 +104,8 @@ def _local(when) -> datetime:
 
 
 def _only(values: dict, form_class) -> dict:
-    return {k: getattr(v, "pk", v) for k, v in values.items() if k in form_class._meta.fields}
+    names = form_class.record_names()
+    return {k: getattr(v, "pk", v) for k, v in values.items() if k in names}
 
 
 class LeadConversion:
@@ -126,7 +133,10 @@ class LeadConversion:
         )
         initials = {
             "contact": {
-                **_only(mapping.contact_from_lead(lead), ContactPart),
+                **_only(
+                    {**mapping.contact_from_lead(lead), "assigned_user": lead.assigned_user},
+                    ContactPart,
+                ),
                 "choice": first_contact,
             },
             "account": {
@@ -138,17 +148,20 @@ class LeadConversion:
                 "create": bool(lead.opportunity_name or lead.opportunity_amount),
             },
             "call": {
+                "assigned_user": user.pk,
                 "name": _("Call with %(name)s") % {"name": name},
                 "date_start": now,
                 "duration_minutes": 15,
                 "status": "Held",
             },
             "meeting": {
+                "assigned_user": user.pk,
                 "name": _("Meeting with %(name)s") % {"name": name},
                 "date_start": (now + timedelta(days=1)).replace(hour=10, minute=0),
                 "duration_minutes": 60,
             },
             "task": {
+                "assigned_user": user.pk,
                 "date_due": (now + timedelta(days=7)).replace(hour=17, minute=0),
                 "priority": "Medium",
             },

@@ -10,6 +10,9 @@ permission filter.
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, TextField, Value
+from django.db.models.functions import Cast, Concat, Replace
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -18,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Contact
-from kontor.conversion.actions import visible
+from kontor.conversion.actions import CHOSEN, visible
 from kontor.core import registry
 from kontor.core.journey import ActionReader, Journey
+from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
 from kontor.opportunities.models import Opportunity
 from kontor.targets.models import Target
@@ -42,6 +46,9 @@ class Chain:
 
     leads: list = field(default_factory=list)
     targets: list = field(default_factory=list)
+    #: ids of the source leads whose conversion chose the record (an existing one) rather
+    #: than created it
+    chose: set = field(default_factory=set)
 
 
 def chain(journey: Journey) -> Chain:
@@ -57,14 +64,40 @@ def links(journey: Journey) -> None:
         found = Lead.objects.visible_to(user, "view").filter(**{link: record})
         if link == "account":
             found = found.filter(converted=True)
+        found = found.annotate(chose_record=_chose(record))
         leads = list(found.order_by("-converted_at", "-pk")[:MAX_SOURCE_LEADS])
         whole = link == "contact"  # accounts and opportunities: the conversion only
     targets = _source_targets(user, [record] if isinstance(record, Lead) else leads)
-    journey.found[KEY] = Chain(leads, targets)
+    chose = {str(lead.pk) for lead in leads if getattr(lead, "chose_record", False)}
+    journey.found[KEY] = Chain(leads, targets, chose)
     for lead in leads:
         journey.add(lead, whole=whole)
     for target in targets if whole else ():  # an account's banner names them only
         journey.add(target, whole=True)
+
+
+def _chose(record) -> Exists:
+    """Whether the outer lead's conversion chose `record`, an existing record: its "convert"
+    row marked CHOSEN names the lead (read with the leads, no query of its own). The ids are
+    compared without hyphens, as SQLite stores them."""
+    text = TextField()
+    lead_ref = Concat(
+        Value("leads:", output_field=text),
+        Replace(Cast(OuterRef("pk"), text), Value("-", output_field=text), output_field=text),
+        output_field=text,
+    )
+    return Exists(
+        ChangeLog.objects.filter(
+            record_type=ContentType.objects.get_for_model(record),
+            record_id=record.pk,
+            action=ChangeLog.Action.CONVERT,
+            field=CHOSEN,
+        )
+        .annotate(
+            plain=Replace(Cast("old_value", text), Value("-", output_field=text), output_field=text)
+        )
+        .filter(plain=lead_ref)
+    )
 
 
 def _source_targets(user, leads) -> list:
@@ -135,8 +168,13 @@ def event_text(row, names, whole: bool) -> str | None:
     if not results and (not whole or sources and all(names.is_member(*s) for s in sources)):
         return None
     parts = []
+    came_from = (
+        _("Chosen in the conversion of %(records)s")
+        if row.field == CHOSEN
+        else _("Converted from %(records)s")
+    )
     for pattern, refs in (
-        (_("Converted from %(records)s"), sources),
+        (came_from, sources),
         (_("Converted to %(records)s"), results),
     ):
         linked = [item for item in (_link(names, *ref) for ref in dict.fromkeys(refs)) if item]
@@ -199,25 +237,34 @@ def banners(journey: Journey) -> list[dict]:
         if found.targets:
             add("", found.targets, _("Converted from %(records)s"))
     elif found.leads:
-        targets = {t.pk: t for t in found.targets}
-        parts = []
-        for lead in found.leads:
-            source = targets.get(lead.target_id) or next(
-                (t for t in found.targets if t.lead_id == lead.pk), None
-            )
-            parts.append(
-                _linked(lead)
-                if source is None
-                else format_html("{} ({})", _linked(lead), _linked(source))
-            )
-        out.append(
-            {
-                "icon": "arrow-left-right",
-                "text": "",
-                "links": mark_safe(
-                    escape(_("Converted from %(records)s"))
-                    % {"records": mark_safe(", ".join(parts))}
-                ),
-            }
-        )
+        # "Converted from" only on a record the conversion created; an existing record chosen
+        # in a conversion says so instead.
+        made = [lead for lead in found.leads if str(lead.pk) not in found.chose]
+        chose = [lead for lead in found.leads if str(lead.pk) in found.chose]
+        for leads, pattern in (
+            (made, _("Converted from %(records)s")),
+            (chose, _("Chosen in the conversion of %(records)s")),
+        ):
+            if leads:
+                out.append(_from_leads(leads, found.targets, pattern))
     return out
+
+
+def _from_leads(leads, targets, pattern) -> dict:
+    """A banner linking `leads`, each with the target it came from."""
+    by_pk = {t.pk: t for t in targets}
+    parts = []
+    for lead in leads:
+        source = by_pk.get(lead.target_id) or next(
+            (t for t in targets if t.lead_id == lead.pk), None
+        )
+        parts.append(
+            _linked(lead)
+            if source is None
+            else format_html("{} ({})", _linked(lead), _linked(source))
+        )
+    return {
+        "icon": "arrow-left-right",
+        "text": "",
+        "links": mark_safe(escape(pattern) % {"records": mark_safe(", ".join(parts))}),
+    }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from kontor.accounts.models import Account
 from kontor.activities.models import Call, Meeting, Task
 from kontor.contacts.models import Contact
-from kontor.core import dropdowns, registry
+from kontor.core import config, dropdowns, registry
 from kontor.core.fields import DropdownFormField
 from kontor.core.records.forms import RecordForm, RelateSelect
 from kontor.opportunities.forms import OpportunityForm
@@ -48,6 +48,30 @@ class PartForm(RecordForm):
     """
 
     controls: tuple = ()
+    #: Fields of the record the conversion sets itself (the chosen account, the contact of a
+    #: task): never offered, even when admins mark them required.
+    set_by_conversion: tuple = ()
+
+    @classmethod
+    def record_names(cls) -> list[str]:
+        """The record fields the part shows: its own, then those admins marked required in
+        Studio (in the module's form order). A required field the part did not show would
+        block every conversion that creates the record."""
+        model, own = cls._meta.model, list(cls._meta.fields or ())
+        required = config.configured_required(model) - set(own) - set(cls.set_by_conversion)
+        if not required:
+            return own
+        order = list(registry.for_model(model).form_fields)
+        return own + sorted(required, key=lambda n: (order.index(n) if n in order else 99, n))
+
+    def _configure(self) -> None:
+        model = self._meta.model
+        for name in self.record_names():
+            if name not in self.fields:
+                field = part_formfield(model._meta.get_field(name))
+                if field is not None:
+                    self.fields[name] = field
+        super()._configure()
 
     def _post_clean(self):
         pass
@@ -65,7 +89,9 @@ class PartForm(RecordForm):
     def record_data(self) -> dict:
         """The typed values of the record fields (and custom fields), for the action."""
         data = {
-            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+            name: self.cleaned_data[name]
+            for name in self.record_names()
+            if name in self.cleaned_data
         }
         if self.custom_defs:
             data["custom"] = self.custom_data()
@@ -150,6 +176,7 @@ class ChoosePart(PartForm):
 
 class ContactPart(ChoosePart):
     not_visible = gettext_lazy("Choose a contact you can see.")
+    set_by_conversion = ("account",)
 
     class Meta:
         model = Contact
@@ -201,6 +228,7 @@ class OptionalPart(PartForm):
 
 class OpportunityPart(OptionalPart, OpportunityForm):
     controls = ("create", "contact_role")
+    set_by_conversion = ("account",)
     contact_role = DropdownFormField(
         dropdown="opportunity_relationship_type_dom", label=gettext_lazy("Role of the contact")
     )
@@ -233,6 +261,8 @@ class MeetingPart(OptionalPart):
 
 
 class TaskPart(OptionalPart):
+    set_by_conversion = ("contact",)
+
     class Meta:
         model = Task
         fields = ("name", "date_due", "priority")

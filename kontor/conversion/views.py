@@ -15,7 +15,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kontor.contacts.models import Contact
-from kontor.conversion.actions import ConversionRefused, convert_lead, convert_target, visible
+from kontor.conversion.actions import (
+    ConversionRefused,
+    assignee_warning,
+    convert_lead,
+    convert_target,
+    visible,
+)
 from kontor.conversion.forms import LeadConversion, TargetConversion
 from kontor.core import permissions, registry
 from kontor.core.records.views import ModuleView, form_panels
@@ -99,6 +105,8 @@ class ConvertTargetView(ConvertView):
             request,
             _("Converted %(target)s into the lead %(lead)s.") % {"target": target, "lead": lead},
         )
+        if warning := assignee_warning(lead):
+            messages.warning(request, warning)
         return HttpResponseRedirect(lead.get_absolute_url())
 
     def render_form(self, target, conversion):

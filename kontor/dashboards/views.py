@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from kontor.activities.models import Call, Meeting, Task
+from kontor.core import permissions
 from kontor.core.records.tables import link_texts
 from kontor.leads.models import CLOSED_STATUSES, Lead
 from kontor.opportunities.models import CLOSED_STAGES, Opportunity
@@ -59,6 +60,13 @@ def my_day(request):
     # A rep may own an opportunity of an account they may not see: never its name.
     opportunities = link_texts(user, opportunities, "account")
     now = timezone.now()
+    # A panel of a record type the user's roles do not list would only ever be empty.
+    show = {
+        "tasks": permissions.can(user, "list", Task),
+        "calendar": permissions.can(user, "list", Call) or permissions.can(user, "list", Meeting),
+        "leads": permissions.can(user, "list", Lead),
+        "opportunities": permissions.can(user, "list", Opportunity),
+    }
     return render(
         request,
         "dashboards/my_day.html",
@@ -69,5 +77,7 @@ def my_day(request):
             "leads": leads,
             "opportunities": opportunities,
             "now": now,
+            "show": show,
+            "shows_any": any(show.values()),
         },
     )

@@ -1,0 +1,42 @@
+""" "My day" shows only the panels of record types the user's roles list: a marketer sees no
+opportunity panel, an external lead generator (targets only) none at all; in German."""
+
+import pytest
+
+from kontor.users.actions import create_user
+
+
+def signed_in(client, *roles):
+    user = create_user("mona", password="pw-mona-12345!", roles=roles)
+    user.profile.language = "de"
+    user.profile.save()
+    client.force_login(user)
+    return client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_sales_manager_sees_every_panel(client):
+    page = signed_in(client, "sales_manager")
+    for panel in ("tasks", "calendar", "leads", "opportunities"):
+        assert f'id="panel-{panel}"' in page
+    assert "Meine offenen Verkaufschancen" in page and 'id="my-day-nothing"' not in page
+
+
+@pytest.mark.django_db
+def test_marketing_sees_no_opportunity_panel(client):
+    page = signed_in(client, "marketing")
+    assert 'id="panel-leads"' in page and "Meine offenen Interessenten" in page
+    assert 'id="panel-tasks"' in page and 'id="panel-calendar"' in page
+    assert 'id="panel-opportunities"' not in page
+    assert "Meine offenen Verkaufschancen" not in page
+
+
+@pytest.mark.django_db
+def test_a_targets_only_role_sees_no_panel_and_is_told_why(client):
+    page = signed_in(client, "external_lead_generation")
+    for panel in ("tasks", "calendar", "leads", "opportunities"):
+        assert f'id="panel-{panel}"' not in page
+    assert (
+        "Ihre Rollen zeigen keine Aufgaben, Anrufe, Besprechungen, Interessenten oder "
+        "Verkaufschancen." in page
+    )
