@@ -220,18 +220,35 @@ class Task(Activity):
         blank=True,
         related_name="tasks",
     )
+    #: The tasks list's default order in one indexed column (keyset pages sort by one):
+    #: derived in clean() from status and due date, see `todo_order_of`.
+    todo_order = models.CharField(max_length=12, default="2", editable=False)
 
     CLOSED_STATUSES = ("Completed", "Deferred")
 
     class Meta:
         verbose_name = _("Task")
         verbose_name_plural = _("Tasks")
-        indexes = activity_indexes("task", "date_due", "name", "status", "priority", "date_entered")
+        indexes = activity_indexes(
+            "task", "date_due", "name", "status", "priority", "date_entered", "todo_order"
+        )
 
     def clean(self):
         super().clean()
         if self.date_start and self.date_due and self.date_due < self.date_start:
             raise ValidationError({"date_due": _("The due date is before the start.")})
+        self.todo_order = todo_order_of(self.status, self.date_due, self.CLOSED_STATUSES)
+
+
+def todo_order_of(status: str, due, closed: tuple) -> str:
+    """The tasks list's order, for whoever works through it: open tasks first, soonest due
+    first (those without a due date after them), then finished ones, latest due first."""
+    if due is None:
+        return "1~" if status in closed else "0~"
+    seconds = max(0, int(due.timestamp()))
+    if status in closed:
+        return f"1{10**11 - seconds:011d}"
+    return f"0{seconds:011d}"
 
 
 def note_upload_to(note, filename: str) -> str:

@@ -169,7 +169,7 @@ class TaskModule(ActivityModule):
     list_columns = ("name", "status", "priority", "date_due", "contact", "assigned_user")
     extra_columns = ("date_start", "date_entered", "date_modified")
     filters = ("status", "priority", "assigned_user", "date_due", "contact")
-    default_sort = "date_due"
+    default_sort = "todo_order"  # open first, by due date (Task.todo_order)
     mass_update_fields = ("assigned_user", "status", "priority", "date_due")
     dropdowns = (lists.TASK_STATUS, lists.TASK_PRIORITY)
     demo_factory = "kontor.activities.demo.create_tasks"
