@@ -27,7 +27,7 @@ from kontor.core import registry
 from kontor.core.records.filters import within_dates
 
 #: Columns of the kernel that are bookkeeping, not data for API clients.
-HIDDEN = {"search_text", "deleted", "deleted_at", "parent_type", "parent_id"}
+HIDDEN = {"search_text", "deleted", "deleted_at", "parent_type", "parent_id", "todo_order"}
 
 
 class VisibleRecordField(serializers.PrimaryKeyRelatedField):

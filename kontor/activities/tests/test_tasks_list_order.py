@@ -48,3 +48,12 @@ def test_the_order_holds_across_keyset_pages(rep_client, rep):
     open_ones = [f"T{i:02d}" for i in range(0, 60, 2)]
     done = [f"T{i:02d}" for i in range(59, 0, -2)]
     assert shown == open_ones + done
+
+
+def test_the_order_column_is_no_field_of_the_api(rep):
+    from kontor.api.tests.conftest import token_client
+
+    task = TaskFactory(name="Call back", actor=rep)
+    assert Task.objects.get(pk=task.pk).todo_order.startswith("0")
+    answer = token_client(rep).get(f"/api/v1/tasks/{task.pk}/").json()
+    assert answer["name"] == "Call back" and "todo_order" not in answer
