@@ -20,6 +20,7 @@ ACCOUNT_TYPE = Dropdown(
         ("Reseller", "Reseller", "Wiederverkäufer"),
         ("Other", "Other", "Andere"),
     ),
+    label=("Account type", "Firmentyp"),
 )
 
 
@@ -57,4 +58,5 @@ INDUSTRY = Dropdown(
         ("Utilities", "Utilities", "Versorger"),
         ("Other", "Other", "Andere"),
     ),
+    label=("Industry", "Branche"),
 )

@@ -14,6 +14,7 @@ CALL_STATUS = Dropdown(
         ("Not Held", "Not Held", "Nicht durchgeführt"),
     ),
     default="Planned",
+    label=("Call status", "Status des Anrufs"),
 )
 
 
@@ -24,6 +25,7 @@ CALL_DIRECTION = Dropdown(
         ("Outbound", "Outbound", "Ausgehend"),
     ),
     default="Outbound",
+    label=("Call direction", "Richtung des Anrufs"),
 )
 
 
@@ -35,6 +37,7 @@ MEETING_STATUS = Dropdown(
         ("Not Held", "Not Held", "Nicht durchgeführt"),
     ),
     default="Planned",
+    label=("Meeting status", "Status der Besprechung"),
 )
 
 
@@ -47,6 +50,7 @@ MEETING_ACCEPT_STATUS = Dropdown(
         ("none", "No answer", "Keine Antwort"),
     ),
     default="none",
+    label=("Invitation response", "Antwort auf die Einladung"),
 )
 
 
@@ -60,6 +64,7 @@ TASK_STATUS = Dropdown(
         ("Deferred", "Deferred", "Zurückgestellt"),
     ),
     default="Not Started",
+    label=("Task status", "Status der Aufgabe"),
 )
 
 
@@ -71,4 +76,5 @@ TASK_PRIORITY = Dropdown(
         ("Low", "Low", "Niedrig"),
     ),
     default="Medium",
+    label=("Task priority", "Priorität der Aufgabe"),
 )

@@ -11,6 +11,26 @@ look like secrets.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+#: What the change log's "Area" column shows for each kind of setting (`AdminChange.area`).
+AREAS = {
+    "dropdown": _("Dropdown list"),
+    "required": _("Required fields"),
+    "custom_field": _("Custom field"),
+    "layout": _("Layout"),
+    "import": _("Configuration import"),
+    "access": _("Access"),
+    "signin": _("Sign-in"),
+    "two_factor": _("Two-factor sign-in"),
+    "api_token": _("API token"),
+    "api_client": _("API client"),
+    "oauth_client": _("API client"),
+    "suitecrm_capture": _("SuiteCRM capture"),
+    "webhook": _("Webhook"),
+    "webform": _("Web form"),
+    "data_import": _("Data import"),
+}
 
 #: Detail keys that must never reach the log (a caller's mistake would leak a credential).
 SECRET_KEYS = frozenset({"secret", "key", "key_hash", "password", "token"})
@@ -36,6 +56,11 @@ class AdminChange(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.area} {self.target}"
+
+    @property
+    def area_label(self):
+        """The kind of setting in the reader's language (the stored key when it is unknown)."""
+        return AREAS.get(self.area, self.area)
 
 
 def log_admin_change(

@@ -19,6 +19,12 @@ class DropdownList(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The list's own label in the reader's language; its name when it has none."""
+        de = (get_language() or "").startswith("de")
+        return (self.label_de if de else self.label_en) or self.name
+
 
 class DropdownValue(models.Model):
     """One value of a list: the stored key, its labels, its order, and list-specific extras."""

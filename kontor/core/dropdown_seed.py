@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Dropdown:
-    """One shipped list: its name, its values as (key, English label, German label[, extra])
-    and the key a new record gets when the form leaves the field empty."""
+    """One shipped list: its name, its values as (key, English label, German label[, extra]),
+    the key a new record gets when the form leaves the field empty, and the list's own
+    (English, German) label that Studio shows beside its name."""
 
     name: str
     values: tuple
     default: str = ""
+    label: tuple = ("", "")
 
     def keys(self) -> list[str]:
         return [row[0] for row in self.values]
@@ -29,11 +31,13 @@ SALUTATION = Dropdown(
     (
         ("Mr.", "Mr.", "Herr"),
         ("Ms.", "Ms.", "Frau"),
-        ("Mrs.", "Mrs.", "Frau"),
-        ("Miss", "Miss", "Frau"),
+        # German has one word for all three; the English title tells the stored keys apart.
+        ("Mrs.", "Mrs.", "Frau (Mrs.)"),
+        ("Miss", "Miss", "Frau (Miss)"),
         ("Dr.", "Dr.", "Dr."),
         ("Prof.", "Prof.", "Prof."),
     ),
+    label=("Salutation", "Anrede"),
 )
 
 
@@ -55,6 +59,7 @@ LEAD_SOURCE = Dropdown(
         ("Campaign", "Campaign", "Kampagne"),
         ("Other", "Other", "Andere"),
     ),
+    label=("Lead source", "Quelle des Interessenten"),
 )
 
 
@@ -69,6 +74,7 @@ LAWFUL_BASIS = Dropdown(
         ("legitimate_interest", "Legitimate interest", "Berechtigtes Interesse"),
         ("withdrawn", "Withdrawn", "Widerrufen"),
     ),
+    label=("Lawful basis", "Gesetzliche Grundlage"),
 )
 
 
@@ -81,6 +87,7 @@ LAWFUL_BASIS_SOURCE = Dropdown(
         ("email", "Email", "E-Mail"),
         ("third_party", "Third Party", "Drittanbieter"),
     ),
+    label=("Lawful basis source", "Quelle der gesetzlichen Grundlage"),
 )
 
 #: The lists of the person fields every person module (contacts, leads, targets) shares.
@@ -112,7 +119,10 @@ def seed(apps=None, lists=None) -> None:
     DropdownList = registry.get_model("core", "DropdownList")  # noqa: N806 - a model class
     DropdownValue = registry.get_model("core", "DropdownValue")  # noqa: N806
     for dropdown in shipped().values() if lists is None else lists:
-        row, created = DropdownList.objects.get_or_create(name=dropdown.name)
+        label_en, label_de = dropdown.label
+        row, created = DropdownList.objects.get_or_create(
+            name=dropdown.name, defaults={"label_en": label_en, "label_de": label_de}
+        )
         existing = set(row.values.values_list("key", flat=True))
         missing = [value for value in dropdown.values if value[0] not in existing]
         # A value added to a list that exists goes last and leaves the admins' default alone.

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kontor.core import permissions
@@ -204,7 +204,7 @@ def run_import(batch_id, *, chunk_size: int = CHUNK_SIZE, after_chunk=None) -> I
     if batch.status not in (Status.QUEUED, Status.RUNNING):
         return batch
     actor = batch.created_by
-    with origin(batch.origin):
+    with origin(batch.origin), translation.override(batch.language):
         try:
             _start(batch)
             planner = Planner(batch, actor)

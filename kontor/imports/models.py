@@ -79,6 +79,15 @@ class ImportBatch(models.Model):
         return f"job:import-{self.id}"
 
     @property
+    def language(self) -> str:
+        """The language the row messages are written in: the importer's (the background task
+        has no request to take it from)."""
+        from kontor.users.models import Profile
+
+        chosen = Profile.objects.filter(user_id=self.created_by_id).values_list("language")
+        return next(iter(chosen.first() or ()), None) or settings.LANGUAGE_CODE
+
+    @property
     def undo_origin(self) -> str:
         """How the change log names the undo of this import."""
         return f"job:undo-{self.id}"

@@ -27,7 +27,7 @@ from array import array
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kontor.core.context import origin
 from kontor.imports import readers
@@ -215,7 +215,8 @@ def run_part(batch_id, part_id) -> str:
         return "skipped"
     try:
         rows = part_rows_of(batch, part)
-        with origin(batch.origin), transaction.atomic():
+        language = translation.override(batch.language)
+        with origin(batch.origin), language, transaction.atomic():
             part = ImportPart.objects.select_for_update().get(pk=part_id)
             if part.done:
                 return "skipped"

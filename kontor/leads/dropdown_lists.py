@@ -17,6 +17,7 @@ LEAD_STATUS = Dropdown(
         ("Dead", "Dead", "Verworfen"),
     ),
     default="New",
+    label=("Lead status", "Status des Interessenten"),
 )
 
 
@@ -28,4 +29,5 @@ LEAD_STAGE = Dropdown(
         ("SQL", "Sales Qualified Lead", "Vertriebsqualifizierter Lead"),
     ),
     default="ML",
+    label=("Lifecycle stage", "Lebenszyklusphase"),
 )

@@ -9,7 +9,7 @@ from kontor.core.dropdown_seed import Dropdown
 SALES_STAGE = Dropdown(
     "sales_stage_dom",
     (
-        ("Prospecting", "Prospecting", "Prospecting", {"probability": 10}),
+        ("Prospecting", "Prospecting", "Akquise", {"probability": 10}),
         ("Qualification", "Qualification", "Qualifikation", {"probability": 20}),
         ("Needs Analysis", "Needs Analysis", "Bedarfsanalyse", {"probability": 25}),
         ("Value Proposition", "Value Proposition", "Nutzenversprechen", {"probability": 30}),
@@ -26,6 +26,7 @@ SALES_STAGE = Dropdown(
         ("Closed Lost", "Closed Lost", "Verloren", {"probability": 0}),
     ),
     default="Prospecting",
+    label=("Sales stage", "Verkaufsphase"),
 )
 
 
@@ -35,6 +36,7 @@ OPPORTUNITY_TYPE = Dropdown(
         ("Existing Business", "Existing Business", "Bestehendes Geschäft"),
         ("New Business", "New Business", "Neues Geschäft"),
     ),
+    label=("Opportunity type", "Art der Verkaufschance"),
 )
 
 
@@ -50,4 +52,5 @@ OPPORTUNITY_RELATIONSHIP_TYPE = Dropdown(
         ("Influencer", "Influencer", "Beeinflusser"),
         ("Other", "Other", "Andere"),
     ),
+    label=("Contact role in an opportunity", "Rolle des Kontakts in der Verkaufschance"),
 )

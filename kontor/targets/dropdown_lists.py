@@ -15,4 +15,5 @@ TARGET_STATUS = Dropdown(
         ("Dead", "Dead", "Verworfen"),
     ),
     default="New",
+    label=("Target status", "Status des Zielkontakts"),
 )

@@ -129,6 +129,9 @@ class RoleForm(_Styled, forms.ModelForm):
         self.fields["users"].label_from_instance = _label
         if self.instance.pk:
             self.fields["users"].initial = list(self.instance.users.all())
+            # A preset role shows its shipped name and description in the admin's language.
+            self.initial["name"] = str(self.instance.label)
+            self.initial["description"] = str(self.instance.description_label)
         for module in registry.modules():
             for action in presets.ACTIONS:
                 choices = (
@@ -143,6 +146,17 @@ class RoleForm(_Styled, forms.ModelForm):
                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
                 )
         self.style()
+
+    def clean_name(self):
+        # The shipped name sent back unchanged stays the stored one, so it keeps following
+        # each reader's language.
+        name = self.cleaned_data["name"]
+        return self.instance.name if self.instance.pk and name == str(self.instance.label) else name
+
+    def clean_description(self):
+        text = self.cleaned_data["description"]
+        shown = str(self.instance.description_label)
+        return self.instance.description if self.instance.pk and text == shown else text
 
     def matrix(self) -> list[dict]:
         """Rows of the grants table: the module and its bound fields per action."""

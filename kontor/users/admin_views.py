@@ -54,7 +54,9 @@ def user_edit(request, pk=None):
         except ValidationError as error:
             _refused(form, error)
         else:
-            messages.success(request, _("Saved %(name)s.") % {"name": saved.username})
+            messages.success(
+                request, _("Saved %(name)s.") % {"name": saved.get_full_name() or saved.username}
+            )
             return redirect("admin-user-access", pk=saved.pk)
     return render(
         request,

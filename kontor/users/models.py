@@ -111,6 +111,22 @@ class Role(models.Model):
         preset = PRESETS.get(self.key or "")
         return preset["label"] if preset and self.name == preset["name"] else self.name
 
+    @property
+    def description_label(self):
+        """The preset roles' shipped descriptions in the user's language; admins' own texts
+        (and shipped ones an admin changed) as typed."""
+        from django.utils import translation
+
+        from kontor.users.presets import PRESETS
+
+        preset = PRESETS.get(self.key or "")
+        if preset:
+            with translation.override("en"):
+                shipped = str(preset["description"])
+            if self.description == shipped:
+                return preset["description"]
+        return self.description
+
     def scope(self, slug: str, action: str) -> str:
         return self.grants.get(slug, {}).get(action, Scope.NONE)
 

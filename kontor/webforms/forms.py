@@ -46,6 +46,7 @@ class WebFormForm(forms.ModelForm):
         self.fields["assigned_user"].queryset = (
             get_user_model().objects.filter(is_active=True).order_by("username")
         )
+        self.fields["assigned_user"].label_from_instance = lambda u: u.get_full_name() or u.username
         if "team" in self.fields:
             self.fields["team"].required = False
         for name in ("thank_you_en", "thank_you_de", "consent_text_en", "consent_text_de"):

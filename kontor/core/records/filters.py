@@ -57,6 +57,10 @@ class UserIdsField(df_fields.ModelMultipleChoiceField):
     """User ids: a number the id column cannot hold is refused before the query (on
     PostgreSQL it would fail the whole transaction, on SQLite it overflows)."""
 
+    def label_from_instance(self, obj):
+        # People are named as everywhere else on the page, not by their sign-in name.
+        return obj.get_full_name() or obj.username
+
     def _check_values(self, value):
         low, high = connection.ops.integer_field_range(
             self.queryset.model._meta.pk.get_internal_type()

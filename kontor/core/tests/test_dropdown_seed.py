@@ -14,6 +14,13 @@ from kontor.core.models import DropdownList, DropdownValue
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("kontor.core.migrations.0002_seed_dropdowns")
+relabeling = importlib.import_module("kontor.core.migrations.0006_german_dropdown_labels")
+
+
+def corrected(name: str, row: tuple) -> tuple:
+    """A value of 0002 with the German label 0006 corrected."""
+    old_new = relabeling.RELABELED.get((name, row[0]))
+    return (*row[:2], old_new[1], *row[3:]) if old_new and row[2] == old_new[0] else row
 
 
 def rows() -> dict:
@@ -41,7 +48,7 @@ def test_a_fresh_install_has_exactly_the_lists_of_the_migration():
             (
                 row[0],
                 row[1],
-                row[2],
+                corrected(name, row)[2],
                 position,
                 row[3] if len(row) > 3 else {},
                 migration.DEFAULTS.get(name) == row[0],
@@ -57,7 +64,10 @@ def test_the_modules_declare_the_lists_the_migration_installed():
     shipped = dropdown_seed.shipped()
     assert sorted(shipped) == sorted(migration.SEED)
     for name, dropdown in shipped.items():
-        assert list(dropdown.values) == list(migration.SEED[name]), name
+        assert list(dropdown.values) == [corrected(name, r) for r in migration.SEED[name]], name
+        assert dropdown.label == relabeling.LABELS[name], name
+        stored = DropdownList.objects.get(name=name)
+        assert (stored.label_en, stored.label_de) == relabeling.LABELS[name]
         assert dropdown.default == migration.DEFAULTS.get(name, ""), name
     assert {d.name for d in dropdown_seed.SHARED} == {
         "salutation_dom",
@@ -117,3 +127,28 @@ def test_a_list_declared_twice_differently_is_refused():
             dropdown_seed.shipped()
     finally:
         registry.modules = original
+
+
+def test_the_relabeling_migration_corrects_only_labels_nobody_edited():
+    DropdownValue.objects.filter(dropdown__name="salutation_dom", key="Mrs.").update(
+        label_de="Frau"
+    )
+    DropdownValue.objects.filter(dropdown__name="sales_stage_dom", key="Prospecting").update(
+        label_de="Sondierung"
+    )
+    DropdownList.objects.filter(name="industry_dom").update(label_en="", label_de="")
+    DropdownList.objects.filter(name="lead_stage").update(label_en="Funnel", label_de="Trichter")
+
+    relabeling.relabel(apps, None)
+
+    labels = dict(
+        DropdownValue.objects.filter(key__in=["Mrs.", "Prospecting"]).values_list("key", "label_de")
+    )
+    assert labels == {"Mrs.": "Frau (Mrs.)", "Prospecting": "Sondierung"}
+    lists = {row.name: (row.label_en, row.label_de) for row in DropdownList.objects.all()}
+    assert lists["industry_dom"] == ("Industry", "Branche")
+    assert lists["lead_stage"] == ("Funnel", "Trichter")  # an admin's label stays
+
+    relabeling.unrelabel(apps, None)
+    assert DropdownValue.objects.get(key="Mrs.").label_de == "Frau"
+    assert DropdownList.objects.get(name="industry_dom").label_de == ""

@@ -29,6 +29,7 @@ class ClientForm(forms.Form):
         self.fields["user"].queryset = (
             get_user_model().objects.filter(is_active=True).order_by("username")
         )
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
         for field in self.fields.values():
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control"

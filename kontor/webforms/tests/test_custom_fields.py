@@ -160,7 +160,7 @@ def test_an_invalid_value_is_shown_in_the_forms_language_and_writes_nothing(admi
     assert response.status_code == 400
     assert "Bitte eine ganze Zahl eingeben." in html
     assert "Bitte eine gültige Auswahl treffen. Atlantis ist keine gültige Auswahl." in html
-    assert "Gib eine gültige URL ein." in html
+    assert "Geben Sie eine gültige URL ein." in html
     assert 'value="zwölf"' in html  # the visitor's input comes back to be corrected
     assert not Lead.objects.exists() and not UsedToken.objects.exists()
 

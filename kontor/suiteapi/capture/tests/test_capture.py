@@ -134,7 +134,7 @@ def test_a_bad_e_mail_is_refused_in_the_forms_language_and_writes_nothing(visito
     assert response.status_code == 400
     html = response.content.decode()
     assert "Bitte prüfen Sie Ihre Angaben." in html
-    assert "E-Mail: Gib eine gültige E-Mail Adresse an." in html
+    assert "E-Mail: Geben Sie eine gültige E-Mail-Adresse an." in html
     assert _nothing_written() and ChangeLog.objects.count() == logged
 
 
