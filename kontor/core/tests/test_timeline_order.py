@@ -72,3 +72,12 @@ def test_two_hundred_events_keep_the_query_count(rep, lead, django_assert_num_qu
     with django_assert_num_queries(8):
         planned, history = planned_and_history(lead, rep, limit=300)
     assert len(planned) == 102 and len(history) >= 103
+
+
+def test_the_sections_speak_german(rep_client, rep, lead):
+    from kontor.users.actions import update_profile
+
+    update_profile(rep, language="de", time_zone="Europe/Berlin", actor=rep)
+    page = rep_client.get(f"/leads/{lead.pk}/").content.decode()
+    translation.activate("en")
+    assert ">Geplant</h3>" in page and ">Verlauf</h3>" in page
