@@ -8,9 +8,9 @@ The conversion form pre-selects the first suggestion, so the order matters. Cont
 surest kind of match first, then the most recently changed. Accounts: the surest kind of match
 (same name without legal form, then same web domain); within a kind, the exact name the lead
 gives first (case and surrounding spaces aside), then the account with the most history (its
-contacts, opportunities and activities, trash left out), then the most recently changed, then
-the id. So of "Grow-Fast Inc" with years of history and an empty "Grow-Fast Inc." entered
-yesterday, the first is proposed.
+contacts, opportunities and activities the user may see, trash left out), then the most
+recently changed, then the id. So of "Grow-Fast Inc" with years of history and an empty
+"Grow-Fast Inc." entered yesterday, the first is proposed.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from kontor.accounts.models import Account
 from kontor.activities.models import Call, Meeting, Note, Task
 from kontor.contacts.models import Contact
+from kontor.core import permissions
 from kontor.core.matching import company_key, domain_of
 from kontor.opportunities.models import Opportunity
 
@@ -44,23 +45,27 @@ def _strongest_first(queryset, matches: list[Q], limit: int, rank=None, fetch=No
     return list(found.values())[:limit]
 
 
-def _count(model, **link) -> Coalesce:
-    """The number of live records of `model` linked to the outer account (a subquery)."""
-    rows = model.objects.filter(**link).order_by().values(*link).annotate(n=Count("pk")).values("n")
+def _count(rows, **link) -> Coalesce:
+    """The number of `rows` linked to the outer account (a subquery)."""
+    rows = rows.filter(**link).order_by().values(*link).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def _with_history(queryset):
-    """Accounts annotated with `history`: their contacts, opportunities and activities."""
+def _with_history(queryset, user):
+    """Accounts annotated with `history`: the contacts, opportunities and activities of each
+    that `user` may see (the permission filter counts too), in the same query."""
     kind = ContentType.objects.get_for_model(Account)
-    counts = [
-        _count(Contact, account=OuterRef("pk")),
-        _count(Opportunity, account=OuterRef("pk")),
+    counts = [Value(0)]
+    for model, link in (
+        (Contact, {"account": OuterRef("pk")}),
+        (Opportunity, {"account": OuterRef("pk")}),
         *(
-            _count(m, parent_type=kind, parent_id=OuterRef("pk"))
+            (m, {"parent_type": kind, "parent_id": OuterRef("pk")})
             for m in (Call, Meeting, Task, Note)
         ),
-    ]
+    ):
+        if permissions.can(user, "view", model):
+            counts.append(_count(model.objects.visible_to(user, "view"), **link))
     total = counts[0]
     for count in counts[1:]:
         total = total + count
@@ -94,8 +99,7 @@ def similar_accounts(lead, user, limit: int = LIMIT) -> list[Account]:
     exact = (lead.account_name or "").strip().casefold()
 
     def rank(account):
-        # Only the order depends on the history, never what is shown: hidden records count.
         return (account.name.strip().casefold() != exact, -account.history)
 
-    queryset = _with_history(Account.objects.visible_to(user, "view"))
+    queryset = _with_history(Account.objects.visible_to(user, "view"), user)
     return _strongest_first(queryset, matches, limit, rank=rank, fetch=CANDIDATES)

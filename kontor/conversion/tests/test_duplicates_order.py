@@ -8,12 +8,15 @@ from kontor.accounts.models import Account
 from kontor.accounts.tests.factories import AccountFactory
 from kontor.activities.models import Call
 from kontor.activities.tests.factories import CallFactory, NoteFactory
+from kontor.contacts.models import Contact
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.conversion.duplicates import similar_accounts
 from kontor.conversion.tests.pages import convert_url
-from kontor.core.actions import delete_records
+from kontor.core.actions import delete_records, set_teams
 from kontor.leads.tests.factories import LeadFactory
 from kontor.opportunities.tests.factories import OpportunityFactory
+from kontor.users.actions import create_user
+from kontor.users.models import Team
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +83,19 @@ def test_the_order_costs_no_extra_query(rep, django_assert_num_queries):
     with django_assert_num_queries(1):
         found = similar_accounts(lead, rep)
     assert len(found) == 3
+
+
+def test_only_history_the_user_may_see_counts(db):
+    nord, sued = Team.objects.create(name="Nord"), Team.objects.create(name="Süd")
+    rep = create_user("rita", password="pw-rita-12345!", roles=["sales_rep"], teams=[nord])
+    boss = create_user("bert", password="pw-bert-12345!", roles=["sales_manager"], teams=[sued])
+    seen = company(rep, "Grow-Fast GmbH")
+    CallFactory(actor=rep, **on(seen))
+    hidden_history = company(rep, "Grow-Fast AG")
+    for _ in range(3):
+        contact = ContactFactory(actor=boss, account=hidden_history, email1="", phone_work="")
+        set_teams(contact, [sued.pk], actor=boss)
+    lead = LeadFactory(actor=rep, account_name="Grow-Fast Inc", email1="")
+    assert Contact.objects.visible_to(rep, "view").filter(account=hidden_history).count() == 0
+    assert similar_accounts(lead, rep) == [seen, hidden_history]
+    assert similar_accounts(lead, boss) == [hidden_history, seen]
