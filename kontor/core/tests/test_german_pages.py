@@ -339,3 +339,17 @@ def test_the_not_imported_rows_give_their_reasons_in_the_importer_s_language(
     catalogue = english_catalogue()
     assert [leftovers(f"<p>{reason}</p>", catalogue) for reason in reasons] == [set(), set()]
     assert all(reason.startswith(("Nachname", "E-Mail")) for reason in reasons), reasons
+
+
+def test_the_pages_before_sign_in_read_german(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    catalogue = english_catalogue()
+    problems = {}
+    for url in ("/login/", "/password-reset/", "/password-reset/sent/", "/password-reset/done/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'lang="de"' in response.content.decode(), url
+        found = leftovers(response.content.decode(), catalogue)
+        if found:
+            problems[url] = sorted(found)
+    assert problems == {}
