@@ -3,7 +3,7 @@
 For the import's background task (`tasks.run_import_task`). A first pass over the file
 (`split`) counts its rows and cuts it into parts of PART_ROWS rows, each remembered as an
 `ImportPart` with the byte offset of its first line; one task per part then imports it
-(`run_part`) in one transaction, so two `db_worker` processes import two parts at once.
+(`run_part`) in one transaction, so two worker processes import two parts at once.
 
 - **No half part, no part twice.** A part's transaction locks its `ImportPart` row first and
   sets `done` with the records, the change log and the batch's counters; a task retried after

@@ -1,4 +1,4 @@
-"""Background tasks of the import (django-tasks: the db_worker of `make run` runs them)."""
+"""Background tasks of the import (django-tasks: `kontor worker` runs them)."""
 
 from django_tasks import task
 

@@ -1,6 +1,6 @@
 """The background delivery of a webhook: POST the signed payload, log, retry with back-off.
 
-Run by the task worker (django-tasks; `manage.py db_worker`). A 2xx answer delivers; anything
+Run by the task worker (django-tasks; `kontor worker`). A 2xx answer delivers; anything
 else (an error status, a refused connection, a timeout) is retried after 1, 5, 30 minutes, 2
 and 6 hours, up to KONTOR_WEBHOOK_ATTEMPTS attempts, then marked failed for an admin to re-send.
 """
