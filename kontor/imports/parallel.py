@@ -8,7 +8,7 @@ For the import's background task (`tasks.run_import_task`). A first pass over th
 - **No half part, no part twice.** A part's transaction locks its `ImportPart` row first and
   sets `done` with the records, the change log and the batch's counters; a task retried after
   its worker was killed (or a part queued twice) finds it done and writes nothing.
-- **Keys.** A part locks each of its keys (`engine.lock_each_key`) instead of the whole
+- **Keys.** A part locks each of its keys (`sql.lock_each_key`) instead of the whole
   namespace, so parts pass each other and web forms and API upserts still never make a second
   record of a key. Rows whose key an earlier row of the file has in *another* part are found by
   `split` and reported as duplicates of that row, so the result never depends on which part a
