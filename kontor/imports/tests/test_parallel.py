@@ -185,23 +185,22 @@ def test_a_part_that_dies_mid_write_leaves_nothing_and_resumes(admin, monkeypatc
     assert Lead.objects.count() == 14 and batch.chunks.count() == 5
 
 
-def test_a_part_of_a_batch_stopped_meanwhile_rolls_back(admin):
+def test_a_part_of_a_batch_stopped_meanwhile_rolls_back(admin, monkeypatch):
     batch = queued(FILE, actor=admin, mode="update")
     ids = parallel.start(batch.pk, part_rows=4)
     parallel.run_part(batch.pk, ids[0])
-    # The batch fails elsewhere (another part) after this part read its rows.
     real_count = parallel._count
 
-    def fail_first(batch_, part, counts):
+    def failed_meanwhile(batch_, part, counts):
+        # Another part failed the batch while this one wrote its rows.
         ImportBatch.objects.filter(pk=batch_.pk).update(status="failed")
         real_count(batch_, part, counts)
 
-    parallel._count = fail_first
-    try:
-        assert parallel.run_part(batch.pk, ids[1]) == "stopped"
-    finally:
-        parallel._count = real_count
+    monkeypatch.setattr(parallel, "_count", failed_meanwhile)
+    assert parallel.run_part(batch.pk, ids[1]) == "stopped"
+    batch.refresh_from_db()
     assert Lead.objects.count() == 4 and not ImportPart.objects.get(pk=ids[1]).done
+    assert (batch.rows_done, batch.created_count, batch.chunks.count()) == (4, 4, 1)
 
 
 def test_undo_restores_exactly_the_values_before_the_import(admin, monkeypatch):
