@@ -230,20 +230,22 @@ def rows(module, cols: list[Column], records, user=None) -> list[dict]:
     available."""
     link = module.link_column
     hidden = hidden_links(user, cols, records) if user is not None else frozenset()
-    dropdown_cols = [
-        (col, col.field.dropdown if isinstance(col.field, DropdownField) else None) for col in cols
-    ]
+    kinds = [(col, _cell_kind(col.field)) for col in cols]
     labels: dict = {}  # fifty rows repeat a few dropdown values: each label is looked up once
     out = []
     for record in records:
         url = module.detail_url(record.pk)
         cells = []
-        for col, dropdown in dropdown_cols:
-            if dropdown is not None:
+        for col, kind in kinds:
+            if kind is _TEXT:  # its text is the value: none of cell()'s cases applies
+                value = getattr(record, col.name)
+                text = value if type(value) is str else display(col.field, value)
+                href = ""
+            elif kind is not None:  # a dropdown: `kind` names its list
                 key = getattr(record, col.name)
-                text = labels.get((dropdown, key))
+                text = labels.get((kind, key))
                 if text is None:
-                    text = labels[dropdown, key] = display(col.field, key)
+                    text = labels[kind, key] = display(col.field, key)
                 href = ""
             else:
                 text, href = cell(col, record, hidden)
@@ -252,6 +254,19 @@ def rows(module, cols: list[Column], records, user=None) -> list[dict]:
             cells.append((text, href))
         out.append({"pk": record.pk, "url": url, "cells": cells})
     return out
+
+
+#: rows()'s kind of a plain text column (see _cell_kind).
+_TEXT = object()
+
+
+def _cell_kind(field):
+    """How rows() writes a column's cells: _TEXT for a plain text field, the list's name for a
+    dropdown, None for the rest (cell())."""
+    if isinstance(field, DropdownField):
+        return field.dropdown
+    plain = isinstance(field, models.CharField | models.TextField) and not field.is_relation
+    return _TEXT if plain and not getattr(field, "currency_field", None) else None
 
 
 def _name(record) -> str:
