@@ -17,7 +17,7 @@ def test_an_administrator_creates_a_client_sees_the_secret_once_and_revokes_it(
     page.locator("#admin-menu").get_by_role("link", name="OAuth2 clients").click()
     page.get_by_label("Name").fill("Shop integration")
     page.get_by_label("Grant").select_option("client_credentials")
-    page.get_by_label("Acts as").select_option(label=user.username)
+    page.get_by_label("Acts as").select_option(label=user.get_full_name())
     page.get_by_role("button", name="Create client").click()
 
     expect(page.locator("#new-client")).to_contain_text("it is not shown again")

@@ -21,7 +21,7 @@ def test_admin_builds_a_form_a_visitor_submits_and_a_double_submit_makes_one_lea
     page.get_by_role("link", name="New web form").click()
     page.get_by_label("Name", exact=True).fill("Website contact")
     page.get_by_label("Language of the form").select_option("en")
-    page.get_by_label("Assigned to").select_option(label=user.username)
+    page.get_by_label("Assigned to").select_option(label=user.get_full_name())
     page.get_by_label("Thank-you text (English)").fill("Thank you, we will be in touch.")
     page.get_by_label("Consent checkbox text (English)").fill("I agree to be contacted.")
     page.locator("input[name=f_first_name_on]").check()
