@@ -1,7 +1,7 @@
 """Small test helpers for any test of Kontor: factories that create through `save_record`, the
-change log of a record, the POST data of a form as shown, the rows of a CSV response, and
-calls raced in threads. `kontor.core.testing` offers them too, beside the standard tests of
-every record module."""
+change log of a record, the POST data of a form as shown, the rows of a CSV response, calls
+raced in threads, and the queued tasks run as a worker runs them. `kontor.core.testing` offers
+them too, beside the standard tests of every record module."""
 
 import csv
 import io
@@ -95,3 +95,23 @@ def race(calls: list) -> list:
         thread.join(timeout=60)
     assert not any(t.is_alive() for t in threads), "a racing call hung"
     return outcomes
+
+
+def run_queued_tasks() -> None:
+    """Run every ready task as a task worker (`kontor worker`) does with each task it claims."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    for result in DBTaskResult.objects.ready():
+        result.claim(worker.worker_id)
+        worker.run_task(result)

@@ -181,19 +181,24 @@ def record_failure(request, username: str) -> None:
     """Count one wrong password (or unknown name) for the pair and the address."""
     now = time.time()
     for counter in _counters(request, username):
-        count_key = _count_key(counter.key)
-        if cache.add(count_key, 1, counter.memory):
+        count_failure(counter, now)
+
+
+def count_failure(counter, now: float) -> None:
+    """Count one failure of `counter` at `now` (also the two-factor step's wrong codes)."""
+    count_key = _count_key(counter.key)
+    if cache.add(count_key, 1, counter.memory):
+        failures = 1
+    else:
+        try:
+            failures = cache.incr(count_key)
+        except ValueError:  # expired between add and incr
+            cache.add(count_key, 1, counter.memory)
             failures = 1
-        else:
-            try:
-                failures = cache.incr(count_key)
-            except ValueError:  # expired between add and incr
-                cache.add(count_key, 1, counter.memory)
-                failures = 1
-            cache.touch(count_key, counter.memory)  # forgotten only after quiet time
-        cache.set(_last_key(counter.key), now, counter.memory)
-        if failures >= counter.free:
-            _list(counter)
+        cache.touch(count_key, counter.memory)  # forgotten only after quiet time
+    cache.set(_last_key(counter.key), now, counter.memory)
+    if failures >= counter.free:
+        _list(counter)
 
 
 def record_success(request, username: str) -> None:

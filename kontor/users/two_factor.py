@@ -149,20 +149,7 @@ def claim_code_attempt(user, *, now: float | None = None) -> int:
 
 def code_failed(user) -> None:
     """Count one wrong code of `user`."""
-    counter = _counter(user)
-    count_key = signin._count_key(counter.key)
-    if cache.add(count_key, 1, counter.memory):
-        failures = 1
-    else:
-        try:
-            failures = cache.incr(count_key)
-        except ValueError:  # expired between add and incr
-            cache.add(count_key, 1, counter.memory)
-            failures = 1
-        cache.touch(count_key, counter.memory)
-    cache.set(signin._last_key(counter.key), time.time(), counter.memory)
-    if failures >= counter.free:
-        signin._list(counter)
+    signin.count_failure(_counter(user), time.time())
 
 
 def code_passed(user) -> None:

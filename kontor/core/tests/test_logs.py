@@ -11,11 +11,11 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django_tasks import task
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from kontor.core.jobs import REQUEST_ID_KWARG, TracedTask
 from kontor.core.logs import JsonFormatter, RequestContextFilter, RequestIdMiddleware
+from kontor.core.testing_tools import run_queued_tasks
 
 job_log = logging.getLogger("kontor.core.tests.job")
 
@@ -47,23 +47,6 @@ def json_lines():
 
 def by_logger(lines, name):
     return [line for line in lines if line["logger"] == name]
-
-
-def run_queued_tasks():
-    """What `kontor worker` (db_worker) does with each task it claims."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    for result in DBTaskResult.objects.ready():
-        result.claim(worker.worker_id)
-        worker.run_task(result)
 
 
 @pytest.mark.django_db

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from kontor.core.testing_tools import run_queued_tasks
 from kontor.ops.models import Heartbeat
 from kontor.ops.tasks import WORKER, heartbeat
 
@@ -19,23 +19,6 @@ BROKEN_CACHE = {
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
 }
-
-
-def run_queued_tasks():
-    """What `manage.py db_worker` does with each task it claims."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    for result in DBTaskResult.objects.ready():
-        result.claim(worker.worker_id)
-        worker.run_task(result)
 
 
 def beat(seconds_ago=0):
