@@ -40,6 +40,19 @@ def answers(url: str) -> bool:
         return response.status == 200
 
 
+def manage(env: dict, *args: str, stdin: str | None = None) -> str:
+    """Run `manage.py` with `env`; its output."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 class Process:
     """One started program, killed with its whole session."""
 

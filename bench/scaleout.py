@@ -30,6 +30,7 @@ import uuid
 from pathlib import Path
 
 from bench import cluster
+from bench.cluster import manage
 from bench.load import Client
 
 RESULTS = cluster.ROOT / "bench" / "results"
@@ -127,18 +128,6 @@ def environment(pg: cluster.Postgres) -> dict:
         DJANGO_SETTINGS_MODULE="kontor.settings",
     )
     return env
-
-
-def manage(env: dict, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        env=env,
-        cwd=cluster.ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
 
 
 def sql(pg: cluster.Postgres, query: str) -> str:

@@ -159,15 +159,7 @@ def main() -> int:
     }
 
     def manage(*command, stdin=None):
-        return subprocess.run(
-            [sys.executable, "manage.py", *command],
-            env=env,
-            cwd=cluster.ROOT,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        return cluster.manage(env, *command, stdin=stdin)
 
     work = RESULTS / "soak"
     work.mkdir(parents=True, exist_ok=True)
