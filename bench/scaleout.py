@@ -181,7 +181,7 @@ def import_and_kill_its_worker(env, pg, workers, rows: int, work: Path) -> dict:
     claimer = sql(
         pg,
         "SELECT worker_ids->>-1 FROM django_tasks_database_dbtaskresult "
-        "WHERE status = 'RUNNING' AND task_path LIKE '%import%'",
+        "WHERE status = 'RUNNING' AND task_path LIKE '%import%' ORDER BY started_at LIMIT 1",
     )
     victim = next(w for w in workers if w.name == f"worker:{claimer}")
     done_at_kill = int(sql(pg, running))
