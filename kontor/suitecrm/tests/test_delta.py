@@ -82,8 +82,12 @@ def test_an_edit_on_both_sides_keeps_kontors_and_is_listed(suitecrm_damaged, adm
         lead = Lead.objects.get(pk=pk)
         lead.title = title
         save_record(lead, actor=admin)
+    # Dated a minute ahead: newer than the watermark of every run below, whichever second
+    # they start in (SuiteCRM's dates have whole seconds; with "now" the full run's verdict
+    # depended on the edit and the next run starting within the same second).
     source.execute(
-        "UPDATE leads SET title = 'Inhaber (SuiteCRM)', date_modified = UTC_TIMESTAMP()"
+        "UPDATE leads SET title = 'Inhaber (SuiteCRM)',"
+        " date_modified = UTC_TIMESTAMP() + INTERVAL 1 MINUTE"
         f" WHERE id = '{GROSS_LEAD}'"
     )
     report = migrate(source, actor=admin, modules=["leads"])
