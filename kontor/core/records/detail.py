@@ -36,6 +36,7 @@ def panels(module, record, user=None) -> list[dict]:
                 url = reverse("note-download", args=[record.pk])
             fields.append(
                 {
+                    "name": name,
                     "label": field.verbose_name,
                     "text": text,
                     "url": url,
@@ -66,6 +67,7 @@ def _custom_item(definition, record, user) -> dict:
             (str(linked), linked.get_absolute_url()) if linked else (tables.not_available(), "")
         )
     return {
+        "name": definition.name,
         "label": definition.label,
         "text": text,
         "url": url,
