@@ -1,0 +1,1 @@
+/* The command palette (Ctrl/Cmd+K): filled in below. */

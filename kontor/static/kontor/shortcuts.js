@@ -1,0 +1,1 @@
+/* Keyboard shortcuts of every page: filled in below. */
