@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 
 import pyotp
 import segno
@@ -47,13 +48,16 @@ def code_at(secret: str, step: int) -> str:
 
 
 def normalized(code: str) -> str:
-    """What a user typed, without spaces and dashes, in lower case."""
-    return "".join((code or "").split()).replace("-", "").lower()
+    """What a user typed, without spaces and dashes, in lower case; full-width digits and
+    letters (an East Asian keyboard's) as their ASCII twins."""
+    return "".join(unicodedata.normalize("NFKC", code or "").split()).replace("-", "").lower()
 
 
 def is_totp(code: str) -> bool:
+    """Six ASCII digits: other digits ("١٢٣٤٥٦") are no code, and `hmac.compare_digest`
+    refuses to compare non-ASCII text."""
     code = normalized(code)
-    return len(code) == 6 and code.isdigit()
+    return len(code) == 6 and code.isascii() and code.isdigit()
 
 
 def matching_step(secret: str, code: str, *, after: int, now: float | None = None) -> int | None:

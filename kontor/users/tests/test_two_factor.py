@@ -126,6 +126,22 @@ def test_a_code_used_once_is_refused_the_second_time(luise, device):
     assert two_factor_actions.check_code(luise, code(device.secret, -1)) is None
 
 
+@pytest.mark.parametrize("typed", ["١٢٣٤٥٦", "²²²²²²", "12345", "1234567", "-- --"])
+def test_codes_that_are_not_six_ascii_digits_are_wrong_not_an_error(client, luise, device, typed):
+    password_step(client)
+    answer = client.post("/login/code/", {"code": typed})
+    assert answer.status_code == 400 and answer.context["form"].has_error("code")
+    assert signed_in_user(client) is None
+    assert TwoFactorDevice.objects.get(pk=device.pk).last_step == device.last_step
+
+
+def test_a_code_typed_in_full_width_digits_is_the_code(client, luise, device):
+    full_width = code(device.secret).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    password_step(client)
+    answer = client.post("/login/code/", {"code": full_width})
+    assert answer.status_code == 302 and signed_in_user(client) == str(luise.pk)
+
+
 def test_a_recovery_code_signs_in_once(client, luise):
     device = two_factor_actions.begin_setup(luise, actor=luise)
     codes = two_factor_actions.confirm_setup(luise, code(device.secret), actor=luise)
