@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -56,10 +56,11 @@ def password_change(request):
 @login_required
 @require_POST
 def session_end(request, pk: int):
-    if account_actions.end_session(request.user, pk, actor=request.user, request=request):
-        messages.success(request, _("The session was signed out."))
-    else:
-        messages.info(request, _("This session had already ended."))
+    """Sign out one of the user's own sessions; 404 for a session that has ended or is
+    someone else's (the two look the same, rule 3)."""
+    if not account_actions.end_session(request.user, pk, actor=request.user, request=request):
+        raise Http404
+    messages.success(request, _("The session was signed out."))
     return redirect("user-settings")
 
 
@@ -120,7 +121,8 @@ def sign_ins(request):
     kind = request.GET.get("kind", "")
     if kind in AccountEvent.Kind.values:
         events = events.filter(kind=kind)
-    username = request.GET.get("user", "").strip()
+    # PostgreSQL refuses text with NUL bytes: such a name matches nobody anyway.
+    username = request.GET.get("user", "").replace("\x00", "").strip()[:150]
     if username:
         events = events.filter(username=username)
     before = request.GET.get("before", "")

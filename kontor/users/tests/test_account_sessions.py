@@ -132,12 +132,25 @@ def test_nobody_signs_out_someone_elses_session_and_nothing_changes(rep, admin, 
     ada = signed_in("ada", "pw-ada-123!")
     rolf = signed_in("rolf", "pw-rolf-123!")
     row = UserSession.objects.get(user=admin)
-    response = rolf.post(reverse("session-end", args=[row.pk]), follow=True)
-    assert "This session had already ended." in response.content.decode()
+    response = rolf.post(reverse("session-end", args=[row.pk]))
+    assert response.status_code == 404  # the same answer as for a session that has ended
     assert is_signed_in(ada)
     assert UserSession.objects.filter(pk=row.pk).exists()
     assert not AccountEvent.objects.filter(kind=Kind.SESSION_REVOKED).exists()
     assert rolf.get(reverse("session-end", args=[row.pk])).status_code == 405
+
+
+def test_a_session_that_has_ended_is_not_found_and_nothing_changes(rep, engine):
+    laptop = signed_in("rolf", "pw-rolf-123!")
+    phone = signed_in("rolf", "pw-rolf-123!", agent=IPHONE)
+    row = UserSession.objects.get(key_hash=sessions.key_hash(key_of(phone)))
+    assert laptop.post(reverse("session-end", args=[row.pk])).status_code == 302
+    revoked = AccountEvent.objects.filter(kind=Kind.SESSION_REVOKED).count()
+    assert laptop.post(reverse("session-end", args=[row.pk])).status_code == 404
+    assert laptop.post(reverse("session-end", args=[2**70])).status_code == 404
+    assert is_signed_in(laptop)
+    assert UserSession.objects.filter(user=rep).count() == 1
+    assert AccountEvent.objects.filter(kind=Kind.SESSION_REVOKED).count() == revoked == 1
 
 
 def test_sign_out_everywhere_else_keeps_only_this_one(rep, engine):
@@ -233,6 +246,11 @@ def test_admins_read_the_sign_ins_and_nobody_else(rep, admin):
     assert "192.0.2.9" in page
     failed = ada.get(reverse("admin-sign-ins"), {"kind": "sign_in_failed"}).content.decode()
     assert failed.count("data-kind=") == 1
+    # Filters typed into the address bar are no error (PostgreSQL refuses NUL in text).
+    for odd in ({"user": "rolf\x00"}, {"kind": "\x00"}, {"before": "9" * 30}, {"before": "１２"}):
+        assert ada.get(reverse("admin-sign-ins"), odd).status_code == 200, odd
+    only_rolf = ada.get(reverse("admin-sign-ins"), {"user": "rolf\x00"}).content.decode()
+    assert only_rolf.count("data-kind=") == 2
 
 
 def test_the_sign_ins_page_needs_no_query_per_entry(rep, admin):
