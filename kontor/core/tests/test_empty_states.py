@@ -1,0 +1,28 @@
+"""What an empty list says: with no records at all, the next step (create, import); when a
+search or filter matches nothing, that nothing matches and a way back to the whole list."""
+
+from kontor.users.actions import update_profile
+
+
+def test_an_empty_list_offers_to_create_the_first_record_or_import(admin_client):
+    html = admin_client.get("/leads/").content.decode()
+    assert 'id="list-empty"' in html
+    assert "No Leads yet. Create the first one or import a file." in html
+    assert 'href="/leads/new/"' in html.split('id="list-empty"')[1]
+    assert 'href="/imports/leads/"' in html.split('id="list-empty"')[1]
+
+
+def test_a_search_that_matches_nothing_says_so_and_links_back(admin_client):
+    html = admin_client.get("/leads/", {"q": "zzzz"}).content.decode()
+    assert "No records match." in html
+    assert 'id="list-empty"' not in html
+
+
+def test_the_empty_list_in_german(admin_client, admin):
+    update_profile(admin, language="de", time_zone="Europe/Berlin", actor=admin)
+    html = admin_client.get("/leads/").content.decode()
+    assert (
+        "Noch keine Interessenten. Legen Sie den ersten Datensatz an oder importieren Sie "
+        "eine Datei." in html
+    )
+    assert "Datei importieren" in html
