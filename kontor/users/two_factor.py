@@ -61,8 +61,9 @@ def is_totp(code: str) -> bool:
 
 
 def matching_step(secret: str, code: str, *, after: int, now: float | None = None) -> int | None:
-    """The step (current ±1) whose code `code` is, if it comes after step `after`; else None."""
-    if not is_totp(code):
+    """The step (current ±1) whose code `code` is, if it comes after step `after`; else None
+    (always for an empty `secret`: a sealed one no key opens)."""
+    if not secret or not is_totp(code):
         return None
     code, step = normalized(code), current_step(now)
     for candidate in (step - 1, step, step + 1):

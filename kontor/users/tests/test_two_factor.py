@@ -282,3 +282,28 @@ def test_giving_a_user_such_a_role_signs_them_out_until_they_set_it_up(
     with django_capture_on_commit_callbacks(execute=True):
         save_user(luise, actor=admin, roles=[*luise.roles.all(), finance], teams=[])
     assert browser.get("/")["Location"].startswith("/login/")
+
+
+def test_the_secret_is_stored_sealed_and_a_plain_one_is_sealed_by_the_migration(luise, device):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    stored = TwoFactorDevice.objects.values_list("sealed_secret", flat=True).get(pk=device.pk)
+    assert device.secret and device.secret not in stored and len(device.secret) == 32
+    plain = pyotp.random_base32(32)
+    TwoFactorDevice.objects.filter(pk=device.pk).update(sealed_secret=plain)  # as 0005 kept it
+    import_module("kontor.users.migrations.0006_two_factor_sealed_secret").seal_plain_secrets(
+        apps, None
+    )
+    device.refresh_from_db()
+    assert device.secret == plain and plain not in device.sealed_secret
+
+
+def test_a_secret_no_key_opens_matches_no_code_and_is_no_error(client, luise, device, settings):
+    current = code(device.secret)
+    settings.SECRET_KEY = "a-new-key-without-the-old-one-as-fallback-" + "k" * 20
+    password_step(client)
+    answer = client.post("/login/code/", {"code": current})
+    assert answer.status_code == 400 and signed_in_user(client) is None
+    assert TwoFactorDevice.objects.get(pk=device.pk).last_step == device.last_step
