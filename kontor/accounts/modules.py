@@ -14,6 +14,8 @@ class AccountModule(Module):
     slug = "accounts"
     order = 10
     icon = "building"
+    suggest_columns = ("billing_address_city", "account_type", "assigned_user")
+    go_key = "a"
     list_columns = (
         "name",
         "billing_address_city",

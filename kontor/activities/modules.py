@@ -54,6 +54,7 @@ class CallModule(ActivityModule):
     slug = "calls"
     order = 60
     icon = "telephone"
+    suggest_columns = ("status", "date_start", "assigned_user")
     form_class = InviteesForm
     list_columns = (
         "name",
@@ -115,6 +116,7 @@ class MeetingModule(ActivityModule):
     slug = "meetings"
     order = 70
     icon = "people"
+    suggest_columns = ("status", "date_start", "assigned_user")
     form_class = InviteesForm
     list_columns = ("name", "status", "date_start", "duration_minutes", "location", "assigned_user")
     extra_columns = ("join_url", "date_entered", "date_modified")
@@ -166,6 +168,7 @@ class TaskModule(ActivityModule):
     slug = "tasks"
     order = 80
     icon = "check2-square"
+    suggest_columns = ("status", "date_due", "assigned_user")
     list_columns = ("name", "status", "priority", "date_due", "contact", "assigned_user")
     extra_columns = ("date_start", "date_entered", "date_modified")
     filters = ("status", "priority", "assigned_user", "date_due", "contact")
@@ -208,6 +211,7 @@ class NoteModule(ActivityModule):
     slug = "notes"
     order = 90
     icon = "sticky"
+    suggest_columns = ("contact", "assigned_user")
     list_columns = ("name", "contact", "filename", "assigned_user", "date_entered")
     extra_columns = ("date_modified",)
     filters = ("assigned_user", "date_entered", "contact")

@@ -14,6 +14,9 @@ class ContactModule(Module):
     slug = "contacts"
     order = 20
     icon = "person"
+    suggest_columns = ("account", "email1", "assigned_user")
+    suggest_via = ("account",)  # "Brennholz" finds the contacts of Brennholz AG
+    go_key = "c"
     list_columns = ("last_name", "first_name", "account", "email1", "phone_work", "assigned_user")
     extra_columns = (
         "title",

@@ -106,6 +106,14 @@ class Module:
     #: An activity module's statuses that mean done: the others are listed under "Open
     #: activities" on the parent's page (empty: never open, like a note)
     closed_statuses: tuple = ()
+    #: Columns the type-ahead of the top search shows beside a match's name (company, e-mail,
+    #: owner, stage …; kontor.core.suggest)
+    suggest_columns: tuple = ("assigned_user",)
+    #: Foreign keys through whose record's name the type-ahead also finds a record (a contact
+    #: through its account's name)
+    suggest_via: tuple = ()
+    #: The key after "g" that opens this module's list from anywhere ("g l": leads)
+    go_key: str = ""
     #: Extra form behaviour: a RecordForm subclass (optional)
     form_class = None
     #: A template extending records/detail.html, for modules with panels of their own

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from kontor.core import admin_area, permissions, registry, search
+from kontor.core import admin_area, permissions, registry, search, suggest
 
 GLOBAL_SEARCH_ROWS = 8
 
@@ -35,6 +35,16 @@ def global_search(request):
                     }
                 )
     return render(request, "core/search.html", {"q": term, "groups": groups})
+
+
+@login_required
+def search_suggest(request):
+    """The type-ahead under the top search (an HTML fragment for HTMX): a few matches of each
+    record type the user may see, with context (kontor.core.suggest)."""
+    term = request.GET.get("q", "").strip()[:200]
+    groups = suggest.groups(request.user, term)
+    shown = term if len(search.normalize(term)) >= suggest.MIN_LENGTH else ""
+    return render(request, "core/_suggest.html", {"q": shown, "groups": groups})
 
 
 def not_found(request, exception=None):

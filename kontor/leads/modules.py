@@ -16,6 +16,8 @@ class LeadModule(Module):
     slug = "leads"
     order = 40
     icon = "person-plus"
+    suggest_columns = ("account_name", "email1", "lifecycle_stage", "assigned_user")
+    go_key = "l"
     list_columns = (
         "last_name",
         "first_name",

@@ -22,6 +22,9 @@ class OpportunityModule(Module):
     slug = "opportunities"
     order = 30
     icon = "graph-up-arrow"
+    suggest_columns = ("account", "sales_stage", "assigned_user")
+    suggest_via = ("account",)
+    go_key = "o"
     list_columns = ("name", "account", "sales_stage", "amount", "date_closed", "assigned_user")
     extra_columns = (
         "probability",

@@ -14,6 +14,8 @@ class TargetModule(Module):
     nav = "more"
     order = 50
     icon = "bullseye"
+    suggest_columns = ("account_name", "email1", "assigned_user")
+    go_key = "t"
     list_columns = (
         "last_name",
         "first_name",
