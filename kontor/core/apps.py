@@ -10,7 +10,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from kontor.core import checks, dropdown_seed, search_index  # noqa: F401 (checks register)
+        from kontor.core import (  # noqa: F401 (checks register)
+            checks,
+            dropdown_seed,
+            search_index,
+            user_formats,
+        )
+
+        user_formats.install()  # a user's chosen date and number formats (user_formats.py)
 
         # Each app declares its record modules in modules.py (see docs/adding-a-module.md).
         autodiscover_modules("modules")

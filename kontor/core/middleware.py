@@ -1,6 +1,6 @@
-"""Per-request set-up: the signed-in user's language and time zone, the change origin, and a
-per-request copy of the dropdown lists; the security headers; no caching of what a signed-in
-user is shown."""
+"""Per-request set-up: the signed-in user's language, time zone and formats, the change origin,
+and a per-request copy of the dropdown lists; the security headers; no caching of what a
+signed-in user is shown."""
 
 import zoneinfo
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
-from kontor.core import dropdowns
+from kontor.core import dropdowns, preferences, user_formats
 from kontor.core.context import origin
 
 
@@ -19,6 +19,7 @@ class UserPreferencesMiddleware:
     def __call__(self, request):
         previous = translation.get_language()
         language = None
+        chosen = {}
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             profile = getattr(user, "profile", None)
@@ -27,8 +28,9 @@ class UserPreferencesMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
                 timezone.activate(zoneinfo.ZoneInfo(profile.time_zone))
+                chosen = preferences.formats(user)
         try:
-            with origin(), dropdowns.request_copy():
+            with origin(), dropdowns.request_copy(), user_formats.chosen(chosen):
                 response = self.get_response(request)
         finally:
             # Nothing of this user's settings may leak into what the thread runs next.

@@ -1,8 +1,10 @@
-"""What a user chose for a list and wants kept: read and written by the generic list views.
+"""What a user chose and wants kept: list columns, the order of the navigation, the formats of
+dates and numbers and a default currency. Read by the generic list views, the navigation, the
+per-request set-up (`middleware`) and forms.
 
 The app that keeps user profiles (kontor.users) stores the choices and provides the store in its
 AppConfig.ready() with `provide(…)`; core only declares what it needs, so it imports no app.
-Without a store, lists show their default columns and a choice is not kept.
+Without a store, everything has its default and a choice is not kept.
 """
 
 from collections.abc import Callable
@@ -10,16 +12,23 @@ from collections.abc import Callable
 _store: dict[str, Callable] = {}
 
 
-def provide(*, list_columns: Callable, save_list_columns: Callable) -> None:
-    """Register the store: `list_columns(user, slug)` gives the chosen column names or None;
-    `save_list_columns(user, slug, columns, *, actor)` remembers them (empty: the default)."""
-    _store.update(list_columns=list_columns, save_list_columns=save_list_columns)
+def provide(**functions: Callable) -> None:
+    """Register the store, any of: `list_columns(user, slug)` gives the chosen column names or
+    None; `save_list_columns(user, slug, columns, *, actor)` remembers them (empty: the
+    default); `navigation(user)` gives {"order": [slug, …], "more": [slug, …]} or None;
+    `formats(user)` gives {Django format name: value} to use instead of the language's;
+    `default_currency(user)` gives an ISO code or ""."""
+    _store.update(functions)
+
+
+def _read(name: str, default, *args):
+    read = _store.get(name)
+    return read(*args) if read is not None else default
 
 
 def list_columns(user, slug: str) -> list[str] | None:
     """The columns `user` chose for the list of module `slug`, None for the default."""
-    read = _store.get("list_columns")
-    return read(user, slug) if read is not None else None
+    return _read("list_columns", None, user, slug)
 
 
 def save_list_columns(user, slug: str, columns: list[str], *, actor) -> None:
@@ -27,3 +36,19 @@ def save_list_columns(user, slug: str, columns: list[str], *, actor) -> None:
     write = _store.get("save_list_columns")
     if write is not None:
         write(user, slug, columns, actor=actor)
+
+
+def navigation(user) -> dict | None:
+    """The order of record types `user` chose for the top bar, None for the default."""
+    return _read("navigation", None, user)
+
+
+def formats(user) -> dict:
+    """Django format settings (DATE_FORMAT, DECIMAL_SEPARATOR, …) `user` chose; {} to follow
+    the language."""
+    return _read("formats", {}, user)
+
+
+def default_currency(user) -> str:
+    """The currency `user` chose for new amounts (an ISO 4217 code), "" for none."""
+    return _read("default_currency", "", user)

@@ -6,13 +6,14 @@ import json
 
 from django.conf import settings
 
-from kontor.core import dropdowns
+from kontor.core import dropdowns, preferences
 from kontor.core.records.forms import RecordForm
 from kontor.opportunities.models import NEEDS_ACCOUNT
 
 
 class OpportunityForm(RecordForm):
     def __init__(self, *args, **kwargs):
+        given = kwargs.get("initial") or {}
         super().__init__(*args, **kwargs)
         if "sales_stage" in self.fields:
             probabilities = {
@@ -21,6 +22,16 @@ class OpportunityForm(RecordForm):
             self.fields["sales_stage"].widget.attrs["data-probabilities"] = json.dumps(
                 probabilities
             )
+        if (
+            "currency" in self.fields
+            and self.instance._state.adding
+            and "currency" not in given
+            and self.user is not None
+        ):
+            # A new opportunity starts in the currency its creator chose in their settings.
+            chosen = preferences.default_currency(self.user)
+            if chosen:
+                self.initial["currency"] = chosen
         if "account" in self.fields and settings.KONTOR_MODE == "b2b":
             self.fields["account"].required = True
             self.fields["account"].error_messages["required"] = NEEDS_ACCOUNT

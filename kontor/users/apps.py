@@ -13,15 +13,21 @@ class UsersConfig(AppConfig):
         from kontor.core import preferences
         from kontor.core.admin_area import register_page
         from kontor.users import actions, presets
+        from kontor.users import preferences as chosen
 
         # Preset roles get the grants of record types added since install.
         post_migrate.connect(
             presets.grant_after_migrate, sender=self, dispatch_uid="kontor.users.preset_grants"
         )
 
-        # The generic list views keep a user's chosen columns in their profile.
+        # The generic list views keep a user's chosen columns in their profile; the navigation,
+        # the formats of dates and numbers and the default currency are read from it too.
         preferences.provide(
-            list_columns=_chosen_columns, save_list_columns=actions.save_list_columns
+            list_columns=_chosen_columns,
+            save_list_columns=actions.save_list_columns,
+            navigation=chosen.navigation,
+            formats=chosen.formats,
+            default_currency=chosen.default_currency,
         )
 
         group = _("Access")

@@ -4,6 +4,7 @@ from kontor.users import admin_views, throttle_views, views
 
 urlpatterns = [
     path("settings/", views.settings_view, name="user-settings"),
+    path("settings/navigation/", views.navigation_view, name="user-settings-navigation"),
     path("settings/language/", views.switch_language, name="switch-language"),
     path("", include("kontor.users.account_urls")),
     path("", include("kontor.users.two_factor_urls")),
