@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kontor.core import actions, config, permissions, preferences, search
-from kontor.core.records import forms, tables
+from kontor.core.records import forms, inline, tables
 from kontor.core.records.filters import filterset_for
 from kontor.core.records.pagination import paginate
 from kontor.core.records.views import ModuleView
@@ -88,7 +88,7 @@ class ListView(ModuleView):
             q=term,
             page=page,
             rows=rows,
-            body=tables.body(rows),
+            body=tables.body(inline.mark_cells(self.module, cols, rows, request.user)),
             can_edit=permissions.can(request.user, "mass_update", self.module.model),
             can_create=permissions.can(request.user, "create", self.module.model),
             can_delete=permissions.can(request.user, "delete", self.module.model),

@@ -174,7 +174,8 @@ def test_cell_texts_are_escaped_and_the_link_column_links_the_record(rep_client,
         f'<td><a href="/leads/{lead.pk}/">&lt;b&gt;&quot;Bold&quot; &amp; Co&lt;/b&gt;</a></td>'
         in html
     )
-    assert "<td>&lt;i&gt;x&lt;/i&gt;</td>" in html and "<b>" not in html
+    # An editable cell (kontor.core.records.inline) holds its escaped text in a span.
+    assert '<span class="inline-text">&lt;i&gt;x&lt;/i&gt;</span>' in html and "<b>" not in html
     assert f'name="ids" value="{lead.pk}" aria-label="Select"' in html
 
 
