@@ -2,12 +2,15 @@
 
 `login` checks the md5 of the password (passwords.py) of an active user, under Kontor's
 sign-in lock-out (kontor.users.signin: failures count for the user name and the address, and a
-locked name is refused with SuiteCRM's `lockout_reached` before any check). Kontor has no
-second sign-in factor; once it has one, a user who must use it is to be refused here, since a
-v4_1 client can send nothing but the md5 of the password.
+locked name is refused with SuiteCRM's `lockout_reached` before any check). A wrong password is
+a failed sign-in in the account audit trail (Administration → Sign-ins), sent as Django's
+`user_login_failed` signal like every other failed sign-in. A v4_1 client can send nothing but
+the md5 of the password, so `login` asks for no second factor (docs/access.md, "Machine
+credentials").
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 
 from kontor.core import permissions
@@ -55,6 +58,7 @@ def _check_password(call: Call, user_auth) -> object:
         passwords.spend_check_time(password)  # unknown names answer as slowly as wrong passwords
     if user is None or not user.is_active or not passwords.md5_matches(user, password):
         signin.record_failure(call.request, user_name)
+        user_login_failed.send(__name__, credentials={"username": user_name}, request=call.request)
         raise ApiError("invalid_login")
     # Gives back the attempt claimed above: the integration's next login need not wait.
     signin.record_success(call.request, user_name)

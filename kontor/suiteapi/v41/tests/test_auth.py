@@ -86,6 +86,23 @@ def test_a_wrong_login_is_suitecrms_invalid_login_and_starts_no_session(client, 
     assert not Session.objects.exists()
 
 
+@pytest.mark.parametrize("name", ["rolf", "nobody"])
+def test_a_wrong_login_is_a_failed_sign_in_of_the_audit_trail(client, rolf, name):
+    from kontor.users.account_models import AccountEvent
+
+    client.defaults["REMOTE_ADDR"] = "192.0.2.44"
+    answer = call(client, "login", [{"user_name": name, "password": md5("wrong")}])
+    assert answer == INVALID_LOGIN
+    failed = AccountEvent.objects.get()
+    assert (failed.kind, failed.username, failed.address) == (
+        AccountEvent.Kind.SIGN_IN_FAILED,
+        name,
+        "192.0.2.44",
+    )
+    assert failed.user == (rolf if name == "rolf" else None)
+    assert md5("wrong") not in str(AccountEvent.objects.values().get())
+
+
 def test_an_inactive_user_cannot_log_in(client, rolf):
     rolf.is_active = False
     rolf.save()
