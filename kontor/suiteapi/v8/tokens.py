@@ -96,8 +96,8 @@ def _client_credentials(request, params) -> tuple[str, str]:
 def _signed_in(request, params):
     """The user of the password grant: Django's authenticate (Kontor's password checks and
     sign-in throttle: 429 with Retry-After while a user name and address pair must wait).
-    Kontor has no second factor yet; once it has, a user who needs one is refused here, since
-    this grant cannot ask for it."""
+    This grant cannot ask for a second factor, so it asks for none, also of a user with
+    two-factor sign-in (docs/access.md, "Machine credentials")."""
     username, password = _text(params.get("username")), _text(params.get("password"))
     if not username:
         raise missing("username")
