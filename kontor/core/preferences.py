@@ -17,7 +17,8 @@ def provide(**functions: Callable) -> None:
     None; `save_list_columns(user, slug, columns, *, actor)` remembers them (empty: the
     default); `navigation(user)` gives {"order": [slug, …], "more": [slug, …]} or None;
     `formats(user)` gives {Django format name: value} to use instead of the language's;
-    `default_currency(user)` gives an ISO code or ""."""
+    `default_currency(user)` gives an ISO code or ""; `list_density(user)` gives "compact" or
+    ""; `save_list_density(user, density, *, actor)` remembers it."""
     _store.update(functions)
 
 
@@ -52,3 +53,15 @@ def formats(user) -> dict:
 def default_currency(user) -> str:
     """The currency `user` chose for new amounts (an ISO 4217 code), "" for none."""
     return _read("default_currency", "", user)
+
+
+def list_density(user) -> str:
+    """The rows `user` wants in lists: "compact", or "" for the usual ones."""
+    return _read("list_density", "", user)
+
+
+def save_list_density(user, density: str, *, actor) -> None:
+    """Remember the density of `user`'s lists ("compact" or "")."""
+    write = _store.get("save_list_density")
+    if write is not None:
+        write(user, density, actor=actor)

@@ -12,7 +12,7 @@ class UsersConfig(AppConfig):
 
         from kontor.core import preferences
         from kontor.core.admin_area import register_page
-        from kontor.users import actions, presets
+        from kontor.users import actions, preference_actions, presets
         from kontor.users import preferences as chosen
 
         # Preset roles get the grants of record types added since install.
@@ -28,6 +28,8 @@ class UsersConfig(AppConfig):
             navigation=chosen.navigation,
             formats=chosen.formats,
             default_currency=chosen.default_currency,
+            list_density=chosen.list_density,
+            save_list_density=preference_actions.save_list_density,
         )
 
         group = _("Access")

@@ -55,3 +55,9 @@ def save_formats(user, *, date_format: str, number_format: str, currency: str, a
         {"date_format": date_format, "number_format": number_format, "currency": currency},
         actor=actor,
     )
+
+
+@transaction.atomic
+def save_list_density(user, density: str, *, actor) -> Profile:
+    """Remember whether `user`'s lists show compact rows ("compact") or the usual ones ("")."""
+    return _update(user, {"density": "compact" if density == "compact" else ""}, actor=actor)

@@ -91,3 +91,8 @@ def formats(user) -> dict:
 def default_currency(user) -> str:
     """The ISO code new amounts of the user start in ("" before they chose one)."""
     return _prefs(user).get("currency", "")
+
+
+def list_density(user) -> str:
+    """The list rows the user chose: "compact", or "" for the usual ones."""
+    return "compact" if _prefs(user).get("density") == "compact" else ""

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kontor.accounts.tests.factories import AccountFactory
+from kontor.activities.tests.factories import TaskFactory
 from kontor.core import registry
 from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog
@@ -267,3 +269,93 @@ def test_list_cells_are_plain_for_a_user_who_may_change_no_lead(client, lead):
     client.force_login(user)
     body = client.get(reverse("leads:list")).content.decode()
     assert lead.last_name in body and "data-inline=" not in body
+
+
+# --- lists: totals, quick done, density ----------------------------------------------------
+
+
+def test_list_totals_are_summed_per_currency_on_the_page_and_over_the_filter(rep_client, rep):
+    account = AccountFactory(actor=rep)
+    for amount, currency, stage in (
+        ("1000.00", "EUR", "Prospecting"),
+        ("2500.50", "EUR", "Prospecting"),
+        ("700.00", "USD", "Closed Won"),
+    ):
+        OpportunityFactory(
+            account=account,
+            amount=Decimal(amount),
+            currency=currency,
+            sales_stage=stage,
+            actor=rep,
+        )
+    page = rep_client.get(reverse("opportunities:list")).content.decode()
+    assert "Total of this page" in page
+    assert "3,500.50 EUR<br>700.00 USD" in page
+
+    totals = rep_client.get(reverse("opportunities:totals"))
+    assert totals.status_code == 200
+    body = totals.content.decode()
+    assert "Total of 3 records" in body and "3,500.50 EUR<br>700.00 USD" in body
+
+    filtered = rep_client.get(reverse("opportunities:totals") + "?sales_stage=Closed Won")
+    assert "Total of 1 record" in filtered.content.decode()
+    assert "700.00 USD" in filtered.content.decode()
+    assert "EUR" not in filtered.content.decode()
+
+
+def test_list_totals_over_a_filter_too_large_keep_the_page_s(rep_client, rep, settings):
+    settings.KONTOR_COUNT_LIMIT = 2
+    account = AccountFactory(actor=rep)
+    for _ in range(3):
+        OpportunityFactory(account=account, actor=rep)
+    assert rep_client.get(reverse("opportunities:totals")).status_code == 204
+
+
+def test_list_totals_query_is_one_and_bounded(rep_client, rep, django_assert_num_queries):
+    account = AccountFactory(actor=rep)
+    OpportunityFactory(account=account, actor=rep)
+    rep_client.get(reverse("opportunities:totals"))  # warms the configuration cache
+    # session, user, profile, roles; the totals: one query over at most the count limit
+    with django_assert_num_queries(5):
+        assert rep_client.get(reverse("opportunities:totals")).status_code == 200
+
+
+def test_a_list_without_number_columns_has_no_totals(rep_client, lead):
+    body = rep_client.get(reverse("leads:list") + "?q=nothing-at-all").content.decode()
+    assert "list-totals" not in body
+
+
+def test_an_open_task_is_done_in_one_click_from_its_list(rep_client, rep):
+    task = TaskFactory(actor=rep)
+    done = TaskFactory(status="Completed", actor=rep)
+    body = rep_client.get(reverse("tasks:list")).content.decode()
+    complete = reverse("task-complete", args=[task.pk])
+    assert f'formaction="{complete}"' in body
+    assert reverse("task-complete", args=[done.pk]) not in body
+
+    # Without JavaScript the button submits the list's form to the verb, which comes back.
+    response = rep_client.post(complete, {"next": reverse("tasks:list"), "ids": []})
+    assert response.status_code == 302 and response["Location"] == reverse("tasks:list")
+    assert fetch(task).status == "Completed"
+
+
+def test_the_list_density_is_kept_for_the_user(client, rep, lead):
+    client.force_login(rep)
+    assert "list-compact" not in client.get(reverse("leads:list")).content.decode()
+    response = client.post(
+        reverse("leads:density"), {"density": "compact", "next": reverse("leads:list")}
+    )
+    assert response.status_code == 302
+    # Kept in the profile: another list, a new session.
+    client.logout()
+    client.force_login(rep)
+    assert "list-compact" in client.get(reverse("contacts:list")).content.decode()
+    client.post(reverse("leads:density"), {"density": ""})
+    assert "list-compact" not in client.get(reverse("leads:list")).content.decode()
+
+
+def test_the_density_switch_goes_back_only_to_this_site(rep_client):
+    response = rep_client.post(
+        reverse("leads:density"), {"density": "compact", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("leads:list")
