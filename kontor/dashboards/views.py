@@ -67,6 +67,13 @@ def my_day(request):
         "leads": permissions.can(user, "list", Lead),
         "opportunities": permissions.can(user, "list", Opportunity),
     }
+    # An empty panel offers the next step only to those who may take it.
+    creatable = {
+        "tasks": permissions.can(user, "create", Task),
+        "meetings": permissions.can(user, "create", Meeting),
+        "leads": permissions.can(user, "create", Lead),
+        "opportunities": permissions.can(user, "create", Opportunity),
+    }
     return render(
         request,
         "dashboards/my_day.html",
@@ -78,6 +85,7 @@ def my_day(request):
             "opportunities": opportunities,
             "now": now,
             "show": show,
+            "creatable": creatable,
             "shows_any": any(show.values()),
         },
     )

@@ -103,6 +103,17 @@ class WebFormForm(forms.ModelForm):
             )
 
     def _row(self, key: str, **extra) -> dict:
+        # The grid's column headers label its inputs for sight; screen readers get a name each.
+        columns = {
+            "on": _("On the form"),
+            "required": _("Required"),
+            "pos": _("Position"),
+            "label_en": _("Label (English)"),
+            "label_de": _("Label (German)"),
+        }
+        for part, column in columns.items():
+            name = f"{extra.get('label', key)}: {column}"
+            self.fields[f"{key}_{part}"].widget.attrs["aria-label"] = name
         return {
             "on": self[f"{key}_on"],
             "required": self[f"{key}_required"],

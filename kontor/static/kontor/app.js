@@ -13,8 +13,17 @@
   }
   const removeButton = () => ({remove_button: {title: document.body.dataset.remove}});
 
+  // Tom Select points the <label> at its own input; the hidden <select> keeps the label's
+  // text as its name, so assistive technology never meets a nameless field.
+  function keepName(select) {
+    const label = select.labels && select.labels[0];
+    const name = label ? label.textContent.trim() : "";
+    return () => { if (name && !select.hasAttribute("aria-label")) select.setAttribute("aria-label", name); };
+  }
+
   function relatePicker(select) {
     if (select.tomselect || !window.TomSelect) return;
+    const named = keepName(select);
     new TomSelect(select, {
       render: texts(), create: false, plugins: select.multiple ? removeButton() : [],
       valueField: "value", labelField: "text", searchField: [], maxOptions: 20,
@@ -35,12 +44,16 @@
       },
       preload: "focus",
     });
+    named();
   }
 
   function enhance(root) {
     root.querySelectorAll("select[data-lookup]").forEach(relatePicker);
     root.querySelectorAll("select[data-enhance=multi]").forEach(function (s) {
-      if (!s.tomselect && window.TomSelect) new TomSelect(s, {plugins: removeButton(), render: texts()});
+      if (s.tomselect || !window.TomSelect) return;
+      const named = keepName(s);
+      new TomSelect(s, {plugins: removeButton(), render: texts()});
+      named();
     });
   }
 
