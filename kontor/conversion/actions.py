@@ -8,7 +8,6 @@ refusal; any invalid part raises a ValidationError whose keys name the part and 
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,7 +20,7 @@ from kontor.activities.actions import hand_over_activities, save_with_invitees
 from kontor.activities.models import Call, Meeting, Task
 from kontor.contacts.models import Contact
 from kontor.conversion import mapping
-from kontor.core import events, permissions, registry
+from kontor.core import config, events, permissions, registry
 from kontor.core.actions import log_event, save_record
 from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
@@ -320,7 +319,7 @@ def _choose_account(lead, account, new_account, parts, actor, owner):
         if built:
             save_record(built, actor=actor, validate=False)
         return built
-    if settings.KONTOR_MODE == "b2b":
+    if config.mode() == "b2b":
         parts.fail("account", _("Converting a lead needs an account (B2B mode)."))
     return None
 

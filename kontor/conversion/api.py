@@ -22,7 +22,6 @@ The lead is assigned to the target's owner when their roles show leads, else to 
 "warnings" in the answer says when the assignee the caller chose may not see leads.
 """
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -42,7 +41,7 @@ from kontor.conversion.actions import (
 )
 from kontor.conversion.actions import convert_lead as convert_lead_action
 from kontor.conversion.actions import convert_target as convert_target_action
-from kontor.core import registry
+from kontor.core import config, registry
 
 PART_MODULES = {
     "contact": "contacts",
@@ -126,7 +125,7 @@ def lead_kwargs(view, lead, body: dict) -> dict:
     kwargs["contact" if contact else "new_contact"] = contact or values
     if "account" in body and body["account"] is None:
         pass  # none: the action refuses it in B2B mode
-    elif "account" in body or settings.KONTOR_MODE == "b2b" or lead.account_name:
+    elif "account" in body or config.mode() == "b2b" or lead.account_name:
         account, values = _choose(view, "account", body.get("account", {}), Account)
         kwargs["account" if account else "new_account"] = account or values
     for part in ("opportunity", "call", "meeting", "task"):

@@ -9,7 +9,6 @@ action validates the records, decides and writes.
 from datetime import datetime, timedelta
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -29,7 +28,7 @@ from kontor.conversion.parts import (
     add_action_errors,
     part_formfield,
 )
-from kontor.core import registry
+from kontor.core import config, registry
 from kontor.core.matching import company_key, domain_of
 from kontor.core.records.tables import link_texts
 from kontor.leads.models import Lead
@@ -116,7 +115,7 @@ class LeadConversion:
         self.lead, self.user = lead, user
         now = _local(timezone.now())
         name = str(lead)
-        no_account = settings.KONTOR_MODE == "b2c" and not lead.account_name
+        no_account = config.mode() == "b2c" and not lead.account_name
         opportunity = mapping.opportunity_from_lead(lead)
         # The common case is one click (as Odoo's wizard does): a record that already matches
         # is proposed; creating anyway is one choice away.

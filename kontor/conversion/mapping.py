@@ -6,7 +6,6 @@ leaves out) use these, so the UI and the API convert alike.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from kontor.core import config, registry
@@ -79,7 +78,7 @@ def account_from_lead(lead) -> dict:
 
 def opportunity_from_lead(lead) -> dict:
     """A new opportunity's values; the stage and close date follow the conversion policy."""
-    late = settings.KONTOR_CONVERSION_POLICY == "late"
+    late = config.conversion_policy() == "late"
     today = timezone.localdate()
     return {
         "name": lead.opportunity_name or (lead.account_name or str(lead)),

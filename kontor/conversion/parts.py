@@ -8,7 +8,6 @@ last_name of the contact part.
 """
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -208,7 +207,7 @@ class AccountPart(ChoosePart):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offers_none = settings.KONTOR_MODE == "b2c"
+        self.offers_none = config.mode() == "b2c"
 
     def required_message(self) -> str:
         return _("Converting a lead needs an account (B2B mode).")

@@ -30,6 +30,7 @@ AREAS = {
     "webhook": _("Webhook"),
     "webform": _("Web form"),
     "data_import": _("Data import"),
+    "setting": _("Installation settings"),
 }
 
 #: Detail keys that must never reach the log (a caller's mistake would leak a credential).

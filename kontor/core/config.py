@@ -4,14 +4,15 @@
 the API ask; `validate(record, exclude)` is the check `Record.full_clean` runs, so every entry
 path that validates a record gets the rules without knowing about them. The definitions are
 stored by `kontor.studio`, which provides their reader (`provide`), and read here from one cached
-snapshot (three queries on a cold cache, none after); Studio's actions call `invalidate()` on
+snapshot (four queries on a cold cache, none after); Studio's actions call `invalidate()` on
 every change.
 """
 
 import keyword
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from kontor.core import dropdowns
 from kontor.core.custom_values import CustomFieldDef
 
-CACHE_KEY = "kontor:config:v2"
+CACHE_KEY = "kontor:config:v3"
 REQUIRED = forms.Field.default_error_messages["required"]
 
 
@@ -36,6 +37,7 @@ class Snapshot:
     required: dict  # model label -> frozenset of field names
     custom: dict  # model label -> tuple of CustomFieldDef (active, in order)
     layouts: dict  # (model label, kind) -> data
+    settings: dict = field(default_factory=dict)  # installation setting -> value an admin set
 
 
 #: The function that reads the definitions (Studio provides it in its AppConfig.ready()).
@@ -64,6 +66,34 @@ def invalidate() -> None:
     held = dropdowns._request_copy.get()
     if held is not None:
         held.pop("config", None)
+
+
+# --- installation settings ---------------------------------------------------------------------
+#: Settings of the whole installation admins change in Administration → Settings: each one's
+#: environment variable (read in kontor/settings.py) is in force until an admin sets it.
+SETTINGS = {
+    "mode": ("KONTOR_MODE", ("b2b", "b2c")),
+    "conversion_policy": ("KONTOR_CONVERSION_POLICY", ("early", "late")),
+}
+
+
+def setting(name: str) -> str:
+    """The value in force of installation setting `name`: an admin's, else the environment's."""
+    variable, allowed = SETTINGS[name]
+    chosen = snapshot().settings.get(name)
+    return chosen if chosen in allowed else getattr(django_settings, variable)
+
+
+def mode() -> str:
+    """The mode: "b2b" (opportunities and conversions need an account) or "b2c" (§1 of
+    docs/domain.md)."""
+    return setting("mode")
+
+
+def conversion_policy() -> str:
+    """The conversion policy, "early" or "late": what converting a lead proposes (§1 of
+    docs/domain.md)."""
+    return setting("conversion_policy")
 
 
 # --- the read API ------------------------------------------------------------------------------

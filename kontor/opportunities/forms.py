@@ -4,9 +4,7 @@ account (the model checks it too). The currency code is checked by the model fie
 
 import json
 
-from django.conf import settings
-
-from kontor.core import dropdowns, preferences
+from kontor.core import config, dropdowns, preferences
 from kontor.core.records.forms import RecordForm
 from kontor.opportunities.models import NEEDS_ACCOUNT
 
@@ -32,7 +30,7 @@ class OpportunityForm(RecordForm):
             chosen = preferences.default_currency(self.user)
             if chosen:
                 self.initial["currency"] = chosen
-        if "account" in self.fields and settings.KONTOR_MODE == "b2b":
+        if "account" in self.fields and config.mode() == "b2b":
             self.fields["account"].required = True
             self.fields["account"].error_messages["required"] = NEEDS_ACCOUNT
 

@@ -2,13 +2,12 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kontor.core import dropdowns
+from kontor.core import config, dropdowns
 from kontor.core.fields import DropdownField, amount_in
 from kontor.core.models import Record, record_indexes
 
@@ -89,7 +88,7 @@ class Opportunity(Record):
     def clean(self):
         super().clean()
         errors = {}
-        if settings.KONTOR_MODE == "b2b" and not self.account_id:
+        if config.mode() == "b2b" and not self.account_id:
             errors["account"] = NEEDS_ACCOUNT
         # In clean(), not as a field validator: the form, the API and the import all call it,
         # and a validator on the field would need a migration for no change of the column.

@@ -28,6 +28,9 @@ class StudioConfig(AppConfig):
             order=41,
         )
         register_page(
+            "studio:settings", _("Installation settings"), icon="toggles", group=group, order=39
+        )
+        register_page(
             "studio:changes",
             _("Configuration changes"),
             icon="clock-history",

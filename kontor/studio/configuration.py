@@ -1,15 +1,16 @@
-"""Studio's definitions as core reads them: required marks, custom fields and layouts.
+"""Studio's definitions as core reads them: required marks, custom fields, layouts and the
+installation settings.
 
 Provided to `kontor.core.config` in Studio's AppConfig.ready(); core caches the snapshot and
 Studio's actions invalidate it on every change.
 """
 
 from kontor.core.config import CustomFieldDef, Snapshot
-from kontor.studio.models import CustomField, FieldRule, Layout
+from kontor.studio.models import CustomField, FieldRule, InstallationSetting, Layout
 
 
 def load() -> Snapshot:
-    """Everything configured, in three queries."""
+    """Everything configured, in four queries."""
     required: dict = {}
     for rule in FieldRule.objects.filter(required=True):
         required.setdefault(rule.model_label, set()).add(rule.field)
@@ -32,4 +33,5 @@ def load() -> Snapshot:
         {k: frozenset(v) for k, v in required.items()},
         {k: tuple(v) for k, v in custom.items()},
         layouts,
+        dict(InstallationSetting.objects.values_list("key", "value")),
     )

@@ -92,3 +92,24 @@ class CustomFieldEditForm(StudioForm):
 
 class ImportForm(StudioForm):
     file = forms.FileField(label=_("Configuration file (JSON)"))
+
+
+class InstallationSettingsForm(forms.Form):
+    """Administration → Settings: the B2B/B2C mode and the conversion policy."""
+
+    mode = forms.ChoiceField(
+        label=_("Customers"),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        choices=[
+            ("b2b", _("B2B: companies buy")),
+            ("b2c", _("B2C: people buy for themselves")),
+        ],
+    )
+    conversion_policy = forms.ChoiceField(
+        label=_("Converting leads"),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        choices=[
+            ("early", _("Early: as soon as a lead is qualified")),
+            ("late", _("Late: when the customer buys")),
+        ],
+    )

@@ -96,3 +96,15 @@ class Layout(models.Model):
 
     def __str__(self):
         return f"{self.model_label} {self.kind}"
+
+
+class InstallationSetting(models.Model):
+    """A setting of the whole installation an admin chose in Administration → Settings (the
+    B2B/B2C mode, the conversion policy). Until an admin sets one, its environment variable
+    (kontor/settings.py) is in force; `kontor.core.config.setting` reads them."""
+
+    key = models.CharField(max_length=50, unique=True)
+    value = models.CharField(max_length=50)
+
+    def __str__(self):
+        return f"{self.key}={self.value}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kontor.studio.views import changes, dropdowns, fields
+from kontor.studio.views import changes, dropdowns, fields, settings
 
 app_name = "studio"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("fields/<str:slug>/", fields.module, name="module"),
     path("fields/<str:slug>/custom/<int:pk>/", fields.custom_edit, name="custom-edit"),
     path("fields/<str:slug>/layout/", fields.layout, name="layout"),
+    path("settings/", settings.installation, name="settings"),
     path("changes/", changes.log, name="changes"),
     path("export/", changes.export, name="export"),
     path("import/", changes.import_config, name="import"),
