@@ -278,6 +278,8 @@ KONTOR_COUNT_LIMIT = 10_000
 # A search collects at most this many matches before sorting (docs/performance.md rule 2).
 KONTOR_SEARCH_CAP = 1_000
 # "b2b": opportunities need an account; "b2c": people buy for themselves (docs/domain.md §1).
+# This and the policy below are initial defaults: once an admin saves Administration →
+# Installation settings, the stored values count (read them with kontor.core.config.mode()).
 KONTOR_MODE = os.environ.get("KONTOR_MODE", "b2b")
 # What the lead conversion form proposes (docs/domain.md §1): "early" converts a qualified lead
 # to an open opportunity; "late" converts on purchase to a Closed Won one. Users can override it.
