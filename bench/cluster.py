@@ -87,10 +87,12 @@ class Process:
 
 class Postgres:
     """A PostgreSQL cluster in `directory`, on `port`; initdb runs as the postgres user when
-    this runs as root (PostgreSQL refuses to run as root)."""
+    this runs as root (PostgreSQL refuses to run as root). With `settings` (a configuration
+    file such as deploy/postgresql/kontor.conf) the cluster runs with exactly that file's
+    settings instead of the scale-out proof's small ones."""
 
-    def __init__(self, directory: Path, port: int):
-        self.directory, self.port = directory, port
+    def __init__(self, directory: Path, port: int, settings: Path | None = None):
+        self.directory, self.port, self.settings = directory, port, settings
         self.data = directory / "data"
 
     def _as_owner(self, command: list[str]) -> list[str]:
@@ -115,6 +117,9 @@ class Postgres:
             check=True,
             capture_output=True,
         )
+        if self.settings is not None:
+            with (self.data / "postgresql.conf").open("a") as conf:
+                conf.write(f"\ninclude '{self.settings.resolve()}'\n")
         self.start()
         subprocess.run(
             ["createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "kontor"],
@@ -122,10 +127,14 @@ class Postgres:
         )
 
     def options(self) -> str:
-        return (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} "
-            "-c max_connections=100 -c shared_buffers=256MB -c synchronous_commit=on"
-        )
+        where = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory}"
+        if self.settings is not None:
+            return where
+        return f"{where} -c max_connections=100 -c shared_buffers=256MB -c synchronous_commit=on"
+
+    def running(self) -> bool:
+        status = [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "status"]
+        return subprocess.run(self._as_owner(status), capture_output=True).returncode == 0
 
     def start(self) -> None:
         self._ctl("-o", self.options(), "-w", "start")

@@ -19,6 +19,12 @@ With `--workers N` the import runs as in production: queued (`queue_import`), th
 parts side by side (`kontor.imports.parallel`); the time runs from the queueing until the batch
 is done, and the workers' CPU is reported. Without it (`--workers 0`) the import runs in this
 process, one chunk after the other (`run_import`).
+
+With `--own-postgres` the bench runs on a PostgreSQL instance of its own (port 55442, data in
+bench/results/import-postgres/) started with exactly the settings Kontor recommends for
+production (deploy/postgresql/kontor.conf) instead of the machine's shared server; the first
+run creates it and fills it with `bench.prepare` (1,000,000 leads); the bench stops it at the
+end.
 """
 
 import argparse
@@ -33,6 +39,33 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = RESULTS.parent.parent
+OWN_PORT = 55442
+
+
+def own_postgres():
+    """Start the bench's own PostgreSQL with deploy/postgresql/kontor.conf, creating and
+    filling it the first time; returns the cluster and its base URL."""
+    from bench import cluster
+
+    pg = cluster.Postgres(
+        RESULTS / "import-postgres", OWN_PORT, settings=ROOT / "deploy/postgresql/kontor.conf"
+    )
+    base = f"postgres://postgres@127.0.0.1:{OWN_PORT}"
+    if (pg.data / "PG_VERSION").exists():
+        if not pg.running():
+            pg.start()
+        return pg, base
+    RESULTS.mkdir(exist_ok=True)
+    pg.create()
+    createdb = ["createdb", "-h", "127.0.0.1", "-p", str(OWN_PORT), "-U", "postgres"]
+    subprocess.run([*createdb, "kontor_bench_import"], check=True)
+    env = {**os.environ, "DATABASE_URL": f"{base}/kontor_bench_import"}
+    env.setdefault("SECRET_KEY", "bench-import-not-secret")
+    params = RESULTS / "import-postgres" / "params.json"
+    prepare = [sys.executable, "-m", "bench.prepare", "--leads", "1000000", "--out", str(params)]
+    subprocess.run(prepare, env=env, cwd=ROOT, check=True)
+    return pg, base
 
 
 def setup(url: str) -> None:
@@ -55,6 +88,33 @@ def rss_mb() -> float:
 def children_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu_seconds(data: Path | None) -> float | None:
+    """CPU seconds the PostgreSQL instance of `data` used so far: its postmaster with the
+    backends it reaped, plus the live backends. What the database cost, whatever else ran on
+    the machine (only for the bench's own instance)."""
+    if data is None:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    postmaster = (data / "postmaster.pid").read_text().split()[0]
+
+    def fields(pid: str) -> list[str]:
+        # After the command name in parentheses: state, ppid, … utime (14th field) onwards.
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    own = fields(postmaster)
+    total = sum(int(v) for v in own[11:15])
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or pid == postmaster:
+            continue
+        try:
+            stat = fields(pid)
+        except OSError:
+            continue
+        if stat[1] == postmaster:
+            total += int(stat[11]) + int(stat[12])
+    return total / tick
 
 
 def run_with_workers(batch, actor, workers: int, url: str, media: Path, progress) -> None:
@@ -202,8 +262,24 @@ def main() -> None:
         help="half: every other row updates an existing lead; new: all rows "
         "are new leads (matched by e-mail, none found)",
     )
+    parser.add_argument(
+        "--own-postgres",
+        action="store_true",
+        help="run on an instance of the bench's own with deploy/postgresql/kontor.conf",
+    )
     args = parser.parse_args()
-    base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    if args.own_postgres:
+        pg, base = own_postgres()
+        try:
+            bench(args, base, pg.data)
+        finally:
+            pg.stop()
+    else:
+        base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+        bench(args, base)
+
+
+def bench(args, base: str, data: Path | None = None) -> None:
     setup(f"{base}/kontor_bench_import")
 
     from django.conf import settings
@@ -247,6 +323,7 @@ def main() -> None:
             print(f"  {b.rows_done:>9,} rows  {rss_mb():.0f} MB", file=sys.stderr)
 
     started, cpu, worker_cpu = time.monotonic(), cpu_seconds(), children_cpu_seconds()
+    server_cpu = server_cpu_seconds(data)
     if args.workers:
         run_with_workers(
             batch, actor, args.workers, f"{base}/kontor_bench_import", settings.MEDIA_ROOT, progress
@@ -280,13 +357,34 @@ def main() -> None:
         "rss_mb_at_10pct": round(samples[len(samples) // 10][2]) if samples else None,
         "database": connection.vendor,
     }
+    if data is not None:
+        used = server_cpu_seconds(data) - server_cpu
+        result["postgres_cpu_s"] = round(used, 1)
+        result["postgres_cpu_us_per_row"] = round(used * 1e6 / batch.rows_done)
     print(json.dumps(result), file=sys.stderr)
     if not args.keep:
         started = time.monotonic()
         ImportBatch.objects.filter(pk=batch.pk).update(status="done")
+        steps = []
+        step = undo._side_by_side
+
+        def timed_step(parts, work, parallel):
+            # The undo's two steps (trash the created records, restore the updated ones),
+            # timed apart: wall clock, and the database's CPU on the bench's own instance.
+            began, began_cpu = time.monotonic(), server_cpu_seconds(data)
+            step(parts, work, parallel)
+            used = None if data is None else round(server_cpu_seconds(data) - began_cpu, 1)
+            steps.append({"seconds": round(time.monotonic() - began, 1), "postgres_cpu_s": used})
+
+        undo._side_by_side = timed_step
+        undo_cpu = server_cpu_seconds(data)
         undo.run_undo(batch.pk, actor.pk)
+        undo._side_by_side = step
         result["undo_seconds"] = round(time.monotonic() - started, 1)
         result["undo_load_average"] = os.getloadavg()[0]
+        result["undo_steps"] = dict(zip(("trash", "restore"), steps, strict=False))
+        if data is not None:
+            result["undo_postgres_cpu_s"] = round(server_cpu_seconds(data) - undo_cpu, 1)
         print(f"undo: {result['undo_seconds']} s", file=sys.stderr)
         housekeeping(actor.pk)
         result["leads_after"] = Lead.objects.count()
