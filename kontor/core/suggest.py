@@ -69,10 +69,13 @@ def module_hits(module, user, term: str, limit: int) -> list[Hit]:
     visible = module.model.objects.visible_to(user, "view")
     cols = tables.columns(module, module.suggest_columns)
     related = tables.related_fields(cols)
+    # The newest few of the capped matches are chosen first; only they are joined to their
+    # linked records (joining all the matches before sorting reads a page per match).
+    newest = search.search(visible, term, CAP).order_by("-date_modified", "-pk")
     records = list(
-        search.search(visible, term, CAP)
+        module.model.objects.filter(pk__in=newest.values("pk")[:limit])
         .select_related(*related)
-        .order_by("-date_modified", "-pk")[:limit]
+        .order_by("-date_modified", "-pk")
     )
     found_via: dict = {}
     for name in module.suggest_via:
@@ -83,11 +86,15 @@ def module_hits(module, user, term: str, limit: int) -> list[Hit]:
             continue
         targets = search.matching_ids(linked.objects.visible_to(user, "view"), term, VIA_CAP)
         seen = [r.pk for r in records]
-        more = list(
+        newest = (
             visible.filter(**{f"{name}__in": targets})
             .exclude(pk__in=seen)
+            .order_by("-date_modified", "-pk")
+        )
+        more = list(
+            module.model.objects.filter(pk__in=newest.values("pk")[: limit - len(records)])
             .select_related(*{*related, name})
-            .order_by("-date_modified", "-pk")[: limit - len(records)]
+            .order_by("-date_modified", "-pk")
         )
         for record in more:
             found_via[record.pk] = str(getattr(record, name))
