@@ -1,0 +1,106 @@
+"""Inline edit in German: on a record page and in a list cell, Enter saves and Esc cancels;
+Tab saves and opens the next field."""
+
+import pytest
+from playwright.sync_api import expect
+
+from kontor.core.actions import save_record
+from kontor.leads.models import Lead
+from kontor.users.actions import profile_of
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def german(user):
+    profile = profile_of(user)
+    profile.language = "de"
+    profile.save()
+    return user
+
+
+@pytest.fixture
+def lead(german):
+    return save_record(
+        Lead(
+            first_name="Lena",
+            last_name="Lindqvist",
+            title="Einkauf",
+            department="Nord",
+            account_name="Fjord GmbH",
+            email1="lena@fjord.example",
+            status="New",
+        ),
+        actor=german,
+    )
+
+
+def value(page, field: str):
+    return page.locator(f'.inline-value[data-inline$="/inline/{field}/"]').first
+
+
+def test_a_record_page_saves_with_enter_and_cancels_with_esc(signed_in, lead, screenshot):
+    page = signed_in
+    page.goto(f"/leads/{lead.pk}/")
+
+    value(page, "title").locator(".inline-text").click()
+    editor = page.locator("form.inline-editor")
+    expect(editor.locator("input[name=title]")).to_be_focused()
+    expect(editor.get_by_role("button", name="Speichern (Eingabetaste)")).to_be_visible()
+    editor.locator("input[name=title]").fill("Vertrieb")
+    screenshot(page, "inline-edit-record-page-german")
+    editor.locator("input[name=title]").press("Enter")
+    expect(value(page, "title")).to_contain_text("Vertrieb")
+    expect(page.locator("form.inline-editor")).to_have_count(0)
+    assert Lead.objects.get(pk=lead.pk).title == "Vertrieb"
+
+    value(page, "department").locator(".inline-text").click()
+    field = page.locator("form.inline-editor input[name=department]")
+    field.fill("Süd")
+    field.press("Escape")
+    expect(value(page, "department")).to_contain_text("Nord")
+    assert Lead.objects.get(pk=lead.pk).department == "Nord"
+
+    # An invalid value stays in the editor with the German message; nothing is saved. The
+    # address is a mailto link: the pencil beside it opens the editor.
+    value(page, "email1").hover()
+    value(page, "email1").locator(".inline-edit").click()
+    field = page.locator("form.inline-editor input[name=email1]")
+    field.fill("keine adresse")
+    field.press("Enter")
+    expect(page.locator("form.inline-editor .invalid-feedback")).to_contain_text(
+        "gültige E-Mail-Adresse"
+    )
+    assert Lead.objects.get(pk=lead.pk).email1 == "lena@fjord.example"
+
+
+def test_a_list_cell_saves_with_enter_cancels_with_esc_and_tab_moves_on(
+    signed_in, lead, screenshot
+):
+    page = signed_in
+    page.goto("/leads/")
+
+    value(page, "status").locator(".inline-text").click()
+    select = page.locator("form.inline-editor select[name=status]")
+    expect(select).to_be_focused()
+    select.select_option("Assigned")
+    screenshot(page, "inline-edit-list-german")
+    select.press("Enter")
+    expect(value(page, "status")).to_contain_text("Zugewiesen")
+    assert Lead.objects.get(pk=lead.pk).status == "Assigned"
+
+    value(page, "status").locator(".inline-text").click()
+    select = page.locator("form.inline-editor select[name=status]")
+    select.select_option("Dead")
+    select.press("Escape")
+    expect(value(page, "status")).to_contain_text("Zugewiesen")
+    assert Lead.objects.get(pk=lead.pk).status == "Assigned"
+
+    # Tab saves and opens the next editable cell of the row.
+    value(page, "account_name").locator(".inline-text").click()
+    field = page.locator("form.inline-editor input[name=account_name]")
+    field.fill("Fjord AG")
+    field.press("Tab")
+    expect(value(page, "account_name")).to_contain_text("Fjord AG")
+    expect(page.locator("form.inline-editor")).to_have_count(1)
+    assert Lead.objects.get(pk=lead.pk).account_name == "Fjord AG"
