@@ -16,10 +16,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import dateformat, formats, timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
-from kontor.core import config, dropdowns, permissions, registry
+from kontor.core import config, design, dropdowns, permissions, registry
 from kontor.core.fields import DropdownField
 
 
@@ -245,7 +246,7 @@ def rows(module, cols: list[Column], records, user=None) -> list[dict]:
                 key = getattr(record, col.name)
                 text = labels.get((kind, key))
                 if text is None:
-                    text = labels[kind, key] = display(col.field, key)
+                    text = labels[kind, key] = _dropdown_cell(col.field, kind, key)
                 href = ""
             else:
                 text, href = cell(col, record, hidden)
@@ -254,6 +255,14 @@ def rows(module, cols: list[Column], records, user=None) -> list[dict]:
             cells.append((text, href))
         out.append({"pk": record.pk, "url": url, "cells": cells})
     return out
+
+
+def _dropdown_cell(field, dropdown: str, key) -> str:
+    """A dropdown value's label; a status (sales stage, lead status …) as a coloured badge."""
+    label = display(field, key)
+    if not label or not design.has_badge(dropdown):
+        return label
+    return format_html('<span class="{}">{}</span>', design.badge_class(key, dropdown), label)
 
 
 #: rows()'s kind of a plain text column (see _cell_kind).

@@ -2,7 +2,9 @@
 
 from django.template import Context, Template
 
-from kontor.core.templatetags.design import badge_class, has_badge
+from kontor.core.actions import save_record
+from kontor.core.design import badge_class, has_badge
+from kontor.leads.models import Lead
 
 
 def test_a_won_opportunity_is_green_and_a_lost_one_red():
@@ -35,3 +37,9 @@ def test_template_tag_and_filter_escape_the_label():
         '<span class="badge kt-badge tone-success stage-converted">&lt;Umgewandelt&gt;</span>'
         in html
     )
+
+
+def test_a_list_shows_a_status_as_a_badge(admin_client, admin):
+    save_record(Lead(last_name="Petersen", status="In Process"), actor=admin)
+    html = admin_client.get("/leads/").content.decode()
+    assert '<span class="badge kt-badge tone-warning stage-in-process">In Process</span>' in html
