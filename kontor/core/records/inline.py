@@ -19,7 +19,6 @@ from html import escape
 from django import forms as django_forms
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.forms.models import construct_instance, modelform_factory
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import render
@@ -28,35 +27,13 @@ from django.utils.translation import gettext as _
 
 from kontor.core import actions, config, edits, permissions
 from kontor.core.edits import EditConflict
+from kontor.core.inline_fields import editable_fields, inline_url
 from kontor.core.records import conflicts, forms, tables
 from kontor.core.records.views import ModuleView
 
-#: custom field types the inline editor leaves to the edit form (pickers of many values)
-LEFT_TO_THE_FORM = frozenset({"relate", "multiselect"})
 #: the hidden input of the editor with the signed version and shown value
 TOKEN = "inline_shown"
 _SALT = "kontor.core.records.inline"
-
-
-def editable_fields(module) -> frozenset[str]:
-    """The fields of `module` the inline editor offers: what its edit form offers (the layout
-    hides none of them) except links, files and multi-selects."""
-    model = module.model
-    shown = set(config.panel_fields(module)) | config.required_fields(model)
-    names = set()
-    for name in module.form_fields:
-        field = model._meta.get_field(name)
-        plain = field.editable and not field.is_relation
-        if name in shown and plain and not isinstance(field, models.FileField):
-            names.add(name)
-    names.update(
-        f.name for f in config.custom_fields(model) if f.field_type not in LEFT_TO_THE_FORM
-    )
-    return frozenset(names)
-
-
-def inline_url(module, pk, name: str) -> str:
-    return f"{module.url('list')}{pk}/inline/{name}/"
 
 
 class InlineForm(forms.RecordForm):

@@ -4,8 +4,9 @@
 For the generic list (list_views.ListView). Totals are summed per currency for amounts that
 name theirs (kontor.core.fields.amount_in). The page renders the totals of the rows it shows
 ("this page": its rows are loaded anyway); the totals of the whole filter load afterwards
-(`/<slug>/totals/`) in one query over at most KONTOR_COUNT_LIMIT rows of the filter, and when
-the filter holds more, the page's totals stay (docs/performance.md rules 4 and 6).
+(`/<slug>/totals/`, list_views.TotalsView) in one query over at most KONTOR_COUNT_LIMIT rows
+of the filter, and when the filter holds more, the page's totals stay (docs/performance.md
+rules 4 and 6).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -15,8 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Cast
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
 from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -150,24 +150,6 @@ def _decimals(col) -> bool:
     if isinstance(field, tables.CustomColumnField):
         return field.definition.field_type != "integer"
     return isinstance(field, models.DecimalField | models.FloatField)
-
-
-class TotalsView(ModuleView):
-    """The totals row of a list's whole filter, loaded after the page; 204 (the page's
-    totals stay) when the filter holds more than KONTOR_COUNT_LIMIT records."""
-
-    action = "list"
-
-    def get(self, request):
-        from kontor.core.records.list_views import ListView  # the list's own columns and filter
-
-        view = ListView(module=self.module, request=request)
-        cols = view.get_columns()
-        _filterset, queryset, _term = view.filtered()
-        totals = filter_totals(self.module, cols, queryset)
-        if totals is None:
-            return HttpResponse(status=204)
-        return render(request, "records/_list_totals.html", {"totals": totals})
 
 
 def quick_done(module, cols, records, rows: list[dict]) -> list[dict]:

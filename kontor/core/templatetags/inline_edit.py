@@ -2,7 +2,7 @@
 
 from django import template
 
-from kontor.core.records import inline
+from kontor.core import inline_fields as inline
 
 register = template.Library()
 
