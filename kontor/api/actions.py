@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.api.models import ApiToken
 from kontor.core import permissions
@@ -58,7 +59,7 @@ def create_token(
         created_at=now,
         expires_at=now + timedelta(days=days) if days else None,
     )
-    _log(token, actor, _("API token created"))
+    _log(token, actor, gettext_noop("API token created"))
     return token, key
 
 
@@ -71,7 +72,7 @@ def revoke_token(token: ApiToken, *, actor) -> bool:
         return False
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    _log(token, actor, _("API token revoked"))
+    _log(token, actor, gettext_noop("API token revoked"))
     return True
 
 

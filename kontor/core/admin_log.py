@@ -70,7 +70,10 @@ def log_admin_change(
     """Write one entry of the administration change log (in the caller's transaction).
 
     `actor` is the admin who acted (None: the system, e.g. a management command); `summary`
-    is translated text; `detail` is JSON (old and new values, names), never a secret.
+    is the English text marked with `gettext_noop`, stored untranslated and translated into
+    each reader's language by the change-log page (an entry written in the actor's language
+    would read German to an English admin); `detail` is JSON (old and new values, names),
+    never a secret.
     """
     leaked = SECRET_KEYS & set(detail or {})
     if leaked:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.core import permissions
 from kontor.core.admin_log import log_admin_change
@@ -136,7 +137,7 @@ def save_user(user, *, actor, roles=(), teams=(), password: str = ""):
     _log(
         actor,
         user.username,
-        _("User created") if created else _("User changed"),
+        gettext_noop("User created") if created else gettext_noop("User changed"),
         {
             "active": user.is_active,
             "administrator": user.is_superuser,
@@ -159,7 +160,7 @@ def save_team(team: Team, *, actor, members=()) -> Team:
     _log(
         actor,
         team.name,
-        _("Team saved"),
+        gettext_noop("Team saved"),
         {"members": sorted(u.username for u in [*members, *kept])},
     )
     return team
@@ -169,7 +170,7 @@ def save_team(team: Team, *, actor, members=()) -> Team:
 def delete_team(team: Team, *, actor) -> None:
     """Remove a team; its records stay and lose only this membership."""
     Team.objects.filter(pk=team.pk).delete()
-    _log(actor, team.name, _("Team deleted"))
+    _log(actor, team.name, gettext_noop("Team deleted"))
 
 
 def clean_grants(grants: dict) -> dict:
@@ -222,7 +223,7 @@ def save_role(role: Role, *, actor, grants: dict, users=()) -> Role:
     _log(
         actor,
         role.name,
-        _("Role saved"),
+        gettext_noop("Role saved"),
         {
             "administrator": role.is_admin,
             "requires_two_factor": role.requires_two_factor,
@@ -243,7 +244,7 @@ def delete_role(role: Role, *, actor) -> None:
         if holders and not _active_admins().exclude(pk__in=holders).exists():
             raise ValidationError(_("This change would leave no active administrator."))
     Role.objects.filter(pk=role.pk).delete()
-    _log(actor, role.name, _("Role deleted"))
+    _log(actor, role.name, gettext_noop("Role deleted"))
 
 
 def clear_signin_throttle(key: str, *, actor) -> bool:
@@ -261,7 +262,7 @@ def clear_signin_throttle(key: str, *, actor) -> bool:
             actor=actor,
             area="signin",
             target=target,
-            summary=_("Sign-in throttle cleared"),
+            summary=gettext_noop("Sign-in throttle cleared"),
             detail={"failures": current.failures, "wait": current.wait},
         )
         # Cleared last: when the cache refuses, the log entry is rolled back with it.

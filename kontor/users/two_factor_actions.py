@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.core import permissions
 from kontor.core.admin_log import log_admin_change
@@ -50,7 +51,7 @@ def confirm_setup(user, code: str, *, actor, now: float | None = None) -> list[s
     device.last_step = step
     device.recovery_hashes = [two_factor.recovery_hash(user.pk, c) for c in codes]
     device.save(update_fields=["confirmed_at", "last_step", "recovery_hashes"])
-    _log(actor, user, _("Two-factor sign-in turned on"))
+    _log(actor, user, gettext_noop("Two-factor sign-in turned on"))
     return codes
 
 
@@ -91,7 +92,7 @@ def disable(user, code: str, *, actor) -> None:
     if check_code(user, code) is None:
         raise _wrong_code()
     TwoFactorDevice.objects.filter(user=user).delete()
-    _log(actor, user, _("Two-factor sign-in turned off"))
+    _log(actor, user, gettext_noop("Two-factor sign-in turned off"))
 
 
 @transaction.atomic
@@ -104,7 +105,7 @@ def reset(user, *, actor) -> bool:
     deleted, _rows = TwoFactorDevice.objects.filter(user=user).delete()
     if not deleted:
         return False
-    _log(actor, user, _("Two-factor sign-in reset by an administrator"))
+    _log(actor, user, gettext_noop("Two-factor sign-in reset by an administrator"))
     return True
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.core import actions as core_actions
 from kontor.core import locks
@@ -57,7 +57,9 @@ def save_webform(webform: WebForm, *, actor) -> WebForm:
             actor=actor,
             area="webform",
             target=webform.name,
-            summary=_("Web form created") if created else _("Web form changed"),
+            summary=gettext_noop("Web form created")
+            if created
+            else gettext_noop("Web form changed"),
             detail=_jsonable(
                 after
                 if created

@@ -9,7 +9,7 @@ bulk event (an import chunk, an undo page) is one delivery listing all its recor
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.core import events as record_events
 from kontor.core import registry
@@ -139,7 +139,7 @@ def save_subscription(subscription: Subscription, *, actor) -> Subscription:
     _log(
         subscription,
         actor,
-        _("Webhook created") if created else _("Webhook changed"),
+        gettext_noop("Webhook created") if created else gettext_noop("Webhook changed"),
         after
         if created
         else {n: [before.get(n), v] for n, v in after.items() if before.get(n) != v},
@@ -153,7 +153,7 @@ def delete_subscription(subscription: Subscription, *, actor) -> None:
     detail = {name: getattr(subscription, name) for name in LOGGED}
     subscription.delete()
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
-    _log(subscription, actor, _("Webhook deleted"), detail)
+    _log(subscription, actor, gettext_noop("Webhook deleted"), detail)
 
 
 def _log(subscription: Subscription, actor, summary: str, detail: dict) -> None:
@@ -172,7 +172,7 @@ def resend(delivery: Delivery, *, actor) -> Delivery:
         _log(
             delivery.subscription,
             actor,
-            _("Webhook delivery sent again"),
+            gettext_noop("Webhook delivery sent again"),
             {"delivery": str(delivery.pk), "event": delivery.event},
         )
     deliver.enqueue(str(delivery.pk))

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from kontor.core.context import current_origin
 from kontor.core.fields import DropdownField
@@ -88,7 +88,7 @@ def create_list(*, name: str, label_en: str = "", label_de: str = "", actor) -> 
         actor=actor,
         area="dropdown",
         target=name,
-        summary=_("List created"),
+        summary=gettext_noop("List created"),
         detail={"label_en": label_en, "label_de": label_de},
     )
     return dropdown
@@ -135,7 +135,7 @@ def add_value(
         actor=actor,
         area="dropdown",
         target=f"{dropdown.name}.{key}",
-        summary=_("Value added"),
+        summary=gettext_noop("Value added"),
         detail={"label_en": value.label_en, "label_de": value.label_de},
     )
     return value
@@ -187,7 +187,7 @@ def update_value(
         actor=actor,
         area="dropdown",
         target=f"{value.dropdown.name}.{value.key}",
-        summary=_("Value changed"),
+        summary=gettext_noop("Value changed"),
         detail={"old": before, "new": after},
     )
     return value
@@ -209,7 +209,7 @@ def reorder(dropdown: DropdownList, keys: list[str], *, actor) -> None:
         actor=actor,
         area="dropdown",
         target=dropdown.name,
-        summary=_("Values reordered"),
+        summary=gettext_noop("Values reordered"),
         detail={"old": before, "new": ordered},
     )
 
@@ -241,7 +241,7 @@ def set_default(dropdown: DropdownList, key: str, *, actor) -> None:
         actor=actor,
         area="dropdown",
         target=dropdown.name,
-        summary=_("Default value changed"),
+        summary=gettext_noop("Default value changed"),
         detail={"old": old, "new": key},
     )
 
@@ -281,7 +281,7 @@ def delete_value(value: DropdownValue, *, remap_to: str = "", actor) -> int:
         actor=actor,
         area="dropdown",
         target=f"{name}.{value.key}",
-        summary=_("Value deleted"),
+        summary=gettext_noop("Value deleted"),
         detail={
             "remapped_to": remap_to,
             "records": mapped,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from kontor.core import config, registry
 from kontor.core.models import DropdownList
@@ -66,7 +66,7 @@ def set_required(module, names, *, actor) -> None:
         actor=actor,
         area="required",
         target=label,
-        summary=_("Required fields changed"),
+        summary=gettext_noop("Required fields changed"),
         detail={"old": sorted(before), "new": sorted(names)},
     )
 
@@ -153,7 +153,7 @@ def create_custom_field(
         actor=actor,
         area="custom_field",
         target=f"{label}.{name}",
-        summary=_("Custom field added"),
+        summary=gettext_noop("Custom field added"),
         detail=definition(field),
     )
     return field
@@ -284,7 +284,7 @@ def update_custom_field(
         actor=actor,
         area="custom_field",
         target=f"{field.model_label}.{field.name}",
-        summary=_("Custom field changed"),
+        summary=gettext_noop("Custom field changed"),
         detail={"old": before, "new": after, "rewritten": len(rewritten)},
     )
     return field

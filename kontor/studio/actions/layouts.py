@@ -5,6 +5,7 @@ reset deletes it."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.core import config
 from kontor.studio.actions import log_change
@@ -76,7 +77,7 @@ def _store(module, kind: str, data: dict, *, actor) -> Layout:
         actor=actor,
         area="layout",
         target=f"{label} {kind}",
-        summary=_("Layout saved"),
+        summary=gettext_noop("Layout saved"),
         detail={"old": old, "new": data},
     )
     return layout
@@ -92,5 +93,5 @@ def reset_layout(module, kind: str, *, actor) -> None:
             actor=actor,
             area="layout",
             target=f"{label} {kind}",
-            summary=_("Layout reset to the default"),
+            summary=gettext_noop("Layout reset to the default"),
         )

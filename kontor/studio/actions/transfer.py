@@ -10,6 +10,7 @@ are deactivated, so records keep their data.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.core import registry
 from kontor.core.models import DropdownList
@@ -122,7 +123,7 @@ def import_configuration(data, *, actor) -> dict:
         actor=actor,
         area="import",
         target="configuration",
-        summary=_("Configuration imported"),
+        summary=gettext_noop("Configuration imported"),
         detail=counts,
     )
     return counts

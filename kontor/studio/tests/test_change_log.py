@@ -22,3 +22,19 @@ def test_secrets_are_refused_by_the_log_itself(admin):
         log_admin_change(
             actor=admin, area="webhook", target="x", summary="y", detail={"secret": "s3"}
         )
+
+
+def test_an_entry_is_stored_untranslated_and_read_in_each_readers_language(client, admin, rep):
+    from django.utils import translation
+
+    from kontor.core.admin_log import AdminChange
+    from kontor.users.actions import update_profile
+
+    with translation.override("de"):  # a German-speaking admin creates the token
+        create_token(rep, name="Kasse", actor=admin)
+    assert AdminChange.objects.get().summary == "API token created"
+    client.force_login(admin)
+    assert "<td>API token created" in client.get(reverse("studio:changes")).content.decode()
+    update_profile(admin, language="de", time_zone="Europe/Berlin", actor=admin)
+    german = client.get(reverse("studio:changes")).content.decode()
+    assert "<td>API-Token erstellt" in german and "API token created" not in german

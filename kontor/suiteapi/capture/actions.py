@@ -11,7 +11,7 @@ forms' own action, with every field a web form may ask for.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from kontor.core import permissions
@@ -59,9 +59,9 @@ def set_capture(module: str, on: bool, *, actor) -> WebForm | None:
             actor=actor,
             area="suitecrm_capture",
             target=webform.name,
-            summary=_("SuiteCRM web-to-lead capture switched on")
+            summary=gettext_noop("SuiteCRM web-to-lead capture switched on")
             if on
-            else _("SuiteCRM web-to-lead capture switched off"),
+            else gettext_noop("SuiteCRM web-to-lead capture switched off"),
             detail={"module": module, "active": on},
         )
     return webform

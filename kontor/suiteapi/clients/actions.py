@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.api.models import OAuthClient
 from kontor.core import permissions
@@ -73,7 +74,7 @@ def create_client(
             created_at=now,
             modified_at=now,
         )
-        _log(client, actor, _("OAuth2 client created"))
+        _log(client, actor, gettext_noop("OAuth2 client created"))
     return client, secret
 
 
@@ -91,7 +92,7 @@ def revoke_client(client: OAuthClient, *, actor) -> bool:
             revoked_at=now
         )
         client.active, client.modified_at = False, now
-        _log(client, actor, _("OAuth2 client revoked"), tokens_revoked=ended)
+        _log(client, actor, gettext_noop("OAuth2 client revoked"), tokens_revoked=ended)
     return True
 
 

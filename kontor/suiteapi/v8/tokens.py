@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.api.models import OAuthClient
 from kontor.core import fast
@@ -134,7 +134,7 @@ def issue(client, user, *, grant: str, refresh: bool) -> tuple[AccessToken, str,
         refresh_token = secrets.token_urlsafe(48)
         row.refresh_hash, row.refresh_expires_at = digest(refresh_token), now + REFRESH_LIFETIME
     row.save()
-    _log(row, user, _("SuiteCRM API token issued"), grant)
+    _log(row, user, gettext_noop("SuiteCRM API token issued"), grant)
     return row, access, refresh_token
 
 
@@ -224,7 +224,7 @@ def logout(token: AccessToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        _log(token, token.user, _("SuiteCRM API token revoked"), "logout")
+        _log(token, token.user, gettext_noop("SuiteCRM API token revoked"), "logout")
 
 
 def _log(token: AccessToken, actor, summary: str, grant: str) -> None:
