@@ -14,6 +14,7 @@ from kontor.activities.actions import complete_task
 from kontor.activities.tests.factories import CallFactory, MeetingFactory, TaskFactory
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
+from kontor.opportunities.models import Opportunity
 from kontor.webforms.tests.factories import make_webform
 
 pytestmark = pytest.mark.browser
@@ -49,6 +50,7 @@ def test_the_b2b_refusal_shows_once(signed_in):
     page.get_by_role("button", name="Save").click()
     message = "An opportunity needs an account (B2B mode)."
     expect(page.get_by_text(message)).to_have_count(1)
+    assert not Opportunity.objects.filter(name="Fjord roll-out").exists()  # refused: no record
 
 
 def test_a_fixed_consent_tick_sent_again_at_once_is_accepted(browser, live_server, rep, settings):
