@@ -104,3 +104,46 @@ def test_a_list_cell_saves_with_enter_cancels_with_esc_and_tab_moves_on(
     expect(value(page, "account_name")).to_contain_text("Fjord AG")
     expect(page.locator("form.inline-editor")).to_have_count(1)
     assert Lead.objects.get(pk=lead.pk).account_name == "Fjord AG"
+
+
+def test_a_list_sums_amounts_per_currency_and_keeps_its_density(signed_in, german, screenshot):
+    import datetime
+    from decimal import Decimal
+
+    from kontor.accounts.models import Account
+    from kontor.activities.models import Task
+    from kontor.opportunities.models import Opportunity
+
+    account = save_record(Account(name="Fjord GmbH"), actor=german)
+    for amount, currency in (("1000.00", "EUR"), ("2500.50", "EUR"), ("700.00", "USD")):
+        save_record(
+            Opportunity(
+                name=f"Deal {amount}",
+                account=account,
+                amount=Decimal(amount),
+                currency=currency,
+                sales_stage="Prospecting",
+                date_closed=datetime.date(2027, 3, 31),
+            ),
+            actor=german,
+        )
+    page = signed_in
+    page.goto("/opportunities/")
+    totals = page.locator("tr.list-totals")
+    # The page's totals first, then those of the whole filter (loaded after the page).
+    expect(totals).to_contain_text("Summe von 3 Datensätzen")
+    expect(totals).to_contain_text("3.500,50 EUR")
+    expect(totals).to_contain_text("700,00 USD")
+
+    page.get_by_role("button", name="Kompakt").click()
+    expect(page.locator("table.record-list.list-compact")).to_have_count(1)
+    screenshot(page, "list-totals-compact-german")
+    page.goto("/opportunities/")
+    expect(page.locator("table.record-list.list-compact")).to_have_count(1)
+
+    # A task is marked done from its row.
+    task = save_record(Task(name="Angebot senden", status="Not Started"), actor=german)
+    page.goto("/tasks/")
+    page.locator("button.quick-done").first.click()
+    expect(page.locator("#list-table .badge.text-bg-success")).to_contain_text("Erledigt")
+    assert Task.objects.get(pk=task.pk).status == "Completed"
