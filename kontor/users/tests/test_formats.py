@@ -95,3 +95,14 @@ def test_an_edit_keeps_the_opportunitys_currency(rep_client, rep, deal):
     save_formats(rep, date_format="", number_format="", currency="GBP", actor=rep)
     form = rep_client.get(f"/opportunities/{deal.pk}/edit/").context["form"]
     assert form["currency"].value() == "EUR"
+
+
+def test_an_amount_is_typed_in_the_chosen_number_format(rep_client, rep):
+    from kontor.opportunities.models import Opportunity
+    from kontor.opportunities.tests.test_opportunities import TestOpportunityModule
+
+    update_profile(rep, language="de", time_zone="Europe/Berlin", actor=rep)
+    save_formats(rep, date_format="", number_format="en", currency="EUR", actor=rep)
+    data = {**TestOpportunityModule().valid_data(), "amount": "12,500.50"}
+    assert rep_client.post("/opportunities/new/", data).status_code == 302
+    assert Opportunity.objects.get(name="Fjord roll-out").amount == Decimal("12500.50")
