@@ -104,7 +104,10 @@ class ImportBatch(models.Model):
 class ImportChunk(models.Model):
     """The result of one committed chunk: which records it created (per model, for undo)."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    # The unique (batch, first_row) index serves lookups by batch: no index of its own.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="chunks", db_index=False
+    )
     first_row = models.PositiveIntegerField()
     last_row = models.PositiveIntegerField()
     # {"leads.lead": ["uuid", …], "accounts.account": [...]}
@@ -128,7 +131,10 @@ class ImportPart(models.Model):
     an earlier row of the file has already used to that earlier row (such rows are reported as
     duplicates). `done` is set in the part's own transaction: a retried part finds it set."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="parts")
+    # The unique (batch, first_row) index serves lookups by batch: no index of its own.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="parts", db_index=False
+    )
     first_row = models.PositiveIntegerField()
     last_row = models.PositiveIntegerField()
     offset = models.PositiveBigIntegerField()
@@ -153,7 +159,10 @@ class ImportRow(models.Model):
         UPDATED = "updated", _("Updated")
         DUPLICATE = "duplicate", _("Duplicate")
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    # import_row_outcome (batch, outcome, row) serves lookups by batch: no index of its own.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     row = models.PositiveIntegerField()
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     record_id = models.UUIDField(null=True, blank=True)

@@ -42,6 +42,7 @@ class Lead(Person):
         null=True,
         blank=True,
         related_name="leads",
+        db_index=False,
     )
     # The journey (docs/domain.md §5): the target this lead came from, and what it became.
     target = models.ForeignKey(
@@ -91,15 +92,16 @@ class Lead(Person):
                 "date_modified",
                 lookups=PERSON_LOOKUPS,
             ),
-            # Most leads come from no target and were never converted: partial indexes keep
-            # those NULLs out of three B-trees (the reverse lookups still use them).
+            # Most leads come from no target, were never converted and name their company
+            # only as text: partial indexes keep those NULLs out of four B-trees (the reverse
+            # lookups, e.g. an account's leads, still use them).
             *(
                 models.Index(
                     fields=[name],
                     condition=models.Q(**{f"{name}__isnull": False}),
                     name=f"lead_{name}_set",
                 )
-                for name in ("target", "contact", "opportunity")
+                for name in ("target", "contact", "opportunity", "account")
             ),
         ]
 
