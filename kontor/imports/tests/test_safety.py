@@ -2,6 +2,7 @@
 row twice, and undo puts back exactly what was there."""
 
 import pytest
+from django.db import connection
 
 from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog
@@ -220,3 +221,34 @@ def test_the_action_refuses_an_empty_or_too_large_file_and_stores_nothing(admin)
         actions.create_batch(big, model=Lead, actor=admin)
     assert refused.value.message_dict["file"][0].startswith("The file is larger than")
     assert not ImportBatch.objects.exists()
+
+
+if connection.vendor == "postgresql":
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_undo_commits_without_waiting_for_the_disk_in_its_own_steps_only(batch, admin):
+        """Undo's steps set synchronous_commit off for their own transaction (a crash loses
+        at most its last steps, which the undo, started again, repeats); the connection keeps
+        the server's setting for everything after them."""
+
+        def setting():
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                return cursor.fetchone()[0]
+
+        seen = []
+        real_trash = undo._trash
+
+        def spy_trash(*args):
+            seen.append(setting())
+            real_trash(*args)
+
+        batch = actions.run_import(batch.pk, chunk_size=20)
+        undo._trash = spy_trash
+        try:
+            batch = undo.run_undo(batch.pk, admin.pk)
+        finally:
+            undo._trash = real_trash
+        assert batch.status == "undone" and not Lead.objects.exists()
+        assert seen == ["off"] * 5
+        assert setting() == "on"
