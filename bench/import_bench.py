@@ -52,16 +52,19 @@ def own_postgres():
         RESULTS / "import-postgres", OWN_PORT, settings=ROOT / "deploy/postgresql/kontor.conf"
     )
     base = f"postgres://postgres@127.0.0.1:{OWN_PORT}"
+    env = {**os.environ, "DATABASE_URL": f"{base}/kontor_bench_import"}
+    env.setdefault("SECRET_KEY", "bench-import-not-secret")
     if (pg.data / "PG_VERSION").exists():
         if not pg.running():
             pg.start()
+        # The checkout's migrations (the import reads tables newer code added).
+        migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+        subprocess.run(migrate, env=env, cwd=ROOT, check=True)
         return pg, base
     RESULTS.mkdir(exist_ok=True)
     pg.create()
     createdb = ["createdb", "-h", "127.0.0.1", "-p", str(OWN_PORT), "-U", "postgres"]
     subprocess.run([*createdb, "kontor_bench_import"], check=True)
-    env = {**os.environ, "DATABASE_URL": f"{base}/kontor_bench_import"}
-    env.setdefault("SECRET_KEY", "bench-import-not-secret")
     params = RESULTS / "import-postgres" / "params.json"
     prepare = [sys.executable, "-m", "bench.prepare", "--leads", "1000000", "--out", str(params)]
     subprocess.run(prepare, env=env, cwd=ROOT, check=True)
