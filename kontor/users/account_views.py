@@ -19,12 +19,18 @@ from kontor.users.reset import ResetRequestForm
 
 #: Entries of the account audit trail per page of Administration → Sign-ins.
 PAGE_SIZE = 100
+#: Sessions the settings page lists, most recently seen first (a script that signs in again
+#: and again must not make the page load thousands; "sign out everywhere else" ends them all).
+SESSIONS_SHOWN = 50
 
 
 def account_context(request) -> dict:
     """What the settings page shows of the user's sessions."""
+    shown = list(sessions.sessions_of(request.user)[: SESSIONS_SHOWN + 1])
     return {
-        "account_sessions": list(sessions.sessions_of(request.user)),
+        "account_sessions": shown[:SESSIONS_SHOWN],
+        "more_sessions": len(shown) > SESSIONS_SHOWN,
+        "sessions_shown": SESSIONS_SHOWN,
         "current_session": sessions.current_hash(request),
     }
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from kontor.users import sessions
 from kontor.users.account_models import AccountEvent, UserSession
 from kontor.users.account_views import account_context
+from kontor.users.actions import update_profile
 from kontor.users.client import short_user_agent
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,24 @@ def test_the_settings_page_lists_the_sessions_and_marks_this_device(
     with django_assert_num_queries(1):
         shown = account_context(request)
     assert len(shown["account_sessions"]) == 2
+    assert not shown["more_sessions"] and 'id="sessions-more"' not in page
+
+
+def test_the_settings_page_lists_the_sessions_seen_last_and_ends_them_all(rep, monkeypatch):
+    from kontor.users import account_views
+
+    monkeypatch.setattr(account_views, "SESSIONS_SHOWN", 3)
+    others = [signed_in("rolf", "pw-rolf-123!", address=f"10.0.2.{n}") for n in range(4)]
+    laptop = signed_in("rolf", "pw-rolf-123!")
+    page = laptop.get(reverse("user-settings")).content.decode()
+    assert page.count('data-session="') == 3 and 'id="sessions-more"' in page
+    assert "this device" in page  # seen last of all
+    update_profile(rep, language="de", time_zone="Europe/Berlin", actor=rep)
+    german = laptop.get(reverse("user-settings")).content.decode()
+    assert "Nur die 3 zuletzt gesehenen Sitzungen sind aufgeführt" in german
+    laptop.post(reverse("sessions-end-others"))
+    assert [is_signed_in(c) for c in others] == [False] * 4
+    assert UserSession.objects.filter(user=rep).count() == 1
 
 
 def test_signing_out_another_session_signs_that_browser_out(rep, engine):
