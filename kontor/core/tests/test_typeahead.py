@@ -69,6 +69,7 @@ def test_short_and_empty_terms_find_nothing(admin, admin_client, records):
     assert suggest.groups(admin, "..") == []
     page = admin_client.get(URL, {"q": "b"}).content.decode()
     assert "option" not in page and "Nothing found" not in page
+    assert "Type two letters or more." in page
 
 
 def test_a_few_hits_per_type_and_a_cap_in_all(admin):
