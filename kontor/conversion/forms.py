@@ -28,7 +28,7 @@ from kontor.conversion.parts import (
     add_action_errors,
     part_formfield,
 )
-from kontor.core import config, registry
+from kontor.core import config, preferences, registry
 from kontor.core.matching import company_key, domain_of
 from kontor.core.records.tables import link_texts
 from kontor.leads.models import Lead
@@ -117,6 +117,8 @@ class LeadConversion:
         name = str(lead)
         no_account = config.mode() == "b2c" and not lead.account_name
         opportunity = mapping.opportunity_from_lead(lead)
+        # The new opportunity is proposed in the currency the user chose in their settings.
+        opportunity["currency"] = preferences.default_currency(user) or opportunity["currency"]
         # The common case is one click (as Odoo's wizard does): a record that already matches
         # is proposed; creating anyway is one choice away.
         # A POST brings its own choices: the suggestions are looked up only for a page shown.

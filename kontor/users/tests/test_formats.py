@@ -106,3 +106,15 @@ def test_an_amount_is_typed_in_the_chosen_number_format(rep_client, rep):
     data = {**TestOpportunityModule().valid_data(), "amount": "12,500.50"}
     assert rep_client.post("/opportunities/new/", data).status_code == 302
     assert Opportunity.objects.get(name="Fjord roll-out").amount == Decimal("12500.50")
+
+
+def test_converting_a_lead_proposes_the_chosen_currency(rep_client, rep):
+    from kontor.conversion.tests.pages import convert_url
+    from kontor.leads.tests.factories import LeadFactory
+
+    lead = LeadFactory(actor=rep, account_name="Fjord AS")
+    proposed = rep_client.get(convert_url(lead)).context["conversion"].opportunity
+    assert proposed["currency"].value() == "EUR"
+    save_formats(rep, date_format="", number_format="", currency="NOK", actor=rep)
+    proposed = rep_client.get(convert_url(lead)).context["conversion"].opportunity
+    assert proposed["currency"].value() == "NOK"
