@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, F, Sum
+from django.db import connection, models
+from django.db.models import F
 from django.db.models.functions import Cast
 from django.http import HttpResponseRedirect
 from django.utils import formats
@@ -76,36 +76,57 @@ def page_totals(cols, records) -> dict | None:
 
 def filter_totals(module, cols, queryset) -> dict | None:
     """The totals row of every record of the filter, or None when the filter holds more than
-    KONTOR_COUNT_LIMIT records (or no column is summed): one query over at most that many."""
+    KONTOR_COUNT_LIMIT records (or no column is summed).
+
+    One query: the filter's rows, at most the limit plus one and in no order (the database
+    stops reading there), summed per currency outside. `pk IN (… LIMIT n)` instead would let
+    PostgreSQL scan the whole table for the outer side (0.3 s at a million leads).
+    """
     summed = number_columns(cols)
     if not summed:
         return None
     limit = settings.KONTOR_COUNT_LIMIT
-    chosen = module.model.objects.filter(pk__in=queryset.order_by().values("pk")[: limit + 1])
-    sums = {f"s{i}": Sum(_expression(cols[i])) for i in summed}
     currencies = sorted(
         {c for i in summed if (c := getattr(cols[i].field, "currency_field", None))}
     )
-    if currencies:
-        groups = list(chosen.values(*currencies).annotate(n=Count("pk"), **sums).order_by())
-    else:
-        groups = [chosen.aggregate(n=Count("pk"), **sums)]
-    count = sum(g["n"] for g in groups)
+    picked = {f"kt_c{n}": F(name) for n, name in enumerate(currencies)}
+    picked.update({f"kt_s{i}": _expression(cols[i]) for i in summed})
+    inner = queryset.order_by().annotate(**picked).values(*picked)[: limit + 1]
+    sql, params = inner.query.sql_with_params()
+    quote = connection.ops.quote_name
+    keys = [quote(f"kt_c{n}") for n in range(len(currencies))]
+    sums = [f"SUM({quote(f'kt_s{i}')})" for i in summed]
+    grouped = f" GROUP BY {', '.join(keys)}" if keys else ""
+    outer = f"SELECT {', '.join([*keys, 'COUNT(*)', *sums])} FROM ({sql}) kt_rows{grouped}"
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        groups = cursor.fetchall()
+    count = sum(g[len(keys)] for g in groups)
     if count > limit:
         return None
     totals: dict[int, dict] = {i: {} for i in summed}
     for group in groups:
-        for i in summed:
-            value = group[f"s{i}"]
+        for n, i in enumerate(summed):
+            value = group[len(keys) + 1 + n]
             if value is None:
                 continue
             currency = getattr(cols[i].field, "currency_field", None)
-            key = (group[currency] or "") if currency else ""
-            totals[i][key] = totals[i].get(key, 0) + value
+            key = (group[currencies.index(currency)] or "") if currency else ""
+            totals[i][key] = totals[i].get(key, 0) + _typed(cols[i], value)
     label = ngettext("Total of %(count)s record", "Total of %(count)s records", count) % {
         "count": formats.number_format(count, force_grouping=True)
     }
     return _row(cols, totals, label, page=False)
+
+
+def _typed(col, value):
+    """A sum as the column's type: SQLite answers a float for a sum of decimals."""
+    if not _decimals(col):
+        return int(value)
+    places = getattr(col.field, "decimal_places", None)
+    if places is None:  # a custom field: currency has two places, decimal four
+        places = 2 if col.field.definition.field_type == "currency" else 4
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
 
 
 def _expression(col):

@@ -359,3 +359,20 @@ def test_the_density_switch_goes_back_only_to_this_site(rep_client):
         reverse("leads:density"), {"density": "compact", "next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("leads:list")
+
+
+def test_list_totals_sum_a_custom_number_column(admin, admin_client, rep):
+    from kontor.core import preferences
+
+    leads = registry.get("leads")
+    create_custom_field(
+        leads, name="budget", label_en="Budget", label_de="Budget", field_type="currency",
+        actor=admin,
+    )  # fmt: skip
+    for budget in ("1000.25", "2500.25"):
+        LeadFactory(custom={"budget": budget}, actor=rep)
+    LeadFactory(actor=rep)  # no budget: counted, not summed
+    preferences.save_list_columns(admin, "leads", ["last_name", "budget"], actor=admin)
+    body = admin_client.get(reverse("leads:totals")).content.decode()
+    assert "Total of 3 records" in body and "3,500.50" in body
+    assert "3,500.50" in admin_client.get(reverse("leads:list")).content.decode()
