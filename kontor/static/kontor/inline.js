@@ -33,6 +33,14 @@
     setTimeout(() => note.remove(), 4000);
   }
 
+  // A refusal in a sentence (403) is said beside the field; any other answer is left to the
+  // edit form, which explains itself.
+  function refused(where, text, value) {
+    if (text && !text.trim().startsWith("<")) return say(where, text);
+    const link = (value || where).querySelector(".inline-edit");
+    if (link) window.location.href = link.href;
+  }
+
   function open(value) {
     if (value.dataset.loading) return;
     value.dataset.loading = "1";
@@ -40,7 +48,7 @@
       .then((r) => r.text().then((text) => ({ok: r.ok, text: text})))
       .then(function (answer) {
         delete value.dataset.loading;
-        if (!answer.ok) return say(value, answer.text);
+        if (!answer.ok) return refused(value, answer.text);
         const form = fragment(answer.text);
         kept.set(form, value);
         value.replaceWith(form);
@@ -84,7 +92,7 @@
           focusEditor(again);
           return;
         }
-        say(form, answer.text);
+        refused(form, answer.text, kept.get(form));
       })
       .catch(() => delete form.dataset.saving);
   }
