@@ -21,7 +21,7 @@ from kontor.activities.models import Call, Meeting, Task
 from kontor.contacts.models import Contact
 from kontor.conversion import mapping
 from kontor.core import config, events, permissions, registry
-from kontor.core.actions import log_event, save_record
+from kontor.core.actions import log_event, log_teams_change, save_record
 from kontor.core.models import ChangeLog
 from kontor.leads.models import Lead
 from kontor.opportunities.actions import link_contact
@@ -285,7 +285,8 @@ def convert_lead(
 
 def _join_teams_of(source, records, actor) -> None:
     """Records a conversion created join the teams of the record they came from
-    (docs/domain.md §6); each record's change of teams is logged, as `set_teams` logs it."""
+    (docs/domain.md §6); each record's change of teams is logged as `set_teams` logs it
+    (`log_teams_change`)."""
     teams = dict(source.teams.values_list("pk", "name"))
     if not teams:
         return
@@ -294,14 +295,7 @@ def _join_teams_of(source, records, actor) -> None:
         if set(teams) <= set(before):
             continue
         permissions.join_teams(type(record), [record.pk], list(teams))
-        log_event(
-            record,
-            ChangeLog.Action.UPDATE,
-            actor=actor,
-            field="teams",
-            old=", ".join(sorted(before.values())),
-            new=", ".join(sorted({**before, **teams}.values())),
-        )
+        log_teams_change(record, before, {**before, **teams}, actor=actor)
 
 
 def _choose_account(lead, account, new_account, parts, actor, owner):

@@ -329,6 +329,13 @@ def set_teams(record: Record, team_ids, *, actor) -> bool:
     if set(before) == set(after):
         return False
     record.teams.set(list(after))
+    log_teams_change(record, before, after, actor=actor)
+    return True
+
+
+def log_teams_change(record: Record, before: dict, after: dict, *, actor) -> None:
+    """Log a change of `record`'s teams (team id → name, before and after) as one change of
+    "teams", the names in alphabetical order; for `set_teams` and verbs that add teams."""
     log_event(
         record,
         ChangeLog.Action.UPDATE,
@@ -337,4 +344,3 @@ def set_teams(record: Record, team_ids, *, actor) -> bool:
         old=", ".join(sorted(before.values())),
         new=", ".join(sorted(after.values())),
     )
-    return True
