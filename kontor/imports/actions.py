@@ -22,6 +22,7 @@ from kontor.imports import readers
 from kontor.imports.engine import Planner, RowPlan
 from kontor.imports.mapping import EXTERNAL_ID, targets
 from kontor.imports.models import ImportBatch, ImportMapping
+from kontor.imports.sql import flush_search_index
 from kontor.imports.writer import write_chunk
 
 CHUNK_SIZE = 2000
@@ -222,6 +223,7 @@ def run_import(batch_id, *, chunk_size: int = CHUNK_SIZE, after_chunk=None) -> I
             )
             raise
     ImportBatch.objects.filter(pk=batch.pk).update(status=Status.DONE, finished_at=timezone.now())
+    flush_search_index(batch.model)
     batch.refresh_from_db()
     return batch
 

@@ -34,6 +34,7 @@ from kontor.imports import readers
 from kontor.imports.engine import Planner
 from kontor.imports.mapping import EXTERNAL_ID
 from kontor.imports.models import ImportBatch, ImportPart
+from kontor.imports.sql import flush_search_index
 from kontor.imports.writer import write_chunk
 
 Status = ImportBatch.Status
@@ -227,7 +228,9 @@ def run_part(batch_id, part_id) -> str:
                 counts = write_chunk(planner, plans, rows[0][0], rows[-1][0])
             part.done = True
             part.save(update_fields=["done"])
-            _count(batch, part, counts)
+            finished = _count(batch, part, counts)
+        if finished:
+            flush_search_index(batch.model)
     except Stopped:
         return "stopped"
     except Exception as error:
@@ -238,9 +241,10 @@ def run_part(batch_id, part_id) -> str:
     return "done"
 
 
-def _count(batch, part, counts) -> None:
+def _count(batch, part, counts) -> bool:
     """Add the part to the batch's progress (the last statement of the part's transaction: it
-    holds the batch's row until the commit); the part that finds none open finishes the batch."""
+    holds the batch's row until the commit); the part that finds none open finishes the batch
+    and returns True."""
     now = timezone.now()
     changed = ImportBatch.objects.filter(pk=batch.pk, status=Status.RUNNING).update(
         next_row=F("next_row") + (part.last_row - part.first_row + 1),
@@ -255,8 +259,10 @@ def _count(batch, part, counts) -> None:
     if not changed:
         raise Stopped
     # Read after the batch's row lock: every part committed before it is seen as done.
-    if not batch.parts.filter(done=False).exists():
-        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.DONE, finished_at=now)
+    if batch.parts.filter(done=False).exists():
+        return False
+    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.DONE, finished_at=now)
+    return True
 
 
 def uses_parts() -> bool:

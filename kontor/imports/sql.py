@@ -11,11 +11,12 @@ wide rows. SQLite gets the same statements through `executemany` and a VALUES jo
 import zlib
 from collections.abc import Iterable
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
 
 from kontor.core import locks
 from kontor.core.fast.prepared import value_preparers
 from kontor.core.models import ExternalId
+from kontor.core.search_index import trigram_index
 
 ROWS_PER_STATEMENT = 500
 
@@ -51,6 +52,29 @@ def prepare_bulk_transaction(model) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL gin_pending_list_limit = 65536")
+
+
+def flush_search_index(model) -> None:
+    """PostgreSQL: merge the trigram index's pending list into the index now, once an import
+    or an undo is done, in its worker.
+
+    The bulk transactions leave up to 64 MB of new trigrams pending (see
+    `prepare_bulk_transaction`); left there, the next ordinary save of a record of this type
+    (limit 4 MB) would merge them inside a user's request — seconds, measured in
+    bench/README.md — and every search would scan the list meanwhile. Needs to own the index
+    (Kontor's database user does); otherwise autovacuum merges it later."""
+    connection = _connection(model)
+    if connection.vendor != "postgresql":
+        return
+    index = trigram_index(model._meta.db_table)
+    try:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i) FROM to_regclass(%s) i WHERE i IS NOT NULL",
+                [index],
+            )
+    except DatabaseError:
+        return
 
 
 def insert_rows(model, attnames: list[str], rows: Iterable) -> int:

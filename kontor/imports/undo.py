@@ -29,7 +29,13 @@ from kontor.core.context import current_origin, origin
 from kontor.core.models import ChangeLog, ExternalId
 from kontor.imports.models import ImportBatch, ImportChunk, ImportRow
 from kontor.imports.restore import restore_in_sql
-from kontor.imports.sql import insert_rows, prepare_bulk_transaction, trash_rows, update_rows
+from kontor.imports.sql import (
+    flush_search_index,
+    insert_rows,
+    prepare_bulk_transaction,
+    trash_rows,
+    update_rows,
+)
 from kontor.imports.writer import LOG_COLUMNS, derived_fields, named_changes
 
 Status = ImportBatch.Status
@@ -124,6 +130,7 @@ def run_undo(batch_id, actor_id) -> ImportBatch:
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=Status.UNDONE, undone_at=timezone.now(), undone_by=actor
             )
+    flush_search_index(batch.model)
     batch.refresh_from_db()
     return batch
 

@@ -252,3 +252,28 @@ if connection.vendor == "postgresql":
         assert batch.status == "undone" and not Lead.objects.exists()
         assert seen == ["off"] * 5
         assert setting() == "on"
+
+    def test_an_import_and_its_undo_leave_no_search_trigrams_pending(admin):
+        """The bulk writes leave new trigrams in the search index's pending list; the run and
+        the undo merge it when done (in the worker), so no user's next save has to."""
+        from kontor.core.search_index import trigram_index
+        from kontor.imports import parallel
+
+        def pending_pages():  # merging also tells how many pages were pending
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT gin_clean_pending_list(%s::regclass)", [trigram_index("leads_lead")]
+                )
+                return cursor.fetchone()[0]
+
+        save_record(Lead(last_name="Vorher", email1="vorher@firma.example"), actor=admin)
+        assert pending_pages() > 0  # an ordinary save leaves its trigrams pending
+        batch = actions.run_import(queued(ROWS, actor=admin).pk, chunk_size=20)
+        assert batch.created_count == 100 and pending_pages() == 0
+        undo.run_undo(batch.pk, admin.pk)
+        assert pending_pages() == 0
+        parts = queued(ROWS.replace("@firma", "@teile"), actor=admin)
+        for part_id in parallel.start(parts.pk, part_rows=30):
+            parallel.run_part(parts.pk, part_id)
+        parts.refresh_from_db()
+        assert (parts.status, parts.created_count) == ("done", 100) and pending_pages() == 0
