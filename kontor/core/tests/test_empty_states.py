@@ -26,3 +26,9 @@ def test_the_empty_list_in_german(admin_client, admin):
         "eine Datei." in html
     )
     assert "Datei importieren" in html
+
+
+def test_an_empty_trash_says_so_and_leads_back_to_the_list(admin_client):
+    html = admin_client.get("/leads/trash/").content.decode()
+    assert "The trash is empty." in html
+    assert 'href="/leads/">Back to Leads</a>' in html
