@@ -6,6 +6,7 @@ warned about); links never offered."""
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -194,9 +195,10 @@ def test_a_form_without_a_required_custom_field_is_refused_and_warned_about(
     assert "require fields the form does not ask for: Budget" in edit
     listing = admin_client.get(reverse("webforms:admin-list")).content.decode()
     assert "Visitors cannot send this form." in listing
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         make_webform(rep, name="Without budget")
     assert "Budget" in str(error.value)
+    assert not WebForm.objects.filter(name="Without budget").exists()  # refused: nothing saved
     fixed = make_webform(rep, name="With budget", fields=[*FIELDS, spec("budget", True)])
     assert (
         "webform-warning"
