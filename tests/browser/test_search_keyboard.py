@@ -82,6 +82,7 @@ def test_help_dialog_and_shortcuts(page, greta):
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Diesen Datensatz bearbeiten")
     expect(dialog).to_contain_text("Interessenten")
+    expect(page.locator("#shortcut-help")).to_be_focused()  # shown: it takes the keys now
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
 
