@@ -83,6 +83,17 @@ class AccountModule(Module):
         Subpanel("opportunities", "account"),
         Subpanel("accounts", "parent", _("Member organisations")),
     )
+    header_fields = (
+        "assigned_user",
+        "account_type",
+        "industry",
+        "next_activity",
+        "email1",
+        "phone_office",
+        "website",
+    )
+    # The calls, meetings, tasks and notes of its people and deals belong on its page too.
+    activity_sources = (("contacts", "account"), ("opportunities", "account"))
     grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK}
     dropdowns = (ACCOUNT_TYPE, INDUSTRY)
     demo_factory = "kontor.accounts.demo.create_accounts"

@@ -38,6 +38,15 @@ class ContactModule(Module):
         Subpanel("opportunities", "contacts"),
         Subpanel("contacts", "reports_to", _("Direct reports")),
     )
+    header_fields = (
+        "assigned_user",
+        "account",
+        "title",
+        "next_activity",
+        "email1",
+        "phone_work",
+        "phone_mobile",
+    )
     grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK}
     demo_factory = "kontor.contacts.demo.create_contacts"
     api_example = {"last_name": "Schmidt", "first_name": "Anna", "email1": "anna-contacts@web.de"}

@@ -118,6 +118,19 @@ class Module:
     form_class = None
     #: A template extending records/detail.html, for modules with panels of their own
     detail_template: str = "records/detail.html"
+    #: Key facts in the header of a record's page: field names, and "next_activity" for the
+    #: soonest open call, meeting or task; when empty, `get_header_fields()` picks the owner,
+    #: the status and the e-mail and phone fields the model has
+    header_fields: tuple = ()
+    #: The dropdown field a record moves along, shown as clickable steps at the top of its
+    #: page (a lead's lifecycle stage, an opportunity's sales stage); "" for none
+    path_field: str = ""
+    #: Keys of `path_field` that end the path (Closed Won, Closed Lost): shown as the last,
+    #: separate steps
+    path_terminal: tuple = ()
+    #: Records of other modules whose activities also show on this module's pages, as
+    #: ((module slug, the field pointing here), …): an account's contacts and opportunities
+    activity_sources: tuple = ()
     #: Pages of its own under the module's URLs: ((route, view class, name), …), each view
     #: configured with `module=` (other apps add theirs through kontor.core.extensions)
     extra_urls: tuple = ()
@@ -205,6 +218,20 @@ class Module:
         """The URL (POST) that marks `record` done, for a "Mark done" button on its page and
         in the open activities; "" when this module has none or the record is not open."""
         return ""
+
+    def get_header_fields(self) -> tuple:
+        """The facts of the record page's header (see `header_fields`)."""
+        if self.header_fields:
+            return tuple(self.header_fields)
+        names = {f.name for f in self.opts.get_fields()}
+        wanted = ("assigned_user", "status", "email1", "phone_work", "phone_office")
+        found = tuple(name for name in wanted if name in names)
+        return found + (("next_activity",) if self.has_activities else ())
+
+    def path_entered(self, record) -> dict:
+        """When `record` entered each step of its path ({key: datetime}), shown under the
+        steps; empty when the module does not keep it."""
+        return {}
 
     # --- declared hooks ------------------------------------------------------------------
 

@@ -24,7 +24,14 @@ from django.utils.html import escape
 from kontor.core import permissions, registry
 from kontor.core.actions import as_text, delete_records
 from kontor.core.models import ChangeLog
-from kontor.core.testing_tools import RecordFactory, csv_rows, form_data, log_of, race
+from kontor.core.testing_tools import (
+    RecordFactory,
+    csv_rows,
+    form_data,
+    log_of,
+    race,
+    whole_page,
+)
 
 __all__ = [
     "Invalid",
@@ -36,6 +43,7 @@ __all__ = [
     "form_data",
     "log_of",
     "race",
+    "whole_page",
 ]
 
 
@@ -378,8 +386,16 @@ class RecordModuleTests:
 
     def test_detail_query_count_is_pinned(self, rep_client, rep):
         (record,) = self.make(rep)
-        rep_client.get(self.url("detail", record.pk))
+        for verb in ("detail", "timeline", "related"):  # warm the caches (content types …)
+            rep_client.get(self.url(verb, record.pk))
         queries, response = count_queries(lambda: rep_client.get(self.url("detail", record.pk)))
+        assert response.status_code == 200
+        assert_query_count(self.module_slug, "detail", queries, self.query_counts.get("detail"))
+        # The timeline and the related lists load after the page, each pinned on its own.
+        queries, response = count_queries(lambda: rep_client.get(self.url("timeline", record.pk)))
+        assert response.status_code == 200
+        assert_query_count(self.module_slug, "timeline", queries, self.query_counts.get("timeline"))
+        queries, response = count_queries(lambda: rep_client.get(self.url("related", record.pk)))
         assert response.status_code == 200
         # Subpanels other modules add here (`related_to`) cost SUBPANEL_QUERIES each on top of
         # the pin, so adding one leaves this module's pin alone.
@@ -390,4 +406,4 @@ class RecordModuleTests:
             if permissions.can(rep, "list", registry.get(sub.module).model)
         ]
         queries -= SUBPANEL_QUERIES * len(added)
-        assert_query_count(self.module_slug, "detail", queries, self.query_counts.get("detail"))
+        assert_query_count(self.module_slug, "related", queries, self.query_counts.get("related"))

@@ -9,6 +9,7 @@ import io
 import factory
 from django import forms
 from django.db import connection
+from django.test.utils import ContextList
 
 from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog
@@ -115,3 +116,21 @@ def run_queued_tasks() -> None:
     for result in DBTaskResult.objects.ready():
         result.claim(worker.worker_id)
         worker.run_task(result)
+
+
+def whole_page(client, url: str):
+    """The response of the record page `url` as a browser shows it once the parts it loads
+    afterwards are in (kontor.core.records.fragments): the timeline's and the related lists'
+    HTML appended to its content and their context added to its context."""
+    response = client.get(url)
+    if response.status_code != 200:
+        return response
+    parts = [response] + [client.get(f"{url}{part}/") for part in ("timeline", "related")]
+    contexts = ContextList()
+    for part in parts:
+        assert part.status_code == 200, (part.status_code, url)
+        found = part.context
+        contexts.extend(found if isinstance(found, ContextList) else [found])
+    response.content = b"".join(part.content for part in parts)
+    response.context = contexts
+    return response

@@ -64,7 +64,16 @@ class LeadModule(Module):
         ),
         *PERSON_PANELS[1:],
     )
-    detail_template = "leads/detail.html"
+    header_fields = (
+        "assigned_user",
+        "status",
+        "opportunity_amount",
+        "next_activity",
+        "email1",
+        "phone_work",
+        "phone_mobile",
+    )
+    path_field = "lifecycle_stage"
     grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK, "marketing": EVERYTHING}
     dropdowns = (LEAD_STATUS, LEAD_STAGE)
     demo_factory = "kontor.leads.demo.create_leads"
@@ -72,6 +81,6 @@ class LeadModule(Module):
     demo_order = 25
     api_example = {"last_name": "Schmidt", "first_name": "Anna", "email1": "anna-leads@web.de"}
 
-    def detail_context(self, record, user) -> dict:
-        """When the lead entered each lifecycle stage (the conversion app adds its button)."""
-        return {"stages": stage_history(record)}
+    def path_entered(self, record) -> dict:
+        """When the lead last entered each lifecycle stage (from the change log)."""
+        return {s["key"]: s["entered"] for s in stage_history(record) if s["entered"]}

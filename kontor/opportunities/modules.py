@@ -65,6 +65,9 @@ class OpportunityModule(Module):
     )
     form_class = OpportunityForm
     detail_template = "opportunities/detail.html"
+    header_fields = ("assigned_user", "sales_stage", "amount", "date_closed", "next_activity")
+    path_field = "sales_stage"
+    path_terminal = ("Closed Won", "Closed Lost")
     extra_urls = (("<uuid:pk>/contacts/", ContactLinkView, "contacts"),)
     grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK}
     dropdowns = (SALES_STAGE, OPPORTUNITY_TYPE, OPPORTUNITY_RELATIONSHIP_TYPE)

@@ -11,6 +11,7 @@ from kontor.core.testing import (
     RecordModuleTests,
     form_data,
     log_of,
+    whole_page,
 )
 
 LOOP = "An account cannot be a member of itself."
@@ -100,7 +101,7 @@ def test_a_loop_through_the_hierarchy_is_refused_in_the_form(chain, rep_client):
 
 def test_the_account_page_lists_its_members(chain, rep_client):
     holding, division, team = chain
-    response = rep_client.get(f"/accounts/{holding.pk}/")
+    response = whole_page(rep_client, f"/accounts/{holding.pk}/")
     panel = next(s for s in response.context["subpanels"] if s["module"].slug == "accounts")
     assert [row["pk"] for row in panel["rows"]] == [division.pk]
     assert panel["all_url"] == f"/accounts/?parent={holding.pk}"

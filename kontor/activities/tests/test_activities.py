@@ -23,6 +23,7 @@ from kontor.core.testing import (
     RecordModuleTests,
     form_data,
     log_of,
+    whole_page,
 )
 from kontor.leads.tests.factories import LeadFactory
 from kontor.opportunities.tests.factories import OpportunityFactory
@@ -200,7 +201,7 @@ def test_an_activity_created_from_a_record_page_is_linked_to_it(rep_client, rep,
     assert response.status_code == 302, response.context and response.context["form"].errors
     activity = registry.get(slug).model.objects.get(name="From the record page")
     assert activity.parent == parent
-    detail = rep_client.get(f"/{parent_slug}/{parent.pk}/").context
+    detail = whole_page(rep_client, f"/{parent_slug}/{parent.pk}/").context
     shown = [a["record"] for a in detail["open_activities"] + detail["history"]]
     assert shown == [activity]
 

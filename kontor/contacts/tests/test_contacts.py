@@ -9,6 +9,7 @@ from kontor.core.testing import (
     RecordModuleTests,
     form_data,
     log_of,
+    whole_page,
 )
 
 
@@ -88,7 +89,7 @@ def test_the_account_page_lists_its_contacts_and_links_a_new_one(rep_client, rep
     account = AccountFactory(actor=rep)
     mine = ContactFactory(account=account, actor=rep)
     ContactFactory(actor=rep)  # another account's contact
-    page = rep_client.get(f"/accounts/{account.pk}/")
+    page = whole_page(rep_client, f"/accounts/{account.pk}/")
     panel = next(s for s in page.context["subpanels"] if s["module"].slug == "contacts")
     assert [row["pk"] for row in panel["rows"]] == [mine.pk]
     # "+" on the panel opens the contact form with the account filled in.

@@ -1,13 +1,15 @@
-"""What a record's detail page shows to its reader: field panels, subpanels, open activities,
-the journey timeline (kontor.core.records.timeline), the banners the apps that link records
-register (kontor.core.journey) and what other apps add to the page (kontor.core.extensions)."""
+"""What a record's detail page shows to its reader: the header's facts and path (header.py,
+path.py), field panels, open activities, the banners the apps that link records register
+(kontor.core.journey) and what other apps add to the page (kontor.core.extensions); loaded
+after the page (fragments.py): the journey timeline (kontor.core.records.timeline) and the
+related lists (subpanels, related.py)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
 
 from kontor.core import config, extensions, journey, permissions, registry
-from kontor.core.records import tables, timeline, timeline_activities
+from kontor.core.records import header, path, related_lists, tables, timeline, timeline_activities
 
 SUBPANEL_ROWS = 10
 TIMELINE_ROWS = 100
@@ -34,6 +36,7 @@ def panels(module, record, user=None) -> list[dict]:
             text, url = tables.cell(tables.Column(name, "", "", field), record, hidden)
             if name == "filename" and text:
                 url = reverse("note-download", args=[record.pk])
+            url = url or header.value_url(field, text)  # mailto:, tel:, a web address
             fields.append(
                 {
                     "name": name,
@@ -43,11 +46,14 @@ def panels(module, record, user=None) -> list[dict]:
                     "wide": field.get_internal_type() == "TextField",
                 }
             )
+        filled = [f for f in fields if f["text"] not in ("", None)]
         out.append(
             {
                 "title": title,
-                "fields": [f for f in fields if not f["wide"]],
-                "wide_fields": [f for f in fields if f["wide"]],
+                "fields": [f for f in filled if not f["wide"]],
+                "wide_fields": [f for f in filled if f["wide"]],
+                # Shown behind "Show empty fields (N)"; a panel of only these is collapsed.
+                "empty_fields": [f for f in fields if f["text"] in ("", None)],
             }
         )
     return out
@@ -87,13 +93,18 @@ def subpanels(module, record, user) -> list[dict]:
         queryset = queryset.select_related(*tables.related_fields(cols))
         rows = list(queryset.order_by(*_order(related))[: SUBPANEL_ROWS + 1])
         field = related.model._meta.get_field(sub.field)
+        more = len(rows) > SUBPANEL_ROWS
         out.append(
             {
                 "module": related,
+                "slug": f"{related.slug}-{sub.field}",
                 "title": sub.title or related.verbose_name_plural,
                 "columns": cols,
                 "rows": tables.rows(related, cols, rows[:SUBPANEL_ROWS], user),
-                "more": len(rows) > SUBPANEL_ROWS,
+                "more": more,
+                # Capped: a related list never counts past what it fetched.
+                "count": f"{SUBPANEL_ROWS}+" if more else str(len(rows)),
+                "totals": related_lists.totals(cols, queryset, rows, more),
                 "all_url": f"{related.url('list')}?{sub.field}={record.pk}",
                 "create_url": f"{related.url('create')}?{sub.field}={record.pk}"
                 if not field.many_to_many and permissions.can(user, "create", related.model)
@@ -170,19 +181,16 @@ def changelog(events) -> list[dict]:
 
 
 def context(module, record, user) -> dict:
+    """The page's first answer: no timeline and no related lists (fragments.py loads them)."""
     can_edit = permissions.allows(user, "edit", record)
     found = journey.Journey.of(record, user, visible=True)
-    planned, events = timeline.planned_and_history(record, user, TIMELINE_ROWS, journey=found)
+    todo = open_activities(record, user) if module.has_activities else []
     return {
         "panels": panels(module, record, user),
-        "subpanels": subpanels(module, record, user),
-        "open_activities": open_activities(record, user) if module.has_activities else [],
-        "timeline": events,
-        "planned": planned,
+        "header_facts": header.facts(module, record, user, todo),
+        "path": path.steps(module, record, user),
+        "open_activities": todo,
         "banners": journey.banners(found),  # registered by the apps that link records
-        # The closed activities and change log of the record alone, for callers that want them.
-        "history": history(events),
-        "changelog": changelog(events),
         "activity_modules": [
             m for m in registry.activity_modules() if permissions.can(user, "create", m.model)
         ]
@@ -193,6 +201,28 @@ def context(module, record, user) -> dict:
         "complete_url": module.complete_url(record),
         **teams_context(record, user, can_edit),
         **extensions.detail_context(module, record, user),  # e.g. conversion's button
+    }
+
+
+def timeline_context(module, record, user) -> dict:
+    """The timeline fragment: what is planned, what happened (newest first), and of the record
+    alone its closed activities and change log, for callers that want them."""
+    found = journey.Journey.of(record, user, visible=True)
+    planned, events = timeline.planned_and_history(record, user, TIMELINE_ROWS, journey=found)
+    return {
+        "timeline": events,
+        "planned": planned,
+        "history": history(events),
+        "changelog": changelog(events),
+    }
+
+
+def related_context(module, record, user) -> dict:
+    """The related-lists fragment: the subpanels, and the activities of the records the
+    module names as `activity_sources` (an account's contacts and opportunities)."""
+    return {
+        "subpanels": subpanels(module, record, user),
+        "source_activities": related_lists.source_activities(module, record, user),
     }
 
 

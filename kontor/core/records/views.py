@@ -56,14 +56,18 @@ class DetailView(ModuleView):
     """A record: field panels, subpanels, open activities and history, the change log."""
 
     def get(self, request, pk):
-        record = self.get_object()
+        return self.render_page(self.get_object())
+
+    def render_page(self, record, **extra):
+        """The page of `record`; its timeline and related lists load afterwards (fragments.py)."""
         return render(
-            request,
+            self.request,
             self.module.detail_template,
             self.context(
                 record=record,
-                **detail.context(self.module, record, request.user),
-                **self.module.detail_context(record, request.user),
+                **detail.context(self.module, record, self.request.user),
+                **self.module.detail_context(record, self.request.user),
+                **extra,
             ),
         )
 

@@ -186,7 +186,7 @@ class TestCaseModule(RecordModuleTests):
             "Select a valid choice. P9 is not one of the available choices.",
         ),
     ]
-    query_counts = {{"list": {list_pin}, "detail": {detail_pin}}}
+    query_counts = {{"list": {list_pin}, "detail": {detail_pin}, "timeline": 10, "related": 5}}
 
     def valid_data(self):
         return {{"name": "Drucker defekt", "priority": "P1", "description": "Raum 4"}}
@@ -252,8 +252,9 @@ def test_its_subpanel_shows_on_accounts_at_the_declared_cost(admin):
     for user in (without, with_cases):
         client = Client()
         client.force_login(user)
-        client.get(f"/accounts/{{account.pk}}/")
-        queries, page = count_queries(lambda c=client: c.get(f"/accounts/{{account.pk}}/"))
+        client.get(f"/accounts/{{account.pk}}/related/")
+        url = f"/accounts/{{account.pk}}/related/"
+        queries, page = count_queries(lambda c=client, url=url: c.get(url))
         counts.append(queries)
         panels = {{p["module"].slug: p for p in page.context["subpanels"]}}
         assert (SLUG in panels) == (user == with_cases)
@@ -346,7 +347,7 @@ def scratch(tmp_path):
 def test_a_new_record_type_needs_only_its_own_app(scratch):
     app, app_dir, env = scratch
     before = snapshot()
-    generate(app_dir, app, list_pin=5, detail_pin=19)
+    generate(app_dir, app, list_pin=5, detail_pin=14)
     made = run(["manage.py", "makemigrations", app], env)
     assert made.returncode == 0, made.stdout + made.stderr
     migrations = app_dir / "migrations"

@@ -223,6 +223,8 @@ def start_pages(records, to_convert) -> list[str]:
             module.url("list"),
             module.url("create"),
             module.url("detail", record.pk),
+            module.url("timeline", record.pk),  # loaded after the detail page
+            module.url("related", record.pk),
             module.url("edit", record.pk),
             module.url("filters"),
             module.url("mass") + "?field=assigned_user",

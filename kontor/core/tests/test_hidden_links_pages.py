@@ -78,7 +78,7 @@ def test_a_subpanel_row_does_not_name_a_hidden_account(sven_client, w):
     contact = ContactFactory(last_name="Krüger", account=w.visible, actor=w.sven)
     deal = OpportunityFactory(name="Lizenzen", account=w.secret, actor=w.sven)
     deal.contacts.add(contact)
-    html = page(sven_client, "contacts", "detail", contact.pk)
+    html = page(sven_client, "contacts", "related", contact.pk)  # the related lists
     assert "Lizenzen" in html
     assert SECRET not in html
     assert NOT_AVAILABLE in html

@@ -23,6 +23,7 @@ from kontor.core.actions import delete_records, save_record
 from kontor.core.context import origin
 from kontor.core.journey import Journey, banners
 from kontor.core.records.timeline import planned_and_history, timeline
+from kontor.core.testing import whole_page
 from kontor.leads.tests.factories import LeadFactory
 from kontor.targets.tests.factories import TargetFactory
 from kontor.users.actions import create_user
@@ -273,7 +274,7 @@ def test_an_origin_an_app_registered_gets_its_label_and_link(rep):
 
 def test_the_detail_page_shows_one_timeline_and_the_banners(rep_client, journey):
     contact, lead, target = journey["contact"], journey["lead"], journey["target"]
-    response = rep_client.get(f"/contacts/{contact.pk}/")
+    response = whole_page(rep_client, f"/contacts/{contact.pk}/")
     page = response.content.decode()
     assert 'id="timeline"' in page and 'id="open-activities"' in page
     assert 'id="changelog"' not in page and 'id="history"' not in page
@@ -281,7 +282,7 @@ def test_the_detail_page_shows_one_timeline_and_the_banners(rep_client, journey)
     assert f'href="/targets/{target.pk}/"' in page
     assert "Call held: <a" in page
     assert [e["entry"].action for e in response.context["changelog"]] == ["create"]
-    page = rep_client.get(f"/leads/{lead.pk}/").content.decode()
+    page = whole_page(rep_client, f"/leads/{lead.pk}/").content.decode()
     assert "This lead was converted on" in page
     for record in (contact, journey["account"], journey["opportunity"], target):
         assert f'href="{record.get_absolute_url()}"' in page
@@ -301,7 +302,7 @@ def test_the_detail_page_speaks_german(client, journey):
         roles=["sales_manager"],
     )
     client.force_login(german)
-    page = client.get(f"/contacts/{journey['contact'].pk}/").content.decode()
+    page = whole_page(client, f"/contacts/{journey['contact'].pk}/").content.decode()
     for words in (
         "Verlauf",
         "Interessent",

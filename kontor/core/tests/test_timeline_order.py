@@ -11,6 +11,7 @@ from django.utils.html import strip_tags
 from kontor.activities.actions import complete_task
 from kontor.activities.tests.factories import CallFactory, MeetingFactory, TaskFactory
 from kontor.core.records.timeline import planned_and_history, timeline
+from kontor.core.testing import whole_page
 from kontor.leads.tests.factories import LeadFactory
 
 
@@ -54,7 +55,7 @@ def test_a_task_completed_today_is_history_of_today_and_plans_are_apart(rep, lea
 
 
 def test_the_page_shows_the_planned_section_above_the_history(rep_client, lead):
-    page = rep_client.get(f"/leads/{lead.pk}/").content.decode()
+    page = whole_page(rep_client, f"/leads/{lead.pk}/").content.decode()
     planned = page[page.index('id="timeline-planned"') : page.index('id="timeline"')]
     history = page[page.index('id="timeline"') :]
     assert "Meeting next week" in planned and "Due tomorrow" in planned
@@ -78,6 +79,6 @@ def test_the_sections_speak_german(rep_client, rep, lead):
     from kontor.users.actions import update_profile
 
     update_profile(rep, language="de", time_zone="Europe/Berlin", actor=rep)
-    page = rep_client.get(f"/leads/{lead.pk}/").content.decode()
+    page = whole_page(rep_client, f"/leads/{lead.pk}/").content.decode()
     translation.activate("en")
     assert ">Geplant</h3>" in page and ">Verlauf</h3>" in page

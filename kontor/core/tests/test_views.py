@@ -20,6 +20,7 @@ from kontor.core.testing import (
     count_queries,
     csv_rows,
     form_data,
+    whole_page,
 )
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
@@ -252,7 +253,7 @@ def test_recent_changes_show_on_the_detail_page(rep_client, rep, admin):
     lead = LeadFactory(actor=rep)
     lead.status = "Dead"
     save_record(lead, actor=admin)
-    entries = rep_client.get(f"/leads/{lead.pk}/").context["changelog"]
+    entries = whole_page(rep_client, f"/leads/{lead.pk}/").context["changelog"]
     changed = next(e for e in entries if e["entry"].field == "status")
     assert (changed["old"], changed["new"], changed["actor"]) == ("New", "Dead", "Ada Admin")
 

@@ -1,4 +1,4 @@
-"""The lead's lifecycle panel: when it entered ML, MQL and SQL."""
+"""The lead's lifecycle path: when it entered ML, MQL and SQL."""
 
 import pytest
 
@@ -25,7 +25,7 @@ def test_each_stage_shows_when_it_was_entered(rep, rep_client):
     assert stages["ML"]["entered"] < stages["MQL"]["entered"] <= stages["SQL"]["entered"]
     assert [s["current"] for s in stages.values()] == [False, False, True]
     html = rep_client.get(f"/leads/{lead.pk}/").content.decode()
-    assert 'id="lifecycle"' in html and 'data-stage="MQL"' in html
+    assert 'id="record-path"' in html and 'data-stage="MQL"' in html
 
 
 def test_a_new_lead_has_entered_only_its_first_stage(rep):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from kontor.accounts.tests.factories import AccountFactory
 from kontor.contacts.tests.factories import ContactFactory
+from kontor.core.testing import whole_page
 from kontor.core.testing_tools import csv_rows
 from kontor.opportunities.tests.factories import OpportunityFactory
 
@@ -59,7 +60,7 @@ def test_the_list_shows_each_amount_with_its_currency(rep_client, deals, rep):
 
 def test_the_account_and_contact_subpanels_show_the_currency(rep_client, deals):
     for record in (deals["account"], deals["contact"]):
-        page = rep_client.get(record.get_absolute_url())
+        page = whole_page(rep_client, record.get_absolute_url())
         panel = next(s for s in page.context["subpanels"] if s["module"].slug == "opportunities")
         assert amounts(panel["rows"]) == EXPECTED
 

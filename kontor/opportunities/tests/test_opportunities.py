@@ -12,6 +12,7 @@ from kontor.core.testing import (
     RecordModuleTests,
     form_data,
     log_of,
+    whole_page,
 )
 from kontor.opportunities.models import Opportunity
 from kontor.opportunities.tests.factories import OpportunityFactory
@@ -176,7 +177,7 @@ def test_the_account_page_lists_its_opportunities(rep_client, rep):
     account = AccountFactory(actor=rep)
     deal = OpportunityFactory(account=account, actor=rep)
     OpportunityFactory(actor=rep)
-    page = rep_client.get(f"/accounts/{account.pk}/")
+    page = whole_page(rep_client, f"/accounts/{account.pk}/")
     panel = next(s for s in page.context["subpanels"] if s["module"].slug == "opportunities")
     assert [row["pk"] for row in panel["rows"]] == [deal.pk]
 

@@ -11,7 +11,7 @@ from kontor.conversion.actions import convert_lead
 from kontor.core import config, registry
 from kontor.core.actions import save_record
 from kontor.core.admin_log import AdminChange
-from kontor.core.testing import csv_rows, log_of
+from kontor.core.testing import csv_rows, log_of, whole_page
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.studio.models import CustomField
@@ -125,7 +125,7 @@ def test_form_detail_list_export_and_timeline_show_the_field(admin_client, admin
     lead.custom = {**lead.custom, "budget": "99"}
     save_record(lead, actor=admin)
     assert log_of(lead, "update") == [("update", "custom.budget", "1250.50", "99.00")]
-    detail = admin_client.get(lead.get_absolute_url())
+    detail = whole_page(admin_client, lead.get_absolute_url())
     labels = [c["label"] for c in detail.context["changelog"]]
     assert "Budget" in labels
 
