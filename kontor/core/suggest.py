@@ -12,6 +12,8 @@ part (kontor.core.records.tables.hidden_links).
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
+
 from kontor.core import permissions, registry, search
 from kontor.core.records import tables
 
@@ -69,12 +71,17 @@ def module_hits(module, user, term: str, limit: int) -> list[Hit]:
     visible = module.model.objects.visible_to(user, "view")
     cols = tables.columns(module, module.suggest_columns)
     related = tables.related_fields(cols)
+    # Only the shown columns and the name's fields (a record's name is built from its search
+    # fields): a lead has sixty columns, and building and reading them all costs CPU per key.
+    fields = {*tables.loaded_fields(module.model, cols, "-date_modified", ""), "date_modified"}
+    fields.update(name for name in module.search_fields if _is_column(module.model, name))
     # The newest few of the capped matches are chosen first; only they are joined to their
     # linked records (joining all the matches before sorting reads a page per match).
     newest = search.search(visible, term, CAP).order_by("-date_modified", "-pk")
     records = list(
         module.model.objects.filter(pk__in=newest.values("pk")[:limit])
         .select_related(*related)
+        .only(*fields)
         .order_by("-date_modified", "-pk")
     )
     found_via: dict = {}
@@ -94,6 +101,7 @@ def module_hits(module, user, term: str, limit: int) -> list[Hit]:
         more = list(
             module.model.objects.filter(pk__in=newest.values("pk")[: limit - len(records)])
             .select_related(*{*related, name})
+            .only(*fields, name)
             .order_by("-date_modified", "-pk")
         )
         for record in more:
@@ -109,3 +117,11 @@ def module_hits(module, user, term: str, limit: int) -> list[Hit]:
         )
         for record, row in zip(records, rows, strict=True)
     ]
+
+
+def _is_column(model, name: str) -> bool:
+    """Is `name` a stored field of `model` (not a custom field or a property)?"""
+    try:
+        return model._meta.get_field(name).concrete
+    except FieldDoesNotExist:
+        return False
