@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kontor.core import actions, config, permissions, preferences, search
-from kontor.core.records import forms, inline, tables
+from kontor.core.records import forms, inline, list_extras, tables
 from kontor.core.records.filters import filterset_for
 from kontor.core.records.pagination import paginate
 from kontor.core.records.views import ModuleView
@@ -76,9 +76,10 @@ class ListView(ModuleView):
         sort = self.get_sort(cols)
         filterset, queryset, term = self.filtered()
         queryset = self.sorted_by_custom(queryset, cols, sort)
-        queryset = queryset.select_related(*tables.related_fields(cols)).only(
-            *tables.loaded_fields(self.module.model, cols, sort, self.module.link_column)
-        )
+        loaded = tables.loaded_fields(self.module.model, cols, sort, self.module.link_column)
+        if self.module.closed_statuses:
+            loaded.append("status")  # whether a row offers "done" (list_extras.quick_done)
+        queryset = queryset.select_related(*tables.related_fields(cols)).only(*loaded)
         page = paginate(queryset, sort, request.GET.get("cursor"), settings.KONTOR_PAGE_SIZE)
         rows = tables.rows(self.module, cols, page.rows, request.user)
         context = self.context(
@@ -88,7 +89,16 @@ class ListView(ModuleView):
             q=term,
             page=page,
             rows=rows,
-            body=tables.body(inline.mark_cells(self.module, cols, rows, request.user)),
+            body=tables.body(
+                list_extras.quick_done(
+                    self.module,
+                    cols,
+                    page.rows,
+                    inline.mark_cells(self.module, cols, rows, request.user),
+                )
+            ),
+            totals=list_extras.page_totals(cols, page.rows),
+            density=preferences.list_density(request.user),
             can_edit=permissions.can(request.user, "mass_update", self.module.model),
             can_create=permissions.can(request.user, "create", self.module.model),
             can_delete=permissions.can(request.user, "delete", self.module.model),
@@ -113,6 +123,8 @@ _LIST_VERBS = (
     "export",
     "export-xlsx",
     "export-vcf",
+    "totals",
+    "density",
 )
 
 #: The list parameters that are no filter: with only these the filter panel stays unloaded.
@@ -182,6 +194,22 @@ class CountView(ModuleView):
             else ngettext("%(count)s record", "%(count)s records", count) % {"count": shown}
         )
         return JsonResponse({"count": min(count, limit), "capped": capped, "text": text})
+
+
+class TotalsView(ModuleView):
+    """The totals row of a list's whole filter, loaded after the page (list_extras); 204
+    (the page's totals stay) when the filter holds more than KONTOR_COUNT_LIMIT records."""
+
+    action = "list"
+
+    def get(self, request):
+        view = ListView(module=self.module, request=request)
+        cols = view.get_columns()
+        _filterset, queryset, _term = view.filtered()
+        totals = list_extras.filter_totals(self.module, cols, queryset)
+        if totals is None:
+            return HttpResponse(status=204)
+        return render(request, "records/_list_totals.html", {"totals": totals})
 
 
 class MassActionView(ModuleView):

@@ -3,11 +3,13 @@
 from django.urls import include, path
 
 from kontor.core import extensions, registry
-from kontor.core.records import export, list_views, vcard, views
+from kontor.core.records import export, fragments, inline, list_extras, list_views, vcard, views
 
 VERBS = [
     ("", list_views.ListView, "list"),
     ("count/", list_views.CountView, "count"),
+    ("totals/", list_views.TotalsView, "totals"),
+    ("density/", list_extras.DensityView, "density"),
     ("filters/", list_views.FiltersView, "filters"),
     ("new/", views.CreateView, "create"),
     ("trash/", views.TrashView, "trash"),
@@ -23,6 +25,10 @@ VERBS = [
     ("<uuid:pk>/restore/", views.RestoreView, "restore"),
     ("<uuid:pk>/teams/", views.TeamsView, "teams"),
     ("<uuid:pk>/vcard.vcf", vcard.VcardView, "vcard"),
+    ("<uuid:pk>/inline/<str:field>/", inline.InlineView, "inline"),
+    ("<uuid:pk>/timeline/", fragments.TimelineView, "timeline"),
+    ("<uuid:pk>/related/", fragments.RelatedView, "related"),
+    ("<uuid:pk>/stage/", fragments.StageView, "stage"),
 ]
 
 
