@@ -69,3 +69,18 @@ def test_the_admin_page_explains_both_settings(admin_page, admin, screenshot):
     screenshot(page, "installation-settings-de")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "installation-settings-phone-de")
+
+
+def test_dragging_a_row_by_its_handle_reorders_the_bar(signed_in, user):
+    page = signed_in
+    page.goto(reverse("user-settings"))
+    handle = page.locator("[data-slug=leads] .drag-handle").bounding_box()
+    target = page.locator("[data-slug=accounts]").bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 11):
+        y = handle["y"] + (target["y"] + 4 - handle["y"]) * step / 10
+        page.mouse.move(handle["x"] + handle["width"] / 2, y)
+    page.mouse.up()
+    expect(page.locator(BAR).first).to_have_attribute("data-nav", "leads")
+    assert profile_of(user).preferences["nav"]["order"][0] == "leads"
