@@ -1,6 +1,6 @@
 """Settings → top bar, in German: a keyboard user orders the record types with the arrow
-buttons and the bar follows at once, in the same order on a phone; the admin's installation
-settings page explains B2B/B2C and early/late conversion."""
+buttons (or drags a row by its handle) and the bar follows at once, in the same order on a
+phone; the admin's installation settings page explains B2B/B2C and early/late conversion."""
 
 import pytest
 from django.urls import reverse
