@@ -90,6 +90,22 @@ def every_page(admin) -> list[tuple[str, str, int]]:
     return pages
 
 
+def discovered(context, pages) -> list[tuple[str, str, int]]:
+    """The administration menu's and the user settings' pages that `pages` does not name yet,
+    so a page added there later is walked too."""
+    known = {url for _name, url, _status in pages}
+    page = context.new_page()
+    found = []
+    for start, links in (("/admin/", "#admin-menu a"), ("/settings/", "main a[id$='-link']")):
+        page.goto(start)
+        for href in page.eval_on_selector_all(links, "links => links.map(a => a.pathname)"):
+            if href not in known:
+                known.add(href)
+                found.append((href.strip("/").replace("/", "-"), href, 200))
+    page.close()
+    return found
+
+
 def check(page, name: str, url: str, status: int, *, axe: bool, shot: str) -> list[str]:
     """Open `url`, save its screenshot as `shot`, and return what is wrong with it."""
     problems = []
@@ -141,6 +157,7 @@ def test_every_page_in_german_is_accessible_and_fits_a_phone(browser, live_serve
     try:
         problems += walk(context, sign_in, axe=True, prefix="desktop")
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        pages += discovered(context, pages)
         problems += walk(context, pages, axe=True, prefix="desktop")
         context.add_init_script("localStorage.setItem('kontor-theme', 'dark')")
         problems += walk(context, dark_pages, axe=True, prefix="dark")
