@@ -1,0 +1,140 @@
+"""Record pages at a million leads: how fast the first answer comes, and the whole page.
+
+For developers changing the record page (kontor/core/records/detail.py, fragments.py). On the
+prepared benchmark database (`bench.run` or `bench.prepare` builds it: 1,000,000 leads) it
+serves Kontor with gunicorn (2 sync workers, DEBUG off) and times, at one client:
+
+- `lead_page`: the first answer of 200 different lead pages (the timeline and related lists
+  load afterwards, so they are not in it); target p95 <= 12 ms;
+- `contact_complete`: a contact with a 200-event timeline (100 calls, 100 saves), the page and
+  its two fragments one after the other, as the browser asks for them; target p95 <= 50 ms;
+  and each of the three alone.
+
+    python -m bench.record_page                      # PostgreSQL database kontor_bench
+    python -m bench.record_page --requests 100
+
+The contact and its events are created once (found again by name on the next run). Results go
+to bench/results/record-page-<time>.json (git-ignored).
+"""
+
+import argparse
+import json
+import os
+import socket
+import time
+from datetime import datetime, timedelta
+
+from bench import load
+from bench.run import RESULTS, Server
+
+CONTACT_NAME = "Zeitleiste-Benchmark"
+EVENTS = 200
+TARGETS_MS = {"lead_page": 12, "contact_complete": 50}
+
+
+def prepare(username: str, password: str, leads: int) -> dict:
+    """The lead ids to open and the timeline contact (created when missing), from Django."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from bench.prepare import sample_leads, sign_in_user
+    from kontor.activities.models import Call
+    from kontor.contacts.models import Contact
+    from kontor.core.actions import save_record
+
+    sign_in_user(username, password)
+    actor = get_user_model().objects.get(username=username)
+    contact = Contact.objects.filter(last_name=CONTACT_NAME).first()
+    if contact is None:
+        contact = save_record(Contact(last_name=CONTACT_NAME, first_name="Bench"), actor=actor)
+        ct, start = ContentType.objects.get_for_model(Contact), timezone.now()
+        for n in range(EVENTS // 2):
+            call = Call(
+                name=f"Anruf {n}",
+                status="Held",
+                direction="Outbound",
+                date_start=start - timedelta(days=n),
+                duration_minutes=15,
+                parent_type=ct,
+                parent_id=contact.pk,
+            )
+            save_record(call, actor=actor)
+            contact.title = f"Titel {n}"
+            save_record(contact, actor=actor)
+    return {
+        "leads": [f"/leads/{lead.pk}/" for lead in sample_leads(leads, seed=7)],
+        "contact": f"/contacts/{contact.pk}/",
+    }
+
+
+def complete(port: int, cookies: dict, url: str, times: int) -> load.Result:
+    """The page and its two fragments in turn, `times` times: the time until all three are in."""
+    result = load.Result("contact_complete", 1)
+    client = load.Client(port, cookies)
+    started_all = time.perf_counter()
+    for _ in range(times):
+        started = time.perf_counter()
+        statuses = [client.get(url + part)[0] for part in ("", "timeline/", "related/")]
+        if statuses != [200, 200, 200]:
+            result.errors.append(f"{url}: {statuses}")
+            continue
+        result.latencies.append((time.perf_counter() - started) * 1000)
+    result.seconds = time.perf_counter() - started_all
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    )
+    parser.add_argument("--username", default="bench")
+    parser.add_argument("--password", default="bench-password-1")
+    args = parser.parse_args(argv)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    env["DATABASE_URL"] = f"{args.pg_url.rstrip('/')}/kontor_bench"
+    os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+    params = prepare(args.username, args.password, args.requests)
+    with socket.socket() as sock:
+        sock.bind((load.HOST, 0))
+        port = sock.getsockname()[1]
+    summaries = []
+    with Server(env, port, args.workers):
+        client = load.Client(port)
+        client.sign_in(args.username, args.password)
+        cookies, contact = client.cookies, params["contact"]
+        load.run(port, cookies, "warm-up", params["leads"][:20] + [contact] * 5, 2)
+        runs = [
+            load.run(port, cookies, "lead_page", params["leads"], 1, b'id="record-page"'),
+            complete(port, cookies, contact, args.requests // 2),
+        ]
+        for part in ("", "timeline/", "related/"):
+            name = "contact_" + (part.rstrip("/") or "page")
+            runs.append(load.run(port, cookies, name, [contact + part] * (args.requests // 2), 1))
+        for result in runs:
+            summary = result.summary()
+            summary["loadavg"] = round(os.getloadavg()[0], 2)
+            summary["target_p95"] = TARGETS_MS.get(result.name)
+            summaries.append(summary)
+            print(
+                f"{result.name:18} p50 {summary['p50']:6.1f}  p95 {summary['p95']:6.1f}  "
+                f"p99 {summary['p99']:6.1f} ms  errors {summary['errors']}  "
+                f"load {summary['loadavg']}",
+                flush=True,
+            )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"record-page-{datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps({"when": datetime.now().isoformat(), "results": summaries}))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
