@@ -77,7 +77,13 @@ class AccountEvent(models.Model):
         verbose_name = _("Account event")
         verbose_name_plural = _("Account events")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["user", "-at"], name="users_acctevent_user_at")]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="users_acctevent_user_at"),
+            # Administration → Sign-ins filters by the name typed or the kind of event and
+            # pages newest first by id: without these a rare name reads the whole trail.
+            models.Index(fields=["username", "-id"], name="users_acctevent_name_id"),
+            models.Index(fields=["kind", "-id"], name="users_acctevent_kind_id"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
