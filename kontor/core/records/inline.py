@@ -63,6 +63,7 @@ class InlineForm(forms.RecordForm):
 
 @lru_cache(maxsize=256)
 def _form_class(model, name: str, custom: bool) -> type[InlineForm]:
+    """The form class of one field of `model`, built once per field."""
     base = type("InlineForm", (InlineForm,), {"custom_name": name if custom else ""})
     return modelform_factory(
         model,
@@ -73,6 +74,8 @@ def _form_class(model, name: str, custom: bool) -> type[InlineForm]:
 
 
 def form_for(module, record, name: str, user, data=None) -> InlineForm:
+    """The editor's form of field `name` of `record`: focused, sized for a cell, with ids
+    unique on a list page."""
     custom = config.custom_field(module.model, name) is not None
     form = _form_class(module.model, name, custom)(
         data=data, instance=record, user=user, auto_id=f"inline-{record.pk}-%s"
