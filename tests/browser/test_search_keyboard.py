@@ -85,12 +85,23 @@ def test_help_dialog_and_shortcuts(page, greta):
     expect(page.locator("#shortcut-help")).to_be_focused()  # shown: it takes the keys now
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    newer = LeadFactory(last_name="Neuer", actor=greta)
 
-    # j moves along the rows; Enter opens; e edits; no single key acts while typing.
+    # j moves along the rows; Enter opens; on the record's page j and k go to the next and the
+    # previous record of that list; e edits; no single key acts while typing.
+    page.reload()  # the list now shows both leads, the newer first
     page.keyboard.press("j")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    assert page.url.endswith(newer.get_absolute_url())
+    with page.expect_navigation():
+        page.keyboard.press("j")
     assert page.url.endswith(lead.get_absolute_url())
+    with page.expect_navigation():
+        page.keyboard.press("k")
+    assert page.url.endswith(newer.get_absolute_url())
+    with page.expect_navigation():
+        page.keyboard.press("j")
     with page.expect_navigation():
         page.keyboard.press("e")
     assert page.url.endswith(f"/leads/{lead.pk}/edit/")
