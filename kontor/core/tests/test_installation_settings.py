@@ -83,3 +83,19 @@ def test_the_page_explains_both_choices_in_german(admin_client, admin):
     page = admin_client.get(URL).content.decode()
     assert "Installationseinstellungen" in page
     assert "KONTOR_MODE" in page and "Firma" in page
+
+
+def test_the_configuration_file_carries_what_an_admin_chose(admin):
+    from kontor.studio.actions.transfer import export_configuration, import_configuration
+
+    assert export_configuration()["settings"] == {}  # the environment's values stay local
+    save_installation_settings(mode="b2c", conversion_policy="late", actor=admin)
+    exported = export_configuration()
+    assert exported["settings"] == {"conversion_policy": "late", "mode": "b2c"}
+    save_installation_settings(mode="b2b", conversion_policy="early", actor=admin)
+    import_configuration(exported, actor=admin)
+    assert (config.mode(), config.conversion_policy()) == ("b2c", "late")
+    damaged = {**exported, "settings": {"mode": "b2x"}}
+    with pytest.raises(ValidationError):
+        import_configuration(damaged, actor=admin)
+    assert config.mode() == "b2c"  # all or nothing

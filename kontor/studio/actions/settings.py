@@ -4,6 +4,7 @@ Administration → Settings (docs/domain.md §1). Read through `kontor.core.conf
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.core import config, permissions
 from kontor.studio.actions import log_change
@@ -35,7 +36,7 @@ def save_installation_settings(*, actor, **values: str) -> bool:
             actor=actor,
             area="setting",
             target=", ".join(changed),
-            summary=_("Installation settings changed"),
+            summary=gettext_noop("Installation settings changed"),
             detail=changed,
         )
     return bool(changed)

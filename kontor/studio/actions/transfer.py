@@ -15,7 +15,8 @@ from django.utils.translation import gettext_noop
 from kontor.core import registry
 from kontor.core.models import DropdownList
 from kontor.studio.actions import dropdowns, fields, layouts, log_change
-from kontor.studio.models import CustomField, FieldRule, Layout
+from kontor.studio.actions.settings import save_installation_settings
+from kontor.studio.models import CustomField, FieldRule, InstallationSetting, Layout
 
 FORMAT = "kontor-configuration"
 VERSION = 1
@@ -56,6 +57,8 @@ def export_configuration() -> dict:
         "required": required,
         "custom_fields": custom,
         "layouts": found,
+        # Only what an admin chose: a setting still taken from the environment stays so.
+        "settings": dict(InstallationSetting.objects.order_by("key").values_list("key", "value")),
     }
 
 
@@ -117,6 +120,10 @@ def import_configuration(data, *, actor) -> dict:
                 f"{label} {kind}", lambda m=module, k=kind, s=spec: _import_layout(m, k, s, actor)
             )
             counts["layouts"] += 1
+    chosen = data.get("settings") or {}
+    if chosen:
+        attempt("settings", lambda: save_installation_settings(actor=actor, **chosen))
+        counts["settings"] = len(chosen)
     if problems:
         raise ValidationError(problems)
     log_change(
