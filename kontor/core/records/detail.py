@@ -8,15 +8,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
 
-from kontor.core import config, extensions, journey, permissions, registry
+from kontor.core import config, extensions, field_values, journey, permissions, registry
 from kontor.core.records import header, path, related_lists, tables, timeline, timeline_activities
 
 SUBPANEL_ROWS = 10
 TIMELINE_ROWS = 100
 
 
-def panels(module, record, user=None) -> list[dict]:
+def panels(module, record, user=None, can_edit: bool = False) -> list[dict]:
+    """The field panels of `record`, each field with its value's HTML (field_values): the
+    inline editor's target when `can_edit` and the module offers the field."""
     out = []
+    editing = field_values.Editing(module, record) if can_edit else None
     custom = {f.name: f for f in config.custom_fields(module.model)}
     layout = list(config.panels(module))
     links = [
@@ -46,6 +49,8 @@ def panels(module, record, user=None) -> list[dict]:
                     "wide": field.get_internal_type() == "TextField",
                 }
             )
+        for item in fields:
+            item["html"] = field_values.value_html(item, editing)
         filled = [f for f in fields if f["text"] not in ("", None)]
         out.append(
             {
@@ -186,7 +191,7 @@ def context(module, record, user) -> dict:
     found = journey.Journey.of(record, user, visible=True)
     todo = open_activities(record, user) if module.has_activities else []
     return {
-        "panels": panels(module, record, user),
+        "panels": panels(module, record, user, can_edit),
         "header_facts": header.facts(module, record, user, todo),
         "path": path.steps(module, record, user),
         "open_activities": todo,

@@ -2,25 +2,18 @@
 
 from django import template
 
-from kontor.core import inline_fields as inline
+from kontor.core import field_values
 
 register = template.Library()
 
 
 @register.simple_tag
-def inline_edit(module, record, item, can_edit) -> dict | None:
-    """{"url": the inline editor, "edit_url": the edit form} of the field of `item` (an item
-    of detail.panels()) when the page may offer it for inline edit, else None. What the
-    module offers is worked out once per record and page."""
-    if not can_edit or module is None or record is None or not item:
-        return None
-    cached = getattr(record, "_inline_fields", None)
-    if cached is None:
-        cached = record._inline_fields = (
-            inline.editable_fields(module),
-            module.url("edit", record.pk),
-        )
-    editable, edit_url = cached
-    if item.get("name") not in editable:
-        return None
-    return {"url": inline.inline_url(module, record.pk, item["name"]), "edit_url": edit_url}
+def field_value(module, record, item, can_edit):
+    """The HTML of the value of `item` (an item of detail.panels()), the inline editor's
+    target when the page may offer the field for inline edit (field_values.value_html)."""
+    editing = None
+    if can_edit and module is not None and record is not None:
+        editing = getattr(record, "_inline_editing", None)
+        if editing is None:
+            editing = record._inline_editing = field_values.Editing(module, record)
+    return field_values.value_html(item, editing)
