@@ -122,6 +122,14 @@ def required_for(user) -> bool:
     return user.roles.filter(requires_two_factor=True).exists()
 
 
+def password_alone_refused(user) -> bool:
+    """Whether a sign-in that can send only a password (SuiteCRM's v4_1 `login`, the V8
+    password grant) must refuse `user`: they have two-factor sign-in, or a role requires it.
+    Those APIs cannot ask for the code, and the password alone must not open what the sign-in
+    page guards with a second factor."""
+    return has_active_device(user) or required_for(user)
+
+
 # The per-user throttle of wrong codes, kept by the password throttle's counters.
 
 

@@ -16,6 +16,7 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -27,7 +28,7 @@ from kontor.core.fast.token import read_token
 from kontor.core.permissions import remember
 from kontor.suiteapi.models import AccessToken
 from kontor.suiteapi.v8.errors import OAuthError, missing
-from kontor.users import signin
+from kontor.users import signin, two_factor
 from kontor.users.models import Role, Team
 
 ACCESS_LIFETIME = timedelta(hours=1)
@@ -96,8 +97,8 @@ def _client_credentials(request, params) -> tuple[str, str]:
 def _signed_in(request, params):
     """The user of the password grant: Django's authenticate (Kontor's password checks and
     sign-in throttle: 429 with Retry-After while a user name and address pair must wait).
-    This grant cannot ask for a second factor, so it asks for none, also of a user with
-    two-factor sign-in (docs/access.md, "Machine credentials")."""
+    This grant cannot ask for a second factor, so a user with two-factor sign-in (or whose role
+    requires it) is refused as a wrong password is (docs/access.md, "Machine credentials")."""
     username, password = _text(params.get("username")), _text(params.get("password"))
     if not username:
         raise missing("username")
@@ -109,6 +110,10 @@ def _signed_in(request, params):
         refused.headers["Retry-After"] = str(wait)
         raise refused
     user = authenticate(request, username=username, password=password)
+    if user is not None and user.is_active and two_factor.password_alone_refused(user):
+        # authenticate() accepted the password, so it sent no failure of its own.
+        user_login_failed.send(__name__, credentials={"username": username}, request=request)
+        user = None
     if user is None or not user.is_active:
         signin.record_failure(request, username)
         raise OAuthError("invalid_grant")

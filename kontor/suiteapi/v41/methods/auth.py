@@ -5,8 +5,8 @@ sign-in lock-out (kontor.users.signin: failures count for the user name and the 
 locked name is refused with SuiteCRM's `lockout_reached` before any check). A wrong password is
 a failed sign-in in the account audit trail (Administration → Sign-ins), sent as Django's
 `user_login_failed` signal like every other failed sign-in. A v4_1 client can send nothing but
-the md5 of the password, so `login` asks for no second factor (docs/access.md, "Machine
-credentials").
+the md5 of the password, so a user with two-factor sign-in (or whose role requires it) is
+refused with the same answer as a wrong password (docs/access.md, "Machine credentials").
 """
 
 from django.contrib.auth import get_user_model
@@ -19,7 +19,7 @@ from kontor.suiteapi.v41 import passwords, sessions
 from kontor.suiteapi.v41.calls import Call, method, name_values, text
 from kontor.suiteapi.v41.errors import ApiError
 from kontor.suitecrm.hashers import md5_hex
-from kontor.users import signin
+from kontor.users import signin, two_factor
 
 # SuiteCRM's defaults for what Kontor does not configure per user.
 MOBILE_MAX_LIST_ENTRIES = 10
@@ -56,7 +56,12 @@ def _check_password(call: Call, user_auth) -> object:
     user = _user_named(user_name) if user_name else None
     if user is None or not user.is_active:
         passwords.spend_check_time(password)  # unknown names answer as slowly as wrong passwords
-    if user is None or not user.is_active or not passwords.md5_matches(user, password):
+    if (
+        user is None
+        or not user.is_active
+        or not passwords.md5_matches(user, password)
+        or two_factor.password_alone_refused(user)
+    ):
         signin.record_failure(call.request, user_name)
         user_login_failed.send(__name__, credentials={"username": user_name}, request=call.request)
         raise ApiError("invalid_login")
