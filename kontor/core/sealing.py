@@ -2,41 +2,34 @@
 them back in plain form (a user's authenticator secret, kontor/users/two_factor_models.py).
 
 A copy of the database (a backup, a dump handed to support) then holds nothing usable without
-the SECRET_KEY, which lives only in the environment. Python's standard library and Django
-offer no cipher, and `cryptography` is not a dependency, so the seal is built from the one
-keyed primitive Django has, HMAC-SHA256 (`salted_hmac`): its output over a random nonce and a
-counter is the key stream the text is XOR-ed with, and a second HMAC over nonce and cipher
-text (encrypt-then-MAC) refuses any sealed value changed in the database or sealed with
-another key. Each use names its own `purpose`, so a value sealed for one use opens for no
-other.
+the SECRET_KEY, which lives only in the environment. The seal is `cryptography`'s Fernet
+(AES-128 in CBC mode with an HMAC-SHA256 over it: a changed value or one sealed with another
+key does not open). Its key is derived from the SECRET_KEY and the use's `purpose` with
+Django's `salted_hmac`, so a value sealed for one use opens for no other.
 
 `unseal` tries `SECRET_KEY_FALLBACKS` after the SECRET_KEY, so sealed values stay readable
 across a key rotation as long as the old key is kept there.
 """
 
 import base64
-import secrets
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 
 #: What every sealed value starts with: a plain value never does (base32, hex, a password).
 PREFIX = "sealed1$"
-NONCE_BYTES = 16
-TAG_BYTES = 32
 
 
-def _stream(purpose: str, nonce: bytes, length: int, key: str) -> bytes:
-    blocks, counter = b"", 0
-    while len(blocks) < length:
-        message = nonce + counter.to_bytes(4, "big")
-        blocks += salted_hmac(f"{purpose}.pad", message, secret=key, algorithm="sha256").digest()
-        counter += 1
-    return blocks[:length]
+def _fernet(purpose: str, key: str) -> Fernet:
+    derived = salted_hmac(f"kontor.sealing.{purpose}", "fernet", secret=key, algorithm="sha256")
+    return Fernet(base64.urlsafe_b64encode(derived.digest()))
 
 
-def _tag(purpose: str, nonce: bytes, body: bytes, key: str) -> bytes:
-    return salted_hmac(f"{purpose}.tag", nonce + body, secret=key, algorithm="sha256").digest()
+def _keys(purpose: str) -> MultiFernet:
+    """Seals with the SECRET_KEY's key; opens with it or one of the fallbacks'."""
+    keys = (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    return MultiFernet([_fernet(purpose, key) for key in keys])
 
 
 def is_sealed(value: str) -> bool:
@@ -44,14 +37,9 @@ def is_sealed(value: str) -> bool:
 
 
 def seal(plain: str, *, purpose: str) -> str:
-    """`plain` sealed with the SECRET_KEY for `purpose` (text, at most ~70 characters longer
-    than the UTF-8 of `plain` times 4/3)."""
-    nonce = secrets.token_bytes(NONCE_BYTES)
-    raw = plain.encode()
-    stream = _stream(purpose, nonce, len(raw), settings.SECRET_KEY)
-    body = bytes(a ^ b for a, b in zip(raw, stream, strict=True))
-    tag = _tag(purpose, nonce, body, settings.SECRET_KEY)
-    return PREFIX + base64.urlsafe_b64encode(nonce + body + tag).decode()
+    """`plain` sealed with the SECRET_KEY for `purpose` (text, about 100 characters longer
+    than `plain` for short values)."""
+    return PREFIX + _keys(purpose).encrypt(plain.encode()).decode()
 
 
 def unseal(sealed: str, *, purpose: str) -> str | None:
@@ -60,18 +48,6 @@ def unseal(sealed: str, *, purpose: str) -> str | None:
     if not is_sealed(sealed or ""):
         return None
     try:
-        data = base64.urlsafe_b64decode(sealed[len(PREFIX) :].encode())
-    except ValueError:
+        return _keys(purpose).decrypt(sealed[len(PREFIX) :].encode()).decode()
+    except (InvalidToken, UnicodeDecodeError, ValueError):
         return None
-    if len(data) < NONCE_BYTES + TAG_BYTES:
-        return None
-    nonce, body, tag = data[:NONCE_BYTES], data[NONCE_BYTES:-TAG_BYTES], data[-TAG_BYTES:]
-    for key in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
-        if constant_time_compare(_tag(purpose, nonce, body, key), tag):
-            stream = _stream(purpose, nonce, len(body), key)
-            raw = bytes(a ^ b for a, b in zip(body, stream, strict=True))
-            try:
-                return raw.decode()
-            except UnicodeDecodeError:
-                return None
-    return None

@@ -14,7 +14,7 @@ def test_a_sealed_value_opens_with_the_key_and_shows_nothing_of_the_plain_text()
     sealed = sealing.seal(SECRET, purpose="test")
     assert sealed.startswith(sealing.PREFIX) and SECRET not in sealed
     assert sealing.unseal(sealed, purpose="test") == SECRET
-    assert sealing.seal(SECRET, purpose="test") != sealed  # a new nonce every time
+    assert sealing.seal(SECRET, purpose="test") != sealed  # a new IV every time
 
 
 def test_it_opens_after_a_key_rotation_and_not_with_another_key(settings):
@@ -41,9 +41,10 @@ def _flip(sealed: str, index: int) -> str:
 @pytest.mark.parametrize(
     "broken",
     [
-        lambda s: _flip(s, 0),  # the nonce
-        lambda s: _flip(s, sealing.NONCE_BYTES),  # the secret
-        lambda s: _flip(s, -1),  # the tag
+        lambda s: _flip(s, 0),  # the version
+        lambda s: _flip(s, 9),  # the IV (after version and time stamp)
+        lambda s: _flip(s, 25),  # the secret
+        lambda s: _flip(s, -1),  # the HMAC
         lambda s: s[: len(sealing.PREFIX) + 10],  # cut short
         lambda s: sealing.PREFIX + "not base64 !!",
         lambda s: SECRET,  # a plain value
