@@ -7,8 +7,8 @@ import time
 import pyotp
 import pytest
 
+from kontor.suiteapi.clients.actions import create_client
 from kontor.suiteapi.models import AccessToken, Session
-from kontor.suiteapi.v8.tests.conftest import SECRET
 from kontor.suiteapi.v41.tests.helpers import call, md5
 from kontor.users import two_factor_actions
 from kontor.users.account_models import AccountEvent
@@ -16,6 +16,14 @@ from kontor.users.account_models import AccountEvent
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-rolf-123!"
+SECRET = "client-secret-of-the-mobile-app"
+
+
+@pytest.fixture
+def password_client(db):
+    return create_client(
+        name="Mobile app", grant="password", client_id="mobile-app", secret=SECRET, actor=None
+    )[0]
 
 
 @pytest.fixture
