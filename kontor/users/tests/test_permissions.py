@@ -8,6 +8,7 @@ from kontor.activities.tests.factories import TaskFactory
 from kontor.conversion.actions import convert_lead, convert_target
 from kontor.core import permissions
 from kontor.core.models import ChangeLog
+from kontor.core.testing_tools import whole_page
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.targets.models import Target
@@ -182,9 +183,9 @@ def test_the_detail_page_offers_only_what_the_user_may_do(client, teams):
     )
     account = AccountFactory(actor=mate)
     client.force_login(person("outsider", accounts_only))
-    page = client.get(account.get_absolute_url()).content.decode()
+    page = whole_page(client, account.get_absolute_url()).content.decode()
     assert 'id="subpanel-contacts"' not in page and "/contacts/new/" not in page
     assert "/calls/new/" not in page and f'href="/accounts/{account.pk}/edit/"' in page
     client.force_login(mate)
-    page = client.get(account.get_absolute_url()).content.decode()
+    page = whole_page(client, account.get_absolute_url()).content.decode()
     assert 'id="subpanel-contacts"' in page and "/calls/new/" in page
