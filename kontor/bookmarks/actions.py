@@ -10,16 +10,35 @@ from kontor.bookmarks.models import FavouriteRecord, RecentRecord
 RECENT_KEPT = 30
 
 
+#: A new row prunes the user's rows beyond RECENT_KEPT when its id is a multiple of this
+#: (ids are a sequence): the prune about every this many new rows, not on every view
+PRUNE_EVERY = 8
+
+
 def note_view(user, module, pk) -> None:
-    """Remember that `user` opened record `pk` of `module`: one upsert, then dropping the rows
-    beyond RECENT_KEPT (a range of the user's newest rows along their index). No transaction:
-    each statement stands alone, and a lost prune is made up by the next view."""
+    """Remember that `user` opened record `pk` of `module`. Opening a record again is one
+    UPDATE of its row; a new row is an upsert (another tab may insert it meanwhile), which
+    now and then (PRUNE_EVERY) also drops the rows beyond RECENT_KEPT, so a user keeps a few
+    rows more than RECENT_KEPT at most. No transaction: each statement stands alone, and a
+    lost prune is made up by a later view."""
+    now = timezone.now()
+    mine = RecentRecord.objects.filter(user=user, module=module.slug, record_id=pk)
+    if mine.update(viewed_at=now):
+        return
+    row = RecentRecord(user=user, module=module.slug, record_id=pk, viewed_at=now)
     RecentRecord.objects.bulk_create(
-        [RecentRecord(user=user, module=module.slug, record_id=pk, viewed_at=timezone.now())],
+        [row],
         update_conflicts=True,
         unique_fields=["user", "module", "record_id"],
         update_fields=["viewed_at"],
     )
+    if row.pk is None or row.pk % PRUNE_EVERY == 0:
+        prune_recent(user)
+
+
+def prune_recent(user) -> None:
+    """Drop `user`'s recently viewed rows beyond the newest RECENT_KEPT (at most 100 at a
+    time: a range of the user's rows along their index)."""
     newest_first = RecentRecord.objects.filter(user=user).order_by("-viewed_at", "-id")
     RecentRecord.objects.filter(
         pk__in=newest_first.values("pk")[RECENT_KEPT : RECENT_KEPT + 100]

@@ -41,9 +41,27 @@ def test_recent_keeps_the_newest_first_and_prunes_the_oldest(admin):
     leads = [LeadFactory(last_name=f"Folge{n:02d}", actor=admin) for n in range(35)]
     for lead in leads:
         actions.note_view(admin, module, lead.pk)
+    # A new row prunes now and then (every PRUNE_EVERY-th row id): a few rows more at most.
+    kept = RecentRecord.objects.filter(user=admin).count()
+    assert actions.RECENT_KEPT <= kept < actions.RECENT_KEPT + actions.PRUNE_EVERY
+    actions.prune_recent(admin)
     assert RecentRecord.objects.filter(user=admin).count() == actions.RECENT_KEPT
     shown = [e.name for e in records.recent(admin)]
     assert shown == [f"Lena Folge{n:02d}" for n in range(34, 24, -1)]
+
+
+def test_opening_a_record_again_is_one_update(admin, django_assert_num_queries):
+    module = registry.get("leads")
+    lead, other = LeadFactory(actor=admin), LeadFactory(actor=admin)
+    actions.note_view(admin, module, lead.pk)
+    actions.note_view(admin, module, other.pk)
+    first = RecentRecord.objects.get(user=admin, record_id=lead.pk)
+    with django_assert_num_queries(1):
+        actions.note_view(admin, module, lead.pk)
+    again = RecentRecord.objects.get(user=admin, record_id=lead.pk)
+    assert (again.pk, RecentRecord.objects.filter(user=admin).count()) == (first.pk, 2)
+    assert again.viewed_at > first.viewed_at
+    assert [e.name for e in records.recent(admin)][0] == str(lead)
 
 
 def test_the_star_toggles_a_favourite_shown_in_the_menu(admin_client, admin):

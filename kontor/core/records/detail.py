@@ -5,8 +5,10 @@ after the page (fragments.py): the journey timeline (kontor.core.records.timelin
 related lists (subpanels, related.py)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Exists, ForeignKey, OuterRef, Q
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from kontor.core import config, extensions, field_values, journey, permissions, registry
 from kontor.core.records import header, path, related_lists, tables, timeline, timeline_activities
@@ -217,8 +219,9 @@ def timeline_context(module, record, user) -> dict:
     return {
         "timeline": events,
         "planned": planned,
-        "history": history(events),
-        "changelog": changelog(events),
+        # Worked out only when read: the card shows neither.
+        "history": SimpleLazyObject(lambda: history(events)),
+        "changelog": SimpleLazyObject(lambda: changelog(events)),
     }
 
 
@@ -231,20 +234,37 @@ def related_context(module, record, user) -> dict:
     }
 
 
+def joined(module) -> list[str]:
+    """The links the page shows (panels and header): joined to the record's own query, so
+    the page needs no query per linked record (an owner, an account)."""
+    model = module.model
+    names = set(config.panel_fields(module)) | set(module.get_header_fields())
+    out = []
+    for name in sorted(names):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # a custom field, or the header's next activity
+        if isinstance(field, ForeignKey):  # not a generic link (an activity's parent)
+            out.append(name)
+    return out
+
+
 def teams_context(record, user, can_edit: bool) -> dict:
     """The record's teams, and the teams the user may set on it (editors only: admins any
-    team, others their own teams and the ones the record is in)."""
-    current = list(record.teams.all())
-    team = record.teams.model  # reached through the relation: core imports no app
+    team, others their own teams and the ones the record is in): one query either way."""
+    manager = record.teams
     if not can_edit:
-        return {"record_teams": current, "team_choices": []}
-    choices = (
-        team.objects.all()
-        if permissions.is_admin(user)
-        else team.objects.filter(Q(members=user) | Q(pk__in=[t.pk for t in current])).distinct()
+        return {"record_teams": list(manager.all()), "team_choices": []}
+    # Whether the record is in a team, asked of the link table in the same query.
+    chosen = manager.through.objects.filter(
+        **{manager.source_field_name: record.pk, manager.target_field_name: OuterRef("pk")}
     )
-    chosen = {t.pk for t in current}
+    teams = manager.model.objects.annotate(chosen=Exists(chosen))  # core imports no app
+    if not permissions.is_admin(user):
+        teams = teams.filter(Q(members=user) | Q(chosen=True)).distinct()
+    teams = list(teams.order_by("name"))
     return {
-        "record_teams": current,
-        "team_choices": [(t, t.pk in chosen) for t in choices.order_by("name")],
+        "record_teams": [t for t in teams if t.chosen],
+        "team_choices": [(t, t.chosen) for t in teams],
     }

@@ -56,7 +56,9 @@ class DetailView(ModuleView):
     """A record: field panels, subpanels, open activities and history, the change log."""
 
     def get(self, request, pk):
-        return self.render_page(self.get_object())
+        # The links the page shows come in the record's query (detail.joined).
+        queryset = self.get_queryset().select_related(*detail.joined(self.module))
+        return self.render_page(get_object_or_404(queryset, pk=pk))
 
     def render_page(self, record, **extra):
         """The page of `record`; its timeline and related lists load afterwards (fragments.py)."""
