@@ -6,18 +6,13 @@ kontor/accounts/tests/test_accounts.py); pytest then collects list, detail, crea
 input, trash, restore, export, mass update and delete, 404, sign-in and pinned query-count tests
 for it. Records are set up through the actions (`RecordFactory` saves with `save_record`), never
 with `Model.objects.create`. The small helpers (factories, form data, CSV rows, change log,
-races) live in kontor/core/testing_tools.py and are offered here too.
+races, query pins) live in kontor/core/testing_tools.py and are offered here too.
 kontor/core/tests/test_example.py is a tour of these helpers.
 """
 
-import json
-import os
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 from django.utils.html import escape
 
@@ -25,7 +20,10 @@ from kontor.core import permissions, registry
 from kontor.core.actions import as_text, delete_records
 from kontor.core.models import ChangeLog
 from kontor.core.testing_tools import (
+    SUBPANEL_QUERIES,
     RecordFactory,
+    assert_query_count,
+    count_queries,
     csv_rows,
     form_data,
     log_of,
@@ -34,6 +32,7 @@ from kontor.core.testing_tools import (
 )
 
 __all__ = [
+    "SUBPANEL_QUERIES",
     "Invalid",
     "RecordFactory",
     "RecordModuleTests",
@@ -45,39 +44,6 @@ __all__ = [
     "race",
     "whole_page",
 ]
-
-
-#: The pinned number of queries of each module's pages (see `assert_query_count`).
-QUERY_COUNTS_FILE = Path(__file__).parent / "tests" / "query_counts.json"
-#: Set to 1 to write the measured counts into QUERY_COUNTS_FILE instead of comparing.
-UPDATE_QUERY_COUNTS = os.environ.get("KONTOR_UPDATE_QUERY_COUNTS") == "1"
-#: Queries of one subpanel on a detail page: its rows, with the columns' related records joined.
-SUBPANEL_QUERIES = 1
-
-
-def count_queries(request) -> tuple[int, object]:
-    """(number of queries, response) of `request()`, a callable that makes one request."""
-    with CaptureQueriesContext(connection) as captured:
-        response = request()
-    return len(captured.captured_queries), response
-
-
-def assert_query_count(slug: str, view: str, measured: int, pinned: int | None = None) -> None:
-    """Compare `measured` with `pinned` when given (a module's own test pins it), else with the
-    number pinned in query_counts.json for (slug, view)."""
-    if pinned is not None:
-        assert measured == pinned, f"{slug} {view}: {measured} queries, {pinned} pinned"
-        return
-    pinned = json.loads(QUERY_COUNTS_FILE.read_text()) if QUERY_COUNTS_FILE.exists() else {}
-    if UPDATE_QUERY_COUNTS:
-        pinned.setdefault(slug, {})[view] = measured
-        QUERY_COUNTS_FILE.write_text(json.dumps(pinned, indent=2, sort_keys=True) + "\n")
-        return
-    expected = pinned.get(slug, {}).get(view)
-    assert measured == expected, (
-        f"{slug} {view}: {measured} queries, {expected} pinned in {QUERY_COUNTS_FILE.name}; "
-        "if the change is intended, re-pin with KONTOR_UPDATE_QUERY_COUNTS=1"
-    )
 
 
 @dataclass(frozen=True)

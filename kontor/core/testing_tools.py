@@ -1,15 +1,19 @@
 """Small test helpers for any test of Kontor: factories that create through `save_record`, the
 change log of a record, the POST data of a form as shown, the rows of a CSV response, calls
-raced in threads, and the queued tasks run as a worker runs them. `kontor.core.testing` offers
-them too, beside the standard tests of every record module."""
+raced in threads, the queued tasks run as a worker runs them, and the pinned query counts of
+pages (query_counts.json). `kontor.core.testing` offers them too, beside the standard tests
+of every record module."""
 
 import csv
 import io
+import json
+import os
+from pathlib import Path
 
 import factory
 from django import forms
 from django.db import connection
-from django.test.utils import ContextList
+from django.test.utils import CaptureQueriesContext, ContextList
 
 from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog
@@ -134,3 +138,36 @@ def whole_page(client, url: str):
     response.content = b"".join(part.content for part in parts)
     response.context = contexts
     return response
+
+
+#: The pinned number of queries of each module's pages (see `assert_query_count`).
+QUERY_COUNTS_FILE = Path(__file__).parent / "tests" / "query_counts.json"
+#: Set to 1 to write the measured counts into QUERY_COUNTS_FILE instead of comparing.
+UPDATE_QUERY_COUNTS = os.environ.get("KONTOR_UPDATE_QUERY_COUNTS") == "1"
+#: Queries of one subpanel on a detail page: its rows, with the columns' related records joined.
+SUBPANEL_QUERIES = 1
+
+
+def count_queries(request) -> tuple[int, object]:
+    """(number of queries, response) of `request()`, a callable that makes one request."""
+    with CaptureQueriesContext(connection) as captured:
+        response = request()
+    return len(captured.captured_queries), response
+
+
+def assert_query_count(slug: str, view: str, measured: int, pinned: int | None = None) -> None:
+    """Compare `measured` with `pinned` when given (a module's own test pins it), else with the
+    number pinned in query_counts.json for (slug, view)."""
+    if pinned is not None:
+        assert measured == pinned, f"{slug} {view}: {measured} queries, {pinned} pinned"
+        return
+    pinned = json.loads(QUERY_COUNTS_FILE.read_text()) if QUERY_COUNTS_FILE.exists() else {}
+    if UPDATE_QUERY_COUNTS:
+        pinned.setdefault(slug, {})[view] = measured
+        QUERY_COUNTS_FILE.write_text(json.dumps(pinned, indent=2, sort_keys=True) + "\n")
+        return
+    expected = pinned.get(slug, {}).get(view)
+    assert measured == expected, (
+        f"{slug} {view}: {measured} queries, {expected} pinned in {QUERY_COUNTS_FILE.name}; "
+        "if the change is intended, re-pin with KONTOR_UPDATE_QUERY_COUNTS=1"
+    )
