@@ -6,6 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from kontor.core.models import ChangeLog
+from kontor.core.testing_tools import whole_page
 from kontor.imports.models import ImportBatch, ImportMapping
 from kontor.imports.tests.helpers import upload
 from kontor.leads.models import Lead
@@ -134,7 +135,7 @@ def test_an_imported_record_names_its_import_in_the_timeline(admin_client, admin
     batch = actions.create_batch(upload("leads-de-semicolon.csv"), model=Lead, actor=admin)
     batch = run(batch, actor=admin)
     juergen = Lead.objects.get(email1="juergen.mueller@mueller-bau.example")
-    page = admin_client.get(reverse("leads:detail", args=[juergen.pk])).content.decode()
+    page = whole_page(admin_client, reverse("leads:detail", args=[juergen.pk])).content.decode()
     link = reverse("imports:batch", args=[batch.pk])
     assert f'<a href="{link}">import {str(batch.pk)[:8]}</a>' in page
 

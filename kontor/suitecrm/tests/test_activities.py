@@ -12,6 +12,7 @@ import pytest
 
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
 from kontor.contacts.models import Contact
+from kontor.core.testing_tools import whole_page
 from kontor.suitecrm.run import migrate
 from kontor.suitecrm.source import Source
 from kontor.suitecrm.steps.activities import map_call, map_meeting, map_note, map_task
@@ -301,7 +302,7 @@ def test_the_contacts_timeline_lists_its_migrated_activities(
     ]
     assert len(names) >= 3
     client.force_login(actor)
-    page = client.get(Contact.objects.get(pk=GROSS_CONTACT).get_absolute_url())
+    page = whole_page(client, Contact.objects.get(pk=GROSS_CONTACT).get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
     for name in names:

@@ -7,6 +7,7 @@ from django.test import Client, override_settings
 
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core.models import ChangeLog
+from kontor.core.testing_tools import whole_page
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.webforms.actions import EVENT_FIELD, submit_webform
@@ -79,7 +80,7 @@ def test_the_submission_is_on_the_timeline_for_those_who_see_the_record(rep, adm
     )
     assert answer.status_code == 200
     assert stored(contact) == before
-    page = admin_client.get(contact.get_absolute_url()).content.decode()
+    page = whole_page(admin_client, contact.get_absolute_url()).content.decode()
     assert "Web form submission" in page
     assert "Mallory" in page and "Please unsubscribe me." in page
 
@@ -102,6 +103,6 @@ def test_sent_markup_is_shown_as_text_on_the_timeline(rep, admin, admin_client):
     visitor = Client(enforce_csrf_checks=True)
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     submit(visitor, webform, rendered_token(visitor, webform), description=attack)
-    page = admin_client.get(contact.get_absolute_url()).content.decode()
+    page = whole_page(admin_client, contact.get_absolute_url()).content.decode()
     assert "&lt;script&gt;alert(" in page
     assert "<script>alert(" not in page and "<img src=x" not in page

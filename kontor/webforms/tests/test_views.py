@@ -8,6 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from kontor.core.models import ChangeLog
+from kontor.core.testing_tools import whole_page
 from kontor.leads.models import Lead
 from kontor.webforms import protection
 from kontor.webforms.models import UsedToken
@@ -160,7 +161,7 @@ def test_the_timeline_names_the_web_form(visitor, webform, admin_client):
     submit(visitor, webform, rendered_token(visitor, webform))
     lead = Lead.objects.get()
     assert ChangeLog.objects.get(record_id=lead.pk, action="create").origin == "webform:Contact us"
-    page = admin_client.get(lead.get_absolute_url()).content.decode()
+    page = whole_page(admin_client, lead.get_absolute_url()).content.decode()
     assert "web form Contact us" in page
 
 
