@@ -10,9 +10,11 @@ fixed: the matches, the matches through links, and the links to records the user
 part (kontor.core.records.tables.hidden_links).
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
 
 from kontor.core import permissions, registry, search
 from kontor.core.records import tables
@@ -27,6 +29,8 @@ CAP = 100
 VIA_CAP = 20
 #: Shortest term the type-ahead answers
 MIN_LENGTH = 2
+#: A whole e-mail address (normalized: lower-case, no spaces)
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
 
 
 @dataclass
@@ -52,68 +56,117 @@ def groups(user, term: str) -> list[Group]:
     term = search.normalize(term)
     if len(term) < MIN_LENGTH or not search.searchable(term):
         return []
+    modules = [m for m in registry.modules() if permissions.can(user, "view", m.model)]
+    # Per module its newest direct matches, then per `suggest_via` link its newest matches
+    # through the linked records: (module, link name or "", ids query).
+    parts = []
+    for module in modules:
+        visible = module.model.objects.visible_to(user, "view")
+        parts.append((module, "", _newest(_matches(visible, term, CAP), PER_MODULE)))
+        for name in module.suggest_via:
+            linked = module.model._meta.get_field(name).related_model
+            if not permissions.can(user, "view", linked):
+                continue
+            targets = _matches(linked.objects.visible_to(user, "view"), term, VIA_CAP, ids=True)
+            through = visible.filter(**{f"{name}__in": targets})
+            parts.append((module, name, _newest(through, PER_MODULE)))
+    found = _ids(parts)
     out, left = [], TOTAL
-    for module in registry.modules():
+    for module in modules:
         if left <= 0:
             break
-        if not permissions.can(user, "view", module.model):
-            continue
-        hits = module_hits(module, user, term, min(PER_MODULE, left))
+        hits = _hits(module, user, found.get(module.slug, {}), min(PER_MODULE, left))
         if hits:
             out.append(Group(module, hits))
             left -= len(hits)
     return out
 
 
-def module_hits(module, user, term: str, limit: int) -> list[Hit]:
-    """Up to `limit` matches of `term` in `module` that `user` may see, newest change first,
-    then those found through the names of linked records (`suggest_via`)."""
-    visible = module.model.objects.visible_to(user, "view")
+def _whole_email(term: str) -> bool:
+    """Is the normalized term a whole e-mail address (looked up in the e-mail index)?"""
+    return bool(EMAIL.fullmatch(term))
+
+
+def _matches(queryset, term: str, cap: int, ids: bool = False):
+    """The (capped) matches of `term` in `queryset`: a whole e-mail address through the
+    exact e-mail index of a model that has one (an equality test on a b-tree instead of
+    its many trigrams in the search index), anything else through the search index."""
+    if _whole_email(term) and _is_column(queryset.model, "email1"):
+        queryset = queryset.filter(email1=term)
+        return queryset.order_by().values("pk")[:cap] if ids else queryset
+    if ids:
+        return search.matching_ids(queryset, term, cap)
+    return search.search(queryset, term, cap)
+
+
+def _newest(queryset, limit: int):
+    """The ids of the newest `limit` records of `queryset`."""
+    return queryset.order_by("-date_modified", "-pk").values_list("pk", flat=True)[:limit]
+
+
+def _ids(parts) -> dict[str, dict[str, list]]:
+    """Run the ids queries of `parts`: {module slug: {link name or "": [ids, newest first]}}.
+
+    PostgreSQL answers all of them in one round trip (a UNION ALL of the capped queries,
+    each keeping its own ORDER BY and LIMIT); other databases one query per part.
+    """
+    out: dict[str, dict[str, list]] = {}
+    connection = connections[parts[0][2].db] if parts else None
+    if connection is not None and connection.vendor == "postgresql":
+        sqls, params = [], []
+        for n, (_module, _name, ids) in enumerate(parts):
+            sql, args = ids.query.get_compiler(using=ids.db).as_sql()
+            sqls.append(f"SELECT {n}, q.pk::text FROM ({sql}) AS q(pk)")
+            params.extend(args)
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(sqls), params)
+            rows = cursor.fetchall()
+        for n, pk in rows:
+            module, name, _ids = parts[n]
+            out.setdefault(module.slug, {}).setdefault(name, []).append(pk)
+        return out
+    for module, name, ids in parts:
+        out.setdefault(module.slug, {})[name] = [str(pk) for pk in ids]
+    return out
+
+
+def _hits(module, user, found: dict[str, list], limit: int) -> list[Hit]:
+    """Up to `limit` hits of `module` from the ids `found`: its direct matches newest change
+    first, then those found through the names of linked records (`suggest_via`), with the
+    context its `suggest_columns` name. One query for the rows (none without ids)."""
+    direct = found.get("", [])[:limit]
+    chosen, via = list(direct), {}
+    for name in module.suggest_via:
+        for pk in found.get(name, []):
+            if len(chosen) >= limit:
+                break
+            if pk not in chosen:
+                chosen.append(pk)
+                via[pk] = name
+    if not chosen:
+        return []
     cols = tables.columns(module, module.suggest_columns)
     related = tables.related_fields(cols)
+    links = {via[pk] for pk in chosen if pk in via}
     # Only the shown columns and the name's fields (a record's name is built from its search
     # fields): a lead has sixty columns, and building and reading them all costs CPU per key.
     fields = {*tables.loaded_fields(module.model, cols, "-date_modified", ""), "date_modified"}
     fields.update(name for name in module.search_fields if _is_column(module.model, name))
-    # The newest few of the capped matches are chosen first; only they are joined to their
-    # linked records (joining all the matches before sorting reads a page per match).
-    newest = search.search(visible, term, CAP).order_by("-date_modified", "-pk")
-    records = list(
-        module.model.objects.filter(pk__in=newest.values("pk")[:limit])
-        .select_related(*related)
-        .only(*fields)
-        .order_by("-date_modified", "-pk")
+    records = sorted(
+        module.model.objects.filter(pk__in=chosen)
+        .select_related(*related, *links)
+        .only(*fields, *links),
+        key=lambda r: (r.date_modified, str(r.pk)),
+        reverse=True,
     )
-    found_via: dict = {}
-    for name in module.suggest_via:
-        if len(records) >= limit:
-            break
-        linked = module.model._meta.get_field(name).related_model
-        if not permissions.can(user, "view", linked):
-            continue
-        targets = search.matching_ids(linked.objects.visible_to(user, "view"), term, VIA_CAP)
-        seen = [r.pk for r in records]
-        newest = (
-            visible.filter(**{f"{name}__in": targets})
-            .exclude(pk__in=seen)
-            .order_by("-date_modified", "-pk")
-        )
-        more = list(
-            module.model.objects.filter(pk__in=newest.values("pk")[: limit - len(records)])
-            .select_related(*{*related, name})
-            .only(*fields, name)
-            .order_by("-date_modified", "-pk")
-        )
-        for record in more:
-            found_via[record.pk] = str(getattr(record, name))
-        records += more
+    records.sort(key=lambda r: str(r.pk) in via)  # stable: the direct matches first
     rows = tables.rows(module, cols, records, user)
     return [
         Hit(
             name=str(record) or "—",
             url=row["url"],
             context=[text for text, _url in row["cells"] if text],
-            via=found_via.get(record.pk, ""),
+            via=str(getattr(record, via[str(record.pk)])) if str(record.pk) in via else "",
         )
         for record, row in zip(records, rows, strict=True)
     ]
