@@ -5,9 +5,13 @@ module is searched through its search index with a small cap (docs/performance.m
 through the permission filter, and shows what its declaration names beside each match
 (`Module.suggest_columns`: company, e-mail, owner, stage …). A module may also be found through
 the name of a record it links to (`Module.suggest_via`: a contact through its account's name),
-with a second capped query of the linked module's matches. The number of queries per module is
-fixed: the matches, the matches through links, and the links to records the user sees only in
-part (kontor.core.records.tables.hidden_links).
+with a second capped query of the linked module's matches. A whole e-mail address is looked up
+in the exact e-mail index of the modules that have one instead of the search index.
+
+The queries are fixed per key: on PostgreSQL one round trip for the ids of every module's newest
+matches (a UNION ALL), then the rows of each module with hits, and the links to records the user
+sees only in part (kontor.core.records.tables.hidden_links). Other databases run one ids query
+per module and link.
 """
 
 import re

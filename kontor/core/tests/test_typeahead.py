@@ -137,3 +137,28 @@ def test_queries_are_fixed_however_many_match(admin_client, admin, django_assert
             page = admin_client.get(URL, {"q": "quel"}).content.decode()
         # Four leads, four contacts through the account, the account, and the full search.
         assert page.count('role="option"') == 2 * suggest.PER_MODULE + 1 + 1
+
+
+def test_direct_matches_first_and_each_record_once(admin, records):
+    contacts = next(g for g in suggest.groups(admin, "brenn") if g.module.slug == "contacts")
+    # Karl Brenner matches by name and through Brennholz AG: shown once, as a direct match.
+    assert [(h.name, h.via) for h in contacts.hits] == [
+        ("Karl Brenner", ""),
+        ("Eva Kunz", "Brennholz AG"),
+    ]
+
+
+def test_a_whole_email_finds_its_record_and_only_a_visible_one(admin):
+    team = Team.objects.create(name="Süd")
+    sven = create_user("sven", password="pw-sven-123!", roles=["sales_rep"], teams=[team])
+    LeadFactory(last_name="Offen", email1="same@firma.de", actor=sven)
+    LeadFactory(last_name="Geheim", email1="same@firma.de", actor=admin)
+    LeadFactory(last_name="Anders", email1="other.same@firma.de", actor=sven)
+
+    def last_names(user, term):
+        return {slug: [n.split()[-1] for n in hits] for slug, hits in names(user, term).items()}
+
+    assert last_names(admin, "Same@Firma.de") == {"leads": ["Geheim", "Offen"]}
+    assert last_names(sven, "same@firma.de") == {"leads": ["Offen"]}
+    # Part of an address is still a substring search.
+    assert sorted(last_names(sven, "same@firma")["leads"]) == ["Anders", "Offen"]
