@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from kontor.core import config, extensions, field_values, journey, permissions, registry
-from kontor.core.records import header, path, related_lists, tables, timeline, timeline_activities
+from kontor.core.records import (
+    header,
+    path,
+    related_lists,
+    tables,
+    timeline,
+    timeline_activities,
+    timeline_rows,
+)
 
 SUBPANEL_ROWS = 10
 TIMELINE_ROWS = 100
@@ -219,6 +227,8 @@ def timeline_context(module, record, user) -> dict:
     return {
         "timeline": events,
         "planned": planned,
+        "timeline_rows": [timeline_rows.row(e) for e in events],
+        "planned_rows": [timeline_rows.row(e, history=False) for e in planned],
         # Worked out only when read: the card shows neither.
         "history": SimpleLazyObject(lambda: history(events)),
         "changelog": SimpleLazyObject(lambda: changelog(events)),
