@@ -39,7 +39,7 @@ def importer(page, context, live_server, tmp_path, settings):
 
 def test_german_csv_through_the_ui_with_progress_and_undo(page, importer, screenshot):
     page.goto("/leads/")
-    page.get_by_role("link", name="Import").click()
+    page.get_by_role("link", name="Import").first.click()
     page.locator("#id_file").set_input_files(str(GERMAN_CSV))
     page.get_by_role("button", name="Upload and map columns").click()
 

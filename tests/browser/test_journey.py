@@ -37,7 +37,7 @@ def test_from_target_to_contact_with_opportunity_and_activities(signed_in, user,
 
     # 1. The target, typed in through its form.
     page.goto("/targets/")
-    page.get_by_role("link", name="Zielkontakt erstellen").click()
+    page.get_by_role("link", name="Zielkontakt erstellen").first.click()
     page.get_by_label("Vorname").fill("Vorname")
     page.get_by_label("Nachname").fill("Nachname")
     page.get_by_label("Firmenname").fill("Firma")
