@@ -109,7 +109,7 @@ def _newest(queryset, limit: int):
 
 
 def _ids(parts) -> dict[str, dict[str, list]]:
-    """Run the ids queries of `parts`: {module slug: {link name or "": [ids, newest first]}}.
+    """Run the ids queries of `parts`: {module slug: {link name or "": [ids as text]}}.
 
     PostgreSQL answers all of them in one round trip (a UNION ALL of the capped queries,
     each keeping its own ORDER BY and LIMIT); other databases one query per part.
@@ -138,32 +138,32 @@ def _hits(module, user, found: dict[str, list], limit: int) -> list[Hit]:
     """Up to `limit` hits of `module` from the ids `found`: its direct matches newest change
     first, then those found through the names of linked records (`suggest_via`), with the
     context its `suggest_columns` name. One query for the rows (none without ids)."""
-    direct = found.get("", [])[:limit]
-    chosen, via = list(direct), {}
+    direct = set(found.get("", []))
+    via: dict[str, str] = {}  # id -> the link it was found through
     for name in module.suggest_via:
         for pk in found.get(name, []):
-            if len(chosen) >= limit:
-                break
-            if pk not in chosen:
-                chosen.append(pk)
-                via[pk] = name
-    if not chosen:
+            if pk not in direct:
+                via.setdefault(pk, name)
+    if not direct and not via:
         return []
     cols = tables.columns(module, module.suggest_columns)
     related = tables.related_fields(cols)
-    links = {via[pk] for pk in chosen if pk in via}
+    links = set(via.values())
     # Only the shown columns and the name's fields (a record's name is built from its search
     # fields): a lead has sixty columns, and building and reading them all costs CPU per key.
     fields = {*tables.loaded_fields(module.model, cols, "-date_modified", ""), "date_modified"}
     fields.update(name for name in module.search_fields if _is_column(module.model, name))
+    # At most PER_MODULE ids per part: the few rows are sorted here, since UNION ALL keeps
+    # no order. Newest change first, the direct matches before those found through a link.
     records = sorted(
-        module.model.objects.filter(pk__in=chosen)
+        module.model.objects.filter(pk__in=[*direct, *via])
         .select_related(*related, *links)
         .only(*fields, *links),
         key=lambda r: (r.date_modified, str(r.pk)),
         reverse=True,
     )
-    records.sort(key=lambda r: str(r.pk) in via)  # stable: the direct matches first
+    records.sort(key=lambda r: str(r.pk) in via)  # stable
+    records = records[:limit]
     rows = tables.rows(module, cols, records, user)
     return [
         Hit(
