@@ -13,8 +13,9 @@ serves Kontor with gunicorn (2 sync workers, DEBUG off) and times, at one client
     python -m bench.record_page                      # PostgreSQL database kontor_bench
     python -m bench.record_page --requests 100
 
-The contact and its events are created once (found again by name on the next run). Results go
-to bench/results/record-page-<time>.json (git-ignored).
+The contact and its events are created for the run and removed after it, so the database keeps
+exactly the volume `bench.run` checks. Results go to bench/results/record-page-<time>.json
+(git-ignored).
 """
 
 import argparse
@@ -70,6 +71,27 @@ def prepare(username: str, password: str, leads: int) -> dict:
         "leads": [f"/leads/{lead.pk}/" for lead in sample_leads(leads, seed=7)],
         "contact": f"/contacts/{contact.pk}/",
     }
+
+
+def remove_contact() -> None:
+    """Delete the run's contact, its calls, team rows and change-log rows (not trashed: gone)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kontor.activities.models import Call
+    from kontor.contacts.models import Contact
+    from kontor.core.models import ChangeLog
+
+    for contact in Contact.objects.filter(last_name=CONTACT_NAME):
+        calls = Call.objects.filter(parent_id=contact.pk)
+        call_ids = list(calls.values_list("pk", flat=True))
+        ChangeLog.objects.filter(
+            record_type=ContentType.objects.get_for_model(Call), record_id__in=call_ids
+        ).delete()
+        ChangeLog.objects.filter(
+            record_type=ContentType.objects.get_for_model(Contact), record_id=contact.pk
+        ).delete()
+        calls.delete()
+        contact.delete()
 
 
 def complete(port: int, cookies: dict, url: str, times: int) -> load.Result:
@@ -129,6 +151,7 @@ def main(argv=None) -> int:
                 f"load {summary['loadavg']}",
                 flush=True,
             )
+    remove_contact()
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"record-page-{datetime.now():%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps({"when": datetime.now().isoformat(), "results": summaries}))
