@@ -1,5 +1,5 @@
 """Inline edit in German: on a record page and in a list cell, Enter saves and Esc cancels;
-Tab saves and opens the next field."""
+Tab saves and opens the next field; a click elsewhere closes an editor nobody typed in."""
 
 import pytest
 from playwright.sync_api import expect
@@ -72,6 +72,22 @@ def test_a_record_page_saves_with_enter_and_cancels_with_esc(signed_in, lead, sc
         "gültige E-Mail-Adresse"
     )
     assert Lead.objects.get(pk=lead.pk).email1 == "lena@fjord.example"
+
+
+def test_a_click_elsewhere_closes_an_untouched_editor_and_keeps_a_changed_one(signed_in, lead):
+    page = signed_in
+    page.goto(f"/leads/{lead.pk}/")
+    value(page, "title").locator(".inline-text").click()
+    expect(page.locator("form.inline-editor input[name=title]")).to_be_focused()
+    page.locator("h1").click()
+    expect(page.locator("form.inline-editor")).to_have_count(0)
+    expect(value(page, "title")).to_contain_text("Einkauf")
+
+    value(page, "department").locator(".inline-text").click()
+    page.locator("form.inline-editor input[name=department]").fill("Süd")
+    page.locator("h1").click()  # typed in: the editor waits for Enter or Esc
+    expect(page.locator("form.inline-editor input[name=department]")).to_have_value("Süd")
+    assert Lead.objects.get(pk=lead.pk).department == "Nord"
 
 
 def test_a_list_cell_saves_with_enter_cancels_with_esc_and_tab_moves_on(

@@ -1,10 +1,15 @@
 /* Inline edit (kontor.core.records.inline): a field's value on a record page or in a list cell
-   becomes its editor on a click; Enter saves, Esc cancels, Tab saves and opens the next field.
-   Without this file the pencil beside each value links to the edit form. */
+   becomes its editor on a click; Enter saves, Esc cancels, Tab saves and opens the next field,
+   and a click elsewhere closes an editor whose value was not changed. Without this file the pencil beside each value links to the edit form. */
 (function () {
   "use strict";
 
   const kept = new WeakMap();  // editor form → the value it replaced (for Esc)
+  const shown = new WeakMap();  // editor form → what its fields held when it opened
+
+  function values(form) {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
 
   function csrf(form) {
     const input = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -52,6 +57,7 @@
         const form = fragment(answer.text);
         kept.set(form, value);
         value.replaceWith(form);
+        shown.set(form, values(form));
         focusEditor(form);
       })
       .catch(() => delete value.dataset.loading);
@@ -119,6 +125,11 @@
 
   document.addEventListener("click", function (event) {
     const t = event.target;
+    // A click elsewhere closes the editors nobody typed in; a changed one waits for Enter or Esc.
+    document.querySelectorAll("form.inline-editor").forEach(function (form) {
+      if (form.contains(t) || form.dataset.saving || form.dataset.stale) return;
+      if (shown.has(form) && shown.get(form) === values(form)) cancel(form);
+    });
     const value = t.closest(".inline-value");
     if (value && (t.closest(".inline-edit") || !t.closest("a"))) {
       // The pencil, or the value itself unless it is a link to another record.
