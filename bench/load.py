@@ -8,7 +8,9 @@ to reading the last byte of the body.
 
 import http.client
 import math
+import os
 import re
+import socket
 import statistics
 import threading
 import time
@@ -16,6 +18,30 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 HOST = "127.0.0.1"  # the benchmark talks to this machine only
+
+
+def server_arguments(parser) -> None:
+    """The options of a bench that serves `kontor_bench` with gunicorn and signs in once."""
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    )
+    parser.add_argument("--username", default="bench")
+    parser.add_argument("--password", default="bench-password-1")
+
+
+def bench_database(args) -> dict:
+    """Point this process at `kontor_bench` on `args.pg_url`; the environment for the server."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    env["DATABASE_URL"] = f"{args.pg_url.rstrip('/')}/kontor_bench"
+    os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
 
 
 @dataclass

@@ -21,7 +21,6 @@ exactly the volume `bench.run` checks. Results go to bench/results/record-page-<
 import argparse
 import json
 import os
-import socket
 import time
 from datetime import datetime, timedelta
 
@@ -113,20 +112,11 @@ def complete(port: int, cookies: dict, url: str, times: int) -> load.Result:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    )
-    parser.add_argument("--username", default="bench")
-    parser.add_argument("--password", default="bench-password-1")
+    load.server_arguments(parser)
     args = parser.parse_args(argv)
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    env["DATABASE_URL"] = f"{args.pg_url.rstrip('/')}/kontor_bench"
-    os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+    env = load.bench_database(args)
     params = prepare(args.username, args.password, args.requests)
-    with socket.socket() as sock:
-        sock.bind((load.HOST, 0))
-        port = sock.getsockname()[1]
+    port = load.free_port()
     summaries = []
     with Server(env, port, args.workers):
         client = load.Client(port)
