@@ -38,6 +38,23 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@+=/-]{8,128}")
 #: The fields a record may carry besides the message, in the order they are written.
 FIELDS = ("request_id", "user_id", "method", "path", "status", "duration_ms", "task")
 
+#: (pattern, replacement) pairs for URLs that carry a secret, registered by the apps that own them.
+_secret_paths: list[tuple[re.Pattern, str]] = []
+
+
+def hide_in_paths(pattern: str, replacement: str) -> None:
+    """For an app whose URLs carry a secret (a password-reset token): every log line shows the
+    path with `pattern` replaced by `replacement`, so log files and log stores never hold a
+    link that still works."""
+    _secret_paths.append((re.compile(pattern), replacement))
+
+
+def shown_path(path: str) -> str:
+    """`path` as the logs show it: with the registered secrets hidden."""
+    for pattern, replacement in _secret_paths:
+        path = pattern.sub(replacement, path)
+    return path
+
 
 def current_request_id() -> str:
     """The id of the request (or of the request that queued the job) running now, or ""."""
@@ -70,9 +87,8 @@ class RequestIdMiddleware:
         request_id = sent if SANE_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
         request.request_id = request_id
         started = time.perf_counter()
-        with log_context(
-            request_id=request_id, method=request.method, path=request.path, request=request
-        ):
+        path = shown_path(request.path)
+        with log_context(request_id=request_id, method=request.method, path=path, request=request):
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             if response.status_code >= 400:
@@ -81,7 +97,7 @@ class RequestIdMiddleware:
                 log_response(
                     "%s: %s",
                     response.reason_phrase,
-                    request.path,
+                    path,
                     response=response,
                     request=request,
                 )
@@ -90,7 +106,7 @@ class RequestIdMiddleware:
                 access_log.info(
                     "%s %s %s",
                     request.method,
-                    request.path,
+                    path,
                     response.status_code,
                     extra={"status": response.status_code, "duration_ms": duration_ms},
                 )

@@ -10,10 +10,14 @@ class UsersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from kontor.core import preferences
+        from kontor.core import logs, preferences
         from kontor.core.admin_area import register_page
         from kontor.users import actions, preference_actions, presets
         from kontor.users import preferences as chosen
+
+        # A reset link works until it is used: its token never reaches a log line (the page
+        # itself moves it into the session and continues at ".../set-password/").
+        logs.hide_in_paths(r"(/password-reset/[^/]+/)(?!set-password/)[^/]+/", r"\1[hidden]/")
 
         # Preset roles get the grants of record types added since install.
         post_migrate.connect(

@@ -2,6 +2,9 @@
 it by e-mail through a real SMTP server: one answer for every address, a one-time link in the
 user's language, throttled per address, every session signed out; audited without secrets."""
 
+import io
+import json
+import logging
 import re
 
 import pytest
@@ -9,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from kontor.core.logs import JsonFormatter, RequestContextFilter
 from kontor.core.smtp_testing import body_of
 from kontor.users import reset, sessions
 from kontor.users.account_models import AccountEvent, UserSession
@@ -221,3 +225,35 @@ def test_no_password_or_token_reaches_the_audit_trail(
     for secret in ("pw-rolf-123!", "Falsches-Passwort-9", NEW, token):
         assert secret not in stored
     assert profile_of(rep).language == "en"
+
+
+def test_a_reset_token_never_reaches_a_log_line(
+    rep, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestContextFilter())
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("kontor.request")
+    level = access.level
+    logging.getLogger().addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        visitor = Client()
+        request_reset(visitor, "rolf@kontor.example", django_capture_on_commit_callbacks)
+        link = link_in(smtp_server.wait_for(1)[0])
+        path = link.removeprefix(settings.KONTOR_BASE_URL.rstrip("/"))
+        token = path.rstrip("/").rsplit("/", 1)[1]
+        form = visitor.get(path)
+        visitor.post(form.url, {"new_password1": NEW, "new_password2": NEW})
+        visitor.get(path)  # used up: its refusal is logged too
+    finally:
+        logging.getLogger().removeHandler(handler)
+        access.setLevel(level)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    paths = [line["path"] for line in lines if line["logger"] == "kontor.request"]
+    uid = path.split("/")[-3]
+    assert f"/password-reset/{uid}/[hidden]/" in paths
+    assert f"/password-reset/{uid}/set-password/" in paths
+    assert token not in stream.getvalue()
