@@ -7,14 +7,21 @@ page and the SuiteCRM API logins alike; the account actions (kontor/users/accoun
 record the rest. An entry holds the user name as typed, never a password or a reset token.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.utils import timezone
 
 from kontor.users import sessions
 from kontor.users.account_models import AccountEvent
 from kontor.users.client import client_address, short_user_agent
 
 Kind = AccountEvent.Kind
+#: Entries removed per transaction by `prune`: short locks, bounded memory.
+PRUNE_BATCH = 5000
 
 
 def record_event(
@@ -41,6 +48,28 @@ def record_event(
         user_agent=(short_user_agent(request) if user_agent is None else user_agent)[:200],
         actor=actor if actor is not None and actor != user else None,
     )
+
+
+def prune(days: int | None = None) -> int:
+    """Remove the entries older than `days` (KONTOR_ACCOUNT_AUDIT_DAYS; 0 keeps everything),
+    oldest first, in batches of PRUNE_BATCH, each its own transaction; returns how many.
+    For operators (`kontor prune_account_audit`): the trail is personal data with a purpose
+    that ends, and grows with every sign-in."""
+    days = settings.KONTOR_ACCOUNT_AUDIT_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - timedelta(days=days)
+    removed = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                AccountEvent.objects.filter(at__lt=cutoff)
+                .order_by("at")
+                .values_list("pk", flat=True)[:PRUNE_BATCH]
+            )
+            if not batch:
+                return removed
+            removed += AccountEvent.objects.filter(pk__in=batch).delete()[0]
 
 
 def _signed_in(sender, request, user, **kwargs):
