@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kontor.accounts.models import Account
 from kontor.core import registry, search, search_index
@@ -95,6 +96,44 @@ def test_the_cap_limits_the_matches(admin):
     assert len(search.search(Lead.objects.all(), "meyer", cap=3)) == 3
     assert len(list(search.matching_ids(Lead.objects.all(), "meyer", cap=4))) == 4
     assert len(search.search(Lead.objects.all(), "meyer")) == 5
+
+
+def test_long_terms_with_digits_ask_the_index_for_a_window_only():
+    assert search.index_window("maria.herrmann267@gmail.com") == "nn267@g"
+    assert search.index_window("+49 30 1234567") == "1234567"  # inside one word
+    assert search.index_window("anna.schmidt@web.de") == "anna.schmidt@web.de"  # no digit
+    assert search.index_window("ab12@cd") == "ab12@cd"  # not longer than the window
+    assert search.index_window("a1 b2 c3 d4") == "a1 b2 c3 d4"  # no word long enough
+
+
+def test_a_term_searched_through_its_window_matches_exactly_as_a_whole(admin):
+    make_lead(admin, "Exact", email="maria.herrmann267@gmail.com")
+    make_lead(admin, "Inside", email="joanna.herrmann267@gmail.com.example")
+    # Share the window "nn267@g" (and the digits) but not the whole address.
+    make_lead(admin, "Window", email="lena.bergmann267@gmx.de")
+    make_lead(admin, "Digits", email="maria.herrmann26@gmail.com")
+    term = "Maria.Herrmann267@GMAIL.com"
+    assert search.index_window(search.normalize(term)) == "nn267@g"
+    assert found(term) == {"Exact"}
+    assert found("a.herrmann267@gmail.com") == {"Exact", "Inside"}
+    ids = search.matching_ids(Lead.objects.all(), "a.herrmann267@gmail.com")
+    assert {lead.last_name for lead in Lead.objects.filter(pk__in=ids)} == {"Exact", "Inside"}
+    assert found("+49 30 1234567") == set()
+    make_lead(admin, "Phone", phone_work="+49 30 1234567")
+    make_lead(admin, "Other phone", phone_work="+49 40 1234567")
+    assert found("+49 30 1234567") == {"Phone"}
+    assert found("30 1234567") == {"Phone"}
+
+
+def test_the_window_is_what_the_index_is_asked_for(admin):
+    make_lead(admin, "Exact", email="maria.herrmann267@gmail.com")
+    with CaptureQueriesContext(connection) as queries:
+        assert found("maria.herrmann267@gmail.com") == {"Exact"}
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    asked = '"nn267@g"' if connection.vendor == "sqlite" else "%nn267Xg%"
+    assert asked in sql
+    assert "maria.herrmann267@gmail.com" in sql  # the whole term, tested on the rows
+    assert "mariaQherrmann267XgmailQcom" not in sql and '"maria.herrmann267' not in sql
 
 
 def test_the_cap_counts_within_the_callers_queryset(admin):
