@@ -10,6 +10,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import BinaryIO
@@ -73,23 +74,23 @@ def inspect(open_file: Opener) -> tuple[Source, list[str]]:
     else:
         with open_file() as fh:
             encoding = detect_encoding(fh)
-        with open_file() as fh:
-            text = io.TextIOWrapper(fh, encoding=encoding, newline="")
+        with open_file() as fh, _as_text(fh, encoding) as text:
             delimiter = detect_delimiter(text.read(64 * 1024))
         source = Source("csv", encoding, delimiter)
-    for _number, cells in _records(open_file, source, width=None):
-        if len(cells) > MAX_COLUMNS:
-            cells = _without_trailing_empty(cells)  # styled empty cells right of the data
-        if len(cells) > MAX_COLUMNS:
-            raise ReaderError(
-                _(
-                    "The file has more than %(limit)s columns. Remove the columns you do not "
-                    "import, or split the file."
+    with closing(_records(open_file, source, width=None)) as records:
+        for _number, cells in records:
+            if len(cells) > MAX_COLUMNS:
+                cells = _without_trailing_empty(cells)  # styled empty cells right of the data
+            if len(cells) > MAX_COLUMNS:
+                raise ReaderError(
+                    _(
+                        "The file has more than %(limit)s columns. Remove the columns you do "
+                        "not import, or split the file."
+                    )
+                    % {"limit": number_format(MAX_COLUMNS, force_grouping=True)}
                 )
-                % {"limit": number_format(MAX_COLUMNS, force_grouping=True)}
-            )
-        headers = [_header(cell, i) for i, cell in enumerate(cells)]
-        return source, headers
+            headers = [_header(cell, i) for i, cell in enumerate(cells)]
+            return source, headers
     raise ReaderError(_("The file is empty."))
 
 
@@ -101,18 +102,22 @@ def rows(
 
     Each row has at most MAX_COLUMNS + 1 cells; a file of more than MAX_ROWS rows raises
     ReaderError when the reading gets there."""
-    records = _records(open_file, source, width=MAX_COLUMNS + 1)
-    next(records, None)  # the header row
-    for number, (_line, cells) in enumerate(records, start=1):
-        if stop is not None and number > stop:
-            return
-        if number > MAX_ROWS:
-            raise ReaderError(
-                _("The file has more than %(limit)s rows. Split it into several files.")
-                % {"limit": number_format(MAX_ROWS, force_grouping=True)}
-            )
-        if number >= start and any(c not in ("", None) for c in cells):
-            yield number, cells
+    # Closed on every way out (the end, `stop`, a refusal, the caller letting go): the file is
+    # closed before this returns or raises. A refusal's traceback keeps this frame; a reader
+    # left open in it would close the file whenever the refusal is collected, under the next
+    # reader of the same upload (batch.file is one file object for all of them).
+    with closing(_records(open_file, source, width=MAX_COLUMNS + 1)) as records:
+        next(records, None)  # the header row
+        for number, (_line, cells) in enumerate(records, start=1):
+            if stop is not None and number > stop:
+                return
+            if number > MAX_ROWS:
+                raise ReaderError(
+                    _("The file has more than %(limit)s rows. Split it into several files.")
+                    % {"limit": number_format(MAX_ROWS, force_grouping=True)}
+                )
+            if number >= start and any(c not in ("", None) for c in cells):
+                yield number, cells
 
 
 def count_rows(open_file: Opener, source: Source) -> int:
@@ -186,15 +191,13 @@ def _records(open_file: Opener, source: Source, width: int | None) -> Iterator[t
     if source.kind == "xlsx":
         yield from _xlsx_records(open_file)
     else:
-        for number, cells in _csv_records(open_file, source):
-            yield number, cells[:width] if width else cells
+        with closing(_csv_records(open_file, source)) as records:
+            for number, cells in records:
+                yield number, cells[:width] if width else cells
 
 
 def _csv_records(open_file: Opener, source: Source) -> Iterator[tuple[int, list]]:
-    with open_file() as fh:
-        text = io.TextIOWrapper(
-            fh, encoding=source.encoding or "utf-8", newline="", errors="strict"
-        )
+    with open_file() as fh, _as_text(fh, source.encoding or "utf-8") as text:
         lines = _bounded_lines(text)
         reader = csv.reader(lines, delimiter=source.delimiter or ",", strict=False)
         number = 0
@@ -214,6 +217,20 @@ def _csv_records(open_file: Opener, source: Source) -> Iterator[tuple[int, list]
                 ) from error
             number += 1
             yield number, cells
+
+
+@contextmanager
+def _as_text(fh: BinaryIO, encoding: str) -> Iterator[io.TextIOWrapper]:
+    """The binary file `fh` as text (strict decoding, line ends kept for the csv module), for
+    as long as the block runs; closing `fh` is left to whoever opened it."""
+    text = io.TextIOWrapper(fh, encoding=encoding, newline="", errors="strict")
+    try:
+        yield text
+    finally:
+        # A wrapper closes its file when it is collected, which a traceback can delay until
+        # the file is open again for another reader of the same upload: detached, it cannot.
+        if not fh.closed:
+            text.detach()
 
 
 def _bounded_lines(text: io.TextIOBase) -> Iterator[str]:
