@@ -10,7 +10,10 @@ detail page (records/_timeline.html, both) and the API (kontor/api/timeline.py, 
 Cost: a fixed number of queries however many events: the links (a query per link), one
 change-log query over all of them with a LIMIT, one or two per activity type
 (timeline_activities.py), one per record type the events name. All go through the permission
-filter: a record the user may not see, or in the trash, contributes nothing.
+filter: a record the user may not see, or in the trash, contributes nothing. The events are
+built from rows of the columns they show (change-log `Entry`, `Activity`), the users' names
+joined to them, not from model instances: a page of two hundred events would otherwise build
+some four hundred instances (an activity's is built only when a caller reads `Event.record`).
 """
 
 from django.utils import timezone

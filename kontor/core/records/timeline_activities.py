@@ -11,21 +11,26 @@ no change-log query is needed), a note when written. An open call, meeting or ta
 is still ahead, or that has no time yet, is planned (`is_planned`), shown apart.
 """
 
+import functools
+import uuid
 from datetime import datetime
+from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import router
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Coalesce
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from kontor.core import registry
 from kontor.core.journey import Journey
-from kontor.core.records import tables
 from kontor.core.records.timeline_changes import Event, Names
 
-#: What an activity event reads: the rest stays in the database.
+#: What an activity event reads, of the columns its type has: the rest stays in the database.
 COLUMNS = (
+    "id",
     "name",
     "description",
     "status",
@@ -33,12 +38,79 @@ COLUMNS = (
     "date_due",
     "date_entered",
     "date_modified",
-    "parent_type",
+    "parent_type_id",
     "parent_id",
-    "assigned_user__username",
-    "assigned_user__first_name",
-    "assigned_user__last_name",
+    "assigned_user_id",
 )
+#: The assignee's name, joined to the activity's row.
+USER_COLUMNS = ("assigned_user__username", "assigned_user__first_name", "assigned_user__last_name")
+
+
+class Activity(NamedTuple):
+    """An activity as its timeline event reads it: a row of `COLUMNS` (None where its type has
+    no such column: a note has no status, a call no due date), not a model instance."""
+
+    model: type
+    pk: uuid.UUID
+    name: str
+    description: str
+    status: str | None
+    date_start: datetime | None
+    date_due: datetime | None
+    date_entered: datetime
+    date_modified: datetime | None
+    parent_type_id: int | None
+    parent_id: uuid.UUID | None
+    assigned_user_id: int | None
+    user: tuple  # the assignee's (username, first name, last name)
+    via: object  # the member it reaches through other than its parent (see timeline_queries)
+
+    @property
+    def is_open(self) -> bool:
+        """Not held, not finished (Activity.is_open); a type without a status (notes) never."""
+        return self.status is not None and self.status not in self.model.CLOSED_STATUSES
+
+    def instance(self):
+        """The model instance of the row, as `.only(*COLUMNS)` with the assignee joined
+        would load it (for callers that want the record: the API, the detail page's lists)."""
+        model, db = self.model, router.db_for_read(self.model)
+        values = {"id": self.pk, **self._asdict()}
+        names = [f.attname for f in model._meta.concrete_fields if f.attname in COLUMNS]
+        record = model.from_db(db, names, [values[name] for name in names])
+        if self.assigned_user_id is not None:
+            record.assigned_user = get_user_model().from_db(
+                db,
+                ["id", "username", "first_name", "last_name"],
+                [self.assigned_user_id, *self.user],
+            )
+        record.via = self.via
+        return record
+
+
+@functools.cache
+def _columns(model) -> tuple:
+    """The `COLUMNS` of `model`'s type."""
+    names = {f.attname for f in model._meta.concrete_fields}
+    return tuple(c for c in COLUMNS if c in names)
+
+
+def _activity(model, row: dict) -> Activity:
+    return Activity(
+        model,
+        row["id"],
+        row["name"],
+        row["description"],
+        row.get("status"),
+        row.get("date_start"),
+        row.get("date_due"),
+        row["date_entered"],
+        row["date_modified"],
+        row["parent_type_id"],
+        row["parent_id"],
+        row["assigned_user_id"],
+        tuple(row[c] for c in USER_COLUMNS),
+        row["via"],
+    )
 
 
 def found(journey: Journey, limit: int) -> list[tuple]:
@@ -56,28 +128,19 @@ def found(journey: Journey, limit: int) -> list[tuple]:
     pairs: dict = {}
     for module in registry.activity_modules():
         model = module.model
-        columns = {f.name for f in model._meta.concrete_fields}
-        visible = (
-            model.objects.visible_to(journey.user, "view")
-            .select_related("assigned_user")
-            .only(*[c for c in COLUMNS if c.split("__")[0] in columns])
-        )
+        visible = model.objects.visible_to(journey.user, "view")
+        columns = (*_columns(model), *USER_COLUMNS, "via")
         for queryset in module.timeline_queries(visible, parents, journey):
-            for item in queryset.order_by(_when(model).desc(), "-pk")[:limit]:
+            rows = queryset.order_by(_when(model).desc(), "-pk").values(*columns)
+            for row in rows[:limit]:
+                item = _activity(model, row)
                 owner = owners.get((item.parent_type_id, item.parent_id)) or by_pk.get(
                     item.via, journey.record
                 )
                 pairs.setdefault((model, item.pk), (item, owner))
     result, seen = [], set()
     for item, owner in sorted(pairs.values(), key=lambda pair: pair[1] is not journey.record):
-        key = (
-            type(item),
-            item.name,
-            item.description,
-            getattr(item, "status", ""),
-            getattr(item, "date_start", None),
-            getattr(item, "date_due", None),
-        )
+        key = (item.model, item.name, item.description, item.status, item.date_start, item.date_due)
         if key not in seen:
             seen.add(key)
             result.append((item, owner))
@@ -99,33 +162,33 @@ def _when(model):
 
 
 def time_of(item) -> datetime:
-    """The time an activity shows at (see `_when`)."""
+    """The time an activity (an `Activity` row or a model instance) shows at (see `_when`)."""
     return getattr(item, "date_due", None) or getattr(item, "date_start", None) or item.date_entered
 
 
-def happened_at(item) -> datetime:
+def happened_at(item: Activity) -> datetime:
     """When an activity happened, for the history: a finished task when it was finished (its
     last save), a call or meeting at its start, an open overdue task at its due date."""
-    if hasattr(item, "date_due") and not item.is_open:
+    if "date_due" in _columns(item.model) and not item.is_open:
         return item.date_modified or time_of(item)
     return time_of(item)
 
 
-def is_planned(item, now: datetime) -> bool:
+def is_planned(item: Activity, now: datetime) -> bool:
     """Is the activity still to come: open (not held, not finished) and due or starting later
     than `now`, or open without any time set? Notes never are."""
     if not item.is_open:
         return False
-    when = getattr(item, "date_due", None) or getattr(item, "date_start", None)
+    when = item.date_due or item.date_start
     return when is None or when > now
 
 
-def event(item, owner, names: Names) -> Event:
+def event(item: Activity, owner, names: Names) -> Event:
     """The timeline event of an activity: its module's sentence with a link, its status."""
-    module = registry.for_model(type(item))
-    status, url = getattr(item, "status", ""), names.url(module, item.pk)
-    name = format_html('<a href="{}">{}</a>', url, item.name)
-    text = mark_safe(escape(module.timeline_pattern(status)) % {"name": name})
+    module = registry.for_model(item.model)
+    status, url = item.status or "", names.url(module, item.pk)
+    name = f'<a href="{escape(url)}">{escape(item.name)}</a>'
+    text = mark_safe(names.pattern(module, status) % {"name": name})  # noqa: S308 - escaped
     shown = names.label(module.model._meta.get_field("status"), status) if status else ""
     return Event(
         happened_at(item),
@@ -134,8 +197,8 @@ def event(item, owner, names: Names) -> Event:
         text,
         url=url,
         status=shown,
-        actor=tables.user_label(item.assigned_user),
-        record=item,
+        actor=names.user(item.assigned_user_id, *item.user),
+        activity=item,
         is_open=item.is_open,
         owner=owner,
     )

@@ -1,5 +1,9 @@
 """The change-log part of a record's timeline (kontor.core.records.timeline): its rows as
 events with readable values, and the names the events show, looked up one query per type.
+
+The rows are read as tuples (`Entry`), not ChangeLog instances, with the actor's name joined
+to them: a timeline of two hundred events would otherwise build hundreds of model instances
+only to read a few columns of each (docs/performance.md).
 """
 
 import json
@@ -7,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +34,55 @@ ICONS = {
 }
 
 
+class Entry(NamedTuple):
+    """A change-log row as the timeline reads it: ChangeLog's columns by the same names (what
+    apps' action readers and the detail page's change log read), the actor's name joined."""
+
+    id: int
+    at: datetime
+    action: str
+    record_type_id: int
+    record_id: uuid.UUID
+    field: str
+    old_value: str
+    new_value: str
+    origin: str
+    actor_id: int | None
+    actor_username: str | None
+    actor_first_name: str | None
+    actor_last_name: str | None
+
+    def get_action_display(self) -> str:
+        """The action's label, as ChangeLog.get_action_display() (an unknown one as itself)."""
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+
+#: The columns of an `Entry`, in its order.
+ENTRY_COLUMNS = (
+    "id",
+    "at",
+    "action",
+    "record_type_id",
+    "record_id",
+    "field",
+    "old_value",
+    "new_value",
+    "origin",
+    "actor_id",
+    "actor__username",
+    "actor__first_name",
+    "actor__last_name",
+)
+ACTION_LABELS = dict(ChangeLog.Action.choices)
+
+
+def user_label(user_id, username, first_name, last_name) -> str:
+    """tables.user_label of a user read as columns: the full name, else the username."""
+    if user_id is None:
+        return ""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
+
+
 @dataclass
 class Event:
     """One line of the timeline. `text` is safe HTML (links included); `owner` is the record of
@@ -44,13 +98,23 @@ class Event:
     origin: str = ""  # the import, job or web form that made the change
     origin_url: str = ""
     changes: list = field(default_factory=list)  # [{"label", "old", "new", "entry"}]
-    entries: list = field(default_factory=list)  # the ChangeLog rows of the event
-    record: object = None  # the activity (timeline_activities.COLUMNS loaded)
+    entries: list = field(default_factory=list)  # the change-log rows of the event (`Entry`)
+    activity: object = None  # the activity's row (timeline_activities.Activity)
     is_open: bool = False
     planned: bool = False  # an open activity still to come (timeline.planned_and_history)
     owner: object = None
     tag: str = ""
     owner_url: str = ""
+
+    @property
+    def record(self):
+        """The activity as a model instance (its timeline columns loaded), built when first
+        read: the API names its type, the record page's card never needs it."""
+        if self.activity is None:
+            return None
+        if self.__dict__.get("_record") is None:
+            self.__dict__["_record"] = self.activity.instance()
+        return self.__dict__["_record"]
 
     def shown_at(self) -> str:
         """`at` as the card shows it (the date filter's SHORT_DATETIME_FORMAT in the reader's
@@ -58,7 +122,7 @@ class Event:
         return tables.format_date(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
 
 
-def newest_rows(journey: Journey, limit: int) -> list[ChangeLog]:
+def newest_rows(journey: Journey, limit: int) -> list[Entry]:
     """One query: the newest rows of every member, whole histories and, of a member shown in
     part, the rows of the actions apps registered (conversions)."""
     condition, by_model = Q(), {}
@@ -68,12 +132,11 @@ def newest_rows(journey: Journey, limit: int) -> list[ChangeLog]:
     for (model, whole), ids in by_model.items():
         part = Q(record_type=ContentType.objects.get_for_model(model), record_id__in=ids)
         condition |= part if whole else part & partial
-    return list(
-        ChangeLog.objects.filter(condition).select_related("actor").order_by("-at", "-id")[:limit]
-    )
+    rows = ChangeLog.objects.filter(condition).order_by("-at", "-id").values_list(*ENTRY_COLUMNS)
+    return [Entry._make(row) for row in rows[:limit]]
 
 
-def changelog_groups(rows) -> list[list[ChangeLog]]:
+def changelog_groups(rows) -> list[list[Entry]]:
     """The rows of each event, oldest first: the field changes of one save are one event."""
 
     def save(row):
@@ -118,7 +181,9 @@ def changelog_event(journey: Journey, group, names: "Names") -> Event | None:
     if label:
         event.origin, event.origin_url = label, url
     event.entries, event.owner = group, owner
-    event.actor = tables.user_label(row.actor) or _("System")
+    event.actor = names.user(
+        row.actor_id, row.actor_username, row.actor_first_name, row.actor_last_name
+    ) or _("System")
     return event
 
 
@@ -139,7 +204,7 @@ def _change(module, row, names: "Names") -> dict:
         label = _("Web form submission") if row.field == "webform" else row.field
         return {"label": label, "old": row.old_value, "new": row.new_value, "entry": row}
     return {
-        "label": model_field.verbose_name,
+        "label": names.field_label(model_field),
         "entry": row,
         "old": _value(model_field, row.old_value, names),
         "new": _value(model_field, row.new_value, names),
@@ -193,12 +258,45 @@ class Names:
 
     def __init__(self, journey: Journey):
         self.journey, self.wanted, self.memo = journey, {}, {}
+        self.users, self.links = {}, {}  # a user's name by id; a field's related model
         self.found = {(m, str(pk)): rec for (m, pk), (rec, _w) in journey.members.items()}
+
+    def user(self, user_id, username, first_name, last_name) -> str:
+        """The name of a user read as columns (an actor, an assignee), worked out once each."""
+        if user_id not in self.users:
+            self.users[user_id] = user_label(user_id, username, first_name, last_name)
+        return self.users[user_id]
+
+    def related(self, record_type_id: int, name: str):
+        """The model a change-log row's field links to, None when it links to none (or is
+        not a field any more); looked up once per type and field."""
+        key = (record_type_id, name)
+        if key not in self.links:
+            model = ContentType.objects.get_for_id(record_type_id).model_class()
+            try:
+                found = model._meta.get_field(name).related_model if name else None
+            except Exception:  # noqa: BLE001 - not a field (any more)
+                found = None
+            self.links[key] = found
+        return self.links[key]
 
     def url(self, module, pk) -> str:
         if module not in self.memo:
             self.memo[module] = module.url("detail", PLACEHOLDER)
         return self.memo[module].replace(str(PLACEHOLDER), str(pk))
+
+    def field_label(self, model_field) -> str:
+        """A field's label in the reader's language, translated once per page."""
+        if model_field not in self.memo:
+            self.memo[model_field] = str(model_field.verbose_name)
+        return self.memo[model_field]
+
+    def pattern(self, module, status: str) -> str:
+        """An activity module's sentence for `status`, escaped, with "%(name)s" left in."""
+        key = (module, status)
+        if key not in self.memo:
+            self.memo[key] = escape(module.timeline_pattern(status))
+        return self.memo[key]
 
     def label(self, model_field, value) -> str:
         key = (model_field.dropdown, value)
@@ -222,11 +320,7 @@ class Names:
                 for model, pk in reader.names(row):
                     self.wanted.setdefault(model, set()).add(str(pk))
                 continue
-            model = ContentType.objects.get_for_id(row.record_type_id).model_class()
-            try:
-                related = model._meta.get_field(row.field).related_model if row.field else None
-            except Exception:  # noqa: BLE001 - not a field (any more)
-                related = None
+            related = self.related(row.record_type_id, row.field)
             for text in (row.old_value, row.new_value) if related is not None else ():
                 self.wanted.setdefault(related, set()).update(_ids(text) if text else ())
 
