@@ -14,12 +14,13 @@ nothing. A long term with a digit (an e-mail address, a phone number) asks the i
 rarest-looking part only and is tested whole on the rows found (`index_window`).
 """
 
+import functools
 import itertools
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Expression, F, Lookup, TextField
+from django.db.models import Expression, F, Lookup, TextField, Value
 
 from kontor.core.search_index import (
     MIN_SUBSTRING,
@@ -48,6 +49,7 @@ def searchable(term: str) -> bool:
 WINDOW = 7
 
 
+@functools.lru_cache(maxsize=256)
 def index_window(term: str) -> str:
     """The part of a normalized term the search index is asked for; rows it finds are then
     tested for the whole term, so the matches are the same.
@@ -63,22 +65,21 @@ def index_window(term: str) -> str:
     """
     if len(term) <= WINDOW or not any(ch.isdigit() for ch in term):
         return term
-
-    def kind(ch: str) -> str:
-        if ch.isdigit():
-            return "digit"
-        return "mark" if ch in PG_PUNCTUATION else ("letter" if ch.isalnum() else "space")
-
-    kinds = [kind(ch) for ch in term]
+    kinds = "".join(
+        "d" if ch.isdigit() else "p" if ch in PG_PUNCTUATION else "a" if ch.isalnum() else " "
+        for ch in term
+    )
+    # Running counts: digits and punctuation up to i, and changes of kind up to i.
+    rare = list(itertools.accumulate((k != "a" for k in kinds), initial=0))
+    changes = list(itertools.accumulate((a != b for a, b in itertools.pairwise(kinds)), initial=0))
     best, best_score = term, 0
     for start in range(len(term) - WINDOW + 1):
-        part = kinds[start : start + WINDOW]
-        if "space" in part:  # stay inside one word: every character counts in the trigrams
+        end = start + WINDOW
+        if " " in kinds[start:end]:  # stay inside one word: every character counts in trigrams
             continue
-        changes = sum(a != b for a, b in itertools.pairwise(part))
-        score = sum(k != "letter" for k in part) + changes
+        score = rare[end] - rare[start] + changes[end - 1] - changes[start]
         if score > best_score:
-            best, best_score = term[start : start + WINDOW], score
+            best, best_score = term[start:end], score
     return best
 
 
@@ -122,7 +123,44 @@ def search(queryset, term: str, cap: int | None = None):
         .annotate(_kontor_ctid=Ctid(F("search_text")))
         .values("_kontor_ctid")[:cap]
     )
-    return queryset.filter(CtidIn(F("search_text"), ctids))
+    found = queryset.filter(CtidIn(F("search_text"), ctids))
+    lookup = _capped_lookup(found)
+    if lookup is not None:  # what `page_within_cap` checks
+        lookup.conditions = len(found.query.where.children)
+    return found
+
+
+def page_within_cap(queryset, keys: list[str], descending: bool, after: tuple | None, size: int):
+    """PostgreSQL: `queryset` from `search`, its capped matches cut to the first `size` in the
+    order of the columns `keys` (the last one unique, each NOT NULL), after the row values
+    `after` when given; unchanged when it holds no capped search or other conditions were added.
+
+    For a list page (kontor.core.records.pagination), which still sorts, seeks and cuts the
+    rows it gets, so the page is the same: only the page's rows are then read by address
+    instead of all of the up to 1,000 capped matches (half the database time of a common term).
+    """
+    lookup = _capped_lookup(queryset)
+    if lookup is None or len(queryset.query.where.children) != lookup.conditions:
+        return queryset
+    inner = lookup.rhs.clone()  # the capped subquery, already resolved
+    for n, key in enumerate(keys):
+        inner.add_annotation(F(key), f"_kontor_k{n}")
+    fields = [queryset.model._meta.get_field(key) for key in keys]
+    page = CtidPage(lookup.lhs, inner, fields, descending, after, size)
+    paged = queryset.all()
+    paged.query.where = paged.query.where.clone()
+    paged.query.where.children = [
+        page if child is lookup else child for child in paged.query.where.children
+    ]
+    return paged
+
+
+def _capped_lookup(queryset):
+    """The CtidIn condition `search` added to `queryset` (top level, AND), or None."""
+    where = queryset.query.where
+    if where.connector != "AND" or where.negated:
+        return None
+    return next((c for c in where.children if isinstance(c, CtidIn)), None)
 
 
 # --- the query condition --------------------------------------------------------------------
@@ -258,3 +296,37 @@ class CtidIn(Lookup):
         alias = compiler.quote_name_unless_alias(self.lhs.alias)
         sql, params = self.process_rhs(compiler, connection)
         return f"{alias}.ctid = ANY(ARRAY{sql})", params
+
+
+class CtidPage(CtidIn):
+    """PostgreSQL query condition: the row's ctid is one of the first `size` rows, after the
+    values `after` of `fields`, of the capped matches `rhs` (a subquery of `_kontor_ctid` and
+    the sort keys `_kontor_k0`, … of `fields`, the last one unique) sorted by those keys.
+
+    `page_within_cap` puts it in place of `search`'s CtidIn. The row-value comparison seeks
+    as `pagination.Order.after` does for NOT NULL columns.
+    """
+
+    def __init__(self, lhs, rhs, fields, descending: bool, after: tuple | None, size: int):
+        super().__init__(lhs, rhs)
+        self.fields, self.descending, self.after, self.size = fields, descending, after, size
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(self.lhs.alias)
+        sql, params = self.process_rhs(compiler, connection)
+        keys = [quote(f"_kontor_k{n}") for n in range(len(self.fields))]
+        seek = ""
+        if self.after is not None:
+            values = [
+                compiler.compile(Value(value, output_field=field))
+                for value, field in zip(self.after, self.fields, strict=True)
+            ]
+            op = "<" if self.descending else ">"
+            seek = f" WHERE ({', '.join(keys)}) {op} ({', '.join(v[0] for v in values)})"
+            params = (*params, *(p for v in values for p in v[1]))
+        order = ", ".join(f"{k} DESC" if self.descending else k for k in keys)
+        return (
+            f'{alias}.ctid = ANY(ARRAY(SELECT s."_kontor_ctid" FROM {sql} AS s{seek} '
+            f"ORDER BY {order} LIMIT {int(self.size)}))",
+            params,
+        )

@@ -19,6 +19,8 @@ from django.db import connections
 from django.db.models import F, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
+from kontor.core import search
+
 
 @dataclass
 class Page:
@@ -135,13 +137,29 @@ def paginate(queryset, sort: str, cursor: str | None, size: int) -> Page:
     vendor = connections[queryset.db].vendor
     order = Order(attname, sort.startswith("-"), nullable, nulls_largest=vendor != "sqlite")
     state = decode(cursor, field, queryset.model._meta.pk) if cursor else None
+    # A search's capped matches are cut to this page's rows before they are read (PostgreSQL):
+    # for a sort by a NOT NULL column of the record itself, which a row value can seek.
+    within = (
+        annotation is None
+        and "__" not in name
+        and not nullable
+        and (state is None or state[1] is not None)  # a damaged cursor pages as before
+    )
+    keys = [attname, queryset.model._meta.pk.attname]
     if state and state[0] == "prev":
         _, value, pk = state
         back = order.reversed()
+        if within:
+            queryset = search.page_within_cap(
+                queryset, keys, back.descending, (value, pk), size + 1
+            )
         rows = list(queryset.filter(back.after(value, pk)).order_by(*back.order_by())[: size + 1])
         has_prev, has_next = len(rows) > size, True
         rows = rows[:size][::-1]
     else:
+        if within:
+            after = (state[1], state[2]) if state else None
+            queryset = search.page_within_cap(queryset, keys, order.descending, after, size + 1)
         if state:
             queryset = queryset.filter(order.after(state[1], state[2]))
         rows = list(queryset.order_by(*order.order_by())[: size + 1])
