@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  // htmx moves the focus to a swapped-in [autofocus] field (the filter panel's first filter,
+  // the column chooser's first box) when the swap settles, by default 20 ms later on a timer.
+  // The browser has usually focused that field already, and key presses outrun timers on a
+  // busy page: a keyboard user who tabbed on was pulled back to it. Settling in the swap itself
+  // focuses before any key is read. Nothing here animates the settling, so nothing is lost.
+  if (window.htmx) window.htmx.config.defaultSettleDelay = 0;
+
   // Tom Select's own texts, in the page's language (set on <body> by base.html).
   function texts() {
     const body = document.body.dataset;
