@@ -98,7 +98,8 @@ def create_batch(upload, *, model, actor) -> ImportBatch:
 
 
 def batch_opener(batch: ImportBatch) -> Callable:
-    return lambda: batch.file.open("rb")
+    """How readers open `batch`'s upload: a file object of their own each time."""
+    return batch.open_file
 
 
 def configure(batch: ImportBatch, settings: dict, *, actor) -> ImportBatch:

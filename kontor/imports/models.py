@@ -92,6 +92,12 @@ class ImportBatch(models.Model):
         """How the change log names the undo of this import."""
         return f"job:undo-{self.id}"
 
+    def open_file(self):
+        """A new binary file object of the upload on each call: every reader (the mapping
+        page's sample, a dry run, the import, a worker's part) gets its own, so one closing
+        its file never closes another's."""
+        return self.file.storage.open(self.file.name, "rb")
+
     @property
     def rows_done(self) -> int:
         return self.next_row - 1

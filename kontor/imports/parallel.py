@@ -89,7 +89,7 @@ def split(batch: ImportBatch, part_rows: int) -> tuple[list[ImportPart], int]:
     key_column = _key_column(batch)
     starts, rows, total = [], 0, 0
     hashes, numbers = [array("q") for _ in range(GROUPS)], [array("l") for _ in range(GROUPS)]
-    for number, offset, cells in records(batch_opener(batch), source):
+    for number, offset, cells in records(batch.open_file, source):
         if number > readers.MAX_ROWS:
             raise readers.ReaderError("too many rows")
         if (number - 1) % part_rows == 0:
@@ -193,14 +193,10 @@ def part_rows_of(batch: ImportBatch, part: ImportPart) -> list[tuple[int, list]]
     return [
         (part.first_row + number - 1, cells[:width])
         for number, _offset, cells in records(
-            batch_opener(batch), _source(batch), part.offset, part.last_row - part.first_row + 1
+            batch.open_file, _source(batch), part.offset, part.last_row - part.first_row + 1
         )
         if any(c != "" for c in cells)
     ]
-
-
-def batch_opener(batch: ImportBatch):
-    return lambda: batch.file.open("rb")
 
 
 def _source(batch: ImportBatch) -> readers.Source:

@@ -141,8 +141,7 @@ def test_the_filter_panel_opens_and_filters_by_keyboard(signed_in, leads, user, 
         page.keyboard.press("Enter")
     mine = page.locator("#filters input[name=mine]")
     expect(mine).to_be_focused()  # the focus moves into the opened panel
-    # The panel's pickers become Tom Selects once the fragment is in; Tab before that would
-    # land on the plain select it then hides.
+    # The status picker is a Tom Select: its control, not the hidden select, takes the focus.
     expect(page.locator("#id_status-ts-control")).to_be_attached()
     expect(page).to_have_url(re.compile(r"/leads/$"))  # opening it is no navigation
     page.keyboard.press("Space")

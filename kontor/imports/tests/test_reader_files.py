@@ -70,11 +70,19 @@ def test_a_dry_run_refused_by_a_long_cell_leaves_the_file_to_the_next_reader(adm
 def test_a_reader_stopped_early_closes_the_file_when_it_is_closed(admin):
     batch = batch_of(FIVE, admin)
     source = readers.Source.from_dict(batch.source)
-    reading = readers.rows(actions.batch_opener(batch), source)
+    opened = []
+
+    def opener():
+        opened.append(actions.batch_opener(batch)())
+        return opened[-1]
+
+    reading = readers.rows(opener, source)
     assert next(reading) == (1, ["p1@firma.example", "P1"])
-    assert not batch.file.closed
+    assert not opened[0].closed
     reading.close()
-    assert batch.file.closed
+    assert opened[0].closed
     # The header is read the same way and lets go of the file as soon as it has the header.
-    assert readers.inspect(actions.batch_opener(batch))[1] == ["Email", "Last Name"]
-    assert batch.file.closed
+    assert readers.inspect(opener)[1] == ["Email", "Last Name"]
+    assert opened[1].closed
+    # Each reader has a file object of its own: closing one never closes another's.
+    assert opened[0] is not opened[1]
