@@ -166,6 +166,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "kontor.suitecrm.hashers.SuiteCRMPasswordHasher",
 ]
+# Django's password check; the session's user comes with their profile (one query, not two).
+AUTHENTICATION_BACKENDS = ["kontor.users.backends.ModelBackendWithProfile"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

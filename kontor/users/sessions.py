@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from kontor.users import backends
 from kontor.users.account_models import UserSession
 from kontor.users.client import client_address, short_user_agent
 
@@ -183,16 +184,19 @@ def touch(request) -> None:
 
 
 class SessionActivityMiddleware:
-    """Keeps "last seen" of signed-in sessions (after AuthenticationMiddleware)."""
+    """Keeps "last seen" of signed-in sessions (after AuthenticationMiddleware), and moves a
+    session of Django's own sign-in backend to Kontor's (kontor.users.backends)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None:
+            backends.adopt_session(session)  # before the lazy user is read
         response = self.get_response(request)
         # After the view: a sign-in or sign-out in this request has settled the session.
         # The session cookie first: a request without one never loads a user here.
-        session = getattr(request, "session", None)
         if session is not None and session.session_key and request.user.is_authenticated:
             touch(request)
         return response

@@ -144,7 +144,7 @@ def test_the_palette_and_menu_query_once_per_record_type(
         actions.note_view(admin, registry.get("leads"), LeadFactory(actor=admin).pk)
         actions.note_view(admin, registry.get("accounts"), AccountFactory(actor=admin).pk)
     admin_client.get(reverse("favourites-menu"))
-    # Session, user, profile; the favourites (none: no record query); the recent rows and
-    # one query for each of their two record types.
-    with django_assert_num_queries(3 + 1 + 1 + 2):
+    # Session, user with profile; the favourites (none: no record query); the recent rows
+    # and one query for each of their two record types.
+    with django_assert_num_queries(2 + 1 + 1 + 2):
         admin_client.get(reverse("favourites-menu"))

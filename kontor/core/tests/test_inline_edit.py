@@ -72,10 +72,10 @@ def test_a_save_changes_the_field_logs_it_and_shows_the_new_value(rep_client, le
 def test_the_save_s_queries_are_pinned(rep_client, lead, django_assert_num_queries):
     editor = rep_client.get(url(lead, "title"))
     data = {"title": "Vertrieb", "inline_shown": token(editor)}
-    # session, user, profile and roles; the record; the check that its owner exists; a
+    # session, user with profile, roles; the record; the check that its owner exists; a
     # savepoint (a refused save leaves the transaction usable) and its release; the row lock,
     # the update and the change-log row: as many for any field
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = rep_client.post(url(lead, "title"), data)
     assert response.status_code == 200
 
@@ -315,8 +315,8 @@ def test_list_totals_query_is_one_and_bounded(rep_client, rep, django_assert_num
     account = AccountFactory(actor=rep)
     OpportunityFactory(account=account, actor=rep)
     rep_client.get(reverse("opportunities:totals"))  # warms the configuration cache
-    # session, user, profile, roles; the totals: one query over at most the count limit
-    with django_assert_num_queries(5):
+    # session, user with profile, roles; the totals: one query over at most the count limit
+    with django_assert_num_queries(4):
         assert rep_client.get(reverse("opportunities:totals")).status_code == 200
 
 

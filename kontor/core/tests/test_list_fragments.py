@@ -64,9 +64,9 @@ def test_the_filter_panel_fragment_shows_the_addresses_values(rep_client, leads)
     assert '<option value="Dead" selected>' in select_named(html, "status")
     # Focus moves into the panel the user opened (the first field: "Only mine").
     assert re.search(r'<input type="checkbox" name="mine"[^>]*autofocus', html)
-    # Session, user, profile and roles as on every page, then the assigned-user choices: none
+    # Session, user with profile, roles as on every page, then the assigned-user choices: none
     # per field or value.
-    assert queries == 5
+    assert queries == 4
 
 
 def test_filtering_by_the_loaded_panels_fields_filters_the_list(rep_client, leads):
@@ -106,7 +106,7 @@ def test_choosing_a_field_loads_its_input(rep_client, leads, rep, admin):
     assert 'id="mass_assigned_user"' in users and '<label class="visually-hidden"' in html
     assert f'<option value="{rep.pk}">Rolf Rep</option>' in users
     assert f'<option value="{admin.pk}">Ada Admin</option>' in users
-    assert queries == 5  # session, user, profile and roles as on every page; the active users
+    assert queries == 4  # session, user with profile, roles as on every page; the active users
 
     status = select_named(
         rep_client.get("/leads/mass/", {"field": "status"}).content.decode(), "status"
@@ -154,7 +154,7 @@ def test_the_column_chooser_loads_with_the_shown_columns_checked(rep_client, rep
     assert "opportunity_amount" in offered and "opportunity_amount" not in checked
     assert 'action="/leads/columns/"' in chooser and "csrfmiddlewaretoken" in chooser
     assert re.search(r'value="last_name" id="col-last_name" checked autofocus', chooser)
-    assert queries == 4  # session, user, profile and roles as on every page
+    assert queries == 3  # session, user with profile, roles as on every page
 
     rep_client.post("/leads/columns/", {"columns": ["last_name", "opportunity_amount"]})
     chooser = rep_client.get("/leads/columns/").content.decode()

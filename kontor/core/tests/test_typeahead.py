@@ -119,18 +119,18 @@ def test_queries_are_fixed_however_many_match(admin_client, admin, django_assert
 
     add(6)
     admin_client.get(URL, {"q": "quel"})  # the dropdown lists cached
-    # Session, user, profile; then the ids of every record type's newest matches and of the
+    # Session, user with profile; then the ids of every record type's newest matches and of the
     # contacts' and opportunities' matches through their account's name (PostgreSQL: one
     # UNION ALL), and the rows of the types with hits (accounts, contacts, leads). The admin
     # sees everything: no link needs a check.
     with_hits = 3
     if connection.vendor == "postgresql":
-        expected = 3 + 1 + with_hits
+        expected = 2 + 1 + with_hits
     else:
         # SQLite: per type its capped row ids, then the ids of the types with direct matches
         # (accounts, leads) and of the two links, each a query of its own.
         types = len(suggest.registry.modules())
-        expected = 3 + types + 2 + 2 + with_hits
+        expected = 2 + types + 2 + 2 + with_hits
     for more in (0, 20):
         add(more)
         with django_assert_num_queries(expected):

@@ -117,5 +117,5 @@ def test_a_saved_order_costs_no_query(client, rep, django_assert_num_queries):
     assert [m.slug for m in page.context["nav_main"]][:2] == ["notes", "leads"]
 
 
-#: The home page of a signed-in sales manager: session, user, profile, grants and the page's own.
-NAV_PAGE_QUERIES = 9
+#: The home page of a signed-in sales manager: session, user with profile, grants, the page's own.
+NAV_PAGE_QUERIES = 8

@@ -79,5 +79,5 @@ def test_the_list_costs_the_same_queries_for_one_client_or_many(
     assert response.content.decode().count("/revoke/") == 6
 
 
-#: session, user, profile, the users to choose from, the clients with their users
-QUERIES = 5
+#: session, user with profile, the users to choose from, the clients with their users
+QUERIES = 4
