@@ -6,7 +6,9 @@ related lists (subpanels, related.py)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Exists, ForeignKey, OuterRef, Q
+from django.db import connections, router
+from django.db.models import Exists, F, ForeignKey, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
@@ -17,7 +19,6 @@ from kontor.core.records import (
     related_lists,
     tables,
     timeline,
-    timeline_activities,
     timeline_rows,
 )
 
@@ -134,36 +135,72 @@ def _order(module):
     return [sort, "-pk" if sort.startswith("-") else "pk"]
 
 
+#: Open activities of one type a record's page shows at most, the newest.
+OPEN_PER_TYPE = 20
+
+
 def open_activities(record, user) -> list[dict]:
     """Open calls, meetings and tasks whose parent is `record`, soonest first: the to-do list.
 
-    At most 20 of each type, the newest; notes are never open and are not queried.
+    At most OPEN_PER_TYPE of each type, the newest; notes are never open and are not queried.
+    One query for all types (a UNION ALL of each type's capped part): most records have none,
+    and each query costs more to compile and send than to answer.
     """
     ct = ContentType.objects.get_for_model(record)
-    items = []
+    modules, parts = [], []
     for module in registry.activity_modules():
-        closed = module.closed_statuses
-        if not closed:
+        if not module.closed_statuses:
             continue
-        rows = (
+        queryset = (
             module.model.objects.visible_to(user, "list")
             .filter(parent_type=ct, parent_id=record.pk)
-            .exclude(status__in=closed)
-            .order_by("-date_entered", "-pk")[:20]
+            .exclude(status__in=module.closed_statuses)
         )
-        items += [
+        parts.append(_open_part(queryset, len(modules)))
+        modules.append(module)
+    if not parts:
+        return []
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    items = []
+    for kind, pk, name, status, when in rows:
+        module = modules[kind]
+        row = _open_record(module.model, pk, name, status)
+        items.append(
             {
                 "module": module,
                 "record": row,
-                "url": module.url("detail", row.pk),
-                "when": timeline_activities.time_of(row),
-                "status": tables.display(module.model._meta.get_field("status"), row.status),
+                "url": module.url("detail", pk),
+                "when": when,
+                "status": tables.display(module.model._meta.get_field("status"), status),
                 "complete_url": module.complete_url(row),
             }
-            for row in rows
-        ]
+        )
     items.sort(key=lambda i: i["when"])
     return items
+
+
+def _open_part(queryset, kind: int):
+    """One type's part of the open activities: its newest OPEN_PER_TYPE, with its type's
+    number and the time it shows at (timeline_activities.time_of, in SQL)."""
+    model = queryset.model
+    names = {f.attname for f in model._meta.concrete_fields}
+    times = [n for n in ("date_due", "date_start") if n in names] + ["date_entered"]
+    newest = queryset.order_by("-date_entered", "-pk")[:OPEN_PER_TYPE]
+    if not connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        # SQLite takes no LIMIT in a part of a UNION; it does in a subquery.
+        newest = model.objects.filter(pk__in=newest.values("pk"))
+    return newest.annotate(
+        kind=Value(kind, output_field=IntegerField()),
+        when=Coalesce(*times) if len(times) > 1 else F(times[0]),
+    ).values_list("kind", "pk", "name", "status", "when")
+
+
+def _open_record(model, pk, name: str, status: str):
+    """The activity as its page's lists read it (its name, its status for "Mark done"),
+    loaded as `.only("id", "name", "status")` would load it."""
+    values = {"id": pk, "name": name, "status": status}
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(router.db_for_read(model), names, [values[n] for n in names])
 
 
 def history(events) -> list[dict]:
