@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kontor.core import events, permissions, registry
 from kontor.core.context import current_origin
-from kontor.core.edits import VersionMismatch, content_fields, rebase
+from kontor.core.edits import EditConflict, VersionMismatch, content_fields, rebase
 from kontor.core.fast import inserts
 from kontor.core.models import ChangeLog, Record
 
@@ -103,26 +103,47 @@ def save_record(
         _validate(record)
     # Validation reads only, so it runs first; the writes need no savepoint of their own inside
     # a larger action (a conversion saves a dozen records: 24 SAVEPOINT round trips saved), and
-    # any database error there fails that whole action, as it should. A save that may be
-    # refused (a version or a conflict) has its savepoint: refused, it leaves the caller's
-    # transaction usable.
-    refusable = if_version is not None or getattr(record, "_refuse_conflicts", False)
-    with transaction.atomic(savepoint=refusable):
-        _write(
-            record,
-            actor=actor,
-            validate=False,
-            sent=frozenset(sent),
-            if_version=if_version,
-            validate_rebased=validate,
-        )
+    # any database error there fails that whole action, as it should. A save refused under
+    # the row lock (a version, a conflict, a rebased record that is invalid) has written
+    # nothing yet: it leaves the block normally and is raised after it, so the caller's
+    # transaction stays usable without a savepoint (two round trips).
+    refused = None
+    with transaction.atomic(savepoint=False):
+        try:
+            _write(
+                record,
+                actor=actor,
+                validate=False,
+                sent=frozenset(sent),
+                if_version=if_version,
+                validate_rebased=validate,
+            )
+        except (VersionMismatch, EditConflict, ValidationError) as error:
+            refused = error
+    if refused is not None:
+        raise refused
     return record
 
 
 def _validate(record: Record) -> None:
     # The id and the audit users come from the action, not from input: checking that a fresh
     # UUID is unique or that the actor exists costs a query each and finds nothing.
-    record.full_clean(exclude=["id", "created_by", "modified_by"])
+    record.full_clean(exclude=["id", "created_by", "modified_by", *_kept_links(record)])
+
+
+def _kept_links(record: Record) -> list[str]:
+    """The foreign keys of `record` that still hold the (non-empty) value it was loaded with:
+    the database's foreign key kept them valid, so Django's check that the linked row exists
+    (a query per link: the owner on every save) would find it. A changed link is checked."""
+    loaded, held = getattr(record, "_loaded", None) or {}, record.__dict__
+    return [
+        f.name
+        for f in type(record)._meta.concrete_fields
+        if f.many_to_one
+        and held.get(f.attname) is not None
+        and f.attname in loaded
+        and held[f.attname] == loaded[f.attname]
+    ]
 
 
 def _write(
