@@ -252,11 +252,11 @@ KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
     os.environ.get("KONTOR_SIGNIN_MAX_FAILURES_PER_ADDRESS", "100")
 )
 KONTOR_SIGNIN_LOCK_SECONDS = int(os.environ.get("KONTOR_SIGNIN_LOCK_SECONDS", "900"))
-
-# LOG_FORMAT=json: one JSON object per line with the request id, and an access line per
 # Days the account audit trail (Administration → Sign-ins) keeps an entry; `kontor
 # prune_account_audit` (daily in deploy/systemd) removes older ones. 0 keeps them all.
 KONTOR_ACCOUNT_AUDIT_DAYS = int(os.environ.get("KONTOR_ACCOUNT_AUDIT_DAYS", "400"))
+
+# LOG_FORMAT=json: one JSON object per line with the request id, and an access line per
 # request (kontor.core.logs); plain text, without access lines, otherwise.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
