@@ -127,6 +127,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+elif os.environ.get("KONTOR_DB_STABLE_SCANS", "1") == "1":
+    # A capped search collects its first matches in table order; PostgreSQL's synchronised
+    # sequential scans would start each scan where another one stands, so the same search
+    # would find other matches and "next" could repeat or skip rows. Off behind a pooler that
+    # refuses the "options" start-up parameter: set it in postgresql.conf instead
+    # (deploy/postgresql/kontor.conf does).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronize_seqscans=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The fast paths beside the ORM (kontor/core/fast/): off, every write and read they cover goes
 # through the plain ORM call, with the same rows and answers.

@@ -291,3 +291,13 @@ def test_generated_rows_depend_only_on_the_seed():
 
     assert rows(5) == rows(5)
     assert rows(5) != rows(6)
+
+
+if connection.vendor == "postgresql":
+
+    @pytest.mark.django_db
+    def test_every_connection_scans_tables_from_their_start():
+        # A capped search takes the first matches in table order: the same ones every time.
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronize_seqscans")
+            assert cursor.fetchone()[0] == "off"
