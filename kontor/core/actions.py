@@ -106,7 +106,9 @@ def save_record(
     # any database error there fails that whole action, as it should. A save refused under
     # the row lock (a version, a conflict, a rebased record that is invalid) has written
     # nothing yet: it leaves the block normally and is raised after it, so the caller's
-    # transaction stays usable without a savepoint (two round trips).
+    # transaction stays usable without a savepoint (two round trips). A save that is its own
+    # transaction simply rolls back.
+    nested = transaction.get_connection().in_atomic_block
     refused = None
     with transaction.atomic(savepoint=False):
         try:
@@ -119,6 +121,8 @@ def save_record(
                 validate_rebased=validate,
             )
         except (VersionMismatch, EditConflict, ValidationError) as error:
+            if not nested:
+                raise
             refused = error
     if refused is not None:
         raise refused

@@ -60,3 +60,19 @@ def test_a_conflict_writes_nothing_and_the_transaction_goes_on(lead, rep):
         save_record(lead, actor=rep)
     assert Lead.objects.get(pk=lead.pk).title == "Einkauf Süd"
     assert len(log_of(lead, "update")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_save_that_is_its_own_transaction_rolls_back_and_writes_nothing(rep):
+    lead = Lead.objects.get(pk=LeadFactory(actor=rep, title="Einkauf").pk)
+    shown = lead.date_modified
+    other = Lead.objects.get(pk=lead.pk)
+    other.title = "Einkauf Süd"
+    save_record(other, actor=rep)
+    lead.title = "Vertrieb"
+    assert not connection.in_atomic_block
+    with pytest.raises(VersionMismatch):
+        save_record(lead, actor=rep, if_version=shown)
+    assert not connection.in_atomic_block
+    assert Lead.objects.get(pk=lead.pk).title == "Einkauf Süd"
+    assert len(log_of(lead, "update")) == 1
