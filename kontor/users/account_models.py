@@ -21,7 +21,8 @@ class UserSession(models.Model):
     )
     #: SHA-256 of the session key: finds the row of the current request's session.
     key_hash = models.CharField(max_length=64, unique=True)
-    #: The session key sealed with the SECRET_KEY (hex): needed to delete it from the store.
+    #: The session key sealed with the SECRET_KEY (kontor.core.sealing): needed to delete it
+    #: from the store.
     sealed_key = models.CharField(max_length=256)
     created = models.DateTimeField(_("Signed in"), default=timezone.now)
     last_seen = models.DateTimeField(_("Last seen"), default=timezone.now)

@@ -10,10 +10,10 @@ the session store (database or cache, whichever `SESSION_ENGINE` is), so its bro
 out on its next request, and deletes its row.
 
 Deleting a session from the store needs its key, and a key is a sign-in: the row keeps the key
-only sealed, XOR-ed with an HMAC of the SECRET_KEY (`salted_hmac`) over the key's SHA-256. A
-copy of the database (a backup) signs nobody in; with the SECRET_KEY, one could forge reset
-links anyway. Unsealing tries SECRET_KEY_FALLBACKS too and checks the result against the
-stored hash, so sessions stay revocable across a key rotation.
+only sealed with the SECRET_KEY (kontor.core.sealing: `cryptography`'s Fernet). A copy of the
+database (a backup) signs nobody in; with the SECRET_KEY, one could forge reset links anyway.
+Unsealing tries SECRET_KEY_FALLBACKS too and checks the result against the stored hash, so
+sessions stay revocable across a key rotation.
 """
 
 import hashlib
@@ -25,15 +25,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
+from kontor.core import sealing
 from kontor.users import backends
 from kontor.users.account_models import UserSession
 from kontor.users.client import client_address, short_user_agent
 
 #: Seconds between two updates of a session's "last seen".
 SEEN_EVERY = 300
-SALT = "kontor.users.sessions.seal"
+SEALED_FOR = "kontor.users.sessions.key"
 SEEN_PREFIX = "kontor:seen:"
 #: key hash → when this process last saw that session (time.monotonic()); cleared when full.
 _seen_here: dict[str, float] = {}
@@ -44,36 +44,15 @@ def key_hash(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest()
 
 
-def _pad(digest: str, length: int, secret) -> bytes:
-    blocks, counter = b"", 0
-    while len(blocks) < length:
-        blocks += salted_hmac(
-            SALT, f"{digest}:{counter}", secret=secret, algorithm="sha256"
-        ).digest()
-        counter += 1
-    return blocks[:length]
-
-
 def seal(session_key: str) -> str:
-    """The session key, hidden by a pad only the SECRET_KEY derives (hex)."""
-    raw = session_key.encode()
-    pad = _pad(key_hash(session_key), len(raw), settings.SECRET_KEY)
-    return bytes(a ^ b for a, b in zip(raw, pad, strict=True)).hex()
+    """The session key sealed with the SECRET_KEY (kontor.core.sealing)."""
+    return sealing.seal(session_key, purpose=SEALED_FOR)
 
 
 def unseal(row: UserSession) -> str | None:
     """The session key of `row`, or None when no current or fallback SECRET_KEY opens it."""
-    sealed = bytes.fromhex(row.sealed_key)
-    for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
-        pad = _pad(row.key_hash, len(sealed), secret)
-        candidate = bytes(a ^ b for a, b in zip(sealed, pad, strict=True))
-        try:
-            key = candidate.decode()
-        except UnicodeDecodeError:
-            continue
-        if key_hash(key) == row.key_hash:
-            return key
-    return None
+    key = sealing.unseal(row.sealed_key, purpose=SEALED_FOR)
+    return key if key is not None and key_hash(key) == row.key_hash else None
 
 
 def _store(session_key: str | None = None):
