@@ -155,6 +155,16 @@ def page_within_cap(queryset, keys: list[str], descending: bool, after: tuple | 
     return paged
 
 
+def count_within_cap(queryset) -> int | None:
+    """PostgreSQL: how many rows `queryset` from `search` holds, counted on its capped
+    subquery alone (the list's count needs no row of the table itself); None when it holds
+    no capped search or other conditions were added after it (count the queryset then)."""
+    lookup = _capped_lookup(queryset)
+    if lookup is None or len(queryset.query.where.children) != lookup.conditions:
+        return None
+    return lookup.rhs.clone().get_count(using=queryset.db)
+
+
 def _capped_lookup(queryset):
     """The CtidIn condition `search` added to `queryset` (top level, AND), or None."""
     where = queryset.query.where

@@ -179,7 +179,9 @@ class CountView(ModuleView):
     def get(self, request):
         _filterset, queryset, term = ListView(module=self.module, request=request).filtered()
         limit = settings.KONTOR_COUNT_LIMIT
-        count = queryset[: limit + 1].count()
+        count = search.count_within_cap(queryset)
+        if count is None:
+            count = queryset[: limit + 1].count()
         if search.normalize(term) and count >= settings.KONTOR_SEARCH_CAP:
             # The search stopped collecting at the cap: there may be many more matches.
             text = _("%(count)s+ matches: refine the search to see the rest.") % {

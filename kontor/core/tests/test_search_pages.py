@@ -72,3 +72,20 @@ def test_a_page_of_a_search_reads_only_its_rows_of_the_capped_matches(vogels):
         assert "_kontor_k0" not in sql
     order = expected_order(vogels, lambda r: r.date_entered, True)
     assert [r.pk for r in first.rows + second.rows] == order[:4]
+
+
+@pytest.mark.parametrize("cap", [7, 1000])
+def test_the_count_of_a_search_is_its_capped_matches(vogels, rep_client, settings, cap):
+    settings.KONTOR_SEARCH_CAP = cap
+    with CaptureQueriesContext(connection) as queries:
+        answer = rep_client.get("/leads/count/", {"q": "vogel"}).json()
+    assert answer["count"] == min(cap, len(vogels)) == len(search.search(Lead.objects, "vogel"))
+    assert answer["capped"] is (cap == 7)
+    counted = queries.captured_queries[-1]["sql"]
+    if connection.vendor == "postgresql":  # counted inside the capped subquery: no ctid join
+        assert "COUNT(*)" in counted and "ctid = ANY" not in counted
+
+
+def test_a_count_with_conditions_after_the_search_counts_the_rows(vogels, rep_client):
+    answer = rep_client.get("/leads/count/", {"q": "vogel", "status": "Dead"}).json()
+    assert answer["count"] == len([lead for lead in vogels if lead.status == "Dead"]) == 4
