@@ -31,8 +31,15 @@ def _plain(value) -> str:
 
 
 def event_data(event) -> dict:
-    owner = event.owner if event.owner is not None else event.record
-    module = registry.find(type(owner)) if owner is not None else None
+    # The record the event belongs to: a linked record, else the activity's own row (its type
+    # and id, without building its model instance).
+    if event.owner is not None:
+        model, pk = type(event.owner), event.owner.pk
+    elif event.activity is not None:
+        model, pk = event.activity.model, event.activity.pk
+    else:
+        model, pk = None, None
+    module = registry.find(model) if model is not None else None
     return {
         "at": event.at,
         "kind": event.kind,
@@ -40,7 +47,7 @@ def event_data(event) -> dict:
         "actor": _plain(event.actor),
         "url": event.url or "",
         "record_type": module.slug if module else "",
-        "record_id": str(owner.pk) if owner is not None and module else "",
+        "record_id": str(pk) if module else "",
         "changes": [
             {"field": _plain(c["label"]), "old": _plain(c["old"]), "new": _plain(c["new"])}
             for c in event.changes

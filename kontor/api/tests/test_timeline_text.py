@@ -31,6 +31,11 @@ def test_timeline_texts_are_plain_and_the_page_escapes_them(api, rep, rep_client
     events = api.get(f"/api/v1/leads/{lead.pk}/timeline/").json()["events"]
     call = next(e for e in events if e["kind"] == "calls")
     assert NAME in call["text"] and "&amp;" not in call["text"]
+    stored = Call.objects.get(name=NAME)
+    assert (call["record_type"], call["record_id"]) == ("calls", str(stored.pk))
+    assert {(e["record_type"], e["record_id"]) for e in events if e["kind"] == "update"} == {
+        ("", "")
+    }  # the lead's own changes
     change = next(c for e in events for c in e["changes"] if c["new"] == NAME)
     assert change["old"] == "A<b & c"
 
