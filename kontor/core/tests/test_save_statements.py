@@ -62,7 +62,7 @@ def test_a_conflict_writes_nothing_and_the_transaction_goes_on(lead, rep):
     assert len(log_of(lead, "update")) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_refused_save_that_is_its_own_transaction_rolls_back_and_writes_nothing(rep):
     lead = Lead.objects.get(pk=LeadFactory(actor=rep, title="Einkauf").pk)
     shown = lead.date_modified
