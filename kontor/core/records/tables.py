@@ -63,7 +63,12 @@ def link_texts(user, records, name: str) -> list:
 
 
 def user_label(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
+    return name_label(user.username, user.first_name, user.last_name) if user else ""
+
+
+def name_label(username, first_name, last_name) -> str:
+    """How a user is named, from the user's columns: the full name, else the username."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
 def display(field: models.Field, value) -> str:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
@@ -74,13 +75,6 @@ ENTRY_COLUMNS = (
     "actor__last_name",
 )
 ACTION_LABELS = dict(ChangeLog.Action.choices)
-
-
-def user_label(user_id, username, first_name, last_name) -> str:
-    """tables.user_label of a user read as columns: the full name, else the username."""
-    if user_id is None:
-        return ""
-    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
 @dataclass
@@ -264,7 +258,9 @@ class Names:
     def user(self, user_id, username, first_name, last_name) -> str:
         """The name of a user read as columns (an actor, an assignee), worked out once each."""
         if user_id not in self.users:
-            self.users[user_id] = user_label(user_id, username, first_name, last_name)
+            self.users[user_id] = (
+                tables.name_label(username, first_name, last_name) if user_id is not None else ""
+            )
         return self.users[user_id]
 
     def related(self, record_type_id: int, name: str):
@@ -275,7 +271,7 @@ class Names:
             model = ContentType.objects.get_for_id(record_type_id).model_class()
             try:
                 found = model._meta.get_field(name).related_model if name else None
-            except Exception:  # noqa: BLE001 - not a field (any more)
+            except (FieldDoesNotExist, AttributeError):  # not a field, or a type, any more
                 found = None
             self.links[key] = found
         return self.links[key]
