@@ -104,8 +104,7 @@ def rows(
     ReaderError when the reading gets there."""
     # Closed on every way out (the end, `stop`, a refusal, the caller letting go): the file is
     # closed before this returns or raises. A refusal's traceback keeps this frame; a reader
-    # left open in it would close the file whenever the refusal is collected, under the next
-    # reader of the same upload (batch.file is one file object for all of them).
+    # left open in it would hold its file until the refusal is collected, at no set time.
     with closing(_records(open_file, source, width=MAX_COLUMNS + 1)) as records:
         next(records, None)  # the header row
         for number, (_line, cells) in enumerate(records, start=1):
