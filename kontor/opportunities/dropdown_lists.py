@@ -9,24 +9,85 @@ from kontor.core.dropdown_seed import Dropdown
 SALES_STAGE = Dropdown(
     "sales_stage_dom",
     (
-        ("Prospecting", "Prospecting", "Akquise", {"probability": 10}),
-        ("Qualification", "Qualification", "Qualifikation", {"probability": 20}),
-        ("Needs Analysis", "Needs Analysis", "Bedarfsanalyse", {"probability": 25}),
-        ("Value Proposition", "Value Proposition", "Nutzenversprechen", {"probability": 30}),
+        (
+            "Prospecting",
+            "Prospecting",
+            "Akquise",
+            {"probability": 10, "forecast_category": "pipeline"},
+        ),
+        (
+            "Qualification",
+            "Qualification",
+            "Qualifikation",
+            {"probability": 20, "forecast_category": "pipeline"},
+        ),
+        (
+            "Needs Analysis",
+            "Needs Analysis",
+            "Bedarfsanalyse",
+            {"probability": 25, "forecast_category": "pipeline"},
+        ),
+        (
+            "Value Proposition",
+            "Value Proposition",
+            "Nutzenversprechen",
+            {"probability": 30, "forecast_category": "best_case"},
+        ),
         (
             "Id. Decision Makers",
             "Id. Decision Makers",
             "Entscheidungsträger identifizieren",
-            {"probability": 40},
+            {"probability": 40, "forecast_category": "best_case"},
         ),
-        ("Perception Analysis", "Perception Analysis", "Wahrnehmungsanalyse", {"probability": 50}),
-        ("Proposal/Price Quote", "Proposal/Price Quote", "Angebot", {"probability": 65}),
-        ("Negotiation/Review", "Negotiation/Review", "Verhandlung", {"probability": 80}),
-        ("Closed Won", "Closed Won", "Gewonnen", {"probability": 100}),
-        ("Closed Lost", "Closed Lost", "Verloren", {"probability": 0}),
+        (
+            "Perception Analysis",
+            "Perception Analysis",
+            "Wahrnehmungsanalyse",
+            {"probability": 50, "forecast_category": "best_case"},
+        ),
+        (
+            "Proposal/Price Quote",
+            "Proposal/Price Quote",
+            "Angebot",
+            {"probability": 65, "forecast_category": "commit"},
+        ),
+        (
+            "Negotiation/Review",
+            "Negotiation/Review",
+            "Verhandlung",
+            {"probability": 80, "forecast_category": "commit"},
+        ),
+        (
+            "Closed Won",
+            "Closed Won",
+            "Gewonnen",
+            {"probability": 100, "forecast_category": "closed"},
+        ),
+        (
+            "Closed Lost",
+            "Closed Lost",
+            "Verloren",
+            {"probability": 0, "forecast_category": "omitted"},
+        ),
     ),
     default="Prospecting",
     label=("Sales stage", "Verkaufsphase"),
+)
+
+
+#: Where an opportunity counts in the forecast. Each sales stage names its default category
+#: (`forecast_category` in the stage's extra, kept in Studio beside its probability); the
+#: opportunity may override it.
+FORECAST_CATEGORY = Dropdown(
+    "forecast_category_dom",
+    (
+        ("pipeline", "Pipeline", "Pipeline"),
+        ("best_case", "Best case", "Bester Fall"),
+        ("commit", "Commit", "Zugesagt"),
+        ("closed", "Closed", "Abgeschlossen"),
+        ("omitted", "Omitted", "Nicht berücksichtigt"),
+    ),
+    label=("Forecast category", "Prognosekategorie"),
 )
 
 

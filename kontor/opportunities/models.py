@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core import config, dropdowns
@@ -49,6 +50,14 @@ class Opportunity(Record):
     currency = CurrencyField(_("Currency"), default="EUR")
     date_closed = models.DateField(_("Expected close date"))
     sales_stage = DropdownField(_("Sales stage"), dropdown="sales_stage_dom", blank=False)
+    #: When the opportunity entered its current stage (the board's "days in stage").
+    stage_entered = models.DateTimeField(_("In this stage since"), null=True, editable=False)
+    #: The amount in the organisation's base currency, at the rate of the close date (today's
+    #: while open); kept by the currencies app, so every sum adds one currency.
+    amount_base = models.DecimalField(
+        _("Amount in base currency"), max_digits=18, decimal_places=2, null=True, editable=False
+    )
+    forecast_category = DropdownField(_("Forecast category"), dropdown="forecast_category_dom")
     probability = models.PositiveSmallIntegerField(
         _("Probability (%)"),
         null=True,
@@ -96,20 +105,23 @@ class Opportunity(Record):
             errors["amount"] = NEGATIVE_AMOUNT
         if errors:
             raise ValidationError(errors)
-        self.fill_probability()
+        self.follow_stage()
 
-    def fill_probability(self) -> None:
-        """Changing the stage fills the probability, unless the user set one in the same edit."""
+    def follow_stage(self) -> None:
+        """Changing the stage fills the probability and the forecast category from the stage
+        (each unless the user set it in the same edit) and restarts the time in stage."""
         loaded = getattr(self, "_loaded", None)
-        if loaded is None:
-            fill = self.probability is None
-        else:
-            stage_changed = loaded.get("sales_stage") != self.sales_stage
-            edited = loaded.get("probability") != self.probability
-            fill = (stage_changed and not edited) or self.probability is None
+        stage_changed = loaded is None or loaded.get("sales_stage") != self.sales_stage
+        if stage_changed and (loaded is not None or self.stage_entered is None):
+            self.stage_entered = timezone.now()
         stage = dropdowns.option("sales_stage_dom", self.sales_stage)
-        if fill and stage and "probability" in stage.extra:
-            self.probability = stage.extra["probability"]
+        extra = stage.extra if stage else {}
+        for field, empty in (("probability", None), ("forecast_category", "")):
+            value = getattr(self, field)
+            edited = loaded is not None and loaded.get(field) != value
+            fill = value == empty or (loaded is not None and stage_changed and not edited)
+            if fill and field in extra:
+                setattr(self, field, extra[field])
 
     @property
     def is_open(self) -> bool:

@@ -7,6 +7,7 @@ from kontor.core.grants import EVERYTHING, TEAM_WORK
 from kontor.core.records.tables import link_texts
 from kontor.core.registry import Module, register
 from kontor.opportunities.dropdown_lists import (
+    FORECAST_CATEGORY,
     OPPORTUNITY_RELATIONSHIP_TYPE,
     OPPORTUNITY_TYPE,
     SALES_STAGE,
@@ -28,6 +29,7 @@ class OpportunityModule(Module):
     list_columns = ("name", "account", "sales_stage", "amount", "date_closed", "assigned_user")
     extra_columns = (
         "probability",
+        "forecast_category",
         "opportunity_type",
         "lead_source",
         "next_step",
@@ -37,6 +39,7 @@ class OpportunityModule(Module):
     search_fields = ("name", "next_step")
     filters = (
         "sales_stage",
+        "forecast_category",
         "opportunity_type",
         "lead_source",
         "assigned_user",
@@ -57,6 +60,7 @@ class OpportunityModule(Module):
                 "date_closed",
                 "sales_stage",
                 "probability",
+                "forecast_category",
                 "opportunity_type",
                 "assigned_user",
             ),
@@ -70,7 +74,7 @@ class OpportunityModule(Module):
     path_terminal = ("Closed Won", "Closed Lost")
     extra_urls = (("<uuid:pk>/contacts/", ContactLinkView, "contacts"),)
     grants = {"sales_manager": EVERYTHING, "sales_rep": TEAM_WORK}
-    dropdowns = (SALES_STAGE, OPPORTUNITY_TYPE, OPPORTUNITY_RELATIONSHIP_TYPE)
+    dropdowns = (SALES_STAGE, FORECAST_CATEGORY, OPPORTUNITY_TYPE, OPPORTUNITY_RELATIONSHIP_TYPE)
     demo_factory = "kontor.opportunities.demo.create_opportunities"
     api_example = {
         "name": "Lizenzen",

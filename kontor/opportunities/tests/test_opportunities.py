@@ -109,6 +109,7 @@ def test_a_stage_change_fills_the_probability(rep_client, rep):
     assert edit(rep_client, opportunity, sales_stage="Proposal/Price Quote").status_code == 302
     assert fetch(opportunity).probability == 65
     assert sorted(row[1:] for row in log_of(opportunity, "update")) == [
+        ("forecast_category", "pipeline", "commit"),
         ("probability", "10", "65"),
         ("sales_stage", "Prospecting", "Proposal/Price Quote"),
     ]
