@@ -15,12 +15,23 @@ pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("kontor.core.migrations.0002_seed_dropdowns")
 relabeling = importlib.import_module("kontor.core.migrations.0006_german_dropdown_labels")
+forecasting = importlib.import_module("kontor.core.migrations.0007_forecast_categories")
+
+#: The lists as the migrations installed them: 0002's, plus the forecast categories of 0007.
+SEEDED = {**migration.SEED, forecasting.NAME: forecasting.VALUES}
+LABELS = {**relabeling.LABELS, forecasting.NAME: forecasting.LABEL}
 
 
 def corrected(name: str, row: tuple) -> tuple:
-    """A value of 0002 with the German label 0006 corrected."""
+    """A value of 0002 with the German label 0006 corrected and the forecast category 0007
+    gave each sales stage."""
     old_new = relabeling.RELABELED.get((name, row[0]))
-    return (*row[:2], old_new[1], *row[3:]) if old_new and row[2] == old_new[0] else row
+    if old_new and row[2] == old_new[0]:
+        row = (*row[:2], old_new[1], *row[3:])
+    category = forecasting.STAGE_CATEGORIES.get(row[0]) if name == "sales_stage_dom" else None
+    if category:
+        row = (*row[:3], {**row[3], "forecast_category": category})
+    return row
 
 
 def rows() -> dict:
@@ -50,24 +61,24 @@ def test_a_fresh_install_has_exactly_the_lists_of_the_migration():
                 row[1],
                 corrected(name, row)[2],
                 position,
-                row[3] if len(row) > 3 else {},
+                corrected(name, row)[3] if len(row) > 3 else {},
                 migration.DEFAULTS.get(name) == row[0],
             )
             for position, row in enumerate(values)
         ]
-        for name, values in migration.SEED.items()
+        for name, values in SEEDED.items()
     }
     assert rows() == expected
 
 
 def test_the_modules_declare_the_lists_the_migration_installed():
     shipped = dropdown_seed.shipped()
-    assert sorted(shipped) == sorted(migration.SEED)
+    assert sorted(shipped) == sorted(SEEDED)
     for name, dropdown in shipped.items():
-        assert list(dropdown.values) == [corrected(name, r) for r in migration.SEED[name]], name
-        assert dropdown.label == relabeling.LABELS[name], name
+        assert list(dropdown.values) == [corrected(name, r) for r in SEEDED[name]], name
+        assert dropdown.label == LABELS[name], name
         stored = DropdownList.objects.get(name=name)
-        assert (stored.label_en, stored.label_de) == relabeling.LABELS[name]
+        assert (stored.label_en, stored.label_de) == LABELS[name]
         assert dropdown.default == migration.DEFAULTS.get(name, ""), name
     assert {d.name for d in dropdown_seed.SHARED} == {
         "salutation_dom",

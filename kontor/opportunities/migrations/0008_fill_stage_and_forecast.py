@@ -1,35 +1,15 @@
 """Existing opportunities get the time they entered their stage (the last stage change in the
-change log, else their creation) and the forecast category their stage names; the shipped
-sales stages gain their default forecast category where an admin has not set one."""
+change log, else their creation) and the forecast category their stage names."""
 
 from django.db import migrations
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-
-#: The shipped stages' default categories, as declared with the stage list on this day.
-SHIPPED = {
-    "Prospecting": "pipeline",
-    "Qualification": "pipeline",
-    "Needs Analysis": "pipeline",
-    "Value Proposition": "best_case",
-    "Id. Decision Makers": "best_case",
-    "Perception Analysis": "best_case",
-    "Proposal/Price Quote": "commit",
-    "Negotiation/Review": "commit",
-    "Closed Won": "closed",
-    "Closed Lost": "omitted",
-}
-
 
 def forward(apps, schema_editor):
     DropdownValue = apps.get_model("core", "DropdownValue")
     Opportunity = apps.get_model("opportunities", "Opportunity")
     ChangeLog = apps.get_model("core", "ChangeLog")
     ContentType = apps.get_model("contenttypes", "ContentType")
-    for value in DropdownValue.objects.filter(dropdown__name="sales_stage_dom"):
-        if "forecast_category" not in value.extra and value.key in SHIPPED:
-            value.extra = {**value.extra, "forecast_category": SHIPPED[value.key]}
-            value.save(update_fields=["extra"])
     categories = {
         v.key: v.extra["forecast_category"]
         for v in DropdownValue.objects.filter(dropdown__name="sales_stage_dom")
@@ -55,7 +35,7 @@ def forward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("opportunities", "0007_stage_forecast_base_amount"),
-        ("core", "0006_german_dropdown_labels"),
+        ("core", "0007_forecast_categories"),
     ]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
