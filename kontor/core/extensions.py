@@ -24,6 +24,10 @@ class Extension:
     detail_context: Callable | None = None
     #: templates included among the detail page's record actions (buttons), in order
     action_templates: tuple[str, ...] = ()
+    #: (module, request) -> dict, merged into the list page's context (not its fragments)
+    list_context: Callable | None = None
+    #: templates included above the list's filters (tabs, a switch to another view), in order
+    list_templates: tuple[str, ...] = ()
 
 
 def extend(extension: Extension) -> None:
@@ -49,4 +53,15 @@ def detail_context(module, record, user) -> dict:
         if ext.detail_context is not None:
             context.update(ext.detail_context(module, record, user))
         context["extension_actions"] += ext.action_templates
+    return context
+
+
+def list_context(module, request) -> dict:
+    """The context the extensions add to `module`'s list page, with their templates under
+    "extension_lists"."""
+    context: dict = {"extension_lists": []}
+    for ext in of(module):
+        if ext.list_context is not None:
+            context.update(ext.list_context(module, request))
+        context["extension_lists"] += ext.list_templates
     return context

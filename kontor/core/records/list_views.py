@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kontor.core import actions, config, permissions, preferences, search
+from kontor.core import actions, config, extensions, permissions, preferences, search
 from kontor.core.records import forms, inline, list_extras, tables
 from kontor.core.records.filters import filterset_for
 from kontor.core.records.pagination import paginate
@@ -108,8 +108,10 @@ class ListView(ModuleView):
             sort_query=_query_without(request.GET, "sort", "cursor"),
             urls={verb.replace("-", "_"): self.module.url(verb) for verb in _LIST_VERBS},
         )
-        template = self.fragment_name if request.headers.get("HX-Request") else self.template_name
-        return render(request, template, context)
+        if request.headers.get("HX-Request"):
+            return render(request, self.fragment_name, context)
+        context.update(extensions.list_context(self.module, request))
+        return render(request, self.template_name, context)
 
 
 #: The URLs a list page links to (module.url: reversed once, not per page).
