@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "kontor.core",
     "kontor.users",
+    "kontor.currencies",
     "kontor.bookmarks",
     "kontor.accounts",
     "kontor.contacts",

@@ -1,5 +1,6 @@
 """Opportunities (Verkaufschancen): possible sales, with stage, amount and close date."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kontor.core import config, dropdowns
 from kontor.core.fields import DropdownField, amount_in
 from kontor.core.models import Record, record_indexes
+from kontor.currencies import rates
 
 NEEDS_ACCOUNT = _("An opportunity needs an account (B2B mode).")
 NEGATIVE_AMOUNT = _("The amount cannot be negative.")
@@ -106,6 +108,7 @@ class Opportunity(Record):
         if errors:
             raise ValidationError(errors)
         self.follow_stage()
+        self.fill_base_amount()
 
     def follow_stage(self) -> None:
         """Changing the stage fills the probability and the forecast category from the stage
@@ -122,6 +125,19 @@ class Opportunity(Record):
             fill = value == empty or (loaded is not None and stage_changed and not edited)
             if fill and field in extra:
                 setattr(self, field, extra[field])
+
+    def fill_base_amount(self) -> None:
+        """The amount in the base currency: at the rate of the close date once closed, at
+        today's while open (`base_amounts` keeps it current as rates change); empty when no
+        rate is known, so a sum never adds a foreign amount as if it were the base's."""
+        day = self.base_amount_day()
+        amount = self.amount if isinstance(self.amount, Decimal | int) else None
+        self.amount_base = rates.to_base(amount, self.currency, day) if day else None
+
+    def base_amount_day(self) -> date | None:
+        if not self.is_open:
+            return self.date_closed if isinstance(self.date_closed, date) else None
+        return rates.today()
 
     @property
     def is_open(self) -> bool:
