@@ -12,9 +12,9 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext as _
 
+from kontor.core import cell_values as values
 from kontor.core import dropdowns
 from kontor.core.fields import normalize_phone
-from kontor.imports import values
 
 # SuiteCRM shows a few dropdown values under other labels than their keys.
 SUITECRM_LABELS = {"identifying decision makers": "Id. Decision Makers"}

@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kontor.core.cell_values import FORMATS
 from kontor.imports.actions import MATCHES, MODES, RULES, check_upload
-from kontor.imports.values import FORMATS
 
 
 class UploadForm(forms.Form):

@@ -311,7 +311,8 @@ def named_changes(changes: dict, names: dict) -> dict:
 
 
 def derived_fields(model) -> list[str]:
-    """Columns that `clean()` derives from others (E.164 phones, match keys, probability)."""
+    """Columns that `clean()` derives from others (E.164 phones, match keys, probability, an
+    opportunity's amount in the base currency)."""
     names = {f.name for f in model._meta.concrete_fields}
     candidates = (
         "phone_work_e164",
@@ -319,6 +320,9 @@ def derived_fields(model) -> list[str]:
         "name_key",
         "domain",
         "probability",
+        "amount_base",
+        "stage_entered",
+        "forecast_category",
         "stage_entered_at",
         "status",
         "lifecycle_stage",

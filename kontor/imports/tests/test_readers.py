@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from kontor.imports import readers, values
+from kontor.core import cell_values as values
+from kontor.imports import readers
 
 TEXT = st.text(alphabet=st.characters(codec="cp1252", exclude_categories=("Cs", "Cc")), max_size=20)
 

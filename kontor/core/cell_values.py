@@ -1,4 +1,5 @@
-"""Cell values as people type them in spreadsheets → Python values, for the import only.
+"""Cell values as people type them in spreadsheets → Python values, for the record import
+and the import of exchange rates.
 
 German and English number and date formats, SuiteCRM's formula guard (a leading apostrophe),
 yes/no words and spreadsheet formulas (refused: a CSV must never smuggle one into a later
