@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kontor.users",
     "kontor.currencies",
     "kontor.bookmarks",
+    "kontor.savedviews",
     "kontor.accounts",
     "kontor.contacts",
     "kontor.targets",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kontor.users.urls")),
     path("", include("kontor.bookmarks.urls")),
+    path("saved-views/", include("kontor.savedviews.urls")),
     path("", include("kontor.activities.urls")),
     path("admin/studio/", include("kontor.studio.urls")),
     path("", include("kontor.webhooks.urls")),

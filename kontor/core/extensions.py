@@ -28,6 +28,14 @@ class Extension:
     list_context: Callable | None = None
     #: templates included above the list's filters (tabs, a switch to another view), in order
     list_templates: tuple[str, ...] = ()
+    #: query parameters the extension reads on the list that filter nothing (a saved view's
+    #: id): they leave the filter panel closed and stay in the page's and sort's links
+    list_params: tuple[str, ...] = ()
+    #: (module, request) -> column names the list shows instead of the user's own, or None
+    list_columns: Callable | None = None
+    #: (module, request) -> the address the list opens instead of its bare one (no query), or
+    #: None; asked only when the address has no query
+    list_start: Callable | None = None
 
 
 def extend(extension: Extension) -> None:
@@ -65,3 +73,29 @@ def list_context(module, request) -> dict:
             context.update(ext.list_context(module, request))
         context["extension_lists"] += ext.list_templates
     return context
+
+
+def list_params(module) -> frozenset[str]:
+    """The query parameters of `module`'s list that the extensions read and that filter
+    nothing."""
+    return frozenset(name for ext in of(module) for name in ext.list_params)
+
+
+def list_columns(module, request) -> list[str] | None:
+    """The columns an extension shows on this list address instead of the user's, or None."""
+    for ext in of(module):
+        if ext.list_columns is not None:
+            columns = ext.list_columns(module, request)
+            if columns:
+                return columns
+    return None
+
+
+def list_start(module, request) -> str | None:
+    """The address `module`'s bare list opens instead (an extension's), or None."""
+    for ext in of(module):
+        if ext.list_start is not None:
+            address = ext.list_start(module, request)
+            if address:
+                return address
+    return None

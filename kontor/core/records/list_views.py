@@ -32,7 +32,9 @@ class ListView(ModuleView):
     fragment_name = "records/_list_table.html"
 
     def get_columns(self) -> list[tables.Column]:
-        chosen = preferences.list_columns(self.request.user, self.module.slug)
+        chosen = extensions.list_columns(
+            self.module, self.request
+        ) or preferences.list_columns(self.request.user, self.module.slug)
         defaults = config.list_columns(self.module)
         allowed = set(config.all_columns(self.module))
         names = [c for c in (chosen or defaults) if c in allowed]
@@ -58,7 +60,7 @@ class ListView(ModuleView):
     def filtered(self):
         params, queryset = self.request.GET, self.get_queryset()
         filterset_class = filterset_for(self.module)
-        if filters_asked(params):
+        if filters_asked(params, self.module):
             filterset = filterset_class(params, queryset=queryset, request=self.request)
             if filterset.is_valid():
                 queryset = filterset.qs
@@ -72,6 +74,10 @@ class ListView(ModuleView):
         return filterset, search.search(queryset, term), term
 
     def get(self, request):
+        if not request.GET:
+            start = extensions.list_start(self.module, request)
+            if start:
+                return HttpResponseRedirect(start)
         cols = self.get_columns()
         sort = self.get_sort(cols)
         filterset, queryset, term = self.filtered()
@@ -103,7 +109,7 @@ class ListView(ModuleView):
             can_create=permissions.can(request.user, "create", self.module.model),
             can_delete=permissions.can(request.user, "delete", self.module.model),
             mass_fields=mass_fields(self.module),
-            show_filters=filters_asked(request.GET),
+            show_filters=filters_asked(request.GET, self.module),
             page_query=_query_without(request.GET, "cursor"),
             sort_query=_query_without(request.GET, "sort", "cursor"),
             urls={verb.replace("-", "_"): self.module.url(verb) for verb in _LIST_VERBS},
@@ -133,10 +139,11 @@ _LIST_VERBS = (
 _NOT_FILTERS = frozenset({"q", "sort", "cursor"})
 
 
-def filters_asked(params) -> bool:
-    """Does the query string say anything besides the search, the order and the page (a
-    filter, or ?filters=1 to show the panel)?"""
-    return any(name not in _NOT_FILTERS for name in params)
+def filters_asked(params, module=None) -> bool:
+    """Does the query string say anything besides the search, the order, the page and the
+    parameters of `module`'s extensions (a filter, or ?filters=1 to show the panel)?"""
+    ignored = _NOT_FILTERS | extensions.list_params(module) if module else _NOT_FILTERS
+    return any(name not in ignored for name in params)
 
 
 def mass_fields(module) -> list[tuple[str, str]]:
