@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FunnelConfig(AppConfig):
+    """Funnel analytics. Targets, leads, opportunities and core do not know this app: it
+    listens to their events and adds a link to the leads list here."""
+
+    name = "kontor.funnel"
+    label = "funnel"
+    verbose_name = _("Funnel")
+
+    def ready(self):
+        from kontor.core import events
+        from kontor.core.extensions import Extension, extend
+        from kontor.funnel import maintain
+
+        events.listen(maintain.on_events)
+        extend(Extension("leads", list_templates=("funnel/_leads_link.html",)))

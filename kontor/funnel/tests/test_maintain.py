@@ -1,0 +1,74 @@
+"""The journeys: what the listener keeps after each commit equals what a rebuild derives, with
+hand-computed stage times."""
+
+import pytest
+
+from kontor.core.actions import delete_records, restore_records
+from kontor.funnel import maintain
+from kontor.funnel.models import Journey
+from kontor.funnel.tests.helpers import at, change, rows
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rebuild_derives_each_stage_time_by_hand(journeys, rep):
+    maintain.rebuild()
+    got = rows()
+    start, direct, hot = journeys["target"], journeys["direct"], journeys["hot"]
+    assert set(got) == {str(start.pk), str(direct.pk), str(hot.pk)}
+    whole = got[str(start.pk)]
+    assert (whole["lead_id"], whole["opportunity_id"]) == (journeys["lead"].pk, journeys["deal"].pk)
+    assert (whole["cohort_at"], whole["campaign_name"], whole["owner_id"]) == (
+        at(1, 10),
+        "Messe",
+        rep.pk,
+    )
+    assert [whole[f"{s}_at"] for s in ("target", "lead", "mql", "sql", "opportunity", "won")] == [
+        at(1, 10),
+        at(1, 12),
+        at(1, 15),
+        at(1, 20),
+        at(2, 1),
+        at(3, 1),
+    ]
+    # Moved back from SQL to MQL: SQL stays reached; MQL first reached after SQL.
+    back = got[str(direct.pk)]
+    assert (back["target_at"], back["lead_at"], back["mql_at"], back["sql_at"]) == (
+        None,
+        at(2, 5),
+        at(2, 7),
+        at(2, 6),
+    )
+    assert back["lead_source"] == "Email" and back["opportunity_at"] is None
+    # Created in MQL, never moved: MQL when it entered it.
+    assert (got[str(hot.pk)]["mql_at"], got[str(hot.pk)]["sql_at"]) == (at(2, 8), None)
+
+
+def test_events_keep_the_same_rows_as_a_rebuild(journeys):
+    kept = rows()
+    maintain.rebuild()
+    assert rows() == kept
+    assert len(kept) == 3
+
+
+def test_a_stage_once_reached_is_never_cleared(journeys, rep, django_capture_on_commit_callbacks):
+    direct = journeys["direct"]
+    with django_capture_on_commit_callbacks(execute=True):
+        change(direct, "lifecycle_stage", "ML", at(2, 9), actor=rep)
+    stored = Journey.objects.get(pk=direct.pk)
+    assert (stored.mql_at, stored.sql_at) == (at(2, 7), at(2, 6))
+
+
+def test_a_trashed_lead_leaves_the_funnel_until_restored(
+    journeys, rep, django_capture_on_commit_callbacks
+):
+    converted = journeys["lead"]
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_records([converted], actor=rep)
+    assert Journey.objects.get(pk=journeys["target"].pk).trashed is True
+    maintain.rebuild()
+    assert Journey.objects.get(pk=journeys["target"].pk).trashed is True
+    with django_capture_on_commit_callbacks(execute=True):
+        restore_records([type(converted).with_deleted.get(pk=converted.pk)], actor=rep)
+    restored = Journey.objects.get(pk=journeys["target"].pk)
+    assert restored.trashed is False and restored.won_at == at(3, 1)
