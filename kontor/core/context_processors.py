@@ -15,5 +15,6 @@ def navigation(request):
         "admin_pages": admin_area.pages() if admin else [],
         "nav_main": arranged.bar,
         "nav_more": arranged.more,
+        "nav_pages": nav.pages(user, request.path),
         "quick_create": [m for m in registry.modules() if permissions.can(user, "create", m.model)],
     }

@@ -3,10 +3,14 @@
 For the context processor of every page (`context_processors.navigation`) and the settings
 page where a user orders them. A user's choice is kept by the app that stores profiles
 (`kontor.core.preferences.navigation`); it is a wish, never a grant: a record type the user may
-not list is left out even when the saved order names it.
+not list is left out even when the saved order names it. Apps above the core add pages of
+their own after the record types (`add_page`: reports).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.urls import reverse
 
 from kontor.core import permissions, preferences, registry
 
@@ -65,3 +69,54 @@ def for_user(user) -> Arranged:
     """The bar and "More" menu of `user`: their choice (from their profile, already loaded with
     the request) applied to the modules they may list."""
     return arrange(allowed(user), preferences.navigation(user))
+
+
+# --- pages of apps above the core ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of an app that is no record type (reports, a forecast), shown in the top bar
+    after the record types. Registered by its app (`add_page` from AppConfig.ready()), so the
+    core names no app."""
+
+    #: unique key, also the entry's `data-nav-page`
+    key: str
+    #: the entry's text (lazy translation)
+    label: object
+    #: URL name of the page
+    url_name: str
+    icon: str = "circle"
+    #: (user) -> bool: who sees the entry (everyone signed in when None); must run no query
+    #: beyond what the request already loaded (grants are read once per request)
+    allowed: Callable | None = None
+    #: position among the pages (lower first)
+    order: int = 100
+
+
+_pages: dict[str, Page] = {}
+
+
+def add_page(page: Page) -> None:
+    """Register `page`; a second registration of the same key replaces the first."""
+    _pages[page.key] = page
+
+
+def pages(user, path: str = "") -> list[dict]:
+    """The registered pages `user` may open, in order, as {key, label, icon, url, active}
+    (`active`: the request's `path` is under the page's URL)."""
+    shown = []
+    for page in sorted(_pages.values(), key=lambda p: (p.order, p.key)):
+        if page.allowed is not None and not page.allowed(user):
+            continue
+        url = reverse(page.url_name)
+        shown.append(
+            {
+                "key": page.key,
+                "label": page.label,
+                "icon": page.icon,
+                "url": url,
+                "active": path.startswith(url),
+            }
+        )
+    return shown

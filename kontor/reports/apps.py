@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "kontor.reports"
+    label = "reports"
+    verbose_name = _("Reports")
+
+    def ready(self):
+        from kontor.core import navigation
+
+        navigation.add_page(
+            navigation.Page(
+                key="reports", label=_("Reports"), url_name="reports:list", icon="bar-chart"
+            )
+        )

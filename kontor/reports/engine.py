@@ -1,0 +1,400 @@
+"""Running a report: one grouped query over the records its viewer may list.
+
+`run(report, user) -> Result` is what the report page, its exports, the API and dashboards
+call. The records are read through the permission filter (`visible_to(user, "list")`),
+filtered and searched exactly as the list does (the module's FilterSet and `search`), then
+grouped in SQL (dates truncated to the period in the viewer's time zone) with every figure
+computed in the same statement; at most MAX_GROUPS groups are read. Names of the users and
+linked records in the keys come in one query each afterwards, never one per group.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, Max, Min, Sum
+from django.db.models.functions import Trunc
+from django.http import QueryDict
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from kontor.core import dropdowns, search
+from kontor.core.records.filters import filterset_for
+from kontor.core.records.tables import name_label, not_available
+from kontor.reports import spec
+
+_FUNCTIONS = {"sum": Sum, "min": Min, "max": Max, "avg": Avg}
+
+
+@dataclass
+class Row:
+    keys: list  # stored values (JSON-able: str, int, bool, ISO date, None)
+    labels: list[str]
+    values: list  # one per figure: int, Decimal or None
+    link: str = ""  # the list filtered to this group ("" when the list cannot filter so)
+
+
+@dataclass
+class Result:
+    """A report's figures for one viewer: group columns, figure columns, rows, totals."""
+
+    columns: list[str]
+    figures: list[dict]  # {"key", "label", "decimals"}
+    rows: list[Row]
+    totals: list
+    truncated: bool = False
+    notices: list[str] = field(default_factory=list)
+    generated_at: datetime | None = None
+
+    def as_data(self) -> dict:
+        """The result as JSON-able data (decimals as text), for the cache and the API."""
+        return {
+            "columns": self.columns,
+            "figures": self.figures,
+            "rows": [
+                {
+                    "keys": r.keys,
+                    "labels": r.labels,
+                    "values": [_plain(v) for v in r.values],
+                    "link": r.link,
+                }
+                for r in self.rows
+            ],
+            "totals": [_plain(v) for v in self.totals],
+            "truncated": self.truncated,
+            "notices": self.notices,
+            "generated_at": self.generated_at.isoformat() if self.generated_at else None,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Result":
+        figures = data["figures"]
+
+        def typed(values):
+            return [_typed(v, f["decimals"]) for v, f in zip(values, figures, strict=True)]
+
+        return cls(
+            columns=data["columns"],
+            figures=figures,
+            rows=[Row(r["keys"], r["labels"], typed(r["values"]), r["link"]) for r in data["rows"]],
+            totals=typed(data["totals"]),
+            truncated=data["truncated"],
+            notices=data["notices"],
+            generated_at=datetime.fromisoformat(data["generated_at"])
+            if data.get("generated_at")
+            else None,
+        )
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _typed(value, decimals: bool):
+    if value is None:
+        return None
+    return Decimal(str(value)) if decimals else int(value)
+
+
+def filter_params(module, params) -> list[str]:
+    """The query parameter names the list of `module` filters by (its FilterSet's, range
+    fields with their suffixes), plus the search `q`."""
+    filterset = filterset_for(module)(None, queryset=module.model.objects.none())
+    names = ["q"]
+    for name, bound in filterset.form.fields.items():
+        suffixes = getattr(bound.widget, "suffixes", None)
+        names += [f"{name}_{s}" for s in suffixes] if suffixes else [name]
+    return names
+
+
+def normalise(module, params) -> str:
+    """The filter query string of `params` (a QueryDict): only the list's filter and search
+    parameters, without empty values, sorted, so equal filters are equal text."""
+    known = set(filter_params(module, params))
+    kept = QueryDict(mutable=True)
+    for name in sorted(known & set(params)):
+        values = [v for v in params.getlist(name) if v.strip()]
+        if values:
+            kept.setlist(name, sorted(values))
+    return kept.urlencode()
+
+
+def filter_errors(module, filters: str, user) -> list[str]:
+    """What is wrong with the filter values of `filters` ([] when they are valid)."""
+    params = QueryDict(filters)
+    filterset = filterset_for(module)(
+        params, queryset=module.model.objects.none(), request=SimpleNamespace(user=user)
+    )
+    if filterset.is_valid():
+        return []
+    return [
+        f"{filterset.form.fields[name].label}: {' '.join(messages)}"
+        if name in filterset.form.fields
+        else " ".join(messages)
+        for name, messages in filterset.form.errors.items()
+    ]
+
+
+def records(module, filters: str, user):
+    """(queryset, notices): the records of `module` that `user` may list, filtered and
+    searched as the list with the query string `filters` shows them."""
+    queryset = module.model.objects.visible_to(user, "list")
+    params = QueryDict(filters)
+    notices = []
+    filterset = filterset_for(module)(params, queryset=queryset, request=SimpleNamespace(user=user))
+    if filterset.is_valid():
+        queryset = filterset.qs
+    else:
+        notices.append(_("Some filters are no longer valid and were left out."))
+    term = params.get("q", "")
+    if search.normalize(term):
+        queryset = search.search(queryset, term)
+        notices.append(
+            _("A search counts at most the first %(cap)s matches, as the list does.")
+            % {"cap": formats.number_format(settings.KONTOR_SEARCH_CAP, force_grouping=True)}
+        )
+    return queryset, notices
+
+
+def run(report, user) -> Result:
+    """The figures of `report` as `user` sees them, now, in their language and time zone."""
+    module = spec.module_for(report.module)
+    spec.validate(report.module, report.group_by, report.aggregates)
+    groups = spec.group_fields(module)
+    numbers = spec.number_fields(module)
+    queryset, notices = records(module, report.filters, user)
+    tz = timezone.get_current_timezone()
+
+    keys = {}
+    parts = []
+    for i, value in enumerate(report.group_by):
+        name, period = spec.parse_group(value)
+        group = groups[name]
+        if period:
+            keys[f"g{i}"] = Trunc(name, period, tzinfo=tz if group.kind == "datetime" else None)
+        else:
+            keys[f"g{i}"] = F(group.field.attname)
+        parts.append((group, period))
+
+    figures, aggregates = [], {}
+    for i, value in enumerate(report.aggregates):
+        operation, name = spec.parse_figure(value)
+        if operation == "count":
+            aggregates[f"a{i}"] = Count("pk")
+            figures.append(
+                {"key": value, "label": spec.figure_label(module, value), "decimals": False}
+            )
+            continue
+        number = numbers[name]
+        if operation == "avg":  # summed and counted: the totals row averages them exactly
+            aggregates[f"a{i}"] = Sum(number.column)
+            aggregates[f"n{i}"] = Count(number.column)
+        else:
+            aggregates[f"a{i}"] = _FUNCTIONS[operation](number.column)
+        decimals = number.decimals or operation == "avg"
+        figures.append(
+            {"key": value, "label": spec.figure_label(module, value), "decimals": decimals}
+        )
+
+    grouped = (
+        queryset.order_by()
+        .annotate(**keys)
+        .values(*keys)
+        .annotate(**aggregates)
+        .order_by(*keys)[: spec.MAX_GROUPS + 1]
+    )
+    found = list(grouped)
+    truncated = len(found) > spec.MAX_GROUPS
+    found = found[: spec.MAX_GROUPS]
+    if truncated:
+        notices.append(
+            _("Only the first %(count)d groups are shown: filter the report to see the rest.")
+            % {"count": spec.MAX_GROUPS}
+        )
+
+    labels = _labels(parts, found, user)
+    rows = []
+    for item in found:
+        key_values = [_key(item[f"g{i}"], tz, part) for i, part in enumerate(parts)]
+        values = [_figure(item, i, f) for i, f in enumerate(report.aggregates)]
+        rows.append(
+            Row(
+                keys=[_json_key(k) for k in key_values],
+                labels=[labels[i](k) for i, k in enumerate(key_values)],
+                values=[_round(v, f) for v, f in zip(values, figures, strict=True)],
+                link=_link(module, report.filters, parts, key_values),
+            )
+        )
+    rows.sort(key=lambda r: tuple(_order(parts[i], k, r.labels[i]) for i, k in enumerate(r.keys)))
+    return Result(
+        columns=[spec.group_label(module, v) for v in report.group_by],
+        figures=figures,
+        rows=rows,
+        totals=_totals(report.aggregates, figures, found),
+        truncated=truncated,
+        notices=notices,
+        generated_at=timezone.now(),
+    )
+
+
+def _figure(item: dict, i: int, value: str):
+    operation, _name = spec.parse_figure(value)
+    if operation == "avg":
+        total, counted = item[f"a{i}"], item[f"n{i}"]
+        return Decimal(str(total)) / counted if counted else None
+    return item[f"a{i}"]
+
+
+def _round(value, figure: dict):
+    if value is None:
+        return None
+    if figure["decimals"]:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    return int(value)
+
+
+def _totals(aggregates: list, figures: list, found: list) -> list:
+    """The totals row: counts and sums added, the extremes of the extremes, and averages
+    over every value (their sums and counts), not the average of the groups' averages."""
+    totals = []
+    for i, (value, figure) in enumerate(zip(aggregates, figures, strict=True)):
+        operation, _name = spec.parse_figure(value)
+        present = [item[f"a{i}"] for item in found if item[f"a{i}"] is not None]
+        if operation in ("count", "sum"):
+            total = sum((Decimal(str(v)) for v in present), Decimal(0)) if present else None
+            total = total if operation == "sum" else int(total or 0)
+        elif operation == "avg":
+            counted = sum(item[f"n{i}"] for item in found)
+            summed = sum(Decimal(str(v)) for v in present)
+            total = summed / counted if counted else None
+        elif operation == "min":
+            total = min(present) if present else None
+        else:
+            total = max(present) if present else None
+        totals.append(_round(total, figure))
+    return totals
+
+
+def _key(value, tz, part):
+    """A grouped value as Python: a period's first day as a date."""
+    group, period = part
+    if period and isinstance(value, datetime):
+        return timezone.localtime(value, tz).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _json_key(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value if value is None or isinstance(value, bool | int | float) else str(value)
+
+
+def _order(part, key, label):
+    """Rows sort by the dropdown's order, by date, else by their label; empty last."""
+    group, _period = part
+    if key is None or key == "":
+        return (1, 0, "")
+    if group.kind == "dropdown":
+        order = {
+            o.key: n
+            for n, o in enumerate(dropdowns.options(group.field.dropdown, include_inactive=True))
+        }
+        return (0, order.get(key, len(order)), label.lower())
+    if group.kind in ("date", "datetime"):
+        return (0, 0, str(key))
+    if group.kind == "boolean":
+        return (0, 0 if key else 1, "")
+    return (0, 0, label.lower())
+
+
+def _labels(parts, found: list, user) -> list:
+    """Per group column, a function key -> label; users and linked records are named with
+    one query each."""
+    out = []
+    for i, (group, period) in enumerate(parts):
+        present = {item[f"g{i}"] for item in found if item[f"g{i}"] is not None}
+        out.append(_labeller(group, period, present, user))
+    return out
+
+
+def _labeller(group, period, present: set, user):
+    empty = _("(empty)")
+    if group.kind == "dropdown":
+        name = group.field.dropdown
+        return lambda k: dropdowns.label(name, k) or k if k else empty
+    if group.kind == "boolean":
+        return lambda k: empty if k is None else (_("Yes") if k else _("No"))
+    if group.kind == "user":
+        from django.contrib.auth import get_user_model
+
+        names = {
+            pk: name_label(username, first, last)
+            for pk, username, first, last in get_user_model()
+            .objects.filter(pk__in=present)
+            .values_list("pk", "username", "first_name", "last_name")
+        }
+        return lambda k: names.get(k, str(k)) if k is not None else _("(no one)")
+    if group.kind == "link":
+        from kontor.core import registry
+
+        module = registry.find(group.field.related_model)
+        column = module.link_column or "pk"
+        visible = (
+            group.field.related_model.objects.visible_to(user, "view")
+            .filter(pk__in=present)
+            .values_list("pk", column)
+            if present
+            else []
+        )
+        names = {pk: str(text) for pk, text in visible}
+        return lambda k: names.get(k, not_available()) if k is not None else empty
+    if period:
+        return lambda k: period_label(k, period) if k is not None else empty
+    return lambda k: str(k) if k not in (None, "") else empty
+
+
+def period_label(day: date, period: str) -> str:
+    """ "Dec. 2026", "Q4 2026", "2026", "Week of 07.12.2026" in the active language."""
+    if period == "year":
+        return str(day.year)
+    if period == "quarter":
+        return _("Q%(quarter)d %(year)d") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
+    if period == "month":
+        return formats.date_format(day, "YEAR_MONTH_FORMAT")
+    return _("Week of %(date)s") % {"date": formats.date_format(day, "SHORT_DATE_FORMAT")}
+
+
+def period_end(day: date, period: str) -> date:
+    """The last day of the period starting on `day`."""
+    if period == "week":
+        return day + timedelta(days=6)
+    if period == "year":
+        return date(day.year, 12, 31)
+    months = 3 if period == "quarter" else 1
+    month = day.month + months
+    following = date(day.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _link(module, filters: str, parts, key_values) -> str:
+    """The list of `module` filtered as the report and to this group, or "" when its
+    filters cannot say so (an empty value, a field the list does not filter by)."""
+    params = QueryDict(filters, mutable=True)
+    for (group, period), key in zip(parts, key_values, strict=True):
+        if not group.filterable or key is None or key == "":
+            return ""
+        if period:
+            # The period within the report's own date range: the tighter end wins.
+            start, end = key.isoformat(), period_end(key, period).isoformat()
+            params.setlist(f"{group.name}_min", [max(start, params.get(f"{group.name}_min", ""))])
+            wanted_end = params.get(f"{group.name}_max") or end
+            params.setlist(f"{group.name}_max", [min(end, wanted_end)])
+        elif group.kind == "boolean":
+            params.setlist(group.name, ["true" if key else "false"])
+        else:
+            params.setlist(group.name, [str(key)])
+    return f"{module.url_list}?{params.urlencode()}"
