@@ -1,0 +1,153 @@
+"""The forecast page and the Quotas page (Prognose, Vorgaben)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kontor.core import permissions
+from kontor.currencies import rates
+from kontor.forecasts import access, report
+from kontor.forecasts.actions import cell_name, save_quotas
+from kontor.forecasts.forms import ForecastForm, RangeForm, quota_cells
+from kontor.forecasts.models import Quota
+from kontor.opportunities.models import Opportunity
+
+
+@login_required
+def forecast(request):
+    """Open pipeline, weighted, best case, commit, closed won against quota, per period and
+    person, for whoever may list opportunities (each figure over the opportunities they
+    may list)."""
+    if not permissions.can(request.user, "list", Opportunity):
+        raise Http404
+    form = ForecastForm(request.GET, viewer=request.user)
+    result = None
+    if form.is_valid():
+        data = form.cleaned_data
+        result = report.build(request.user, form.periods, data["scope"], data["currency"])
+    return render(
+        request,
+        "forecasts/forecast.html",
+        {
+            "form": form,
+            "forecast": result,
+            "tables": tables(result) if result is not None else [],
+            "can_keep": access.can_keep(request.user),
+            "query": request.GET.urlencode(),
+        },
+        status=200 if result is not None else 400,
+    )
+
+
+@login_required
+def quotas(request):
+    """The quotas of the people the viewer keeps them for, one row each, a column per period;
+    admins and sales managers only (everyone else: 404)."""
+    if not access.can_keep(request.user):
+        raise Http404
+    form = RangeForm(request.GET)
+    if not form.is_valid():
+        form = RangeForm()
+    periods = form.periods
+    people = list(access.keepable(request.user))
+    cells = {cell_name(u.pk, period): (u.pk, period) for u in people for period in periods}
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        amounts, errors = quota_cells(cells, request.POST)
+        if not errors:
+            try:
+                changed = save_quotas(
+                    {cells[name]: amount for name, amount in amounts.items()},
+                    actor=request.user,
+                )
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as refused:
+                errors = refused.message_dict
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(count)d quota saved.", "%(count)d quotas saved.", changed)
+                    % {"count": changed}
+                    if changed
+                    else _("No quota changed."),
+                )
+                return HttpResponseRedirect(request.get_full_path())
+    stored = {
+        (q.user_id, q.period_start): q.amount
+        for q in Quota.objects.filter(
+            user__in=people,
+            period_kind=form.kind,
+            period_start__gte=periods[0].start,
+            period_start__lte=periods[-1].start,
+        )
+    }
+    rows = [
+        {
+            "user": user,
+            "name": report.name_of(user),
+            "cells": [
+                {
+                    "name": cell_name(user.pk, period),
+                    "label": f"{report.name_of(user)}, {period.label}",
+                    "value": posted.get(cell_name(user.pk, period))
+                    if cell_name(user.pk, period) in posted
+                    else _localized(stored.get((user.pk, period.start))),
+                    "errors": errors.get(cell_name(user.pk, period), ()),
+                }
+                for period in periods
+            ],
+        }
+        for user in people
+    ]
+    return render(
+        request,
+        "forecasts/quotas.html",
+        {
+            "form": form,
+            "periods": periods,
+            "rows": rows,
+            "errors": errors,
+            "base": rates.base_currency(),
+            "query": request.GET.urlencode(),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _localized(amount) -> str:
+    return "" if amount is None else formats.localize_input(amount)
+
+
+def tables(result: report.Forecast) -> list[dict]:
+    """One table per period and one for the whole range: its lines in the page's order
+    (each section's team heading, its people, its subtotal; then the total)."""
+    out = []
+    spans = [(period.label, i) for i, period in enumerate(result.periods)]
+    if len(result.periods) > 1:
+        spans.append(
+            (
+                _("%(first)s to %(last)s")
+                % {"first": result.periods[0].label, "last": result.periods[-1].label},
+                None,
+            )
+        )
+    for label, index in spans:
+        lines = []
+        for section in result.sections:
+            if section.label:
+                lines.append({"kind": "heading", "label": section.label})
+            for line in [*section.lines, *([section.subtotal] if section.subtotal else [])]:
+                figures = line.total if index is None else line.periods[index]
+                lines.append({"kind": line.row.kind, "label": line.row.label, "figures": figures})
+        if result.total is not None and len(result.total.row.user_ids) > 1:
+            figures = result.total.total if index is None else result.total.periods[index]
+            lines.append({"kind": "total", "label": result.total.row.label, "figures": figures})
+        out.append({"label": label, "whole": index is None, "lines": lines})
+    return out
