@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kontor.core import dropdowns
+from kontor.studio.actions.dropdowns import FORECAST_CATEGORIES
 from kontor.studio.models import FieldType
 
 
@@ -42,6 +44,11 @@ class ValueForm(StudioForm):
     probability = forms.IntegerField(
         label=_("Probability (%)"), min_value=0, max_value=100, required=False
     )
+    forecast_category = forms.ChoiceField(label=_("Forecast category"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _forecast_choices(self)
 
 
 class ValueEditForm(StudioForm):
@@ -51,6 +58,19 @@ class ValueEditForm(StudioForm):
     probability = forms.IntegerField(
         label=_("Probability (%)"), min_value=0, max_value=100, required=False
     )
+    forecast_category = forms.ChoiceField(label=_("Forecast category"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _forecast_choices(self)
+
+
+def _forecast_choices(form: forms.Form) -> None:
+    """A sales stage's forecast category: the values of the list the opportunities declare,
+    read through the core's dropdowns (Studio is below the apps), plus the stored key."""
+    field = form.fields["forecast_category"]
+    keep = form.initial.get("forecast_category") or ""
+    field.choices = [("", "---------"), *dropdowns.choices(FORECAST_CATEGORIES, keep=keep)]
 
 
 class CustomFieldForm(StudioForm):

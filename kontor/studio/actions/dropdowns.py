@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from kontor.core import dropdowns
 from kontor.core.context import current_origin
 from kontor.core.fields import DropdownField
 from kontor.core.models import ChangeLog, DropdownList, DropdownValue, Record
@@ -111,6 +112,7 @@ def add_value(
     label_en: str,
     label_de: str,
     probability: int | None = None,
+    forecast_category: str | None = None,
     actor,
 ) -> DropdownValue:
     """Append a value to the list; its key is what records will store."""
@@ -122,6 +124,7 @@ def add_value(
         errors["key"] = [_("This key exists in the list already.")]
     if errors:
         raise ValidationError(errors)
+    extra = _extra({}, probability, forecast_category)
     position = (dropdown.values.aggregate(m=Max("position"))["m"] or 0) + 1
     value = DropdownValue.objects.create(
         dropdown=dropdown,
@@ -129,7 +132,7 @@ def add_value(
         label_en=label_en.strip(),
         label_de=label_de.strip(),
         position=position,
-        extra=_extra({}, probability),
+        extra=extra,
     )
     log_change(
         actor=actor,
@@ -141,12 +144,27 @@ def add_value(
     return value
 
 
-def _extra(extra: dict, probability: int | None) -> dict:
+#: The list a sales stage's forecast category is a key of (the opportunities declare it;
+#: Studio reads it through the core's dropdowns).
+FORECAST_CATEGORIES = "forecast_category_dom"
+
+
+def _extra(extra: dict, probability: int | None, forecast_category: str | None = None) -> dict:
+    """`extra` with the probability (None: unchanged) and the forecast category (None:
+    unchanged, "": none) a stage gives the opportunities that enter it."""
     extra = dict(extra)
     if probability is not None:
         if not 0 <= probability <= 100:
             raise ValidationError({"probability": _("Enter a number from 0 to 100.")})
         extra["probability"] = probability
+    if forecast_category == "":
+        extra.pop("forecast_category", None)
+    elif forecast_category is not None:
+        if dropdowns.option(FORECAST_CATEGORIES, forecast_category) is None:
+            raise ValidationError(
+                {"forecast_category": _("Choose a value of the forecast category list.")}
+            )
+        extra["forecast_category"] = forecast_category
     return extra
 
 
@@ -158,9 +176,11 @@ def update_value(
     label_de: str,
     active: bool,
     probability: int | None = None,
+    forecast_category: str | None = None,
     actor,
 ) -> DropdownValue:
-    """Rename (both languages), (de)activate and set the probability; the key stays."""
+    """Rename (both languages), (de)activate and set the probability and forecast category
+    (a sales stage's); the key stays."""
     errors = _check_labels(label_en, label_de)
     if errors:
         raise ValidationError(errors)
@@ -171,7 +191,7 @@ def update_value(
         "extra": value.extra,
     }
     value.label_en, value.label_de, value.active = label_en.strip(), label_de.strip(), active
-    value.extra = _extra(value.extra, probability)
+    value.extra = _extra(value.extra, probability, forecast_category)
     if not active:
         value.is_default = False
     after = {

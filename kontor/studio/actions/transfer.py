@@ -146,6 +146,7 @@ def _import_list(name: str, spec: dict, actor) -> None:
         key = str(item["key"])
         keys.append(key)
         probability = item.get("extra", {}).get("probability")
+        category = item.get("extra", {}).get("forecast_category")
         value = existing.get(key)
         if value is None:
             value = dropdowns.add_value(
@@ -154,6 +155,7 @@ def _import_list(name: str, spec: dict, actor) -> None:
                 label_en=item["label_en"],
                 label_de=item["label_de"],
                 probability=probability,
+                forecast_category=category,
                 actor=actor,
             )
         dropdowns.update_value(
@@ -162,6 +164,7 @@ def _import_list(name: str, spec: dict, actor) -> None:
             label_de=item["label_de"],
             active=bool(item.get("active", True)),
             probability=probability,
+            forecast_category=category,
             actor=actor,
         )
     for key, value in existing.items():

@@ -16,6 +16,8 @@ from kontor.studio.forms import ListForm, ValueEditForm, ValueForm
 from kontor.studio.views import apply, refused
 
 PROBABILITY_LISTS = {"sales_stage_dom"}
+#: Lists whose values name the forecast category of the records that enter them.
+FORECAST_LISTS = {"sales_stage_dom"}
 
 
 @admin_required
@@ -50,6 +52,7 @@ def _editor(request, dropdown, *, add_form=None, edit_forms=None, status=200):
                     "label_de": v.label_de,
                     "active": v.active,
                     "probability": v.extra.get("probability"),
+                    "forecast_category": v.extra.get("forecast_category", ""),
                 },
             ),
         }
@@ -61,6 +64,8 @@ def _editor(request, dropdown, *, add_form=None, edit_forms=None, status=200):
     add_form = add_form or ValueForm(prefix="add")
     if not has_probability:
         add_form.fields.pop("probability", None)
+    if not has_probability or dropdown.name not in FORECAST_LISTS:
+        add_form.fields.pop("forecast_category", None)
     return render(
         request,
         "studio/dropdown_edit.html",
@@ -68,6 +73,7 @@ def _editor(request, dropdown, *, add_form=None, edit_forms=None, status=200):
             "dropdown": dropdown,
             "rows": rows,
             "has_probability": has_probability,
+            "has_forecast": dropdown.name in FORECAST_LISTS,
             "add_form": add_form,
         },
         status=status,
@@ -93,6 +99,10 @@ def edit(request, name):
     if op == "update":
         value = get_object_or_404(DropdownValue, dropdown=dropdown, pk=request.POST.get("value"))
         form = ValueEditForm(request.POST, prefix=f"v{value.pk}")
+        if dropdown.name not in FORECAST_LISTS or form.add_prefix("forecast_category") not in (
+            request.POST
+        ):
+            form.fields.pop("forecast_category")  # not offered or not sent: left as it is
         if apply(
             form, lambda: actions.update_value(value, **form.cleaned_data, actor=request.user)
         ):
