@@ -1,0 +1,27 @@
+"""Saved views of the lists. Other apps (the pipeline board) read them through these functions:
+
+- `views_for(user, module)`: the views of record type `module` (a Module or its slug) that
+  `user` sees, in the order of the list's tabs, each with `is_default`; one query.
+- `apply(view)`: the view's list parameters as a QueryDict (filters, `q`, `sort`), to pass to
+  the record type's FilterSet (`kontor.core.records.filters.filterset_for`) and search; a
+  parameter the list no longer reads is left out.
+- `address(view, module)`: the list address that opens the view.
+"""
+
+
+def views_for(user, module):
+    from kontor.savedviews.queries import views_for
+
+    return views_for(user, module)
+
+
+def apply(view):
+    from kontor.savedviews.queries import apply
+
+    return apply(view)
+
+
+def address(view, module):
+    from kontor.savedviews.queries import address
+
+    return address(view, module)

@@ -3,7 +3,7 @@ parts of a stored query the list still knows. Also the public face of this app f
 (kontor.savedviews.views_for / apply / address, e.g. the pipeline board's tabs).
 """
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
 from django.http import QueryDict
 
 from kontor.core import catalog, config
@@ -39,11 +39,12 @@ def views_for(user, module) -> list[SavedView]:
         .select_related("owner")
         .annotate(
             is_default=Exists(default),
+            place=Case(When(owner=user, then=F("position")), default=Value(0)),
             mine=Case(
                 When(owner=user, then=Value(0)), default=Value(1), output_field=IntegerField()
             ),
         )
-        .order_by("mine", "position", "name", "pk")
+        .order_by("mine", "place", "name", "pk")
     )
 
 
