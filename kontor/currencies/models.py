@@ -19,6 +19,9 @@ validate_code = RegexValidator(
 )
 
 RATE_NOT_POSITIVE = _("The rate must be greater than zero.")
+INACTIVE_CURRENCY = _("%(code)s is not an active currency.")
+BASE_HAS_NO_RATE = _("%(code)s is the base currency: its rate is always 1.")
+SAME_DAY = _("%(code)s already has a rate valid from this day.")
 
 
 class Currency(models.Model):
@@ -70,5 +73,24 @@ class ExchangeRate(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if isinstance(self.rate, Decimal | int | float) and self.rate <= 0:
-            raise ValidationError({"rate": RATE_NOT_POSITIVE})
+            errors["rate"] = RATE_NOT_POSITIVE
+        currency = Currency.objects.filter(pk=self.currency_id).first()
+        if currency is not None and currency.is_base:
+            errors["currency"] = BASE_HAS_NO_RATE % {"code": currency.code}
+        elif currency is not None and not currency.active:
+            errors["currency"] = INACTIVE_CURRENCY % {"code": currency.code}
+        elif currency is not None and self.valid_from and self._same_day().exists():
+            errors["valid_from"] = SAME_DAY % {"code": currency.code}
+        if errors:
+            raise ValidationError(errors)
+
+    def _same_day(self):
+        same = ExchangeRate.objects.filter(currency_id=self.currency_id, valid_from=self.valid_from)
+        return same.exclude(pk=self.pk) if self.pk else same
+
+    def validate_constraints(self, exclude=None):
+        # clean() reports a second rate on one day on its field, in words of its own; the
+        # database's constraint still holds against a race.
+        super().validate_constraints(exclude={*(exclude or ()), "valid_from"})

@@ -140,14 +140,16 @@ def on_change(callback: Callable[[frozenset[str] | None], None]) -> None:
 def changed(codes: Iterable[str] | None) -> None:
     """Called by the actions inside their transaction: the cached table is forgotten now and
     again at the commit (a process that read the old table in between reloads it), and the
-    callbacks run after the commit; nothing runs when the transaction rolls back."""
+    callbacks run after the commit when rates of `codes` (None: the base) changed; nothing
+    runs when the transaction rolls back."""
     invalidate()
     affected = None if codes is None else frozenset(codes)
 
     def after_commit():
         invalidate()
-        for callback in list(_callbacks):
-            callback(affected)
+        if affected is None or affected:
+            for callback in list(_callbacks):
+                callback(affected)
 
     transaction.on_commit(after_commit)
 

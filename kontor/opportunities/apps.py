@@ -6,3 +6,10 @@ class OpportunitiesConfig(AppConfig):
     name = "kontor.opportunities"
     label = "opportunities"
     verbose_name = _("Opportunities")
+
+    def ready(self):
+        from kontor.currencies import rates
+        from kontor.opportunities import base_amounts
+
+        # The currencies app may not import this one: it calls back after a rate changes.
+        rates.on_change(base_amounts.on_rates_changed)
