@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kontor.opportunities",
     "kontor.activities",
     "kontor.dashboards",
+    "kontor.pipeline",
     "kontor.conversion",
     "kontor.studio",
     "kontor.webforms",

@@ -12,6 +12,7 @@ from kontor.users.two_factor_views import SignInView
 urlpatterns = [
     # First: integrations call the API far more often than people open pages, and each pattern
     # tried before a match costs time (about 0.1 ms per API request behind all the others).
+    path("", include("kontor.pipeline.urls")),  # /api/v1/analytics/pipeline/
     path("", include("kontor.api.urls")),
     path("", my_day, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,0 +1,126 @@
+"""What the board reads: the opportunities a viewer's filters select and the cards of a column.
+
+For the board's pages (views.py) and the analytics API (api.py), which filter alike: the
+opportunities list's FilterSet (owner, "only mine", close period as `date_closed_min` /
+`date_closed_max`, stage, type …), its search `q`, and `team` (records of one team). All
+reads start from the one permission filter, `Opportunity.objects.visible_to(user, "list")`.
+
+A column's cards are ordered by expected close date (soonest first), then id, and paged by
+keyset (`after` = the last card's date and id), so "more" costs what the first page costs.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from kontor.core import search
+from kontor.core.records.filters import filterset_for
+from kontor.core.records.tables import link_texts, user_label
+from kontor.opportunities.models import Opportunity
+from kontor.pipeline.templatetags.pipeline import money
+
+#: Cards per column and per "more".
+PAGE = 20
+#: The parameters of the board that are no filter of the FilterSet.
+OWN_PARAMS = frozenset({"q", "currency", "team", "view", "stage", "after"})
+#: What a card shows (and nothing else is loaded).
+CARD_FIELDS = (
+    "name",
+    "amount",
+    "currency",
+    "date_closed",
+    "sales_stage",
+    "stage_entered",
+    "probability",
+    "date_modified",
+    "assigned_user_id",
+    "created_by_id",
+    "account_id",
+    "account__name",
+    "account__deleted",
+    "assigned_user__username",
+    "assigned_user__first_name",
+    "assigned_user__last_name",
+)
+
+
+@dataclass
+class Selection:
+    """The opportunities a viewer's parameters select: the queryset, the bound FilterSet
+    (None when no filter was given) and whether the parameters were valid."""
+
+    queryset: object
+    filterset: object
+    valid: bool
+    term: str
+    team: int | None
+
+
+def select(module, request, params) -> Selection:
+    """The opportunities `request.user` may list that `params` (a QueryDict) select."""
+    queryset = Opportunity.objects.visible_to(request.user, "list")
+    filterset, valid = None, True
+    if any(name not in OWN_PARAMS for name in params):
+        filterset = filterset_for(module)(params, queryset=queryset, request=request)
+        valid = filterset.is_valid()
+        if valid:
+            queryset = filterset.qs
+            # Filters on the record's own columns: no join that could repeat a row, and
+            # DISTINCT would sort every match (kontor.api.viewsets explains the cost).
+            queryset.query.distinct = False
+    team = _team_id(params.get("team"))
+    if team is not None:
+        members = Opportunity.teams.through.objects.filter(
+            opportunity_id=OuterRef("pk"), team_id=team
+        )
+        queryset = queryset.filter(Exists(members))
+    term = params.get("q", "").strip()
+    return Selection(search.search(queryset, term), filterset, valid, term, team)
+
+
+def _team_id(raw) -> int | None:
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return None
+    return int(text)
+
+
+def cards(queryset, stage: str, after: tuple[date, UUID] | None = None) -> tuple[list, bool]:
+    """The cards of `stage` after the card `after` (date_closed, id): (records, more?)."""
+    rows = (
+        queryset.filter(sales_stage=stage)
+        .select_related("account", "assigned_user")
+        .only(*CARD_FIELDS)
+        .order_by("date_closed", "pk")
+    )
+    if after is not None:
+        day, pk = after
+        rows = rows.filter(Q(date_closed__gt=day) | Q(date_closed=day, pk__gt=pk))
+    found = list(rows[: PAGE + 1])
+    return found[:PAGE], len(found) > PAGE
+
+
+def decorate(user, records: list) -> list:
+    """Give each card its texts: account (never the name of one the viewer may not see; one
+    query at most for all cards), owner, amount with its currency, days in stage."""
+    records = link_texts(user, records, "account")
+    now = timezone.now()
+    for record in records:
+        record.owner_text = user_label(record.assigned_user)
+        record.amount_text = money(record.amount, record.currency)
+        record.days_in_stage = (now - record.stage_entered).days if record.stage_entered else None
+        record.version = record.date_modified.isoformat() if record.date_modified else ""
+        record.after = f"{record.date_closed.isoformat()}_{record.pk}"
+    return records
+
+
+def parse_after(raw: str) -> tuple[date, UUID] | None:
+    """The keyset `after` of a "more" request ("<date>_<uuid>"); None when malformed."""
+    day, _sep, pk = (raw or "").partition("_")
+    try:
+        return date.fromisoformat(day), UUID(pk)
+    except ValueError:
+        return None
