@@ -22,14 +22,12 @@ def cell_name(user_id: int, period: Period) -> str:
     return f"q-{user_id}-{period.key}"
 
 
-def save_quotas(changes: dict[tuple[int, Period], Decimal | None], *, actor) -> int:
-    """Set each (user id, period) to its amount in the base currency (None: no quota).
+def check_quotas(changes: dict[tuple[int, Period], Decimal | None], *, actor) -> dict:
+    """The errors `save_quotas` would refuse `changes` with, by cell name (reads only)."""
+    return _checked(changes, actor)[0]
 
-    Refused as a whole (nothing changed) when `actor` may keep no quotas (PermissionDenied),
-    or with the errors of every bad cell: a negative or too large amount, a user whose
-    quotas `actor` does not keep. Returns how many quotas changed; one entry of the
-    administration change log lists them with their old and new amounts.
-    """
+
+def _checked(changes, actor) -> tuple[dict, dict]:
     if not access.can_keep(actor):
         raise PermissionDenied
     keepable = {u.pk: u for u in access.keepable(actor).filter(pk__in={u for u, _p in changes})}
@@ -42,6 +40,18 @@ def save_quotas(changes: dict[tuple[int, Period], Decimal | None], *, actor) -> 
             errors[name] = [_("A quota cannot be negative.")]
         elif amount is not None and abs(amount) >= LIMIT:
             errors[name] = [_("Enter a smaller amount.")]
+    return errors, keepable
+
+
+def save_quotas(changes: dict[tuple[int, Period], Decimal | None], *, actor) -> int:
+    """Set each (user id, period) to its amount in the base currency (None: no quota).
+
+    Refused as a whole (nothing changed) when `actor` may keep no quotas (PermissionDenied),
+    or with the errors of every bad cell: a negative or too large amount, a user whose
+    quotas `actor` does not keep. Returns how many quotas changed; one entry of the
+    administration change log lists them with their old and new amounts.
+    """
+    errors, keepable = _checked(changes, actor)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import formats
@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from kontor.core import permissions
 from kontor.currencies import rates
 from kontor.forecasts import access, report
-from kontor.forecasts.actions import cell_name, save_quotas
+from kontor.forecasts.actions import cell_name, check_quotas, save_quotas
 from kontor.forecasts.forms import ForecastForm, RangeForm, quota_cells
 from kontor.forecasts.models import Quota
 from kontor.opportunities.models import Opportunity
@@ -60,14 +60,12 @@ def quotas(request):
     if request.method == "POST":
         posted = request.POST
         amounts, errors = quota_cells(cells, request.POST)
+        changes = {cells[name]: amount for name, amount in amounts.items()}
+        # Every bad cell at once: those that are no number and those the action refuses.
+        errors.update(check_quotas(changes, actor=request.user))
         if not errors:
             try:
-                changed = save_quotas(
-                    {cells[name]: amount for name, amount in amounts.items()},
-                    actor=request.user,
-                )
-            except PermissionDenied:
-                raise Http404 from None
+                changed = save_quotas(changes, actor=request.user)
             except ValidationError as refused:
                 errors = refused.message_dict
             else:
