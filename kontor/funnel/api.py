@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kontor.api.errors import ErrorSerializer
-from kontor.funnel import figures
+from kontor.funnel import results
 from kontor.funnel.forms import CohortForm
 from kontor.funnel.models import STAGES
 from kontor.funnel.views import may_open
@@ -94,7 +94,7 @@ class FunnelView(APIView):
                 }
             )
         cohort = form.cohort()
-        result = figures.funnel(request.user, cohort)
+        result = results.funnel(request.user, cohort)
         return Response(
             {
                 "from": cohort.start,

@@ -170,10 +170,19 @@ def upsert_sql() -> str:
     columns = ", ".join(COLUMNS)
     kept = [f"{c} = excluded.{c}" for c in COLUMNS[1:] if c not in STAMPS]
     earliest = [f"{c} = {first(f'{table}.{c}', f'excluded.{c}')}" for c in STAMPS]
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    # Only rows that change are written (and counted): a lead's new phone number leaves its
+    # journey and the cached figures alone.
+    changes = [f"{table}.{c} {differs} excluded.{c}" for c in COLUMNS[1:] if c not in STAMPS]
+    changes += [
+        f"(excluded.{c} IS NOT NULL AND ({table}.{c} IS NULL OR excluded.{c} < {table}.{c}))"
+        for c in STAMPS
+    ]
     # "WHERE true": SQLite reads an ON after a SELECT's last join as the join's condition.
     return (
         f"INSERT INTO {table} ({columns}) SELECT * FROM ({rows_sql(subset=True)}) src "
-        f"WHERE true ON CONFLICT (id) DO UPDATE SET {', '.join(kept + earliest)}"
+        f"WHERE true ON CONFLICT (id) DO UPDATE SET {', '.join(kept + earliest)} "
+        f"WHERE {' OR '.join(changes)}"
     )
 
 

@@ -14,7 +14,7 @@ import time
 from django.db import connection, transaction
 
 from kontor.core import events as record_events
-from kontor.funnel import journeys
+from kontor.funnel import journeys, results
 from kontor.funnel.models import Journey
 from kontor.leads.models import Lead
 from kontor.opportunities.models import Opportunity
@@ -70,7 +70,11 @@ def refresh(model, ids) -> None:
         values = journeys.params(starts)
         with connection.cursor() as cursor:
             cursor.execute(journeys.upsert_sql(), values)
+            written = cursor.rowcount
             cursor.execute(journeys.orphans_sql(), {"starts": values["starts"]})
+            written += cursor.rowcount
+        if written:
+            transaction.on_commit(results.changed)
 
 
 def on_events(events: list) -> None:
@@ -105,8 +109,7 @@ def rebuild() -> int:
             cursor.execute(f"DELETE FROM {table}")
         cursor.execute(journeys.insert_all_sql(), journeys.params())
         count = cursor.rowcount
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {table}")
+    transaction.on_commit(results.changed)
     return count
 
 
@@ -114,6 +117,11 @@ def rebuild_timed() -> tuple[int, float]:
     """`rebuild`, with the seconds it took (the command's and the task's report)."""
     started = time.monotonic()
     count = rebuild()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Statistics for the planner and a visibility map for index-only scans (outside the
+        # rebuild's transaction: VACUUM cannot run in one).
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {Journey._meta.db_table}")
     seconds = time.monotonic() - started
     log.info("funnel rebuilt", extra={"journeys": count, "seconds": round(seconds, 1)})
     return count, seconds

@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kontor.core import permissions
-from kontor.funnel import figures
+from kontor.funnel import figures, results
 from kontor.funnel.forms import CohortForm
 from kontor.funnel.models import STAGES
 from kontor.leads.models import Lead
@@ -32,8 +32,8 @@ def may_open(user) -> bool:
     return permissions.can(user, "list", Lead) or permissions.can(user, "list", Target)
 
 
-def _form(request) -> CohortForm:
-    form = CohortForm(request.GET)
+def _form(request, *, choices: bool = True) -> CohortForm:
+    form = CohortForm(request.GET, choices=choices)
     if not form.is_valid():
         # A broken filter shows its error beside the last twelve months, never a 500.
         form.cleaned_data = {}
@@ -46,7 +46,7 @@ def funnel_page(request):
         raise Http404
     form = _form(request)
     cohort = form.cohort()
-    result = figures.funnel(request.user, cohort)
+    result = results.funnel(request.user, cohort)
     drill = reverse("funnel:drill")
     stages = [
         {
@@ -123,7 +123,7 @@ def drill(request):
     50 at a time, each with its target, lead and opportunity where the user may open them."""
     if not may_open(request.user):
         raise Http404
-    form = _form(request)
+    form = _form(request, choices=False)
     stage = request.GET.get("stage", "lead")
     if stage not in STAGES:
         stage = "lead"
