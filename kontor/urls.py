@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("kontor.activities.urls")),
     path("admin/studio/", include("kontor.studio.urls")),
     path("", include("kontor.webhooks.urls")),
+    path("", include("kontor.currencies.urls")),
     path("", include("kontor.webforms.urls")),
     path("imports/", include("kontor.imports.urls")),
     path("", include("kontor.suiteapi.urls")),

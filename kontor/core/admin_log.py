@@ -31,6 +31,7 @@ AREAS = {
     "webform": _("Web form"),
     "data_import": _("Data import"),
     "setting": _("Installation settings"),
+    "currency": _("Currencies"),
 }
 
 #: Detail keys that must never reach the log (a caller's mistake would leak a credential).

@@ -136,10 +136,29 @@ class PhoneField(models.CharField):
         super().__init__(*args, **kwargs)
 
 
-def amount_in(currency_field: str, field: models.DecimalField) -> models.DecimalField:
+def amount_in(
+    currency_field: str, field: models.DecimalField, *, base_field: str = ""
+) -> models.DecimalField:
     """`field`, an amount in the currency stored in `currency_field` of the same record: lists,
     subpanels and exports show them together (kontor.core.records.tables.cell, export), so
-    that amounts of mixed currencies are never read as one. No column changes (no migration).
+    that amounts of mixed currencies are never read as one. `base_field` names the column that
+    holds the amount in the base currency, which a record's page shows beside an amount in
+    another currency. No column changes (no migration).
     """
     field.currency_field = currency_field
+    field.base_field = base_field
     return field
+
+
+#: The code of the base currency (`base_field` amounts are in it): the currencies app provides
+#: the function that reads it, from its AppConfig.ready().
+_base_currency = None
+
+
+def provide_base_currency(read) -> None:
+    global _base_currency
+    _base_currency = read
+
+
+def base_currency() -> str:
+    return _base_currency() if _base_currency is not None else ""

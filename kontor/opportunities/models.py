@@ -47,7 +47,9 @@ CLOSED_STAGES = ("Closed Won", "Closed Lost")
 class Opportunity(Record):
     name = models.CharField(_("Opportunity name"), max_length=150)
     amount = amount_in(
-        "currency", models.DecimalField(_("Amount"), max_digits=18, decimal_places=2)
+        "currency",
+        models.DecimalField(_("Amount"), max_digits=18, decimal_places=2),
+        base_field="amount_base",
     )
     currency = CurrencyField(_("Currency"), default="EUR")
     date_closed = models.DateField(_("Expected close date"))

@@ -48,6 +48,8 @@ def panels(module, record, user=None, can_edit: bool = False) -> list[dict]:
                 continue
             field = module.model._meta.get_field(name)
             text, url = tables.cell(tables.Column(name, "", "", field), record, hidden)
+            if converted := tables.base_amount(field, record):
+                text = f"{text} {converted}"
             if name == "filename" and text:
                 url = reverse("note-download", args=[record.pk])
             url = url or header.value_url(field, text)  # mailto:, tel:, a web address

@@ -74,7 +74,8 @@ def _fact(field, record, hidden) -> dict:
     elif isinstance(field, models.DecimalField) and value is not None:
         currency = getattr(field, "currency_field", None)
         code = getattr(record, currency) if currency else DEFAULT_CURRENCY
-        item.update(text=f"{tables.display(field, value)} {code}", icon="cash-coin")
+        text = f"{tables.display(field, value)} {code} {tables.base_amount(field, record)}"
+        item.update(text=text.strip(), icon="cash-coin")
     else:
         text, url = tables.cell(tables.Column(field.name, "", "", field), record, hidden)
         item.update(text=text, url=url or value_url(field, text), icon=_icon(field))

@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
-from kontor.core import config, design, dropdowns, permissions, registry
+from kontor.core import config, design, dropdowns, fields, permissions, registry
 from kontor.core.fields import DropdownField
 
 
@@ -210,6 +210,20 @@ def cell(column: Column, row, hidden=frozenset()) -> tuple[str, str]:
     if currency and value is not None:
         return f"{display(column.field, value)} {getattr(row, currency)}", ""
     return display(column.field, value), ""
+
+
+def base_amount(field, row) -> str:
+    """What a record's page shows after an amount in another currency than the base
+    ("≈ 11,050.00 EUR"; a list shows amounts as entered); "" for one in the base currency."""
+    base_field, base = getattr(field, "base_field", ""), fields.base_currency()
+    if not base_field or not base or getattr(row, field.name) is None:
+        return ""
+    if getattr(row, field.currency_field) == base:
+        return ""
+    value = getattr(row, base_field)
+    if value is None:
+        return _("(no exchange rate to %(base)s)") % {"base": base}
+    return f"≈ {display(field, value)} {base}"
 
 
 def hidden_links(user, cols: list[Column], records) -> set[tuple]:

@@ -28,6 +28,7 @@ from kontor.opportunities.base_amounts import recompute
 from kontor.opportunities.models import Opportunity
 from kontor.opportunities.tests import test_opportunities
 from kontor.opportunities.tests.factories import OpportunityFactory
+from kontor.users.actions import update_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +287,26 @@ def test_recompute_rounds_exactly_as_a_save_does(rep, admin):
     assert recompute(["GBP"]) == len(made)
     assert {r.pk: stored(r.pk) for r in made} == saved
     assert saved[made[0].pk] == Decimal("0.01") and saved[made[1].pk] == Decimal("0.02")
+
+
+# --- the record page --------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_base_amount_beside_a_foreign_amount_in_both_languages(
+    rep_client, rep, usd
+):
+    dollars = deal(rep, amount=Decimal("12000"))
+    page = rep_client.get(f"/opportunities/{dollars.pk}/").content.decode()
+    assert "12,000.00 USD ≈ 9,600.00 EUR" in page
+    pounds = deal(rep, currency="GBP")
+    assert (
+        "(no exchange rate to EUR)"
+        in rep_client.get(f"/opportunities/{pounds.pk}/").content.decode()
+    )
+    euros = deal(rep, currency="EUR")
+    assert "≈" not in rep_client.get(f"/opportunities/{euros.pk}/").content.decode()
+    update_profile(rep, language="de", time_zone="Europe/Berlin", actor=rep)
+    page = rep_client.get(f"/opportunities/{dollars.pk}/").content.decode()
+    assert "12.000,00 USD ≈ 9.600,00 EUR" in page
+    german = rep_client.get(f"/opportunities/{pounds.pk}/").content.decode()
+    assert "(kein Wechselkurs zu EUR)" in german
