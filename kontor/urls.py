@@ -13,6 +13,9 @@ urlpatterns = [
     # First: integrations call the API far more often than people open pages, and each pattern
     # tried before a match costs time (about 0.1 ms per API request behind all the others).
     path("", include("kontor.pipeline.urls")),  # /api/v1/analytics/pipeline/
+    path("", include("kontor.funnel.urls")),  # /api/v1/analytics/funnel/, /funnel/
+    path("", include("kontor.forecasts.urls")),  # /api/v1/analytics/forecast/, /forecast/
+    path("api/v1/analytics/reports/", include("kontor.reports.api_urls")),
     path("", include("kontor.api.urls")),
     path("", my_day, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -33,6 +36,7 @@ urlpatterns = [
     path("", include("kontor.currencies.urls")),
     path("", include("kontor.webforms.urls")),
     path("imports/", include("kontor.imports.urls")),
+    path("reports/", include("kontor.reports.urls")),
     path("", include("kontor.suiteapi.urls")),
     *urlpatterns_for_modules(),
 ]

@@ -32,6 +32,7 @@ AREAS = {
     "data_import": _("Data import"),
     "setting": _("Installation settings"),
     "currency": _("Currencies"),
+    "quota": _("Quotas"),
 }
 
 #: Detail keys that must never reach the log (a caller's mistake would leak a credential).

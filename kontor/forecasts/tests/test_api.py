@@ -96,8 +96,10 @@ def test_quotas_are_readable_as_the_forecast_shows_them(quarter, admin):
         (quarter.sam.pk, "2027-03", "2000.00"),
     }
     everyone = token_client(admin).get(url, {**Q1, "scope": "all"}).json()
+    # A quarter without a quota of its own has the sum of its months', as in the forecast.
     assert everyone["quotas"] == [
-        {"user_id": quarter.tom.pk, "period": "2027-Q1", "amount": "20000.00"}
+        {"user_id": quarter.sam.pk, "period": "2027-Q1", "amount": "4000.00"},
+        {"user_id": quarter.tom.pk, "period": "2027-Q1", "amount": "20000.00"},
     ]
 
 
