@@ -32,9 +32,9 @@ class ListView(ModuleView):
     fragment_name = "records/_list_table.html"
 
     def get_columns(self) -> list[tables.Column]:
-        chosen = extensions.list_columns(
-            self.module, self.request
-        ) or preferences.list_columns(self.request.user, self.module.slug)
+        chosen = extensions.list_columns(self.module, self.request) or preferences.list_columns(
+            self.request.user, self.module.slug
+        )
         defaults = config.list_columns(self.module)
         allowed = set(config.all_columns(self.module))
         names = [c for c in (chosen or defaults) if c in allowed]

@@ -347,7 +347,7 @@ def scratch(tmp_path):
 def test_a_new_record_type_needs_only_its_own_app(scratch):
     app, app_dir, env = scratch
     before = snapshot()
-    generate(app_dir, app, list_pin=4, detail_pin=8)
+    generate(app_dir, app, list_pin=5, detail_pin=8)
     made = run(["manage.py", "makemigrations", app], env)
     assert made.returncode == 0, made.stdout + made.stderr
     migrations = app_dir / "migrations"

@@ -8,9 +8,15 @@
     return window.location.search.replace(/^\?/, "");
   }
 
+  // The move button last pressed: after the list is swapped, the focus goes back to it (or,
+  // at the top or bottom where it is disabled, to its other arrow), so a keyboard user can
+  // press again.
+  let lastMove = null;
+
   document.addEventListener(
     "submit",
     function (event) {
+      lastMove = event.submitter && event.submitter.name === "move" ? event.submitter.value : null;
       event.target.querySelectorAll("input[data-current-query]").forEach(function (input) {
         input.value = currentQuery();
       });
@@ -45,5 +51,18 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     sortable(event.target);
+    if (lastMove) {
+      const id = lastMove.split(":")[0];
+      const buttons = Array.from(event.target.querySelectorAll("button[name=move]")).filter(
+        function (b) {
+          return b.value.split(":")[0] === id && !b.disabled;
+        },
+      );
+      const same = buttons.find(function (b) {
+        return b.value === lastMove;
+      });
+      if (same || buttons[0]) (same || buttons[0]).focus();
+      lastMove = null;
+    }
   });
 })();
