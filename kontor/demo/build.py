@@ -10,7 +10,8 @@ seed gives the same data; dates are relative to the moment the demo is built.
 """
 
 import random
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,8 @@ from django.utils import timezone
 from kontor.core import registry
 from kontor.core.context import origin
 from kontor.core.permissions import join_teams
+from kontor.currencies.actions import import_rates
+from kontor.currencies.models import ExchangeRate
 from kontor.demo import data
 from kontor.demo.base import Demo
 from kontor.users.actions import create_user, update_profile
@@ -32,6 +35,7 @@ def build_demo(seed: int = SEED, now: datetime | None = None) -> Demo:
     with origin("job:demo"), transaction.atomic():
         demo = Demo(random.Random(seed), now or timezone.now())
         create_team(demo)
+        create_rates(demo)
         for module in sorted(registry.modules(), key=lambda m: m.get_demo_order()):
             module.demo(demo)
         join_owner_teams()
@@ -67,6 +71,31 @@ def create_team(demo: Demo) -> None:
         if time_zone != settings.TIME_ZONE:
             update_profile(user, language=language, time_zone=time_zone, actor=admin)
         demo.users[username], demo.languages[user.pk] = user, language
+
+
+#: Around what one euro bought of the demo's other currencies; each month's rate is near it.
+RATES = {"USD": Decimal("1.08"), "GBP": Decimal("0.85")}
+
+
+def create_rates(demo: Demo, months: int = 18) -> None:
+    """A rate from the first of each of the last `months` months for the currencies the demo's
+    deals use besides the euro, imported as an admin would, before any deal is made."""
+    rng = random.Random("kontor-demo-rates")  # apart from demo.rng: the records stay as they were
+    first = demo.today.replace(day=1)
+    days = []
+    for back in range(months - 1, -1, -1):
+        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+        days.append(date(year, month + 1, 1))
+    rates = [
+        ExchangeRate(
+            currency_id=code,
+            valid_from=day,
+            rate=(around * Decimal(1 + rng.uniform(-0.03, 0.03))).quantize(Decimal("0.0001")),
+        )
+        for code, around in RATES.items()
+        for day in days
+    ]
+    import_rates(rates, actor=demo.users["admin"], file_name="demo")
 
 
 def join_owner_teams() -> None:

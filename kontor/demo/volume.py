@@ -11,6 +11,7 @@ from functools import cache
 
 from kontor.core.dropdown_seed import shipped
 from kontor.core.matching import company_key
+from kontor.currencies import rates
 
 # --- vocabulary (weights: the first names of each list are the most common) ------------------
 
@@ -286,15 +287,23 @@ class Generator:
     def opportunity_rows(self, n: int):
         rng = self.rng("opportunities")
         stages = {row[0]: row[3]["probability"] for row in shipped()["sales_stage_dom"].values}
+        today = rates.today()
         for _ in range(n):
             account_id, account = rng.choice(self.accounts) if self.accounts else (None, "")
             stage = rng.choice(list(stages))
             row = self.common(rng)
+            # Drawn in this order so that a seed makes the rows it always made.
+            name = f"{account or self.company(rng, True)} – {rng.choice(PRODUCTS)}"
+            amount = Decimal(rng.randrange(1_000, 500_000))
+            closed = (row["date_entered"] + timedelta(days=rng.randrange(14, 270))).date()
+            # What Opportunity.fill_base_amount() stores: the close date's rate once closed.
+            day = closed if stage.startswith("Closed") else today
             row.update(
-                name=f"{account or self.company(rng, True)} – {rng.choice(PRODUCTS)}",
-                amount=Decimal(rng.randrange(1_000, 500_000)),
+                name=name,
+                amount=amount,
                 currency="EUR",
-                date_closed=(row["date_entered"] + timedelta(days=rng.randrange(14, 270))).date(),
+                amount_base=rates.to_base(amount, "EUR", day),
+                date_closed=closed,
                 sales_stage=stage,
                 probability=stages[stage],
                 opportunity_type=rng.choice(keys("opportunity_type_dom")),
