@@ -97,15 +97,19 @@ def delete_report(report: Report, *, actor) -> None:
 
 
 def store_result(report: Report, user, data: dict, generated_at, language: str, zone: str):
-    """Keep `data` as the last result of `report` for `user` (one row per report and viewer)."""
-    with transaction.atomic():
-        ReportResult.objects.update_or_create(
-            report=report,
-            user=user,
-            defaults={
-                "data": data,
-                "generated_at": generated_at,
-                "language": language,
-                "time_zone": zone,
-            },
-        )
+    """Keep `data` as the last result of `report` for `user` (one row per report and viewer):
+    one INSERT … ON CONFLICT statement, so two refreshes at once leave the later one."""
+    row = ReportResult(
+        report=report,
+        user=user,
+        data=data,
+        generated_at=generated_at,
+        language=language,
+        time_zone=zone,
+    )
+    ReportResult.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["report", "user"],
+        update_fields=["data", "generated_at", "language", "time_zone"],
+    )

@@ -19,11 +19,13 @@ def data(result, chart: str) -> dict | None:
     if chart == "table" or not result.rows or not result.figures:
         return None
     figure = result.figures[0]["label"]
+    whole = not result.figures[0]["decimals"]  # counts: no ticks between whole numbers
     if len(result.columns) == 1 or chart == "pie":
         return {
             "type": chart,
             "labels": [" / ".join(r.labels) for r in result.rows],
             "datasets": [{"label": figure, "data": [_number(r.values[0]) for r in result.rows]}],
+            "whole": whole,
         }
     axis = list(dict.fromkeys(r.labels[0] for r in result.rows))
     series = list(dict.fromkeys(r.labels[1] for r in result.rows))
@@ -35,4 +37,5 @@ def data(result, chart: str) -> dict | None:
             {"label": name, "data": [values.get((x, name), 0) for x in axis]} for name in series
         ],
         "stacked": chart == "bar",
+        "whole": whole,
     }

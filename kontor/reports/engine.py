@@ -182,7 +182,7 @@ def run(report, user) -> Result:
     for i, value in enumerate(report.aggregates):
         operation, name = spec.parse_figure(value)
         if operation == "count":
-            aggregates[f"a{i}"] = Count("pk")
+            aggregates[f"a{i}"] = Count("*")
             figures.append(
                 {"key": value, "label": spec.figure_label(module, value), "decimals": False}
             )

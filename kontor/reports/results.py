@@ -29,6 +29,10 @@ class Shown:
     #: a fresher result is being computed
     refreshing: bool
 
+    @property
+    def just_now(self) -> bool:
+        return timezone.now() - self.generated_at < timedelta(minutes=1)
+
 
 def _context() -> tuple[str, str]:
     return translation.get_language() or "", timezone.get_current_timezone_name()

@@ -147,7 +147,7 @@ def report_detail(request, pk):
         "reports/detail.html",
         {
             "report": report,
-            "module": spec.module_for(report.module),
+            "record_module": spec.module_for(report.module),
             "shown": shown,
             "result": shown.result,
             "chart": charts.data(shown.result, report.chart),

@@ -27,7 +27,7 @@
           plugins: { legend: { display: round || spec.datasets.length > 1 } },
           scales: round ? {} : {
             x: { stacked: !!spec.stacked },
-            y: { stacked: !!spec.stacked, beginAtZero: true },
+            y: { stacked: !!spec.stacked, beginAtZero: true, ticks: spec.whole ? { precision: 0 } : {} },
           },
         },
       });
