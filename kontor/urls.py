@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("kontor.users.urls")),
     path("", include("kontor.bookmarks.urls")),
     path("saved-views/", include("kontor.savedviews.urls")),
+    path("", include("kontor.savedviews.api_urls")),  # /api/v1/saved-views/
     path("", include("kontor.activities.urls")),
     path("admin/studio/", include("kontor.studio.urls")),
     path("", include("kontor.webhooks.urls")),

@@ -25,18 +25,18 @@ def _slug(module) -> str:
     return module if isinstance(module, str) else module.slug
 
 
-def views_for(user, module) -> list[SavedView]:
-    """The views of record type `module` (a Module or its slug) that `user` sees, in the order
-    of their tabs: their own by position, then the shared ones by name. Each has `is_default`
-    (the one their list opens with) and its owner loaded. One query."""
-    slug = _slug(module)
+def visible(user, module=None):
+    """The views `user` sees (of record type `module`, a Module or its slug, when given), each
+    with `is_default` (the one their list of its type opens with) and its owner loaded, in the
+    order of the list's tabs: their own by position, then the shared ones by name."""
     if not (user and user.is_authenticated):
-        return []
-    default = DefaultView.objects.filter(user=user, module=slug, view=OuterRef("pk"))
-    return list(
-        SavedView.objects.visible_to(user)
-        .filter(module=slug)
-        .select_related("owner")
+        return SavedView.objects.none()
+    default = DefaultView.objects.filter(user=user, module=OuterRef("module"), view=OuterRef("pk"))
+    views = SavedView.objects.visible_to(user)
+    if module is not None:
+        views = views.filter(module=_slug(module))
+    return (
+        views.select_related("owner")
         .annotate(
             is_default=Exists(default),
             place=Case(When(owner=user, then=F("position")), default=Value(0)),
@@ -44,8 +44,14 @@ def views_for(user, module) -> list[SavedView]:
                 When(owner=user, then=Value(0)), default=Value(1), output_field=IntegerField()
             ),
         )
-        .order_by("mine", "place", "name", "pk")
+        .order_by("module", "mine", "place", "name", "pk")
     )
+
+
+def views_for(user, module) -> list[SavedView]:
+    """The views of record type `module` (a Module or its slug) that `user` sees, in the order
+    of their tabs, each with `is_default`. One query."""
+    return list(visible(user, module))
 
 
 def apply(view: SavedView) -> QueryDict:
@@ -53,7 +59,10 @@ def apply(view: SavedView) -> QueryDict:
     address: pass it as the data of the record type's FilterSet, or to `search.search` and
     the sort. Parameters the list no longer knows are dropped (`unknown_params`)."""
     params = QueryDict(view.query, mutable=True)
-    known = filter_params(catalog.get(view.module)) | _LIST_PARAMS
+    try:
+        known = filter_params(catalog.get(view.module)) | _LIST_PARAMS
+    except KeyError:  # a record type no longer installed
+        return QueryDict(mutable=True)
     for name in list(params):
         if name not in known:
             del params[name]
