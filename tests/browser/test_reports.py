@@ -67,6 +67,7 @@ def test_build_share_save_and_open_a_group_as_the_list(signed_in, team, leads, s
     expect(preview).to_contain_text("Webseite")
     expect(preview.locator("tfoot")).to_contain_text("1.330,50")
     assert not Report.objects.exists()
+    screenshot(page, "report-builder-de")
 
     page.get_by_label("Freigegeben für").select_option("team")
     page.get_by_label("Gruppe").select_option(str(team.pk))
