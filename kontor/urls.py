@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from kontor.core import views as core_views
 from kontor.core.records.urls import urlpatterns_for_modules
-from kontor.dashboards.views import my_day
+from kontor.dashboards.views import home
 from kontor.ops import health, metrics
 from kontor.users.two_factor_views import SignInView
 
@@ -17,7 +17,8 @@ urlpatterns = [
     path("", include("kontor.forecasts.urls")),  # /api/v1/analytics/forecast/, /forecast/
     path("api/v1/analytics/reports/", include("kontor.reports.api_urls")),
     path("", include("kontor.api.urls")),
-    path("", my_day, name="home"),
+    path("", home, name="home"),
+    path("dashboards/", include("kontor.dashboards.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),

@@ -1,4 +1,4 @@
-""" "My day" shows only the panels of record types the user's roles list: a marketer sees no
+""" "My day" shows only the widgets of record types the user's roles list: a marketer sees no
 opportunity panel, an external lead generator (targets only) none at all; in German."""
 
 import pytest
@@ -18,16 +18,16 @@ def signed_in(client, *roles):
 def test_a_sales_manager_sees_every_panel(client):
     page = signed_in(client, "sales_manager")
     for panel in ("tasks", "calendar", "leads", "opportunities"):
-        assert f'id="panel-{panel}"' in page
-    assert "Meine offenen Verkaufschancen" in page and 'id="my-day-nothing"' not in page
+        assert f'data-kind="{panel}"' in page
+    assert "Meine offenen Verkaufschancen" in page and 'id="dashboard-nothing"' not in page
 
 
 @pytest.mark.django_db
 def test_marketing_sees_no_opportunity_panel(client):
     page = signed_in(client, "marketing")
-    assert 'id="panel-leads"' in page and "Meine offenen Interessenten" in page
-    assert 'id="panel-tasks"' in page and 'id="panel-calendar"' in page
-    assert 'id="panel-opportunities"' not in page
+    assert 'data-kind="leads"' in page and "Meine offenen Interessenten" in page
+    assert 'data-kind="tasks"' in page and 'data-kind="calendar"' in page
+    assert 'data-kind="opportunities"' not in page
     assert "Meine offenen Verkaufschancen" not in page
 
 
@@ -35,7 +35,7 @@ def test_marketing_sees_no_opportunity_panel(client):
 def test_a_targets_only_role_sees_no_panel_and_is_told_why(client):
     page = signed_in(client, "external_lead_generation")
     for panel in ("tasks", "calendar", "leads", "opportunities"):
-        assert f'id="panel-{panel}"' not in page
+        assert f'data-kind="{panel}"' not in page
     assert (
         "Ihre Rollen zeigen keine Aufgaben, Anrufe, Besprechungen, Interessenten oder "
         "Verkaufschancen." in page

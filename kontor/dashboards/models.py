@@ -1,0 +1,78 @@
+"""Dashboards: a user's home page of widgets, and the team dashboards sales managers share.
+
+A user without a `Dashboard` row sees the default widgets (`widgets.DEFAULTS`); the row and its
+widgets are written by the first change they make. A team dashboard (`team` set) belongs to the
+sales manager who made it and is shown, read-only, to the team's members and to administrators.
+Widgets hold no figures: each is computed for the person viewing it, through the permission
+filter.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Size(models.TextChoices):
+    """A widget's width in the Bootstrap grid (columns of 12 from the large breakpoint)."""
+
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+class Dashboard(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dashboards",
+        verbose_name=_("Owner"),
+    )
+    #: the team a sales manager shares this dashboard with; None: the owner's own home page
+    team = models.ForeignKey(
+        "users.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Team"),
+    )
+    name = models.CharField(_("Name"), max_length=80, blank=True)
+    modified = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Dashboard")
+        verbose_name_plural = _("Dashboards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner"], condition=models.Q(team=None), name="dashboards_one_own"
+            ),
+            models.UniqueConstraint(fields=["owner", "team"], name="dashboards_one_per_team"),
+        ]
+
+    def __str__(self):
+        return self.name or str(_("My day"))
+
+
+class Widget(models.Model):
+    dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="widgets")
+    #: a key of kontor.dashboards.widgets.KINDS
+    kind = models.CharField(_("Kind"), max_length=30)
+    size = models.CharField(_("Size"), max_length=10, choices=Size.choices, default=Size.MEDIUM)
+    position = models.PositiveIntegerField(default=0)
+    #: the saved report a "report" widget shows; a deleted report takes its widgets along
+    report = models.ForeignKey(
+        "reports.Report", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["dashboard", "position"], name="dashboards_widget_order")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def ref(self) -> str:
+        """How pages and posts name this widget (a default widget, unsaved, by its kind)."""
+        return str(self.pk) if self.pk else self.kind

@@ -1,0 +1,196 @@
+"""The kinds of widget a dashboard may hold, and what each shows its viewer.
+
+A kind names its record types: a widget of a record type the viewer's roles do not list would
+only ever be empty, so the home page leaves it out. `context(user, widget)` computes what the
+widget's fragment (loaded after the page) shows, always for the person viewing it and through
+the permission filter; list kinds show rows, the others a `charts.Chart`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kontor.activities.models import Call, Meeting, Task
+from kontor.core import permissions
+from kontor.core.records.tables import link_texts
+from kontor.dashboards import charts
+from kontor.dashboards.models import Size
+from kontor.leads.models import CLOSED_STATUSES, Lead
+from kontor.opportunities.models import CLOSED_STAGES, Opportunity
+from kontor.reports import charts as report_charts
+from kontor.reports import results as report_results
+from kontor.reports.models import Report
+from kontor.targets.models import Target
+
+ROWS = 10
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    icon: str
+    #: the widget is shown to those who may list records of any of these
+    models: tuple
+    context: Callable
+    template: str = "dashboards/widgets/_chart.html"
+    size: str = Size.MEDIUM
+
+    def shown_to(self, user) -> bool:
+        return not self.models or any(permissions.can(user, "list", m) for m in self.models)
+
+
+def _today_range():
+    start = datetime.combine(timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone())
+    return start, start + timedelta(days=1)
+
+
+def _creatable(user, model) -> bool:
+    # An empty widget offers the next step only to those who may take it.
+    return permissions.can(user, "create", model)
+
+
+def tasks(user, widget) -> dict:
+    rows = (
+        Task.objects.visible_to(user, "list")
+        .filter(assigned_user=user)
+        .exclude(status__in=Task.CLOSED_STATUSES)
+        .order_by(F("date_due").asc(nulls_last=True), "pk")[:ROWS]
+    )
+    return {"tasks": rows, "now": timezone.now(), "creatable": _creatable(user, Task)}
+
+
+def calendar(user, widget) -> dict:
+    start, end = _today_range()
+    calls = meetings = []
+    if permissions.can(user, "list", Call):
+        calls = (
+            Call.objects.visible_to(user, "list")
+            .filter(assigned_user=user, date_start__gte=start, date_start__lt=end)
+            .order_by("date_start", "pk")[:ROWS]
+        )
+    if permissions.can(user, "list", Meeting):
+        meetings = (
+            Meeting.objects.visible_to(user, "list")
+            .filter(assigned_user=user, date_start__gte=start, date_start__lt=end)
+            .order_by("date_start", "pk")[:ROWS]
+        )
+    return {"calls": calls, "meetings": meetings, "creatable": _creatable(user, Meeting)}
+
+
+def leads(user, widget) -> dict:
+    rows = (
+        Lead.objects.visible_to(user, "list")
+        .filter(assigned_user=user)
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("-date_entered", "-pk")[:ROWS]
+    )
+    return {"leads": rows, "creatable": _creatable(user, Lead)}
+
+
+def opportunities(user, widget) -> dict:
+    rows = (
+        Opportunity.objects.visible_to(user, "list")
+        .filter(assigned_user=user)
+        .exclude(sales_stage__in=CLOSED_STAGES)
+        .select_related("account")
+        .order_by("date_closed", "pk")[:ROWS]
+    )
+    # A rep may own an opportunity of an account they may not see: never its name.
+    return {
+        "opportunities": link_texts(user, rows, "account"),
+        "creatable": _creatable(user, Opportunity),
+    }
+
+
+def report(user, widget) -> dict:
+    """A saved report's last result for the viewer with its age; an old one is refreshed by a
+    worker (kontor.reports.results) and the fragment shows the fresh one on its next load."""
+    found = (
+        Report.objects.visible_to(user).filter(pk=widget.report_id).first()
+        if widget is not None and widget.report_id
+        else None
+    )
+    if found is None:
+        return {"report": None}
+    shown = report_results.latest(found, user)
+    return {
+        "report": found,
+        "result": shown.result,
+        "generated_at": shown.generated_at,
+        "refreshing": shown.refreshing,
+        "spec": report_charts.data(shown.result, found.chart),
+    }
+
+
+def _chart(compute) -> Callable:
+    def context(user, widget) -> dict:
+        return {"chart": compute(user)}
+
+    return context
+
+
+_ACTIVITIES = (Task, Call, Meeting)
+_KINDS = [
+    Kind(
+        "tasks",
+        _("My open tasks"),
+        "check2-square",
+        (Task,),
+        tasks,
+        "dashboards/widgets/_tasks.html",
+    ),
+    Kind(
+        "calendar",
+        _("Today's calls and meetings"),
+        "calendar-event",
+        (Call, Meeting),
+        calendar,
+        "dashboards/widgets/_calendar.html",
+    ),
+    Kind(
+        "leads", _("My open leads"), "person-plus", (Lead,), leads, "dashboards/widgets/_leads.html"
+    ),
+    Kind(
+        "opportunities",
+        _("My open opportunities"),
+        "graph-up-arrow",
+        (Opportunity,),
+        opportunities,
+        "dashboards/widgets/_opportunities.html",
+    ),
+    Kind("pipeline", _("My pipeline by stage"), "kanban", (Opportunity,), _chart(charts.pipeline)),
+    Kind("forecast", _("Forecast vs quota"), "bullseye", (Opportunity,), _chart(charts.forecast)),
+    Kind("funnel", _("Funnel (last 12 months)"), "funnel", (Lead, Target), _chart(charts.funnel)),
+    Kind("activities", _("Activities due"), "alarm", _ACTIVITIES, _chart(charts.activities_due)),
+    Kind("lead_sources", _("Leads by source"), "pie-chart", (Lead,), _chart(charts.lead_sources)),
+    Kind(
+        "won_lost",
+        _("Won and lost by month"),
+        "bar-chart-line",
+        (Opportunity,),
+        _chart(charts.won_lost),
+    ),
+    Kind(
+        "leaderboard",
+        _("Team leaderboard"),
+        "trophy",
+        (Opportunity,),
+        _chart(charts.leaderboard),
+        size=Size.SMALL,
+    ),
+    Kind("report", _("Saved report"), "bar-chart", (), report, "dashboards/widgets/_report.html"),
+]
+KINDS = {kind.key: kind for kind in _KINDS}
+
+#: A new user's dashboard: the lists of "My day", their pipeline and their forecast.
+DEFAULTS = ("tasks", "calendar", "leads", "opportunities", "pipeline", "forecast")
+
+
+def choices(user) -> list[Kind]:
+    """The kinds `user` may add, in the registry's order."""
+    return [kind for kind in _KINDS if kind.shown_to(user)]
