@@ -72,6 +72,7 @@ class Cell:
     quota: Decimal | None = None
 
     def add(self, other: "Cell") -> None:
+        self.__dict__.pop("_sums", None)
         for group, sums in other.groups.items():
             self.groups.setdefault(group, Sums()).add(sums)
         if other.quota is not None:
@@ -82,10 +83,13 @@ class Cell:
         return [g for g in self.groups if name in figures_of(*g)]
 
     def sums(self, figure: str) -> Sums:
-        total = Sums()
-        for group in self.groups_of(figure):
-            total.add(self.groups[group])
-        return total
+        cached = self.__dict__.setdefault("_sums", {})
+        if figure not in cached:
+            total = Sums()
+            for group in self.groups_of(figure):
+                total.add(self.groups[group])
+            cached[figure] = total
+        return cached[figure]
 
     def amount(self, figure: str) -> Decimal:
         sums = self.sums(figure)
