@@ -72,3 +72,53 @@ def test_a_trashed_lead_leaves_the_funnel_until_restored(
         restore_records([type(converted).with_deleted.get(pk=converted.pk)], actor=rep)
     restored = Journey.objects.get(pk=journeys["target"].pk)
     assert restored.trashed is False and restored.won_at == at(3, 1)
+
+
+def bulk_leads(actor, n: int) -> list:
+    """`n` leads written in one statement, as an import chunk writes them (no save_record)."""
+    from django.utils import timezone
+
+    from kontor.leads.models import Lead
+
+    now = timezone.now()
+    made = [
+        Lead(last_name=f"Massen{i}", lead_source="Email", date_entered=now, created_by=actor)
+        for i in range(n)
+    ]
+    return Lead.objects.bulk_create(made)
+
+
+def test_a_bulk_event_is_refreshed_in_a_fixed_number_of_statements(
+    rep, django_capture_on_commit_callbacks
+):
+    """An import chunk's event, 2 or 40 leads: the same statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kontor.core import events
+    from kontor.leads.models import Lead
+
+    statements = []
+    for n in (2, 40):
+        with django_capture_on_commit_callbacks():
+            made = bulk_leads(rep, n)
+            event = events.record_events(
+                events.CREATED, Lead, [(r.pk, {}) for r in made], actor=rep
+            )
+        maintain.journeys.params()  # the record types, read once per process
+        with CaptureQueriesContext(connection) as queries:
+            maintain.on_events([event])
+        statements.append([q["sql"].split()[0] for q in queries.captured_queries])
+        ids = [r.pk for r in made]
+        assert Journey.objects.filter(lead_source="Email", lead_id__in=ids).count() == n
+    # The start ids, the upsert and the orphans' delete (in a savepoint), whatever the size.
+    assert statements[0] == statements[1]
+    assert statements[0].count("INSERT") == 1 and statements[0].count("DELETE") == 1
+
+
+def test_the_command_rebuilds_the_table(journeys):
+    from django.core.management import call_command
+
+    Journey.objects.all().delete()
+    call_command("rebuild_funnel", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Journey.objects.count() == 3
