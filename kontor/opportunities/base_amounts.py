@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import DecimalField, F, Func, OuterRef, Subquery, Value
+from django.db.models import BooleanField, DecimalField, F, Func, OuterRef, Subquery, Value
 from django_tasks import task
 
 from kontor.currencies import rates
@@ -45,6 +45,18 @@ class ToBase(Func):
         )
 
 
+class Differs(Func):
+    """`a IS DISTINCT FROM b`: true when exactly one is NULL or both differ."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " IS DISTINCT FROM "
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, arg_joiner=" IS NOT ")
+
+
 def _to_base_in_sqlite(amount, rate):
     if amount is None or rate is None:
         return None
@@ -61,7 +73,7 @@ def _rate_until(code: str, day) -> Subquery:
 
 def recompute(codes: Iterable[str] | None = None) -> int:
     """Recompute the base amounts of the opportunities in `codes` (None: every currency any
-    opportunity has); returns how many rows the UPDATEs touched."""
+    opportunity has); returns how many rows changed."""
     base = Currency.objects.filter(is_base=True).values_list("code", flat=True).first()
     base = base or rates.DEFAULT_BASE
     every = Opportunity.with_deleted.order_by()
@@ -73,15 +85,23 @@ def recompute(codes: Iterable[str] | None = None) -> int:
         for code in sorted(set(codes)):
             rows = every.filter(currency=code)
             if code == base:
-                touched += rows.update(amount_base=F("amount"))
+                touched += _update(rows, F("amount"))
                 continue
-            touched += rows.exclude(sales_stage__in=CLOSED_STAGES).update(
-                amount_base=ToBase(F("amount"), _rate_until(code, Value(today)))
+            touched += _update(
+                rows.exclude(sales_stage__in=CLOSED_STAGES),
+                ToBase(F("amount"), _rate_until(code, Value(today))),
             )
-            touched += rows.filter(sales_stage__in=CLOSED_STAGES).update(
-                amount_base=ToBase(F("amount"), _rate_until(code, OuterRef("date_closed")))
+            touched += _update(
+                rows.filter(sales_stage__in=CLOSED_STAGES),
+                ToBase(F("amount"), _rate_until(code, OuterRef("date_closed"))),
             )
     return touched
+
+
+def _update(rows, value) -> int:
+    # Only the rows whose base amount changes are written: every written row costs an entry in
+    # each of the table's indexes, and a rate of one month changes only that month's deals.
+    return rows.filter(Differs(F("amount_base"), value)).update(amount_base=value)
 
 
 @task()
