@@ -316,7 +316,7 @@ def leaderboard(user) -> Chart:
         "bar",
         [r[0] for r in rows],
         [{"label": _("Closed won"), "data": [_number(r[1][1]) for r in rows]}],
-        [_("User"), _("Won"), _("Closed won")],
+        [_("User"), _("Count"), _("Closed won")],
         rows,
         _list_url("opportunities", [("sales_stage", WON)]),
         rates.base_currency(),
