@@ -274,3 +274,9 @@ def test_german_tabs(client, rolf, leads):
         assert german in html, german
     manage = client.get(reverse("savedviews:manage", args=["leads"])).content.decode()
     assert "Ihre Ansichten" in manage
+    edit = client.get(reverse("savedviews:edit", args=[view.pk])).content.decode()
+    assert "Freigegeben für" in edit and "Nur ich" in edit
+    refused = client.post(
+        reverse("savedviews:edit", args=[view.pk]), {"name": "", "shared_with": "private"}
+    )
+    assert "Geben Sie der Ansicht einen Namen." in refused.content.decode()
