@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connections
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from kontor.core import search
+from kontor.core import permissions, search
 from kontor.core.records.filters import filterset_for
-from kontor.core.records.tables import link_texts, user_label
+from kontor.core.records.tables import name_label, not_available
 from kontor.opportunities.models import Opportunity
 from kontor.pipeline.templatetags.pipeline import money
 
@@ -39,12 +40,16 @@ CARD_FIELDS = (
     "assigned_user_id",
     "created_by_id",
     "account_id",
-    "account__name",
-    "account__deleted",
-    "assigned_user__username",
-    "assigned_user__first_name",
-    "assigned_user__last_name",
 )
+#: The linked account's and owner's columns a card shows, joined into the card's row (no
+#: account or user instance is built: a board builds up to 200 cards).
+CARD_LINKS = {
+    "account_name": F("account__name"),
+    "account_deleted": F("account__deleted"),
+    "owner_username": F("assigned_user__username"),
+    "owner_first_name": F("assigned_user__first_name"),
+    "owner_last_name": F("assigned_user__last_name"),
+}
 
 
 @dataclass
@@ -88,28 +93,68 @@ def _team_id(raw) -> int | None:
     return int(text)
 
 
-def cards(queryset, stage: str, after: tuple[date, UUID] | None = None) -> tuple[list, bool]:
-    """The cards of `stage` after the card `after` (date_closed, id): (records, more?)."""
+def _page(queryset, stage: str, after: tuple[date, UUID] | None = None):
     rows = (
         queryset.filter(sales_stage=stage)
-        .select_related("account", "assigned_user")
         .only(*CARD_FIELDS)
+        .annotate(**CARD_LINKS)
         .order_by("date_closed", "pk")
     )
     if after is not None:
         day, pk = after
         rows = rows.filter(Q(date_closed__gt=day) | Q(date_closed=day, pk__gt=pk))
-    found = list(rows[: PAGE + 1])
+    return rows[: PAGE + 1]
+
+
+def cards(queryset, stage: str, after: tuple[date, UUID] | None = None) -> tuple[list, bool]:
+    """The cards of `stage` after the card `after` (date_closed, id): (records, more?)."""
+    found = list(_page(queryset, stage, after))
     return found[:PAGE], len(found) > PAGE
 
 
+def first_cards(queryset, stages: list[str]) -> dict[str, tuple[list, bool]]:
+    """The first cards of each of `stages`: {stage: (records, more?)}, in one query (a UNION
+    ALL of each stage's first page, each along the board's index)."""
+    if not stages:
+        return {}
+    parts = [_page(queryset, stage) for stage in stages]
+    if (
+        len(parts) > 1
+        and not connections[queryset.db].features.supports_slicing_ordering_in_compound
+    ):
+        # SQLite takes no LIMIT in a part of a UNION; it does in a subquery.
+        parts = [
+            Opportunity.objects.filter(pk__in=part.values("pk"))
+            .only(*CARD_FIELDS)
+            .annotate(**CARD_LINKS)
+            for part in parts
+        ]
+    found: dict[str, list] = {stage: [] for stage in stages}
+    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for record in combined:
+        found[record.sales_stage].append(record)
+    for rows in found.values():
+        rows.sort(key=lambda r: (r.date_closed, r.pk))
+    return {stage: (rows[:PAGE], len(rows) > PAGE) for stage, rows in found.items()}
+
+
 def decorate(user, records: list) -> list:
-    """Give each card its texts: account (never the name of one the viewer may not see; one
-    query at most for all cards), owner, amount with its currency, days in stage."""
-    records = link_texts(user, records, "account")
+    """Give each card its texts: account (never the name of one the viewer may not see or
+    one in the trash, as `tables.link_texts` says; one query at most for all cards), owner,
+    amount with its currency, days in stage."""
+    Account = Opportunity._meta.get_field("account").related_model  # noqa: N806
+    visible = permissions.visible_ids(user, Account, {r.account_id for r in records})
     now = timezone.now()
     for record in records:
-        record.owner_text = user_label(record.assigned_user)
+        if not record.account_id:
+            record.account_text = ""
+        elif record.account_id in visible and not record.account_deleted:
+            record.account_text = record.account_name
+        else:
+            record.account_text = not_available()
+        record.owner_text = name_label(
+            record.owner_username, record.owner_first_name, record.owner_last_name
+        )
         record.amount_text = money(record.amount, record.currency)
         record.days_in_stage = (now - record.stage_entered).days if record.stage_entered else None
         record.version = record.date_modified.isoformat() if record.date_modified else ""

@@ -5,10 +5,9 @@ the list's tabs do), so the address stays the board's whole state. The board ord
 expected close date, so a view's sort does not apply here.
 """
 
-from django.apps import apps
 from django.http import QueryDict
 
-PARAM = "view"
+from kontor.savedviews.queries import PARAM, apply, views_for
 
 
 def for_board(request, module) -> list[dict]:
@@ -20,10 +19,6 @@ def for_board(request, module) -> list[dict]:
     if request.GET.get("currency"):
         keep["currency"] = request.GET["currency"]
     tabs = [{"name": None, "url": _url(board, keep), "active": not open_view, "pk": None}]
-    if not apps.is_installed("kontor.savedviews"):
-        return tabs
-    from kontor.savedviews.queries import apply, views_for
-
     for view in views_for(request.user, module):
         query = apply(view)
         query.pop("sort", None)

@@ -9,8 +9,9 @@ same validation, version check, change log and webhooks as the edit form).
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render as render_page
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from kontor.core.records.tables import user_label
 from kontor.core.records.views import ModuleView
 from kontor.currencies import rates
 from kontor.opportunities.models import Opportunity
-from kontor.pipeline import board, figures, tabs
+from kontor.pipeline import board, figures, render, tabs
 
 HEADER = "pipeline/_header.html"
 
@@ -47,17 +48,27 @@ class BoardView(ModuleView):
         selection = board.select(self.module, request, params)
         currency, base = chosen_currency(params)
         columns, total = figures.columns(selection.queryset)
+        # Closed stages are folded: their cards load when the viewer opens the column.
+        pages = board.first_cards(
+            selection.queryset, [s.key for s in columns if not s.closed and s.figures.count]
+        )
         shown_cards = []
         for stage in columns:
-            # Closed stages are folded: their cards load when the viewer opens the column.
-            if not stage.closed and stage.figures.count:
-                stage.cards, stage.more = board.cards(selection.queryset, stage.key)
-                shown_cards += stage.cards
-            else:
-                stage.cards, stage.more = [], bool(stage.figures.count)
+            stage.cards, stage.more = pages.get(stage.key, ([], bool(stage.figures.count)))
+            shown_cards += stage.cards
             stage.header = header_context(stage, currency, base)
         board.decorate(request.user, shown_cards)
-        return render(
+        can_edit = permissions.can(request.user, "edit", Opportunity)
+        texts = render.Texts.make(can_edit)
+        query = params.urlencode()
+        for stage in columns:
+            # A folded column's cards load when it is opened (its button's hx-get).
+            stage.html = (
+                ""
+                if stage.closed
+                else render.cards(stage.cards, texts, more=stage.more, stage=stage.key, query=query)
+            )
+        return render_page(
             request,
             "pipeline/board.html",
             self.context(
@@ -67,7 +78,7 @@ class BoardView(ModuleView):
                 base=base,
                 currencies=rates.active_codes(),
                 selection=selection,
-                query=params.urlencode(),
+                query=query,
                 params=params,
                 teams=_teams(request.user),
                 owners=_owners(),
@@ -75,7 +86,7 @@ class BoardView(ModuleView):
                 hidden_filters=[
                     (name, params.getlist(name)) for name in params if name not in TOOLBAR
                 ],
-                can_edit=permissions.can(request.user, "edit", Opportunity),
+                can_edit=can_edit,
                 stage_choices=figures.stages(),
                 tabs=tabs.for_board(request, self.module),
                 list_url=self.module.url("list"),
@@ -128,19 +139,9 @@ class ColumnView(ModuleView):
         query = params.copy()
         for name in ("after", "stage"):
             query.pop(name, None)
-        return render(
-            request,
-            "pipeline/_cards.html",
-            {
-                "cards": found,
-                "more": more,
-                "stage_key": stage,
-                "query": query.urlencode(),
-                "column_url": reverse("opportunities:board-column"),
-                "module": self.module,
-                "can_edit": permissions.can(request.user, "edit", Opportunity),
-            },
-        )
+        texts = render.Texts.make(permissions.can(request.user, "edit", Opportunity))
+        html = render.cards(found, texts, more=more, stage=stage, query=query.urlencode())
+        return HttpResponse(html)
 
 
 class MoveView(StageView):
@@ -183,13 +184,9 @@ class MoveView(StageView):
                 headers[stage.key] = render_to_string(
                     HEADER, header_context(stage, currency, base), request
                 )
-        card = self.get_queryset("view").select_related("account", "assigned_user")
-        record = board.decorate(request.user, [card.only(*board.CARD_FIELDS).get(pk=pk)])[0]
-        html = render_to_string(
-            "pipeline/_card.html",
-            {"card": record, "module": self.module, "can_edit": True},
-            request,
-        )
+        card = self.get_queryset("view").only(*board.CARD_FIELDS).annotate(**board.CARD_LINKS)
+        record = board.decorate(request.user, [card.get(pk=pk)])[0]
+        html = render.card(record, render.Texts.make(can_edit=True))
         return {"ok": not error, "message": error, "card": html, "headers": headers}
 
 

@@ -5,7 +5,7 @@
    one replaces the card (new version, probability) and both columns' headers. */
 (function () {
   "use strict";
-  var board, alertBox, dialog, dialogCard;
+  var board, alertBox, dialog, dialogCard, pendingFocus;
 
   function csrf() {
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; }
@@ -49,7 +49,7 @@
       if (!answer.ok) {
         putBack(card, from, index);
         say(answer.message || board.dataset.failed, false);
-        card.focus();
+        focus(card);
         return;
       }
       var fresh = document.createElement("template");
@@ -59,8 +59,15 @@
       var empty = replacement.parentElement.querySelector(".board-empty");
       if (empty) { empty.remove(); }
       alertBox.className = "alert d-none";
-      replacement.focus();
+      focus(replacement);
     });
+  }
+
+  /* Focus `element`, or once the move dialog has finished closing (until then Bootstrap
+     keeps the focus inside it). */
+  function focus(element) {
+    if (dialog && dialog.style.display === "block") { pendingFocus = element; return; }
+    element.focus();
   }
 
   function openDialog(card) {
@@ -130,7 +137,9 @@
       if (first) { first.focus(); }
     });
     dialog.addEventListener("hidden.bs.modal", function () {
-      if (dialogCard) { dialogCard.focus(); dialogCard = null; }
+      var element = pendingFocus || dialogCard;
+      pendingFocus = dialogCard = null;
+      if (element && element.isConnected) { element.focus(); }
     });
   }
   document.addEventListener("DOMContentLoaded", init);
