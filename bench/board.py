@@ -76,9 +76,7 @@ def rounds(args) -> list[dict]:
     user = get_user_model().objects.get(username=args.user)
     stages = [o.key for o in dropdowns.options("sales_stage_dom")]
     rows = list(
-        Opportunity.objects.visible_to(user, "edit").values_list(
-            "pk", "sales_stage", "date_closed"
-        )
+        Opportunity.objects.visible_to(user, "edit").values_list("pk", "sales_stage", "date_closed")
     )
     chooser = random.Random(7)
     chooser.shuffle(rows)
@@ -96,7 +94,10 @@ def rounds(args) -> list[dict]:
                 for i in range(count):
                     timed(page, lambda: client.get("/opportunities/board/", secure=True))
                     term = words[i % len(words)]
-                    timed(searched, lambda t=term: client.get("/opportunities/board/", {"q": t}, secure=True))
+                    timed(
+                        searched,
+                        lambda t=term: client.get("/opportunities/board/", {"q": t}, secure=True),
+                    )
                     pk, stage, day = next(pending)
                     after = f"{day.isoformat()}_{pk}"
                     timed(
