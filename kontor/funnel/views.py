@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kontor.core import permissions
@@ -103,9 +104,8 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "–"
     if seconds < 86400:
-        hours = seconds / 3600
-        return _("%(hours)s h") % {"hours": f"{hours:.1f}"}
-    return _("%(days)s d") % {"days": f"{seconds / 86400:.1f}"}
+        return _("%(hours)s h") % {"hours": number_format(seconds / 3600, 1)}
+    return _("%(days)s d") % {"days": number_format(seconds / 86400, 1)}
 
 
 def _cursor(value: str):

@@ -118,3 +118,13 @@ def test_api_is_in_the_schema(admin_client):
 def test_the_leads_list_links_to_the_funnel(rep_client):
     assert 'id="leads-funnel-link"' in rep_client.get("/leads/").content.decode()
     assert Journey.objects.count() == 0
+
+
+def test_times_read_in_hours_under_a_day_and_in_days_above():
+    from django.utils import translation
+
+    from kontor.funnel.views import duration
+
+    assert (duration(None), duration(5400), duration(3 * 86400)) == ("–", "1.5 h", "3.0 d")
+    with translation.override("de"):
+        assert (duration(5400), duration(36 * 3600)) == ("1,5 Std.", "1,5 Tg.")

@@ -10,10 +10,10 @@
   const text = style.getPropertyValue("--bs-body-color").trim();
   const grid = style.getPropertyValue("--bs-border-color").trim();
   new Chart(canvas, {
-    type: "line",
+    type: "bar",
     data: {
       labels: data.labels,
-      datasets: data.series.map((s) => ({ label: s.label, data: s.data, tension: 0.2 })),
+      datasets: data.series.map((s) => ({ label: s.label, data: s.data })),
     },
     options: {
       responsive: true,
