@@ -98,7 +98,7 @@ def _typed(value, decimals: bool):
     return Decimal(str(value)) if decimals else int(value)
 
 
-def filter_params(module, params) -> list[str]:
+def filter_params(module) -> list[str]:
     """The query parameter names the list of `module` filters by (its FilterSet's, range
     fields with their suffixes), plus the search `q`."""
     filterset = filterset_for(module)(None, queryset=module.model.objects.none())
@@ -112,7 +112,7 @@ def filter_params(module, params) -> list[str]:
 def normalise(module, params) -> str:
     """The filter query string of `params` (a QueryDict): only the list's filter and search
     parameters, without empty values, sorted, so equal filters are equal text."""
-    known = set(filter_params(module, params))
+    known = set(filter_params(module))
     kept = QueryDict(mutable=True)
     for name in sorted(known & set(params)):
         values = [v for v in params.getlist(name) if v.strip()]
@@ -227,7 +227,8 @@ def run(report, user) -> Result:
                 link=_link(module, report.filters, parts, key_values),
             )
         )
-    rows.sort(key=lambda r: tuple(_order(parts[i], k, r.labels[i]) for i, k in enumerate(r.keys)))
+    orders = [_order_of(group) for group, _period in parts]
+    rows.sort(key=lambda r: tuple(orders[i](k, r.labels[i]) for i, k in enumerate(r.keys)))
     return Result(
         columns=[spec.group_label(module, v) for v in report.group_by],
         figures=figures,
@@ -293,22 +294,26 @@ def _json_key(value):
     return value if value is None or isinstance(value, bool | int | float) else str(value)
 
 
-def _order(part, key, label):
-    """Rows sort by the dropdown's order, by date, else by their label; empty last."""
-    group, _period = part
-    if key is None or key == "":
-        return (1, 0, "")
+def _order_of(group):
+    """The sort key of a group column's rows: the dropdown's own order, dates in time, yes
+    before no, else by label; empty values last."""
+    positions = {}
     if group.kind == "dropdown":
-        order = {
-            o.key: n
-            for n, o in enumerate(dropdowns.options(group.field.dropdown, include_inactive=True))
-        }
-        return (0, order.get(key, len(order)), label.lower())
-    if group.kind in ("date", "datetime"):
-        return (0, 0, str(key))
-    if group.kind == "boolean":
-        return (0, 0 if key else 1, "")
-    return (0, 0, label.lower())
+        options = dropdowns.options(group.field.dropdown, include_inactive=True)
+        positions = {o.key: n for n, o in enumerate(options)}
+
+    def order(key, label):
+        if key is None or key == "":
+            return (1, 0, "")
+        if group.kind == "dropdown":
+            return (0, positions.get(key, len(positions)), label.lower())
+        if group.kind in ("date", "datetime"):
+            return (0, 0, str(key))
+        if group.kind == "boolean":
+            return (0, 0 if key else 1, "")
+        return (0, 0, label.lower())
+
+    return order
 
 
 def _labels(parts, found: list, user) -> list:

@@ -63,13 +63,6 @@ class ReportForm(forms.Form):
             self.fields["group_2"].choices = [("", "—"), *groups]
             self.fields["aggregates"].choices = figure_choices(chosen)
             self.fields["module"].initial = chosen.slug
-        self.dates = (
-            sorted(
-                g.name for g in spec.group_fields(chosen).values() if g.kind in ("date", "datetime")
-            )
-            if chosen
-            else []
-        )
 
     def group_by(self) -> list[str]:
         data = self.cleaned_data

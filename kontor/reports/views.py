@@ -6,7 +6,7 @@ delete. Reports of others that are not shared answer 404, as records do.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -80,8 +80,6 @@ def _builder(request, report=None):
 def _filter_panel(form, filters: str) -> dict:
     if form.module is None:
         return {"filterset": None, "q": ""}
-    from django.http import QueryDict
-
     params = QueryDict(filters)
     filterset = filterset_for(form.module)(
         params or None, queryset=form.module.model.objects.none()
