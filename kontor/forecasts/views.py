@@ -147,7 +147,8 @@ def tables(result: report.Forecast) -> list[dict]:
             for line in [*section.lines, *([section.subtotal] if section.subtotal else [])]:
                 figures = line.total if index is None else line.periods[index]
                 lines.append(_line(line.row.kind, line.row.label, figures))
-        if result.total is not None and len(result.total.row.user_ids) > 1:
+        # One team's subtotal is its total already.
+        if result.total is not None and len(result.sections) > 1:
             figures = result.total.total if index is None else result.total.periods[index]
             lines.append(_line("total", result.total.row.label, figures))
         out.append({"label": label, "whole": index is None, "lines": lines})
