@@ -57,44 +57,61 @@ STARTS = {
 }
 
 
-def refresh(model, ids) -> None:
-    """Bring the journeys of these records of `model` (targets, leads or opportunities) up to
-    date: a fixed number of statements however many ids, in one transaction."""
-    ids = [pk for pk in ids if pk is not None]
-    if not ids:
-        return
+def _start_of(record):
+    """The start id of a saved record's journey when its row tells (a target: itself; a lead:
+    its target, else itself), else None: an opportunity's journey is looked up."""
+    if isinstance(record, Target):
+        return record.pk
+    if isinstance(record, Lead):
+        return record.target_id or record.pk
+    return None
+
+
+def refresh(*, starts=(), lookups: dict | None = None, orphans: bool = False) -> None:
+    """Bring journeys up to date after a commit, in one transaction: those starting at
+    `starts`, and those of the records in `lookups` ({model: ids}, found by one query per
+    model). `orphans`: also delete the journeys whose start record is gone (records deleted for
+    good, as an import's undo does). A fixed number of statements however many ids."""
+    starts = set(starts)
     with transaction.atomic():
-        starts = STARTS[model](ids)
+        for model, ids in (lookups or {}).items():
+            starts |= STARTS[model]([pk for pk in ids if pk is not None])
         if not starts:
             return
         values = journeys.params(starts)
         with connection.cursor() as cursor:
             cursor.execute(journeys.upsert_sql(), values)
             written = cursor.rowcount
-            cursor.execute(journeys.orphans_sql(), {"starts": values["starts"]})
-            written += cursor.rowcount
+            if orphans:
+                cursor.execute(journeys.orphans_sql(), {"starts": values["starts"]})
+                written += cursor.rowcount
         if written:
             transaction.on_commit(results.changed)
 
 
 def on_events(events: list) -> None:
     """The listener (runs after the commit): refresh the journeys of the events' targets, leads
-    and opportunities, one refresh per record type and event list."""
-    touched: dict = {}
+    and opportunities (a conversion's results included) in one refresh. A saved lead or target
+    names its journey itself; the records of a bulk event and opportunities are looked up."""
+    starts: set = set()
+    lookups: dict = {}
+    bulk = False
     for event in events:
-        bulk = isinstance(event, record_events.BulkEvent)
-        model = event.model if bulk else type(event.record)
-        if model not in STARTS:
+        if isinstance(event, record_events.BulkEvent):
+            if event.model in STARTS:
+                lookups.setdefault(event.model, []).extend(event.ids)
+                bulk = True
             continue
-        ids = touched.setdefault(model, [])
-        ids.extend(event.ids if bulk else [event.record.pk])
-        if not bulk:
-            # A conversion's results: the lead of a target, the opportunity of a lead.
-            for related in event.related.values():
-                if type(related) in STARTS:
-                    touched.setdefault(type(related), []).append(related.pk)
-    for model, ids in touched.items():
-        refresh(model, ids)
+        for record in (event.record, *event.related.values()):
+            if type(record) not in STARTS:
+                continue
+            start = _start_of(record)
+            if start is not None:
+                starts.add(start)
+            else:
+                lookups.setdefault(type(record), []).append(record.pk)
+    if starts or lookups:
+        refresh(starts=starts, lookups=lookups, orphans=bulk)
 
 
 @transaction.atomic

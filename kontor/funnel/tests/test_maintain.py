@@ -122,3 +122,23 @@ def test_the_command_rebuilds_the_table(journeys):
     Journey.objects.all().delete()
     call_command("rebuild_funnel", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Journey.objects.count() == 3
+
+
+def test_a_saved_lead_costs_one_statement_and_keeps_the_cached_figures(
+    journeys, rep, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kontor.funnel import results
+
+    version = results._version()
+    with django_capture_on_commit_callbacks() as callbacks:
+        change(journeys["direct"], "phone_work", "+49 30 123456", at(2, 9), actor=rep)
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    written = [q["sql"] for q in queries.captured_queries if "funnel_journey" in q["sql"]]
+    assert len(written) == 1 and written[0].startswith("INSERT")
+    assert cache.get(results.VERSION_KEY) == version
