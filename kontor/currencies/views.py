@@ -45,7 +45,7 @@ def currency_list(request):
         rate_count=Count("rates"),
         latest_rate=Subquery(newest.values("rate")[:1]),
         latest_from=Subquery(newest.values("valid_from")[:1]),
-    )
+    ).order_by("-is_base", "code")  # a grouped query does not take Meta.ordering
     rows = [
         {
             "currency": c,
