@@ -43,7 +43,7 @@ def _back(request, default: str) -> str:
     return default
 
 
-def _errors(request, form, error: ValidationError) -> None:
+def _errors(form, error: ValidationError) -> None:
     """An action's field errors onto `form` (unknown fields: onto the form as a whole)."""
     for field, errors in error.message_dict.items():
         field = _FORM_FIELDS.get(field, field)
@@ -85,15 +85,16 @@ def new(request, slug):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _errors(request, form, error)
+                _errors(form, error)
             else:
                 messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
                 return HttpResponseRedirect(queries.address(view, module))
         status = 400
     else:
-        form = forms.NewViewForm(
-            initial={"query": queries.normalise(request.GET)}, user=request.user
-        )
+        # The address without its page; its open view (`view=`) says which columns are shown.
+        params = request.GET.copy()
+        params.pop("cursor", None)
+        form = forms.NewViewForm(initial={"query": params.urlencode()}, user=request.user)
         status = 200
     context = {"form": form, "module": module, "action": request.path}
     if request.headers.get("HX-Request"):
@@ -136,7 +137,7 @@ def edit(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors(request, form, error)
+            _errors(form, error)
         else:
             messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
             return HttpResponseRedirect(queries.address(view, module))
