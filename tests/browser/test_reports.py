@@ -101,3 +101,35 @@ def test_the_result_page_fits_a_phone(signed_in, leads, german, screenshot):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     screenshot(page, "report-phone-de")
+
+
+def test_the_report_pages_pass_axe(browser, live_server, german, leads):
+    from django.conf import settings
+    from django.test import Client
+
+    from .test_every_page import AXE, RUN_AXE
+
+    report = Report.objects.create(
+        owner=german,
+        module="leads",
+        name="Quellen",
+        group_by=["lead_source", "date_entered:month"],
+        aggregates=["count", "sum:opportunity_amount"],
+        chart="line",
+    )
+    client = Client()
+    client.force_login(german)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    # axe-core is added as a script the page did not ship, which Kontor's CSP would refuse.
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", bypass_csp=True)
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page = context.new_page()
+    problems = []
+    try:
+        for url in ("/reports/", "/reports/new/?report-module=leads", f"/reports/{report.pk}/"):
+            page.goto(url)
+            page.add_script_tag(path=str(AXE))
+            problems += [f"{url}: {v}" for v in page.evaluate(RUN_AXE)]
+    finally:
+        context.close()
+    assert problems == []

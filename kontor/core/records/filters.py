@@ -19,9 +19,18 @@ from kontor.core.fields import DropdownField
 
 
 class DateRangeWidget(df.widgets.RangeWidget):
-    """From and to as one compact input group."""
+    """From and to as one compact input group; each input named for screen readers (the
+    field's label points at neither: a multi-input widget has no single input to label)."""
 
     template_name = "records/widgets/date_range.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(
+            context["widget"]["subwidgets"], (_("From"), _("To")), strict=False
+        ):
+            subwidget["attrs"]["aria-label"] = label
+        return context
 
 
 #: The dates a filter (and the API, docs/api.md) accepts. Before 1900 the time zones have
