@@ -71,11 +71,18 @@ def latest(report, user, *, refresh: bool = True) -> Shown:
 
 def queue_refresh(report, user) -> None:
     """Queue one refresh of `report` for `user` (again only after _QUEUED_FOR seconds)."""
-    from kontor.reports.tasks import refresh_report_task
+    from kontor.reports.tasks import queued_key, refresh_report_task
 
     language, zone = _context()
-    if cache.add(f"kontor:reports:queued:{report.pk}:{user.pk}", 1, _QUEUED_FOR):
+    if cache.add(queued_key(report.pk, user.pk), 1, _QUEUED_FOR):
         refresh_report_task.enqueue(report.pk, user.pk, language, zone)
+
+
+def refreshing(report, user) -> bool:
+    """Is a refresh of `report` for `user` queued or running (for at most _QUEUED_FOR s)?"""
+    from kontor.reports.tasks import queued_key
+
+    return cache.get(queued_key(report.pk, user.pk)) is not None
 
 
 def newer_than(report, user, since: datetime) -> ReportResult | None:

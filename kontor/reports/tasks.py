@@ -17,11 +17,21 @@ def refresh_report_task(report_id: int, user_id: int, language: str, time_zone: 
     from kontor.reports.actions import store_result
     from kontor.reports.models import Report
 
-    cache.delete(f"kontor:reports:queued:{report_id}:{user_id}")
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     report = Report.objects.visible_to(user).filter(pk=report_id).first() if user else None
-    if report is None:
-        return
-    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
-        result = engine.run(report, user)
-        store_result(report, user, result.as_data(), result.generated_at, language, time_zone)
+    try:
+        if report is not None:
+            with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
+                result = engine.run(report, user)
+                store_result(
+                    report, user, result.as_data(), result.generated_at, language, time_zone
+                )
+    finally:
+        # Cleared once done (the page stops waiting when neither this nor a newer result is
+        # there), so a refresh may be queued again.
+        cache.delete(queued_key(report_id, user_id))
+
+
+def queued_key(report_id: int, user_id: int) -> str:
+    """The cache key that is set while a refresh of the report for the user is queued."""
+    return f"kontor:reports:queued:{report_id}:{user_id}"

@@ -157,12 +157,13 @@ def report_detail(request, pk):
 @login_required
 def report_result(request, pk):
     """The fresh result once the worker stored it (HTMX polls with ?since=); 204 while the
-    one shown is still the newest."""
+    one shown is still the newest and a refresh is on its way, 286 (HTMX: stop polling) when
+    none is (no worker took it in time)."""
     report = _visible(request, pk)
     since = parse_datetime(request.GET.get("since", "")) or timezone.now()
     row = results.newer_than(report, request.user, since)
     if row is None:
-        return HttpResponse(status=204)
+        return HttpResponse(status=204 if results.refreshing(report, request.user) else 286)
     result = engine.Result.from_data(row.data)
     shown = results.Shown(result, row.generated_at, refreshing=False)
     return render(

@@ -189,6 +189,10 @@ def test_the_page_shows_the_stored_result_and_a_worker_refreshes_an_old_one(rep_
     fresh = rep_client.get(f"/reports/{report.pk}/result/", {"since": since})
     assert fresh.status_code == 200
     assert '<td class="text-end">4</td>' in fresh.content.decode()  # Web Site: 3 + 1
+    # Nothing newer and nothing queued: the page stops asking (286 ends HTMX's polling).
+    latest = ReportResult.objects.get(report=report).generated_at.isoformat()
+    done = rep_client.get(f"/reports/{report.pk}/result/", {"since": latest})
+    assert done.status_code == 286
 
 
 def test_query_counts_of_the_report_page(rep_client, rep, leads, django_assert_num_queries):
