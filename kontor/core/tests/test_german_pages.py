@@ -298,7 +298,8 @@ def test_every_shipped_dropdown_value_has_its_own_german_label():
     """Dropdown labels live in the database, not in the catalogue: the pages show what is
     seeded. A German label the same as the English one is a leftover unless it is German too;
     two values of one list never read the same."""
-    same_in_german = {"Partner", "Dr.", "Prof.", "Normal", "Analyst", "Investor"}
+    # German words too ("Pipeline": the forecast category, as German sales teams say it).
+    same_in_german = {"Partner", "Dr.", "Prof.", "Normal", "Analyst", "Investor", "Pipeline"}
     problems = []
     for dropdown in shipped().values():
         germans = [row[2] for row in dropdown.values]
