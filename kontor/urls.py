@@ -36,6 +36,7 @@ urlpatterns = [
     path("admin/studio/", include("kontor.studio.urls")),
     path("", include("kontor.webhooks.urls")),
     path("", include("kontor.currencies.urls")),
+    path("", include("kontor.currencies.api_urls")),  # /api/v1/currencies/
     path("", include("kontor.webforms.urls")),
     path("imports/", include("kontor.imports.urls")),
     path("reports/", include("kontor.reports.urls")),

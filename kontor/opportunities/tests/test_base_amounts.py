@@ -123,6 +123,7 @@ def test_the_api_fills_it_on_create_update_and_bulk_create(api, usd):
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     assert stored(pk) == Decimal("1000.00")
+    assert created.json()["amount_base"] == "1000.00"  # shown, read-only
     patched = api.patch(
         f"/api/v1/opportunities/{pk}/", {"sales_stage": "Closed Won"}, format="json"
     )
