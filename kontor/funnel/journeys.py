@@ -19,6 +19,7 @@ import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import Q
 
 from kontor.core.models import ChangeLog
 from kontor.funnel.models import Journey
@@ -52,6 +53,11 @@ def first(*values: str) -> str:
             f"WHEN {value} < {result} THEN {value} ELSE {result} END"
         )
     return result
+
+
+def null(kind: str) -> str:
+    """A typed NULL (PostgreSQL types a bare NULL in a lone SELECT as text)."""
+    return f"CAST(NULL AS {kind})" if connection.vendor == "postgresql" else "NULL"
 
 
 def id_set(name: str) -> str:
@@ -100,21 +106,16 @@ def _reached(moves: str, record: str, stage: str, current: str, entered: str) ->
     return first(f"{moves}.{key}_in", created_in, unmoved)
 
 
-def rows_sql(*, subset: bool) -> str:
+def rows_sql(*, subset: bool, parts: tuple[str, ...] = ("target", "lead")) -> str:
     """A SELECT of the journeys' rows, columns in `COLUMNS` order; with `subset`, only the
-    journeys whose start id is in the parameter "starts"."""
+    journeys whose start id is in the parameter "starts". `parts`: the journeys that start at
+    a target, at a lead, or both (a refresh of leads alone plans half the statement)."""
     lead, target, opp = (m._meta.db_table for m in (Lead, Target, Opportunity))
     starts = id_set("starts") if subset else None
-    if subset:
-        # The leads of these journeys and their opportunities: the change log is read for
-        # those only (its index starts with the record type and id).
-        leads = f"(SELECT id FROM {lead} WHERE id IN {starts} OR target_id IN {starts})"
-        opps = (
-            f"(SELECT opportunity_id FROM {lead} WHERE (id IN {starts} OR target_id IN {starts})"
-            " AND opportunity_id IS NOT NULL)"
-        )
-    else:
-        leads = opps = None
+    # The change log is read for the journeys' leads and opportunities only (parameters
+    # "leads" and "opportunities", see `params`): its index starts with the record type and id.
+    leads = id_set("leads") if subset else None
+    opps = id_set("opportunities") if subset else None
     stage_moves = _moves("lifecycle_stage", (MQL, SQL), leads)
     won_moves = _moves("sales_stage", (WON,), opps)
     mql = _reached(
@@ -141,28 +142,43 @@ def rows_sql(*, subset: bool) -> str:
         + (f" WHERE t.id IN {starts}" if subset else "")
     )
     from_lead = (
-        "SELECT l.id, NULL, l.id, o.id, l.date_entered, l.lead_source, l.campaign_name, "
-        "COALESCE(l.assigned_user_id, l.created_by_id), l.deleted, "
-        f"NULL, l.date_entered, {mql}, {sql}, o.date_entered, {won} "
+        f"SELECT l.id, {null('uuid')}, l.id, o.id, l.date_entered, l.lead_source, "
+        "l.campaign_name, COALESCE(l.assigned_user_id, l.created_by_id), l.deleted, "
+        f"{null('timestamptz')}, l.date_entered, {mql}, {sql}, o.date_entered, {won} "
         f"FROM {lead} l {later} WHERE l.target_id IS NULL"
         + (f" AND l.id IN {starts}" if subset else "")
     )
-    return f"{from_target} UNION ALL {from_lead}"
+    return " UNION ALL ".join(
+        sql for name, sql in (("target", from_target), ("lead", from_lead)) if name in parts
+    )
 
 
-def params(starts=None) -> dict:
-    """The parameters of `rows_sql` (the change log's record types; the start ids)."""
+def params() -> dict:
+    """The parameters every statement of `rows_sql` takes: the change log's record types."""
     types = ContentType.objects.get_for_models(Lead, Opportunity)
+    return {"lifecycle_stage_type": types[Lead].pk, "sales_stage_type": types[Opportunity].pk}
+
+
+def subset(starts) -> tuple[dict, tuple[str, ...]]:
+    """The parameters of a subset of journeys (start ids, the ids of their leads and
+    opportunities: one query) and the parts of `rows_sql` they need."""
+    starts = set(starts)
+    found = list(
+        Lead.with_deleted.filter(Q(pk__in=starts) | Q(target_id__in=starts)).values_list(
+            "pk", "target_id", "opportunity_id"
+        )
+    )
+    lead_starts = {pk for pk, target, _opp in found if target is None and pk in starts}
+    parts = ("lead",) if lead_starts == starts else ("target", "lead")
     values = {
-        "lifecycle_stage_type": types[Lead].pk,
-        "sales_stage_type": types[Opportunity].pk,
+        "starts": id_param(starts),
+        "leads": id_param(pk for pk, _target, _opp in found),
+        "opportunities": id_param(opp for _pk, _target, opp in found if opp is not None),
     }
-    if starts is not None:
-        values["starts"] = id_param(starts)
-    return values
+    return values, parts
 
 
-def upsert_sql() -> str:
+def upsert_sql(parts: tuple[str, ...] = ("target", "lead")) -> str:
     """Write the rows of the journeys in "starts": new ones are inserted; a stored one takes
     the current links, source, owner and trash flag, and keeps each stage's earlier time (a
     stage once reached stays reached)."""
@@ -180,7 +196,8 @@ def upsert_sql() -> str:
     ]
     # "WHERE true": SQLite reads an ON after a SELECT's last join as the join's condition.
     return (
-        f"INSERT INTO {table} ({columns}) SELECT * FROM ({rows_sql(subset=True)}) src "
+        f"INSERT INTO {table} ({columns}) "
+        f"SELECT * FROM ({rows_sql(subset=True, parts=parts)}) src "
         f"WHERE true ON CONFLICT (id) DO UPDATE SET {', '.join(kept + earliest)} "
         f"WHERE {' OR '.join(changes)}"
     )

@@ -78,9 +78,11 @@ def refresh(*, starts=(), lookups: dict | None = None, orphans: bool = False) ->
             starts |= STARTS[model]([pk for pk in ids if pk is not None])
         if not starts:
             return
-        values = journeys.params(starts)
+        values = journeys.params()
+        found, parts = journeys.subset(starts)
+        values.update(found)
         with connection.cursor() as cursor:
-            cursor.execute(journeys.upsert_sql(), values)
+            cursor.execute(journeys.upsert_sql(parts), values)
             written = cursor.rowcount
             if orphans:
                 cursor.execute(journeys.orphans_sql(), {"starts": values["starts"]})
