@@ -21,6 +21,8 @@
         type: spec.type,
         data: { labels: spec.labels, datasets: spec.datasets },
         options: {
+          // Numbers on the axes as the page's language writes them (1.000 in German).
+          locale: document.documentElement.lang || undefined,
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
