@@ -18,7 +18,7 @@ NOT_AVAILABLE = "(not available)"
 
 def test_my_day_does_not_name_the_hidden_account_of_an_own_opportunity(sven_client, w):
     OpportunityFactory(name="Großauftrag", account=w.secret, assigned_user=w.sven, actor=w.sven)
-    html = sven_client.get("/").content.decode()
+    html = sven_client.get("/dashboards/widgets/opportunities/").content.decode()
     assert "Großauftrag" in html and SECRET not in html and NOT_AVAILABLE in html
 
 

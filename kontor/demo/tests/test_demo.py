@@ -101,9 +101,15 @@ def test_demo_has_history_trash_and_a_full_my_day(demo, client):
     admin = get_user_model().objects.get(username="admin")
     assert MeetingInvitee.objects.filter(user=admin).exists()
     client.force_login(admin)
-    response = client.get("/")
-    assert response.status_code == 200
-    for name in ("tasks", "calls", "meetings", "leads", "opportunities"):
+    assert client.get("/").status_code == 200
+    for name, widget in (
+        ("tasks", "tasks"),
+        ("calls", "calendar"),
+        ("meetings", "calendar"),
+        ("leads", "leads"),
+        ("opportunities", "opportunities"),
+    ):
+        response = client.get(f"/dashboards/widgets/{widget}/")
         assert len(response.context[name]) > 0, name
 
 
