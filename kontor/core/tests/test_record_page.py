@@ -60,7 +60,8 @@ def test_the_header_shows_owner_stage_amount_with_currency_and_the_next_activity
     assert facts["assigned_user"]["text"] == "Rolf Rep"  # the full name, not the username
     assert facts["sales_stage"]["text"] == "Prospecting"
     assert "badge" in facts["sales_stage"]["badge"]
-    assert facts["amount"]["text"] == "12,500.00 CHF"
+    # No CHF rate yet: the page says so rather than show a base amount (docs/currencies.md).
+    assert facts["amount"]["text"] == "12,500.00 CHF (no exchange rate to EUR)"
     assert facts["next_activity"]["text"] == "Bald anrufen"  # the soonest open one
     html = html_of(response)
     assert 'id="record-facts"' in html and "12,500.00 CHF" in html

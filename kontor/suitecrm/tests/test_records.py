@@ -154,6 +154,15 @@ def test_opportunity_amount_and_currency(migrated, suitecrm_journey):
     assert Opportunity.with_deleted.filter(currency="USD").count() == in_system_currency == 52
 
 
+def test_opportunities_get_their_amount_in_the_base_currency(migrated):
+    # The records step validates each row (clean()), which converts the amount: euros are
+    # their own base amount; the dollars wait for a USD rate (docs/currencies.md).
+    gross = Opportunity.objects.get(pk=GROSS_OPPORTUNITY)
+    assert gross.amount_base == gross.amount
+    dollars = Opportunity.with_deleted.filter(currency="USD")
+    assert dollars.count() == 52 and not dollars.filter(amount_base__isnull=False).exists()
+
+
 def test_change_log_and_origin_name_the_run(migrated):
     run = MigrationRun.objects.get()
     log = ChangeLog.objects.filter(record_id=GROSS_LEAD, action="create").get()
