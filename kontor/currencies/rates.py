@@ -75,10 +75,11 @@ def base_currency() -> str:
     return table().base
 
 
-def rate_on(currency: str, day: date) -> Decimal | None:
+def rate_on(currency: str, day: date, *, rates: Rates | None = None) -> Decimal | None:
     """The rate of `currency` valid on `day` (the latest from on or before it); 1 for the
-    base currency; None when no rate was valid yet."""
-    rates = table()
+    base currency; None when no rate was valid yet. `rates`: a table read before (a bulk
+    writer that may run no query while it streams rows)."""
+    rates = rates or table()
     code = (currency or "").upper()
     if code == rates.base:
         return ONE
@@ -89,12 +90,12 @@ def rate_on(currency: str, day: date) -> Decimal | None:
     return rates.values[code][at] if at >= 0 else None
 
 
-def to_base(amount, currency: str, day: date) -> Decimal | None:
+def to_base(amount, currency: str, day: date, *, rates: Rates | None = None) -> Decimal | None:
     """`amount` of `currency` in the base currency at the rate of `day`, to the cent (half
     up); None without an amount or a rate."""
     if amount is None or amount == "":
         return None
-    rate = rate_on(currency, day)
+    rate = rate_on(currency, day, rates=rates)
     if rate is None:
         return None
     return (Decimal(amount) / rate).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -285,6 +285,11 @@ class Generator:
             yield row
 
     def opportunity_rows(self, n: int):
+        # The rates are read now: the writer's COPY pulls the rows, and no other query may run
+        # on its connection meanwhile.
+        return self._opportunity_rows(n, rates.table())
+
+    def _opportunity_rows(self, n: int, table: rates.Rates):
         rng = self.rng("opportunities")
         stages = {row[0]: row[3]["probability"] for row in shipped()["sales_stage_dom"].values}
         today = rates.today()
@@ -302,7 +307,7 @@ class Generator:
                 name=name,
                 amount=amount,
                 currency="EUR",
-                amount_base=rates.to_base(amount, "EUR", day),
+                amount_base=rates.to_base(amount, "EUR", day, rates=table),
                 date_closed=closed,
                 sales_stage=stage,
                 probability=stages[stage],
