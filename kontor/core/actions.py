@@ -209,6 +209,7 @@ def _write(
     record.save(
         update_fields=[f.attname for f in changed] + ["modified_by", "date_modified", "search_text"]
     )
+    changed_columns = tuple(f.attname for f in changed)
     audited = set(audited_fields(model))
     changed = [f for f in changed if f in audited]
     ct = ContentType.objects.get_for_model(model)
@@ -227,7 +228,7 @@ def _write(
         for name, before, after in _changes(changed, old, record)
     )
     _remember_loaded(record)
-    events.record_event(events.UPDATED, record, actor=actor)
+    events.record_event(events.UPDATED, record, actor=actor, fields=changed_columns)
     return True
 
 

@@ -45,6 +45,9 @@ class Event:
     record: object
     actor: object = None
     related: dict = field(default_factory=dict)
+    #: The columns an update changed (attnames), when its writer knows them; empty means
+    #: "unknown", and a listener that cares must assume any column may have changed.
+    fields: tuple = ()
 
 
 class BulkEvent:
@@ -95,7 +98,9 @@ def stop_listening(listener: Callable[[list], None]) -> None:
         _listeners.remove(listener)
 
 
-def record_event(kind: str, record, *, actor, related: dict | None = None) -> None:
+def record_event(
+    kind: str, record, *, actor, related: dict | None = None, fields: tuple = ()
+) -> None:
     """Note that `kind` happened to `record`; listeners hear of it after the commit.
 
     Each event is its own on-commit callback, so an event of a savepoint that rolled back (a
@@ -103,7 +108,7 @@ def record_event(kind: str, record, *, actor, related: dict | None = None) -> No
     """
     if not _listeners:
         return
-    event = Event(kind, record, actor, related or {})
+    event = Event(kind, record, actor, related or {}, tuple(fields))
     # robust: a failing listener is logged; it must not turn a committed change into a 500.
     transaction.on_commit(lambda: _notify([event]), robust=True)
 

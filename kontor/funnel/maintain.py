@@ -56,6 +56,34 @@ STARTS = {
     Opportunity: _starts_of_opportunities,
 }
 
+#: The columns of each record type that the journeys' SQL (journeys.py) reads: an update that
+#: changed none of them (a phone number, a description) leaves its journey as it was, and the
+#: listener skips it instead of costing every save a statement.
+READ_COLUMNS = {
+    Target: {"assigned_user_id", "created_by_id", "campaign_name", "lead_source", "lead_id"},
+    Lead: {
+        "assigned_user_id",
+        "created_by_id",
+        "campaign_name",
+        "lead_source",
+        "lifecycle_stage",
+        "stage_entered_at",
+        "target_id",
+        "opportunity_id",
+    },
+    Opportunity: {"sales_stage", "stage_entered"},
+}
+
+
+def _leaves_journey(event) -> bool:
+    """Whether `event` is an update known to have changed no column a journey reads."""
+    return (
+        event.kind == record_events.UPDATED
+        and bool(event.fields)
+        and not event.related
+        and not READ_COLUMNS[type(event.record)].intersection(event.fields)
+    )
+
 
 def _start_of(record):
     """The start id of a saved record's journey when its row tells (a target: itself; a lead:
@@ -103,6 +131,8 @@ def on_events(events: list) -> None:
             if event.model in STARTS:
                 lookups.setdefault(event.model, []).extend(event.ids)
                 bulk = True
+            continue
+        if type(event.record) in STARTS and _leaves_journey(event):
             continue
         for record in (event.record, *event.related.values()):
             if type(record) not in STARTS:

@@ -124,21 +124,35 @@ def test_the_command_rebuilds_the_table(journeys):
     assert Journey.objects.count() == 3
 
 
-def test_a_saved_lead_costs_one_statement_and_keeps_the_cached_figures(
-    journeys, rep, django_capture_on_commit_callbacks
-):
-    from django.core.cache import cache
+def _journey_statements(callbacks) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from kontor.funnel import results
-
-    version = results._version()
-    with django_capture_on_commit_callbacks() as callbacks:
-        change(journeys["direct"], "phone_work", "+49 30 123456", at(2, 9), actor=rep)
     with CaptureQueriesContext(connection) as queries:
         for callback in callbacks:
             callback()
-    written = [q["sql"] for q in queries.captured_queries if "funnel_journey" in q["sql"]]
+    return [q["sql"] for q in queries.captured_queries if "funnel_journey" in q["sql"]]
+
+
+def test_a_lead_saved_with_a_new_stage_costs_one_statement(
+    journeys, rep, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        change(journeys["direct"], "lifecycle_stage", "SQL", at(2, 9), actor=rep)
+    written = _journey_statements(callbacks)
     assert len(written) == 1 and written[0].startswith("INSERT")
-    assert cache.get(results.VERSION_KEY) == version
+
+
+def test_a_save_that_changes_no_column_of_the_journey_costs_no_statement(
+    journeys, rep, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from kontor.funnel import results
+
+    before, version = rows(), results._version()
+    with django_capture_on_commit_callbacks() as callbacks:
+        change(journeys["direct"], "phone_work", "+49 30 123456", at(2, 9), actor=rep)
+        change(journeys["deal"], "next_step", "Call back", at(2, 9), actor=rep)
+    assert callbacks and _journey_statements(callbacks) == []
+    assert rows() == before and cache.get(results.VERSION_KEY) == version
