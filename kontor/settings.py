@@ -365,11 +365,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SECURITY": [{"bearerAuth": []}],
-    # Two "result" choice sets (an upsert's, a bulk item's): named here, or `check --deploy`
-    # warns of a colliding enum name.
+    # Choice sets reached under several names (an upsert's and a bulk item's result; the
+    # sharing of saved views and of reports): named here, or `check --deploy` warns.
     "ENUM_NAME_OVERRIDES": {
         "UpsertResultEnum": ["created", "updated"],
         "BulkItemResultEnum": ["created", "updated", "error"],
+        "ShareEnum": "kontor.savedviews.models.Share",
     },
 }
 # Requests per minute of a signed-in caller and of an anonymous address; the largest JSON body.

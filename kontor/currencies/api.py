@@ -58,6 +58,7 @@ def _currency(table: rates.Rates, code: str) -> dict:
 class CurrencyList(APIView):
     @extend_schema(
         tags=["currencies"],
+        operation_id="v1_currencies_list",
         summary="Currencies with their exchange rates",
         parameters=[
             OpenApiParameter("active", bool, description="Only the active currencies (true).")
