@@ -186,7 +186,10 @@ class MoveView(StageView):
                 )
         card = self.get_queryset("view").only(*board.CARD_FIELDS).annotate(**board.CARD_LINKS)
         record = board.decorate(request.user, [card.get(pk=pk)])[0]
-        html = render.card(record, render.Texts.make(can_edit=True))
+        # A refused move answers the card as the viewer may use it: no move button without
+        # the right to edit.
+        may_edit = permissions.allows(request.user, "edit", record)
+        html = render.card(record, render.Texts.make(can_edit=may_edit))
         return {"ok": not error, "message": error, "card": html, "headers": headers}
 
 

@@ -91,6 +91,7 @@ def test_a_viewer_who_may_not_edit_is_told_so_and_nothing_changes(client, pipeli
     response = move(client, pipeline.eur, "Qualification")
     assert response.status_code == 403
     assert response.json()["message"] == "You may not change this opportunity."
+    assert "Move to" not in response.json()["card"]
     assert snapshot(pipeline.eur) == before
     assert "Move to" not in client.get("/opportunities/board/").content.decode()
 
