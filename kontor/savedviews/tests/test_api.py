@@ -119,3 +119,14 @@ def test_the_endpoints_are_in_the_schema(rep_client):
     schema = rep_client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/saved-views/" in schema["paths"]
     assert set(schema["paths"]["/api/v1/saved-views/{id}/"]) >= {"get", "patch", "delete"}
+
+
+def test_views_of_record_types_the_user_may_not_list_are_left_out(rolf, north):
+    from kontor.users.actions import create_user
+
+    make(rolf, "Alle Leads", share=Share.EVERYONE)
+    make(rolf, "Alle Zielkontakte", share=Share.EVERYONE, slug="targets")
+    scout = create_user("scout", password="pw-scout-123!", roles=["external_lead_generation"])
+    names = [v["name"] for v in token_client(scout).get(URL).json()]
+    assert names == ["Alle Zielkontakte"]
+    assert token_client(scout).get(URL, {"module": "leads"}).json() == []
