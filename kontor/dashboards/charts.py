@@ -15,11 +15,12 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kontor.activities.models import Call, Meeting, Task
 from kontor.core import dropdowns, permissions
@@ -72,6 +73,16 @@ def _number(value) -> float:
     return float(value) if isinstance(value, Decimal) else (value or 0)
 
 
+def _not_summed(count: int) -> str:
+    """The notice under a chart whose sums leave out opportunities without an exchange rate
+    (their amount has no base-currency value: never added as if it were one)."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(n)s without exchange rate, not summed", "%(n)s without exchange rate, not summed", count
+    ) % {"n": count}
+
+
 def _list_url(slug: str, params: list[tuple[str, str]]) -> str:
     return f"{reverse(f'{slug}:list')}?{urlencode(params)}"
 
@@ -101,6 +112,7 @@ def pipeline(user) -> Chart:
         rows,
         f"{reverse('opportunities:board')}?{urlencode({'assigned_user': user.pk})}",
         rates.base_currency(),
+        notice=_not_summed(sum(s.figures.without_rate for s in shown)),
     )
 
 
@@ -109,11 +121,13 @@ def forecast(user) -> Chart:
     and this quarter."""
     today = timezone.localdate()
     rows, labels, won, weighted, quota = [], [], [], [], []
+    without_rate = 0
     for kind in (MONTH, QUARTER):
         period = Period(kind, start_of(kind, today))
         data = forecast_figures.rows_of_query(user, [period], [user.pk])
         cell = forecast_figures.Cell(dict(data.get((user.pk, period.start), {})))
         cell.quota = forecast_figures.quotas([user.pk], [period]).get((user.pk, period.start))
+        without_rate = max(without_rate, cell.without_rate)
         labels.append(period.label)
         won.append(_number(cell.amount("won")))
         weighted.append(_number(cell.amount("weighted")))
@@ -141,6 +155,8 @@ def forecast(user) -> Chart:
         rows,
         reverse("forecast"),
         rates.base_currency(),
+        # The quarter holds the month: its count of unconverted opportunities covers both.
+        notice=_not_summed(without_rate),
     )
 
 
@@ -261,11 +277,17 @@ def won_lost(user) -> Chart:
         .filter(sales_stage__in=(WON, LOST), date_closed__gte=first, date_closed__lte=today)
         .annotate(month=TruncMonth("date_closed"))
         .values("month", "sales_stage")
-        .annotate(n=Count("pk"), total=Sum("amount_base"))
+        .annotate(
+            n=Count("pk"),
+            total=Sum("amount_base"),
+            missing=Count("pk", filter=Q(amount_base__isnull=True, sales_stage=WON)),
+        )
         .order_by()
     )
     counts: dict = {}
+    without_rate = 0
     for row in found:
+        without_rate += row["missing"]
         month = row["month"]
         month = month.date() if isinstance(month, datetime) else month
         counts[(month, row["sales_stage"])] = (row["n"], row["total"] or Decimal("0"))
@@ -294,6 +316,7 @@ def won_lost(user) -> Chart:
         rows,
         _list_url("opportunities", [("sales_stage", WON), ("sales_stage", LOST)]),
         rates.base_currency(),
+        notice=_not_summed(without_rate),
     )
 
 
@@ -310,8 +333,14 @@ def leaderboard(user) -> Chart:
             assigned_user__isnull=False,
         )
         .values("assigned_user")
-        .annotate(n=Count("pk"), total=Sum("amount_base"))
-        .order_by("-total", "assigned_user")[:LEADERS]
+        .annotate(
+            n=Count("pk"),
+            total=Sum("amount_base"),
+            missing=Count("pk", filter=Q(amount_base__isnull=True)),
+        )
+        # A user whose won deals all lack a rate has no sum: last, never first (PostgreSQL
+        # sorts NULL first when descending).
+        .order_by(F("total").desc(nulls_last=True), "assigned_user")[:LEADERS]
     )
     people = get_user_model().objects.in_bulk([r["assigned_user"] for r in found])
     rows = []
@@ -336,5 +365,7 @@ def leaderboard(user) -> Chart:
         rows,
         _list_url("opportunities", [("sales_stage", WON)]),
         rates.base_currency(),
-        notice=period.label,
+        notice=" · ".join(
+            filter(None, [period.label, _not_summed(sum(r["missing"] for r in found))])
+        ),
     )

@@ -87,6 +87,35 @@ def test_forecast_against_quota(deals):
     assert chart.spec["datasets"][2]["data"][0] == 4000.0
 
 
+def test_deals_without_an_exchange_rate_are_named_never_summed_as_zero(deals):
+    # No rate for XTS (ISO's code for testing): no base amount, left out of every sum.
+    won(deals.sam, "9999.00", currency="XTS")
+    won(deals.mia, "7777.00", currency="XTS")
+    OpportunityFactory(
+        sales_stage="Proposal/Price Quote",
+        amount=Decimal("500.00"),
+        currency="XTS",
+        assigned_user=deals.sam,
+        actor=deals.sam,
+    )
+    leaders = charts.leaderboard(deals.mia)
+    assert table(leaders)[0] == ("Tom Muster", [1, Decimal("5000.00")])
+    assert table(leaders)[-1][1][1] == Decimal("0")  # Mia: only a deal without a rate, last
+    assert "2 without exchange rate, not summed" in leaders.notice
+    won_lost = charts.won_lost(deals.sam)
+    # Sam sees Mia's deal too (their team's): three won, two of them without a rate.
+    assert [values for _l, values, _link in won_lost.rows] == [[3, 0, Decimal("1000.00")]]
+    assert won_lost.notice == "2 without exchange rate, not summed"
+    pipeline = charts.pipeline(deals.sam)
+    assert table(pipeline) == [
+        ("Proposal/Price Quote", [2, Decimal("2000.00"), Decimal("1300.00")])
+    ]
+    assert pipeline.notice == "1 without exchange rate, not summed"
+    # This month's and quarter's forecast: the won deal without a rate (the open one closes
+    # in another year).
+    assert charts.forecast(deals.sam).notice == "1 without exchange rate, not summed"
+
+
 def test_activities_due_are_mine_and_bucketed(sales):
     now = timezone.now()
     TaskFactory(date_due=now - timedelta(days=2), actor=sales.sam)
