@@ -2,12 +2,15 @@
 viewer's last result. One transaction each; views and the API only translate.
 """
 
+import hashlib
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kontor.core import permissions
+from kontor.core import catalog, permissions
 from kontor.reports import engine, spec
 from kontor.reports.models import Chart, Report, ReportResult, Share
 
@@ -96,13 +99,27 @@ def delete_report(report: Report, *, actor) -> None:
         report.delete()
 
 
+def grants_key(user) -> str:
+    """What `user` may list and view, per record type, and their teams, as a short key: a
+    result stored under another key was counted with other rights (a role or team taken away
+    since) and is not shown again."""
+    scopes = [
+        (module.slug, permissions.scope(user, "list", module.model)) for module in catalog.modules()
+    ]
+    # Teams matter only to a scope of "team" (and cost a query to read).
+    teams = sorted(permissions.user_team_ids(user)) if any(s == "team" for _m, s in scopes) else []
+    text = json.dumps([scopes, teams])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def store_result(report: Report, user, data: dict, generated_at, language: str, zone: str):
-    """Keep `data` as the last result of `report` for `user` (one row per report and viewer):
-    one INSERT … ON CONFLICT statement, so two refreshes at once leave the later one."""
+    """Keep `data` as the last result of `report` for `user` (one row per report and viewer),
+    marked with the rights it was counted with (`grants_key`): one INSERT … ON CONFLICT
+    statement, so two refreshes at once leave the later one."""
     row = ReportResult(
         report=report,
         user=user,
-        data=data,
+        data={**data, "grants": grants_key(user)},
         generated_at=generated_at,
         language=language,
         time_zone=zone,

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from kontor.reports import engine
-from kontor.reports.actions import store_result
+from kontor.reports.actions import grants_key, store_result
 from kontor.reports.models import ReportResult
 
 #: A stored result younger than this is shown without refreshing it.
@@ -40,11 +40,13 @@ def _context() -> tuple[str, str]:
 
 def stored(report, user) -> ReportResult | None:
     """The stored result of `report` for `user`, if made in their current language and
-    time zone."""
+    time zone and with the rights they have now."""
     language, zone = _context()
-    return ReportResult.objects.filter(
+    row = ReportResult.objects.filter(
         report=report, user=user, language=language, time_zone=zone
     ).first()
+    # Counted with other rights than the user has now: never shown, counted again.
+    return row if row is not None and row.data.get("grants") == grants_key(user) else None
 
 
 def compute(report, user) -> engine.Result:

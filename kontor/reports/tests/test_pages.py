@@ -198,7 +198,9 @@ def test_the_page_shows_the_stored_result_and_a_worker_refreshes_an_old_one(rep_
 def test_query_counts_of_the_report_page(rep_client, rep, leads, django_assert_num_queries):
     report = make_report(rep, group_by=["lead_source", "assigned_user"])
     rep_client.get(f"/reports/{report.pk}/")  # stores the result
-    # session, user with profile, the report, its stored result, the viewer's roles
+    # session, user with profile, the report, its stored result, the viewer's roles (whether
+    # the result was counted with the rights the viewer has now; a viewer whose scope reaches
+    # teams adds one query for them)
     with django_assert_num_queries(5):
         assert rep_client.get(f"/reports/{report.pk}/").status_code == 200
     ReportResult.objects.all().delete()
