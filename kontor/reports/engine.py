@@ -14,11 +14,12 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Min, Sum
+from django.db.models import Avg, Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Trunc
 from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kontor.core import dropdowns, search
 from kontor.core.records.filters import filterset_for
@@ -193,6 +194,8 @@ def run(report, user) -> Result:
             aggregates[f"n{i}"] = Count(number.column)
         else:
             aggregates[f"a{i}"] = _FUNCTIONS[operation](number.column)
+        if number.in_base:  # an amount without an exchange rate has no base value: named
+            aggregates["unconverted"] = Count("pk", filter=Q(**{f"{number.column}__isnull": True}))
         decimals = number.decimals or operation == "avg"
         figures.append(
             {"key": value, "label": spec.figure_label(module, value), "decimals": decimals}
@@ -214,6 +217,16 @@ def run(report, user) -> Result:
             % {"count": spec.MAX_GROUPS}
         )
 
+    unconverted = sum(item.get("unconverted", 0) for item in found)
+    if unconverted:
+        notices.append(
+            ngettext(
+                "%(n)s without exchange rate, not summed",
+                "%(n)s without exchange rate, not summed",
+                unconverted,
+            )
+            % {"n": unconverted}
+        )
     labels = _labels(parts, found, user)
     rows = []
     for item in found:

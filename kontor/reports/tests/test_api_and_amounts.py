@@ -58,6 +58,25 @@ def test_amounts_of_several_currencies_are_summed_in_the_base_currency(rep, deal
     assert result.totals == [4, Decimal("2399.00"), Decimal("1000.00")]
 
 
+def test_amounts_without_an_exchange_rate_are_named_not_summed_as_zero(rep, deals):
+    OpportunityFactory(
+        amount=Decimal("5000.00"),
+        currency="XTS",  # no rate: no base amount
+        sales_stage="Closed Won",
+        date_closed=date(2026, 3, 31),
+        actor=rep,
+    )
+    report = make_report(
+        rep, module="opportunities", group_by=["sales_stage"], aggregates=["count", "sum:amount"]
+    )
+    result = engine.run(report, rep)
+    rows = {tuple(r.labels): r.values for r in result.rows}
+    assert rows[("Closed Won",)] == [4, Decimal("2300.00")]
+    assert result.notices == ["1 without exchange rate, not summed"]
+    counted = engine.run(make_report(rep, module="opportunities", group_by=["sales_stage"]), rep)
+    assert counted.notices == []  # a count needs no rate
+
+
 def test_the_builder_offers_amounts_in_base_and_refuses_text_figures():
     module = module_for("opportunities")
     offered = dict(forms.figure_choices(module))
