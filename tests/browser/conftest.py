@@ -6,11 +6,14 @@ migrations are back for each test even though the live server's writes are commi
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 from kontor.users.actions import create_user
 
@@ -68,6 +71,26 @@ def browser(django_db_setup):
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server for an in-memory SQLite database: every request thread shares the test
+    database's one connection, which two requests at once (a dashboard's widgets load side by
+    side) can hang. Requests still arrive on their own threads and keep-alive connections; the
+    application answers them one after the other."""
+
+    def set_app(self, app):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return list(app(environ, start_response))
+
+        super().set_app(one_at_a_time)
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture(autouse=True)
