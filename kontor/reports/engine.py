@@ -9,7 +9,7 @@ linked records in the keys come in one query each afterwards, never one per grou
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -21,10 +21,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kontor.core import dropdowns, search
+from kontor.core import search
 from kontor.core.records.filters import filterset_for
-from kontor.core.records.tables import name_label, not_available
-from kontor.reports import spec
+from kontor.reports import groups, spec
 
 _FUNCTIONS = {"sum": Sum, "min": Min, "max": Max, "avg": Avg}
 
@@ -163,7 +162,7 @@ def run(report, user) -> Result:
     """The figures of `report` as `user` sees them, now, in their language and time zone."""
     module = spec.module_for(report.module)
     spec.validate(report.module, report.group_by, report.aggregates)
-    groups = spec.group_fields(module)
+    groupable = spec.group_fields(module)
     numbers = spec.number_fields(module)
     queryset, notices = records(module, report.filters, user)
     tz = timezone.get_current_timezone()
@@ -172,7 +171,7 @@ def run(report, user) -> Result:
     parts = []
     for i, value in enumerate(report.group_by):
         name, period = spec.parse_group(value)
-        group = groups[name]
+        group = groupable[name]
         if period:
             keys[f"g{i}"] = Trunc(name, period, tzinfo=tz if group.kind == "datetime" else None)
         else:
@@ -227,20 +226,20 @@ def run(report, user) -> Result:
             )
             % {"n": unconverted}
         )
-    labels = _labels(parts, found, user)
+    labels = groups.labels_of(parts, found, user)
     rows = []
     for item in found:
-        key_values = [_key(item[f"g{i}"], tz, part) for i, part in enumerate(parts)]
+        key_values = [groups.key_of(item[f"g{i}"], tz, part) for i, part in enumerate(parts)]
         values = [_figure(item, i, f) for i, f in enumerate(report.aggregates)]
         rows.append(
             Row(
-                keys=[_json_key(k) for k in key_values],
+                keys=[groups.json_key(k) for k in key_values],
                 labels=[labels[i](k) for i, k in enumerate(key_values)],
                 values=[_round(v, f) for v, f in zip(values, figures, strict=True)],
-                link=_link(module, report.filters, parts, key_values),
+                link=groups.link_of(module, report.filters, parts, key_values),
             )
         )
-    orders = [_order_of(group) for group, _period in parts]
+    orders = [groups.order_of(group) for group, _period in parts]
     rows.sort(key=lambda r: tuple(orders[i](k, r.labels[i]) for i, k in enumerate(r.keys)))
     return Result(
         columns=[spec.group_label(module, v) for v in report.group_by],
@@ -289,130 +288,3 @@ def _totals(aggregates: list, figures: list, found: list) -> list:
             total = max(present) if present else None
         totals.append(_round(total, figure))
     return totals
-
-
-def _key(value, tz, part):
-    """A grouped value as Python: a period's first day as a date."""
-    group, period = part
-    if period and isinstance(value, datetime):
-        return timezone.localtime(value, tz).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
-def _json_key(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value if value is None or isinstance(value, bool | int | float) else str(value)
-
-
-def _order_of(group):
-    """The sort key of a group column's rows: the dropdown's own order, dates in time, yes
-    before no, else by label; empty values last."""
-    positions = {}
-    if group.kind == "dropdown":
-        options = dropdowns.options(group.field.dropdown, include_inactive=True)
-        positions = {o.key: n for n, o in enumerate(options)}
-
-    def order(key, label):
-        if key is None or key == "":
-            return (1, 0, "")
-        if group.kind == "dropdown":
-            return (0, positions.get(key, len(positions)), label.lower())
-        if group.kind in ("date", "datetime"):
-            return (0, 0, str(key))
-        if group.kind == "boolean":
-            return (0, 0 if key else 1, "")
-        return (0, 0, label.lower())
-
-    return order
-
-
-def _labels(parts, found: list, user) -> list:
-    """Per group column, a function key -> label; users and linked records are named with
-    one query each."""
-    out = []
-    for i, (group, period) in enumerate(parts):
-        present = {item[f"g{i}"] for item in found if item[f"g{i}"] is not None}
-        out.append(_labeller(group, period, present, user))
-    return out
-
-
-def _labeller(group, period, present: set, user):
-    empty = _("(empty)")
-    if group.kind == "dropdown":
-        name = group.field.dropdown
-        return lambda k: dropdowns.label(name, k) or k if k else empty
-    if group.kind == "boolean":
-        return lambda k: empty if k is None else (_("Yes") if k else _("No"))
-    if group.kind == "user":
-        from django.contrib.auth import get_user_model
-
-        names = {
-            pk: name_label(username, first, last)
-            for pk, username, first, last in get_user_model()
-            .objects.filter(pk__in=present)
-            .values_list("pk", "username", "first_name", "last_name")
-        }
-        return lambda k: names.get(k, str(k)) if k is not None else _("(no one)")
-    if group.kind == "link":
-        from kontor.core import registry
-
-        module = registry.find(group.field.related_model)
-        column = module.link_column or "pk"
-        visible = (
-            group.field.related_model.objects.visible_to(user, "view")
-            .filter(pk__in=present)
-            .values_list("pk", column)
-            if present
-            else []
-        )
-        names = {pk: str(text) for pk, text in visible}
-        return lambda k: names.get(k, not_available()) if k is not None else empty
-    if period:
-        return lambda k: period_label(k, period) if k is not None else empty
-    return lambda k: str(k) if k not in (None, "") else empty
-
-
-def period_label(day: date, period: str) -> str:
-    """ "Dec. 2026", "Q4 2026", "2026", "Week of 07.12.2026" in the active language."""
-    if period == "year":
-        return str(day.year)
-    if period == "quarter":
-        return _("Q%(quarter)d %(year)d") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
-    if period == "month":
-        return formats.date_format(day, "YEAR_MONTH_FORMAT")
-    return _("Week of %(date)s") % {"date": formats.date_format(day, "SHORT_DATE_FORMAT")}
-
-
-def period_end(day: date, period: str) -> date:
-    """The last day of the period starting on `day`."""
-    if period == "week":
-        return day + timedelta(days=6)
-    if period == "year":
-        return date(day.year, 12, 31)
-    months = 3 if period == "quarter" else 1
-    month = day.month + months
-    following = date(day.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
-def _link(module, filters: str, parts, key_values) -> str:
-    """The list of `module` filtered as the report and to this group, or "" when its
-    filters cannot say so (an empty value, a field the list does not filter by)."""
-    params = QueryDict(filters, mutable=True)
-    for (group, period), key in zip(parts, key_values, strict=True):
-        if not group.filterable or key is None or key == "":
-            return ""
-        if period:
-            # The period within the report's own date range: the tighter end wins.
-            start, end = key.isoformat(), period_end(key, period).isoformat()
-            params.setlist(f"{group.name}_min", [max(start, params.get(f"{group.name}_min", ""))])
-            wanted_end = params.get(f"{group.name}_max") or end
-            params.setlist(f"{group.name}_max", [min(end, wanted_end)])
-        elif group.kind == "boolean":
-            params.setlist(group.name, ["true" if key else "false"])
-        else:
-            params.setlist(group.name, [str(key)])
-    return f"{module.url_list}?{params.urlencode()}"
