@@ -48,7 +48,7 @@ def csv_file(report, result) -> HttpResponse:
 def xlsx(report, result) -> FileResponse:
     header, rows = table(result)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(report.name or "Report")[:31].replace("/", "-"))
+    sheet = workbook.create_sheet(title=(report.name or _("Report"))[:31].replace("/", "-"))
     sheet.append([xlsx_cell(str(h)) for h in header])
     for row in rows:
         sheet.append([xlsx_cell(v) for v in row])
