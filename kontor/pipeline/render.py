@@ -82,6 +82,7 @@ def card(record, texts: Texts) -> str:
     return (
         f'<li class="board-card" tabindex="0" data-id="{pk}" '
         f'data-version="{escape(record.version)}" data-stage="{escape(record.sales_stage)}" '
+        f'data-order="{escape(record.after)}" '
         f'data-move="{texts.prefix}board/{pk}/move/" aria-label="{label}">'
         f'<a class="board-card-name" href="{texts.prefix}{pk}/">{name}</a>{account}'
         f'<div class="board-card-amount">{amount}</div>'

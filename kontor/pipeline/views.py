@@ -44,6 +44,9 @@ class BoardView(ModuleView):
     action = "list"
 
     def get(self, request):
+        start = tabs.start(request, self.module)  # the bare board opens the default view
+        if start:
+            return HttpResponseRedirect(start)
         params = request.GET
         selection = board.select(self.module, request, params)
         currency, base = chosen_currency(params)

@@ -6,6 +6,10 @@
   the record type's FilterSet (`kontor.core.records.filters.filterset_for`) and search; a
   parameter the list no longer reads is left out.
 - `address(view, module)`: the list address that opens the view.
+- `for_request(request, module)`: `views_for(request.user, module)`, read once per request
+  (a page that shows tabs and opens the default view reads them once).
+- `default_view(request, module)`: the view `request.user` made their default for `module`
+  (their bare list address opens it), or None; from the same read.
 """
 
 
@@ -25,3 +29,15 @@ def address(view, module):
     from kontor.savedviews.queries import address
 
     return address(view, module)
+
+
+def for_request(request, module):
+    from kontor.savedviews.tabs import for_request
+
+    return for_request(module, request)
+
+
+def default_view(request, module):
+    from kontor.savedviews.tabs import default
+
+    return default(module, request)

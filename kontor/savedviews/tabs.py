@@ -19,12 +19,18 @@ from kontor.savedviews.queries import ALL, PARAM
 _CACHE = "_kontor_saved_views"
 
 
-def _views(module, request) -> list:
-    """The views `request.user` sees of `module`, read once per request."""
+def for_request(module, request) -> list:
+    """The views `request.user` sees of `module`, read once per request (the list's tabs, its
+    columns and default, and the board's tabs and default share the one query)."""
     cache = request.__dict__.setdefault(_CACHE, {})
     if module.slug not in cache:
         cache[module.slug] = queries.views_for(request.user, module)
     return cache[module.slug]
+
+
+def default(module, request):
+    """The view `request.user` made their default for `module`, or None."""
+    return next((v for v in for_request(module, request) if v.is_default), None)
 
 
 def _asked(request) -> str:
@@ -36,7 +42,7 @@ def active(module, request):
     asked = _asked(request)
     if not asked or asked == ALL:
         return None
-    return next((v for v in _views(module, request) if str(v.pk) == asked), None)
+    return next((v for v in for_request(module, request) if str(v.pk) == asked), None)
 
 
 def list_columns(module, request) -> list[str] | None:
@@ -49,13 +55,13 @@ def list_columns(module, request) -> list[str] | None:
 
 def list_start(module, request) -> str | None:
     """The user's default view of `module`, opened when the list's address has no query."""
-    default = next((v for v in _views(module, request) if v.is_default), None)
-    return queries.address(default, module) if default is not None else None
+    view = default(module, request)
+    return queries.address(view, module) if view is not None else None
 
 
 def list_context(module, request) -> dict:
     """The tabs: "All" and the user's views, the open one with its own actions."""
-    views = _views(module, request)
+    views = for_request(module, request)
     view = active(module, request)
     user = request.user
     asked = _asked(request)

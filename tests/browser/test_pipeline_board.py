@@ -1,7 +1,9 @@
 """The pipeline board in German: a sales manager drags a card to the next stage and moves
-another with the keyboard alone; a refused move snaps back with the reason; on a phone the
-columns scroll sideways and the move dialog works by touch."""
+another with the keyboard alone; a moved card lands where the column's order puts it; a refused
+move snaps back with the reason; on a phone the columns scroll sideways and the move dialog
+works by touch."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -87,6 +89,40 @@ def test_move_with_the_keyboard_and_a_refusal_snaps_back(signed_in, deals, admin
         column(page, "Needs Analysis").locator(".board-card", has_text="Wartung")
     ).to_be_visible()
     assert Opportunity.objects.get(pk=deals["Wartung"].pk).sales_stage == "Needs Analysis"
+
+
+def test_a_moved_card_lands_where_the_columns_order_puts_it(signed_in, user):
+    """Cards go by expected close date: a card dropped on top of a column, or moved there by
+    the dialog, takes its place among the others, and keeps it after a reload."""
+    update_profile(user, language="de", time_zone="Europe/Berlin", actor=user)
+    for name, stage, day in (
+        ("März", "Qualification", datetime.date(2027, 3, 31)),
+        ("Juni", "Qualification", datetime.date(2027, 6, 30)),
+        ("Mai", "Prospecting", datetime.date(2027, 5, 15)),
+        ("Januar", "Prospecting", datetime.date(2027, 1, 15)),
+    ):
+        OpportunityFactory(name=name, sales_stage=stage, date_closed=day, actor=user)
+    page = signed_in
+    page.goto(BOARD)
+    qualification = column(page, "Qualification").locator(".board-card-name")
+    expect(qualification).to_have_text(["März", "Juni"])
+
+    # Dropped on the first card of the column, it still goes between March and June.
+    card = column(page, "Prospecting").locator(".board-card", has_text="Mai")
+    drag(page, card, column(page, "Qualification").locator(".board-card").first)
+    expect(qualification).to_have_text(["März", "Mai", "Juni"])
+    expect(column(page, "Qualification").locator(".board-card[data-version]")).to_have_count(3)
+    assert Opportunity.objects.get(name="Mai").sales_stage == "Qualification"
+
+    # The dialog's move: January goes first, not wherever the dialog put it.
+    card = column(page, "Prospecting").locator(".board-card", has_text="Januar")
+    card.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("dialog").get_by_role("button", name="Qualifikation").click()
+    expect(qualification).to_have_text(["Januar", "März", "Mai", "Juni"])
+    expect(column(page, "Qualification").locator(".board-card").first).to_be_focused()
+    page.reload()
+    expect(qualification).to_have_text(["Januar", "März", "Mai", "Juni"])
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 /* The pipeline board: drag a card to another column (SortableJS, pointer events so touch
    screens and browser tests drive it alike) or open its "Move to …" dialog (keyboard, touch).
    Both POST to the card's move URL; the server saves through the same action as the edit
-   form. A refused move puts the card back where it was and shows the reason; a successful
-   one replaces the card (new version, probability) and both columns' headers. */
+   form. A moved card lands where its new column's order puts it (expected close date, then
+   id: the board's sort), not where it was dropped. A refused move puts the card back where it
+   was and shows the reason; a successful one replaces the card (new version, probability) and
+   both columns' headers. */
 (function () {
   "use strict";
   var board, alertBox, dialog, dialogCard, pendingFocus;
@@ -25,6 +27,26 @@
     var items = from.querySelectorAll(".board-card");
     var before = items[index] && items[index] !== card ? items[index] : null;
     from.insertBefore(card, before || from.querySelector(".board-more"));
+  }
+
+  /* Put `card` among the cards of `cards` in the board's order (`data-order`: the close date
+     and id). One that sorts after the last card loaded while more are still to load waits
+     above the "more" row; the copy those bring in takes its place (see `dedupe`). */
+  function place(card, cards) {
+    var key = card.dataset.order || "", before = null;
+    var items = cards.querySelectorAll(".board-card");
+    for (var i = 0; i < items.length; i++) {
+      if (items[i] !== card && (items[i].dataset.order || "") > key) { before = items[i]; break; }
+    }
+    cards.insertBefore(card, before || cards.querySelector(".board-more"));
+  }
+
+  /* A card loaded by a column's "more" row that is already on the board (moved there while
+     it waited above that row) is shown once: where the loaded page puts it. */
+  function dedupe(card) {
+    board.querySelectorAll('.board-card[data-id="' + CSS.escape(card.dataset.id) + '"]').forEach(function (other) {
+      if (other !== card) { other.remove(); }
+    });
   }
 
   function move(card, stage, from, index) {
@@ -95,6 +117,9 @@
         button.setAttribute("aria-expanded", folded ? "false" : "true");
       });
     });
+    board.addEventListener("htmx:load", function (event) {
+      if (event.target.classList && event.target.classList.contains("board-card")) { dedupe(event.target); }
+    });
     if (!editable) { return; }
     if (typeof Sortable !== "undefined") {
       board.querySelectorAll(".board-cards").forEach(function (cards) {
@@ -102,6 +127,7 @@
           group: "board", draggable: ".board-card", filter: "a, button", preventOnFilter: false,
           animation: 120, forceFallback: true, fallbackTolerance: 4, delayOnTouchOnly: true, delay: 150,
           onEnd: function (event) {
+            place(event.item, event.to);  // within its own column too: the order stays
             if (event.from === event.to) { return; }
             move(event.item, event.to.dataset.stage, event.from, event.oldIndex);
           }
@@ -129,7 +155,7 @@
       dialogCard = null;
       bootstrap.Modal.getOrCreateInstance(dialog).hide();
       if (!to) { return; }
-      to.insertBefore(card, to.firstChild);
+      place(card, to);
       move(card, target.dataset.moveTo, from, index);
     });
     dialog.addEventListener("shown.bs.modal", function () {
