@@ -373,7 +373,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UpsertResultEnum": ["created", "updated"],
         "BulkItemResultEnum": ["created", "updated", "error"],
-        "ShareEnum": "kontor.savedviews.models.Share",
+        "ShareEnum": "kontor.users.sharing.Share",
     },
 }
 # Requests per minute of a signed-in caller and of an anonymous address; the largest JSON body.

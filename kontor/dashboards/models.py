@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kontor.users import sharing
+
 
 class Size(models.TextChoices):
     """A widget's width in the Bootstrap grid (columns of 12 from the large breakpoint)."""
@@ -29,14 +31,7 @@ class Dashboard(models.Model):
         verbose_name=_("Owner"),
     )
     #: the team a sales manager shares this dashboard with; None: the owner's own home page
-    team = models.ForeignKey(
-        "users.Team",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Team"),
-    )
+    team = sharing.team_field(on_delete=models.CASCADE)
     name = models.CharField(_("Name"), max_length=80, blank=True)
     modified = models.DateTimeField(default=timezone.now)
 

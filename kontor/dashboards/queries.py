@@ -5,7 +5,7 @@ from django.db.models import Q
 from kontor.core import permissions
 from kontor.dashboards.models import Dashboard, Widget
 from kontor.dashboards.widgets import DEFAULTS
-from kontor.users.models import Team
+from kontor.users import sharing
 
 MANAGER_ROLE = "sales_manager"
 
@@ -18,11 +18,10 @@ def own(user) -> Dashboard | None:
 def visible(user):
     """The dashboards `user` sees: their own, the team dashboards of teams they belong to and
     those they shared; an administrator sees every team dashboard."""
-    shown = Q(owner=user, team=None) | Q(team__isnull=False, owner=user)
     if permissions.is_admin(user):
-        shown |= Q(team__isnull=False)
+        shown = Q(owner=user) | Q(team__isnull=False)
     else:
-        shown |= Q(team__in=permissions.user_team_ids(user))
+        shown = sharing.visible_q(user, by_share=False, teams=permissions.user_team_ids(user))
     return Dashboard.objects.filter(shown)
 
 
@@ -36,12 +35,8 @@ def may_share(user) -> bool:
     return permissions.is_admin(user) or user.roles.filter(key=MANAGER_ROLE).exists()
 
 
-def shareable_teams(user):
-    """The teams `user` may share a dashboard with: their own (an administrator: any)."""
-    teams = Team.objects.order_by("name")
-    if permissions.is_admin(user):
-        return teams
-    return teams.filter(pk__in=permissions.user_team_ids(user))
+#: The teams a user may share a dashboard with: their own (an administrator: any).
+shareable_teams = sharing.shareable_teams
 
 
 def find_widget(widgets: list[Widget], ref) -> Widget:

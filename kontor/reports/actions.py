@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from kontor.core import catalog, permissions
 from kontor.reports import engine, spec
-from kontor.reports.models import Chart, Report, ReportResult, Share
+from kontor.reports.models import Chart, Report, ReportResult
+from kontor.users.sharing import Share, ShareMessages, share_errors
 
 #: The fields `save_report` takes from its `values`.
 FIELDS = ("name", "module", "filters", "group_by", "aggregates", "chart", "share", "team")
@@ -39,15 +40,14 @@ def _check(report: Report, actor) -> None:
             errors["filters"] = problems
     if report.chart not in Chart.values:
         errors["chart"] = [_("Choose a chart from the list.")]
-    if report.share not in Share.values:
-        errors["share"] = [_("Choose who may see the report.")]
-    elif report.share == Share.TEAM:
-        if report.team_id is None:
-            errors["team"] = [_("Choose the team to share the report with.")]
-        elif not (
-            report.owner.teams.filter(pk=report.team_id).exists() or permissions.is_admin(actor)
-        ):
-            errors["team"] = [_("Share only with a team you belong to.")]
+    # Only the owner or an administrator gets here (may_change), so the actor's teams are
+    # the owner's.
+    messages = ShareMessages(
+        share=_("Choose who may see the report."),
+        no_team=_("Choose the team to share the report with."),
+        not_member=_("Share only with a team you belong to."),
+    )
+    errors.update(share_errors(report.share, report.team_id, actor=actor, messages=messages))
     if errors:
         raise ValidationError(errors)
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.core import permissions, registry
 from kontor.reports import engine, spec
-from kontor.reports.models import Chart, Share
+from kontor.reports.models import Chart
+from kontor.users.sharing import Share
 
 _SELECT = {"class": "form-select form-select-sm"}
 

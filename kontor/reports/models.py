@@ -12,13 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Share(models.TextChoices):
-    """Who sees a report besides its owner."""
-
-    PRIVATE = "private", _("Only me")
-    TEAM = "team", _("A team")
-    EVERYONE = "everyone", _("Everyone")
+from kontor.users import sharing
 
 
 class Chart(models.TextChoices):
@@ -26,19 +20,6 @@ class Chart(models.TextChoices):
     LINE = "line", _("Line chart")
     PIE = "pie", _("Pie chart")
     TABLE = "table", _("Table only")
-
-
-class ReportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ReportQuerySet":
-        """The reports `user` may open: their own, those shared with a team they belong to
-        and those shared with everyone."""
-        if not (user and user.is_authenticated):
-            return self.none()
-        return self.filter(
-            models.Q(owner=user)
-            | models.Q(share=Share.EVERYONE)
-            | models.Q(share=Share.TEAM, team__in=user.teams.values("pk"))
-        )
 
 
 class Report(models.Model):
@@ -59,22 +40,14 @@ class Report(models.Model):
     group_by = models.JSONField(_("Group by"), default=list)
     aggregates = models.JSONField(_("Figures"), default=list)
     chart = models.CharField(_("Chart"), max_length=10, choices=Chart.choices, default=Chart.BAR)
-    share = models.CharField(
-        _("Shared with"), max_length=10, choices=Share.choices, default=Share.PRIVATE
-    )
+    share = sharing.share_field()
     #: the team of a TEAM report; a deleted team leaves the report to its owner alone
-    team = models.ForeignKey(
-        "users.Team",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Team"),
-    )
+    team = sharing.team_field()
     created = models.DateTimeField(default=timezone.now)
     modified = models.DateTimeField(default=timezone.now)
 
-    objects = ReportQuerySet.as_manager()
+    #: `visible_to(user)`: the reports `user` may open (their own and those shared with them)
+    objects = sharing.SharedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Report")

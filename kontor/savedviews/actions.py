@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from kontor.core import catalog, config, permissions
 from kontor.savedviews import queries
-from kontor.savedviews.models import DefaultView, SavedView, Share
+from kontor.savedviews.models import DefaultView, SavedView
+from kontor.users.sharing import Share, ShareMessages, share_errors
 
 NAME_MAX = 80
 
@@ -50,13 +51,13 @@ def _clean(view: SavedView, module, *, name, share, team, actor) -> dict:
         .exists()
     ):
         errors["name"] = [_("You already have a view of this name here.")]
-    if share not in Share.values:
-        errors["share"] = [_("Choose who sees the view: only you, a team or everyone.")]
-    elif share == Share.TEAM:
-        if team is None:
-            errors["team"] = [_("Choose the team to share the view with.")]
-        elif not team.members.filter(pk=actor.pk).exists() and not permissions.is_admin(actor):
-            errors["team"] = [_("You can share a view only with a team you belong to.")]
+    messages = ShareMessages(
+        share=_("Choose who sees the view: only you, a team or everyone."),
+        no_team=_("Choose the team to share the view with."),
+        not_member=_("You can share a view only with a team you belong to."),
+    )
+    team_id = None if team is None else team.pk
+    errors.update(share_errors(share, team_id, actor=actor, messages=messages))
     if errors:
         raise ValidationError(errors)
     return {"name": name, "share": share, "team": team if share == Share.TEAM else None}

@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 
 from kontor.core import catalog, permissions
 from kontor.savedviews import actions, queries
-from kontor.savedviews.models import SavedView, Share
+from kontor.savedviews.models import SavedView
 from kontor.users.models import Team
+from kontor.users.sharing import Share
 
 ERROR = inline_serializer(
     "SavedViewError",

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core import permissions
-from kontor.savedviews.models import Share
+from kontor.users.sharing import Share
 
 
 def share_choices(user) -> list[tuple[str, str]]:

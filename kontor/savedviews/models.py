@@ -11,26 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Share(models.TextChoices):
-    """Who sees a view besides its owner."""
-
-    PRIVATE = "private", _("Only me")
-    TEAM = "team", _("A team")
-    EVERYONE = "everyone", _("Everyone")
-
-
-class SavedViewQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "SavedViewQuerySet":
-        """The views `user` sees: their own, those shared with a team they belong to and
-        those shared with everyone (one query with the team test as a subquery)."""
-        if not (user and user.is_authenticated):
-            return self.none()
-        return self.filter(
-            models.Q(owner=user)
-            | models.Q(share=Share.EVERYONE)
-            | models.Q(share=Share.TEAM, team__in=user.teams.values("pk"))
-        )
+from kontor.users import sharing
 
 
 class SavedView(models.Model):
@@ -49,24 +30,16 @@ class SavedView(models.Model):
     query = models.TextField(_("Filters"), blank=True, max_length=2000)
     #: column names shown while the view is open; empty: the user's own columns
     columns = models.JSONField(_("Columns"), default=list, blank=True)
-    share = models.CharField(
-        _("Shared with"), max_length=10, choices=Share.choices, default=Share.PRIVATE
-    )
+    share = sharing.share_field()
     #: the team of a TEAM view; a deleted team leaves the view to its owner alone
-    team = models.ForeignKey(
-        "users.Team",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Team"),
-    )
+    team = sharing.team_field()
     #: the place among its owner's views of the record type, first is 0
     position = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
     modified = models.DateTimeField(default=timezone.now)
 
-    objects = SavedViewQuerySet.as_manager()
+    #: `visible_to(user)`: the views `user` sees (their own and those shared with them)
+    objects = sharing.SharedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Saved view")

@@ -5,10 +5,11 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from kontor.reports import results
-from kontor.reports.models import ReportResult, Share
+from kontor.reports.models import ReportResult
 from kontor.reports.tests.conftest import make_report
 from kontor.users.actions import create_user
 from kontor.users.models import Role
+from kontor.users.sharing import Share
 
 pytestmark = pytest.mark.django_db
 

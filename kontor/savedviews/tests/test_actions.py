@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kontor.core import catalog
 from kontor.savedviews import actions, apply, queries, views_for
-from kontor.savedviews.models import DefaultView, SavedView, Share
+from kontor.savedviews.models import DefaultView, SavedView
+from kontor.users.sharing import Share
 
 pytestmark = pytest.mark.django_db
 

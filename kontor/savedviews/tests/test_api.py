@@ -5,7 +5,8 @@ import pytest
 from kontor.api.models import ApiToken
 from kontor.api.tests.conftest import token_client
 from kontor.savedviews import actions
-from kontor.savedviews.models import SavedView, Share
+from kontor.savedviews.models import SavedView
+from kontor.users.sharing import Share
 
 pytestmark = pytest.mark.django_db
 

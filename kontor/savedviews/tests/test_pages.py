@@ -8,7 +8,8 @@ from kontor.core.testing import assert_query_count, count_queries
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
 from kontor.savedviews import actions
-from kontor.savedviews.models import DefaultView, SavedView, Share
+from kontor.savedviews.models import DefaultView, SavedView
+from kontor.users.sharing import Share
 
 pytestmark = pytest.mark.django_db
 
