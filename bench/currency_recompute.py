@@ -25,34 +25,14 @@ kontor_bench changes. Two shapes are timed, each `--runs` times:
 Results go to bench/results/currency-recompute-<time>.json with the machine's load average.
 """
 
-import argparse
-import json
 import os
-import platform
 import statistics
 import sys
 import time
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-DATABASE = "kontor_bench"
-
-
-class _RolledBack(Exception):
-    """Leaves the benchmark's transaction without committing it."""
-
-
-def setup(pg_url: str) -> None:
-    os.environ["DATABASE_URL"] = f"{pg_url}/{DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-currency-recompute-not-secret-" + "x" * 32)
-    import django
-
-    django.setup()
+from bench import load
 
 
 def _rates(codes: dict[str, Decimal], months: int = 36) -> list:
@@ -95,7 +75,6 @@ def _timed(name: str, runs: int, call) -> dict:
 
 
 def rounds(args) -> list[dict]:
-    from django.db import transaction
 
     from kontor.currencies.models import Currency, ExchangeRate
     from kontor.opportunities.base_amounts import recompute
@@ -103,61 +82,39 @@ def rounds(args) -> list[dict]:
 
     rows = Opportunity.with_deleted.count()
     summaries = [{"name": "opportunities", "count": rows}]
-    try:
-        with transaction.atomic():
-            Currency.objects.filter(code__in=["USD", "GBP", "CHF"]).update(active=True)
-            ExchangeRate.objects.bulk_create(
-                _rates({"USD": Decimal("1.08"), "GBP": Decimal("0.85"), "CHF": Decimal("0.94")})
-            )
-            Opportunity.with_deleted.update(currency="USD")
-            summaries.append(_timed("first_conversion_all_rows", 1, lambda: recompute(["USD"])))
-            summaries.append(_timed("nothing_changed", args.runs, lambda: recompute(["USD"])))
-            newest = ExchangeRate.objects.filter(currency="USD").latest("valid_from")
-            old = ExchangeRate.objects.filter(currency="USD").order_by("valid_from")[12]
-            summaries.append(
-                _timed("old_month_rate_changed", args.runs, lambda: _change(old, recompute))
-            )
-            summaries.append(
-                _timed("todays_rate_changed", args.runs, lambda: _change(newest, recompute))
-            )
-            # A quarter each, by the first hex digit of the id (ids are random UUIDs).
-            for code, digits in (("GBP", "0123"), ("CHF", "4567"), ("EUR", "89ab")):
-                for digit in digits:
-                    Opportunity.with_deleted.filter(id__startswith=digit).update(currency=code)
-            summaries.append(_timed("mixed_one_currency", args.runs, lambda: recompute(["GBP"])))
-            summaries.append(_timed("mixed_base_change", args.runs, lambda: recompute(None)))
-            missing = Opportunity.with_deleted.filter(amount_base__isnull=True).count()
-            summaries.append({"name": "without_rate_after", "count": missing})
-            raise _RolledBack
-    except _RolledBack:
-        pass
+    with load.rolled_back():
+        Currency.objects.filter(code__in=["USD", "GBP", "CHF"]).update(active=True)
+        ExchangeRate.objects.bulk_create(
+            _rates({"USD": Decimal("1.08"), "GBP": Decimal("0.85"), "CHF": Decimal("0.94")})
+        )
+        Opportunity.with_deleted.update(currency="USD")
+        summaries.append(_timed("first_conversion_all_rows", 1, lambda: recompute(["USD"])))
+        summaries.append(_timed("nothing_changed", args.runs, lambda: recompute(["USD"])))
+        newest = ExchangeRate.objects.filter(currency="USD").latest("valid_from")
+        old = ExchangeRate.objects.filter(currency="USD").order_by("valid_from")[12]
+        summaries.append(
+            _timed("old_month_rate_changed", args.runs, lambda: _change(old, recompute))
+        )
+        summaries.append(
+            _timed("todays_rate_changed", args.runs, lambda: _change(newest, recompute))
+        )
+        # A quarter each, by the first hex digit of the id (ids are random UUIDs).
+        for code, digits in (("GBP", "0123"), ("CHF", "4567"), ("EUR", "89ab")):
+            for digit in digits:
+                Opportunity.with_deleted.filter(id__startswith=digit).update(currency=code)
+        summaries.append(_timed("mixed_one_currency", args.runs, lambda: recompute(["GBP"])))
+        summaries.append(_timed("mixed_base_change", args.runs, lambda: recompute(None)))
+        missing = Opportunity.with_deleted.filter(amount_base__isnull=True).count()
+        summaries.append({"name": "without_rate_after", "count": missing})
     return summaries
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def options(parser) -> None:
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument(
-        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    )
-    args = parser.parse_args(argv)
-    setup(args.pg_url)
-    load_before = os.getloadavg()
-    summaries = rounds(args)
-    report = {
-        "when": datetime.now().isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "load_before": [round(v, 2) for v in load_before],
-        "load_after": [round(v, 2) for v in os.getloadavg()],
-        "results": summaries,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"currency-recompute-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(report, indent=2))
-    for row in summaries:
-        print(json.dumps(row))
-    print(f"load average before {report['load_before']}, after {report['load_after']}; {path}")
-    return 0
+
+
+def main(argv=None) -> int:
+    return load.main_in_process("currency-recompute", __doc__, rounds, argv, options)
 
 
 if __name__ == "__main__":

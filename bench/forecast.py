@@ -19,23 +19,13 @@ bench/results/forecast-<time>.json with the machine's load average.
     python -m bench.forecast --requests 300
 """
 
-import argparse
-import json
-import os
-import platform
 import sys
-import time
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from bench import load
-from bench.inline_edit import RESULTS, setup
 
 TARGET_P95_MS = 200
-
-
-class _RolledBack(Exception):
-    """Leaves the benchmark's transaction without committing it."""
 
 
 def views(last_day: date, sales_user_id: int) -> dict[str, dict]:
@@ -71,7 +61,6 @@ def views(last_day: date, sales_user_id: int) -> dict[str, dict]:
 
 def rounds(args) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.db import transaction
     from django.db.models import Max
     from django.test import Client
 
@@ -84,70 +73,48 @@ def rounds(args) -> list[dict]:
     sales = list(get_user_model().objects.exclude(pk=user.pk).order_by("pk"))
     shapes = views(last_day, sales[0].pk)
     summaries = []
-    try:
-        with transaction.atomic():
-            start = start_of(QUARTER, last_day)
-            Quota.objects.bulk_create(
-                Quota(
-                    user=u,
-                    period_kind=QUARTER,
-                    period_start=add(QUARTER, start, -n),
-                    amount=Decimal("250000"),
-                )
-                for u in sales
-                for n in range(4)
+    with load.rolled_back():
+        start = start_of(QUARTER, last_day)
+        Quota.objects.bulk_create(
+            Quota(
+                user=u,
+                period_kind=QUARTER,
+                period_start=add(QUARTER, start, -n),
+                amount=Decimal("250000"),
             )
-            client = Client()
-            client.force_login(user)
-            for name, params in shapes.items():
-                for _ in range(args.warmup):
-                    client.get("/forecast/", params, secure=True)
-                result, cpu = load.Result(name, 1), []
-                for _ in range(args.requests):
-                    started, cpu_started = time.perf_counter(), time.process_time()
-                    response = client.get("/forecast/", params, secure=True)
-                    result.latencies.append((time.perf_counter() - started) * 1000)
-                    cpu.append((time.process_time() - cpu_started) * 1000)
-                    if response.status_code != 200:
-                        result.errors.append(f"{params}: {response.status_code}")
-                # This process's CPU per page: what the page costs on a busy machine, where
-                # the wall-clock time also holds the waits for a core.
-                cpu_p50 = round(sorted(cpu)[len(cpu) // 2], 1)
-                summaries.append({**result.summary(), "cpu_ms_p50": cpu_p50, "params": params})
-            raise _RolledBack
-    except _RolledBack:
-        pass
+            for u in sales
+            for n in range(4)
+        )
+        client = Client()
+        client.force_login(user)
+        for name, params in shapes.items():
+            for _ in range(args.warmup):
+                client.get("/forecast/", params, secure=True)
+            result = load.Result(name, 1)
+            for _ in range(args.requests):
+                load.timed(
+                    result,
+                    lambda p=params: client.get("/forecast/", p, secure=True),
+                    label=str(params),
+                    cpu=True,
+                )
+            # This process's CPU per page: what the page costs on a busy machine, where
+            # the wall-clock time also holds the waits for a core.
+            summaries.append({**result.summary(), "cpu_ms_p50": result.cpu_p50(), "params": params})
     summaries.append({"name": "opportunities", "count": Opportunity.objects.count()})
     return summaries
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--user", default="bench", help="who looks (default: bench.run's admin)")
-    parser.add_argument(
-        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+def options(parser) -> None:
+    load.rounds_arguments(
+        parser, requests=100, warmup=10, user_help="who looks (default: bench.run's admin)"
     )
-    args = parser.parse_args(argv)
-    setup(args.pg_url)
-    load_before = os.getloadavg()
-    summaries = rounds(args)
-    report = {
-        "when": datetime.now().isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "load_before": [round(v, 2) for v in load_before],
-        "load_after": [round(v, 2) for v in os.getloadavg()],
-        "target_p95_ms": TARGET_P95_MS,
-        "results": summaries,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"forecast-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(report, indent=2, default=str))
-    for row in summaries:
-        print(json.dumps(row, default=str))
-    print(f"load average before {report['load_before']}, after {report['load_after']}; {path}")
-    return 0
+
+
+def main(argv=None) -> int:
+    return load.main_in_process(
+        "forecast", __doc__, rounds, argv, options, target_p95_ms=TARGET_P95_MS
+    )
 
 
 if __name__ == "__main__":

@@ -20,12 +20,11 @@ bench/results/funnel-<time>.json (git-ignored).
 """
 
 import argparse
-import json
 import os
 from datetime import date, datetime, timedelta
 
 from bench import load
-from bench.run import RESULTS, Server
+from bench.run import Server
 
 TARGETS_MS = {"funnel": 200}
 YEAR = "from=2024-01-01&to=2024-12-31"
@@ -96,19 +95,11 @@ def main(argv=None) -> int:
             ),
         ]
         for result in runs:
-            summary = result.summary()
-            summary["loadavg"] = round(os.getloadavg()[0], 2)
-            summary["target_p95"] = TARGETS_MS.get(result.name)
+            summary = result.with_load(TARGETS_MS.get(result.name))
             summaries.append(summary)
-            print(
-                f"{result.name:18} p50 {summary['p50']:7.1f}  p95 {summary['p95']:7.1f}  "
-                f"p99 {summary['p99']:7.1f} ms  errors {summary['errors']}  "
-                f"load {summary['loadavg']}",
-                flush=True,
-            )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"funnel-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps({"when": datetime.now().isoformat(), "results": summaries}))
+            print(load.line(summary), flush=True)
+    record = {"when": datetime.now().isoformat(), "results": summaries}
+    path = load.write_results("funnel", record, indent=None)
     print(f"wrote {path}")
     return 0
 

@@ -1,31 +1,43 @@
-"""A small HTTP load generator for the benchmark: threads, http.client, loopback only.
+"""A small HTTP load generator for the benchmark (threads, http.client, loopback only), and
+what every bench shares: its options, timing, the rolled-back transaction and the results file.
 
-For `bench.run`. Each client thread holds its own connection (gunicorn's sync workers close it
-after every response; http.client reconnects) and takes the next request of a shared list, so
-`concurrency` requests are in flight at any time. Latency is measured from sending the request
-to reading the last byte of the body.
+For `bench.run` and the other benches. Each client thread holds its own connection (gunicorn's
+sync workers close it after every response; http.client reconnects) and takes the next request
+of a shared list, so `concurrency` requests are in flight at any time. Latency is measured from
+sending the request to reading the last byte of the body.
+
+The in-process benches (`bench.board`, `bench.reports` …) time requests through Django's whole
+request path in this process, without HTTP, against `kontor_bench`, and write inside one
+transaction rolled back at the end (`rolled_back`), so the database is left as it was.
 """
 
+import argparse
 import http.client
+import json
 import math
 import os
+import platform
 import re
 import socket
 import statistics
 import threading
 import time
 import urllib.parse
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
 HOST = "127.0.0.1"  # the benchmark talks to this machine only
+RESULTS = Path(__file__).resolve().parent / "results"
+DATABASE = "kontor_bench"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 
 
 def server_arguments(parser) -> None:
     """The options of a bench that serves `kontor_bench` with gunicorn and signs in once."""
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    )
+    parser.add_argument("--pg-url", default=PG_URL)
     parser.add_argument("--username", default="bench")
     parser.add_argument("--password", default="bench-password-1")
 
@@ -33,7 +45,7 @@ def server_arguments(parser) -> None:
 def bench_database(args) -> dict:
     """Point this process at `kontor_bench` on `args.pg_url`; the environment for the server."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    env["DATABASE_URL"] = f"{args.pg_url.rstrip('/')}/kontor_bench"
+    env["DATABASE_URL"] = f"{args.pg_url.rstrip('/')}/{DATABASE}"
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]
     return env
 
@@ -54,6 +66,10 @@ class Result:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    #: CPU milliseconds of this process per request (`timed` with `cpu`): steadier than the
+    #: wall clock on a shared machine, where a request also waits for a core
+    cpu: list[float] = field(default_factory=list)
+
     def percentile(self, p: float) -> float:
         """Nearest-rank percentile of the latencies, in milliseconds."""
         ordered = sorted(self.latencies)
@@ -73,6 +89,18 @@ class Result:
             "mean": round(statistics.fmean(self.latencies), 1) if self.latencies else None,
             "req_per_s": round(len(self.latencies) / self.seconds, 1) if self.seconds else None,
             "first_errors": self.errors[:3],
+        }
+
+    def cpu_p50(self) -> float:
+        """The median CPU milliseconds of a request."""
+        return round(statistics.median(self.cpu), 1)
+
+    def with_load(self, target=None) -> dict:
+        """`summary()` with the 1-minute load average now and the p95 target (ms) if any."""
+        return {
+            **self.summary(),
+            "loadavg": round(os.getloadavg()[0], 2),
+            "target_p95": target,
         }
 
 
@@ -181,3 +209,102 @@ def run(
         thread.join()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def line(summary: dict, width: int = 7) -> str:
+    """A result's `with_load` figures as one line of a bench's table."""
+    return (
+        f"{summary['name']:18} p50 {summary['p50']:{width}.1f}  p95 {summary['p95']:{width}.1f}  "
+        f"p99 {summary['p99']:{width}.1f} ms  errors {summary['errors']}  "
+        f"load {summary['loadavg']}"
+    )
+
+
+def timed(result: Result, request, *, expect: int = 200, label: str = "", cpu: bool = False):
+    """Call `request()` and add its milliseconds (and with `cpu`, this process's CPU
+    milliseconds) to `result`; an error when the response's status is not `expect`. The
+    response."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    response = request()
+    result.latencies.append((time.perf_counter() - started) * 1000)
+    if cpu:
+        result.cpu.append((time.process_time() - cpu_started) * 1000)
+    if response.status_code != expect:
+        result.errors.append(
+            f"{label}: {response.status_code}" if label else str(response.status_code)
+        )
+    return response
+
+
+def rounds_arguments(parser, *, requests: int, warmup: int, user_help: str) -> None:
+    """The usual options of an in-process bench: rounds measured and to warm up, the user."""
+    parser.add_argument("--requests", type=int, default=requests)
+    parser.add_argument("--warmup", type=int, default=warmup)
+    parser.add_argument("--user", default="bench", help=user_help)
+
+
+def in_process(name: str, pg_url: str) -> None:
+    """Set up Django in this process against `kontor_bench` on `pg_url`, as deployed."""
+    os.environ["DATABASE_URL"] = f"{pg_url}/{DATABASE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # As deployed: DEBUG off (with DEBUG on, Django keeps every query's text in memory).
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", f"bench-{name}-not-secret-" + "x" * 32)
+    import django
+
+    django.setup()
+
+
+class _RolledBack(Exception):
+    """Leaves the benchmark's transaction without committing it."""
+
+
+@contextmanager
+def rolled_back():
+    """One transaction around the block, rolled back at its end: what the bench wrote is
+    gone, `kontor_bench` is left as it was."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            yield
+            raise _RolledBack
+    except _RolledBack:
+        pass
+
+
+def write_results(name: str, record: dict, indent: int | None = 2) -> Path:
+    """Write `record` to bench/results/<name>-<time>.json; its path."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(record, indent=indent, default=str))
+    return path
+
+
+def main_in_process(name: str, doc: str, rounds, argv, options, *, print_rows=True, **report):
+    """Run an in-process bench: parse its options (`options(parser)` adds them; `--pg-url` is
+    added here), set Django up, run `rounds(args)` (a list of result rows), write them with the
+    load average before and after (and `report`'s items, such as the targets) to
+    bench/results/<name>-<time>.json and print them (`print_rows`), one a line. Exit code 0."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    options(parser)
+    parser.add_argument("--pg-url", default=PG_URL)
+    args = parser.parse_args(argv)
+    in_process(name, args.pg_url)
+    load_before = os.getloadavg()
+    summaries = rounds(args)
+    record = {
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "load_before": [round(v, 2) for v in load_before],
+        "load_after": [round(v, 2) for v in os.getloadavg()],
+        **report,
+        "results": summaries,
+    }
+    path = write_results(name, record)
+    if print_rows:
+        for row in summaries:
+            print(json.dumps(row, default=str))
+    print(f"load average before {record['load_before']}, after {record['load_after']}; {path}")
+    return 0

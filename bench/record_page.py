@@ -19,13 +19,12 @@ exactly the volume `bench.run` checks. Results go to bench/results/record-page-<
 """
 
 import argparse
-import json
 import os
 import time
 from datetime import datetime, timedelta
 
 from bench import load
-from bench.run import RESULTS, Server
+from bench.run import Server
 
 CONTACT_NAME = "Zeitleiste-Benchmark"
 EVENTS = 200
@@ -131,20 +130,12 @@ def main(argv=None) -> int:
             name = "contact_" + (part.rstrip("/") or "page")
             runs.append(load.run(port, cookies, name, [contact + part] * (args.requests // 2), 1))
         for result in runs:
-            summary = result.summary()
-            summary["loadavg"] = round(os.getloadavg()[0], 2)
-            summary["target_p95"] = TARGETS_MS.get(result.name)
+            summary = result.with_load(TARGETS_MS.get(result.name))
             summaries.append(summary)
-            print(
-                f"{result.name:18} p50 {summary['p50']:6.1f}  p95 {summary['p95']:6.1f}  "
-                f"p99 {summary['p99']:6.1f} ms  errors {summary['errors']}  "
-                f"load {summary['loadavg']}",
-                flush=True,
-            )
+            print(load.line(summary, width=6), flush=True)
     remove_contact()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"record-page-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps({"when": datetime.now().isoformat(), "results": summaries}))
+    record = {"when": datetime.now().isoformat(), "results": summaries}
+    path = load.write_results("record-page", record, indent=None)
     print(f"wrote {path}")
     return 0
 

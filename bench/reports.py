@@ -22,16 +22,12 @@ transaction that is rolled back at the end, so the database keeps nothing of the
 Results go to bench/results/reports-<time>.json with the machine's load average.
 """
 
-import argparse
 import json
 import os
-import platform
 import sys
 import time
-from datetime import datetime
 
 from bench import load
-from bench.inline_edit import RESULTS, setup
 
 TARGET_P95_MS = 1000
 CASES = {
@@ -47,10 +43,6 @@ CASES = {
         "filters": "status=New",
     },
 }
-
-
-class _RolledBack(Exception):
-    """Leaves the benchmark's transaction without committing it."""
 
 
 def timed(name: str, call, warmup: int, requests: int) -> tuple[dict, object]:
@@ -70,7 +62,6 @@ def timed(name: str, call, warmup: int, requests: int) -> tuple[dict, object]:
 
 def rounds(args) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.db import transaction
     from django.test import Client
 
     from kontor.reports import engine
@@ -78,60 +69,40 @@ def rounds(args) -> list[dict]:
 
     user = get_user_model().objects.get(username=args.user)
     summaries = []
-    try:
-        with transaction.atomic():
-            for name, values in CASES.items():
-                report = Report.objects.create(owner=user, module="leads", name=name, **values)
-                summary, result = timed(
-                    name, lambda r=report: engine.run(r, user), args.warmup, args.requests
-                )
-                summary["groups"] = len(result.rows)
-                summary["records"] = result.totals[0]
-                if name == "source_status_count":
-                    summary["target_p95"] = TARGET_P95_MS
-                summaries.append(summary)
-                print(json.dumps(summary), flush=True)
-            client = Client()
-            client.force_login(user)
-            url = f"/reports/{report.pk}/"
-            client.get(url, secure=True)  # stores the result
-            summary, page = timed(
-                "page_stored", lambda: client.get(url, secure=True), 2, args.requests
+    with load.rolled_back():
+        for name, values in CASES.items():
+            report = Report.objects.create(owner=user, module="leads", name=name, **values)
+            summary, result = timed(
+                name, lambda r=report: engine.run(r, user), args.warmup, args.requests
             )
-            summary["status"] = page.status_code
+            summary["groups"] = len(result.rows)
+            summary["records"] = result.totals[0]
+            if name == "source_status_count":
+                summary["target_p95"] = TARGET_P95_MS
             summaries.append(summary)
             print(json.dumps(summary), flush=True)
-            raise _RolledBack
-    except _RolledBack:
-        pass
+        client = Client()
+        client.force_login(user)
+        url = f"/reports/{report.pk}/"
+        client.get(url, secure=True)  # stores the result
+        summary, page = timed("page_stored", lambda: client.get(url, secure=True), 2, args.requests)
+        summary["status"] = page.status_code
+        summaries.append(summary)
+        print(json.dumps(summary), flush=True)
     return summaries
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--user", default="bench", help="whose figures (default: bench.run's)")
-    parser.add_argument(
-        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+def options(parser) -> None:
+    load.rounds_arguments(
+        parser, requests=20, warmup=2, user_help="whose figures (default: bench.run's)"
     )
-    args = parser.parse_args(argv)
-    setup(args.pg_url)
-    load_before = os.getloadavg()
-    summaries = rounds(args)
-    report = {
-        "when": datetime.now().isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "load_before": [round(v, 2) for v in load_before],
-        "load_after": [round(v, 2) for v in os.getloadavg()],
-        "target_p95_ms": TARGET_P95_MS,
-        "results": summaries,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"reports-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(report, indent=2))
-    print(f"load average before {report['load_before']}, after {report['load_after']}; {path}")
-    return 0
+
+
+def main(argv=None) -> int:
+    # The rows are printed as they come (a run takes seconds each).
+    return load.main_in_process(
+        "reports", __doc__, rounds, argv, options, print_rows=False, target_p95_ms=TARGET_P95_MS
+    )
 
 
 if __name__ == "__main__":

@@ -22,16 +22,10 @@ the end: the views exist only during the run, kontor_bench is left as it was.
 Results go to bench/results/saved-views-<time>.json with the machine's load average.
 """
 
-import argparse
-import json
-import os
-import platform
 import sys
 import time
-from datetime import datetime
 
 from bench import load
-from bench.inline_edit import RESULTS, _RolledBack, setup
 
 
 def _timed(client, name: str, url: str, count: int, expect: int, **headers) -> tuple:
@@ -58,7 +52,6 @@ def _timed(client, name: str, url: str, count: int, expect: int, **headers) -> t
 
 def rounds(args) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.db import transaction
     from django.test import Client
 
     from kontor.core import catalog
@@ -70,93 +63,71 @@ def rounds(args) -> list[dict]:
     # save a view): their five shared views are written directly.
     other = get_user_model().objects.exclude(pk=user.pk).order_by("pk").first()
     summaries = []
-    try:
-        with transaction.atomic():
-            client = Client()
-            client.force_login(user)
-            plan = [("all_no_views", "/leads/?view=all", 200, {})]
+    with load.rolled_back():
+        client = Client()
+        client.force_login(user)
+        plan = [("all_no_views", "/leads/?view=all", 200, {})]
 
-            def run(plan):
-                for name, url, expect, headers in plan:
-                    _timed(client, name, url, args.warmup, expect, **headers)
-                    result, statements = _timed(client, name, url, args.requests, expect, **headers)
-                    summaries.append({**result.summary(), "statements": statements})
+        def run(plan):
+            for name, url, expect, headers in plan:
+                _timed(client, name, url, args.warmup, expect, **headers)
+                result, statements = _timed(client, name, url, args.requests, expect, **headers)
+                summaries.append({**result.summary(), "statements": statements})
 
-            run(plan)
-            SavedView.objects.bulk_create(
-                SavedView(owner=user, module="accounts", name=f"bench {i}", query="q=a")
-                for i in range(1000)
+        run(plan)
+        SavedView.objects.bulk_create(
+            SavedView(owner=user, module="accounts", name=f"bench {i}", query="q=a")
+            for i in range(1000)
+        )
+        views = [
+            actions.create_view(
+                "leads",
+                name=f"bench {i}",
+                query="status=New&sort=last_name",
+                columns=["last_name", "status", "account_name"],
+                share="private",
+                actor=user,
             )
-            views = [
-                actions.create_view(
-                    "leads",
-                    name=f"bench {i}",
-                    query="status=New&sort=last_name",
-                    columns=["last_name", "status", "account_name"],
-                    share="private",
-                    actor=user,
-                )
-                for i in range(5)
+            for i in range(5)
+        ]
+        SavedView.objects.bulk_create(
+            SavedView(
+                owner=other,
+                module="leads",
+                name=f"bench shared {i}",
+                query="status=Assigned",
+                share="everyone",
+            )
+            for i in range(5)
+        )
+        actions.set_default(views[0], "leads", actor=user)
+        url = address(views[0], catalog.get("leads"))
+        run(
+            [
+                ("all_5_tabs", "/leads/?view=all", 200, {}),
+                ("open_view", url, 200, {}),
+                ("view_fragment", url, 200, {"HTTP_HX_REQUEST": "true"}),
+                ("bare_to_default", "/leads/", 302, {}),
             ]
-            SavedView.objects.bulk_create(
-                SavedView(
-                    owner=other,
-                    module="leads",
-                    name=f"bench shared {i}",
-                    query="status=Assigned",
-                    share="everyone",
-                )
-                for i in range(5)
-            )
-            actions.set_default(views[0], "leads", actor=user)
-            url = address(views[0], catalog.get("leads"))
-            run(
-                [
-                    ("all_5_tabs", "/leads/?view=all", 200, {}),
-                    ("open_view", url, 200, {}),
-                    ("view_fragment", url, 200, {"HTTP_HX_REQUEST": "true"}),
-                    ("bare_to_default", "/leads/", 302, {}),
-                ]
-            )
-            # The tabs' one query alone (views_for), as the list runs it.
-            tabs = load.Result("tabs_query", 1)
-            for _ in range(args.requests):
-                started = time.perf_counter()
-                assert len(views_for(user, "leads")) == 10
-                tabs.latencies.append((time.perf_counter() - started) * 1000)
-            summaries.append({**tabs.summary(), "statements": 1})
-            raise _RolledBack
-    except _RolledBack:
-        pass
+        )
+        # The tabs' one query alone (views_for), as the list runs it.
+        tabs = load.Result("tabs_query", 1)
+        for _ in range(args.requests):
+            started = time.perf_counter()
+            assert len(views_for(user, "leads")) == 10
+            tabs.latencies.append((time.perf_counter() - started) * 1000)
+        summaries.append({**tabs.summary(), "statements": 1})
     return summaries
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--user", default="bench", help="whose list (default: bench.run's user)")
-    parser.add_argument(
-        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+def options(parser) -> None:
+    load.rounds_arguments(
+        parser, requests=100, warmup=10, user_help="whose list (default: bench.run's user)"
     )
-    args = parser.parse_args(argv)
-    setup(args.pg_url)
-    load_before = os.getloadavg()
-    summaries = rounds(args)
-    report = {
-        "when": datetime.now().isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "load_before": [round(v, 2) for v in load_before],
-        "load_after": [round(v, 2) for v in os.getloadavg()],
-        "results": summaries,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"saved-views-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(report, indent=2))
-    for row in summaries:
-        print(json.dumps(row))
-    print(f"load average before {report['load_before']}, after {report['load_after']}; {path}")
-    return 0
+
+
+def main(argv=None) -> int:
+    return load.main_in_process("saved-views", __doc__, rounds, argv, options)
 
 
 if __name__ == "__main__":
