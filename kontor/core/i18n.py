@@ -112,7 +112,12 @@ def po_problems(po: Path) -> list[str]:
     lines = []
     if catalog.metadata_is_fuzzy:
         lines.append(f"{po}: the header is marked fuzzy")
+    seen = set()
     for entry in catalog:
+        # GNU msgfmt refuses a catalog that defines one message twice.
+        if (entry.msgctxt, entry.msgid) in seen:
+            lines.append(f"{po}:{entry.linenum}: defined twice: {entry.msgid!r}")
+        seen.add((entry.msgctxt, entry.msgid))
         for problem in entry_problems(entry):
             where = entry.occurrences[0][0] if entry.occurrences else "?"
             lines.append(f"{po}:{entry.linenum}: {problem}: {entry.msgid!r} ({where})")

@@ -173,6 +173,18 @@ def test_check_finds_broken_placeholders():
     assert i18n.entry_problems(fuzzy) == ["fuzzy"]
 
 
+def test_check_finds_a_message_defined_twice(tmp_path):
+    po = tmp_path / "de" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    catalog = polib.POFile()
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    catalog.append(polib.POEntry(msgid="Save", msgstr="Speichern"))
+    catalog.append(polib.POEntry(msgid="Save", msgstr="Sichern"))
+    catalog.save(str(po))
+    i18n.compile_all(tmp_path)
+    assert [p for p in i18n.po_problems(po) if "defined twice" in p]
+
+
 # The words of docs/domain.md --------------------------------------------------------------------
 
 
