@@ -32,7 +32,6 @@ JSON = {"Accept": "application/json"}
 
 def rounds(args) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from kontor.core import dropdowns
     from kontor.opportunities.models import Opportunity
@@ -47,11 +46,9 @@ def rounds(args) -> list[dict]:
     words = ["deal", "lizenz", "service", "ag", "gmbh", "2027"]
     summaries = []
     with load.rolled_back():
-        client = Client()
-        client.force_login(user)
+        client = load.signed_in(user)
         pending = iter(rows)
-        for phase in ("warmup", "measure"):
-            count = args.warmup if phase == "warmup" else args.requests
+        for phase, count in load.phases(args):
             page, searched = load.Result("board", 1), load.Result("board_search", 1)
             more, moved = load.Result("column_more", 1), load.Result("move", 1)
             for i in range(count):

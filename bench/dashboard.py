@@ -29,7 +29,6 @@ EXTRA = ("won_lost", "leaderboard")
 
 def rounds(args) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from kontor.dashboards import actions
 
@@ -38,15 +37,13 @@ def rounds(args) -> list[dict]:
     with load.rolled_back():
         for kind in (*EXTRA, *args.also):
             actions.add_widget(kind, actor=user)
-        client = Client()
-        client.force_login(user)
+        client = load.signed_in(user)
         home = client.get("/", secure=True)
         urls = [u.decode() for u in re.findall(rb'hx-get="(/dashboards/[^"]+)"', home.content)]
         kinds = [w.kind for w in actions.queries.own(user).widgets.all()]
         timers = {name: load.Result(name, 1) for name in ["home", *kinds]}
         whole = load.Result("home_and_widgets", 1)
-        for phase in ("warmup", "measure"):
-            count = args.warmup if phase == "warmup" else args.requests
+        for _phase, count in load.phases(args):
             for timer in [whole, *timers.values()]:
                 timer.latencies.clear()
             for _ in range(count):

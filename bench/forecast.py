@@ -62,7 +62,6 @@ def views(last_day: date, sales_user_id: int) -> dict[str, dict]:
 def rounds(args) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.db.models import Max
-    from django.test import Client
 
     from kontor.forecasts.models import Quota
     from kontor.forecasts.periods import QUARTER, add, start_of
@@ -85,8 +84,7 @@ def rounds(args) -> list[dict]:
             for u in sales
             for n in range(4)
         )
-        client = Client()
-        client.force_login(user)
+        client = load.signed_in(user)
         for name, params in shapes.items():
             for _ in range(args.warmup):
                 client.get("/forecast/", params, secure=True)

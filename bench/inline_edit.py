@@ -29,7 +29,6 @@ TOKEN = re.compile(rb'name="inline_shown" value="([^"]+)"')
 def rounds(args) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
 
     from kontor.leads.models import Lead
 
@@ -46,11 +45,9 @@ def rounds(args) -> list[dict]:
     total = Lead.objects.count() if args.count else None
     summaries = []
     with load.rolled_back():
-        client = Client()
-        client.force_login(user)
+        client = load.signed_in(user)
         pending = iter(ids)
-        for phase in ("warmup", "measure"):
-            count = args.warmup if phase == "warmup" else args.requests
+        for phase, count in load.phases(args):
             editor, save = load.Result("editor_get", 1), load.Result("save_post", 1)
             for i in range(count):
                 url = f"/leads/{next(pending)}/inline/title/"

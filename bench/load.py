@@ -256,6 +256,21 @@ def in_process(name: str, pg_url: str) -> None:
     django.setup()
 
 
+def signed_in(user):
+    """A Django test client (no HTTP: the whole request path in this process) signed in as
+    `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def phases(args) -> tuple:
+    """The rounds to warm up, then those measured: (name, count) each."""
+    return (("warmup", args.warmup), ("measure", args.requests))
+
+
 class _RolledBack(Exception):
     """Leaves the benchmark's transaction without committing it."""
 

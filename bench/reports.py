@@ -62,7 +62,6 @@ def timed(name: str, call, warmup: int, requests: int) -> tuple[dict, object]:
 
 def rounds(args) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from kontor.reports import engine
     from kontor.reports.models import Report
@@ -81,8 +80,7 @@ def rounds(args) -> list[dict]:
                 summary["target_p95"] = TARGET_P95_MS
             summaries.append(summary)
             print(json.dumps(summary), flush=True)
-        client = Client()
-        client.force_login(user)
+        client = load.signed_in(user)
         url = f"/reports/{report.pk}/"
         client.get(url, secure=True)  # stores the result
         summary, page = timed("page_stored", lambda: client.get(url, secure=True), 2, args.requests)

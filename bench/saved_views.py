@@ -52,7 +52,6 @@ def _timed(client, name: str, url: str, count: int, expect: int, **headers) -> t
 
 def rounds(args) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from kontor.core import catalog
     from kontor.savedviews import actions, address, views_for
@@ -64,8 +63,7 @@ def rounds(args) -> list[dict]:
     other = get_user_model().objects.exclude(pk=user.pk).order_by("pk").first()
     summaries = []
     with load.rolled_back():
-        client = Client()
-        client.force_login(user)
+        client = load.signed_in(user)
         plan = [("all_no_views", "/leads/?view=all", 200, {})]
 
         def run(plan):
