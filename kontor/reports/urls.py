@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_new, name="new"),
     path("fields/", views.report_fields, name="fields"),
+    path("start/", views.report_start, name="start"),
     path("preview/", views.report_preview, name="preview"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/result/", views.report_result, name="result"),

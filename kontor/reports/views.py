@@ -13,8 +13,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kontor.core import permissions
 from kontor.core.records.filters import filterset_for
-from kontor.reports import actions, charts, engine, exports, results, spec
+from kontor.reports import actions, charts, engine, exports, results, sources, spec
 from kontor.reports.forms import ReportForm, initial_for
 from kontor.reports.models import Report
 
@@ -63,28 +64,54 @@ def _builder(request, report=None):
             else:
                 messages.success(request, _("The report was saved."))
                 return redirect("reports:detail", saved.pk)
-        filters = engine.normalise(form.module, request.POST) if form.module else ""
+        panel = _filter_panel(request.user, form.module, _posted_filters(form.module, request))
     else:
         initial = initial_for(report) if report else {"aggregates": ["count"]}
         form = ReportForm(initial=initial, user=request.user, module=module)
-        filters = report.filters if report else ""
+        panel = _start_panel(
+            request.user,
+            form.module,
+            request.GET.get(sources.PARAM, ""),
+            report.filters if report else "",
+        )
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "reports/form.html",
-        {"form": form, "report": report, **_filter_panel(form, filters)},
+        {"form": form, "report": report, **panel},
         status=status,
     )
 
 
-def _filter_panel(form, filters: str) -> dict:
-    if form.module is None:
-        return {"filterset": None, "q": ""}
+def _posted_filters(module, request) -> str:
+    return engine.normalise(module, request.POST) if module else ""
+
+
+def _filter_panel(user, module, filters: str, **extra) -> dict:
+    """The builder's filter panel of `module` showing `filters`, with the saved views of
+    `module` the user may start from."""
+    if module is None:
+        return {"filterset": None, "q": "", "saved_views": []}
     params = QueryDict(filters)
-    filterset = filterset_for(form.module)(
-        params or None, queryset=form.module.model.objects.none()
-    )
-    return {"filterset": filterset, "q": params.get("q", "")}
+    filterset = filterset_for(module)(params or None, queryset=module.model.objects.none())
+    return {
+        "filterset": filterset,
+        "q": params.get("q", ""),
+        "saved_views": sources.choices(user, module),
+        **extra,
+    }
+
+
+def _start_panel(user, module, view_id: str, filters: str) -> dict:
+    """The filter panel started from the saved view `view_id` (its filters copied), or, when
+    none is chosen or the user may not start from it, showing `filters` (with the reason)."""
+    if module is None or not view_id:
+        return _filter_panel(user, module, filters)
+    try:
+        copied, name = sources.filters_of(module, view_id, user)
+    except ValidationError as error:
+        return _filter_panel(user, module, filters, view_error=" ".join(error.messages))
+    return _filter_panel(user, module, copied, view_copied=name, chosen_view=int(view_id))
 
 
 @login_required
@@ -107,7 +134,24 @@ def report_fields(request):
     form = ReportForm(initial={"aggregates": ["count"]}, user=request.user, module=module)
     if form.module is None or form.module.slug not in dict(form.fields["module"].choices):
         raise Http404
-    return render(request, "reports/_fields.html", {"form": form, **_filter_panel(form, "")})
+    panel = _filter_panel(request.user, form.module, "")
+    return render(request, "reports/_fields.html", {"form": form, **panel})
+
+
+@login_required
+def report_start(request):
+    """The builder's filter panel filled from the saved view chosen to start from (HTMX), or,
+    for an id the user may not start from, the panel as it was sent with the reason."""
+    module = _module_of(request)
+    if module is None or not permissions.can(request.user, "list", module.model):
+        raise Http404
+    panel = _start_panel(
+        request.user,
+        module,
+        request.GET.get(sources.PARAM, ""),
+        engine.normalise(module, request.GET),
+    )
+    return render(request, "reports/_filters.html", panel)
 
 
 @login_required

@@ -6,6 +6,7 @@
   the record type's FilterSet (`kontor.core.records.filters.filterset_for`) and search; a
   parameter the list no longer reads is left out.
 - `address(view, module)`: the list address that opens the view.
+- `find(user, pk)`: the view of id `pk` (of any record type) if `user` sees it, else None.
 - `for_request(request, module)`: `views_for(request.user, module)`, read once per request
   (a page that shows tabs and opens the default view reads them once).
 - `default_view(request, module)`: the view `request.user` made their default for `module`
@@ -41,3 +42,9 @@ def default_view(request, module):
     from kontor.savedviews.tabs import default
 
     return default(module, request)
+
+
+def find(user, pk):
+    from kontor.savedviews.queries import find
+
+    return find(user, pk)

@@ -54,6 +54,15 @@ def views_for(user, module) -> list[SavedView]:
     return list(visible(user, module))
 
 
+def find(user, pk) -> SavedView | None:
+    """The view of id `pk` (any record type) if `user` sees it, else None (a forged, deleted or
+    another user's private view); one query, none for an id that is no number."""
+    text = str(pk or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return None
+    return visible(user).filter(pk=int(text)).first()
+
+
 def apply(view: SavedView) -> QueryDict:
     """The list parameters of `view` (filters, `q`, `sort`), as a list reads them from its
     address: pass it as the data of the record type's FilterSet, or to `search.search` and
