@@ -2,9 +2,13 @@
 the conversion rates, the median and 90th-percentile time from the stage before, and the
 counts per cohort month. For the funnel page and its API, which show the same numbers.
 
-Two queries whatever the data: the counts per month (their sum is the total) and the
-durations (PostgreSQL: `percentile_cont` in the database; SQLite, for small deployments: the
-durations are read and the same interpolation is computed in Python).
+A user who may count every journey (lists all leads and targets) is answered from the monthly
+rollup (`summary`: at most three queries, times to the hour under two days and to the day under
+a year). Anyone else counts the journeys they may list, through the permission filter — the
+rollup cannot tell which of a group's journeys a user may see: two queries whatever the data,
+the counts per month (their sum is the total) and the durations (PostgreSQL: `percentile_cont`
+in the database; SQLite, for small deployments: the durations are read and the same
+interpolation is computed in Python).
 """
 
 import math
@@ -29,10 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core import permissions
-from kontor.funnel.models import STAGES, Journey
+from kontor.funnel import summary
+from kontor.funnel.models import PREVIOUS, STAGES, Journey, reached, since
 from kontor.leads.models import Lead
 from kontor.targets.models import Target
-from kontor.users.models import Team
 
 LABELS = {
     "target": _("Target"),
@@ -42,29 +46,6 @@ LABELS = {
     "opportunity": _("Opportunity"),
     "won": _("Won"),
 }
-
-#: The stages each stage's time is measured from: the first of them reached no later than the
-#: stage itself, else the last one (a lead moved back to MQL after SQL: SQL counts from Lead).
-PREVIOUS = {
-    "lead": ("target",),
-    "mql": ("lead",),
-    "sql": ("mql", "lead"),
-    "opportunity": ("sql", "mql", "lead"),
-    "won": ("opportunity",),
-}
-
-
-def reached(stage: str) -> Q:
-    """The journeys that reached `stage`: its own time or a later stage's is set (a lead
-    converted straight from ML reached MQL and SQL on its way; a target is only reached by
-    journeys that began as one)."""
-    if stage == "target":
-        return Q(target_at__isnull=False)
-    later = STAGES[STAGES.index(stage) :]
-    q = Q()
-    for name in later:
-        q |= Q(**{f"{name}_at__isnull": False})
-    return q
 
 
 @dataclass
@@ -110,20 +91,18 @@ def visible_journeys(user):
     return journeys.filter(leads | targets)
 
 
+def counts_all(user) -> bool:
+    """Whether `user` may count every journey (lists all leads and targets): their funnel is
+    read from the monthly rollup (`summary`)."""
+    scopes = (permissions.scope(user, "list", Lead), permissions.scope(user, "list", Target))
+    return scopes == ("all", "all")
+
+
 def journeys_of(user, cohort: Cohort):
     """The journeys of `cohort` that `user` may count."""
     start, end = cohort.bounds()
     journeys = visible_journeys(user).filter(cohort_at__gte=start, cohort_at__lt=end)
-    if cohort.lead_source:
-        journeys = journeys.filter(lead_source=cohort.lead_source)
-    if cohort.campaign:
-        journeys = journeys.filter(campaign_name=cohort.campaign)
-    if cohort.owner:
-        journeys = journeys.filter(owner_id=cohort.owner)
-    if cohort.team:
-        members = Team.members.through.objects.filter(team_id=cohort.team).values("user_id")
-        journeys = journeys.filter(owner_id__in=members)
-    return journeys
+    return summary.filtered(journeys, cohort)
 
 
 @dataclass
@@ -150,23 +129,13 @@ class Funnel:
 def _seconds(stage: str):
     """The time from the stage before to `stage` (null when either is unknown)."""
     *candidates, last = PREVIOUS[stage]
-    since = F(f"{last}_at")
+    start = F(f"{last}_at")
     if candidates:
-        since = Case(
+        start = Case(
             *[When(**{f"{c}_at__lte": F(f"{stage}_at")}, then=F(f"{c}_at")) for c in candidates],
-            default=since,
+            default=start,
         )
-    return ExpressionWrapper(F(f"{stage}_at") - since, output_field=DurationField())
-
-
-def since(stamps: dict, stage: str):
-    """`_seconds`' start in Python, for one journey's `stamps` (stage → time)."""
-    *candidates, last = PREVIOUS[stage]
-    mine = stamps[stage]
-    for candidate in candidates:
-        if stamps[candidate] is not None and mine is not None and stamps[candidate] <= mine:
-            return stamps[candidate]
-    return stamps[last]
+    return ExpressionWrapper(F(f"{stage}_at") - start, output_field=DurationField())
 
 
 class _Percentile(Aggregate):
@@ -214,38 +183,62 @@ def _durations(journeys) -> dict[str, tuple[float | None, float | None]]:
     return {s: (percentile(spans[s], 0.5), percentile(spans[s], 0.9)) for s in timed}
 
 
-def funnel(user, cohort: Cohort) -> Funnel:
-    """The funnel of `cohort` as `user` may see it (two queries)."""
+def _from_journeys(user, cohort: Cohort):
+    """Counts per month and durations from the journeys the user may count (two queries)."""
     journeys = journeys_of(user, cohort)
     counts = {s: Count("pk", filter=reached(s)) for s in STAGES}
     months = (
         journeys.annotate(month=TruncMonth("cohort_at"))
         .values("month")
         .annotate(
-            total=Count("pk"),
+            journeys=Count("pk"),
             converted=Count("pk", filter=reached("target") & reached("lead")),
             **counts,
         )
         .order_by("month")
     )
-    trend, totals = [], dict.fromkeys([*STAGES, "total", "converted"], 0)
+    found = {}
     for row in months:
+        month = row.pop("month")
+        found[month.date() if isinstance(month, datetime) else month] = row
+    durations = _durations(journeys) if found else {}
+    return found, durations
+
+
+def _from_rollup(cohort: Cohort):
+    """Counts per month and durations from the monthly rollup (every journey counted)."""
+    counted = summary.counted(cohort)
+    durations = {
+        s: (summary.percentile(spans, 0.5), summary.percentile(spans, 0.9))
+        for s, spans in counted.spans.items()
+    }
+    return counted.months, durations
+
+
+def funnel(user, cohort: Cohort) -> Funnel:
+    """The funnel of `cohort` as `user` may see it: from the monthly rollup for a user who
+    may count every journey (times to the rollup's bucket, docs/funnel.md), else from the
+    journeys they may count, through the permission filter (two queries)."""
+    if counts_all(user):
+        months, durations = _from_rollup(cohort)
+    else:
+        months, durations = _from_journeys(user, cohort)
+    totals = dict.fromkeys([*STAGES, "journeys", "converted"], 0)
+    trend = []
+    for month, row in months.items():
         for key in totals:
             totals[key] += row[key]
-        month = row["month"]
-        trend.append(
-            (month.date() if isinstance(month, datetime) else month, {s: row[s] for s in STAGES})
-        )
-    durations = _durations(journeys) if totals["total"] else {}
+        trend.append((month, {s: row[s] for s in STAGES}))
+    total = totals["journeys"]
     stages = []
     for index, key in enumerate(STAGES):
         stage = Stage(key=key, label=str(LABELS[key]), reached=totals[key])
-        if totals["total"]:
-            stage.rate_start = totals[key] / totals["total"]
+        if total:
+            stage.rate_start = totals[key] / total
         if index:
             before = totals["target"] if key == "lead" else totals[STAGES[index - 1]]
             now = totals["converted"] if key == "lead" else totals[key]
             stage.rate_previous = now / before if before else None
-            stage.median, stage.p90 = durations.get(key, (None, None))
+            stage.median, stage.p90 = durations.get(key, (None, None)) if total else (None, None)
         stages.append(stage)
-    return Funnel(total=totals["total"], stages=stages, trend=trend)
+    return Funnel(total=total, stages=stages, trend=trend)

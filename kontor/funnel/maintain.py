@@ -14,8 +14,8 @@ import time
 from django.db import connection, transaction
 
 from kontor.core import events as record_events
-from kontor.funnel import journeys, results
-from kontor.funnel.models import Journey
+from kontor.funnel import journeys, results, rollup
+from kontor.funnel.models import FunnelMonth, Journey
 from kontor.leads.models import Lead
 from kontor.opportunities.models import Opportunity
 from kontor.targets.models import Target
@@ -99,7 +99,9 @@ def refresh(*, starts=(), lookups: dict | None = None, orphans: bool = False) ->
     """Bring journeys up to date after a commit, in one transaction: those starting at
     `starts`, and those of the records in `lookups` ({model: ids}, found by one query per
     model). `orphans`: also delete the journeys whose start record is gone (records deleted for
-    good, as an import's undo does). A fixed number of statements however many ids."""
+    good, as an import's undo does). When any changed, the rollup rows of the groups they were
+    in before and are in after (`rollup.recompute`). A fixed number of statements however many
+    ids."""
     starts = set(starts)
     with transaction.atomic():
         for model, ids in (lookups or {}).items():
@@ -109,6 +111,7 @@ def refresh(*, starts=(), lookups: dict | None = None, orphans: bool = False) ->
         values = journeys.params()
         found, parts = journeys.subset(starts)
         values.update(found)
+        before = rollup.groups_of(starts)
         with connection.cursor() as cursor:
             cursor.execute(journeys.upsert_sql(parts), values)
             written = cursor.rowcount
@@ -116,6 +119,8 @@ def refresh(*, starts=(), lookups: dict | None = None, orphans: bool = False) ->
                 cursor.execute(journeys.orphans_sql(), {"starts": values["starts"]})
                 written += cursor.rowcount
         if written:
+            # The months the changed journeys left and the ones they are in now.
+            rollup.recompute(before | rollup.groups_of(starts))
             transaction.on_commit(results.changed)
 
 
@@ -148,8 +153,9 @@ def on_events(events: list) -> None:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Derive every journey again from the records, their links and the change log; returns
-    how many there are. One transaction: a rebuild that fails leaves the table as it was."""
+    """Derive every journey again from the records, their links and the change log, then the
+    monthly rollup from them; returns how many journeys there are. One transaction: a rebuild
+    that fails leaves both tables as they were."""
     table = Journey._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -158,6 +164,7 @@ def rebuild() -> int:
             cursor.execute(f"DELETE FROM {table}")
         cursor.execute(journeys.insert_all_sql(), journeys.params())
         count = cursor.rowcount
+    rollup.rebuild()
     transaction.on_commit(results.changed)
     return count
 
@@ -171,6 +178,7 @@ def rebuild_timed() -> tuple[int, float]:
         # rebuild's transaction: VACUUM cannot run in one).
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {Journey._meta.db_table}")
+            cursor.execute(f"VACUUM ANALYZE {FunnelMonth._meta.db_table}")
     seconds = time.monotonic() - started
     log.info("funnel rebuilt", extra={"journeys": count, "seconds": round(seconds, 1)})
     return count, seconds

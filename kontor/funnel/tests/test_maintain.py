@@ -111,9 +111,11 @@ def test_a_bulk_event_is_refreshed_in_a_fixed_number_of_statements(
         statements.append([q["sql"].split()[0] for q in queries.captured_queries])
         ids = [r.pk for r in made]
         assert Journey.objects.filter(lead_source="Email", lead_id__in=ids).count() == n
-    # The start ids, the upsert and the orphans' delete (in a savepoint), whatever the size.
+    # The start ids, the journeys' groups before and after, the upsert, the orphans' delete,
+    # and the rollup's delete and grouped insert (in a savepoint), whatever the size.
     assert statements[0] == statements[1]
-    assert statements[0].count("INSERT") == 1 and statements[0].count("DELETE") == 1
+    writes = [s for s in statements[0] if s in ("INSERT", "WITH", "DELETE")]
+    assert writes.count("DELETE") == 2 and len(writes) == 4
 
 
 def test_the_command_rebuilds_the_table(journeys):
@@ -124,6 +126,9 @@ def test_the_command_rebuilds_the_table(journeys):
     assert Journey.objects.count() == 3
 
 
+WRITES = ("INSERT", "DELETE", "WITH")
+
+
 def _journey_statements(callbacks) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -131,16 +136,24 @@ def _journey_statements(callbacks) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         for callback in callbacks:
             callback()
-    return [q["sql"] for q in queries.captured_queries if "funnel_journey" in q["sql"]]
+    return [q["sql"] for q in queries.captured_queries if "funnel_" in q["sql"]]
 
 
-def test_a_lead_saved_with_a_new_stage_costs_one_statement(
+def test_a_lead_saved_with_a_new_stage_costs_one_write_and_its_group_recounted(
     journeys, rep, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
+        change(journeys["hot"], "lifecycle_stage", "SQL", at(2, 9), actor=rep)
+    writes = [q for q in _journey_statements(callbacks) if q.split()[0] in WRITES]
+    # The journey's upsert, then its one rollup group deleted and counted again.
+    assert len(writes) == 3
+    assert writes[0].startswith("INSERT INTO funnel_journey")
+    assert "funnel_funnelmonth" in writes[1] and "funnel_funnelmonth" in writes[2]
+    # SQL again, later: the journey keeps its first time, and the rollup is not recounted.
+    with django_capture_on_commit_callbacks() as callbacks:
         change(journeys["direct"], "lifecycle_stage", "SQL", at(2, 9), actor=rep)
-    written = _journey_statements(callbacks)
-    assert len(written) == 1 and written[0].startswith("INSERT")
+    writes = [q for q in _journey_statements(callbacks) if q.split()[0] in WRITES]
+    assert len(writes) == 1 and writes[0].startswith("INSERT INTO funnel_journey")
 
 
 def test_a_save_that_changes_no_column_of_the_journey_costs_no_statement(
