@@ -132,6 +132,14 @@ def user():
     )
 
 
+@pytest.fixture
+def german(user):
+    """Bruno, reading Kontor in German (the tests look for the German labels)."""
+    user.profile.language = "de"
+    user.profile.save()
+    return user
+
+
 def sign_in(page, context, user, live_server):
     """`page` with `user`'s session cookie already set (the sign-in form has its own test)."""
     client = Client()

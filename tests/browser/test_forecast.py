@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 
 from kontor.forecasts.periods import start_of
 from kontor.opportunities.tests.factories import OpportunityFactory
-from kontor.users.actions import create_user, update_profile
+from kontor.users.actions import update_profile
 from kontor.users.models import Team
+from kontor.users.tests.people import member
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +24,7 @@ def team(user):
     update_profile(user, language="de", time_zone="Europe/Berlin", actor=user)
     nord = Team.objects.create(name="Nord")
     user.teams.add(nord)
-    sam = create_user(
-        "sam",
-        password="pw-sam-123!",
-        first_name="Sam",
-        last_name="Schulz",
-        roles=["sales_rep"],
-        teams=[nord],
-    )
+    sam = member("sam", "Sam", "Schulz", "sales_rep", nord)
     day = start_of("quarter", timezone.localdate()) + datetime.timedelta(days=4)
     for name, amount, stage in (
         ("Rahmenvertrag", "3000", "Closed Won"),

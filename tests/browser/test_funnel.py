@@ -11,13 +11,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def german(user):
-    user.profile.language = "de"
-    user.profile.save()
-    return user
-
-
-@pytest.fixture
 def leads(german):
     """Three leads of today (the funnel's default period), one of them moved to MQL."""
     made = [

@@ -1,5 +1,6 @@
 """Reports in a German browser: build a report, preview it, share it with a team, save it, see
-its chart and table, open a group as the filtered list; the result page on a phone."""
+its chart and table, open a group as the filtered list; start one from a saved view; the result
+page on a phone."""
 
 import re
 from decimal import Decimal
@@ -10,16 +11,10 @@ from playwright.sync_api import expect
 from kontor.core.actions import save_record
 from kontor.leads.models import Lead
 from kontor.reports.models import Report
+from kontor.savedviews import actions as view_actions
 from kontor.users.models import Team
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def german(user):
-    user.profile.language = "de"
-    user.profile.save()
-    return user
 
 
 @pytest.fixture
@@ -84,6 +79,35 @@ def test_build_share_save_and_open_a_group_as_the_list(signed_in, team, leads, s
     table.get_by_role("link", name="Webseite").click()
     expect(page).to_have_url(re.compile(r"/leads/\?.*lead_source=Web\+Site"))
     expect(page.locator("#list-table tbody tr")).to_have_count(2)
+
+
+def test_start_a_report_from_a_saved_view(signed_in, german, leads):
+    """The builder takes the filters of a saved view of the list: copied into the panel, shown
+    in the preview, stored with the report."""
+    view_actions.create_view(
+        "leads",
+        name="Web-Leads",
+        query="lead_source=Web+Site&sort=-last_name",
+        columns=[],
+        share="private",
+        actor=german,
+    )
+    page = signed_in
+    page.goto("/reports/new/?report-module=leads")
+    page.get_by_label("Name", exact=True).fill("Web-Leads nach Status")
+    page.locator("select[name=report-group_1]").select_option("status")
+    page.get_by_label("Mit einer gespeicherten Ansicht beginnen").select_option(label="Web-Leads")
+    expect(page.get_by_role("status")).to_have_text(
+        "Die Filter von „Web-Leads“ wurden übernommen: Der Bericht behält sie, auch wenn sich "
+        "die Ansicht ändert."
+    )
+    chosen = page.locator("#report-filters select[name=lead_source]")
+    assert chosen.evaluate("s => Array.from(s.selectedOptions, o => o.value)") == ["Web Site"]
+    page.get_by_role("button", name="Vorschau").click()
+    expect(page.locator("#report-preview tfoot")).to_contain_text("2")  # Albers and Brandt
+    page.get_by_role("button", name="Bericht speichern").click()
+    expect(page.locator("h1")).to_contain_text("Web-Leads nach Status")
+    assert Report.objects.get().filters == "lead_source=Web+Site"
 
 
 def test_the_result_page_fits_a_phone(signed_in, leads, german, screenshot):

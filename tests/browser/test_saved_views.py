@@ -16,13 +16,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def german(user):
-    user.profile.language = "de"
-    user.profile.save()
-    return user
-
-
-@pytest.fixture
 def leads(german):
     people = [("Anna", "Albers"), ("Bernd", "Brandt"), ("Clara", "Albrecht"), ("Dieter", "Dorn")]
     return [

@@ -29,8 +29,8 @@ from kontor.currencies.models import Currency, ExchangeRate
 from kontor.forecasts.models import Quota
 from kontor.opportunities.models import Opportunity
 from kontor.opportunities.tests.factories import OpportunityFactory
-from kontor.users.actions import create_user
 from kontor.users.models import Team
+from kontor.users.tests.people import member
 
 D = datetime.date
 
@@ -49,30 +49,9 @@ class Quarter:
 def quarter(db) -> Quarter:
     nord = Team.objects.create(name="Nord")
     sued = Team.objects.create(name="Süd")
-    mia = create_user(
-        "mia",
-        password="pw-mia-123!",
-        first_name="Mia",
-        last_name="Meyer",
-        roles=["sales_manager"],
-        teams=[nord],
-    )
-    sam = create_user(
-        "sam",
-        password="pw-sam-123!",
-        first_name="Sam",
-        last_name="Schulz",
-        roles=["sales_rep"],
-        teams=[nord],
-    )
-    tom = create_user(
-        "tom",
-        password="pw-tom-123!",
-        first_name="Tom",
-        last_name="Trost",
-        roles=["sales_rep"],
-        teams=[sued],
-    )
+    mia = member("mia", "Mia", "Meyer", "sales_manager", nord)
+    sam = member("sam", "Sam", "Schulz", "sales_rep", nord)
+    tom = member("tom", "Tom", "Trost", "sales_rep", sued)
     Currency.objects.update_or_create(code="USD", defaults={"name": "US-Dollar", "active": True})
     Currency.objects.update_or_create(code="GBP", defaults={"name": "Pfund", "active": True})
     ExchangeRate.objects.create(currency_id="USD", valid_from=D(2000, 1, 1), rate=Decimal("1.25"))

@@ -6,8 +6,8 @@ import pytest
 
 from kontor.leads.tests.factories import LeadFactory
 from kontor.reports.models import Report
-from kontor.users.actions import create_user
 from kontor.users.models import Team
+from kontor.users.tests.people import member
 
 
 @pytest.fixture
@@ -19,14 +19,7 @@ def team(db):
 @pytest.fixture
 def seller(db, team):
     """Sina, a sales rep: her own and her team's records."""
-    return create_user(
-        "sina",
-        password="pw-sina-123!",
-        first_name="Sina",
-        last_name="Seller",
-        roles=["sales_rep"],
-        teams=[team],
-    )
+    return member("sina", "Sina", "Seller", "sales_rep", team)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ team North, Otto (a sales rep) alone."""
 
 import pytest
 
-from kontor.users.actions import create_user
 from kontor.users.models import Team
+from kontor.users.tests.people import member
 
 
 @pytest.fixture
@@ -19,21 +19,12 @@ def south(db):
 
 @pytest.fixture
 def susi(north):
-    return create_user(
-        "susi",
-        password="pw-susi-123!",
-        first_name="Susi",
-        last_name="Sommer",
-        roles=["sales_rep"],
-        teams=[north],
-    )
+    return member("susi", "Susi", "Sommer", "sales_rep", north)
 
 
 @pytest.fixture
 def otto(db):
-    return create_user(
-        "otto", password="pw-otto-123!", first_name="Otto", last_name="Ost", roles=["sales_rep"]
-    )
+    return member("otto", "Otto", "Ost", "sales_rep")
 
 
 @pytest.fixture
