@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from kontor.activities.models import Call, Meeting, Task
 from kontor.core import permissions
 from kontor.core.records.tables import link_texts
-from kontor.dashboards import charts
+from kontor.dashboards import charts, kept
 from kontor.dashboards.models import Size
 from kontor.leads.models import CLOSED_STATUSES, Lead
 from kontor.opportunities.models import CLOSED_STAGES, Opportunity
@@ -39,6 +39,14 @@ class Kind:
     context: Callable
     template: str = "dashboards/widgets/_chart.html"
     size: str = Size.MEDIUM
+    #: (user) -> charts.Chart of a chart kind whose last figures are kept (kontor.dashboards.
+    #: kept): shown at once with their age, refreshed in the background
+    figures: Callable | None = None
+    #: the figures count the viewer's own records (never shared with another viewer)
+    personal: bool = False
+    #: its rows are a few read along an index: the home page shows them in place instead of
+    #: leaving them to a second request
+    at_hand: bool = False
 
     def shown_to(self, user) -> bool:
         return not self.models or any(permissions.can(user, "list", m) for m in self.models)
@@ -54,10 +62,16 @@ def _creatable(user, model) -> bool:
     return permissions.can(user, "create", model)
 
 
+def _mine(model, user):
+    """The records of `model` assigned to `user`, through the permission filter. Their own
+    records pass it whatever their scope, so the filter probes each row's teams (`few`)
+    instead of first counting their teams' records: one query per list, not two."""
+    return permissions.restrict(model.objects.filter(assigned_user=user), user, "list", few=True)
+
+
 def tasks(user, widget) -> dict:
     rows = (
-        Task.objects.visible_to(user, "list")
-        .filter(assigned_user=user)
+        _mine(Task, user)
         .exclude(status__in=Task.CLOSED_STATUSES)
         .order_by(F("date_due").asc(nulls_last=True), "pk")[:ROWS]
     )
@@ -69,14 +83,14 @@ def calendar(user, widget) -> dict:
     calls = meetings = []
     if permissions.can(user, "list", Call):
         calls = (
-            Call.objects.visible_to(user, "list")
-            .filter(assigned_user=user, date_start__gte=start, date_start__lt=end)
+            _mine(Call, user)
+            .filter(date_start__gte=start, date_start__lt=end)
             .order_by("date_start", "pk")[:ROWS]
         )
     if permissions.can(user, "list", Meeting):
         meetings = (
-            Meeting.objects.visible_to(user, "list")
-            .filter(assigned_user=user, date_start__gte=start, date_start__lt=end)
+            _mine(Meeting, user)
+            .filter(date_start__gte=start, date_start__lt=end)
             .order_by("date_start", "pk")[:ROWS]
         )
     return {"calls": calls, "meetings": meetings, "creatable": _creatable(user, Meeting)}
@@ -84,8 +98,7 @@ def calendar(user, widget) -> dict:
 
 def leads(user, widget) -> dict:
     rows = (
-        Lead.objects.visible_to(user, "list")
-        .filter(assigned_user=user)
+        _mine(Lead, user)
         .exclude(status__in=CLOSED_STATUSES)
         .order_by("-date_entered", "-pk")[:ROWS]
     )
@@ -94,8 +107,7 @@ def leads(user, widget) -> dict:
 
 def opportunities(user, widget) -> dict:
     rows = (
-        Opportunity.objects.visible_to(user, "list")
-        .filter(assigned_user=user)
+        _mine(Opportunity, user)
         .exclude(sales_stage__in=CLOSED_STAGES)
         .select_related("account")
         .order_by("date_closed", "pk")[:ROWS]
@@ -134,6 +146,30 @@ def _chart(compute) -> Callable:
     return context
 
 
+def _kept(key: str) -> Callable:
+    """The context of a kind whose figures are kept: the last ones with their age."""
+
+    def context(user, widget) -> dict:
+        kind = KINDS[key]
+        return shown_context(kept.latest(kind, user, kind.figures))
+
+    return context
+
+
+def shown_context(shown) -> dict:
+    """What a kept chart's template shows of a `reports.results.Shown`."""
+    return {
+        "chart": shown.result,
+        "generated_at": shown.generated_at,
+        "refreshing": shown.refreshing,
+        "kept": True,
+    }
+
+
+def _figures(key: str, label, icon: str, models: tuple, compute, **options) -> "Kind":
+    return Kind(key, label, icon, models, _kept(key), figures=compute, **options)
+
+
 _ACTIVITIES = (Task, Call, Meeting)
 _KINDS = [
     Kind(
@@ -143,6 +179,7 @@ _KINDS = [
         (Task,),
         tasks,
         "dashboards/widgets/_tasks.html",
+        at_hand=True,
     ),
     Kind(
         "calendar",
@@ -151,9 +188,16 @@ _KINDS = [
         (Call, Meeting),
         calendar,
         "dashboards/widgets/_calendar.html",
+        at_hand=True,
     ),
     Kind(
-        "leads", _("My open leads"), "person-plus", (Lead,), leads, "dashboards/widgets/_leads.html"
+        "leads",
+        _("My open leads"),
+        "person-plus",
+        (Lead,),
+        leads,
+        "dashboards/widgets/_leads.html",
+        at_hand=True,
     ),
     Kind(
         "opportunities",
@@ -162,33 +206,56 @@ _KINDS = [
         (Opportunity,),
         opportunities,
         "dashboards/widgets/_opportunities.html",
+        at_hand=True,
     ),
-    Kind("pipeline", _("My pipeline by stage"), "kanban", (Opportunity,), _chart(charts.pipeline)),
-    Kind("forecast", _("Forecast vs quota"), "bullseye", (Opportunity,), _chart(charts.forecast)),
+    _figures(
+        "pipeline",
+        _("My pipeline by stage"),
+        "kanban",
+        (Opportunity,),
+        charts.pipeline,
+        personal=True,
+    ),
+    _figures(
+        "forecast",
+        _("Forecast vs quota"),
+        "bullseye",
+        (Opportunity,),
+        charts.forecast,
+        personal=True,
+    ),
     Kind("funnel", _("Funnel (last 12 months)"), "funnel", (Lead, Target), _chart(charts.funnel)),
     Kind("activities", _("Activities due"), "alarm", _ACTIVITIES, _chart(charts.activities_due)),
-    Kind("lead_sources", _("Leads by source"), "pie-chart", (Lead,), _chart(charts.lead_sources)),
-    Kind(
-        "won_lost",
-        _("Won and lost by month"),
-        "bar-chart-line",
-        (Opportunity,),
-        _chart(charts.won_lost),
+    _figures("lead_sources", _("Leads by source"), "pie-chart", (Lead,), charts.lead_sources),
+    _figures(
+        "won_lost", _("Won and lost by month"), "bar-chart-line", (Opportunity,), charts.won_lost
     ),
-    Kind(
+    _figures(
         "leaderboard",
         _("Team leaderboard"),
         "trophy",
         (Opportunity,),
-        _chart(charts.leaderboard),
+        charts.leaderboard,
         size=Size.SMALL,
     ),
     Kind("report", _("Saved report"), "bar-chart", (), report, "dashboards/widgets/_report.html"),
 ]
 KINDS = {kind.key: kind for kind in _KINDS}
+kept.provide({key: kind for key, kind in KINDS.items() if kind.figures is not None})
 
 #: A new user's dashboard: the lists of "My day", their pipeline and their forecast.
 DEFAULTS = ("tasks", "calendar", "leads", "opportunities", "pipeline", "forecast")
+
+
+def in_place(kind, user, widget) -> dict | None:
+    """The context of `widget` when its figures are at hand as the page renders (a list of a
+    few rows, or kept figures of any age); None: its fragment loads after the page."""
+    if kind.at_hand:
+        return kind.context(user, widget)
+    if kind.figures is not None:
+        shown = kept.peek(kind, user)
+        return None if shown is None else shown_context(shown)
+    return None
 
 
 def choices(user) -> list[Kind]:

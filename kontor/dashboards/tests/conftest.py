@@ -1,10 +1,14 @@
-"""Team Nord: Mia (sales manager) and Sam (sales rep); team Süd: Tom (sales rep). A rep sees
-the records of their teams, a manager every record (docs/access.md)."""
+"""Team Nord: Mia (sales manager) and Sam (sales rep); team Süd: Tom (sales rep); and their
+deals. A rep sees the records of their teams, a manager every record (docs/access.md)."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from kontor.leads.tests.factories import LeadFactory
+from kontor.opportunities.tests.factories import OpportunityFactory
 from kontor.users.actions import create_user
 from kontor.users.models import Team
 
@@ -46,3 +50,27 @@ def widget_url(ref, dashboard=None) -> str:
     if dashboard is None:
         return f"/dashboards/widgets/{ref}/"
     return f"/dashboards/{dashboard.pk}/widgets/{ref}/"
+
+
+def won(user, amount, **values):
+    return OpportunityFactory(
+        sales_stage="Closed Won",
+        amount=Decimal(amount),
+        date_closed=timezone.localdate(),
+        assigned_user=user,
+        actor=user,
+        **values,
+    )
+
+
+@pytest.fixture
+def deals(sales):
+    won(sales.sam, "1000.00")
+    won(sales.tom, "5000.00")
+    OpportunityFactory(sales_stage="Closed Lost", date_closed=timezone.localdate(), actor=sales.tom)
+    OpportunityFactory(
+        sales_stage="Proposal/Price Quote", amount=Decimal("2000.00"), actor=sales.sam
+    )
+    for user, source in ((sales.sam, "Web Site"), (sales.sam, "Web Site"), (sales.tom, "Email")):
+        LeadFactory(lead_source=source, actor=user)
+    return sales

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from kontor.activities.tests.factories import TaskFactory
 from kontor.core.testing import count_queries
-from kontor.dashboards import charts
+from kontor.dashboards import charts, kept
 from kontor.dashboards.actions import add_widget
 from kontor.dashboards.models import Widget
-from kontor.dashboards.tests.conftest import widget_url
+from kontor.dashboards.tests.conftest import widget_url, won
 from kontor.forecasts.actions import save_quotas
 from kontor.forecasts.periods import MONTH, Period, start_of
 from kontor.leads.tests.factories import LeadFactory
@@ -21,30 +21,6 @@ from kontor.opportunities.tests.factories import OpportunityFactory
 from kontor.reports.tests.conftest import make_report
 
 pytestmark = pytest.mark.django_db
-
-
-def won(user, amount, **values):
-    return OpportunityFactory(
-        sales_stage="Closed Won",
-        amount=Decimal(amount),
-        date_closed=timezone.localdate(),
-        assigned_user=user,
-        actor=user,
-        **values,
-    )
-
-
-@pytest.fixture
-def deals(sales):
-    won(sales.sam, "1000.00")
-    won(sales.tom, "5000.00")
-    OpportunityFactory(sales_stage="Closed Lost", date_closed=timezone.localdate(), actor=sales.tom)
-    OpportunityFactory(
-        sales_stage="Proposal/Price Quote", amount=Decimal("2000.00"), actor=sales.sam
-    )
-    for user, source in ((sales.sam, "Web Site"), (sales.sam, "Web Site"), (sales.tom, "Email")):
-        LeadFactory(lead_source=source, actor=user)
-    return sales
 
 
 def table(chart) -> list:
@@ -155,8 +131,8 @@ PINNED = {
 
 @pytest.mark.parametrize("kind", sorted(PINNED))
 def test_each_widget_has_pinned_queries_that_do_not_grow(sales, client, kind, monkeypatch):
-    # Counted every time: the leads' counts per source are not kept between the requests.
-    monkeypatch.setattr(charts, "SOURCES_SECONDS", 0)
+    # Counted every time: no figures are kept between the requests (tests/test_kept.py).
+    monkeypatch.setattr(kept, "KEEP_SECONDS", 0)
     client.force_login(sales.sam)
     url = widget_url(add_widget(kind, actor=sales.sam).pk)
     won(sales.sam, "10.00")
