@@ -42,7 +42,7 @@ from django.db import models as dj
 from kontor.core import config, permissions, registry
 from kontor.core.fields import DropdownField, LowerEmailField, PhoneField
 from kontor.core.models import Record
-from kontor.suiteapi import notes
+from kontor.suiteapi import currencies, notes
 from kontor.suiteapi.attributes import Attribute
 from kontor.suiteapi.references import (
     PERSON_NAME,
@@ -171,6 +171,7 @@ EXTRAS = {
     "Opportunities": (
         ref("account_id", "account", "Accounts"),
         ref_name("account_name", "account"),
+        *currencies.attributes(),
     ),
     "Calls": (*_ACTIVITY, *_DURATION),
     "Meetings": (*_ACTIVITY, *_DURATION),

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from kontor.core import permissions
 from kontor.suiteapi.attributes import Attribute, text
+from kontor.suiteapi.currencies import CurrencyId, CurrencyPart
 from kontor.suiteapi.mapping import ApiModule, api_module
 from kontor.suiteapi.references import (
     Custom,
@@ -183,6 +184,8 @@ def columns(api: ApiModule, attributes: dict, names: list[str]) -> list[str] | N
             needed.add("custom")
         elif isinstance(attribute, DurationPart):
             needed.add("duration_minutes")
+        elif isinstance(attribute, CurrencyId | CurrencyPart):
+            needed.add("currency")
         elif name in ("name", "full_name") and api.person:
             needed |= {"first_name", "last_name"}
         else:
