@@ -7,7 +7,6 @@ Widgets hold no figures: each is computed for the person viewing it, through the
 filter.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +23,7 @@ class Size(models.TextChoices):
 
 
 class Dashboard(models.Model):
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="dashboards",
-        verbose_name=_("Owner"),
-    )
+    owner = sharing.owner_field(related_name="dashboards")
     #: the team a sales manager shares this dashboard with; None: the owner's own home page
     team = sharing.team_field(on_delete=models.CASCADE)
     name = models.CharField(_("Name"), max_length=80, blank=True)

@@ -27,12 +27,7 @@ class Report(models.Model):
     fields (`group_by`: "field" or "field:period" for dates) with `aggregates` ("count",
     "sum:amount" …); validated by kontor.reports.spec."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="reports",
-        verbose_name=_("Owner"),
-    )
+    owner = sharing.owner_field(related_name="reports")
     module = models.CharField(_("Record type"), max_length=40)
     name = models.CharField(_("Name"), max_length=120)
     #: the list's query string (search `q` and the module's filters), normalised

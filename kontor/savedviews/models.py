@@ -18,12 +18,7 @@ class SavedView(models.Model):
     """Filters, search, sort and columns of the list of record type `module`, named by their
     owner."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="saved_views",
-        verbose_name=_("Owner"),
-    )
+    owner = sharing.owner_field(related_name="saved_views")
     module = models.CharField(_("Record type"), max_length=40)
     name = models.CharField(_("Name"), max_length=80)
     #: the list's query string without its page (normalised: sorted, no empty values)

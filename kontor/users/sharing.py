@@ -7,6 +7,7 @@ read in one place.
 
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,16 @@ class Share(models.TextChoices):
     PRIVATE = "private", _("Only me")
     TEAM = "team", _("A team")
     EVERYONE = "everyone", _("Everyone")
+
+
+def owner_field(related_name: str) -> models.ForeignKey:
+    """The `owner` field: the user whose thing it is (deleting them deletes it)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        verbose_name=_("Owner"),
+    )
 
 
 def share_field() -> models.CharField:
