@@ -8,15 +8,15 @@ without a base amount (no exchange rate known for its currency) is counted and r
 converted at today's rate (`rates.from_base`); the conversion happens once per sum, not per
 opportunity.
 
-Weighted amount = amount_base × probability / 100 (no probability: 0), summed in the database
-as amount_base × probability and divided once, rounded half-up to cents.
+Weighted amount = amount_base × probability / 100 (no probability: 0): the base amounts are
+summed per stage and probability in the database, multiplied by their probability and added
+here, divided once and rounded half-up to cents.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Sum
 
 from kontor.core import dropdowns
 from kontor.currencies import rates
@@ -24,8 +24,6 @@ from kontor.opportunities.models import CLOSED_STAGES
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-#: amount_base (18 digits) × a probability up to 100
-_PRODUCT = DecimalField(max_digits=22, decimal_places=2)
 
 
 @dataclass
@@ -93,27 +91,35 @@ def stages() -> list[Stage]:
 
 def by_stage(queryset) -> dict[str, Figures]:
     """The figures of every stage present in `queryset` (already permission-filtered and
-    filtered): one grouped query."""
+    filtered): one grouped query.
+
+    Grouped by stage and probability, so the database only counts and adds (a probability
+    follows its stage, so there are few groups) and reads nothing but the index
+    `opportunity_figures` for a viewer who sees every opportunity; the weighted sum is the sum
+    of each group's amount times its probability, in Decimal here: exact, and no
+    multiplication per opportunity in SQL. Rows without a base amount are counted
+    (`COUNT(*)` less `COUNT(amount_base)`), never added."""
     rows = (
         queryset.order_by()
-        .values("sales_stage")
-        .annotate(
-            n=Count("pk"),
-            total=Sum("amount_base"),
-            weighted=Sum(
-                F("amount_base") * Coalesce("probability", Value(0)), output_field=_PRODUCT
-            ),
-            missing=Count("pk", filter=Q(amount_base__isnull=True)),
-        )
+        .values_list("sales_stage", "probability")
+        .annotate(n=Count("*"), priced=Count("amount_base"), total=Sum("amount_base"))
     )
+    found: dict[str, list] = {}
+    for stage, probability, n, priced, total in rows:
+        sums = found.setdefault(stage, [0, 0, ZERO, ZERO])
+        total = Decimal(total) if total is not None else ZERO
+        sums[0] += n
+        sums[1] += n - priced
+        sums[2] += total
+        sums[3] += total * (probability or 0)
     return {
-        row["sales_stage"]: Figures(
-            count=row["n"],
-            amount=_cents(row["total"]),
-            weighted=_cents((row["weighted"] or ZERO) / 100),
-            without_rate=row["missing"],
+        stage: Figures(
+            count=n,
+            amount=_cents(amount),
+            weighted=_cents(weighted / 100),
+            without_rate=missing,
         )
-        for row in rows
+        for stage, (n, missing, amount, weighted) in found.items()
     }
 
 

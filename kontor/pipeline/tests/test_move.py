@@ -5,9 +5,10 @@ import pytest
 from kontor.core import registry
 from kontor.core.actions import save_record
 from kontor.core.grants import grant
-from kontor.core.testing import log_of
+from kontor.core.testing import count_queries, log_of
 from kontor.core.tests.hidden_links import snapshot
 from kontor.opportunities.models import Opportunity
+from kontor.opportunities.tests.factories import OpportunityFactory
 from kontor.studio.actions.fields import set_required
 from kontor.users.actions import create_user
 from kontor.users.models import Role
@@ -120,3 +121,19 @@ def test_a_move_answers_german_reasons(rep_client, rep, admin, pipeline):
     set_required(registry.get("opportunities"), ["next_step"], actor=admin)
     message = move(rep_client, pipeline.usd, "Qualification").json()["message"]
     assert message.startswith("Die Phase wurde nicht geändert.")
+
+
+def test_a_move_costs_a_fixed_number_of_queries(rep_client, rep, pipeline):
+    def measure(deal, stage):
+        deal = Opportunity.objects.get(pk=deal.pk)
+        found, response = count_queries(lambda: move(rep_client, deal, stage))
+        assert response.status_code == 200 and response.json()["ok"]
+        return found
+
+    first = measure(pipeline.eur, "Qualification")
+    for _ in range(10):
+        OpportunityFactory(sales_stage="Needs Analysis", actor=rep)
+    # Session, user, the manager's roles, the record, its row under lock, the update, the
+    # change log, both columns' figures in one grouped query and the card: none per card of
+    # either column.
+    assert measure(pipeline.eur, "Needs Analysis") == first == 9
