@@ -47,7 +47,7 @@ def _timed(client, name: str, url: str, count: int, expect: int, **headers) -> t
         statements.append(len(executed))
         if response.status_code != expect:
             result.errors.append(f"{url}: {response.status_code}")
-    return result, max(statements)
+    return result, max(statements, default=0)
 
 
 def rounds(args) -> list[dict]:
