@@ -14,7 +14,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Min, Q, Sum
+from django.db.models import Avg, Count, Max, Min, Q, Sum
 from django.db.models.functions import Trunc
 from django.http import QueryDict
 from django.utils import formats, timezone
@@ -173,9 +173,11 @@ def run(report, user) -> Result:
         name, period = spec.parse_group(value)
         group = groupable[name]
         if period:
-            keys[f"g{i}"] = Trunc(name, period, tzinfo=tz if group.kind == "datetime" else None)
+            keys[f"g{i}"] = Trunc(
+                group.expression, period, tzinfo=tz if group.kind == "datetime" else None
+            )
         else:
-            keys[f"g{i}"] = F(group.field.attname)
+            keys[f"g{i}"] = group.expression
         parts.append((group, period))
 
     figures, aggregates = [], {}

@@ -36,7 +36,7 @@ def order_of(group):
     before no, else by label; empty values last."""
     positions = {}
     if group.kind == "dropdown":
-        options = dropdowns.options(group.field.dropdown, include_inactive=True)
+        options = dropdowns.options(group.dropdown, include_inactive=True)
         positions = {o.key: n for n, o in enumerate(options)}
 
     def order(key, label):
@@ -66,7 +66,7 @@ def labels_of(parts, found: list, user) -> list:
 def _labeller(group, period, present: set, user):
     empty = _("(empty)")
     if group.kind == "dropdown":
-        name = group.field.dropdown
+        name = group.dropdown
         return lambda k: dropdowns.label(name, k) or k if k else empty
     if group.kind == "boolean":
         return lambda k: empty if k is None else (_("Yes") if k else _("No"))
@@ -83,17 +83,18 @@ def _labeller(group, period, present: set, user):
     if group.kind == "link":
         from kontor.core import registry
 
-        module = registry.find(group.field.related_model)
+        module = registry.find(group.related_model)
         column = module.link_column or "pk"
         visible = (
-            group.field.related_model.objects.visible_to(user, "view")
+            group.related_model.objects.visible_to(user, "view")
             .filter(pk__in=present)
             .values_list("pk", column)
             if present
             else []
         )
-        names = {pk: str(text) for pk, text in visible}
-        return lambda k: names.get(k, not_available()) if k is not None else empty
+        # By text: a custom link holds the id as text, a foreign key as a UUID.
+        names = {str(pk): str(text) for pk, text in visible}
+        return lambda k: names.get(str(k), not_available()) if k is not None else empty
     if period:
         return lambda k: period_label(k, period) if k is not None else empty
     return lambda k: str(k) if k not in (None, "") else empty

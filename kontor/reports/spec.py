@@ -1,13 +1,17 @@
 """What a report may group by and aggregate for a record type, and the check of a report's
 definition.
 
-Read from the model's fields and the module's declaration (`kontor.core.registry`), so a new
-record type can be reported on with nothing declared. A group field is a dropdown, a user, a
-link to another record type, a yes/no field, a short text field the list shows or filters by,
-an amount's currency, or a date (by week, month, quarter or year). A figure is the count, or
-the sum, average, minimum or maximum of a number; an amount that names its currency
+Read from the model's fields, the module's declaration (`kontor.core.registry`) and the record
+type's Studio custom fields (`kontor.core.config.custom_fields`, the definitions the list
+filters and sorts by), so a new record type or custom field can be reported on with nothing
+declared. A group field is a dropdown, a user, a link to another record type, a yes/no field, a
+short text field the list shows or filters by, an amount's currency, or a date (by week, month,
+quarter or year); of the custom fields: dropdown, yes/no, text, date, date and time and link. A
+figure is the count, or the sum, average, minimum or maximum of a number (custom number,
+decimal and currency fields too); an amount that names its currency
 (`kontor.core.fields.amount_in`) is added up in the base currency when the model keeps it there
-(a `<field>_base` column, as opportunities do), otherwise only per currency.
+(a `<field>_base` column, as opportunities do), otherwise only per currency. A custom currency
+field names no currency: it is added up as its list column shows it.
 """
 
 from dataclasses import dataclass
@@ -15,11 +19,13 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Cast
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kontor.core import registry
+from kontor.core import config, registry
 from kontor.core.fields import DropdownField, PhoneField
 
 #: Group fields a report may have, figures it may show, and groups it lists.
@@ -46,24 +52,29 @@ _TEXT_LIMIT = 100  # longer text fields hold free text, not a few values
 @dataclass(frozen=True)
 class GroupField:
     """A field a report may group by. `kind`: dropdown, user, link, boolean, text, date,
-    datetime; `filterable`: the list's filters accept it (a group links to its records)."""
+    datetime; `filterable`: the list's filters accept it (a group links to its records);
+    `expression`: what the query groups by (the column, or a custom field's typed JSON value);
+    `dropdown`: the list of a dropdown; `related_model`: the model a link points at."""
 
     name: str
     label: str
     kind: str
-    field: models.Field
     filterable: bool
+    expression: object
+    dropdown: str = ""
+    related_model: type | None = None
 
 
 @dataclass(frozen=True)
 class NumberField:
     """A field a report may sum: `column` is what is added up (the base-currency column of an
-    amount kept in both), `currency_field` the field naming the currency of an amount summed
-    per currency ("" otherwise), `in_base` whether `column` is in the base currency."""
+    amount kept in both, or a custom field's typed JSON value), `currency_field` the field
+    naming the currency of an amount summed per currency ("" otherwise), `in_base` whether
+    `column` is in the base currency."""
 
     name: str
     label: str
-    column: str
+    column: object
     decimals: bool
     currency_field: str = ""
     in_base: bool = False
@@ -103,7 +114,8 @@ def _currency_fields(module) -> set[str]:
 
 
 def group_fields(module) -> dict[str, GroupField]:
-    """The fields of `module` a report may group by, in the model's order."""
+    """The fields of `module` a report may group by, in the model's order, then its custom
+    fields in the order admins set."""
     found = {}
     for field in module.model._meta.concrete_fields:
         if field.primary_key or isinstance(field, models.EmailField | PhoneField):
@@ -115,10 +127,64 @@ def group_fields(module) -> dict[str, GroupField]:
             field.name,
             capfirst(str(field.verbose_name)),
             kind,
-            field,
             field.name in module.filters,
+            F(field.attname),
+            dropdown=field.dropdown if kind == "dropdown" else "",
+            related_model=field.related_model if kind in ("user", "link") else None,
         )
+    for definition in config.custom_fields(module.model):
+        group = _custom_group(definition)
+        if group is not None:
+            found[definition.name] = group
     return found
+
+
+#: Custom field types a report groups by, and the kind of group each is.
+_CUSTOM_GROUPS = {
+    "dropdown": "dropdown",
+    "boolean": "boolean",
+    "text": "text",
+    "date": "date",
+    "datetime": "datetime",
+    "relate": "link",
+}
+
+
+def _custom_group(definition) -> GroupField | None:
+    """A custom field as a group: its JSON value typed as the list filters it (dates as dates,
+    yes/no as booleans on both databases), linked records by their id."""
+    kind = _CUSTOM_GROUPS.get(definition.field_type)
+    if kind is None:
+        return None
+    value = definition.expression()
+    if kind == "date":
+        value = Cast(value, models.DateField())
+    elif kind == "datetime":
+        value = Cast(value, models.DateTimeField())
+    elif kind == "boolean":
+        # PostgreSQL's ->> gives 'true', SQLite's JSON_EXTRACT 1: compare as JSON instead.
+        stored = f"custom__{definition.name}"
+        value = Case(
+            When(**{stored: True}, then=Value(True)),
+            When(**{stored: False}, then=Value(False)),
+            default=Value(None),
+            output_field=models.BooleanField(null=True),
+        )
+    related = None
+    if kind == "link":
+        try:
+            related = definition.link_model()
+        except KeyError:  # a record type no longer installed
+            return None
+    return GroupField(
+        definition.name,
+        capfirst(definition.label),
+        kind,
+        kind != "link",  # the list filters every one of these types but links
+        value,
+        dropdown=definition.dropdown if kind == "dropdown" else "",
+        related_model=related,
+    )
 
 
 def number_fields(module) -> dict[str, NumberField]:
@@ -143,6 +209,14 @@ def number_fields(module) -> dict[str, NumberField]:
             )
         else:
             found[field.name] = NumberField(field.name, label, field.name, decimals, currency)
+    for definition in config.custom_fields(module.model):
+        if definition.field_type in ("integer", "decimal", "currency"):
+            found[definition.name] = NumberField(
+                definition.name,
+                capfirst(definition.label),
+                definition.expression(),
+                decimals=definition.field_type != "integer",
+            )
     return found
 
 
@@ -237,6 +311,9 @@ def validate(slug: str, group_by: list, figures: list) -> None:
 
 
 def _field_label(module, name: str) -> str:
+    custom = config.custom_field(module.model, name)
+    if custom is not None:
+        return capfirst(custom.label)
     try:
         return capfirst(str(module.model._meta.get_field(name).verbose_name))
     except Exception:  # noqa: BLE001 - an unknown name is shown as sent
