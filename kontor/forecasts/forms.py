@@ -11,8 +11,13 @@ from kontor.currencies import rates
 from kontor.forecasts import periods as p
 from kontor.forecasts import report
 
-#: How many periods before and after the default range the range selects offer.
+#: How many periods before and after the default range, and around the chosen first and last
+#: period, the range selects offer.
 AROUND = 8
+#: Below this many periods the selects offer every one from the earliest offered to the
+#: latest; beyond, only those around the default range and the chosen periods (a range
+#: far from today would otherwise list every month in between).
+CONTIGUOUS = 60
 
 
 def _select(**attrs) -> forms.Select:
@@ -22,7 +27,8 @@ def _select(**attrs) -> forms.Select:
 class RangeForm(forms.Form):
     """Months or quarters and the first and last of them (GET parameters `period`, `from`,
     `to`; each of "2026-11", "2026-Q4" or a day). Unknown or missing values take the
-    default: this quarter's months, or this quarter and the three after it."""
+    default: this quarter's months, or this quarter and the three after it; a period outside
+    the years offered (periods.FIRST_YEAR to LAST_YEAR) is refused on its field."""
 
     period = forms.ChoiceField(
         label=_("Periods"),
@@ -41,22 +47,41 @@ class RangeForm(forms.Form):
         self.kind = data.get("period") if data.get("period") in {p.MONTH, p.QUARTER} else p.MONTH
         today = timezone.localdate()
         first, last = p.default_range(self.kind, today)
-        self.first = p.parse(self.kind, data.get("start", "")) or first
-        self.last = p.parse(self.kind, data.get("end", "")) or last
+        #: The fields whose period lies outside the years offered (they show the default).
+        self.outside = []
+        chosen = {}
+        for name, default in (("start", first), ("end", last)):
+            period = p.parse(self.kind, data.get(name, ""))
+            if period is not None and not p.offered(period):
+                self.outside.append(name)
+                period = None
+            chosen[name] = period or default
+        self.first, self.last = chosen["start"], chosen["end"]
         data = {"period": self.kind, "start": self.first.key, "end": self.last.key}
         super().__init__(data, **kwargs)
-        low = min(self.first.start, p.add(self.kind, first.start, -AROUND))
-        high = max(self.last.start, p.add(self.kind, last.start, AROUND))
-        offered = [
-            (x.key, x.label) for x in p.between(p.Period(self.kind, low), p.Period(self.kind, high))
+        options = sorted(
+            {
+                *p.around(first, last, AROUND),
+                *p.around(self.first, self.first, AROUND),
+                *p.around(self.last, self.last, AROUND),
+            }
+        )
+        if p.distance(options[0], options[-1]) < CONTIGUOUS:
+            options = p.between(options[0], options[-1])
+        self.fields["start"].choices = self.fields["end"].choices = [
+            (x.key, x.label) for x in options
         ]
-        self.fields["start"].choices = offered
-        self.fields["end"].choices = offered
 
     def clean(self):
+        if self.outside:
+            message = _("Enter a period from %(first)d to %(last)d.") % {
+                "first": p.FIRST_YEAR,
+                "last": p.LAST_YEAR,
+            }
+            raise ValidationError({name: message for name in self.outside})
         if self.first > self.last:
             raise ValidationError({"end": _("Choose a last period after the first.")})
-        if len(p.between(self.first, self.last)) > p.MAX_PERIODS:
+        if p.distance(self.first, self.last) >= p.MAX_PERIODS:
             raise ValidationError(
                 {"end": _("Choose at most %(count)d periods.") % {"count": p.MAX_PERIODS}}
             )
@@ -68,6 +93,9 @@ class RangeForm(forms.Form):
 
 
 class ForecastForm(RangeForm):
+    """The forecast page's and the API's choices: the range, whose figures `viewer` may ask
+    for (the scope) and the currency to show them in."""
+
     scope = forms.ChoiceField(label=_("Whose"), required=False, widget=_select())
     currency = forms.ChoiceField(label=_("Currency"), required=False, widget=_select())
 

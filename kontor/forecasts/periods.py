@@ -15,10 +15,15 @@ from django.utils.translation import gettext as _
 MONTH, QUARTER = "month", "quarter"
 #: The longest range one page or API request may ask for, in periods.
 MAX_PERIODS = 12
+#: The years a chosen period may lie in: any sales plan fits, and every period's neighbours
+#: are dates too (Python's dates end with the year 9999).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 @dataclass(frozen=True, order=True)
 class Period:
+    """A month or a quarter, for the forecast, the Quotas grid and the dashboards' charts."""
+
     kind: str
     start: date
 
@@ -75,6 +80,25 @@ def parse(kind: str, text: str) -> Period | None:
     if quarter and day:
         return None
     return Period(kind, start_of(kind, first))
+
+
+def offered(period: Period) -> bool:
+    """Whether `period` lies in the years a page or the API accepts (FIRST_YEAR to LAST_YEAR)."""
+    return FIRST_YEAR <= period.start.year <= LAST_YEAR
+
+
+def around(first: Period, last: Period, count: int) -> list[Period]:
+    """The periods from `count` before `first` to `count` after `last`, only those offered."""
+    kind = first.kind
+    low = max(add(kind, first.start, -count), date(FIRST_YEAR, 1, 1))
+    high = min(add(kind, last.start, count), start_of(kind, date(LAST_YEAR, 12, 31)))
+    return between(Period(kind, low), Period(kind, high))
+
+
+def distance(first: Period, last: Period) -> int:
+    """How many periods `last` lies after `first` (0: the same one)."""
+    months = (last.start.year - first.start.year) * 12 + last.start.month - first.start.month
+    return months // (3 if first.kind == QUARTER else 1)
 
 
 def between(first: Period, last: Period) -> list[Period]:

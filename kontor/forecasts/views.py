@@ -55,7 +55,19 @@ def quotas(request):
         raise Http404
     form = RangeForm(request.GET)
     if not form.is_valid():
-        form = RangeForm()
+        # The range's errors, and no grid to save into: nothing else than what was asked for.
+        return render(
+            request,
+            "forecasts/quotas.html",
+            {
+                "form": form,
+                "rows": [],
+                "errors": {},
+                "base": rates.base_currency(),
+                "query": request.GET.urlencode(),
+            },
+            status=400,
+        )
     periods = form.periods
     people = list(access.keepable(request.user))
     cells = {cell_name(u.pk, period): (u.pk, period) for u in people for period in periods}

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from kontor.api.models import ApiToken
 from kontor.api.tests.conftest import token_client
-from kontor.users.actions import update_profile
+from kontor.users.actions import create_user, update_profile
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/analytics/forecast/"
@@ -81,8 +81,33 @@ def test_bad_parameters_answer_a_structured_400(quarter, params, field):
     assert body["code"] and field in body["errors"], body
 
 
+@pytest.mark.parametrize(
+    ("url", "params", "field"),
+    [
+        (URL, {"period": "quarter", "from": "9999-Q4", "to": "9999-Q4"}, "from"),
+        (URL, {"period": "month", "to": "9999-12"}, "to"),
+        (URL, {"period": "month", "from": "0001-01", "to": "0001-02"}, "from"),
+        ("/api/v1/analytics/quotas/", {"to": "9999-12"}, "to"),
+        ("/api/v1/analytics/quotas/", {"period": "quarter", "from": "1899-Q4"}, "from"),
+    ],
+)
+def test_periods_outside_the_calendar_s_range_answer_a_400(quarter, url, params, field):
+    answer = token_client(quarter.sam).get(url, params)
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["errors"][field] == ["Enter a period from 1900 to 2999."]
+
+
 def test_without_a_token_nothing_is_shown(quarter):
     assert APIClient().get(URL).status_code == 401
+
+
+def test_who_may_not_list_opportunities_gets_404_as_from_the_pipeline(quarter):
+    outsider = create_user("out", password="pw-out-123!")
+    client = token_client(outsider)
+    answer = client.get(URL)
+    assert answer.status_code == 404, answer.content
+    assert answer.json()["code"] == "not_found"
+    assert client.get("/api/v1/analytics/pipeline/").status_code == 404
 
 
 def test_quotas_are_readable_as_the_forecast_shows_them(quarter, admin):

@@ -124,6 +124,57 @@ def test_a_range_too_long_or_backwards_is_refused(client, quarter):
     assert response.status_code == 400
 
 
+OUTSIDE = "Enter a period from 1900 to 2999."
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"period": "quarter", "from": "9999-Q4", "to": "9999-Q4"}, "start"),
+        ({"period": "month", "to": "9999-12"}, "end"),
+        ({"period": "month", "from": "0001-01", "to": "0001-02"}, "start"),
+        ({"period": "month", "from": "1899-12", "to": "3000-01"}, "end"),
+    ],
+)
+def test_a_period_outside_the_years_offered_is_refused_on_its_field(client, quarter, params, field):
+    response = client_of(client, quarter.sam).get(PAGE, params)
+    assert response.status_code == 400
+    assert response.context["forecast"] is None
+    assert response.context["form"].errors[field] == [OUTSIDE]
+    assert OUTSIDE in response.content.decode()
+
+
+def test_the_range_selects_offer_a_bounded_list_however_far_the_range(client, quarter):
+    from django.utils import timezone
+
+    from kontor.forecasts.periods import start_of
+
+    sam = client_of(client, quarter.sam)
+    today = f"{start_of('month', timezone.localdate()):%Y-%m}"
+    for params in (
+        {"period": "month", "from": "0001-01", "to": "0001-02"},
+        {"period": "month", "from": "1900-01", "to": "2999-12"},
+        {"period": "quarter", "from": "1900-Q1", "to": "2999-Q4"},
+    ):
+        response = sam.get(PAGE, params)
+        assert response.status_code == 400
+        for name in ("start", "end"):
+            keys = [key for key, _label in response.context["form"].fields[name].choices]
+            assert len(keys) <= 60, (params, len(keys))
+            assert keys == sorted(set(keys))
+        assert len(response.content) < 200_000
+    far = sam.get(PAGE, {"period": "month", "from": "1900-01", "to": "1900-03"})
+    assert far.status_code == 200
+    assert [p.key for p in far.context["forecast"].periods] == ["1900-01", "1900-02", "1900-03"]
+    keys = [key for key, _label in far.context["form"].fields["start"].choices]
+    assert keys[0] == "1900-01" and {"1900-11", today} <= set(keys) and len(keys) <= 60
+    last = sam.get(PAGE, {"period": "quarter", "from": "2999-Q3", "to": "2999-Q4"})
+    assert last.status_code == 200
+    assert last.context["forecast"].periods[-1].end.isoformat() == "2999-12-31"
+    keys = [key for key, _label in last.context["form"].fields["end"].choices]
+    assert keys[-1] == "2999-Q4"
+
+
 def test_the_default_range_is_this_quarters_months(client, quarter):
     from django.utils import timezone
 

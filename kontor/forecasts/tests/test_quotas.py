@@ -117,6 +117,33 @@ def test_reps_get_404_and_change_nothing(client, quarter):
     assert stored() == before
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("period=quarter&to=9999-Q4", "end"), ("period=month&from=0001-01&to=0001-02", "start")],
+)
+def test_a_period_outside_the_years_offered_is_refused_and_nothing_is_saved(
+    client, quarter, admin, query, field
+):
+    viewer = client_of(client, admin)
+    url = f"/forecast/quotas/?{query}"
+    response = viewer.get(url)
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == ["Enter a period from 1900 to 2999."]
+    assert response.context["rows"] == []
+    assert 'id="quota-grid"' not in response.content.decode()
+    before = stored()
+    response = viewer.post(url, {f"q-{quarter.sam.pk}-2027-01": "99999"})
+    assert response.status_code == 400
+    assert stored() == before
+
+
+def test_a_backward_range_shows_its_error_not_another_range(client, quarter, admin):
+    response = client_of(client, admin).get("/forecast/quotas/?from=2027-03&to=2027-01")
+    assert response.status_code == 400
+    assert response.context["form"].errors["end"] == ["Choose a last period after the first."]
+    assert response.context["rows"] == []
+
+
 def test_attainment_follows_a_new_quota(client, quarter, admin):
     viewer = client_of(client, admin)
     forecast = {
