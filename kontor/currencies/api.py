@@ -56,6 +56,9 @@ def _currency(table: rates.Rates, code: str) -> dict:
 
 
 class CurrencyList(APIView):
+    """GET /api/v1/currencies/: every currency (or the active ones) with its rates and the
+    base, for integrations converting amounts."""
+
     @extend_schema(
         tags=["currencies"],
         operation_id="v1_currencies_list",
@@ -75,6 +78,8 @@ class CurrencyList(APIView):
 
 
 class CurrencyDetail(APIView):
+    """GET /api/v1/currencies/<code>/: one currency with its rates; 404 for an unknown code."""
+
     @extend_schema(tags=["currencies"], summary="One currency with its rates", responses=CURRENCY)
     def get(self, request, code: str):
         table = rates.table()

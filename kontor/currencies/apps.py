@@ -1,8 +1,14 @@
+"""The currencies app's configuration: the base currency for money fields and the
+Administration → Currencies page, for Django's app registry."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class CurrenciesConfig(AppConfig):
+    """Registers, once the apps are loaded, where money fields read the base currency and the
+    Currencies page in the administration area."""
+
     name = "kontor.currencies"
     label = "currencies"
     verbose_name = _("Currencies")

@@ -79,6 +79,9 @@ class RateForm(forms.ModelForm):
 
 
 class RateImportForm(forms.Form):
+    """The upload of a CSV file of exchange rates and its number and date format, for
+    administrators (Administration → Currencies → Import rates)."""
+
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(

@@ -1,3 +1,6 @@
+"""The addresses of Administration → Currencies (currencies, rates, the rate import), for
+administrators; the API's are in api_urls.py."""
+
 from django.urls import path
 
 from kontor.currencies import views

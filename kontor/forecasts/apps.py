@@ -1,3 +1,6 @@
+"""The forecasts app's configuration: the forecast page, the quotas and the link to them
+from the opportunities list, for Django's app registry."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -51,6 +51,9 @@ def figures_of(stage: str, category: str) -> tuple[str, ...]:
 
 @dataclass
 class Sums:
+    """The sums of one figure's opportunities (count, amounts, those without a base amount),
+    added up from the grouped query's rows for a cell, a subtotal or a total."""
+
     count: int = 0
     amount: Decimal = ZERO
     #: Σ amount × probability (percent): divided by 100 once, when shown

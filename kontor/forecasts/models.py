@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PeriodKind(models.TextChoices):
+    """Whether a quota is a month's or a quarter's (`Quota.period_kind`)."""
+
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
 

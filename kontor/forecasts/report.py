@@ -23,6 +23,9 @@ from kontor.users.models import Team
 
 @dataclass(frozen=True)
 class Scope:
+    """Whose figures a viewer asked for: their own, one user's, a team's or everyone's they
+    may see (`parse_scope` reads the page's and the API's "team:3")."""
+
     kind: str  # me | user | team | all
     id: int | None = None
 
@@ -93,6 +96,9 @@ class Line:
 
 @dataclass
 class Section:
+    """A team's lines and subtotal in the page and the API; a scope of one person has one
+    section without label or subtotal, and "all" puts people in no team under "No team"."""
+
     label: str
     team_id: int | None
     lines: list[Line]
@@ -101,6 +107,9 @@ class Section:
 
 @dataclass
 class Forecast:
+    """What `build` gives the page and the API: the periods, the sections, the total and the
+    notes on opportunities counted but not added."""
+
     periods: list[Period]
     sections: list[Section]
     total: Line | None
