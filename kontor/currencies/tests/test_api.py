@@ -44,11 +44,34 @@ def test_one_currency_and_an_unknown_one(api):
     assert api.get("/api/v1/currencies/XYZ/").status_code == 404
 
 
-def test_it_is_read_only_and_needs_a_token(api, client):
-    assert api.post("/api/v1/currencies/", {"code": "NZD"}, format="json").status_code == 405
-    assert not Currency.objects.filter(code="NZD").exists()
+def test_it_is_read_only_and_needs_a_token(api, client, admin):
+    add_rate("USD", date(2026, 1, 1), "1.085", actor=admin)
+    before = stored()
+    for method, url, body in (
+        ("post", "/api/v1/currencies/", {"code": "NZD", "name": "NZ Dollar"}),
+        ("put", "/api/v1/currencies/USD/", {"name": "Changed", "active": False}),
+        ("patch", "/api/v1/currencies/USD/", {"rates": [{"valid_from": "2026-01-01"}]}),
+        ("delete", "/api/v1/currencies/USD/", None),
+    ):
+        assert getattr(api, method)(url, body, format="json").status_code == 405, (method, url)
+    assert stored() == before
+    assert ("USD", date(2026, 1, 1), "1.085000") in before["rates"]
     assert client.get("/api/v1/currencies/").status_code in (401, 403)
-    assert not ExchangeRate.objects.exists()
+
+
+def stored() -> dict:
+    """Every currency and exchange rate as stored, to show a refused request changed none."""
+    return {
+        "currencies": sorted(
+            Currency.objects.values_list("code", "name", "symbol", "active", "is_base")
+        ),
+        "rates": sorted(
+            (code, day, f"{rate:.6f}")
+            for code, day, rate in ExchangeRate.objects.values_list(
+                "currency_id", "valid_from", "rate"
+            )
+        ),
+    }
 
 
 def test_it_is_in_the_schema(admin_client):
