@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -62,13 +63,19 @@ def _page(request, current: Dashboard | None, tabs: list[Dashboard]):
         widget.fragment_url = reverse(fragment, args=args)
         # What is at hand is shown in place: one request instead of one per widget.
         found = in_place(kind, user, widget)
+        # Rendered without the page's context processors (the navigation, once per widget):
+        # a widget's template reads only its own context and the form token.
         widget.body = (
             None
             if found is None
-            else render_to_string(
-                kind.template,
-                {"widget": widget, "kind": kind, "reload_url": widget.fragment_url, **found},
-                request,
+            else get_template(kind.template).render(
+                {
+                    "widget": widget,
+                    "kind": kind,
+                    "reload_url": widget.fragment_url,
+                    "csrf_token": get_token(request),
+                    **found,
+                }
             )
         )
     context = {
