@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kontor.core.context import origin
 from kontor.core.models import ChangeLog, ExternalId
+from kontor.currencies import rates
 from kontor.suitecrm.delta import windows
 from kontor.suitecrm.models import MigrationRun
 from kontor.suitecrm.report import Report
@@ -59,7 +60,9 @@ def migrate(
                     _run_steps(selected, context, progress, found)
                     raise _DryRunRollback
             except _DryRunRollback:
-                pass
+                # Tables cached while the dry run's writes were visible (the currencies step's
+                # base and rates) would outlive its rollback: forgotten here and shared-wide.
+                rates.invalidate()
         else:
             run = MigrationRun.objects.create(source=source.name, source_clock=source.clock)
             # The change log and the external ids name the run: "suitecrm:<run id>".

@@ -4,7 +4,8 @@ administrator who wants proof before switching over.
 Counted on both sides: the users and teams, the records per module (live and in the trash;
 in Kontor the records that came from SuiteCRM, found through `core.ExternalId`), the links
 (account–contact, account–opportunity, opportunity–contact, invitees of calls and meetings,
-record teams), and the OAuth2 clients. Then a random sample of records per module is
+record teams), the OAuth2 clients and the currencies (SuiteCRM's live rows against the
+currencies the migration noted). Then a random sample of records per module is
 compared field by field: names, primary e-mail, owner, created and modified dates, trash.
 Every difference is one line. SuiteCRM is only read. A row the migration reported and left
 out is a difference here too: the lines say what Kontor lacks, the migration's report why.
@@ -22,6 +23,7 @@ from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
 from kontor.api.models import OAuthClient
 from kontor.contacts.models import Contact
 from kontor.core.models import ExternalId
+from kontor.currencies.models import Currency
 from kontor.leads.models import Lead
 from kontor.opportunities.models import Opportunity, OpportunityContact
 from kontor.suitecrm.ids import kontor_id
@@ -102,12 +104,24 @@ def verify(url: str, *, sample: int = 50, seed: int | None = None) -> Verificati
                 source.scalar("SELECT COUNT(*) FROM oauth2clients"),
                 OAuthClient.objects.count(),
             )
+        if source.has("currencies"):
+            result.compare(
+                "currencies",
+                int(source.scalar("SELECT COUNT(*) FROM currencies WHERE deleted = 0") or 0),
+                _currencies(),
+            )
         for table in MODULES:
             if source.has(table):
                 _sample(source, result, table, sample, seed)
     finally:
         source.close()
     return result
+
+
+def _currencies() -> int:
+    """How many Kontor currencies the migration noted for a SuiteCRM currency row."""
+    codes = LegacyId.objects.filter(kind="currency").values_list("kontor_id", flat=True)
+    return Currency.objects.filter(code__in=list(codes)).count()
 
 
 def _migrated(model):

@@ -3,6 +3,7 @@
 from kontor.suitecrm.steps import (  # noqa: F401
     activities,
     audit,
+    currencies,
     custom_fields,
     invitees,
     links,

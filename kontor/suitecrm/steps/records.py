@@ -10,6 +10,7 @@ account's "member of" (a second pass once every account exists) and an opportuni
 (an opportunity needs one in B2B mode; accounts are migrated before opportunities).
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -39,6 +40,11 @@ from kontor.targets.models import Target
 #: database). A run may name another in `context.shared["system_currency"]`.
 SYSTEM_CURRENCY = "USD"
 CENT = Decimal("0.01")
+
+
+def system_currency(context) -> str:
+    """The ISO code of SuiteCRM's system currency for this run."""
+    return context.shared.get("system_currency", SYSTEM_CURRENCY)
 
 
 def website(value) -> str:
@@ -252,9 +258,12 @@ def amount(context, table: str, row: dict, column: str) -> Decimal | None:
 )
 def opportunities(context) -> None:
     """Opportunities with amount, currency (ISO code) and account."""
+    # Rows without a usable ISO code are left out (the currencies step reports them): their
+    # opportunities take the system currency, reported.
     currencies = {
         row["id"]: text(row["iso4217"]).upper()
         for row in context.source.rows("SELECT id, iso4217 FROM currencies WHERE deleted = 0")
+        if re.fullmatch(r"[A-Za-z]{3}", text(row["iso4217"]))
     }
     # The account is a link row of its own: a changed one brings its opportunity.
     also = "SELECT opportunity_id AS id FROM accounts_opportunities WHERE date_modified >= %s"
@@ -309,7 +318,7 @@ def _accounts_of(context, ids: list[str]) -> dict:
 
 
 def opportunity_values(context, row: dict, currencies: dict, links: dict) -> dict:
-    system = context.shared.get("system_currency", SYSTEM_CURRENCY)
+    system = system_currency(context)
     currency_id = text(row.get("currency_id")) or "-99"
     if currency_id != "-99" and currency_id not in currencies:
         context.report.problem(
