@@ -75,7 +75,7 @@ def bucket_sql(stage: str, alias: str = "") -> str:
     """SQL for the bucket of a journey's time at `stage` (null when it has none): `bucket`."""
     start, mine = _since_sql(stage, alias), f"{alias}{stage}_at"
     if connection.vendor == "postgresql":
-        s = f"FLOOR(EXTRACT(EPOCH FROM ({mine} - {start})))"
+        s = f"FLOOR(date_part('epoch', {mine} - {start}))"
         least = "LEAST"
 
         def div(a, b):

@@ -1,19 +1,20 @@
 """The funnel's counts and time histograms of a cohort, read from the monthly rollup.
 
 For the funnel page, its API and the dashboard's funnel widget, when the user may count every
-journey (`figures.funnel` decides): the cohort's whole months come from `FunnelMonth` rows,
-the rest from the journeys themselves, merged. The rest is the partial first and last month of
-a range of days and, for a user whose time zone is not the deployment's, the hours by which
-their months' edges differ from the rollup's (added to one month, taken from its neighbour).
+journey (`figures.funnel` decides): the cohort's months come from `FunnelMonth` rows, the rest
+from the journeys themselves, merged. The rest is the partial first and last month of a range
+of days (the days in the range, or the rollup's month less the days outside it, whichever is
+fewer) and, for a user whose time zone is not the deployment's, the hours by which their
+months' edges differ from the rollup's (added to one month, taken from its neighbour).
 At most three queries: the rollup's counts per month, its merged histograms, and the
 journeys' counts and histograms per piece of the rest.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -59,9 +60,10 @@ def _next(month: date) -> date:
 
 
 def plan(cohort) -> tuple[list[date], list[tuple]]:
-    """The months read whole from the rollup, and the pieces read from the journeys:
-    (from, to, sign, month) — a sign of -1 takes journeys the rollup's month holds but the
-    user's does not."""
+    """The months read from the rollup, and the pieces read from the journeys: (from, to,
+    sign, month) — a sign of -1 takes journeys the rollup's month holds but the user's range
+    does not. A month the range covers more than half of is the rollup's less the days left
+    out; a smaller part is counted from its journeys: at most half a month at each end."""
     zone, site = timezone.get_current_timezone(), rollup.site_zone()
     start, end = cohort.bounds()
     whole, pieces = [], []
@@ -76,13 +78,17 @@ def plan(cohort) -> tuple[list[date], list[tuple]]:
     while month <= cohort.end:
         first = datetime.combine(month, time.min, tzinfo=zone)
         after = datetime.combine(_next(month), time.min, tzinfo=zone)
-        if start <= first and after <= end:
+        low, high = max(first, start), min(after, end)
+        if 2 * (high - low) > after - first:
+            # Most of the month: the rollup's month, less the days outside the range. The
+            # user's month = the rollup's + [first, its start) - [after, its end).
             whole.append(month)
-            # The user's month = the rollup's + [first, its start) - [after, its end).
             piece(first, datetime.combine(month, time.min, tzinfo=site), 1, month)
             piece(after, datetime.combine(_next(month), time.min, tzinfo=site), -1, month)
+            piece(first, low, -1, month)
+            piece(high, after, -1, month)
         else:
-            piece(max(first, start), min(after, end), 1, month)
+            piece(low, high, 1, month)
         month = _next(month)
     return whole, pieces
 
@@ -112,44 +118,66 @@ def _from_rollup(counted: Counted, cohort, months: list[date]) -> None:
 
 def _from_journeys(counted: Counted, cohort, pieces: list[tuple]) -> None:
     """Counts and histograms of the journeys in `pieces`, by one query over their elementary
-    segments (pieces may overlap: an edge's hours leave one month and join the next)."""
+    segments (pieces may overlap: an edge's hours leave one month and join the next). Each
+    segment is its own range of the cohort index, read from the index alone on PostgreSQL."""
     points = sorted({p[0] for p in pieces} | {p[1] for p in pieces})
-    where = Q()
-    for low, high, _sign, _month in pieces:
-        where |= Q(cohort_at__gte=low, cohort_at__lt=high)
-    segment = Case(
-        *[When(cohort_at__lt=p, then=Value(i)) for i, p in enumerate(points[1:])],
-        output_field=IntegerField(),
-    )
-    rows = filtered(Journey.objects.filter(where, trashed=False), cohort).annotate(
-        seg=segment,
+    segments = [
+        (i, low, high)
+        for i, (low, high) in enumerate(zip(points, points[1:], strict=False))
+        if any(p[0] <= low and high <= p[1] for p in pieces)
+    ]
+    flags = [*STAGES, "converted"]
+    # One segment's SELECT is compiled once, with stand-ins for its number and bounds that
+    # each segment's values replace (compiling the expressions per segment cost more than
+    # running them).
+    marks = (-7_777_777, datetime(1, 1, 2, tzinfo=UTC), datetime(1, 1, 3, tzinfo=UTC))
+    rows = filtered(
+        Journey.objects.filter(trashed=False, cohort_at__gte=marks[1], cohort_at__lt=marks[2]),
+        cohort,
+    ).annotate(
+        seg=Value(marks[0], output_field=IntegerField()),
         **{f"r_{s}": Case(When(reached(s), then=1), default=0) for s in STAGES},
         r_converted=Case(When(reached("target") & reached("lead"), then=1), default=0),
         **{f"b_{s}": RawSQL(rollup.bucket_sql(s), ()) for s in TIMED},
     )
-    sql, values = rows.values(
-        "seg", *[f"r_{s}" for s in [*STAGES, "converted"]], *[f"b_{s}" for s in TIMED]
+    sql, params = rows.values(
+        "seg", *[f"r_{s}" for s in flags], *[f"b_{s}" for s in TIMED]
     ).query.sql_with_params()
-    parts = ["SELECT 'journeys', seg, CAST(NULL AS INTEGER), COUNT(*) FROM j GROUP BY seg"]
-    parts += [f"SELECT '{s}', seg, NULL, SUM(r_{s}) FROM j GROUP BY seg" for s in STAGES]
-    parts += ["SELECT 'converted', seg, NULL, SUM(r_converted) FROM j GROUP BY seg"]
+    adapt = connection.ops.adapt_datetimefield_value
+    stand_ins = (marks[0], adapt(marks[1]), adapt(marks[2]))
+    where = [[i for i, p in enumerate(params) if p == mark] for mark in stand_ins]
+    assert all(len(found) == 1 for found in where), "each stand-in once in the statement"
+    selects, values = [], []
+    for number, low, high in segments:
+        mine = list(params)
+        for [index], value in zip(where, (number, adapt(low), adapt(high)), strict=True):
+            mine[index] = value
+        selects.append(sql)
+        values.extend(mine)
+    none = "CAST(NULL AS INTEGER)"
+    sums = ", ".join(f"SUM(r_{s})" for s in flags)
+    parts = [f"SELECT 'journeys', seg, {none}, COUNT(*), {sums} FROM j GROUP BY seg"]
     parts += [
-        f"SELECT '{s}_spans', seg, b_{s}, COUNT(*) FROM j WHERE b_{s} IS NOT NULL "
-        f"GROUP BY seg, b_{s}"
+        f"SELECT '{s}', seg, b_{s}, COUNT(*), {', '.join([none] * len(flags))} FROM j "
+        f"WHERE b_{s} IS NOT NULL GROUP BY seg, b_{s}"
         for s in TIMED
     ]
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH j AS ({sql}) " + " UNION ALL ".join(parts), values)
+        cursor.execute(
+            f"WITH j AS ({' UNION ALL '.join(selects)}) " + " UNION ALL ".join(parts), values
+        )
         found = cursor.fetchall()
     for low, high, sign, month in pieces:
-        inside = {i for i in range(len(points) - 1) if low <= points[i] and points[i + 1] <= high}
-        for key, seg, bucket, n in found:
-            if seg not in inside or not n:
+        inside = {i for i, start, end in segments if low <= start and end <= high}
+        for key, seg, bucket, n, *reached_n in found:
+            if seg not in inside:
                 continue
-            if key.endswith("_spans"):
-                counted.add_span(key.removesuffix("_spans"), bucket, sign * n)
-            else:
-                counted.add(month, key, sign * n)
+            if key != "journeys":
+                counted.add_span(key, bucket, sign * n)
+                continue
+            counted.add(month, "journeys", sign * n)
+            for flag, count in zip(flags, reached_n, strict=True):
+                counted.add(month, flag, sign * (count or 0))
 
 
 def counted(cohort) -> Counted:
