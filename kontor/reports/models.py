@@ -41,8 +41,9 @@ class Report(models.Model):
     created = models.DateTimeField(default=timezone.now)
     modified = models.DateTimeField(default=timezone.now)
 
-    #: `visible_to(user)`: the reports `user` may open (their own and those shared with them)
-    objects = sharing.SharedQuerySet.as_manager()
+    #: `visible_to(user)`: the reports `user` may open (their own and those
+    #: shared with them, of the record types they may list)
+    objects = sharing.TypedSharedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Report")

@@ -33,8 +33,9 @@ class SavedView(models.Model):
     created = models.DateTimeField(default=timezone.now)
     modified = models.DateTimeField(default=timezone.now)
 
-    #: `visible_to(user)`: the views `user` sees (their own and those shared with them)
-    objects = sharing.SharedQuerySet.as_manager()
+    #: `visible_to(user)`: the views `user` sees (their own and those shared with
+    #: them, of the record types they may list)
+    objects = sharing.TypedSharedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Saved view")

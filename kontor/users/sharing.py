@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kontor.core import permissions
+from kontor.core import catalog, permissions
 from kontor.users.models import Team
 
 
@@ -74,6 +74,20 @@ class SharedQuerySet(models.QuerySet):
         if not (user and user.is_authenticated):
             return self.none()
         return self.filter(visible_q(user))
+
+
+def listable_types(user) -> list[str]:
+    """The slugs of the record types `user` may list."""
+    return [m.slug for m in catalog.modules() if permissions.can(user, "list", m.model)]
+
+
+class TypedSharedQuerySet(SharedQuerySet):
+    """The queryset of a shared thing about one record type (a `module` field, its slug):
+    saved views and reports. A user sees none about a type they may not list, their own
+    included (roles change): its name and filters could name records hidden from them."""
+
+    def visible_to(self, user):
+        return super().visible_to(user).filter(module__in=listable_types(user))
 
 
 def shareable_teams(user):
