@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kontor.currencies.actions import save_rate
 from kontor.currencies.models import Currency, ExchangeRate
@@ -156,3 +158,15 @@ def test_v41_reads_and_writes_the_currency(client, rolf, deals):
     assert refused["name"] == "Invalid data sent"  # v4_1's answer to a refused value
     deal.refresh_from_db()
     assert deal.currency == "USD"
+
+
+def test_a_list_reads_no_currency_per_row(v8, deals, rep, django_assert_num_queries):
+    path = "V8/module/Opportunities?fields[Opportunities]=" + ",".join(FIELDS)
+    v8.get(path)  # the currency table and migrated ids cached, as on any later request
+    with CaptureQueriesContext(connection) as three:
+        assert v8.get(path)[0] == 200
+    for code in ("CHF", "USD", "EUR", "GBP"):
+        OpportunityFactory(currency=code, actor=rep)
+    with django_assert_num_queries(len(three.captured_queries)):
+        status, body = v8.get(path)
+    assert status == 200 and len(body["data"]) == 7
