@@ -5,6 +5,7 @@ Everything here belongs either to Rolf (the signed-in rep) or to Ada; Ada's reco
 appear on Rolf's day.
 """
 
+import re
 import zoneinfo
 from datetime import datetime, time, timedelta
 
@@ -113,6 +114,20 @@ def test_a_task_marked_done_leaves_my_day(rep_client, rep):
     assert names(rep_client, "tasks") == ["finish me"]
     rep_client.post(f"/tasks/{task.pk}/complete/", {"next": "/"})
     assert names(rep_client, "tasks") == []
+
+
+def test_a_task_is_marked_done_from_the_page_itself(rep):
+    # My day's lists are rendered into the page: their forms carry a valid CSRF token.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(rep)
+    task = TaskFactory(name="finish me", actor=rep)
+    page = client.get("/").content.decode()
+    form = page.split(f'action="/tasks/{task.pk}/complete/"')[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = client.post(f"/tasks/{task.pk}/complete/", {"csrfmiddlewaretoken": token})
+    assert response.status_code in (200, 302)
+    task.refresh_from_db()
+    assert task.status == "Completed"
 
 
 def test_my_day_needs_sign_in(db):

@@ -85,7 +85,9 @@
 
   function start() {
     draw(document);
-    document.body.addEventListener("htmx:afterSwap", function (event) { draw(event.target); });
+    // The whole page: a card that swapped itself out (outerHTML) is no longer the event's
+    // target; charts already drawn are skipped.
+    document.body.addEventListener("htmx:afterSwap", function () { draw(document); });
     sortable();
     reportChoice();
   }
