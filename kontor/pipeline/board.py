@@ -16,12 +16,14 @@ from uuid import UUID
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from kontor.core import permissions, search
 from kontor.core.records.filters import filterset_for
 from kontor.core.records.tables import name_label, not_available
 from kontor.opportunities.models import Opportunity
-from kontor.pipeline.templatetags.pipeline import money
+from kontor.pipeline.templatetags.pipeline import money_formatter
 
 #: Cards per column and per "more".
 PAGE = 20
@@ -141,10 +143,15 @@ def first_cards(queryset, stages: list[str]) -> dict[str, tuple[list, bool]]:
 def decorate(user, records: list) -> list:
     """Give each card its texts: account (never the name of one the viewer may not see or
     one in the trash, as `tables.link_texts` says; one query at most for all cards), owner,
-    amount with its currency, days in stage."""
+    amount with its currency, close date, days in stage. The formats are read once and
+    each distinct date or number of days is formatted once per request (a board has up to
+    160 cards and a few dozen distinct dates)."""
     Account = Opportunity._meta.get_field("account").related_model  # noqa: N806
     visible = permissions.visible_ids(user, Account, {r.account_id for r in records})
     now = timezone.now()
+    money = money_formatter()
+    dates: dict[date, str] = {}
+    days: dict[int, str] = {}
     for record in records:
         if not record.account_id:
             record.account_text = ""
@@ -156,7 +163,18 @@ def decorate(user, records: list) -> list:
             record.owner_username, record.owner_first_name, record.owner_last_name
         )
         record.amount_text = money(record.amount, record.currency)
+        day = record.date_closed
+        if day not in dates:
+            dates[day] = date_format(day, "SHORT_DATE_FORMAT")
+        record.date_text = dates[day]
         record.days_in_stage = (now - record.stage_entered).days if record.stage_entered else None
+        if record.days_in_stage is None:
+            record.days_text = ""
+        else:
+            n = record.days_in_stage
+            if n not in days:
+                days[n] = ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+            record.days_text = days[n]
         record.version = record.date_modified.isoformat() if record.date_modified else ""
         record.after = f"{record.date_closed.isoformat()}_{record.pk}"
     return records

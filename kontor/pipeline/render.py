@@ -7,12 +7,14 @@ URL prefixes are made once per request, each card is one escaped f-string.
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from kontor.pipeline.templatetags.pipeline import money
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class Texts:
 
 
 def card(record, texts: Texts) -> str:
-    """One card (a record from `board.cards`, decorated by `board.decorate`)."""
+    """One card (a record from `board.cards`, decorated by `board.decorate`, which made its
+    texts: the close date, days in stage, amount and account)."""
     pk, name = record.pk, escape(record.name)
     amount = escape(record.amount_text)
     label = f"{name}, {amount}" if amount else name
@@ -56,20 +59,17 @@ def card(record, texts: Texts) -> str:
     )
     meta = [
         f'<span title="{texts.close}"><i class="bi bi-calendar-event" aria-hidden="true"></i> '
-        f"{date_format(record.date_closed, 'SHORT_DATE_FORMAT')}</span>"
+        f"{record.date_text}</span>"
     ]
     if record.owner_text:
         meta.append(
             f'<span title="{texts.owner}"><i class="bi bi-person" aria-hidden="true"></i> '
             f"{escape(record.owner_text)}</span>"
         )
-    if record.days_in_stage is not None:
-        days = ngettext("%(n)s day", "%(n)s days", record.days_in_stage) % {
-            "n": record.days_in_stage
-        }
+    if record.days_text:
         meta.append(
             f'<span title="{texts.days}"><i class="bi bi-hourglass-split" aria-hidden="true">'
-            f"</i> {escape(days)}</span>"
+            f"</i> {escape(record.days_text)}</span>"
         )
     move = ""
     if texts.can_edit:
@@ -107,3 +107,31 @@ def cards(records, texts: Texts, *, more: bool, stage: str, query: str) -> SafeS
             f'spinner-border-sm" aria-hidden="true"></span> {texts.loading}</li>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def header(stage, shown) -> SafeString:
+    """A column's header: the stage's name, its number of opportunities, amount and weighted
+    amount in the shown currency ("–" without a rate) and how many have no exchange rate. For
+    the board and a move's answer, which re-renders the headers of both columns."""
+    amount = money(shown.amount, shown.currency) or "–"
+    weighted = money(shown.weighted, shown.currency) or "–"
+    missing = ""
+    if shown.without_rate:
+        text = ngettext(
+            "%(n)s without exchange rate", "%(n)s without exchange rate", shown.without_rate
+        ) % {"n": shown.without_rate}
+        missing = (
+            '\n<div class="small text-warning-emphasis board-without-rate" '
+            'data-figure="without-rate"><i class="bi bi-exclamation-triangle" '
+            f'aria-hidden="true"></i> {escape(text)}</div>'
+        )
+    return mark_safe(  # noqa: S308 - every value is escaped
+        '<div class="d-flex align-items-baseline gap-2"><h2 class="h6 mb-0 '
+        f'board-column-title">{escape(stage.label)}</h2><span class="badge rounded-pill '
+        f'text-bg-light border" title="{escape(_("Opportunities"))}">'
+        f"{escape(localize(shown.count))}</span></div>\n"
+        '<dl class="board-figures small mb-0">\n'
+        f'  <dt>{escape(_("Amount"))}</dt><dd data-figure="amount">{escape(amount)}</dd>\n'
+        f'  <dt>{escape(_("Weighted"))}</dt><dd data-figure="weighted">{escape(weighted)}</dd>\n'
+        f"</dl>{missing}"
+    )

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.shortcuts import render as render_page
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -24,8 +23,6 @@ from kontor.currencies import rates
 from kontor.opportunities.models import Opportunity
 from kontor.pipeline import board, figures, render, tabs
 
-HEADER = "pipeline/_header.html"
-
 
 def chosen_currency(params) -> tuple[str, str]:
     """(currency the viewer chose, base currency): an active currency, else the base."""
@@ -35,7 +32,9 @@ def chosen_currency(params) -> tuple[str, str]:
 
 
 def header_context(stage: figures.Stage, currency: str, base: str) -> dict:
-    return {"stage": stage, "shown": stage.figures.shown_in(currency, base)}
+    """A column's figures as shown (`shown`) and its header's HTML (`html`)."""
+    shown = stage.figures.shown_in(currency, base)
+    return {"stage": stage, "shown": shown, "html": render.header(stage, shown)}
 
 
 class BoardView(ModuleView):
@@ -184,9 +183,7 @@ class MoveView(StageView):
         for stage in figures.stages():
             if stage.key in keys:
                 stage.figures = found.get(stage.key, figures.Figures())
-                headers[stage.key] = render_to_string(
-                    HEADER, header_context(stage, currency, base), request
-                )
+                headers[stage.key] = header_context(stage, currency, base)["html"]
         card = self.get_queryset("view").only(*board.CARD_FIELDS).annotate(**board.CARD_LINKS)
         record = board.decorate(request.user, [card.get(pk=pk)])[0]
         # A refused move answers the card as the viewer may use it: no move button without

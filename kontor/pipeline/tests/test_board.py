@@ -186,3 +186,19 @@ def test_the_board_in_german(rep_client, rep, pipeline):
     ):
         assert text in page
     assert "2.000,00 EUR" in page
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_cards_amount_reads_as_the_money_filter_writes_it(language):
+    from django.utils import translation
+
+    from kontor.pipeline.templatetags.pipeline import money, money_formatter
+
+    with translation.override(language):
+        fast = money_formatter()
+        for text in ("0", "0.5", "7.00", "999.99", "1000", "1234567.89", "-1250.50", "0.001"):
+            value = Decimal(text)
+            assert fast(value, "EUR") == money(value, "EUR")
+        assert fast(Decimal("1234567.89"), "EUR") == (
+            "1.234.567,89 EUR" if language == "de" else "1,234,567.89 EUR"
+        )
