@@ -7,6 +7,7 @@ from kontor.core import catalog
 from kontor.savedviews import actions, apply, queries, views_for
 from kontor.savedviews.models import DefaultView, SavedView
 from kontor.users.sharing import Share
+from kontor.users.tests.people import member
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +112,7 @@ def test_each_user_sees_own_team_and_everyone_views_only(rolf, susi, otto, north
 
 def test_leaving_the_team_hides_its_views(rolf, susi, north):
     make(rolf, "Team", share=Share.TEAM, team=north)
+    assert [v.name for v in views_for(susi, "leads")] == ["Team"]
     susi.teams.remove(north)
     assert views_for(susi, "leads") == []
 
@@ -178,10 +180,19 @@ def test_reorder_and_move_change_only_the_owners_views(rolf, otto):
     assert other.position == 0
 
 
-def test_a_record_type_the_user_may_not_list_is_refused(otto):
+def test_an_unknown_record_type_is_refused(otto):
     with pytest.raises(ValidationError):
         make(otto, slug="no-such-module")
     assert not SavedView.objects.exists()
+
+
+def test_a_record_type_the_user_may_not_list_is_refused(db):
+    scout = member("scout", "Sven", "Scout", "external_lead_generation")
+    assert make(scout, "Messe", slug="targets").module == "targets"
+    before = snapshot()
+    with pytest.raises(ValidationError):
+        make(scout, "Alle", slug="leads")
+    assert snapshot() == before
 
 
 def test_apply_gives_the_filters_the_list_still_reads(rolf):
