@@ -1,3 +1,5 @@
+"""Funnel analytics: how far the journeys of a cohort got, how fast."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

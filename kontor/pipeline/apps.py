@@ -1,3 +1,5 @@
+"""The pipeline board of opportunities."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -18,6 +18,8 @@ from kontor.reports.models import Report
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    """A report as the list of reports gives it: its definition, sharing and result address."""
+
     owner = serializers.CharField(source="owner.username")
     team = serializers.CharField(source="team.name", default=None)
     result_url = serializers.SerializerMethodField()
@@ -46,6 +48,8 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class RowSerializer(serializers.Serializer):
+    """One group of a result: its keys, their labels, its figures and its list address."""
+
     keys = serializers.ListField(child=serializers.JSONField(), help_text="stored values")
     labels = serializers.ListField(child=serializers.CharField())
     values = serializers.ListField(
@@ -55,12 +59,16 @@ class RowSerializer(serializers.Serializer):
 
 
 class FigureSerializer(serializers.Serializer):
+    """One figure column of a result (count, sum of a field …)."""
+
     key = serializers.CharField(help_text='"count", "sum:amount" …')
     label = serializers.CharField()
     decimals = serializers.BooleanField()
 
 
 class ResultSerializer(serializers.Serializer):
+    """A report's figures for a BI tool, with their totals, notices and age."""
+
     report = serializers.IntegerField()
     groups = serializers.ListField(child=serializers.CharField(), help_text="group columns")
     aggregates = FigureSerializer(many=True)
@@ -72,6 +80,8 @@ class ResultSerializer(serializers.Serializer):
 
 
 class ReportListView(APIView):
+    """GET: the reports the token's user may open."""
+
     @extend_schema(responses=ReportSerializer(many=True), tags=["analytics"])
     def get(self, request):
         """The reports the token's user may open: their own and those shared with them."""
@@ -84,6 +94,8 @@ class ReportListView(APIView):
 
 
 class ReportResultView(APIView):
+    """GET: one report's figures as the token's user sees them."""
+
     @extend_schema(responses=ResultSerializer, tags=["analytics"])
     def get(self, request, pk):
         """The report's figures over the records the token's user may list."""

@@ -30,6 +30,8 @@ _FUNCTIONS = {"sum": Sum, "min": Min, "max": Max, "avg": Avg}
 
 @dataclass
 class Row:
+    """One group of a result: its keys (stored values), their labels and its figures."""
+
     keys: list  # stored values (JSON-able: str, int, bool, ISO date, None)
     labels: list[str]
     values: list  # one per figure: int, Decimal or None

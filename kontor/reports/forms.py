@@ -16,6 +16,8 @@ _SELECT = {"class": "form-select form-select-sm"}
 
 
 class ReportForm(forms.Form):
+    """The builder's fields for one record type: name, grouping, figures, chart, sharing."""
+
     prefix = "report"
 
     name = forms.CharField(

@@ -24,6 +24,9 @@ _QUEUED_FOR = 120
 
 @dataclass
 class Shown:
+    """What a page shows of a report: a result, when it was made, and whether a newer one is
+    on its way."""
+
     result: engine.Result
     generated_at: datetime
     #: a fresher result is being computed

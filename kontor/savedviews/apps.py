@@ -1,3 +1,5 @@
+"""Saved views of every list."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
