@@ -119,9 +119,11 @@ def opportunities(user, widget) -> dict:
     }
 
 
-def report(user, widget) -> dict:
+def report(user, widget, *, stored_only: bool = False) -> dict | None:
     """A saved report's last result for the viewer with its age; an old one is refreshed by a
-    worker (kontor.reports.results) and the fragment shows the fresh one on its next load."""
+    worker (kontor.reports.results) and the card shows the fresh one when it is there.
+    `stored_only`: None instead of counting it now when none is stored (the home page then
+    leaves the widget to its fragment)."""
     found = (
         Report.objects.visible_to(user).filter(pk=widget.report_id).first()
         if widget is not None and widget.report_id
@@ -129,6 +131,8 @@ def report(user, widget) -> dict:
     )
     if found is None:
         return {"report": None}
+    if stored_only and report_results.stored(found, user) is None:
+        return None
     shown = report_results.latest(found, user)
     return {
         "report": found,
@@ -249,12 +253,15 @@ DEFAULTS = ("tasks", "calendar", "leads", "opportunities", "pipeline", "forecast
 
 def in_place(kind, user, widget) -> dict | None:
     """The context of `widget` when its figures are at hand as the page renders (a list of a
-    few rows, or kept figures of any age); None: its fragment loads after the page."""
+    few rows, kept figures or a saved report's stored result, of any age); None: its
+    fragment loads after the page."""
     if kind.at_hand:
         return kind.context(user, widget)
     if kind.figures is not None:
         shown = kept.peek(kind, user)
         return None if shown is None else shown_context(shown)
+    if kind.key == "report":
+        return report(user, widget, stored_only=True)
     return None
 
 

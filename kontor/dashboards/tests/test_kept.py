@@ -18,6 +18,7 @@ from kontor.dashboards import kept
 from kontor.dashboards.actions import add_widget
 from kontor.dashboards.tests.conftest import widget_url, won
 from kontor.dashboards.widgets import KINDS
+from kontor.reports.tests.conftest import make_report
 from kontor.users.actions import save_user
 from kontor.users.models import Role
 
@@ -118,3 +119,19 @@ def test_kept_widgets_cost_the_page_no_query(deals, django_assert_num_queries):
     with django_assert_num_queries(PAGE_KEPT):
         page = sam.get("/").content.decode()
     assert 'hx-trigger="load"' not in page and page.count("data-widget-age") == len(FIGURES)
+
+
+def test_a_saved_reports_stored_result_is_shown_in_the_page(deals):
+    sam = signed_in(deals.sam)
+    widget = add_widget("report", report=make_report(deals.sam, name="Quellen"), actor=deals.sam)
+
+    def card() -> str:
+        page = sam.get("/").content.decode()
+        return page.split(f'id="widget-{widget.pk}"')[1].split('class="col-')[0]
+
+    # Nothing stored yet: the card loads after the page (and its fragment stores the result).
+    assert 'hx-trigger="load"' in card() and "Quellen" not in card()
+    assert "Web Site" in sam.get(widget_url(widget.pk)).content.decode()
+    shown = card()
+    assert "Quellen" in shown and "Web Site" in shown and "data-report-age" in shown
+    assert "hx-get" not in shown
