@@ -71,32 +71,39 @@ def _since_sql(stage: str, alias: str) -> str:
     return f"CASE {cases} ELSE {alias}{last}_at END" if cases else f"{alias}{last}_at"
 
 
-def bucket_sql(stage: str, alias: str = "") -> str:
-    """SQL for the bucket of a journey's time at `stage` (null when it has none): `bucket`."""
+def seconds_sql(stage: str, alias: str = "") -> str:
+    """SQL for a journey's time at `stage` in whole seconds (null when it has none)."""
     start, mine = _since_sql(stage, alias), f"{alias}{stage}_at"
     if connection.vendor == "postgresql":
-        s = f"FLOOR(date_part('epoch', {mine} - {start}))"
+        return f"FLOOR(date_part('epoch', {mine} - ({start})))"
+    return f"(CAST(strftime('%%s', {mine}) AS INTEGER) - CAST(strftime('%%s', {start}) AS INTEGER))"
+
+
+def bucket_of(s: str) -> str:
+    """SQL for the bucket (`bucket`) of the seconds in the SQL expression `s`."""
+    if connection.vendor == "postgresql":
         least = "LEAST"
 
         def div(a, b):
             return f"FLOOR(({a}) / {b})"
 
     else:
-        s = (
-            f"(CAST(strftime('%%s', {mine}) AS INTEGER) "
-            f"- CAST(strftime('%%s', {start}) AS INTEGER))"
-        )
         least = "MIN"
 
         def div(a, b):  # integers: SQLite divides them whole
             return f"(({a}) / {b})"
 
     return (
-        f"CASE WHEN {mine} IS NULL OR ({start}) IS NULL THEN NULL WHEN {s} < 0 THEN 0 "
+        f"CASE WHEN {s} IS NULL THEN NULL WHEN {s} < 0 THEN 0 "
         f"WHEN {s} < {2 * DAY} THEN CAST({div(s, HOUR)} AS INTEGER) "
         f"WHEN {s} < {YEAR} THEN CAST({DAYS - 2} + {div(s, DAY)} AS INTEGER) "
         f"ELSE CAST({least}({MONTHS} + {div(f'{s} - {YEAR}', LONG)}, {LAST}) AS INTEGER) END"
     )
+
+
+def bucket_sql(stage: str, alias: str = "") -> str:
+    """SQL for the bucket of a journey's time at `stage` (null when it has none): `bucket`."""
+    return bucket_of(seconds_sql(stage, alias))
 
 
 def summarize(rows) -> dict:

@@ -94,24 +94,36 @@ def plan(cohort) -> tuple[list[date], list[tuple]]:
 
 
 def _from_rollup(counted: Counted, cohort, months: list[date]) -> None:
+    """The rollup's counts per month and its histograms merged (two queries)."""
     rows = filtered(FunnelMonth.objects.filter(month__in=months), cohort)
     columns = {"journeys": "journeys", "converted": "converted"}
     columns |= {s: f"{s}_reached" for s in STAGES}
     sums = rows.values("month").annotate(**{f"n_{k}": Sum(c) for k, c in columns.items()})
-    parts, params = [], []
     sql, values = rows.values("pk", *rollup.SPANS).query.sql_with_params()
-    each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
-    for stage in TIMED:
-        parts.append(
-            f"SELECT '{stage}', CAST(e.key AS INTEGER), SUM(CAST(e.value AS INTEGER)) "
-            f"FROM ({sql}) r, {each}(r.{stage}_spans) e GROUP BY e.key"
+    if connection.vendor == "postgresql":
+        # One pass over the rows, each histogram's entries unnested beside it.
+        spans = ", ".join(f"('{s}', r.{s}_spans)" for s in TIMED)
+        entries = (
+            f"SELECT v.stage, e.key, e.value FROM ({sql}) r "
+            f"CROSS JOIN LATERAL (VALUES {spans}) v(stage, spans) "
+            "CROSS JOIN LATERAL jsonb_each_text(v.spans) e"
         )
-        params.extend(values)
+        params = values
+    else:
+        entries = " UNION ALL ".join(
+            f"SELECT '{s}' AS stage, e.key, e.value FROM ({sql}) r, json_each(r.{s}_spans) e"
+            for s in TIMED
+        )
+        params = list(values) * len(TIMED)
+    merged = (
+        "SELECT stage, CAST(key AS INTEGER), SUM(CAST(value AS INTEGER)) "
+        f"FROM ({entries}) x GROUP BY stage, key"
+    )
     for row in sums:
         for key in KEYS:
             counted.add(row["month"], key, row[f"n_{key}"] or 0)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(merged, params)
         for stage, bucket, n in cursor.fetchall():
             counted.add_span(stage, bucket, n)
 
@@ -138,10 +150,10 @@ def _from_journeys(counted: Counted, cohort, pieces: list[tuple]) -> None:
         seg=Value(marks[0], output_field=IntegerField()),
         **{f"r_{s}": Case(When(reached(s), then=1), default=0) for s in STAGES},
         r_converted=Case(When(reached("target") & reached("lead"), then=1), default=0),
-        **{f"b_{s}": RawSQL(rollup.bucket_sql(s), ()) for s in TIMED},
+        **{f"s_{s}": RawSQL(rollup.seconds_sql(s), ()) for s in TIMED},
     )
     sql, params = rows.values(
-        "seg", *[f"r_{s}" for s in flags], *[f"b_{s}" for s in TIMED]
+        "seg", *[f"r_{s}" for s in flags], *[f"s_{s}" for s in TIMED]
     ).query.sql_with_params()
     adapt = connection.ops.adapt_datetimefield_value
     stand_ins = (marks[0], adapt(marks[1]), adapt(marks[2]))
@@ -163,8 +175,12 @@ def _from_journeys(counted: Counted, cohort, pieces: list[tuple]) -> None:
         for s in TIMED
     ]
     with connection.cursor() as cursor:
+        # Each time's bucket is computed once per journey, from its seconds computed once.
+        buckets = ", ".join(f"{rollup.bucket_of(f's_{s}')} AS b_{s}" for s in TIMED)
         cursor.execute(
-            f"WITH j AS ({' UNION ALL '.join(selects)}) " + " UNION ALL ".join(parts), values
+            f"WITH j AS (SELECT seg, {', '.join(f'r_{s}' for s in flags)}, {buckets} "
+            f"FROM ({' UNION ALL '.join(selects)}) x) " + " UNION ALL ".join(parts),
+            values,
         )
         found = cursor.fetchall()
     for low, high, sign, month in pieces:
