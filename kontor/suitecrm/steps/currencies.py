@@ -45,6 +45,8 @@ KIND = "currency"
 SYSTEM_ID = "-99"
 _FIELDS = ("name", "symbol", "active")
 _RATE_PLACES = Decimal("0.000001")
+#: Digits before the decimal point an exchange rate holds (18 digits, 6 of them places)
+_RATE_DIGITS = 12
 
 
 @step("currencies", 75, tables=(TABLE,))
@@ -64,13 +66,18 @@ def run(context) -> None:
             "FROM currencies ORDER BY id"
         )
     )
-    with transaction.atomic():
-        base_changed, with_rates = _base(context, system_currency(context))
-        changed: set[str] = set()
-        for row in rows:
-            report.count(TABLE, _currency(context, row, with_rates, changed))
-        if base_changed or changed:
-            base_amounts.recompute(None if base_changed else changed)
+    try:
+        with transaction.atomic():
+            base_changed, with_rates = _base(context, system_currency(context))
+            changed: set[str] = set()
+            for row in rows:
+                report.count(TABLE, _currency(context, row, with_rates, changed))
+            if base_changed or changed:
+                base_amounts.recompute(None if base_changed else changed)
+    except BaseException:
+        # The table cached from inside the rolled-back transaction must not outlive it.
+        rates.invalidate()
+        raise
 
 
 def _base(context, system: str) -> tuple[bool, bool]:
@@ -136,6 +143,17 @@ def _rate(context, suitecrm_id: str, row) -> Decimal | None:
                 "without a rate."
             )
             % {"rate": raw},
+        )
+        return None
+    if rate.adjusted() >= _RATE_DIGITS:
+        context.report.problem(
+            TABLE,
+            suitecrm_id,
+            _(
+                "Conversion rate %(rate)s has more than %(digits)s digits before the decimal "
+                "point: the currency is migrated without a rate."
+            )
+            % {"rate": raw, "digits": _RATE_DIGITS},
         )
         return None
     return rate

@@ -134,8 +134,8 @@ def test_kontors_own_base_with_rates_is_kept_and_the_report_says_why(admin, suit
 
 
 def test_rows_without_iso_code_or_with_a_rate_not_above_zero_are_reported(admin, suitecrm_damaged):
-    bad_id, zero_id, negative_id, gbp_id, gone_id = (
-        f"0c0c0c0c-0000-4000-8000-00000000000{n}" for n in range(1, 6)
+    bad_id, zero_id, negative_id, gbp_id, gone_id, huge_id = (
+        f"0c0c0c0c-0000-4000-8000-00000000000{n}" for n in range(1, 7)
     )
     source = suitecrm_damaged(
         "INSERT INTO currencies (id, name, symbol, iso4217, conversion_rate, status, deleted, "
@@ -144,7 +144,8 @@ def test_rows_without_iso_code_or_with_a_rate_not_above_zero_are_reported(admin,
         f"('{zero_id}', 'Franken', 'Fr.', 'CHF', 0, 'Active', 0, NOW(), NOW(), '1'), "
         f"('{negative_id}', 'Krone', 'kr', 'SEK', -1, 'Active', 0, NOW(), NOW(), '1'), "
         f"('{gbp_id}', 'Pfund', '£', 'GBP', 0.8, 'Inactive', 0, NOW(), NOW(), '1'), "
-        f"('{gone_id}', 'Yen', '¥', 'JPY', 150, 'Active', 1, NOW(), NOW(), '1')",
+        f"('{gone_id}', 'Yen', '¥', 'JPY', 150, 'Active', 1, NOW(), NOW(), '1'), "
+        f"('{huge_id}', 'Forint', 'Ft', 'HUF', 1e13, 'Active', 0, NOW(), NOW(), '1')",
         f"UPDATE opportunities SET currency_id = '{bad_id}' WHERE id = '{GROSS_OPPORTUNITY}'",
     )
 
@@ -154,9 +155,10 @@ def test_rows_without_iso_code_or_with_a_rate_not_above_zero_are_reported(admin,
     assert problems[bad_id] == "No ISO 4217 code: not migrated."
     assert problems[zero_id].startswith("Conversion rate 0.0 is not greater than zero")
     assert problems[negative_id].startswith("Conversion rate -1.0 is not greater than zero")
-    assert dict(report.counts["currencies"]) == {"updated": 4, "skipped": 2}
-    # The rest moved: the Euro and the inactive pound with their rates, the franc and the
-    # krona without one; the deleted yen not at all.
+    assert problems[huge_id].startswith("Conversion rate 10000000000000.0 has more than 12")
+    assert dict(report.counts["currencies"]) == {"updated": 5, "skipped": 2}
+    # The rest moved: the Euro and the inactive pound with their rates, the franc, the krona
+    # and the forint without one; the deleted yen not at all.
     assert dict(ExchangeRate.objects.values_list("currency", "rate")) == {
         "EUR": Decimal("0.920000"),
         "GBP": Decimal("0.800000"),
