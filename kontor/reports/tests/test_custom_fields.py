@@ -14,6 +14,7 @@ from kontor.core import registry
 from kontor.leads.tests.factories import LeadFactory
 from kontor.reports import engine, spec
 from kontor.reports.forms import figure_choices
+from kontor.reports.models import Report
 from kontor.reports.tests.conftest import make_report
 from kontor.studio.actions.fields import create_custom_field
 
@@ -205,3 +206,32 @@ def test_custom_fields_that_cannot_be_summed_or_grouped_are_refused(fields):
     assert errors["group_by"] and "„memo“" in errors["group_by"][0]
     assert errors["aggregates"] == ["„Region DE“ ist keine Zahl: Es kann nur gezählt werden."]
     assert spec.check("leads", ["branch", "signed:quarter"], ["avg:seats", "max:budget"]) == {}
+
+
+def test_the_builder_saves_a_report_on_custom_fields(rep_client, rep, records):
+    fields = rep_client.get("/reports/fields/", {"report-module": "leads"}).content.decode()
+    assert 'value="branch"' in fields and 'value="sum:budget"' in fields
+    assert 'name="signed_min"' in fields  # a custom date filters the report as it does the list
+    data = {
+        "report-name": "Budget nach Branche",
+        "report-module": "leads",
+        "report-group_1": "branch",
+        "report-period_1": "",
+        "report-group_2": "signed",
+        "report-period_2": "quarter",
+        "report-aggregates": ["count", "sum:budget"],
+        "report-chart": "bar",
+        "report-share": "private",
+        "report-team": "",
+        "vip": "true",
+    }
+    response = rep_client.post("/reports/new/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    report = Report.objects.get(name="Budget nach Branche")
+    assert (report.group_by, report.filters) == (["branch", "signed:quarter"], "vip=true")
+    page = rep_client.get(response.url)
+    rows = [(r.keys, r.values) for r in page.context["result"].rows]
+    assert rows == [
+        (["Banking", "2027-01-01"], [1, Decimal("100.50")]),
+        (["Media", "2027-01-01"], [1, Decimal("50.00")]),
+    ]
