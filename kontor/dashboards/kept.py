@@ -76,23 +76,26 @@ def store(kind, user, figures) -> Shown:
     return shown
 
 
-def peek(kind, user) -> Shown | None:
-    """The kept result of `kind` for `user`, queueing a refresh when it is old; None when
-    none is kept (the home page then leaves the widget to its fragment)."""
+def peek(kind, user, *, queue: bool = True) -> Shown | None:
+    """The kept result of `kind` for `user`, queueing a refresh when it is old (if `queue`);
+    None when none is kept (the home page then leaves the widget to its fragment)."""
     found = cache.get(key(kind, user))
     if found is None:
         return None
     figures, generated_at = found
     old = timezone.now() - generated_at > FRESH_FOR
-    if old:
+    if old and queue:
         queue_refresh(kind, user)
-    return Shown(figures, generated_at, refreshing=old)
+    # Asked again by a card that waits for the refresh (`queue` False): it waits only while
+    # one is queued or running, so without a worker the card stops asking.
+    refreshing = old and (queue or cache.get(_queued_key(kind, user)) is not None)
+    return Shown(figures, generated_at, refreshing=refreshing)
 
 
-def latest(kind, user, compute: Callable) -> Shown:
-    """What the widget shows: the kept result (refreshed in the background when old), else
-    `compute(user)` counted now and kept."""
-    shown = peek(kind, user)
+def latest(kind, user, compute: Callable, *, queue: bool = True) -> Shown:
+    """What the widget shows: the kept result (refreshed in the background when old, if
+    `queue`), else `compute(user)` counted now and kept."""
+    shown = peek(kind, user, queue=queue)
     return shown if shown is not None else store(kind, user, compute(user))
 
 

@@ -132,6 +132,8 @@ def _fragment(request, dashboard: Dashboard | None, ref: str):
     kind = KINDS.get(widget.kind)
     if kind is None or not kind.shown_to(user):
         raise Http404
+    # Asked again by its card while a refresh of its figures runs (`?poll`): no new refresh.
+    widget.polled = "poll" in request.GET
     context = {"widget": widget, "kind": kind, "reload_url": request.path}
     return render(request, kind.template, {**context, **kind.context(user, widget)})
 

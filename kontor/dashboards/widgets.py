@@ -133,12 +133,16 @@ def report(user, widget, *, stored_only: bool = False) -> dict | None:
         return {"report": None}
     if stored_only and report_results.stored(found, user) is None:
         return None
-    shown = report_results.latest(found, user)
+    # A card waiting for the refresh queues none itself: it waits while one is queued.
+    polled = getattr(widget, "polled", False)
+    shown = report_results.latest(found, user, refresh=not polled)
+    old = timezone.now() - shown.generated_at > report_results.FRESH_FOR
+    refreshing = shown.refreshing or (polled and old and report_results.refreshing(found, user))
     return {
         "report": found,
         "result": shown.result,
         "generated_at": shown.generated_at,
-        "refreshing": shown.refreshing,
+        "refreshing": refreshing,
         "spec": report_charts.data(shown.result, found.chart),
     }
 
@@ -155,7 +159,8 @@ def _kept(key: str) -> Callable:
 
     def context(user, widget) -> dict:
         kind = KINDS[key]
-        return shown_context(kept.latest(kind, user, kind.figures))
+        polled = getattr(widget, "polled", False)
+        return shown_context(kept.latest(kind, user, kind.figures, queue=not polled))
 
     return context
 

@@ -73,6 +73,14 @@ def test_kept_figures_show_their_age_in_the_page_and_a_worker_refreshes_old_ones
     sam.get(widget_url(widget.pk))
     sam.get("/")
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+    # The card asks again while the refresh is queued; when no worker took it in time, it
+    # stops asking (and queues nothing itself).
+    polled = sam.get(widget_url(widget.pk), {"poll": 1})
+    assert polled.context["refreshing"] and 'hx-trigger="every 15s"' in polled.content.decode()
+    cache.delete(kept._queued_key(KINDS["won_lost"], deals.sam))
+    given_up = sam.get(widget_url(widget.pk), {"poll": 1})
+    assert not given_up.context["refreshing"] and "hx-trigger" not in given_up.content.decode()
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
     run_queued_tasks()
     fresh = sam.get(widget_url(widget.pk))
     assert won_lost_rows(fresh) == [[2, 0]] and not fresh.context["refreshing"]
