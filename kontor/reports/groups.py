@@ -113,14 +113,18 @@ def period_label(day: date, period: str) -> str:
 
 def period_end(day: date, period: str) -> date:
     """The last day of the period starting on `day`."""
-    if period == "week":
-        return day + timedelta(days=6)
-    if period == "year":
-        return date(day.year, 12, 31)
-    months = 3 if period == "quarter" else 1
-    month = day.month + months
-    following = date(day.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-    return following - timedelta(days=1)
+    try:
+        if period == "week":
+            return day + timedelta(days=6)
+        if period == "year":
+            return date(day.year, 12, 31)
+        months = 3 if period == "quarter" else 1
+        month = day.month + months
+        following = date(day.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        return following - timedelta(days=1)
+    except (OverflowError, ValueError):
+        # The calendar's last period (a date typed as 31.12.9999) ends with the calendar.
+        return date.max
 
 
 def link_of(module, filters: str, parts, key_values) -> str:

@@ -120,3 +120,16 @@ def test_api_needs_a_token_and_is_in_the_schema(client, rep):
     assert client.get("/api/v1/analytics/reports/").status_code in (401, 403)
     schema = token_client(rep).get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/analytics/reports/{id}/result/" in schema["paths"]
+
+
+@pytest.mark.parametrize("period", ["week", "month", "quarter", "year"])
+def test_a_close_date_in_the_calendars_last_period_is_grouped(rep, deals, period):
+    OpportunityFactory(
+        amount=Decimal("1.00"), currency="EUR", date_closed=date(9999, 12, 31), actor=rep
+    )
+    report = make_report(
+        rep, module="opportunities", group_by=[f"date_closed:{period}"], aggregates=["count"]
+    )
+    last = engine.run(report, rep).rows[-1]
+    assert last.values == [1]
+    assert "date_closed_max=9999-12-31" in last.link
