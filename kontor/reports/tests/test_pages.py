@@ -121,6 +121,37 @@ def test_shared_reports_show_each_viewer_their_own_figures(client, rep, seller, 
     assert client.get(f"/reports/{report.pk}/edit/").status_code == 404
 
 
+def snapshot():
+    return list(
+        Report.objects.order_by("pk").values_list(
+            "pk", "owner_id", "name", "module", "filters", "group_by", "aggregates", "share"
+        )
+    )
+
+
+def test_a_shared_reports_viewer_may_not_change_or_delete_it(client, rep, seller, team):
+    team.members.add(rep)
+    report = make_report(rep, share="team", team=team)
+    before = snapshot()
+    client.force_login(seller)
+    assert client.get(f"/reports/{report.pk}/").status_code == 200  # visible to her
+    assert client.post(f"/reports/{report.pk}/edit/", builder_data()).status_code == 404
+    assert client.post(f"/reports/{report.pk}/delete/").status_code == 404
+    assert snapshot() == before
+
+
+def test_a_bad_edit_is_refused_and_the_report_stays_as_it_was(rep_client, rep):
+    report = make_report(rep)
+    before = snapshot()
+    page = rep_client.post(
+        f"/reports/{report.pk}/edit/",
+        builder_data(**{"report-name": "Neu", "report-aggregates": []}),
+    )
+    assert page.status_code == 400
+    assert "Choose at least one figure." in page.content.decode()
+    assert snapshot() == before
+
+
 def test_forged_ids_of_private_reports_are_404_and_change_nothing(client, rep, seller):
     report = make_report(rep)
     client.force_login(seller)
