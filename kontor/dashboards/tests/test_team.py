@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kontor.dashboards import actions, queries
 from kontor.dashboards.models import Dashboard
-from kontor.dashboards.tests.conftest import widget_url
-from kontor.opportunities.tests.factories import OpportunityFactory
+from kontor.dashboards.tests.conftest import widget_url, won
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +47,15 @@ def test_members_see_it_as_a_read_only_tab_and_others_not_at_all(sales, shared, 
 
 
 def test_each_member_sees_their_own_figures_on_it(sales, shared, client):
-    OpportunityFactory(name="Tom's win", sales_stage="Closed Won", actor=sales.tom)
+    won(sales.sam, "1000.00")
+    won(sales.tom, "5000.00")  # team Süd: not Sam's to see
     board = shared.widgets.get(kind="leaderboard")
     client.force_login(sales.sam)
-    assert "Tom Muster" not in client.get(widget_url(board.pk, shared)).content.decode()
+    seen = client.get(widget_url(board.pk, shared)).content.decode()
+    assert "Sam Muster" in seen and "Tom Muster" not in seen
+    client.force_login(sales.mia)  # a manager sees every record
+    seen = client.get(widget_url(board.pk, shared)).content.decode()
+    assert "Sam Muster" in seen and "Tom Muster" in seen
 
 
 def test_only_managers_share_and_only_with_their_teams(sales):
