@@ -262,3 +262,24 @@ def test_save_record_of_an_unrelated_field_leaves_the_rollup(
         record.phone_work = "+49 30 1234567"
         save_record(record, actor=rep)
     assert stored() == before
+
+
+def test_a_journey_without_owner_is_recounted_in_its_own_group(rep):
+    start = datetime(2025, 5, 31, 23, tzinfo=UTC)  # 1 June in Berlin
+    for i, owner in enumerate((None, None, rep)):
+        Journey.objects.create(
+            id=f"00000000-0000-0000-0001-{i:012d}", cohort_at=start, owner=owner, lead_at=start
+        )
+    rollup.recompute({(date(2025, 6, 1), "", "", None), (date(2025, 6, 1), "", "", rep.pk)})
+    kept = stored()
+    assert {k: v["journeys"] for k, v in kept.items()} == {
+        (date(2025, 6, 1), "", "", None): 2,
+        (date(2025, 6, 1), "", "", rep.pk): 1,
+    }
+    Journey.objects.filter(owner__isnull=True).update(trashed=True)
+    rollup.recompute({(date(2025, 6, 1), "", "", None)})
+    assert set(stored()) == {(date(2025, 6, 1), "", "", rep.pk)}
+    rollup.rebuild()
+    assert stored() == {
+        (date(2025, 6, 1), "", "", rep.pk): kept[(date(2025, 6, 1), "", "", rep.pk)]
+    }
