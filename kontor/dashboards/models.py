@@ -23,6 +23,9 @@ class Size(models.TextChoices):
 
 
 class Dashboard(models.Model):
+    """A user's home page of widgets, or (with a team) a copy a sales manager shares with
+    the team as a read-only tab."""
+
     owner = sharing.owner_field(related_name="dashboards")
     #: the team a sales manager shares this dashboard with; None: the owner's own home page
     team = sharing.team_field(on_delete=models.CASCADE)
@@ -44,6 +47,8 @@ class Dashboard(models.Model):
 
 
 class Widget(models.Model):
+    """One card of a dashboard: its kind, size and place (and the report it shows)."""
+
     dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="widgets")
     #: a key of kontor.dashboards.widgets.KINDS
     kind = models.CharField(_("Kind"), max_length=30)

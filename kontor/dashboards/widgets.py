@@ -31,6 +31,8 @@ ROWS = 10
 
 @dataclass(frozen=True)
 class Kind:
+    """A kind of widget: its name, who is shown it and how its figures are gathered."""
+
     key: str
     label: str
     icon: str
