@@ -283,3 +283,46 @@ def test_a_journey_without_owner_is_recounted_in_its_own_group(rep):
     assert stored() == {
         (date(2025, 6, 1), "", "", rep.pk): kept[(date(2025, 6, 1), "", "", rep.pk)]
     }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_refreshes_of_one_group_at_once_lose_neither_change(rep):
+    """The second refresh waits for the first one's lock and counts after its commit (without
+    the lock it would count the first journey as it was before and overwrite its change)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from kontor.leads.models import Lead
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers: no two refreshes at once")
+    first, second = lead(rep, at(6, 2)), lead(rep, at(6, 3))
+    maintain.refresh(starts={first.pk, second.pk})
+    Lead.objects.filter(pk__in=[first.pk, second.pk]).update(lifecycle_stage="SQL")
+    counted, failures = threading.Event(), []
+
+    def run(pk, before_commit):
+        try:
+            with transaction.atomic():
+                maintain.refresh(starts={pk})
+                before_commit()
+        except Exception as error:  # reported below: a thread's failure must fail the test
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    def hold():
+        counted.set()
+        threading.Event().wait(0.5)  # the other refresh is waiting for the group's lock now
+
+    one = threading.Thread(target=run, args=(first.pk, hold))
+    two = threading.Thread(target=lambda: counted.wait(10) and run(second.pk, lambda: None))
+    one.start(), two.start()
+    one.join(20), two.join(20)
+    assert not failures
+    [row] = FunnelMonth.objects.all()
+    assert (row.journeys, row.sql_reached) == (2, 2)
+    kept = stored()
+    maintain.rebuild()
+    assert stored() == kept
