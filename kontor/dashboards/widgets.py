@@ -95,7 +95,17 @@ def calendar(user, widget) -> dict:
             .filter(date_start__gte=start, date_start__lt=end)
             .order_by("date_start", "pk")[:ROWS]
         )
-    return {"calls": calls, "meetings": meetings, "creatable": _creatable(user, Meeting)}
+    # One agenda in the order of the day, calls and meetings mixed, as a calendar shows them.
+    agenda = sorted(
+        [("telephone", c) for c in calls] + [("people", m) for m in meetings],
+        key=lambda item: (item[1].date_start, item[0] == "people"),
+    )
+    return {
+        "calls": calls,
+        "meetings": meetings,
+        "agenda": agenda,
+        "creatable": _creatable(user, Meeting),
+    }
 
 
 def leads(user, widget) -> dict:

@@ -160,3 +160,12 @@ def test_my_day_query_count_does_not_grow_with_the_rows(rep_client, rep, monkeyp
     # in place (the calendar two); each widget: its own grouped queries.
     pinned = dict(zip(pages, few, strict=True))
     assert pinned == PINNED
+
+
+def test_the_days_calls_and_meetings_are_one_agenda_in_time_order(rep_client, rep):
+    CallFactory(name="call at 9", date_start=local_noon().replace(hour=9), actor=rep)
+    CallFactory(name="call at 15", date_start=local_noon().replace(hour=15), actor=rep)
+    MeetingFactory(name="meeting at 10", date_start=local_noon().replace(hour=10), actor=rep)
+    agenda = widget(rep_client, "calendar").context["agenda"]
+    assert [item.name for _icon, item in agenda] == ["call at 9", "meeting at 10", "call at 15"]
+    assert [icon for icon, _item in agenda] == ["telephone", "people", "telephone"]
