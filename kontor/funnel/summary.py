@@ -158,7 +158,8 @@ def _from_journeys(counted: Counted, cohort, pieces: list[tuple]) -> None:
     adapt = connection.ops.adapt_datetimefield_value
     stand_ins = (marks[0], adapt(marks[1]), adapt(marks[2]))
     where = [[i for i, p in enumerate(params) if p == mark] for mark in stand_ins]
-    assert all(len(found) == 1 for found in where), "each stand-in once in the statement"
+    if any(len(found) != 1 for found in where):
+        raise RuntimeError("a segment's stand-in is not once among the statement's parameters")
     selects, values = [], []
     for number, low, high in segments:
         mine = list(params)
