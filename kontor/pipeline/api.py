@@ -97,7 +97,7 @@ class PipelineView(APIView):
         params: QueryDict = request.query_params
         selection = board.select(registry.get("opportunities"), request, params)
         if not selection.valid:
-            raise exceptions.ValidationError(dict(selection.filterset.errors))
+            raise exceptions.ValidationError(selection.errors)
         base = rates.base_currency()
         currency = (params.get("currency") or base).strip().upper()
         if currency != base and (

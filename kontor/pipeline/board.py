@@ -9,7 +9,7 @@ A column's cards are ordered by expected close date (soonest first), then id, an
 keyset (`after` = the last card's date and id), so "more" costs what the first page costs.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kontor.core import permissions, search
@@ -64,6 +65,15 @@ class Selection:
     valid: bool
     term: str
     team: int | None
+    #: what is wrong with parameters the FilterSet does not read (the team), by name
+    own_errors: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> dict:
+        """Every invalid parameter's messages, by name (the board shows them, the API
+        answers them with a 400)."""
+        found = dict(self.filterset.errors) if self.filterset is not None else {}
+        return {**found, **self.own_errors}
 
 
 def select(module, request, params) -> Selection:
@@ -78,18 +88,23 @@ def select(module, request, params) -> Selection:
             # Filters on the record's own columns: no join that could repeat a row, and
             # DISTINCT would sort every match (kontor.api.viewsets explains the cost).
             queryset.query.distinct = False
-    team = _team_id(params.get("team"))
+    own_errors = {}
+    raw_team = (params.get("team") or "").strip()
+    team = _team_id(raw_team)
+    if raw_team and team is None:
+        # Dropped silently, the figures would be everyone's under the team's name.
+        own_errors["team"] = [_("Choose a team from the list.")]
+        valid = False
     if team is not None:
         members = Opportunity.teams.through.objects.filter(
             opportunity_id=OuterRef("pk"), team_id=team
         )
         queryset = queryset.filter(Exists(members))
     term = params.get("q", "").strip()
-    return Selection(search.search(queryset, term), filterset, valid, term, team)
+    return Selection(search.search(queryset, term), filterset, valid, term, team, own_errors)
 
 
-def _team_id(raw) -> int | None:
-    text = (raw or "").strip()
+def _team_id(text: str) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
         return None
     return int(text)

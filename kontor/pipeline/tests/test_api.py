@@ -53,6 +53,8 @@ def test_bad_parameters_are_a_structured_400(pipeline):
         ({"currency": "GBP"}, "currency"),  # active, but no rate today
         ({"currency": "XYZ"}, "currency"),
         ({"date_closed_min": "gestern"}, "date_closed"),
+        ({"team": "abc"}, "team"),  # not dropped: the sums would be everyone's
+        ({"team": "1e3"}, "team"),
     ):
         response = api.get(URL, params)
         assert response.status_code == 400, params

@@ -105,6 +105,9 @@ def test_the_team_filter_keeps_the_opportunities_of_that_team(rep_client, pipeli
     team = Team.objects.create(name="Süd")
     pipeline.usd.teams.add(team)
     assert heads(rep_client.get(BOARD, {"team": team.pk}))["Prospecting"][0] == 1
+    page = rep_client.get(BOARD, {"team": "abc"})
+    assert "Choose a team from the list." in page.content.decode()
+    assert not page.context["selection"].valid
 
 
 def test_cards_show_account_amount_owner_and_days_in_stage(rep_client, pipeline):
