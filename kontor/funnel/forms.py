@@ -9,6 +9,10 @@ from kontor.core import dropdowns
 from kontor.funnel.figures import Cohort
 from kontor.users.models import Team
 
+#: The years a cohort may begin and end in: far beyond any CRM's records, and within the
+#: calendar when a day or a month is added to their last day.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
 
 class CohortForm(forms.Form):
     """from/to (dates the journeys began, both included; the last twelve months when not
@@ -49,6 +53,14 @@ class CohortForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        for name, day in (("start", start), ("end", end)):
+            if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add_error(
+                    name,
+                    _("Enter a date from %(first)d to %(last)d.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
+                start = end = None
         if start and end and start > end:
             self.add_error("end", _("The end date must not be before the start date."))
         return data

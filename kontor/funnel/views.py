@@ -18,9 +18,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from kontor.core import permissions
+from kontor.core import dropdowns, permissions
 from kontor.funnel import figures, results
-from kontor.funnel.forms import CohortForm
+from kontor.funnel.forms import FIRST_YEAR, LAST_YEAR, CohortForm
 from kontor.funnel.models import STAGES
 from kontor.leads.models import Lead
 from kontor.targets.models import Target
@@ -133,7 +133,9 @@ def drill(request):
         first = datetime.strptime(month, "%Y-%m").replace(tzinfo=timezone.get_current_timezone())
     except ValueError:
         month = ""
-    else:
+    if month and not FIRST_YEAR <= first.year <= LAST_YEAR:
+        month = ""  # the month after December 9999 is none
+    if month:
         following = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
         journeys = journeys.filter(cohort_at__gte=first, cohort_at__lt=following)
     after = _cursor(request.GET.get("after", ""))
@@ -162,6 +164,7 @@ def drill(request):
             "lead": leads.get(j.lead_id),
             "target": targets.get(j.target_id),
             "reached_at": getattr(j, f"{stage}_at") or _first_after(j, stage),
+            "lead_source": dropdowns.label("lead_source_dom", j.lead_source),
         }
         for j in page
     ]

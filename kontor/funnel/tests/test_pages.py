@@ -6,7 +6,7 @@ from django.urls import reverse
 from kontor.api.actions import create_token
 from kontor.funnel.models import Journey
 from kontor.funnel.tests.helpers import at, lead
-from kontor.users.actions import create_user
+from kontor.users.actions import create_user, update_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,30 @@ def test_a_user_who_may_list_no_leads_or_targets_gets_404(client, journeys):
 def test_bad_filters_show_an_error_not_a_500(rep_client):
     html = rep_client.get("/funnel/?start=2025-03-01&end=2025-01-01").content.decode()
     assert "The end date must not be before the start date." in html
+
+
+@pytest.mark.parametrize(
+    "query", ["to=9999-12-31", "from=0001-01-01", "from=2025-01-01&to=3000-01-01"]
+)
+def test_dates_beyond_the_years_offered_are_an_error_not_a_500(rep_client, rep, client, query):
+    page = rep_client.get(f"/funnel/?{query}")
+    assert page.status_code == 200
+    assert "Enter a date from 1900 to 2999." in page.content.decode()
+    assert rep_client.get(f"/funnel/records/?{query}").status_code == 200
+    key = create_token(rep, name="BI", actor=rep)[1]
+    api = client.get(f"/api/v1/analytics/funnel/?{query}", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.status_code == 400
+
+
+def test_the_drill_down_of_the_calendars_last_month_is_empty_not_a_500(journeys, rep_client):
+    page = rep_client.get("/funnel/records/?stage=lead&month=9999-12")
+    assert page.status_code == 200
+
+
+def test_the_drill_down_names_lead_sources_in_the_users_language(journeys, rep, rep_client):
+    update_profile(rep, language="de", time_zone="Europe/Berlin", actor=rep)
+    html = rep_client.get("/funnel/records/?from=2025-01-01&to=2025-03-31&stage=lead").content
+    assert "Webseite" in html.decode() and ">Web Site<" not in html.decode()
 
 
 def test_api_answers_the_figures_with_a_token(journeys, rep, client):
