@@ -1,54 +1,64 @@
 """Calls and meetings as iCalendar (RFC 5545): a file of a filtered list, and the per-user feed
 that calendar apps subscribe to with a secret address.
 
-Text is escaped (backslash, semicolon, comma, line breaks) and lines are folded at 75 octets
-without splitting a UTF-8 character, so any subject or location survives a round trip. Times
-are written in UTC.
+Written with the `icalendar` library, which escapes text (backslash, semicolon, comma, line
+breaks) and folds lines at 75 octets without splitting a UTF-8 character. Times are written in
+UTC. The file is streamed: one VEVENT serialized at a time between the calendar's header and
+its end, so a long list never sits in memory as one object.
 """
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from icalendar import Calendar, Event, vText
 
 from kontor.activities.models import Call, Meeting
-from kontor.core.records.vcard import escape_text, fold
 
 #: A feed shows calls and meetings from this many days back, and at most this many of each.
 FEED_DAYS_BACK = 90
 FEED_LIMIT = 2000
 PRODID = "-//Kontor CRM//Kontor//EN"
+END = "END:VCALENDAR\r\n"
+
+# Control characters other than tab and line breaks are not allowed in a content line; the
+# library escapes what is allowed but passes these through.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+def text(value: str) -> vText:
+    """A TEXT value with line breaks made LF (escaped as \\n) and control characters dropped."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return vText(_CONTROL.sub("", value))
 
 
-def event_lines(activity, kind: str, now: datetime) -> list[str]:
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def event(activity, kind: str, now: datetime) -> Event:
     """The VEVENT of one call or meeting."""
     end = activity.date_start + timedelta(minutes=activity.duration_minutes or 0)
     status = {"Held": "CONFIRMED", "Not Held": "CANCELLED"}.get(activity.status, "TENTATIVE")
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{kind}-{activity.pk}@kontor",
-        f"DTSTAMP:{_stamp(now)}",
-        f"DTSTART:{_stamp(activity.date_start)}",
-        f"DTEND:{_stamp(end)}",
-        f"SUMMARY:{escape_text(activity.name)}",
-        f"STATUS:{status}",
-        f"LAST-MODIFIED:{_stamp(activity.date_modified)}",
-    ]
+    item = Event()
+    item.add("uid", f"{kind}-{activity.pk}@kontor")
+    item.add("dtstamp", _utc(now))
+    item.add("dtstart", _utc(activity.date_start))
+    item.add("dtend", _utc(end))
+    item.add("summary", text(activity.name))
+    item.add("status", status)
+    item.add("last-modified", _utc(activity.date_modified))
     if getattr(activity, "location", ""):
-        lines.append(f"LOCATION:{escape_text(activity.location)}")
+        item.add("location", text(activity.location))
     if activity.description:
-        lines.append(f"DESCRIPTION:{escape_text(activity.description)}")
+        item.add("description", text(activity.description))
     url = getattr(activity, "join_url", "") or _absolute(activity.get_absolute_url())
     if url:
-        lines.append(f"URL:{url}")
-    lines.append("END:VEVENT")
-    return lines
+        item.add("url", url)
+    return item
 
 
 def _absolute(path: str) -> str:
@@ -56,23 +66,23 @@ def _absolute(path: str) -> str:
     return f"{base}{path}" if base else ""
 
 
+def header(name: str) -> str:
+    """The calendar's opening lines, up to its first component."""
+    head = Calendar()
+    head.add("version", "2.0")
+    head.add("prodid", PRODID)
+    head.add("calscale", "GREGORIAN")
+    head.add("x-wr-calname", text(name))
+    return head.to_ical().decode().removesuffix(END)
+
+
 def calendar(items: Iterable[tuple[str, object]], name: str = "Kontor") -> Iterator[str]:
-    """The calendar as folded lines, streamed: `items` are (kind, call or meeting) pairs."""
+    """The calendar as folded text, streamed: `items` are (kind, call or meeting) pairs."""
     now = timezone.now()
-    yield from (
-        fold(line)
-        for line in (
-            "BEGIN:VCALENDAR",
-            "VERSION:2.0",
-            f"PRODID:{PRODID}",
-            "CALSCALE:GREGORIAN",
-            f"X-WR-CALNAME:{escape_text(name)}",
-        )
-    )
+    yield header(name)
     for kind, activity in items:
-        for line in event_lines(activity, kind, now):
-            yield fold(line)
-    yield fold("END:VCALENDAR")
+        yield event(activity, kind, now).to_ical().decode()
+    yield END
 
 
 COLUMNS = ("id", "name", "status", "date_start", "duration_minutes", "description", "date_modified")

@@ -8,7 +8,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar, Event
 
+from kontor.activities.calendar import event
+from kontor.activities.models import Call
 from kontor.activities.tests.factories import CallFactory, MeetingFactory
 from kontor.core.testing import count_queries
 from kontor.feeds.actions import renew_feed, revoke_feed
@@ -107,3 +112,43 @@ def test_the_feed_costs_the_same_queries_for_few_and_many(rep):
         MeetingFactory(actor=rep)
     many, _response = count_queries(lambda: body(client.get(url)))
     assert many == few
+
+
+def test_the_export_parses_back_with_the_library_to_the_same_values(rep_client, rep):
+    start = timezone.now().replace(microsecond=0) + timedelta(days=2)
+    meeting = MeetingFactory(
+        actor=rep,
+        name="Ärger; Plan, \\ Teil 2 " + "ü" * 50,
+        location="Raum 1\r\nHaus B",
+        description="Zeile eins\nZeile\x01 zwei",
+        date_start=start,
+        duration_minutes=30,
+    )
+    text = body(rep_client.get(reverse("meetings-ics")))
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    parsed = Calendar.from_ical(text)
+    assert str(parsed["X-WR-CALNAME"]) == "Kontor"
+    [event] = parsed.walk("VEVENT")
+    assert str(event["UID"]) == f"meeting-{meeting.pk}@kontor"
+    assert str(event["SUMMARY"]) == meeting.name
+    assert str(event["LOCATION"]) == "Raum 1\nHaus B"
+    assert str(event["DESCRIPTION"]) == "Zeile eins\nZeile zwei"  # a control character dropped
+    assert event.decoded("DTSTART") == start and event.decoded("DTSTART").utcoffset() == timedelta(
+        0
+    )
+    assert event.decoded("DTEND") == start + timedelta(minutes=30)
+    assert str(event["STATUS"]) == "TENTATIVE"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=200))
+def test_any_summary_round_trips_through_the_event(value):
+    now = timezone.now().replace(microsecond=0)
+    call = Call(name=value, date_start=now, duration_minutes=15, date_modified=now)
+    parsed = Event.from_ical(event(call, "call", now).to_ical())
+    expected = "".join(
+        ch
+        for ch in value.replace("\r\n", "\n").replace("\r", "\n")
+        if ch in "\t\n" or ord(ch) >= 0x20 and ord(ch) != 0x7F
+    )
+    assert str(parsed["SUMMARY"]) == expected
