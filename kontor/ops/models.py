@@ -1,4 +1,5 @@
-"""Heartbeats: the queue's (read by /readyz and /metrics) and each task worker's own."""
+"""Heartbeats (the queue's, read by /readyz and /metrics, and each task worker's own) and the
+periodic jobs' next due runs."""
 
 from django.db import models
 
@@ -30,3 +31,23 @@ class WorkerBeat(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} on {self.host} ({self.pid})"
+
+
+class ScheduledJob(models.Model):
+    """One periodic job's place in time (kontor.core.schedule declares the jobs): the due run
+    last queued and the next one. The workers claim a due row under a row lock and move it on
+    in the transaction that queues the task, so each due run is queued once (kontor.ops.scheduler).
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    #: the schedule as declared when `next_due` was computed ("daily 02:30"); a changed
+    #: declaration computes `next_due` again
+    schedule = models.CharField(max_length=100)
+    next_due = models.DateTimeField()
+    #: the due time of the run queued last, and when and as which task it was queued
+    last_due = models.DateTimeField(null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_result_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.schedule})"

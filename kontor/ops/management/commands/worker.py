@@ -1,7 +1,9 @@
-"""`kontor worker`: the background task worker, with a beat and the recovery of dead workers' tasks.
+"""`kontor worker`: the background task worker, with a beat, the recovery of dead workers' tasks
+and the periodic jobs.
 
-The database backend's `db_worker` (same options) with a thread beside its loop that beats for
-this worker and puts the tasks of dead workers back in the queue (kontor.ops.workers).
+The database backend's `db_worker` (same options) with two threads beside its loop: one beats
+for this worker and puts the tasks of dead workers back in the queue (kontor.ops.workers), the
+other queues the periodic jobs when due (kontor.ops.scheduler).
 """
 
 import os
@@ -10,24 +12,31 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
-from kontor.ops import workers
+from kontor.ops import scheduler, workers
 
 
 class Worker(db_worker.Worker):
-    """db_worker's loop, with the beating thread running while it runs."""
+    """db_worker's loop, with the beating and the scheduling threads running while it runs."""
 
     def run(self) -> None:
         workers.beat(self.worker_id)  # alive before the first claim
+        ticker = scheduler.Ticker()
+        ticker.round()  # due jobs queued before the first claim (a --batch run takes them)
         beater = workers.Beater(self.worker_id)
         beater.start()
+        ticker.start()
         try:
             super().run()
         finally:
             beater.stop()
+            ticker.stop()
 
 
 class Command(db_worker.Command):
-    help = "Run a background task worker (it beats, and runs again the tasks of dead workers)"
+    help = (
+        "Run a background task worker (it beats, runs again the tasks of dead workers and "
+        "queues the periodic jobs)"
+    )
 
     def handle(self, *, verbosity, queue_name, exclude_queues, reload, **options):
         self.configure_logging(verbosity)
