@@ -1,4 +1,5 @@
-"""The heartbeat task: proof that a task worker takes work from the queue.
+"""The heartbeat task: proof that a task worker takes work from the queue; and the daily prune
+of finished task results.
 
 The readiness probe (kontor.ops.health) queues it when the last beat is getting old; whichever
 worker picks it up records the time. Its priority puts it ahead of a long queue of webhook
@@ -6,6 +7,7 @@ deliveries, so a busy worker still beats; a worker stuck in one task longer than
 KONTOR_READYZ_WORKER_MAX_AGE does not, and the probe says so.
 """
 
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskContext, task
 from django_tasks.base import TASK_MAX_PRIORITY
@@ -36,3 +38,16 @@ def _forget_result(result_id: str) -> None:
     from django_tasks_db.models import DBTaskResult
 
     DBTaskResult.objects.filter(pk=result_id, finished_at__isnull=False).delete()
+
+
+#: Finished task results are kept this long (a periodic job every minute adds 1,440 a day).
+KEEP_RESULTS_DAYS = 14
+
+
+@task()
+def prune_task_results() -> None:
+    """Delete the database backend's finished task results older than KEEP_RESULTS_DAYS, of
+    every queue (django-tasks' own `prune_db_task_results`); a periodic job (kontor.ops.apps)."""
+    call_command(
+        "prune_db_task_results", queue_name="*", min_age_days=KEEP_RESULTS_DAYS, verbosity=0
+    )

@@ -18,3 +18,15 @@ class SuiteApiConfig(AppConfig):
 
         capture_page()
         clients_page()
+
+        from kontor.core import schedule
+        from kontor.suiteapi.tasks import purge_sessions
+
+        schedule.register(
+            schedule.Job(
+                "suiteapi.purge_sessions",
+                schedule.Daily("03:10"),
+                purge_sessions,
+                title=_("Expired SuiteCRM API tokens and sessions removed"),
+            )
+        )

@@ -54,6 +54,18 @@ class UsersConfig(AppConfig):
         audit.connect()
         register_page("admin-sign-ins", _("Sign-ins"), icon="door-open", group=group, order=14)
 
+        from kontor.core import schedule
+        from kontor.users.tasks import prune_account_audit
+
+        schedule.register(
+            schedule.Job(
+                "users.prune_account_audit",
+                schedule.Daily("03:20"),
+                prune_account_audit,
+                title=_("Sign-in audit entries past their retention removed"),
+            )
+        )
+
 
 def _chosen_columns(user, slug: str) -> list[str] | None:
     """The columns `user` chose for module `slug` (their profile, loaded with the request)."""

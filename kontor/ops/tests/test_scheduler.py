@@ -145,3 +145,25 @@ def test_a_job_registered_by_an_app_runs_through_the_worker_loop(job):
     row = ScheduledJob.objects.get(name=NAME)
     assert row.next_due > datetime.now(UTC)
     assert DBTaskResult.objects.get(pk=row.last_result_id).status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db
+def test_the_apps_jobs_are_declared_and_each_runs_in_a_worker(settings):
+    declared = {job.name: str(job.schedule) for job in schedule.jobs()}
+    assert declared == {
+        "opportunities.recompute_base_amounts": "daily 02:30",
+        "ops.prune_task_results": "daily 03:40",
+        "suiteapi.purge_sessions": "daily 03:10",
+        "users.prune_account_audit": "daily 03:20",
+    }
+    old = leave_a_mark.enqueue().id  # a result finished three weeks ago: pruned
+    finished = datetime.now(UTC) - timedelta(days=21)
+    DBTaskResult.objects.filter(pk=old).update(status="SUCCESSFUL", finished_at=finished)
+    scheduler.sync(NOW)
+    ScheduledJob.objects.update(next_due=NOW)
+    assert sorted(scheduler.tick(NOW)) == sorted(declared)
+    run_queued_tasks()
+    results = DBTaskResult.objects.values_list("task_path", "status")
+    assert not DBTaskResult.objects.filter(pk=old).exists()
+    assert len(results) == 4
+    assert {status for _path, status in results} == {"SUCCESSFUL"}, list(results)
