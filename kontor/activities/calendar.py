@@ -7,7 +7,6 @@ UTC. The file is streamed: one VEVENT serialized at a time between the calendar'
 its end, so a long list never sits in memory as one object.
 """
 
-import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vText
 
 from kontor.activities.models import Call, Meeting
+from kontor.core.records.vcard import clean
 
 #: A feed shows calls and meetings from this many days back, and at most this many of each.
 FEED_DAYS_BACK = 90
@@ -24,15 +24,10 @@ FEED_LIMIT = 2000
 PRODID = "-//Kontor CRM//Kontor//EN"
 END = "END:VCALENDAR\r\n"
 
-# Control characters other than tab and line breaks are not allowed in a content line; the
-# library escapes what is allowed but passes these through.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def text(value: str) -> vText:
-    """A TEXT value with line breaks made LF (escaped as \\n) and control characters dropped."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return vText(_CONTROL.sub("", value))
+    """A TEXT value: line breaks made LF (escaped as \\n), control characters dropped."""
+    return vText(clean(value))
 
 
 def _utc(value: datetime) -> datetime:
@@ -51,10 +46,11 @@ def event(activity, kind: str, now: datetime) -> Event:
     item.add("summary", text(activity.name))
     item.add("status", status)
     item.add("last-modified", _utc(activity.date_modified))
-    if getattr(activity, "location", ""):
-        item.add("location", text(activity.location))
-    if activity.description:
-        item.add("description", text(activity.description))
+    # A value of nothing but control characters is left out like an empty one.
+    if location := clean(getattr(activity, "location", "")):
+        item.add("location", vText(location))
+    if description := clean(activity.description):
+        item.add("description", vText(description))
     url = getattr(activity, "join_url", "") or _absolute(activity.get_absolute_url())
     if url:
         item.add("url", url)

@@ -1,14 +1,16 @@
-"""vCard (3.0, RFC 2426 with RFC 6350's escaping) of people: one record, or a whole list as
-filtered, through the permission filter for "export".
+"""vCard (3.0, RFC 2426) of people: one record, or a whole list as filtered, through the
+permission filter for "export".
 
-Offered for the person modules (contacts, leads, targets); others answer 404. Text is escaped
-(backslash, comma, semicolon, line breaks) and lines are folded at 75 octets, so names with
-commas or line breaks in a note cannot break the card.
+Offered for the person modules (contacts, leads, targets); others answer 404. Written with the
+`vobject` library, which escapes text (backslash, comma, semicolon, line breaks) and folds
+lines at 75 octets, so names with commas or line breaks in a note cannot break the card; the
+contact import reads cards with the same library.
 """
 
 import re
 from datetime import UTC
 
+import vobject
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,33 +21,15 @@ from kontor.core.people import ADDRESS_PARTS as ADDRESS
 from kontor.core.people import Person
 from kontor.core.records.export import ExportView, chunked
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Control characters other than tab and line breaks are not allowed in a content line; the
+# library escapes what is allowed but passes these through.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def escape_text(value: str) -> str:
-    """A TEXT value (RFC 5545 §3.3.11, RFC 6350 §3.4): shared by vCard and iCalendar."""
-    value = (value or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    # Other control characters are not allowed in a content line at all.
+def clean(value) -> str:
+    """A TEXT value with line breaks made LF (written as \\n) and control characters dropped."""
+    value = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value)
-
-
-def fold(line: str) -> str:
-    """A content line folded to at most 75 octets per physical line, ending in CRLF."""
-    if len(line) <= 18 or len(line) <= 75 and line.isascii():  # 18 chars are ≤ 72 octets
-        return line + "\r\n"
-    data = line.encode()
-    if len(data) <= 75:
-        return line + "\r\n"
-    parts, start, limit = [], 0, 75
-    while len(data) - start > limit:
-        end = start + limit
-        while end > start and (data[end] & 0xC0) == 0x80:  # never inside a UTF-8 character
-            end -= 1
-        parts.append(data[start:end])
-        start, limit = end, 74  # continuation lines start with one space
-    parts.append(data[start:])
-    return "\r\n ".join(p.decode() for p in parts) + "\r\n"
 
 
 FIELDS = (
@@ -67,45 +51,56 @@ FIELDS = (
 )
 
 
-def card_lines(v: dict) -> list[str]:
-    """The lines of one person's vCard from its values (empty properties left out)."""
-    e = escape_text
-    full_name = " ".join(p for p in (v["first_name"], v["last_name"]) if p)
-    lines = [
-        "BEGIN:VCARD",
-        "VERSION:3.0",
-        f"N:{e(v['last_name'])};{e(v['first_name'])};;{e(v['salutation'])};",
-        f"FN:{e(full_name)}",
-        f"UID:urn:uuid:{v['id']}",
-    ]
-    company = v.get("company") or v.get("account_name") or ""
-    optional = [
-        ("ORG", company),
-        ("TITLE", v["title"]),
-        ("EMAIL;TYPE=INTERNET,PREF", v["email1"]),
-        ("EMAIL;TYPE=INTERNET", v["email2"]),
-        ("TEL;TYPE=WORK,VOICE", v["phone_work"]),
-        ("TEL;TYPE=CELL", v["phone_mobile"]),
-        ("TEL;TYPE=HOME", v["phone_home"]),
-        ("TEL;TYPE=WORK,FAX", v["phone_fax"]),
-        ("NOTE", v["description"]),
-    ]
-    lines += [f"{name}:{e(value)}" for name, value in optional if value]
-    for prefix, kind in (("primary_address", "WORK"), ("alt_address", "HOME")):
-        parts = [v[f"{prefix}_{part}"] for part in ADDRESS]
+#: (property, TYPE parameters, field) of the card's optional single-value properties.
+OPTIONAL = (
+    ("title", (), "title"),
+    ("email", ("INTERNET", "PREF"), "email1"),
+    ("email", ("INTERNET",), "email2"),
+    ("tel", ("WORK", "VOICE"), "phone_work"),
+    ("tel", ("CELL",), "phone_mobile"),
+    ("tel", ("HOME",), "phone_home"),
+    ("tel", ("WORK", "FAX"), "phone_fax"),
+    ("note", (), "description"),
+)
+#: The card's two addresses: ADR's TYPE and the record's field prefix.
+ADDRESSES = (("WORK", "primary_address"), ("HOME", "alt_address"))
+#: vCard's ADR components in the order of the record's address parts.
+ADR_PARTS = ("street", "city", "region", "code", "country")
+
+
+def card(v: dict) -> vobject.base.Component:
+    """One person's vCard from its values (empty properties left out)."""
+    item = vobject.vCard()
+    item.add("n").value = vobject.vcard.Name(
+        family=clean(v["last_name"]), given=clean(v["first_name"]), prefix=clean(v["salutation"])
+    )
+    item.add("fn").value = clean(" ".join(p for p in (v["first_name"], v["last_name"]) if p))
+    item.add("uid").value = f"urn:uuid:{v['id']}"
+    company = clean(v.get("company") or v.get("account_name"))
+    if company:
+        item.add("org").value = [company]
+    for name, types, field in OPTIONAL:
+        if value := clean(v[field]):
+            line = item.add(name)
+            line.value = value
+            if types:
+                line.type_paramlist = list(types)
+    for kind, prefix in ADDRESSES:
+        parts = [clean(v[f"{prefix}_{part}"]) for part in ADDRESS]
         if any(parts):
-            lines.append(f"ADR;TYPE={kind}:;;" + ";".join(e(p) for p in parts))
+            line = item.add("adr")
+            line.value = vobject.vcard.Address(**dict(zip(ADR_PARTS, parts, strict=True)))
+            line.type_param = kind
     if v["birthdate"]:
-        lines.append(f"BDAY:{v['birthdate'].isoformat()}")
-    lines.append(f"REV:{v['date_modified'].astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}")
-    lines.append("END:VCARD")
-    return lines
+        item.add("bday").value = v["birthdate"].isoformat()
+    item.add("rev").value = v["date_modified"].astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return item
 
 
 def cards(rows):
+    """The serialized cards, one string per person, streamed."""
     for values in rows:
-        for line in card_lines(values):
-            yield fold(line)
+        yield card(values).serialize()
 
 
 def _response(lines, filename: str) -> StreamingHttpResponse:
