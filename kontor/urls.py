@@ -6,7 +6,7 @@ from django.urls import include, path
 from kontor.core import views as core_views
 from kontor.core.records.urls import urlpatterns_for_modules
 from kontor.dashboards.views import home
-from kontor.ops import health, metrics
+from kontor.ops import health, metrics, schedule_views
 from kontor.users.two_factor_views import SignInView
 
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("admin/", core_views.admin_index, name="admin-index"),
+    path("admin/scheduled-jobs/", schedule_views.scheduled_jobs, name="admin-scheduled-jobs"),
     path("search/", core_views.global_search, name="search"),
     path("search/suggest/", core_views.search_suggest, name="search-suggest"),
     path("login/", SignInView.as_view(), name="login"),

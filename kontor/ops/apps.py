@@ -14,7 +14,10 @@ class OpsConfig(AppConfig):
         from django.conf import settings
 
         from kontor.core import schedule
+        from kontor.ops import schedule_views
         from kontor.ops.tasks import prune_task_results
+
+        schedule_views.register_page()
 
         # Only the database backend keeps results in Kontor's database.
         if settings.TASKS["default"]["BACKEND"].endswith("DatabaseBackend"):
