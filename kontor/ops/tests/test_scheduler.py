@@ -167,3 +167,23 @@ def test_the_apps_jobs_are_declared_and_each_runs_in_a_worker(settings):
     assert not DBTaskResult.objects.filter(pk=old).exists()
     assert len(results) == 4
     assert {status for _path, status in results} == {"SUCCESSFUL"}, list(results)
+
+
+@pytest.mark.django_db
+def test_the_command_lists_the_jobs_and_queues_the_due_ones(job):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("schedule", "--tick", stdout=out)
+    assert out.getvalue() == ""  # new rows: due at their next times
+    due_at(datetime.now(UTC) - timedelta(minutes=1))
+    call_command("schedule", "--tick", stdout=out)
+    assert out.getvalue() == f"Queued: {NAME}\n"
+    assert queued() == 1
+    listing = StringIO()
+    call_command("schedule", stdout=listing)
+    line = next(line for line in listing.getvalue().splitlines() if line.startswith(NAME))
+    assert "every 15 min" in line
+    assert "last: —" not in line
