@@ -107,13 +107,13 @@ class Ticker(threading.Thread):
         return tick()
 
     def run(self) -> None:
-        while not self.stopped.is_set():
+        # The worker runs the first round itself before starting this thread.
+        while not self.stopped.wait(self.interval):
             try:
                 self.round()
             except DatabaseError:
                 logger.warning("Periodic jobs could not be checked", exc_info=True)
                 connection.close()
-            self.stopped.wait(self.interval)
         connection.close()
 
     def stop(self) -> None:

@@ -91,14 +91,14 @@ class Beater(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        while not self.stopped.is_set():
+        # The worker beat once before starting this thread, so the first round waits a beat.
+        while not self.stopped.wait(settings.KONTOR_WORKER_BEAT_SECONDS):
             try:
                 beat(self.worker_id)
                 reclaim()
             except DatabaseError:
                 logger.warning("Worker %s could not beat", self.worker_id, exc_info=True)
                 connection.close()
-            self.stopped.wait(settings.KONTOR_WORKER_BEAT_SECONDS)
         connection.close()
 
     def stop(self) -> None:

@@ -20,6 +20,7 @@ class Worker(db_worker.Worker):
 
     def run(self) -> None:
         workers.beat(self.worker_id)  # alive before the first claim
+        workers.reclaim()
         ticker = scheduler.Ticker()
         ticker.round()  # due jobs queued before the first claim (a --batch run takes them)
         beater = workers.Beater(self.worker_id)
