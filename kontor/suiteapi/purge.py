@@ -1,5 +1,5 @@
 """Removing the V8 tokens and v4_1 sessions that can no longer be used, for operators
-(`kontor purge_suiteapi_sessions`, run daily from cron or a systemd timer).
+(`kontor purge_suiteapi_sessions`; the workers run it daily, docs/scheduling.md).
 
 Nothing reads a row past its expiry: a token is refused once its access token has expired and
 it has no refresh token left, a session once its `expires_at` has passed (a logged-out session

@@ -1,8 +1,9 @@
 """`kontor recompute_base_amounts`: every opportunity's amount in the base currency again.
 
-Run daily (the cleanup timer in deploy/systemd does): an open opportunity is converted at
-today's rate, so a rate whose valid-from day has come changes its base amount without any
-write. A change of rates or of the base recomputes by itself, in the worker.
+The workers run it daily at 02:30 (docs/scheduling.md); by hand it recomputes at once. An
+open opportunity is converted at today's rate, so a rate whose valid-from day has come changes
+its base amount without any write. A change of rates or of the base recomputes by itself, in
+the worker.
 """
 
 from django.core.management.base import BaseCommand

@@ -1,6 +1,6 @@
 """`kontor purge_suiteapi_sessions`: removes the expired OAuth2 tokens of the V8 API and the
-expired v4_1 sessions, and prints how many; for operators, daily from cron or a systemd timer
-(Kontor's task worker runs queued work only, nothing on a schedule)."""
+expired v4_1 sessions, and prints how many; for operators who want it now (the workers run
+it daily, docs/scheduling.md)."""
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _

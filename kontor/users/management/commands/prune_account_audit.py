@@ -1,6 +1,6 @@
 """`kontor prune_account_audit`: removes the account audit trail's entries older than
-KONTOR_ACCOUNT_AUDIT_DAYS (or `--days`), and prints how many; for operators, daily from the
-cleanup timer in deploy/systemd."""
+KONTOR_ACCOUNT_AUDIT_DAYS (or `--days`), and prints how many; for operators who want it now (the
+workers run it daily, docs/scheduling.md)."""
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
