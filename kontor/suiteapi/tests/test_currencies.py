@@ -39,14 +39,6 @@ def deals(rep, admin):
 
 
 @pytest.fixture
-def rolf(rep):
-    """Rolf with his md5 verifier (v4_1's login), as the user administration sets it."""
-    rep.set_password("pw-rolf-123!")
-    rep.save()
-    return rep
-
-
-@pytest.fixture
 def v8(client, rep):
     create_client(
         name="Mobile app", grant="password", client_id="mobile-app", secret=SECRET, actor=None

@@ -26,13 +26,6 @@ def password_client(db):
     )[0]
 
 
-@pytest.fixture
-def rolf(rep):
-    rep.set_password(PASSWORD)
-    rep.save()
-    return rep
-
-
 def with_device(user):
     device = two_factor_actions.begin_setup(user, actor=user)
     code = pyotp.TOTP(device.secret).at(time.time() - 30)
