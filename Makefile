@@ -62,6 +62,8 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css.map node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
 	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map node_modules/tom-select/dist/js/tom-select.complete.min.js.map $(VENDOR)/tom-select/
 	cp node_modules/chart.js/dist/chart.umd.min.js.map $(VENDOR)/
+	mkdir -p $(VENDOR)/fullcalendar
+	cp node_modules/fullcalendar/index.global.min.js node_modules/@fullcalendar/core/locales/de.global.min.js $(VENDOR)/fullcalendar/
 	touch $@
 
 migrate: venv
