@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kontor.imports",
     "kontor.suitecrm",
     "kontor.suiteapi",
+    "kontor.emails",
     "kontor.ops",
     "kontor.demo",
 ]
