@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
+from kontor.core import events
 from kontor.core.actions import log_event, save_record
 
 #: invitee kinds: (form field / Call M2M name, MeetingInvitee foreign key)
@@ -44,13 +45,16 @@ def save_with_invitees(
 def _save_with_invitees(activity, users, contacts, leads, *, actor):
     before = invited(activity)
     is_new = activity._state.adding
+    version = activity.date_modified
     save_record(activity, actor=actor, validate=False)
     wanted = {"users": list(users), "contacts": list(contacts), "leads": list(leads)}
+    changed = []
     for kind, fk in KINDS:
         old = {o.pk for o in before[kind]}
         new = {o.pk for o in wanted[kind]}
         if old == new:
             continue
+        changed.append(kind)
         if isinstance(activity, Meeting):
             if old - new:
                 activity.invitees.filter(**{f"{fk}__in": old - new}).delete()
@@ -70,6 +74,10 @@ def _save_with_invitees(activity, users, contacts, leads, *, actor):
                 old=sorted(str(pk) for pk in old),
                 new=sorted(str(pk) for pk in new),
             )
+    if changed and not is_new and activity.date_modified == version:
+        # Only the invitees changed: save_record wrote nothing and told no listener, but the
+        # invitations (and webhooks) need to hear of it. A save that wrote fields did.
+        events.record_event(events.UPDATED, activity, actor=actor, fields=tuple(changed))
     return activity
 
 
