@@ -5,6 +5,8 @@ transaction that writes its records, its change log and the batch's progress tog
 killed task resumes from the last committed chunk and never writes a row twice.
 """
 
+import io
+import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kontor.core import permissions
 from kontor.core.context import origin
-from kontor.imports import readers
+from kontor.imports import readers, vcards
 from kontor.imports.engine import Planner, RowPlan
 from kontor.imports.mapping import EXTERNAL_ID, targets
 from kontor.imports.models import ImportBatch, ImportMapping
@@ -73,6 +75,7 @@ def create_batch(upload, *, model, actor) -> ImportBatch:
     # Stored first, then read from storage: the readers open the file several times.
     batch.file.save(upload.name[-100:], File(upload), save=False)
     try:
+        converted = _vcards_as_csv(batch)
         source, headers = readers.inspect(batch_opener(batch))
     except readers.ReaderError as error:
         batch.file.delete(save=False)
@@ -93,8 +96,28 @@ def create_batch(upload, *, model, actor) -> ImportBatch:
         "create_missing": False,
     }
     batch.headers, batch.source = headers, source.as_dict()
+    if converted:
+        batch.source["converted_from"] = "vcard"
     batch.save()
     return batch
+
+
+def _vcards_as_csv(batch: ImportBatch) -> bool:
+    """Replace a stored vCard file by its CSV (kontor.imports.vcards); False for other files."""
+    with batch.open_file() as fh:
+        if not vcards.is_vcard(fh.read(64)):
+            return False
+    with tempfile.TemporaryFile() as converted:
+        text = io.TextIOWrapper(converted, encoding="utf-8", newline="")
+        with batch.open_file() as fh:
+            vcards.to_csv(fh, text)
+        text.flush()
+        text.detach()
+        converted.seek(0)
+        old_name = batch.file.name
+        batch.file.save(f"{batch.filename[:90]}.csv", File(converted), save=False)
+        batch.file.storage.delete(old_name)
+    return True
 
 
 def batch_opener(batch: ImportBatch) -> Callable:

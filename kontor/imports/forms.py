@@ -9,7 +9,7 @@ from kontor.imports.actions import MATCHES, MODES, RULES, check_upload
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV or Excel file (.csv, .xlsx)"))
+    file = forms.FileField(label=_("CSV, Excel or vCard file (.csv, .xlsx, .vcf)"))
 
     def clean_file(self):
         """The action's own check (`check_upload`), shown on the field before the upload is
