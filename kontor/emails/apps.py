@@ -11,7 +11,7 @@ class EmailsConfig(AppConfig):
 
     def ready(self):
         from kontor.core import schedule
-        from kontor.emails import outbox
+        from kontor.emails import actions, outbox, setup
 
         # Retries refused or timed-out mails and picks up any the after-commit queueing missed.
         schedule.register(
@@ -22,3 +22,6 @@ class EmailsConfig(AppConfig):
                 title=_("Outgoing e-mails: send what is due, retry what failed"),
             )
         )
+        # A mail sent from the compose page or the API gets its outcome ("sent", "send_error").
+        outbox.on_result(actions.KEY_PREFIX, actions.record_outcome)
+        setup.register()

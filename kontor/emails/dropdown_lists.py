@@ -23,6 +23,8 @@ EMAIL_STATUS = Dropdown(
     (
         ("archived", "Archived", "Archiviert"),
         ("draft", "Draft", "Entwurf"),
+        # Not SuiteCRM's (it sends while saving): handed to the outbox, not yet delivered
+        ("queued", "Queued", "Wird gesendet"),
         ("read", "Read", "Gelesen"),
         ("send_error", "Send error", "Sendefehler"),
         ("sent", "Sent", "Gesendet"),

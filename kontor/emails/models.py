@@ -1,6 +1,7 @@
 """E-mail's tables: the outbox every mail Kontor sends goes through (kontor.emails.outbox), and
 the e-mails logged on records (SuiteCRM's Emails module), with their links and attachments."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -108,7 +109,7 @@ class Email(Record):
     objects = EmailManager()
 
     #: Every status: an e-mail is never an open activity, it happened when it was sent
-    CLOSED_STATUSES = ("sent", "send_error", "read", "unread", "archived", "draft")
+    CLOSED_STATUSES = ("sent", "send_error", "queued", "read", "unread", "archived", "draft")
 
     name = models.CharField(_("Subject"), max_length=255, blank=True)
     date_sent = models.DateTimeField(_("Date sent"), null=True, blank=True)
@@ -206,3 +207,53 @@ class EmailAttachment(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class EmailTemplate(models.Model):
+    """A reusable e-mail (SuiteCRM's email_templates): subject and body with merge fields
+    ("$contact_first_name", kontor.emails.merge), one row per language of a template name, so
+    compose picks the recipient's language. Admins keep them under Administration."""
+
+    class Type(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        CAMPAIGN = "campaign", _("Campaign")
+        SYSTEM = "system", _("System")
+
+    name = models.CharField(_("Name"), max_length=255)
+    language = models.CharField(_("Language"), max_length=8, choices=settings.LANGUAGES)
+    type = models.CharField(_("Type"), max_length=16, choices=Type.choices, default=Type.EMAIL)
+    subject = models.CharField(_("Subject"), max_length=255)
+    body = models.TextField(_("Text"), max_length=100_000)
+    #: HTML part; when empty, the HTML part is made from the text
+    body_html = models.TextField(_("HTML body"), blank=True, max_length=200_000)
+    description = models.CharField(_("Description"), max_length=255, blank=True)
+    date_modified = models.DateTimeField(_("Date modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("E-mail template")
+        verbose_name_plural = _("E-mail templates")
+        ordering = ["name", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "language"], name="emailtemplate_name_lang")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
+
+
+class SenderIdentity(models.Model):
+    """How a user's e-mails are signed and who they come from: a name and address of their
+    own, or Kontor's address (DEFAULT_FROM_EMAIL) with the user as Reply-To, and a signature."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_sender"
+    )
+    from_name = models.CharField(_("Sender name"), max_length=255, blank=True)
+    from_address = models.EmailField(_("Sender address"), blank=True)
+    signature = models.TextField(_("Signature"), blank=True, max_length=5_000)
+
+    class Meta:
+        verbose_name = _("E-mail sender")
+
+    def __str__(self):
+        return f"{self.from_name} <{self.from_address}>"

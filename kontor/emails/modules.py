@@ -55,9 +55,33 @@ class EmailModule(Module):
         ),
     )
 
+    detail_template = "emails/detail.html"
+
+    @property
+    def extra_urls(self) -> tuple:
+        from kontor.emails import views
+
+        return (
+            ("compose/", views.page(views.compose), "compose"),
+            ("sender/", views.page(views.sender_settings), "sender"),
+            ("templates/", views.page(views.template_list), "templates"),
+            ("templates/new/", views.page(views.template_edit), "template-create"),
+            ("templates/<int:pk>/", views.page(views.template_edit), "template-edit"),
+        )
+
     @property
     def closed_statuses(self) -> tuple:
         return self.model.CLOSED_STATUSES
+
+    @property
+    def url_create(self) -> str:
+        """ "Send e-mail" (on a record's page, with ?parent=) opens the compose page."""
+        return self.url("compose")
+
+    def detail_context(self, record, user) -> dict:
+        from kontor.emails.views import email_detail_context
+
+        return email_detail_context(record, user)
 
     def timeline_queries(self, visible, parents, journey) -> list:
         """The mails logged on a member of the journey (EmailLink), not only on its parent."""
