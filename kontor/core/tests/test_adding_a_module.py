@@ -186,7 +186,7 @@ class TestCaseModule(RecordModuleTests):
             "Select a valid choice. P9 is not one of the available choices.",
         ),
     ]
-    query_counts = {{"list": {list_pin}, "detail": {detail_pin}, "timeline": 9, "related": 4}}
+    query_counts = {{"list": {list_pin}, "detail": {detail_pin}, "timeline": 10, "related": 4}}
 
     def valid_data(self):
         return {{"name": "Drucker defekt", "priority": "P1", "description": "Raum 4"}}
