@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from kontor.core.smtp_testing import smtp_server  # noqa: F401 - a real SMTP server, the fixture
+from kontor.mailboxes.imap_testing import imap_server  # noqa: F401 - a real IMAP server (Dovecot)
 from kontor.users.actions import create_user
 
 # Real password hashing costs ~0.3 s per user; tests create many users and test no hashing.

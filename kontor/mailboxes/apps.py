@@ -1,0 +1,36 @@
+"""Inbound e-mail: IMAP mailboxes the task workers poll, the mails matched to leads, contacts
+and accounts, and the inbox of mail nothing matched."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MailboxesConfig(AppConfig):
+    name = "kontor.mailboxes"
+    label = "mailboxes"
+    verbose_name = _("Mailboxes")
+
+    def ready(self):
+        from kontor.core import admin_area, navigation, schedule
+        from kontor.mailboxes.tasks import poll_mailboxes
+
+        admin_area.register_page(
+            "mailboxes:admin-list", _("Mailboxes"), icon="inbox", group=_("Integration"), order=65
+        )
+        navigation.add_page(
+            navigation.Page(
+                key="mailboxes",
+                label=_("Inbox"),
+                url_name="mailboxes:inbox",
+                icon="inbox",
+                order=95,
+            )
+        )
+        schedule.register(
+            schedule.Job(
+                "mailboxes.poll",
+                schedule.Every(minutes=2),
+                poll_mailboxes,
+                title=_("Mailboxes polled for new e-mail"),
+            )
+        )

@@ -1,0 +1,94 @@
+"""Polling: what the task workers do with each active mailbox every few minutes.
+
+Incremental: while the folder keeps its UIDVALIDITY only UIDs above the mailbox's `last_uid`
+are asked for, in batches. Each batch first fetches the small headers, drops the messages
+already stored (by Message-ID, so a folder rebuilt under a new UIDVALIDITY, or a message
+delivered twice, is not stored again nor downloaded again), then fetches the rest whole —
+a message above `KONTOR_MAIL_MAX_MESSAGE_BYTES` only by its header — and stores the batch with
+its matches in one transaction, moving the bookmark. A mailbox that cannot be read records
+why (shown on its page) and the others go on.
+"""
+
+import imaplib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from kontor.mailboxes import actions, imap, matching, parsing
+from kontor.mailboxes.models import Mailbox, MailboxMessage
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+
+
+@dataclass
+class PollResult:
+    fetched: int = 0
+    stored: int = 0
+    error: str = ""
+
+
+def poll_all() -> dict[str, PollResult]:
+    """Poll every active mailbox; the result of each by its address."""
+    results = {}
+    for mailbox in Mailbox.objects.filter(active=True).select_related("owner").order_by("pk"):
+        results[mailbox.email_address] = poll(mailbox)
+    return results
+
+
+def poll(mailbox: Mailbox, *, batch: int = BATCH) -> PollResult:
+    """Fetch and store what is new in `mailbox` since its last poll."""
+    result = PollResult()
+    try:
+        with imap.connect(actions.connection_settings(mailbox)) as connection:
+            changed = connection.uidvalidity != mailbox.uidvalidity
+            uids = connection.uids_above(0 if changed else mailbox.last_uid)
+            for start in range(0, len(uids), batch):
+                chunk = uids[start : start + batch]
+                fetched, stored = _batch(mailbox, connection, chunk)
+                result.fetched += fetched
+                result.stored += stored
+    except imap.MailboxError as error:
+        result.error = error.message
+    except (imaplib.IMAP4.error, OSError) as error:
+        result.error = imap.MailboxError.lost(mailbox.host, error)
+    if result.error:
+        log.warning("mailbox %s: %s", mailbox.email_address, result.error)
+    actions.record_poll(mailbox, error=result.error)
+    return result
+
+
+def _batch(mailbox: Mailbox, connection: imap.Connection, uids: list[int]) -> tuple[int, int]:
+    headers = connection.headers(uids)
+    keys = {uid: parsing.message_key(header) for uid, (_size, header) in headers.items()}
+    known = set(
+        MailboxMessage.objects.filter(mailbox=mailbox, message_key__in=keys.values()).values_list(
+            "message_key", flat=True
+        )
+    )
+    limit = settings.KONTOR_MAIL_MAX_MESSAGE_BYTES
+    new = [uid for uid in uids if uid in keys and keys[uid] not in known]
+    whole = connection.messages([uid for uid in new if headers[uid][0] <= limit])
+    mails = []
+    for uid in new:
+        if uid in whole:
+            raw, header_only = whole[uid], False
+        else:
+            raw, header_only = headers[uid][1], True
+        mails.append(
+            parsing.parse(
+                raw,
+                max_attachment=settings.KONTOR_MAIL_MAX_ATTACHMENT_BYTES,
+                header_only=header_only,
+            )
+        )
+    found = matching.match(mails, own_addresses=(mailbox.email_address, mailbox.username))
+    stored = actions.store_batch(
+        mailbox,
+        [(uid, mail, match) for uid, mail, match in zip(new, mails, found, strict=True)],
+        uidvalidity=connection.uidvalidity,
+        last_uid=uids[-1],
+    )
+    return len(whole), stored
