@@ -8,11 +8,13 @@ class InvitationsConfig(AppConfig):
     verbose_name = _("Meeting invitations")
 
     def ready(self):
+        from kontor.api import verbs
         from kontor.core import events, extensions
         from kontor.core import journey as journeys
-        from kontor.invitations import listeners, page, timeline
+        from kontor.invitations import api, listeners, page, timeline
 
         events.listen(listeners.on_events)
+        verbs.add("meetings", "invitees", api.invitees_endpoint)
         journeys.add_action(timeline.ACTION, timeline.READER)
         extensions.extend(
             extensions.Extension(

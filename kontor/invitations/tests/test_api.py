@@ -1,0 +1,48 @@
+"""PUT and GET /api/v1/meetings/<id>/invitees/: integrations invite as the form does."""
+
+import pytest
+
+from kontor.activities.models import MeetingInvitee
+from kontor.api.tests.conftest import token_client
+from kontor.contacts.tests.factories import ContactFactory
+from kontor.emails.models import OutgoingMail
+from kontor.invitations.tests.helpers import new_meeting, run_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_put_invites_and_the_invitations_follow(
+    rep, greta, admin, django_capture_on_commit_callbacks
+):
+    meeting = new_meeting(rep)
+    clara = ContactFactory(actor=rep)
+    api = token_client(rep)
+    url = f"/api/v1/meetings/{meeting.pk}/invitees/"
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.put(url, {"users": [greta.pk], "contacts": [str(clara.pk)]}, format="json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == {
+        "users": [{"id": greta.pk, "accept_status": "none"}],
+        "contacts": [{"id": str(clara.pk), "accept_status": "none"}],
+        "leads": [],
+    }
+    run_jobs(django_capture_on_commit_callbacks)
+    sent = " ".join(str(r) for r in OutgoingMail.objects.values_list("recipients", flat=True))
+    assert OutgoingMail.objects.count() == 2
+    assert "greta@kontor.example" in sent and clara.email1 in sent
+    assert api.get(url).json() == answer.json()
+
+
+def test_put_refuses_unknown_or_hidden_records_and_changes_nothing(rep, greta, admin):
+    meeting = new_meeting(rep, users=[greta])
+    api = token_client(rep)
+    url = f"/api/v1/meetings/{meeting.pk}/invitees/"
+    for body in (
+        {"contacts": ["00000000-0000-0000-0000-000000000000"]},
+        {"users": ["x"]},
+        {"users": 7},
+        {"guests": []},
+    ):
+        answer = api.put(url, body, format="json")
+        assert answer.status_code == 400, (body, answer.content)
+    assert list(MeetingInvitee.objects.values_list("user", flat=True)) == [greta.pk]
