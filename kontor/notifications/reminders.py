@@ -23,6 +23,9 @@ from kontor.notifications.models import Kind, Notification, Reminder
 
 BATCH = 500
 STALE = timedelta(hours=1)
+#: A reminder is sent up to this early: the job runs each minute, so one due just after a run
+#: goes out at most this late instead of a whole minute late.
+LEAD = timedelta(seconds=30)
 
 
 def send_due(*, budget_seconds: float = 50.0) -> int:
@@ -38,10 +41,11 @@ def send_due(*, budget_seconds: float = 50.0) -> int:
 
 
 def send_batch(now) -> int:
+    soon = now + LEAD
     with transaction.atomic():
         rows = list(
             Reminder.objects.select_for_update(skip_locked=True)
-            .filter(date_willexecute__lte=now)
+            .filter(date_willexecute__lte=soon)
             .order_by("date_willexecute")[:BATCH]
         )
         if not rows:
@@ -58,7 +62,7 @@ def send_batch(now) -> int:
             )
             for channel, into in (("popup", popups), ("email", mails)):
                 due = reminder.channel_due(channel)
-                if due is None or due > now:
+                if due is None or due > soon:
                     continue
                 setattr(reminder, f"{channel}_sent_at", now)
                 if live:
