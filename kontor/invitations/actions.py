@@ -159,7 +159,7 @@ def answer_invitation(meeting: Meeting, person: str, answer: str) -> bool:
         raise AnswerRefused()
     with transaction.atomic():
         row = (
-            MeetingInvitee.objects.select_for_update()
+            MeetingInvitee.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(meeting=meeting, **{f"{kind}_id": pk})
             .first()
