@@ -134,7 +134,8 @@
         clearErrors();
         post(opts.create, new FormData(createForm)).then(function (answer) {
           if (answer.ok) {
-            calendar.addEvent(answer.event);
+            // Into the feed's source: its next fetch replaces it rather than adding a twin.
+            calendar.addEvent(answer.event, calendar.getEventSources()[0]);
             dialog.hide();
             return;
           }
