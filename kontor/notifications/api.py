@@ -41,6 +41,11 @@ class ReadSerializer(serializers.Serializer):
     all = serializers.BooleanField(required=False, default=False)
 
 
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+    unread = serializers.IntegerField()
+
+
 class NotificationList(APIView):
     """The user's notifications, newest first, `LIMIT` a page (`?before=<id>` for the next)."""
 
@@ -77,7 +82,7 @@ class MarkRead(APIView):
     @extend_schema(
         operation_id="notifications_mark_read",
         request=ReadSerializer,
-        responses={200: serializers.DictField(child=serializers.IntegerField())},
+        responses={200: MarkedSerializer},
         tags=["notifications"],
     )
     def post(self, request):

@@ -44,9 +44,7 @@ def produce(items: list[dict]) -> int:
             continue
         actor_id, what = entry["actor"], entry["what"]
         fields = set(entry["fields"])
-        if what == "assigned" or (
-            what in ("activity", "task") and assigned_to_other(entry, record)
-        ):
+        if assigned_to_other(entry, record):  # any kind of event may also assign
             found += assigned(record, actor_id)
         if what == "activity":
             found += invited(record, actor_id)

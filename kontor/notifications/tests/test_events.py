@@ -102,3 +102,10 @@ def test_preferences_choose_app_mail_or_neither(rep, nina, sam, smtp_server, aft
     third.assigned_user = nina
     after_commit(save_record, third, actor=rep)
     assert len(smtp_server.messages) == 2 and Notification.objects.count() == 0
+
+
+def test_a_note_that_mentions_and_assigns_tells_both(rep, nina, sam, after_commit):
+    note = Note(name="Übergabe", description="@sam übernimmt", assigned_user=nina)
+    after_commit(save_record, note, actor=rep)
+    assert notes_of(nina) == [(Kind.ASSIGNED, "Übergabe")]
+    assert notes_of(sam) == []  # a note without parent that Sam may not see
