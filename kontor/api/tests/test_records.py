@@ -25,8 +25,9 @@ KNOWN = (
     "meetings",
     "tasks",
     "notes",
+    "emails",
 )
-ACTIVITIES = ("calls", "meetings", "tasks", "notes")
+ACTIVITIES = ("calls", "meetings", "tasks", "notes", "emails")
 
 # What a user of each preset role (in no team) meets through the API on a record an
 # administrator created: (is that record in the list, the status of a create, the status of
