@@ -126,3 +126,14 @@ def test_a_call_page_has_the_reminders_button_and_the_bell(rep, rep_client):
     call = CallFactory(name="Zählen", date_start=this_minute(), actor=rep)
     page = rep_client.get(f"/calls/{call.pk}/").content.decode()
     assert f"/calls/{call.pk}/reminders/" in page and 'id="notification-bell"' in page
+
+
+def test_a_finished_migration_is_told_to_the_administrators_once(admin, rep, after_commit):
+    from kontor.suitecrm.models import MigrationRun
+
+    MigrationRun.objects.create(source="suitecrm.example/crm", finished_at=timezone.now())
+    MigrationRun.objects.create(source="probe", finished_at=timezone.now(), dry_run=True)
+    after_commit(tasks.send_due_reminders.call)
+    after_commit(tasks.send_due_reminders.call)
+    (told,) = Notification.objects.all()
+    assert (told.user, told.kind, told.subject) == (admin, Kind.FINISHED, "suitecrm.example/crm")
