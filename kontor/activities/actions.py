@@ -1,84 +1,24 @@
-"""Activity verbs: save a call or meeting with its invitees, mark a task done, hand activities
-over from one record to another (conversions)."""
+"""Activity verbs: save a call or meeting with its invitees (invitees.py) or as a series of
+occurrences (series.py), mark a task done, hand activities over from one record to another
+(conversions)."""
 
 import uuid
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from kontor.activities import recurrence, series
+from kontor.activities.invitees import (  # noqa: F401 - the verbs' home, for their callers
+    KINDS,
+    _save_with_invitees,
+    invited,
+    invited_users,
+    save_with_invitees,
+)
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
-from kontor.core import events
 from kontor.core.actions import log_event, save_record
-
-#: invitee kinds: (form field / Call M2M name, MeetingInvitee foreign key)
-KINDS = (("users", "user"), ("contacts", "contact"), ("leads", "lead"))
-
-
-def invited(activity) -> dict[str, list]:
-    """{"users": [...], "contacts": [...], "leads": [...]} invited to a call or meeting."""
-    if activity._state.adding:
-        return {kind: [] for kind, _fk in KINDS}
-    if isinstance(activity, Meeting):
-        rows = activity.invitees.select_related("user", "contact", "lead")
-        return {
-            kind: [getattr(r, fk) for r in rows if getattr(r, f"{fk}_id")] for kind, fk in KINDS
-        }
-    return {kind: list(getattr(activity, kind).all()) for kind, _fk in KINDS}
-
-
-def invited_users(activity) -> list:
-    return invited(activity)["users"]
-
-
-def save_with_invitees(
-    activity: Call | Meeting, users=(), contacts=(), leads=(), *, actor, validate: bool = True
-):
-    """Save a call or meeting and set who is invited; answers of those kept are kept.
-    `validate=False` when the caller has just validated the activity itself."""
-    if validate:
-        activity.full_clean(exclude=["id", "created_by", "modified_by"])
-    with transaction.atomic(savepoint=False):
-        return _save_with_invitees(activity, users, contacts, leads, actor=actor)
-
-
-def _save_with_invitees(activity, users, contacts, leads, *, actor):
-    before = invited(activity)
-    is_new = activity._state.adding
-    version = activity.date_modified
-    save_record(activity, actor=actor, validate=False)
-    wanted = {"users": list(users), "contacts": list(contacts), "leads": list(leads)}
-    changed = []
-    for kind, fk in KINDS:
-        old = {o.pk for o in before[kind]}
-        new = {o.pk for o in wanted[kind]}
-        if old == new:
-            continue
-        changed.append(kind)
-        if isinstance(activity, Meeting):
-            if old - new:
-                activity.invitees.filter(**{f"{fk}__in": old - new}).delete()
-            MeetingInvitee.objects.bulk_create(
-                MeetingInvitee(meeting=activity, **{f"{fk}_id": pk}) for pk in new - old
-            )
-        elif is_new:
-            getattr(activity, kind).add(*wanted[kind])  # nothing to compare with yet
-        else:
-            getattr(activity, kind).set(wanted[kind])
-        if not is_new:  # a new activity's invitees are part of its creation
-            log_event(
-                activity,
-                "update",
-                actor=actor,
-                field=kind,
-                old=sorted(str(pk) for pk in old),
-                new=sorted(str(pk) for pk in new),
-            )
-    if changed and not is_new and activity.date_modified == version:
-        # Only the invitees changed: save_record wrote nothing and told no listener, but the
-        # invitations (and webhooks) need to hear of it. A save that wrote fields did.
-        events.record_event(events.UPDATED, activity, actor=actor, fields=tuple(changed))
-    return activity
 
 
 @transaction.atomic
@@ -145,3 +85,98 @@ def _hand_over(source, target, mode: str, *, actor) -> int:
             activity.parent_type, activity.parent_id = ct, target.pk
             save_record(activity, actor=actor, validate=False)
     return len(items)
+
+
+#: How a change to one occurrence of a series applies: to it alone, to it and the later ones
+#: (the series is split there), or to every occurrence still to come
+SCOPES = ("this", "following", "all")
+
+
+def save_series(
+    activity: Call | Meeting,
+    users=(),
+    contacts=(),
+    leads=(),
+    *,
+    actor,
+    scope: str = "this",
+    now=None,
+):
+    """Save a call or meeting with its invitees and its repeat rule, in one transaction.
+
+    A record with a rule and no series yet becomes the first occurrence and its later ones
+    are created up to the horizon (kontor/activities/series.py). For an occurrence of a
+    series, `scope` says what the change reaches: "this" (only it; it stays in the series
+    and series edits leave it alone from now on), "following" (the series ends before it
+    and it starts a new one with the form's rule) or "all" (every occurrence from now on
+    that was not changed by itself; a changed rule trashes the dates it no longer gives and
+    creates the new ones). Refused values raise ValidationError and write nothing."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+    activity.full_clean(exclude=["id", "created_by", "modified_by"])
+    with transaction.atomic(savepoint=False):
+        return _save_series(activity, users, contacts, leads, actor=actor, scope=scope, now=now)
+
+
+def _save_series(activity, users, contacts, leads, *, actor, scope, now):
+    now = now or timezone.now()
+    guests = {"users": list(users), "contacts": list(contacts), "leads": list(leads)}
+    loaded = {} if activity._state.adding else dict(getattr(activity, "_loaded", {}))
+    in_series = bool(loaded.get("repeat_parent_id") or loaded.get("repeat_type"))
+    if not in_series:
+        if not activity.repeat_type:
+            return _save_with_invitees(activity, **guests, actor=actor)
+        return _start_series(activity, guests, actor=actor, now=now)
+    is_master = not loaded.get("repeat_parent_id")
+    if scope == "this":
+        for name in series.RULE:  # the rule belongs to the series, not to one occurrence
+            setattr(activity, name, loaded.get(name))
+        if not is_master:
+            activity.repeat_edited = True
+        return _save_with_invitees(activity, **guests, actor=actor)
+    model = type(activity)
+    master = activity if is_master else model.with_deleted.get(pk=loaded["repeat_parent_id"])
+    if scope == "following" and not is_master:
+        return _split(activity, master, guests, loaded, actor=actor, now=now)
+    shift = activity.date_start - loaded["date_start"]
+    activity.original_start = (loaded.get("original_start") or loaded["date_start"]) + shift
+    if master.pk != activity.pk:
+        # The first occurrence holds the rule; its values change only while it is to come.
+        names = series.RULE + (series.shared_fields(model) if master.date_start >= now else ())
+        for name in names:
+            setattr(master, name, getattr(activity, name))
+        master.original_start = series.anchor(master) + shift
+        save_record(master, actor=actor, validate=False)
+        activity.repeat_edited = False
+    if not activity.repeat_type:  # the repeats were switched off: the later ones go
+        activity.repeat_parent_id, activity.original_start = None, None
+    _save_with_invitees(activity, **guests, actor=actor)
+    series.sync(
+        master, activity, guests, actor=actor, cutoff=now, update=True, keep={activity.pk}, now=now
+    )
+    return activity
+
+
+def _start_series(activity, guests, *, actor, now):
+    activity.repeat_parent_id = None
+    activity.original_start = activity.date_start
+    activity.recurring_source = activity.recurring_source or "Kontor"
+    _save_with_invitees(activity, **guests, actor=actor)
+    series.sync(activity, activity, guests, actor=actor, now=now)
+    return activity
+
+
+def _split(activity, master, guests, loaded, *, actor, now):
+    """The scope "this and following": the old series ends the day before this occurrence,
+    which starts a new series with the form's values and rule."""
+    tz = recurrence.zone_of(master.assigned_user)
+    slot = loaded.get("original_start") or loaded["date_start"]
+    master.repeat_until = slot.astimezone(tz).date() - timedelta(days=1)
+    master.repeat_count = None
+    save_record(master, actor=actor, validate=False)
+    series.sync(master, master, invited(master), actor=actor, cutoff=slot, keep={activity.pk})
+    activity.repeat_edited = False
+    if not activity.repeat_type:
+        activity.repeat_parent_id, activity.original_start = None, None
+        return _save_with_invitees(activity, **guests, actor=actor)
+    return _start_series(activity, guests, actor=actor, now=now)

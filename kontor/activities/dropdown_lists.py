@@ -78,3 +78,15 @@ TASK_PRIORITY = Dropdown(
     default="Medium",
     label=("Task priority", "Priorität der Aufgabe"),
 )
+
+
+REPEAT_TYPE = Dropdown(
+    "repeat_type_dom",
+    (
+        ("Daily", "Daily", "Täglich"),
+        ("Weekly", "Weekly", "Wöchentlich"),
+        ("Monthly", "Monthly", "Monatlich"),
+        ("Yearly", "Yearly", "Jährlich"),
+    ),
+    label=("Repeat", "Wiederholung"),
+)

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kontor.activities import actions
+from kontor.activities import actions, recurrence
 from kontor.contacts.models import Contact
 from kontor.core import registry
 from kontor.core.records.forms import RecordForm, RelateSelect
@@ -98,8 +98,38 @@ class ActivityForm(RecordForm):
         return cleaned
 
 
+class WeekdaysField(forms.MultipleChoiceField):
+    """SuiteCRM's `repeat_dow` as tick boxes, Monday first; stored as digits ("135")."""
+
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        kwargs.pop("empty_value", None)
+        super().__init__(**kwargs)
+        names = recurrence.weekday_names()
+        self.choices = [(d, names[d]) for d in ("1", "2", "3", "4", "5", "6", "0")]
+
+    def to_python(self, value):
+        return [v for v in super().to_python(value) if v]  # an empty value sent: none
+
+    def prepare_value(self, value):
+        return list(value) if isinstance(value, str) else value
+
+    def clean(self, value):
+        return "".join(recurrence.weekday_digits("".join(super().clean(value) or [])))
+
+
+SCOPE_CHOICES = (
+    ("this", _("Only this occurrence")),
+    ("following", _("This and the following occurrences")),
+    ("all", _("All occurrences still to come")),
+)
+
+
 class InviteesForm(ActivityForm):
-    """Meetings and calls: invite users, contacts and leads (the latter through pickers)."""
+    """Meetings and calls: invite users, contacts and leads (the latter through pickers), and
+    repeat them (SuiteCRM's repeat fields; an occurrence's form asks what a change reaches)."""
 
     invite_users = forms.ModelMultipleChoiceField(
         label=_("Invited users"),
@@ -116,6 +146,7 @@ class InviteesForm(ActivityForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._repeat_fields()
         users = self.fields["invite_users"]
         users.queryset = get_user_model().objects.filter(is_active=True).order_by("username")
         users.label_from_instance = lambda u: u.get_full_name() or u.username
@@ -143,6 +174,23 @@ class InviteesForm(ActivityForm):
             if not self.is_bound:
                 self.initial[f"invite_{kind}"] = [r.pk for r in chosen]
 
+    def _repeat_fields(self) -> None:
+        if "repeat_dow" in self.fields:
+            field = self.fields["repeat_dow"]
+            self.fields["repeat_dow"] = WeekdaysField(
+                label=field.label, required=False, disabled=field.disabled
+            )
+        for name in ("repeat_interval", "repeat_count"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"min": 1, "max": recurrence.MAX_OCCURRENCES})
+        if not self.instance._state.adding and self.instance.series_id:
+            self.fields["repeat_scope"] = forms.ChoiceField(
+                label=_("Apply the change to"),
+                choices=SCOPE_CHOICES,
+                initial="this",
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+
     def _posted(self, field, kind):
         try:
             return list(field.queryset.filter(pk__in=self.data.getlist(f"invite_{kind}")))
@@ -151,10 +199,11 @@ class InviteesForm(ActivityForm):
 
     def save_with(self, *, actor):
         data = self.cleaned_data
-        return actions.save_with_invitees(
+        return actions.save_series(
             self.instance,
             data["invite_users"],
             data["invite_contacts"],
             data["invite_leads"],
             actor=actor,
+            scope=data.get("repeat_scope") or "this",
         )

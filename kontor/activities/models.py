@@ -56,6 +56,56 @@ class Activity(Record):
         return getattr(self, "status", None) not in self.CLOSED_STATUSES
 
 
+class Recurring(models.Model):
+    """SuiteCRM's repeat fields of calls and meetings (kontor/activities/recurrence.py): the
+    rule, kept on every occurrence, and `repeat_parent_id`, the first occurrence's id on every
+    later one. `original_start` (iCalendar's RECURRENCE-ID) is the start the rule gave an
+    occurrence, kept when it is moved, so a moved or cancelled date is never created again;
+    `repeat_edited` marks an occurrence changed by itself, which series edits leave alone."""
+
+    repeat_type = DropdownField(_("Repeat"), dropdown="repeat_type_dom", blank=True, default="")
+    # Empty unless repeated (a record page's empty panel stays folded); 1 when left empty.
+    repeat_interval = models.PositiveIntegerField(_("Every"), null=True, blank=True)
+    repeat_dow = models.CharField(_("On weekdays"), max_length=7, blank=True)
+    repeat_until = models.DateField(_("Repeat until"), null=True, blank=True)
+    repeat_count = models.PositiveIntegerField(_("Number of occurrences"), null=True, blank=True)
+    repeat_parent_id = models.UUIDField(_("First occurrence"), null=True, blank=True)
+    recurring_source = models.CharField(_("Recurring source"), max_length=36, blank=True)
+    original_start = models.DateTimeField(null=True, blank=True, editable=False)
+    repeat_edited = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        from kontor.activities.recurrence import rule_errors
+
+        if self.repeat_type and self.repeat_interval is None:
+            self.repeat_interval = 1
+        if not self.repeat_type:
+            self.repeat_interval = None
+        errors = rule_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def series_id(self):
+        """The first occurrence's id of this record's series (None: not repeated)."""
+        if self.repeat_parent_id:
+            return self.repeat_parent_id
+        return self.pk if self.repeat_type else None
+
+
+def series_slot(prefix: str) -> models.UniqueConstraint:
+    """One occurrence per start the rule gave: a rerun of the generator adds nothing."""
+    return models.UniqueConstraint(
+        fields=["repeat_parent_id", "original_start"],
+        condition=models.Q(repeat_parent_id__isnull=False),
+        name=f"{prefix}_series_slot",
+    )
+
+
 def activity_indexes(prefix: str, *fields: str) -> list[models.Index]:
     return [
         models.Index(fields=["parent_type", "parent_id", "date_entered"], name=f"{prefix}_parent"),
@@ -63,7 +113,7 @@ def activity_indexes(prefix: str, *fields: str) -> list[models.Index]:
     ]
 
 
-class Call(Activity):
+class Call(Recurring, Activity):
     direction = DropdownField(_("Direction"), dropdown="call_direction_dom", default="Outbound")
     status = DropdownField(_("Status"), dropdown="call_status_dom", default="Planned", blank=False)
     date_start = models.DateTimeField(_("Start"))
@@ -98,6 +148,7 @@ class Call(Activity):
         verbose_name = _("Call")
         verbose_name_plural = _("Calls")
         indexes = activity_indexes("call", "date_start", "name", "status", "date_entered")
+        constraints = [series_slot("call")]
 
 
 class CallInvitee(models.Model):
@@ -147,7 +198,7 @@ class CallLead(CallInvitee):
         unique_together = [("call", "lead")]
 
 
-class Meeting(Activity):
+class Meeting(Recurring, Activity):
     status = DropdownField(
         _("Status"), dropdown="meeting_status_dom", default="Planned", blank=False
     )
@@ -164,6 +215,7 @@ class Meeting(Activity):
         verbose_name = _("Meeting")
         verbose_name_plural = _("Meetings")
         indexes = activity_indexes("meeting", "date_start", "name", "status", "date_entered")
+        constraints = [series_slot("meeting")]
 
     @property
     def date_end(self):

@@ -7,11 +7,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kontor.activities import dropdown_lists as lists
+from kontor.activities import recurrence
 from kontor.activities.forms import ActivityForm, InviteesForm
 from kontor.activities.models import Call, Meeting, Note, Task
 from kontor.contacts.models import Contact
-from kontor.core import registry
+from kontor.core import dropdowns, permissions, registry
 from kontor.core.grants import EVERYTHING, TEAM_WORK
+from kontor.core.records import detail
 from kontor.core.registry import Module, register
 from kontor.leads.models import Lead
 
@@ -48,8 +50,70 @@ class ActivityModule(Module):
         return super().timeline_queries(visible, parents, journey)
 
 
+#: The repeat rule on the form and in the API; the record page shows it as one sentence
+REPEAT_PANEL = (
+    _("Repeat"),
+    ("repeat_type", "repeat_interval", "repeat_dow", "repeat_until", "repeat_count"),
+)
+
+
+class RepeatingModule(ActivityModule):
+    """Calls and meetings: their record page says how they repeat and lists the series."""
+
+    detail_template = "activities/detail_repeating.html"
+
+    def detail_context(self, record, user) -> dict:
+        context = super().detail_context(record, user)
+        series_id = record.series_id
+        if not series_id:
+            return context
+        visible = self.model.objects.visible_to(user, "view")
+        rows = visible.filter(Q(pk=series_id) | Q(repeat_parent_id=series_id))
+        status = self.model._meta.get_field("status").dropdown
+        context["series"] = {
+            "text": recurrence.describe(record),
+            "rows": [
+                {
+                    "pk": row.pk,
+                    "url": self.detail_url(row.pk),
+                    "date_start": row.date_start,
+                    "name": row.name,
+                    "status": ""
+                    if row.status == "Planned"
+                    else dropdowns.label(status, row.status),
+                }
+                for row in rows.order_by("date_start").only("pk", "name", "date_start", "status")[
+                    :SHOWN
+                ]
+            ],
+            "count": rows.count(),
+            "shown": SHOWN,
+        }
+        return context
+
+
+#: Occurrences listed on a series member's page
+SHOWN = 60
+
+
+def without_repeat_panel(module, record, user) -> dict:
+    """A series member's page: the rule reads as one sentence (the series card) instead of
+    its five raw fields. Registered as an extension of calls and meetings (apps.py), because
+    an extension's context may replace the page's panels and a module's may only add."""
+    if not record.series_id:
+        return {}
+    can_edit = permissions.allows(user, "edit", record)
+    return {
+        "panels": [
+            p
+            for p in detail.panels(module, record, user, can_edit)
+            if str(p["title"]) != str(REPEAT_PANEL[0])
+        ]
+    }
+
+
 @register
-class CallModule(ActivityModule):
+class CallModule(RepeatingModule):
     model = Call
     slug = "calls"
     order = 60
@@ -68,7 +132,7 @@ class CallModule(ActivityModule):
     filters = ("status", "direction", "assigned_user", "date_start")
     default_sort = "-date_start"
     mass_update_fields = ("assigned_user", "status")
-    dropdowns = (lists.CALL_STATUS, lists.CALL_DIRECTION)
+    dropdowns = (lists.CALL_STATUS, lists.CALL_DIRECTION, lists.REPEAT_TYPE)
     demo_factory = "kontor.activities.demo.create_calls"
     add_label = _("Log call")
 
@@ -107,11 +171,12 @@ class CallModule(ActivityModule):
                 "description",
             ),
         ),
+        REPEAT_PANEL,
     )
 
 
 @register
-class MeetingModule(ActivityModule):
+class MeetingModule(RepeatingModule):
     model = Meeting
     slug = "meetings"
     order = 70
@@ -123,7 +188,7 @@ class MeetingModule(ActivityModule):
     filters = ("status", "assigned_user", "date_start")
     default_sort = "-date_start"
     mass_update_fields = ("assigned_user", "status")
-    dropdowns = (lists.MEETING_STATUS, lists.MEETING_ACCEPT_STATUS)
+    dropdowns = (lists.MEETING_STATUS, lists.MEETING_ACCEPT_STATUS, lists.REPEAT_TYPE)
     demo_factory = "kontor.activities.demo.create_meetings"
     add_label = _("Schedule meeting")
 
@@ -159,6 +224,7 @@ class MeetingModule(ActivityModule):
                 "description",
             ),
         ),
+        REPEAT_PANEL,
     )
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from kontor.activities.models import Call, Meeting, Note, Task
 from kontor.suitecrm.ids import is_uuid_shaped, kontor_id
 from kontor.suitecrm.lookups import user_id_for
-from kontor.suitecrm.source import flag, text, when
+from kontor.suitecrm.source import day, flag, text, when
 from kontor.suitecrm.steps import Context, step
 from kontor.suitecrm.writer import Row, edited_in_kontor, write_rows
 
@@ -146,6 +146,7 @@ def map_call(row: dict, user) -> Mapped:
     dropdown_key(mapped, "direction", row.get("direction"), "")
     mapped.values["date_start"] = start(mapped, row)
     mapped.values["duration_minutes"] = duration(mapped, row, Call)
+    repeat(mapped, row, "calls")
     return mapped
 
 
@@ -162,7 +163,32 @@ def map_meeting(row: dict, user) -> Mapped:
         )
         join_url = ""
     mapped.values["join_url"] = join_url[:500]
+    repeat(mapped, row, "meetings")
     return mapped
+
+
+REPEAT_TYPES = ("Daily", "Weekly", "Monthly", "Yearly")
+
+
+def repeat(mapped: Mapped, row: dict, table: str) -> None:
+    """SuiteCRM's repeat fields as they are (kontor/activities/recurrence.py reads them); an
+    occurrence's `repeat_parent_id` becomes its first occurrence's Kontor id. An unknown repeat
+    type is reported and dropped."""
+    kind = text(row.get("repeat_type"))
+    if kind and kind not in REPEAT_TYPES:
+        mapped.problems.append(_("Repeat type %(type)s is not known; dropped.") % {"type": kind})
+        kind = ""
+    count = int(row.get("repeat_count") or 0)
+    parent = text(row.get("repeat_parent_id"))
+    mapped.values.update(
+        repeat_type=kind,
+        repeat_interval=max(int(row.get("repeat_interval") or 1), 1),
+        repeat_dow="".join(c for c in text(row.get("repeat_dow")) if c in "0123456")[:7],
+        repeat_until=day(row.get("repeat_until")),
+        repeat_count=count or None,
+        repeat_parent_id=kontor_id(table, parent) if parent else None,
+        recurring_source=text(row.get("recurring_source"))[:36],
+    )
 
 
 def duration(mapped: Mapped, row: dict, model) -> int:
