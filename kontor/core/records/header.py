@@ -6,7 +6,6 @@ Also the links every record page gives contact values: `mailto:` for an e-mail f
 for a phone field, the address itself for a web address; the field's type decides.
 """
 
-import re
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -23,19 +22,8 @@ DEFAULT_CURRENCY = "EUR"
 NEXT_ACTIVITY = "next_activity"
 
 
-def value_url(field, text: str) -> str:
-    """The link of a shown value: mailto: for an e-mail, tel: for a phone number, the web
-    address of a URL field; "" for anything else or an empty value."""
-    if not text:
-        return ""
-    if isinstance(field, models.EmailField):
-        return f"mailto:{text}"
-    if isinstance(field, PhoneField):
-        number = re.sub(r"[^\d+]", "", text)
-        return f"tel:{number}" if number else ""
-    if isinstance(field, models.URLField):
-        return text if re.match(r"^https?://", text, re.IGNORECASE) else f"https://{text}"
-    return ""
+#: mailto:, tel: and web links of shown values; lists link them the same way (tables.rows)
+value_url = tables.value_url
 
 
 def facts(module, record, user, open_activities) -> list[dict]:

@@ -4,6 +4,7 @@ Cells are rendered to plain (text, url) pairs in Python, so the list template is
 no per-row includes or queries (docs/performance.md rule 6).
 """
 
+import re
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +22,7 @@ from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
 from kontor.core import config, design, dropdowns, fields, permissions, registry
-from kontor.core.fields import DropdownField
+from kontor.core.fields import DropdownField, PhoneField
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,9 @@ def rows(module, cols: list[Column], records, user=None) -> list[dict]:
                 value = getattr(record, col.name)
                 text = value if type(value) is str else display(col.field, value)
                 href = ""
+            elif kind is _CONTACT:  # an e-mail address or phone number: its mailto:/tel: link
+                text = getattr(record, col.name) or ""
+                href = value_url(col.field, text)
             elif kind is not None:  # a dropdown: `kind` names its list
                 key = getattr(record, col.name)
                 text = labels.get((kind, key))
@@ -276,6 +280,23 @@ def rows(module, cols: list[Column], records, user=None) -> list[dict]:
     return out
 
 
+def value_url(field, text: str) -> str:
+    """The link of a shown value: mailto: for an e-mail, tel: for a phone number, the web
+    address of a URL field; "" for anything else or an empty value. Kontor's pages open the
+    compose page for a mailto: link clicked in them (kontor/emails/static/emails/links.js);
+    copied, it is still the address."""
+    if not text:
+        return ""
+    if isinstance(field, models.EmailField):
+        return f"mailto:{text}"
+    if isinstance(field, PhoneField):
+        number = re.sub(r"[^\d+]", "", text)
+        return f"tel:{number}" if number else ""
+    if isinstance(field, models.URLField):
+        return text if re.match(r"^https?://", text, re.IGNORECASE) else f"https://{text}"
+    return ""
+
+
 def _dropdown_cell(field, dropdown: str, key) -> str:
     """A dropdown value's label; a status (sales stage, lead status …) as a coloured badge."""
     label = display(field, key)
@@ -284,8 +305,9 @@ def _dropdown_cell(field, dropdown: str, key) -> str:
     return format_html('<span class="{}">{}</span>', design.badge_class(key, dropdown), label)
 
 
-#: rows()'s kind of a plain text column (see _cell_kind).
+#: rows()'s kind of a plain text column and of an e-mail or phone column (see _cell_kind).
 _TEXT = object()
+_CONTACT = object()
 
 
 def _cell_kind(field):
@@ -293,6 +315,8 @@ def _cell_kind(field):
     dropdown, None for the rest (cell())."""
     if isinstance(field, DropdownField):
         return field.dropdown
+    if isinstance(field, models.EmailField | PhoneField):
+        return _CONTACT
     plain = isinstance(field, models.CharField | models.TextField) and not field.is_relation
     return _TEXT if plain and not getattr(field, "currency_field", None) else None
 

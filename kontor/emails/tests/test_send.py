@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core.smtp_testing import body_of
-from kontor.core.testing_tools import run_queued_tasks
+from kontor.core.testing_tools import run_queued_tasks, whole_page
 from kontor.emails import merge
 from kontor.emails.actions import Attachment, Outgoing, send_email
 from kontor.emails.models import Email, EmailLink, EmailTemplate, OutgoingMail, SenderIdentity
@@ -185,3 +185,13 @@ def test_a_hidden_record_cannot_be_written_from(client, rep):
     assert (
         client.get(reverse("emails:compose") + f"?parent=contacts:{contact.pk}").status_code == 404
     )
+
+
+def test_lists_and_record_pages_link_addresses_and_numbers(rep_client, rep):
+    contact = ContactFactory(actor=rep, email1="anna@contact.example", phone_work="+49 30 123")
+    listed = whole_page(rep_client, "/contacts/?columns=last_name,email1,phone_work").content
+    page = whole_page(rep_client, contact.get_absolute_url()).content
+    for html in (listed.decode(), page.decode()):
+        assert 'href="mailto:anna@contact.example"' in html
+        assert 'href="tel:+4930123"' in html
+    assert 'data-compose="/emails/compose/"' in page.decode()
