@@ -5,6 +5,8 @@ Each is one transaction. A poll's batch (`store_batch`) locks its mailbox row, s
 polling the same mailbox store each message once; `MailboxMessage`'s unique key says so too.
 """
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -50,7 +52,7 @@ def save_mailbox(mailbox: Mailbox, *, password: str = "", actor) -> Mailbox:
     the stored one. Invalid settings or a failed sign-in raise ValidationError, nothing saved."""
     if not password and not mailbox.password:
         raise ValidationError({"password": _("Enter the password.")})
-    mailbox.full_clean(exclude=["password"])
+    mailbox.full_clean(exclude=["password", "last_error_params"])
     if mailbox.active:
         check_connection(mailbox, password or None)
     old = {}
@@ -59,7 +61,7 @@ def save_mailbox(mailbox: Mailbox, *, password: str = "", actor) -> Mailbox:
     if password:
         mailbox.password = sealing.seal(password, purpose=SEAL_PURPOSE)
     with transaction.atomic():
-        mailbox.last_error = ""
+        mailbox.last_error, mailbox.last_error_params = "", {}
         mailbox.save()
         changed = {f: [old.get(f, ""), getattr(mailbox, f)] for f in _AUDITED}
         changed = {f: [str(a), str(b)] for f, (a, b) in changed.items() if a != b}
@@ -87,12 +89,30 @@ def delete_mailbox(mailbox: Mailbox, *, actor) -> None:
         mailbox.delete()
 
 
-def record_poll(mailbox: Mailbox, *, error: str = "") -> None:
-    """Remember when `mailbox` was polled and why it failed (empty: it did not)."""
+#: A poll's claim lapses after this long (a worker that died mid-poll blocks nobody for longer)
+POLL_LEASE = timedelta(minutes=30)
+
+
+def claim_poll(mailbox: Mailbox) -> bool:
+    """Claim `mailbox` for one poll; False when another poll of it is running (compare and set,
+    so of two workers one gets it)."""
     now = timezone.now()
-    values = {"last_polled_at": now, "last_error": error}
-    if error:
-        values["last_error_at"] = now
+    free = Q(polling_since__isnull=True) | Q(polling_since__lt=now - POLL_LEASE)
+    return bool(Mailbox.objects.filter(free, pk=mailbox.pk).update(polling_since=now))
+
+
+def record_poll(mailbox: Mailbox, *, error: imap.MailboxError | None = None) -> None:
+    """Remember when `mailbox` was polled and why it failed (None: it did not), the reason
+    untranslated with its parameters (`Mailbox.error_message` translates it for the reader)."""
+    now = timezone.now()
+    values = {
+        "last_polled_at": now,
+        "polling_since": None,
+        "last_error": "",
+        "last_error_params": {},
+    }
+    if error is not None:
+        values.update(last_error=error.text, last_error_params=error.params, last_error_at=now)
     Mailbox.objects.filter(pk=mailbox.pk).update(**values)
 
 

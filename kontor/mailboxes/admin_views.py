@@ -74,4 +74,7 @@ def _handle(request, mailbox: Mailbox, *, personal: bool) -> bool:
 def _render(request, mailbox: Mailbox, template: str):
     form = request.mailbox_form
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, template, {"form": form, "mailbox": mailbox}, status=status)
+    # a new mailbox has its id before it is saved: the pages ask `saved`, not for an id
+    saved = not mailbox._state.adding
+    context = {"form": form, "mailbox": mailbox, "saved": saved}
+    return render(request, template, context, status=status)

@@ -49,6 +49,7 @@ class MailboxSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["personal"] = instance.personal
+        data["last_error"] = instance.error_message
         return data
 
 

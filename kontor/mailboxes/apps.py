@@ -11,21 +11,17 @@ class MailboxesConfig(AppConfig):
     verbose_name = _("Mailboxes")
 
     def ready(self):
-        from kontor.core import admin_area, navigation, schedule
+        from kontor.core import admin_area, extensions, schedule
         from kontor.mailboxes.tasks import poll_mailboxes
 
         admin_area.register_page(
             "mailboxes:admin-list", _("Mailboxes"), icon="inbox", group=_("Integration"), order=65
         )
-        navigation.add_page(
-            navigation.Page(
-                key="mailboxes",
-                label=_("Inbox"),
-                url_name="mailboxes:inbox",
-                icon="inbox",
-                order=95,
+        # Reached from the e-mails' and leads' lists (the top bar is full at 1400 px in German)
+        for slug in ("emails", "leads"):
+            extensions.extend(
+                extensions.Extension(slug, list_templates=("mailboxes/_list_link.html",))
             )
-        )
         schedule.register(
             schedule.Job(
                 "mailboxes.poll",

@@ -11,6 +11,7 @@ import ssl
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 #: Seconds to wait for the server before giving up (a poll must not hang the worker)
 TIMEOUT = 30
@@ -20,16 +21,21 @@ _FETCH_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 
 
 class MailboxError(Exception):
-    """A mailbox that could not be read; `message` is for people (translated)."""
+    """A mailbox that could not be read. `text` is the English message (marked for
+    translation) with its `params`; `message` is it in the active language. The mailbox keeps
+    both, so its page shows the reason in the reader's language, not the worker's."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, text: str, **params):
+        self.text, self.params = text, {k: str(v) for k, v in params.items()}
+        self.message = _(text) % self.params if self.params else _(text)
+        super().__init__(self.message)
 
-    @staticmethod
-    def lost(host: str, error: Exception) -> str:
-        """The message for a connection that broke off while reading."""
-        return _("The connection to %(host)s broke off: %(error)s") % {"host": host, "error": error}
+    @classmethod
+    def lost(cls, host: str, error: Exception) -> "MailboxError":
+        """A connection that broke off while reading."""
+        return cls(
+            gettext_noop("The connection to %(host)s broke off: %(error)s"), host=host, error=error
+        )
 
 
 @dataclass
@@ -52,7 +58,9 @@ class Connection:
             self.client.login(settings.username, settings.password)
         except imaplib.IMAP4.error as error:
             self.close()
-            raise MailboxError(_("The server refused the user name or password.")) from error
+            raise MailboxError(
+                gettext_noop("The server refused the user name or password.")
+            ) from error
         try:
             status, _data = self.client.select(_quoted(settings.folder), readonly=True)
         except imaplib.IMAP4.error:
@@ -60,8 +68,8 @@ class Connection:
         if status != "OK":
             self.close()
             raise MailboxError(
-                _("The folder %(folder)s does not exist on the server.")
-                % {"folder": settings.folder}
+                gettext_noop("The folder %(folder)s does not exist on the server."),
+                folder=settings.folder,
             )
         self.uidvalidity = int(self.client.response("UIDVALIDITY")[1][0])
 
@@ -115,13 +123,16 @@ def connect(settings: Settings) -> Connection:
         raise
     except ssl.SSLError as error:
         raise MailboxError(
-            _("The secure connection to %(host)s failed: check the port and encryption.")
-            % {"host": settings.host}
+            gettext_noop(
+                "The secure connection to %(host)s failed: check the port and encryption."
+            ),
+            host=settings.host,
         ) from error
     except (OSError, imaplib.IMAP4.error) as error:
         raise MailboxError(
-            _("The server %(host)s:%(port)s could not be reached.")
-            % {"host": settings.host, "port": settings.port}
+            gettext_noop("The server %(host)s:%(port)s could not be reached."),
+            host=settings.host,
+            port=settings.port,
         ) from error
 
 
@@ -142,4 +153,4 @@ def _quoted(folder: str) -> str:
 
 def _check(status: str, data) -> None:
     if status != "OK":
-        raise MailboxError(_("The server answered with an error: %(error)s") % {"error": data})
+        raise MailboxError(gettext_noop("The server answered with an error: %(error)s"), error=data)

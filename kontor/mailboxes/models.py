@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kontor.core.fields import LowerEmailField
@@ -57,7 +58,12 @@ class Mailbox(models.Model):
     uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
     last_uid = models.BigIntegerField(default=0, editable=False)
     last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: When the poll running now began (None: none runs); a poll that outlives the interval
+    #: is not joined by the next one (`actions.claim_poll`)
+    polling_since = models.DateTimeField(null=True, blank=True, editable=False)
+    #: The last poll's failure, in English as marked for translation, and its parameters
     last_error = models.TextField(blank=True, editable=False)
+    last_error_params = models.JSONField(default=dict, blank=True, editable=False)
     last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,6 +84,14 @@ class Mailbox(models.Model):
     @property
     def personal(self) -> bool:
         return self.owner_id is not None
+
+    @property
+    def error_message(self) -> str:
+        """The last poll's failure in the active language ("" when it did not fail)."""
+        if not self.last_error:
+            return ""
+        text = gettext(self.last_error)
+        return text % self.last_error_params if self.last_error_params else text
 
 
 class MailboxMessage(models.Model):

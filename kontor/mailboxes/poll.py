@@ -28,6 +28,7 @@ class PollResult:
     fetched: int = 0
     stored: int = 0
     error: str = ""
+    skipped: bool = False
 
 
 def poll_all() -> dict[str, PollResult]:
@@ -39,8 +40,12 @@ def poll_all() -> dict[str, PollResult]:
 
 
 def poll(mailbox: Mailbox, *, batch: int = BATCH) -> PollResult:
-    """Fetch and store what is new in `mailbox` since its last poll."""
-    result = PollResult()
+    """Fetch and store what is new in `mailbox` since its last poll (nothing when another
+    poll of it is still running: `skipped`)."""
+    result, failure = PollResult(), None
+    if not actions.claim_poll(mailbox):
+        result.skipped = True
+        return result
     try:
         with imap.connect(actions.connection_settings(mailbox)) as connection:
             changed = connection.uidvalidity != mailbox.uidvalidity
@@ -51,12 +56,17 @@ def poll(mailbox: Mailbox, *, batch: int = BATCH) -> PollResult:
                 result.fetched += fetched
                 result.stored += stored
     except imap.MailboxError as error:
-        result.error = error.message
+        failure = error
     except (imaplib.IMAP4.error, OSError) as error:
-        result.error = imap.MailboxError.lost(mailbox.host, error)
-    if result.error:
-        log.warning("mailbox %s: %s", mailbox.email_address, result.error)
-    actions.record_poll(mailbox, error=result.error)
+        failure = imap.MailboxError.lost(mailbox.host, error)
+    except BaseException:
+        # a bug, not the mailbox: free it for the next poll, and let the task fail visibly
+        Mailbox.objects.filter(pk=mailbox.pk).update(polling_since=None)
+        raise
+    if failure is not None:
+        result.error = failure.message
+        log.warning("mailbox %s: %s", mailbox.email_address, failure.text % failure.params)
+    actions.record_poll(mailbox, error=failure)
     return result
 
 

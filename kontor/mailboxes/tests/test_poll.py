@@ -1,13 +1,17 @@
 """Polling a real Dovecot mailbox: what is stored, linked and remembered, and what is not."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone, translation
 
 from kontor.accounts.tests.factories import AccountFactory
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.emails.models import Email, EmailLink
 from kontor.leads.models import Lead
 from kontor.leads.tests.factories import LeadFactory
+from kontor.mailboxes import actions
 from kontor.mailboxes.models import Mailbox, MailboxMessage
 from kontor.mailboxes.poll import poll, poll_all
 from kontor.mailboxes.tests.mail import mailbox_for, message
@@ -121,7 +125,9 @@ def test_a_wrong_password_is_recorded_and_the_others_go_on(imap_server, records)
     assert results[bad.address].error == "The server refused the user name or password."
     assert results[good.address].stored == 1
     broken.refresh_from_db()
-    assert broken.last_error == "The server refused the user name or password."
+    assert broken.error_message == "The server refused the user name or password."
+    with translation.override("de"):  # shown in the reader's language, not the worker's
+        assert broken.error_message == "Der Server hat Benutzername oder Passwort abgelehnt."
     assert broken.last_error_at is not None
     assert (broken.uidvalidity, broken.last_uid) == (None, 0)
     assert not MailboxMessage.objects.filter(mailbox=broken).exists()
@@ -138,7 +144,7 @@ def test_an_unreachable_server_is_recorded(imap_server, records):
     result = poll(mailbox)
 
     assert result.error == f"The server {imap_server.host}:1 could not be reached."
-    assert Mailbox.objects.get(pk=mailbox.pk).last_error == result.error
+    assert Mailbox.objects.get(pk=mailbox.pk).error_message == result.error
     assert not Email.objects.exists()
 
 
@@ -181,3 +187,19 @@ def test_a_reply_to_a_stored_mail_joins_its_thread_and_records(imap_server, reco
     assert linked(reply) == {("lead", lead.pk)}
     assert reply.thread_id == sent.pk and reply.in_reply_to == "sent-1@kontor.test"
     assert MailboxMessage.objects.get(email_id=reply.pk).state == MailboxMessage.LINKED
+
+
+def test_a_mailbox_being_polled_is_not_polled_twice(imap_server, records):
+    user = imap_server.new_user()
+    imap_server.append(user, message(message_id="<once@kunde.example>"))
+    mailbox = mailbox_for(imap_server, user)
+    assert actions.claim_poll(mailbox)  # another worker's poll is running
+
+    assert poll(mailbox).skipped
+    assert not Email.objects.exists()
+
+    Mailbox.objects.filter(pk=mailbox.pk).update(
+        polling_since=timezone.now() - actions.POLL_LEASE - timedelta(seconds=1)
+    )
+    assert poll(mailbox).stored == 1  # that worker died: its claim lapsed
+    assert Mailbox.objects.get(pk=mailbox.pk).polling_since is None
