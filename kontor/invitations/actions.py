@@ -101,13 +101,14 @@ def _sync(meeting: Meeting) -> list[tuple[str, str, int]]:
         if not wanted:
             return []
         state = InvitationState(meeting=meeting, fingerprint=fingerprint(meeting))
-    mails = []
+    mails, rows = [], []
+    stored = (state.pk is not None and not state._state.adding, state.sequence, state.fingerprint)
     gone = [row for person, row in sent.items() if row.method == REQUEST and person not in wanted]
     if cancelled and gone and not state.cancelled:
         state.sequence, state.cancelled = state.sequence + 1, True
     for row in gone:
         who = message.Recipient(row.person, row.name, row.email, row.language, row.time_zone)
-        mails.append(_send(meeting, who, CANCEL, state.sequence, row, update=False))
+        mails.append(_send(meeting, who, CANCEL, state.sequence, row, rows, update=False))
     if not cancelled:
         if fingerprint(meeting) != state.fingerprint or state.cancelled:
             state.sequence += 1
@@ -125,12 +126,19 @@ def _sync(meeting: Meeting) -> list[tuple[str, str, int]]:
         for who in due:
             row = sent.get(who.person)
             update = row is not None and row.method == REQUEST
-            mails.append(_send(meeting, who, REQUEST, state.sequence, row, update=update))
-    state.save()
+            mails.append(_send(meeting, who, REQUEST, state.sequence, row, rows, update=update))
+    if stored != (True, state.sequence, state.fingerprint):
+        state.save()
+    # what was sent, in two statements whatever the number of invitees
+    SentInvitation.objects.bulk_create([r for r in rows if r.pk is None])
+    SentInvitation.objects.bulk_update(
+        [r for r in rows if r.pk is not None],
+        ["name", "email", "language", "time_zone", "method", "sequence", "sent_at"],
+    )
     return mails
 
 
-def _send(meeting, who, method: str, sequence: int, row, *, update: bool):
+def _send(meeting, who, method: str, sequence: int, row, rows: list, *, update: bool):
     token = tokens.make(meeting, who.person, who.language)
     mail = message.build(meeting, who, method, sequence, update=update, token=token)
     send_once(f"invitation:{meeting.pk}:{who.person}:{sequence}:{method}", mail)
@@ -142,7 +150,7 @@ def _send(meeting, who, method: str, sequence: int, row, *, update: bool):
         who.time_zone,
     )
     row.method, row.sequence, row.sent_at = method, sequence, timezone.now()
-    row.save()
+    rows.append(row)
     return method, who.person, sequence
 
 
