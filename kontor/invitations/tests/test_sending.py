@@ -9,6 +9,7 @@ from kontor.activities.actions import save_with_invitees
 from kontor.activities.models import Meeting
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.core.actions import delete_records, save_record
+from kontor.core.testing_tools import form_data
 from kontor.emails.models import OutgoingMail
 from kontor.invitations.actions import sync_invitations
 from kontor.invitations.models import InvitationState, SentInvitation
@@ -192,3 +193,22 @@ def test_invitees_without_an_address_and_meetings_that_ended_get_nothing(
     run_jobs(django_capture_on_commit_callbacks)
     assert sync_invitations(past.pk) == []
     assert OutgoingMail.objects.count() == 0
+
+
+def test_moving_the_meeting_in_its_form_sends_the_update(
+    rep, rep_client, greta, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = new_meeting(rep, users=[greta])
+    run_jobs(django_capture_on_commit_callbacks)
+    smtp_server.wait_for(1)
+    form = rep_client.get(f"/meetings/{meeting.pk}/edit/").context["form"]
+    data = form_data(form)
+    data["date_start"] = tomorrow_at(16).strftime("%Y-%m-%dT%H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = rep_client.post(f"/meetings/{meeting.pk}/edit/", data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    run_jobs(django_capture_on_commit_callbacks)
+    update = smtp_server.wait_for(2)[1]
+    assert int(event_of(update)["SEQUENCE"]) == 1
+    assert event_of(update).decoded("DTSTART") == tomorrow_at(16)
