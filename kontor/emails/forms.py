@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kontor.emails.models import EmailTemplate, SenderIdentity
 
@@ -29,7 +30,7 @@ def _text(**attrs):
 
 class ComposeForm(forms.Form):
     template = forms.ChoiceField(label=_("Template"), required=False)
-    to = forms.CharField(label=_("To"), widget=_text(autocomplete="email"))
+    to = forms.CharField(label=pgettext_lazy("email", "To"), widget=_text(autocomplete="email"))
     cc = forms.CharField(label=_("Cc"), required=False, widget=_text())
     bcc = forms.CharField(label=_("Bcc"), required=False, widget=_text())
     subject = forms.CharField(label=_("Subject"), max_length=255, widget=_text())

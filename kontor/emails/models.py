@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kontor.core.fields import DropdownField
 from kontor.core.models import AliveManager, Record, RecordQuerySet, record_indexes
@@ -117,7 +118,7 @@ class Email(Record):
     status = DropdownField(_("Status"), dropdown="dom_email_status", default="draft", blank=False)
     from_addr = models.CharField(_("From"), max_length=320, blank=True)
     from_name = models.CharField(_("From (name)"), max_length=255, blank=True)
-    to_addrs = models.TextField(_("To"), blank=True)
+    to_addrs = models.TextField(pgettext_lazy("email", "To"), blank=True)
     cc_addrs = models.TextField(_("Cc"), blank=True)
     bcc_addrs = models.TextField(_("Bcc"), blank=True)
     reply_to_addr = models.TextField(_("Reply-To"), blank=True)
