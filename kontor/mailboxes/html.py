@@ -2,7 +2,11 @@
 styles that could reach out, and forms; remote images are dropped unless the reader asks for
 them (a remote image tells the sender when and where the mail was read)."""
 
+import re
+
 import nh3
+
+_NO_ALT = re.compile(r"<img(?![^>]*\balt=)")
 
 _TAGS = nh3.ALLOWED_TAGS | {"img"}
 _ATTRIBUTES = {
@@ -22,7 +26,7 @@ def sanitise(html: str, *, remote_images: bool = False) -> str:
             return value if inline or remote_images else None
         return value
 
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
@@ -31,6 +35,8 @@ def sanitise(html: str, *, remote_images: bool = False) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+    # Images without a text alternative (most mail's) are decoration to a screen reader.
+    return _NO_ALT.sub('<img alt=""', clean)
 
 
 def has_remote_images(html: str) -> bool:

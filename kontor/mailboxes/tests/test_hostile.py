@@ -90,3 +90,5 @@ def test_remote_images_are_shown_only_when_asked_for():
     assert 'src="cid:logo"' in sanitise(html)
     assert 'src="https://tracker.example/p.gif"' in sanitise(html, remote_images=True)
     assert "javascript" not in sanitise('<a href="javascript:alert(1)">x</a>')
+    # every image has a text alternative (the sender's, or empty: decoration)
+    assert sanitise(html).count('alt="') == 2 and 'alt="Logo"' in sanitise(html)
