@@ -2,7 +2,6 @@
 read (docs/api.md, "Notifications"). Only one's own: another user's id is 404 or simply not
 marked. Token auth, throttling and errors come from the API's defaults."""
 
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -93,5 +92,5 @@ class MarkRead(APIView):
         else:
             ids = body.validated_data.get("ids") or []
             marked = actions.mark_read_ids(ids, actor=request.user)
-        unread = Notification.objects.filter(Q(user=request.user) & Q(read_at__isnull=True)).count()
+        unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
         return Response({"marked": marked, "unread": unread})

@@ -3,6 +3,7 @@ opening one, "mark all read", the small endpoint the page polls for the bell's c
 reminder pop-ups, the preferences page, and the reminders panel of a call, meeting or task."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,8 +117,6 @@ def preferences(request):
                 for kind in Kind.values
             }
             actions.save_preferences(choices, form.cleaned_data, actor=request.user)
-            from django.contrib import messages
-
             messages.success(request, _("Your notification settings were saved."))
             return redirect("notification-preferences")
     else:
