@@ -57,16 +57,17 @@ KINDS = {
 COLUMNS = ("pk", "name", "status", "assigned_user_id", "created_by_id", "date_modified")
 
 
-def wall(value: datetime) -> str:
+def wall(value: datetime, zone=None) -> str:
     """A time as the viewer's wall time, without offset (what FullCalendar in UTC mode shows)."""
-    return timezone.localtime(value).replace(tzinfo=None).isoformat(timespec="seconds")
+    local = value.astimezone(zone or timezone.get_current_timezone())
+    return local.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def editable_ids(viewer, kind: Kind, rows: list[dict]) -> set | None:
     """Which of `rows` the viewer may move: None for all of them (scope All), else a set."""
     reach = permissions.scope(viewer, "edit", kind.model)
-    if reach == "all":
-        return None
+    if reach == "all" or reach == permissions.scope(viewer, "view", kind.model):
+        return None  # the same reach as the feed's filter: every row it found
     if reach == "none":
         return set()
     owned = {r["pk"] for r in rows if (r["assigned_user_id"] or r["created_by_id"]) == viewer.pk}
@@ -100,8 +101,9 @@ def rows_of(viewer, kind: Kind, start: datetime, end: datetime, user_ids: list[i
     ]
 
 
-def event(kind: Kind, row: dict, colours: dict, editable: bool, detail: str) -> dict:
-    """One event as FullCalendar reads it."""
+def event(kind: Kind, row: dict, colours: dict, editable: bool, detail: str, zone=None) -> dict:
+    """One event as FullCalendar reads it (`zone`: the viewer's, the current one if None)."""
+    zone = zone or timezone.get_current_timezone()
     begins = row[kind.start_field]
     minutes = row["duration_minutes"] if kind.has_duration else TASK_MINUTES
     ends = begins + timedelta(minutes=minutes or 0)
@@ -109,8 +111,8 @@ def event(kind: Kind, row: dict, colours: dict, editable: bool, detail: str) -> 
     return {
         "id": f"{kind.slug}:{row['pk']}",
         "title": row["name"],
-        "start": wall(begins),
-        "end": wall(ends),
+        "start": wall(begins, zone),
+        "end": wall(ends, zone),
         "url": detail.replace(str(_PLACEHOLDER), str(row["pk"])),
         "backgroundColor": colour,
         "borderColor": colour,
@@ -123,7 +125,7 @@ def event(kind: Kind, row: dict, colours: dict, editable: bool, detail: str) -> 
             "status": row["status"],
             "user": row["assigned_user_id"],
             "version": row["date_modified"].isoformat(),
-            "at": timezone.localtime(begins).isoformat(),
+            "at": begins.astimezone(zone).isoformat(),
         },
     }
 
@@ -131,6 +133,7 @@ def event(kind: Kind, row: dict, colours: dict, editable: bool, detail: str) -> 
 def events(viewer, start: datetime, end: datetime, selection: Selection, kinds=None) -> list:
     """The events of the chosen users between `start` and `end` that `viewer` may see."""
     colours = {p.id: p.colour for p in selection.people}
+    zone = timezone.get_current_timezone()
     found = []
     for kind in kinds or KINDS.values():
         if not permissions.can(viewer, "view", kind.model):
@@ -138,7 +141,9 @@ def events(viewer, start: datetime, end: datetime, selection: Selection, kinds=N
         rows = rows_of(viewer, kind, start, end, selection.user_ids)
         mine = editable_ids(viewer, kind, rows)
         detail = registry.for_model(kind.model).url("detail", _PLACEHOLDER)
-        found += [event(kind, r, colours, mine is None or r["pk"] in mine, detail) for r in rows]
+        found += [
+            event(kind, r, colours, mine is None or r["pk"] in mine, detail, zone) for r in rows
+        ]
     return found
 
 

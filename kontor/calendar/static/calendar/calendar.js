@@ -69,6 +69,10 @@
           .catch(function (e) { say(message, opts.failed); failure(e); });
       },
       datesSet: function (info) {
+        root.querySelectorAll(".fc-icon").forEach(function (icon) {
+          icon.removeAttribute("role");
+          icon.setAttribute("aria-hidden", "true");
+        });
         const params = new URLSearchParams(window.location.search);
         params.set("view", info.view.type);
         params.set("date", wall(calendar.getDate()).slice(0, 10));
@@ -83,6 +87,13 @@
         openDialog(start, minutes);
         calendar.unselect();
       },
+      // Accessibility fixes of FullCalendar's markup (axe): icons inside named buttons are
+      // decoration, a "+ 3 more" link is a button, a day cell is named by its link alone.
+      moreLinkDidMount: function (arg) {
+        arg.el.setAttribute("role", "button");
+        if (!arg.el.getAttribute("aria-controls")) arg.el.removeAttribute("aria-controls");
+      },
+      dayCellDidMount: function (arg) { arg.el.removeAttribute("aria-labelledby"); },
       eventDrop: moved,
       eventResize: moved,
     });
@@ -111,6 +122,8 @@
     function openDialog(start, minutes) {
       if (!createForm) return;
       createForm.reset();
+      const picker = createForm.querySelector("select[data-parent-record]");
+      if (picker && picker.tomselect) picker.tomselect.clear(true);
       clearErrors();
       createForm.elements.start.value = wall(start).slice(0, 16);
       createForm.elements.duration_minutes.value = minutes || 60;
