@@ -98,10 +98,29 @@ class ActivityForm(RecordForm):
         return cleaned
 
 
+class Choices(forms.RadioSelect):
+    """Radio buttons in Bootstrap's form-check layout, one a line."""
+
+    template_name = "activities/widgets/choices.html"
+    option_template_name = "activities/widgets/choice_option.html"
+
+
+class InlineTickBoxes(forms.CheckboxSelectMultiple):
+    """Tick boxes side by side in Bootstrap's form-check layout."""
+
+    template_name = Choices.template_name
+    option_template_name = Choices.option_template_name
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["inline"] = True
+        return context
+
+
 class WeekdaysField(forms.MultipleChoiceField):
     """SuiteCRM's `repeat_dow` as tick boxes, Monday first; stored as digits ("135")."""
 
-    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+    widget = InlineTickBoxes(attrs={"class": "form-check-input"})
 
     def __init__(self, **kwargs):
         kwargs.pop("max_length", None)
@@ -180,6 +199,8 @@ class InviteesForm(ActivityForm):
             self.fields["repeat_dow"] = WeekdaysField(
                 label=field.label, required=False, disabled=field.disabled
             )
+        if "repeat_interval" in self.fields:
+            self.fields["repeat_interval"].widget.attrs["placeholder"] = "1"
         for name in ("repeat_interval", "repeat_count"):
             if name in self.fields:
                 self.fields[name].widget.attrs.update({"min": 1, "max": recurrence.MAX_OCCURRENCES})
@@ -188,7 +209,7 @@ class InviteesForm(ActivityForm):
                 label=_("Apply the change to"),
                 choices=SCOPE_CHOICES,
                 initial="this",
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                widget=Choices(attrs={"class": "form-check-input"}),
             )
 
     def _posted(self, field, kind):
