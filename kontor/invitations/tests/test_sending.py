@@ -8,7 +8,7 @@ import pytest
 from kontor.activities.actions import save_with_invitees
 from kontor.activities.models import Meeting
 from kontor.contacts.tests.factories import ContactFactory
-from kontor.core.actions import delete_records, save_record
+from kontor.core.actions import delete_records, restore_records, save_record
 from kontor.core.testing_tools import form_data
 from kontor.emails.models import OutgoingMail
 from kontor.invitations.actions import sync_invitations
@@ -141,7 +141,7 @@ def test_a_removed_invitee_gets_a_cancel_and_the_others_nothing(
 
 
 @pytest.mark.parametrize("how", ["not held", "trash"])
-def test_a_cancelled_or_trashed_meeting_cancels_every_invitation(
+def test_a_cancelled_or_trashed_meeting_cancels_and_a_restored_one_invites_again(
     how, rep, greta, ed, smtp_server, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -160,6 +160,18 @@ def test_a_cancelled_or_trashed_meeting_cancels_every_invitation(
     assert {calendar_of(m)[0] for m in cancels} == {"CANCEL"}
     assert {int(event_of(m)["SEQUENCE"]) for m in cancels} == {1}
     assert set(SentInvitation.objects.values_list("method", flat=True)) == {"CANCEL"}
+    # restored, or set back to Planned: invited again, in a newer version
+    meeting = _reload(meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "trash":
+            restore_records([meeting], actor=rep)
+        else:
+            meeting.status = "Planned"
+            save_record(meeting, actor=rep)
+    run_jobs(django_capture_on_commit_callbacks)
+    again = smtp_server.wait_for(6)[4:]
+    assert {calendar_of(m)[0] for m in again} == {"REQUEST"}
+    assert {int(event_of(m)["SEQUENCE"]) for m in again} == {2}
 
 
 def test_running_the_jobs_twice_sends_each_mail_once(
