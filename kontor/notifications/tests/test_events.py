@@ -109,3 +109,12 @@ def test_a_note_that_mentions_and_assigns_tells_both(rep, nina, sam, after_commi
     after_commit(save_record, note, actor=rep)
     assert notes_of(nina) == [(Kind.ASSIGNED, "Übergabe")]
     assert notes_of(sam) == []  # a note without parent that Sam may not see
+
+
+def test_an_invitee_added_without_other_changes_is_told(rep, nina, after_commit):
+    meeting = Meeting(name="Nur Einladung", date_start=this_minute(), duration_minutes=30)
+    after_commit(save_with_invitees, meeting, users=[rep], actor=rep)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    after_commit(save_with_invitees, meeting, users=[rep, nina], actor=rep)
+    assert notes_of(nina) == [(Kind.INVITED, "Nur Einladung")]
+    assert Notification.objects.get().actor == rep
