@@ -44,10 +44,14 @@ def produce(items: list[dict]) -> int:
             continue
         actor_id, what = entry["actor"], entry["what"]
         fields = set(entry["fields"])
-        if assigned_to_other(entry, record):  # any kind of event may also assign
+        # A later occurrence of a repeated call or meeting, created with its series (or by
+        # the job that extends it): the series' first occurrence told its people.
+        occurrence = entry["kind"] == "created" and getattr(record, "repeat_parent_id", None)
+        if assigned_to_other(entry, record) and not occurrence:
             found += assigned(record, actor_id)
         if what == "activity":
-            found += invited(record, actor_id)
+            if not occurrence:
+                found += invited(record, actor_id)
             if entry["kind"] == "created":
                 default_reminders(record)
         if what in ("activity", "task") and (not fields or fields & {"date_start", "date_due"}):

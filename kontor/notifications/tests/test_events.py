@@ -1,6 +1,8 @@
 """Notifications made from record events: assigned, invited, mentioned; one for the right
 user, none for the actor, none about a record the user may not see; preferences respected."""
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
 
 from kontor.accounts.models import Account
@@ -118,3 +120,17 @@ def test_an_invitee_added_without_other_changes_is_told(rep, nina, after_commit)
     after_commit(save_with_invitees, meeting, users=[rep, nina], actor=rep)
     assert notes_of(nina) == [(Kind.INVITED, "Nur Einladung")]
     assert Notification.objects.get().actor == rep
+
+
+def test_the_later_occurrences_of_a_series_tell_nobody_again(rep, nina, after_commit):
+    first = Meeting(name="Jour fixe", date_start=this_minute(), duration_minutes=30)
+    after_commit(save_with_invitees, first, users=[nina], actor=rep)
+    later = Meeting(
+        name="Jour fixe",
+        date_start=this_minute() + timedelta(days=7),
+        duration_minutes=30,
+        repeat_parent_id=first.pk,
+        assigned_user=nina,
+    )
+    after_commit(save_with_invitees, later, users=[nina], actor=rep)
+    assert notes_of(nina) == [(Kind.INVITED, "Jour fixe")]
