@@ -156,3 +156,19 @@ def test_a_user_without_activities_gets_404(client, db):
         client.get("/calendar/events/", {"start": "2026-12-07", "end": "2026-12-14"}).status_code
         == 404
     )
+
+
+def test_with_a_narrower_edit_reach_only_what_the_viewer_may_change_is_draggable(client, people):
+    from kontor.core.grants import grant
+    from kontor.users.actions import create_user
+    from kontor.users.models import Role
+
+    owner_only = grant(access="all", view="all", list="all", edit="owner")
+    role = Role.objects.create(name="Planer", grants={"meetings": owner_only})
+    paula = create_user("paula", password="pw-paula-123!", roles=[role], teams=[people.nord])
+    MeetingFactory(name="Paulas", date_start=at(8, 9), actor=paula)
+    MeetingFactory(name="Toms", date_start=at(8, 11), actor=people.tom)
+    client.force_login(paula)
+    found = feed(client, teams=str(people.nord.pk))
+    assert found["Paulas"]["editable"] is True
+    assert found["Toms"]["editable"] is False
