@@ -22,6 +22,16 @@ class MailboxesConfig(AppConfig):
             extensions.extend(
                 extensions.Extension(slug, list_templates=("mailboxes/_list_link.html",))
             )
+        # A received mail's owner marks it private, or shares it, on its page
+        from kontor.mailboxes.inbox_views import private_context
+
+        extensions.extend(
+            extensions.Extension(
+                "emails",
+                detail_context=private_context,
+                action_templates=("mailboxes/_private_button.html",),
+            )
+        )
         schedule.register(
             schedule.Job(
                 "mailboxes.poll",

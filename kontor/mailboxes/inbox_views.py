@@ -108,10 +108,33 @@ def dismiss(request, pk):
 @require_POST
 def mark_private(request, pk):
     message = _message(request.user, pk)
-    email = get_object_or_404(Email, pk=message.email_id, assigned_user=request.user)
+    _set_private(request, message.email_id)
+    return HttpResponseRedirect(reverse("mailboxes:message", args=[message.pk]))
+
+
+@login_required
+@require_POST
+def mark_email_private(request, pk):
+    """The same from the e-mail's own page (/emails/<id>/), for its owner."""
+    _set_private(request, pk)
+    return HttpResponseRedirect(reverse("emails:detail", args=[pk]))
+
+
+def _set_private(request, email_id) -> None:
+    email = get_object_or_404(
+        Email.objects.visible_to(request.user, "view"),
+        pk=email_id,
+        assigned_user=request.user,
+        mailbox_id__isnull=False,
+    )
     actions.set_private(email, request.POST.get("private") == "1", actor=request.user)
     if email.private:
         messages.success(request, _("Only you can see this e-mail now."))
     else:
         messages.success(request, _("Whoever may see its records can see this e-mail now."))
-    return HttpResponseRedirect(reverse("mailboxes:message", args=[message.pk]))
+
+
+def private_context(module, record, user) -> dict:
+    """For a received mail's page: whether its viewer owns it (and may mark it private)."""
+    owner = record.mailbox_id is not None and record.assigned_user_id == user.pk
+    return {"mailbox_private_toggle": owner}

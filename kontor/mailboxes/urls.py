@@ -14,4 +14,5 @@ urlpatterns = [
     path("inbox/<int:pk>/create-lead/", inbox_views.create_lead, name="create-lead"),
     path("inbox/<int:pk>/dismiss/", inbox_views.dismiss, name="dismiss"),
     path("inbox/<int:pk>/private/", inbox_views.mark_private, name="private"),
+    path("mail/<uuid:pk>/private/", inbox_views.mark_email_private, name="email-private"),
 ]

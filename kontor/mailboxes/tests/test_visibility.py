@@ -48,3 +48,29 @@ def test_a_sales_rep_sees_shared_mail_through_its_lead_only(imap_server, admin):
     assert Email.objects.count() == 2
     seen = Email.objects.visible_to(rep, "view").values_list("message_id", flat=True)
     assert list(seen) == ["lead@kunde.example"]
+
+
+def test_the_owner_marks_a_received_mail_private_on_its_page(
+    imap_server, rep, rep_client, colleague, admin
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    LeadFactory(last_name="Lehmann", email1="lena@kunde.example", actor=admin)
+    user = imap_server.new_user()
+    imap_server.append(user, message(message_id="<mine@kunde.example>"))
+    poll(mailbox_for(imap_server, user, owner=rep))
+    email = Email.objects.get()
+    page = reverse("emails:detail", args=[email.pk])
+    toggle = reverse("mailboxes:email-private", args=[email.pk])
+    other = Client()
+    other.force_login(colleague)
+
+    assert 'id="mail-private"' in rep_client.get(page).content.decode()
+    assert 'id="mail-private"' not in other.get(page).content.decode()
+    assert other.post(toggle, {"private": "1"}).status_code == 404
+    assert Email.objects.get().private is False
+
+    assert rep_client.post(toggle, {"private": "1"})["Location"] == page
+    assert Email.objects.get().private is True
+    assert other.get(page).status_code == 404
