@@ -19,7 +19,8 @@ run: setup migrate demo ## set up everything and serve http://127.0.0.1:$(PORT) 
 setup: system-packages venv static
 
 # The Debian packages of `make run` (Python with venv, npm), installed when missing; `make test`
-# (through the variable below, which make hands on to the prerequisites of test) adds Chromium.
+# (through the variable below, which make hands on to the prerequisites of test) adds Chromium
+# and Dovecot (the inbound mail tests).
 system-packages:
 	scripts/system-packages $(SYSTEM_PACKAGES_FOR)
 
