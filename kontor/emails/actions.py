@@ -81,7 +81,7 @@ def _validate(mail: Outgoing, parent) -> dict[str, list]:
         errors["to"] = [_("Enter at least one recipient.")]
     if not mail.subject.strip():
         errors["subject"] = [_("Enter a subject.")]
-    limit = getattr(settings, "KONTOR_EMAIL_ATTACHMENTS_MAX_SIZE", settings.FILE_UPLOAD_MAX_SIZE)
+    limit = settings.FILE_UPLOAD_MAX_SIZE
     if sum(len(a.content) for a in mail.attachments) > limit:
         errors["attachments"] = [
             _("The attachments are too large: at most %(size)s together.")

@@ -34,6 +34,7 @@ from kontor.conversion.actions import convert_lead, convert_target
 from kontor.core import admin_area, registry
 from kontor.core.dropdown_seed import shipped
 from kontor.core.models import DropdownList
+from kontor.emails.tests.factories import EmailFactory
 from kontor.imports.actions import run_import
 from kontor.imports.tests.helpers import queued
 from kontor.leads.tests.factories import LeadFactory
@@ -166,6 +167,7 @@ def seed(user) -> tuple[dict, list]:
         "notes": NoteFactory(
             name="Gesprächsnotiz", description="Termin vereinbart.", contact=contact, actor=user
         ),
+        "emails": EmailFactory(name="Ihre Anfrage", parent=account, actor=user),
     }
     records["leads"] = convert_target(records["targets"], actor=user)
     converted = convert_lead(records["leads"], actor=user, new_contact={}, account=account)

@@ -336,7 +336,7 @@ def test_the_number_of_queries_does_not_grow_with_the_events(rep, journey):
     add(48)
     many, more = measure()
     assert more >= some + 190 and more >= 200
-    assert few == many == 13, f"{few} queries for {some} events, {many} for {more}"
+    assert few == many == 14, f"{few} queries for {some} events, {many} for {more}"
 
 
 def test_the_journey_through_the_conversion_actions(rep):

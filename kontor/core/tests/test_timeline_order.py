@@ -70,7 +70,7 @@ def test_two_hundred_events_keep_the_query_count(rep, lead, django_assert_num_qu
         CallFactory(parent=lead, status="Held", date_start=now - timedelta(hours=i + 1))
         TaskFactory(parent=lead, contact=None, date_due=now + timedelta(hours=i + 1))
     planned_and_history(lead, rep)  # warm the caches (content types, dropdown lists)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         planned, history = planned_and_history(lead, rep, limit=300)
     assert len(planned) == 102 and len(history) >= 103
 

@@ -162,7 +162,7 @@ def test_compose_page_sends_and_shows_the_mail(smtp_server, rep_client, rep, com
 
 
 def test_an_attachment_over_the_limit_is_refused_with_a_message(rep_client, rep, settings):
-    settings.KONTOR_EMAIL_ATTACHMENTS_MAX_SIZE = 5
+    settings.FILE_UPLOAD_MAX_SIZE = 5
     response = rep_client.post(
         reverse("emails:compose"),
         {

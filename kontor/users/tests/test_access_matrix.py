@@ -16,6 +16,7 @@ from kontor.core import registry
 from kontor.core.actions import save_record
 from kontor.core.models import ChangeLog
 from kontor.core.testing import csv_rows
+from kontor.emails.tests.factories import EmailFactory
 from kontor.leads.tests.factories import LeadFactory
 from kontor.opportunities.tests.factories import OpportunityFactory
 from kontor.targets.tests.factories import TargetFactory
@@ -32,9 +33,10 @@ FACTORIES = {
     "meetings": (MeetingFactory, "name"),
     "tasks": (TaskFactory, "name"),
     "notes": (NoteFactory, "name"),
+    "emails": (EmailFactory, "name"),
 }
 KNOWN = tuple(FACTORIES)
-ACTIVITIES = ("calls", "meetings", "tasks", "notes")
+ACTIVITIES = ("calls", "meetings", "tasks", "notes", "emails")
 OWNERS = ("own", "mate", "stranger")
 REACH = {
     "all": {"own", "mate", "stranger"},

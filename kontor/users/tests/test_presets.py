@@ -64,15 +64,26 @@ SHIPPED = {
 }
 
 
+#: Record types added after the role migration: their declared grants join the preset roles
+#: after migrate (presets.add_missing_grants), written out here.
+LATER = {
+    "administrator": {"emails": ALL},
+    "sales_manager": {"emails": ALL},
+    "sales_rep": {"emails": TEAM},
+    "marketing": {"emails": TEAM},
+}
+DECLARED = {key: {**grants, **LATER.get(key, {})} for key, grants in SHIPPED.items()}
+
+
 @pytest.mark.parametrize("key", list(SHIPPED))
 def test_the_modules_declare_the_shipped_grants(key):
-    assert presets.grants(key) == SHIPPED[key]
+    assert presets.grants(key) == DECLARED[key]
 
 
 @pytest.mark.parametrize("key", list(SHIPPED))
 def test_a_fresh_install_has_the_shipped_roles(key):
     role = Role.objects.get(key=key)
-    assert role.grants == SHIPPED[key]
+    assert role.grants == DECLARED[key]
     assert role.name == presets.PRESETS[key]["name"]
     assert role.is_admin == (key == "administrator")
 
@@ -110,7 +121,7 @@ def test_missing_grants_are_added_after_migrate_and_admin_edits_kept():
     assert rep.grants["notes"] == TEAM  # the type it had no entry for
     assert rep.grants["calls"] == edited  # the admin's edit stays
     marketing.refresh_from_db()
-    assert marketing.grants == SHIPPED["marketing"]  # nothing declared, nothing added
+    assert marketing.grants == DECLARED["marketing"]  # nothing missing, nothing added
     custom.refresh_from_db()
     assert custom.grants == {}  # roles admins made are theirs
     assert presets.add_missing_grants(Role) == 0
