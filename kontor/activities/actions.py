@@ -151,8 +151,20 @@ def _save_series(activity, users, contacts, leads, *, actor, scope, now):
     if not activity.repeat_type:  # the repeats were switched off: the later ones go
         activity.repeat_parent_id, activity.original_start = None, None
     _save_with_invitees(activity, **guests, actor=actor)
+    # The series' values before this change, unless this occurrence had its own.
+    previous = None
+    if not loaded.get("repeat_edited"):
+        previous = {f: loaded.get(f) for f in series.shared_fields(model)}
     series.sync(
-        master, activity, guests, actor=actor, cutoff=now, update=True, keep={activity.pk}, now=now
+        master,
+        activity,
+        guests,
+        actor=actor,
+        cutoff=now,
+        update=True,
+        keep={activity.pk},
+        previous=previous,
+        now=now,
     )
     return activity
 

@@ -79,12 +79,15 @@ def sync(
     cutoff=None,
     update: bool = False,
     keep=(),
+    previous: dict | None = None,
     now=None,
 ) -> dict:
     """Make the rows of `master`'s series from `cutoff` on (None: all) match its rule up to
     the horizon. New rows copy `template` (a saved or unsaved occurrence) and `guests`
     ({"users": …, "contacts": …, "leads": …}); with `update`, live rows not changed by
-    themselves take the template's values. Rows in `keep` (pks) are never touched.
+    themselves take the template's values: not marked, not moved from their slot, and, when
+    `previous` (the series' values before the change) is given, still holding those (an edit
+    through the API or the inline editor leaves no mark). Rows in `keep` are never touched.
     Returns {"created": n, "updated": n, "trashed": n}."""
     now = now or timezone.now()
     model, tz = type(master), zone_of(master.assigned_user)
@@ -108,6 +111,8 @@ def sync(
                 row.original_start = slot
                 actions.save_record(row, actor=actor, validate=False)
             continue
+        if update and _alone(row, slot_of, previous):
+            continue
         if update and _follow(row, template, slot, guests, actor=actor):
             counts["updated"] += 1
     if trash:
@@ -122,6 +127,13 @@ def sync(
         permissions.join_teams(model, [r.pk for r in created], teams)
     counts["created"] = len(created)
     return counts
+
+
+def _alone(row, slot, previous) -> bool:
+    """Was this live occurrence changed by itself (moved, or values unlike the series')?"""
+    if row.date_start != slot:
+        return True
+    return previous is not None and any(getattr(row, f) != v for f, v in previous.items())
 
 
 def _follow(row, template, slot, guests, *, actor) -> bool:

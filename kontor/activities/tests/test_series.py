@@ -12,7 +12,7 @@ from kontor.activities import series
 from kontor.activities.actions import invited, save_series
 from kontor.activities.models import Call, Meeting
 from kontor.contacts.tests.factories import ContactFactory
-from kontor.core.actions import delete_records
+from kontor.core.actions import delete_records, save_record
 from kontor.core.models import ChangeLog
 from kontor.leads.tests.factories import LeadFactory
 from kontor.users.actions import create_user
@@ -189,3 +189,19 @@ def test_switching_the_repeats_off_trashes_the_later_occurrences(rep):
     save_series(master, actor=rep, scope="all", now=NOW)
     assert series_rows(master, deleted=False) == []
     assert len(series_rows(master, deleted=True)) == 9
+
+
+def test_an_occurrence_changed_without_a_scope_is_kept_too(rep):
+    """The inline editor and the APIs save one row through save_record, without a mark."""
+    master = weekly(rep)
+    second, third = series_rows(master)[1:3]
+    second.location = "Raum 7"
+    save_record(second, actor=rep)
+    third.date_start += datetime.timedelta(hours=2)
+    save_record(third, actor=rep)
+    master.location = "Raum 2"
+    save_series(master, actor=rep, scope="all", now=NOW)
+    assert Meeting.objects.get(pk=second.pk).location == "Raum 7"
+    moved = Meeting.objects.get(pk=third.pk)
+    assert (moved.location, moved.date_start) == ("Raum 1", third.date_start)
+    assert [r.location for r in series_rows(master)].count("Raum 2") == 7
