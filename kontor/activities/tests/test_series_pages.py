@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.urls import reverse
 
 from kontor.activities.actions import save_series
 from kontor.activities.models import Meeting
@@ -19,6 +20,9 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 TODAY = datetime.date.today()
 MONDAY = TODAY + datetime.timedelta(days=14 + (7 - TODAY.weekday()) % 7)
 UNTIL = MONDAY + datetime.timedelta(days=27)  # a Sunday: four Mondays and four Wednesdays
+#: A series member's page: the meeting page's queries and the series card's two (its first 60
+#: occurrences and their count), whatever the series' length
+SERIES_PAGE_QUERIES = 10
 FORM = {
     "name": "Jour fixe",
     "status": "Planned",
@@ -56,7 +60,8 @@ def test_a_weekly_series_from_the_form_and_its_page(german, rep, django_assert_m
     later = Meeting.objects.filter(repeat_parent_id=master.pk).order_by("date_start")
     assert later.count() == 7
     occurrence = later[2]
-    with django_assert_max_num_queries(40):
+    german.get(f"/meetings/{occurrence.pk}/")
+    with django_assert_max_num_queries(SERIES_PAGE_QUERIES):
         page = german.get(f"/meetings/{occurrence.pk}/").content.decode()
     assert f"Wiederholt sich wöchentlich am Mo, Mi bis {UNTIL:%d.%m.%Y}" in page
     assert "8 Termine" in page and f'href="/meetings/{master.pk}/"' in page
@@ -125,6 +130,24 @@ def test_an_occurrence_edited_through_the_api_keeps_its_series(rep):
         == 200
     )
     assert Meeting.objects.get(pk=row.pk).repeat_parent_id == master.pk
+
+
+def test_occurrences_are_ordinary_events_in_the_ics_export_and_the_csv_export(rep, rep_client):
+    start = datetime.datetime.combine(MONDAY, datetime.time(10), tzinfo=BERLIN)
+    master = Meeting(
+        name="Jour fixe", date_start=start, assigned_user=rep, repeat_type="Daily", repeat_count=5
+    )
+    save_series(master, actor=rep)
+    answer = rep_client.get(reverse("meetings-ics"))
+    text = b"".join(answer.streaming_content).decode()
+    assert text.count("BEGIN:VEVENT") == 5 and text.count("SUMMARY:Jour fixe") == 5
+    for day in range(5):
+        utc = (start + datetime.timedelta(days=day)).astimezone(datetime.UTC)
+        assert f"DTSTART:{utc:%Y%m%dT%H%M%SZ}" in text
+    exported = rep_client.get("/meetings/export.csv")
+    content = exported.streaming_content if exported.streaming else [exported.content]
+    rows = b"".join(content).decode("utf-8-sig").strip().splitlines()
+    assert len(rows) == 1 + 5
 
 
 def test_the_suitecrm_migration_keeps_the_repeat_fields():
