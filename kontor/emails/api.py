@@ -47,7 +47,13 @@ class SendSerializer(serializers.Serializer):
 
 
 def send_endpoint():
-    @extend_schema(request=SendSerializer, tags=["emails"], responses={201: dict})
+    from kontor.core import registry
+
+    @extend_schema(
+        request=SendSerializer,
+        tags=["emails"],
+        responses={201: serializer_for(registry.get("emails"))},
+    )
     @action(detail=False, methods=["post"], filter_backends=[])
     def send(self, request):
         """Send an e-mail, logged on `parent` and its chain."""
@@ -121,6 +127,7 @@ class TemplateViewSet(viewsets.ModelViewSet):
     queryset = EmailTemplate.objects.all()
     serializer_class = TemplateSerializer
     permission_classes = [TokenScope, AdminOnly]
+    pagination_class = None  # a few dozen at most
 
 
 _router = SimpleRouter(trailing_slash=True)
