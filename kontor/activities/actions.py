@@ -6,8 +6,10 @@ import uuid
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kontor.activities import recurrence, series
 from kontor.activities.invitees import (  # noqa: F401 - the verbs' home, for their callers
@@ -114,6 +116,20 @@ def save_series(
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
     activity.full_clean(exclude=["id", "created_by", "modified_by"])
+    loaded = {} if activity._state.adding else getattr(activity, "_loaded", {})
+    in_series = loaded.get("repeat_parent_id") or loaded.get("repeat_type")
+    if (
+        scope == "this"
+        and in_series
+        and any(getattr(activity, name) != loaded.get(name) for name in series.RULE)
+    ):
+        raise ValidationError(
+            {
+                "repeat_scope": _(
+                    "A changed repeat rule is for the series: choose which occurrences."
+                )
+            }
+        )
     with transaction.atomic(savepoint=False):
         return _save_series(activity, users, contacts, leads, actor=actor, scope=scope, now=now)
 

@@ -205,3 +205,15 @@ def test_an_occurrence_changed_without_a_scope_is_kept_too(rep):
     moved = Meeting.objects.get(pk=third.pk)
     assert (moved.location, moved.date_start) == ("Raum 1", third.date_start)
     assert [r.location for r in series_rows(master)].count("Raum 2") == 7
+
+
+def test_a_rule_changed_for_one_occurrence_alone_is_refused(rep):
+    master = weekly(rep)
+    third = series_rows(master)[2]
+    third.repeat_dow = "1"
+    logged = ChangeLog.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        save_series(third, actor=rep, scope="this", now=NOW)
+    assert "repeat_scope" in refused.value.message_dict
+    assert ChangeLog.objects.count() == logged
+    assert Meeting.objects.get(pk=third.pk).repeat_dow == "13"
