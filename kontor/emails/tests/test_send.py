@@ -195,3 +195,19 @@ def test_lists_and_record_pages_link_addresses_and_numbers(rep_client, rep):
         assert 'href="mailto:anna@contact.example"' in html
         assert 'href="tel:+4930123"' in html
     assert 'data-compose="/emails/compose/"' in page.decode()
+
+
+def test_sender_settings_page_saves_the_users_own_sender(rep_client, rep):
+    page = rep_client.get("/emails/sender/").content.decode()
+    assert 'id="sender-form"' in page and 'id="email-sender-link"' in page
+    response = rep_client.post(
+        "/emails/sender/",
+        {"from_name": "Rolf R.", "from_address": "kein-mail", "signature": ""},
+    )
+    assert "Enter a valid email address." in response.content.decode()
+    assert not SenderIdentity.objects.exists()
+    rep_client.post(
+        "/emails/sender/",
+        {"from_name": "Rolf R.", "from_address": "rolf@firma.example", "signature": "Gruß"},
+    )
+    assert SenderIdentity.objects.get(user=rep).from_address == "rolf@firma.example"
