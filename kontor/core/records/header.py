@@ -6,7 +6,6 @@ Also the links every record page gives contact values: `mailto:` for an e-mail f
 for a phone field, the address itself for a web address; the field's type decides.
 """
 
-
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _

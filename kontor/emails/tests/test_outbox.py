@@ -68,10 +68,13 @@ def test_the_same_key_is_stored_and_sent_once(smtp_server, django_capture_on_com
 
 
 def test_a_rolled_back_action_queues_nothing(smtp_server, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            outbox.send_once("invitation:x", _message())
-            raise RuntimeError("the action failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        outbox.send_once("invitation:x", _message())
+        raise RuntimeError("the action failed")
     run_queued_tasks()
     outbox.deliver_due_task.call()
     assert not OutgoingMail.objects.exists()
