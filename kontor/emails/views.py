@@ -189,7 +189,13 @@ def email_detail_context(email, user) -> dict:
     if email.status == "send_error" and email.outgoing_key:
         row = OutgoingMail.objects.filter(key=email.outgoing_key).first()
         error = row.last_error if row else ""
-    return {
+    context = {}
+    if email.parent_type_id:  # "Related to" in the header, when the reader may see it
+        model = email.parent_type.model_class()
+        parent = model.objects.visible_to(user, "view").filter(pk=email.parent_id).first()
+        if parent is not None:
+            context = {"parent_record": parent, "parent_module": registry.for_model(model)}
+    return context | {
         "email_html": sanitise(email.description_html) if email.description_html else "",
         "email_attachments": list(email.attachments.all()),
         "send_error": error,

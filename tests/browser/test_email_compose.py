@@ -42,11 +42,15 @@ def test_compose_from_a_contact_with_a_template_preview_send_and_timeline(
     screenshot(page, "email-compose")
     page.get_by_role("button", name="Senden").click()
     expect(page.locator("h1")).to_contain_text("Ihr Angebot, Anna")
+    expect(page.locator("#email-body")).to_contain_text("anbei unser Angebot.")
     run_queued_tasks()
     (mail,) = smtp_server.wait_for(1)
     assert mail["Subject"] == "Ihr Angebot, Anna"
     assert "Hallo Anna," in body_of(mail)
     assert Email.objects.get().status == "sent"
+    page.reload()
+    expect(page.locator("body")).to_contain_text(str(contact))  # related to: the contact
+    screenshot(page, "email-detail")
     page.goto(f"/contacts/{contact.pk}/")
     expect(page.locator("#record-timeline")).to_contain_text("E-Mail gesendet: Ihr Angebot, Anna")
     screenshot(page, "email-contact-timeline")
