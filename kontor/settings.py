@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kontor.forecasts",
     "kontor.funnel",
     "kontor.pipeline",
+    "kontor.calendar",
     "kontor.conversion",
     "kontor.studio",
     "kontor.webforms",
@@ -69,7 +70,10 @@ INSTALLED_APPS = [
     "kontor.imports",
     "kontor.suitecrm",
     "kontor.suiteapi",
+    "kontor.notifications",
     "kontor.emails",
+    "kontor.invitations",
+    "kontor.mailboxes",
     "kontor.ops",
     "kontor.demo",
 ]
@@ -262,6 +266,12 @@ KONTOR_SMALL_TEAM_SET = int(os.environ.get("KONTOR_SMALL_TEAM_SET", "5000"))
 # The most rows an import file may have (kontor.imports.readers; 200 columns, 32 KB a cell).
 KONTOR_IMPORT_MAX_ROWS = int(os.environ.get("KONTOR_IMPORT_MAX_ROWS", "2000000"))
 KONTOR_IMPORT_MAX_BYTES = int(os.environ.get("KONTOR_IMPORT_MAX_BYTES", str(300 * 1024 * 1024)))
+# Received mail (kontor.mailboxes): a message above this is stored by its header only, an
+# attachment above this is left out with a note.
+KONTOR_MAIL_MAX_MESSAGE_BYTES = int(os.environ.get("KONTOR_MAIL_MAX_MESSAGE_BYTES", str(50 << 20)))
+KONTOR_MAIL_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("KONTOR_MAIL_MAX_ATTACHMENT_BYTES", str(20 << 20))
+)
 # Growing waits after failed sign-ins (kontor.users.signin): the free failures per username
 # and address pair, and per client address (an office behind one NAT shares it).
 KONTOR_SIGNIN_MAX_FAILURES = int(os.environ.get("KONTOR_SIGNIN_MAX_FAILURES", "5"))

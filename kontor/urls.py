@@ -41,7 +41,14 @@ urlpatterns = [
     path("", include("kontor.webforms.urls")),
     path("imports/", include("kontor.imports.urls")),
     path("reports/", include("kontor.reports.urls")),
+    path("calendar/", include("kontor.calendar.urls")),
+    path("mailboxes/", include("kontor.mailboxes.urls")),
+    path("", include("kontor.mailboxes.api_urls")),  # /api/v1/mailboxes/
     path("", include("kontor.suiteapi.urls")),
+    path("", include("kontor.invitations.urls")),  # /invitations/<token>/ (public)
+    path("notifications/", include("kontor.notifications.urls")),
+    path("", include("kontor.emails.urls")),  # /api/v1/email-templates/
+    path("", include("kontor.notifications.account_urls")),  # settings, /api/v1/notifications/
     *urlpatterns_for_modules(),
 ]
 
