@@ -5,6 +5,7 @@ from kontor.suitecrm.steps import (  # noqa: F401
     audit,
     currencies,
     custom_fields,
+    emails,
     invitees,
     links,
     oauth_clients,
