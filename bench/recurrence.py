@@ -1,6 +1,6 @@
 """`python -m bench.recurrence`: creating a weekly series of 52 meetings with 5 invitees.
 
-For developers checking `kontor.activities.actions.save_series` (docs/recurrence.md): one
+For developers checking `kontor.activities.actions.save_series` (docs/calendar.md): one
 call writes the first meeting and 51 occurrences, each with its change-log row, its 5
 invitees (3 users, a contact, a lead) and its teams, in one transaction. Each run saves a new
 series inside a transaction that is rolled back at the end, so the database is left as it
