@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -63,6 +63,13 @@ class InboxItemSerializer(serializers.Serializer):
     date_sent = serializers.DateTimeField()
 
 
+MAILBOX_LIST = inline_serializer(
+    name="MailboxList", fields={"results": MailboxSerializer(many=True)}
+)
+INBOX_LIST = inline_serializer(name="InboxList", fields={"results": InboxItemSerializer(many=True)})
+CREATED_LEAD = inline_serializer(name="InboxLead", fields={"lead": serializers.UUIDField()})
+
+
 def _kept_by(user):
     """The mailboxes `user` keeps: their own, and the shared ones for admins."""
     mine = Mailbox.objects.filter(owner=user)
@@ -91,12 +98,14 @@ def _save(request, mailbox: Mailbox, serializer: MailboxSerializer) -> Response:
 
 
 class MailboxList(APIView):
-    @extend_schema(tags=["mailboxes"], responses=MailboxSerializer(many=True))
+    @extend_schema(tags=["mailboxes"], responses=MAILBOX_LIST)
     def get(self, request):
         mailboxes = _kept_by(request.user).order_by("name", "pk")
         return Response({"results": MailboxSerializer(mailboxes, many=True).data})
 
-    @extend_schema(tags=["mailboxes"], request=MailboxSerializer, responses=MailboxSerializer)
+    @extend_schema(
+        tags=["mailboxes"], request=MailboxSerializer, responses={201: MailboxSerializer}
+    )
     def post(self, request):
         return _save(request, Mailbox(), MailboxSerializer(data=request.data))
 
@@ -118,7 +127,7 @@ class MailboxDetail(APIView):
 
 
 class Inbox(APIView):
-    @extend_schema(tags=["mailboxes"], responses=InboxItemSerializer(many=True))
+    @extend_schema(tags=["mailboxes"], responses=INBOX_LIST)
     def get(self, request):
         waiting = list(
             MailboxMessage.objects.filter(
@@ -150,7 +159,7 @@ class InboxAction(APIView):
 
     verb = ""
 
-    @extend_schema(tags=["mailboxes"], request=None, responses={201: None, 204: None})
+    @extend_schema(tags=["mailboxes"], request=None, responses={201: CREATED_LEAD, 204: None})
     def post(self, request, pk):
         message = get_object_or_404(
             MailboxMessage.objects.select_related("mailbox").filter(actions.usable_q(request.user)),

@@ -10,6 +10,7 @@ folder that was rebuilt (new UIDVALIDITY) or a message delivered twice is never 
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,9 @@ class Mailbox(models.Model):
         help_text=_("The mailbox's own address; it links no record."),
     )
     host = models.CharField(_("IMAP server"), max_length=255)
-    port = models.PositiveIntegerField(_("Port"), default=993)
+    port = models.PositiveIntegerField(
+        _("Port"), default=993, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
     security = models.CharField(
         _("Encryption"), max_length=10, choices=SECURITY_CHOICES, default="ssl"
     )

@@ -38,6 +38,16 @@ def test_a_refused_sign_in_is_a_400_and_saves_nothing(admin_client, imap_server)
     assert not Mailbox.objects.exists()
 
 
+def test_a_port_outside_tcp_is_refused_on_its_field_and_saves_nothing(admin_client, imap_server):
+    body = {**form_data(imap_server, imap_server.new_user()), "active": False, "port": 70000}
+
+    answer = admin_client.post(reverse("api-mailboxes"), body, content_type="application/json")
+
+    assert answer.status_code == 400
+    assert "port" in answer.json()["errors"]
+    assert not Mailbox.objects.exists()
+
+
 def test_a_user_keeps_only_their_own_mailbox(rep_client, rep, imap_server):
     user = imap_server.new_user()
     body = {**form_data(imap_server, user), "active": True}
