@@ -20,6 +20,7 @@ from kontor.activities.invitees import (  # noqa: F401 - the verbs' home, for th
     save_with_invitees,
 )
 from kontor.activities.models import Call, Meeting, MeetingInvitee, Note, Task
+from kontor.core import permissions
 from kontor.core.actions import log_event, save_record
 
 
@@ -112,7 +113,10 @@ def save_series(
     and series edits leave it alone from now on), "following" (the series ends before it
     and it starts a new one with the form's rule) or "all" (every occurrence from now on
     that was not changed by itself; a changed rule trashes the dates it no longer gives and
-    creates the new ones). Refused values raise ValidationError and write nothing."""
+    creates the new ones). "following" and "all" need the right to edit the series' first
+    occurrence, and change only the occurrences `actor` may edit; when the first occurrence
+    no longer exists, the change reaches this one alone. Refused values raise
+    ValidationError and write nothing."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
     activity.full_clean(exclude=["id", "created_by", "modified_by"])
@@ -130,11 +134,31 @@ def save_series(
                 )
             }
         )
+    master = None
+    if in_series and scope != "this":
+        master = _master_of(activity, loaded)
+        if (
+            master is not None
+            and actor is not None
+            and not permissions.allows(actor, "edit", master)
+        ):
+            raise ValidationError(
+                {"repeat_scope": _("You may change only this occurrence of this series.")}
+            )
     with transaction.atomic(savepoint=False):
-        return _save_series(activity, users, contacts, leads, actor=actor, scope=scope, now=now)
+        return _save_series(
+            activity, users, contacts, leads, actor=actor, scope=scope, now=now, master=master
+        )
 
 
-def _save_series(activity, users, contacts, leads, *, actor, scope, now):
+def _master_of(activity, loaded):
+    """The series' first occurrence (in the trash or not); None when it no longer exists."""
+    if not loaded.get("repeat_parent_id"):
+        return activity
+    return type(activity).with_deleted.filter(pk=loaded["repeat_parent_id"]).first()
+
+
+def _save_series(activity, users, contacts, leads, *, actor, scope, now, master=None):
     now = now or timezone.now()
     guests = {"users": list(users), "contacts": list(contacts), "leads": list(leads)}
     loaded = {} if activity._state.adding else dict(getattr(activity, "_loaded", {}))
@@ -144,6 +168,9 @@ def _save_series(activity, users, contacts, leads, *, actor, scope, now):
             return _save_with_invitees(activity, **guests, actor=actor)
         return _start_series(activity, guests, actor=actor, now=now)
     is_master = not loaded.get("repeat_parent_id")
+    if master is None:
+        # "this", or a series whose first occurrence is gone for good: nothing else is reached.
+        scope = "this"
     if scope == "this":
         for name in series.RULE:  # the rule belongs to the series, not to one occurrence
             setattr(activity, name, loaded.get(name))
@@ -151,7 +178,6 @@ def _save_series(activity, users, contacts, leads, *, actor, scope, now):
             activity.repeat_edited = True
         return _save_with_invitees(activity, **guests, actor=actor)
     model = type(activity)
-    master = activity if is_master else model.with_deleted.get(pk=loaded["repeat_parent_id"])
     if scope == "following" and not is_master:
         return _split(activity, master, guests, loaded, actor=actor, now=now)
     shift = activity.date_start - loaded["date_start"]

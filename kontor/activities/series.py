@@ -87,7 +87,8 @@ def sync(
     ({"users": …, "contacts": …, "leads": …}); with `update`, live rows not changed by
     themselves take the template's values: not marked, not moved from their slot, and, when
     `previous` (the series' values before the change) is given, still holding those (an edit
-    through the API or the inline editor leaves no mark). Rows in `keep` are never touched.
+    through the API or the inline editor leaves no mark). Rows in `keep`, and rows `actor`
+    may not edit, are never touched.
     Returns {"created": n, "updated": n, "trashed": n}."""
     now = now or timezone.now()
     model, tz = type(master), zone_of(master.assigned_user)
@@ -95,11 +96,20 @@ def sync(
     seen = {anchor(master).astimezone(tz).date()}
     counts = {"created": 0, "updated": 0, "trashed": 0}
     trash = []
-    for row in occurrences(master):
+    rows = list(occurrences(master))
+    # A person changes only the occurrences they may edit; the daily job (no actor) all.
+    mine = (
+        None
+        if actor is None
+        else permissions.visible_ids(actor, model, [r.pk for r in rows], "edit")
+    )
+    for row in rows:
         slot_of = row.original_start or row.date_start  # migrated rows: their start
         day = slot_of.astimezone(tz).date()
         seen.add(day)
         if row.pk in keep or (cutoff is not None and slot_of < cutoff):
+            continue
+        if mine is not None and row.pk not in mine:
             continue
         slot = wanted.get(day)
         if slot is None:

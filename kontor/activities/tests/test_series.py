@@ -217,3 +217,60 @@ def test_a_rule_changed_for_one_occurrence_alone_is_refused(rep):
     assert "repeat_scope" in refused.value.message_dict
     assert ChangeLog.objects.count() == logged
     assert Meeting.objects.get(pk=third.pk).repeat_dow == "13"
+
+
+def _state(master):
+    rows = Meeting.with_deleted.filter(pk=master.pk) | Meeting.with_deleted.filter(
+        repeat_parent_id=master.pk
+    )
+    fields = ("pk", "name", "location", "date_start", "deleted", "repeat_until", "repeat_dow")
+    return sorted(rows.values_list(*fields))
+
+
+@pytest.mark.parametrize("scope", ["following", "all"])
+def test_a_series_reaches_only_who_may_edit_its_first_occurrence(rep, scope):
+    """A rep who owns one occurrence of a colleague's series may change that one alone."""
+    bruno = create_user("bruno", password="pw-bruno-123!", roles=["sales_rep"])
+    master = weekly(rep)
+    third = series_rows(master)[2]
+    third.assigned_user = bruno
+    save_record(third, actor=rep)
+    before, logged = _state(master), ChangeLog.objects.count()
+
+    mine = Meeting.objects.get(pk=third.pk)
+    mine.name, mine.repeat_dow = "Übernommen", "1"
+    with pytest.raises(ValidationError) as refused:
+        save_series(mine, actor=bruno, scope=scope, now=NOW)
+    assert "repeat_scope" in refused.value.message_dict
+    assert _state(master) == before and ChangeLog.objects.count() == logged
+
+    mine = Meeting.objects.get(pk=third.pk)
+    mine.name = "Übernommen"
+    save_series(mine, actor=bruno, scope="this", now=NOW)
+    assert Meeting.objects.get(pk=third.pk).name == "Übernommen"
+    assert {r.name for r in series_rows(master) if r.pk != third.pk} == {"Jour fixe"}
+
+
+def test_a_series_change_leaves_the_occurrences_the_actor_may_not_edit(rep):
+    bruno = create_user("bruno", password="pw-bruno-123!", roles=["sales_rep"])
+    master = weekly(bruno)
+    wednesday = next(r for r in series_rows(master) if r.date_start.weekday() == 2)
+    wednesday.assigned_user = rep  # handed to a colleague: no longer bruno's to edit
+    save_record(wednesday, actor=bruno)
+    master.repeat_dow = "1"
+    save_series(master, actor=bruno, scope="all", now=NOW)
+    assert not Meeting.with_deleted.get(pk=wednesday.pk).deleted
+    trashed = [r for r in series_rows(master, deleted=True)]
+    assert len(trashed) == 4 and wednesday.pk not in {r.pk for r in trashed}
+
+
+@pytest.mark.parametrize("scope", ["following", "all"])
+def test_an_occurrence_whose_first_is_gone_is_saved_alone(rep, scope):
+    master = weekly(rep)
+    second, third = series_rows(master)[:2]
+    Meeting.with_deleted.filter(pk=master.pk).delete()  # purged: no longer in the database
+    third.name = "Ohne Serie"
+    save_series(third, actor=rep, scope=scope, now=NOW)
+    assert Meeting.objects.get(pk=third.pk).name == "Ohne Serie"
+    assert Meeting.objects.get(pk=second.pk).name == "Jour fixe"
+    assert Meeting.with_deleted.filter(repeat_parent_id=master.pk).count() == 9
