@@ -38,8 +38,25 @@ def connection_settings(mailbox: Mailbox, password: str | None = None) -> imap.S
     )
 
 
+#: What the stored password was given for: with any of these changed it is asked for again
+_SERVER = ("host", "port", "username")
+
+
+def _require_password_for_new_server(mailbox: Mailbox, password: str | None) -> None:
+    """Refuse to send the stored password anywhere but the server and user it was given for
+    (an administrator pointing a mailbox at another host would otherwise receive it)."""
+    if password:
+        return
+    stored = Mailbox.objects.filter(pk=mailbox.pk).values(*_SERVER).first()
+    if stored and any(stored[field] != getattr(mailbox, field) for field in _SERVER):
+        raise ValidationError(
+            {"password": _("Enter the password again: the server, port or user name changed.")}
+        )
+
+
 def check_connection(mailbox: Mailbox, password: str | None = None) -> None:
     """Sign in to `mailbox` and open its folder; ValidationError with the reason otherwise."""
+    _require_password_for_new_server(mailbox, password)
     try:
         with imap.connect(connection_settings(mailbox, password)):
             pass
@@ -52,6 +69,7 @@ def save_mailbox(mailbox: Mailbox, *, password: str = "", actor) -> Mailbox:
     the stored one. Invalid settings or a failed sign-in raise ValidationError, nothing saved."""
     if not password and not mailbox.password:
         raise ValidationError({"password": _("Enter the password.")})
+    _require_password_for_new_server(mailbox, password)
     mailbox.full_clean(exclude=["password", "last_error_params"])
     if mailbox.active:
         check_connection(mailbox, password or None)
@@ -219,7 +237,9 @@ def create_lead(message: MailboxMessage, *, actor) -> Lead:
     """A lead made from the sender of the unmatched `message`, with the mail linked to it."""
     if not may_use(actor, message.mailbox) or not permissions.can(actor, "create", Lead):
         raise PermissionDenied
-    email = Email.objects.get(pk=message.email_id)
+    email = Email.objects.filter(pk=message.email_id).first()
+    if email is None:  # moved to the trash since the inbox was loaded
+        raise ValidationError(_("This e-mail was deleted meanwhile."))
     first, _sep, last = email.from_name.strip().rpartition(" ")
     if not last:
         last = email.from_addr.split("@")[0]

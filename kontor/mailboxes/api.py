@@ -162,7 +162,9 @@ class InboxAction(APIView):
     @extend_schema(tags=["mailboxes"], request=None, responses={201: CREATED_LEAD, 204: None})
     def post(self, request, pk):
         message = get_object_or_404(
-            MailboxMessage.objects.select_related("mailbox").filter(actions.usable_q(request.user)),
+            MailboxMessage.objects.select_related("mailbox").filter(
+                actions.usable_q(request.user), state=MailboxMessage.UNMATCHED
+            ),
             pk=pk,
         )
         try:

@@ -23,8 +23,12 @@ INBOX_SIZE = 100
 
 
 def _message(user, pk) -> MailboxMessage:
+    # Only a mail still waiting: once linked it is read on its e-mail page, as its records allow
     return get_object_or_404(
-        MailboxMessage.objects.select_related("mailbox").filter(actions.usable_q(user)), pk=pk
+        MailboxMessage.objects.select_related("mailbox").filter(
+            actions.usable_q(user), state=MailboxMessage.UNMATCHED
+        ),
+        pk=pk,
     )
 
 

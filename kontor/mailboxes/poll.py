@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from kontor.mailboxes import actions, imap, matching, parsing
 from kontor.mailboxes.models import Mailbox, MailboxMessage
@@ -32,10 +33,21 @@ class PollResult:
 
 
 def poll_all() -> dict[str, PollResult]:
-    """Poll every active mailbox; the result of each by its address."""
+    """Poll every active mailbox; the result of each by its address. A poll that fails
+    unexpectedly (a bug met by one mailbox's mail or settings) is logged and recorded on its
+    mailbox, and the others are still read."""
     results = {}
     for mailbox in Mailbox.objects.filter(active=True).select_related("owner").order_by("pk"):
-        results[mailbox.email_address] = poll(mailbox)
+        try:
+            results[mailbox.email_address] = poll(mailbox)
+        except Exception as error:
+            log.exception("mailbox %s: the poll failed", mailbox.email_address)
+            failure = imap.MailboxError(
+                gettext_noop("Reading the mailbox failed unexpectedly: %(error)s"),
+                error=f"{type(error).__name__}: {error}",
+            )
+            actions.record_poll(mailbox, error=failure)
+            results[mailbox.email_address] = PollResult(error=failure.message)
     return results
 
 
@@ -60,7 +72,7 @@ def poll(mailbox: Mailbox, *, batch: int = BATCH) -> PollResult:
     except (imaplib.IMAP4.error, OSError) as error:
         failure = imap.MailboxError.lost(mailbox.host, error)
     except BaseException:
-        # a bug, not the mailbox: free it for the next poll, and let the task fail visibly
+        # a bug, not the mailbox: free it for the next poll, and let the caller record it
         Mailbox.objects.filter(pk=mailbox.pk).update(polling_since=None)
         raise
     if failure is not None:

@@ -116,3 +116,50 @@ def test_a_personal_mailbox_is_its_owners_and_can_be_private(imap_server, rep, a
     assert page.status_code == 200 and "freund@privat.example" in page.content.decode()
     rep_client.post(reverse("mailboxes:private", args=[item.pk]), {"private": "0"})
     assert Email.objects.get(pk=email.pk).private is False
+
+
+def test_a_linked_mail_is_not_read_through_the_inbox_by_someone_outside_its_records(
+    imap_server, admin
+):
+    """Rita may create leads but sees only her team's: a shared mail linked to Ada's lead is
+    hers neither on the inbox's mail page nor through its actions, page or API."""
+    from kontor.leads.tests.factories import LeadFactory
+
+    rita = create_user("rita", password="pw-rita-123!", last_name="Rita", roles=["sales_rep"])
+    lead = LeadFactory(last_name="Lehmann", email1="lena@kunde.example", actor=admin)
+    user = imap_server.new_user()
+    imap_server.append(user, message(message_id="<geheim@kunde.example>"))
+    mailbox = mailbox_for(imap_server, user)
+    poll(mailbox)
+    item = waiting(mailbox, "geheim@kunde.example")
+    assert item.state == MailboxMessage.LINKED
+    assert not Lead.objects.visible_to(rita, "view").filter(pk=lead.pk).exists()
+    client = Client()
+    client.force_login(rita)
+
+    assert client.get(reverse("mailboxes:message", args=[item.pk])).status_code == 404
+    assert client.post(reverse("mailboxes:dismiss", args=[item.pk])).status_code == 404
+    assert client.post(reverse("api-mailbox-dismiss", args=[item.pk])).status_code == 404
+    assert client.post(reverse("api-mailbox-create-lead", args=[item.pk])).status_code == 404
+    assert waiting(mailbox, "geheim@kunde.example").state == MailboxMessage.LINKED
+    assert list(Lead.objects.values_list("pk", flat=True)) == [lead.pk]
+
+
+def test_create_lead_on_a_mail_deleted_meanwhile_says_so_and_creates_nothing(
+    rep_client, admin, shared
+):
+    from kontor.core.actions import delete_records
+
+    item = waiting(shared, "n1@neu.example")
+    delete_records([Email.objects.get(pk=item.email_id)], actor=admin)
+
+    answer = rep_client.post(reverse("mailboxes:create-lead", args=[item.pk]), follow=True)
+
+    assert answer.status_code == 200
+    assert "This e-mail was deleted meanwhile." in answer.content.decode()
+    assert not Lead.objects.exists()
+    assert waiting(shared, "n1@neu.example").state == MailboxMessage.UNMATCHED
+    api = rep_client.post(reverse("api-mailbox-create-lead", args=[item.pk]))
+    assert api.status_code == 400, api.content
+    assert api.json()["errors"] == {"non_field_errors": ["This e-mail was deleted meanwhile."]}
+    assert not Lead.objects.exists()

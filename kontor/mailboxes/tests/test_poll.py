@@ -203,3 +203,26 @@ def test_a_mailbox_being_polled_is_not_polled_twice(imap_server, records):
     )
     assert poll(mailbox).stored == 1  # that worker died: its claim lapsed
     assert Mailbox.objects.get(pk=mailbox.pk).polling_since is None
+
+
+def test_an_unexpected_failure_in_one_mailbox_is_recorded_and_the_others_go_on(
+    imap_server, records, caplog
+):
+    good = imap_server.new_user()
+    imap_server.append(good, message(message_id="<weiter@kunde.example>"))
+    # a host name with a label too long for IDNA: the socket layer raises UnicodeError
+    broken = mailbox_for(imap_server, imap_server.new_user(), name="Kaputt")
+    Mailbox.objects.filter(pk=broken.pk).update(host="x" * 70 + ".de")
+    working = mailbox_for(imap_server, good, name="Richtig")
+
+    results = poll_all()
+
+    assert results[working.email_address].stored == 1
+    assert results[broken.email_address].error.startswith(
+        "Reading the mailbox failed unexpectedly: UnicodeError"
+    )
+    broken.refresh_from_db()
+    assert broken.error_message == results[broken.email_address].error
+    assert broken.last_error_at is not None and broken.polling_since is None
+    assert any(r.exc_info and broken.email_address in r.getMessage() for r in caplog.records)
+    assert list(Email.objects.values_list("message_id", flat=True)) == ["weiter@kunde.example"]

@@ -96,3 +96,45 @@ def test_each_user_keeps_a_personal_mailbox(rep_client, rep, imap_server):
     mailbox = Mailbox.objects.get()
     assert (mailbox.owner, mailbox.private_default) == (rep, True)
     assert rep_client.get(reverse("mailboxes:mine")).status_code == 200
+
+
+def test_a_new_server_or_user_name_needs_the_password_again(admin_client, admin, imap_server):
+    """The stored password goes only where it was given for: another host, port or user name
+    without a password is refused on the password field, nothing saved and nothing sent."""
+    import socket
+
+    from kontor.mailboxes.tests.mail import mailbox_for
+
+    mailbox = mailbox_for(imap_server, imap_server.new_user(), active=False)
+    before = Mailbox.objects.values().get()
+    url = reverse("mailboxes:admin-edit", args=[mailbox.pk])
+    Profile.objects.filter(user=admin).update(language="de")
+    with socket.socket() as trap:
+        trap.bind(("127.0.0.1", 0))
+        trap.listen()
+        trap.settimeout(0.2)
+        elsewhere = {"host": "127.0.0.1", "port": trap.getsockname()[1], "password": ""}
+        fields = ("name", "email_address", "host", "port", "username", "security", "folder")
+        base = {k: before[k] for k in fields}
+        posts = [
+            admin_client.post(url, {**base, **elsewhere}),
+            admin_client.post(url, {**base, **elsewhere, "active": "on"}),
+            admin_client.post(url, {**base, **elsewhere, "test": ""}),
+            admin_client.post(url, {**base, "username": "jemand", "password": ""}),
+            admin_client.patch(
+                reverse("api-mailbox", args=[mailbox.pk]),
+                elsewhere,
+                content_type="application/json",
+            ),
+        ]
+        with pytest.raises(TimeoutError):
+            trap.accept()
+
+    for answer in posts[:4]:
+        assert answer.status_code == 400
+        form = answer.context["form"]
+        assert form.errors["password"] == [
+            "Geben Sie das Passwort erneut ein: Server, Port oder Benutzername wurden geändert."
+        ]
+    assert posts[4].status_code == 400 and "password" in posts[4].json()["errors"]
+    assert Mailbox.objects.values().get() == before
