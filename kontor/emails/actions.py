@@ -13,6 +13,7 @@ sets the status to "sent" or "send_error".
 import html
 import mimetypes
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -26,9 +27,11 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kontor.core import registry
 from kontor.core.actions import save_record
+from kontor.core.admin_log import log_admin_change
 from kontor.core.people import Person
 from kontor.emails import outbox
 from kontor.emails.models import Email, EmailAttachment, EmailLink, OutgoingMail, SenderIdentity
@@ -68,7 +71,12 @@ def addresses(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _validate(mail: Outgoing, parent) -> dict[str, list]:
+def _one_line(text: str) -> bool:
+    """Whether `text` fits in a mail header: a line break there would end the header."""
+    return "\n" not in text and "\r" not in text
+
+
+def _validate(mail: Outgoing, parent, actor) -> dict[str, list]:
     errors: dict[str, list] = {}
     for name, text in (("to", mail.to), ("cc", mail.cc), ("bcc", mail.bcc)):
         for address in addresses(text):
@@ -81,6 +89,8 @@ def _validate(mail: Outgoing, parent) -> dict[str, list]:
         errors["to"] = [_("Enter at least one recipient.")]
     if not mail.subject.strip():
         errors["subject"] = [_("Enter a subject.")]
+    elif not _one_line(mail.subject):
+        errors["subject"] = [_("The subject must be on one line.")]
     limit = settings.FILE_UPLOAD_MAX_SIZE
     if sum(len(a.content) for a in mail.attachments) > limit:
         errors["attachments"] = [
@@ -88,47 +98,105 @@ def _validate(mail: Outgoing, parent) -> dict[str, list]:
             % {"size": filesizeformat(limit)}
         ]
     if not errors:
-        for name, refusals in _refused_people(mail, parent).items():
+        for name, refusals in _refused_people(mail, parent, actor).items():
             errors.setdefault(name, []).extend(refusals)
     return errors
 
 
-def _refused_people(mail: Outgoing, parent) -> dict[str, list]:
-    """Recipients a person record says not to write to: opted out, or address invalid."""
+def _refused_people(mail: Outgoing, parent, actor) -> dict[str, list]:
+    """Recipients a person record says not to write to: opted out, or address invalid. The
+    reason is named only for a person `actor` may see; for a hidden one the refusal says
+    nothing about them."""
     by_field = {
         name: {a.lower() for a in addresses(text)}
         for name, text in (("to", mail.to), ("cc", mail.cc), ("bcc", mail.bcc))
     }
     wanted = set().union(*by_field.values())
-    refused: dict[str, str] = {}
+    refused: dict[str, tuple[int, str]] = {}  # address: (rank, message); the lowest rank wins
+
+    def refuse(address: str, rank: int, message: str) -> None:
+        if address not in refused or rank < refused[address][0]:
+            refused[address] = (rank, message % {"address": address})
+
     for module in registry.modules():
         if not issubclass(module.model, Person):
             continue
-        rows = (
+        rows = list(
             module.model.objects.filter(Q(email1__in=wanted) | Q(email2__in=wanted))
             .filter(Q(email_opt_out=True) | Q(invalid_email=True))
-            .values_list("email1", "email2", "email_opt_out")
+            .values_list("pk", "email1", "email2", "email_opt_out")
         )
-        for email1, email2, opted_out in rows:
+        if not rows:
+            continue
+        visible = set(
+            module.model.objects.visible_to(actor, "view")
+            .filter(pk__in=[row[0] for row in rows])
+            .values_list("pk", flat=True)
+        )
+        for pk, email1, email2, opted_out in rows:
             for address in {email1, email2} & wanted:
-                if opted_out:
-                    refused[address] = _("%(address)s has opted out of e-mail.") % {
-                        "address": address
-                    }
+                if pk not in visible:
+                    refuse(address, 2, _("E-mail to %(address)s is not possible."))
+                elif opted_out:
+                    refuse(address, 0, _("%(address)s has opted out of e-mail."))
                 else:
-                    refused.setdefault(
-                        address,
-                        _("%(address)s is marked as an invalid address.") % {"address": address},
-                    )
+                    refuse(address, 1, _("%(address)s is marked as an invalid address."))
     if isinstance(parent, Person) and parent.email_opt_out:
-        own = {a for a in (parent.email1, parent.email2) if a} & wanted
-        for address in own:
-            refused[address] = _("%(address)s has opted out of e-mail.") % {"address": address}
+        for address in {a for a in (parent.email1, parent.email2) if a} & wanted:
+            refuse(address, 0, _("%(address)s has opted out of e-mail."))
     out: dict[str, list] = {}
     for name, found in by_field.items():
         for address in sorted(found & refused.keys()):
-            out.setdefault(name, []).append(refused[address])
+            out.setdefault(name, []).append(refused[address][1])
     return out
+
+
+def sender_allowed(actor, address: str) -> bool:
+    """Whether `actor` may send as `address`: their own e-mail address, or one in the domain
+    of Kontor's address (DEFAULT_FROM_EMAIL), which the installation's SPF and DKIM cover.
+    Any other address would be a forged From and envelope sender."""
+    address = address.strip().lower()
+    if not address:
+        return True
+    if actor.email and address == actor.email.strip().lower():
+        return True
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2].lower()
+    return bool(domain) and address.rpartition("@")[2] == domain
+
+
+def save_sender(identity: SenderIdentity, *, actor) -> SenderIdentity:
+    """Save `actor`'s own sender settings (`identity.user` is `actor`), logged in the
+    change log. ValidationError on the field when the address is not theirs to send as or
+    the name has a line break; then nothing is saved."""
+    errors: dict[str, list] = {}
+    if not _one_line(identity.from_name):
+        errors["from_name"] = [_("The sender name must be on one line.")]
+    if not sender_allowed(actor, identity.from_address):
+        errors["from_address"] = [
+            _("Use your own address (%(own)s) or one at %(domain)s.")
+            % {
+                "own": actor.email or "-",
+                "domain": parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2],
+            }
+        ]
+    if errors:
+        raise ValidationError(errors)
+    identity.full_clean()
+    fields = ("from_name", "from_address", "signature")
+    old = {}
+    if identity.pk:
+        old = SenderIdentity.objects.filter(pk=identity.pk).values(*fields).first() or {}
+    with transaction.atomic():
+        identity.save()
+        changed = {f: [old.get(f, ""), getattr(identity, f)] for f in fields}
+        log_admin_change(
+            actor=actor,
+            area="email_sender",
+            target=actor.get_username(),
+            summary=gettext_noop("E-mail sender saved"),
+            detail={"changes": {f: v for f, v in changed.items() if v[0] != v[1]}},
+        )
+    return identity
 
 
 def sender_of(actor) -> tuple[str, list[str], str]:
@@ -137,8 +205,8 @@ def sender_of(actor) -> tuple[str, list[str], str]:
     identity = SenderIdentity.objects.filter(user=actor).first()
     name = (identity and identity.from_name) or actor.get_full_name() or actor.username
     signature = identity.signature if identity else ""
-    name = name.replace('"', "")
-    if identity and identity.from_address:
+    name = " ".join(name.replace('"', "").split())  # one line: a break would end the header
+    if identity and identity.from_address and sender_allowed(actor, identity.from_address):
         return f'"{name}" <{identity.from_address}>', [], signature
     reply_to = [actor.email] if actor.email else []
     return f'"{name}" <{settings.DEFAULT_FROM_EMAIL}>', reply_to, signature
@@ -174,7 +242,7 @@ def send_email(mail: Outgoing, *, parent=None, actor) -> Email:
     """Store and send `mail` from `actor`, logged on `parent` (a record the caller checked
     `actor` may see) and its chain. ValidationError ({"to": […], "subject": […]}) when refused:
     then nothing is stored and nothing sent."""
-    errors = _validate(mail, parent)
+    errors = _validate(mail, parent, actor)
     if errors:
         raise ValidationError(errors)
     from_addr, reply_to, signature = sender_of(actor)

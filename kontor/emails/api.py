@@ -14,6 +14,7 @@ import binascii
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -68,14 +69,14 @@ def send_endpoint():
         try:
             parent = parent_of(request.user, data["parent"])
         except Http404:
-            raise exceptions.ValidationError({"parent": ["No such record."]}) from None
+            raise exceptions.ValidationError({"parent": [_("No such record.")]}) from None
         files = []
         for i, item in enumerate(data["attachments"]):
             try:
                 content = base64.b64decode(item["content"], validate=True)
             except (binascii.Error, ValueError):
                 raise exceptions.ValidationError(
-                    {f"attachments.{i}.content": ["Not base64."]}
+                    {f"attachments.{i}.content": [_("Not base64.")]}
                 ) from None
             files.append(Attachment(item["filename"], content, item["mime_type"]))
         mail = Outgoing(

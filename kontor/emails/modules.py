@@ -64,6 +64,7 @@ class EmailModule(Module):
         return (
             ("compose/", views.page(views.compose), "compose"),
             ("sender/", views.page(views.sender_settings), "sender"),
+            ("attachments/<int:pk>/", views.page(views.download_attachment), "attachment"),
             ("templates/", views.page(views.template_list), "templates"),
             ("templates/new/", views.page(views.template_edit), "template-create"),
             ("templates/<int:pk>/", views.page(views.template_edit), "template-edit"),

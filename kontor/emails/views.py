@@ -10,7 +10,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,10 +18,10 @@ from django.views import View
 
 from kontor.core import admin_area, permissions, registry
 from kontor.emails import merge
-from kontor.emails.actions import Attachment, Outgoing, send_email, text_to_html
+from kontor.emails.actions import Attachment, Outgoing, save_sender, send_email, text_to_html
 from kontor.emails.forms import ComposeForm, SenderForm, TemplateForm
 from kontor.emails.html import sanitise
-from kontor.emails.models import Email, EmailTemplate, SenderIdentity
+from kontor.emails.models import Email, EmailAttachment, EmailTemplate, SenderIdentity
 
 
 def parent_of(user, value: str):
@@ -136,10 +136,26 @@ def sender_settings(request):
     identity = identity or SenderIdentity(user=request.user)
     form = SenderForm(request.POST or None, instance=identity)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your sender settings are saved."))
-        return redirect("emails:sender")
+        try:
+            save_sender(form.save(commit=False), actor=request.user)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your sender settings are saved."))
+            return redirect("emails:sender")
     return render(request, "emails/sender.html", {"form": form})
+
+
+@login_required
+def download_attachment(request, pk):
+    """An e-mail's attachment, only for users who may see the e-mail (never a public media
+    URL), always as a download so a stored HTML file never runs in Kontor's origin."""
+    attachment = get_object_or_404(EmailAttachment, pk=pk)
+    get_object_or_404(Email.objects.visible_to(request.user, "view"), pk=attachment.email_id)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
+    )
 
 
 @admin_area.admin_required

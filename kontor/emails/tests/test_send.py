@@ -58,7 +58,8 @@ def test_a_sent_mail_arrives_with_both_parts_attachment_sender_and_message_id(
     assert linked == {contact.pk, contact.account_id}
 
 
-def test_an_own_sender_address_is_the_from(smtp_server, rep, commit):
+def test_an_own_sender_address_is_the_from(smtp_server, rep, commit, settings):
+    settings.DEFAULT_FROM_EMAIL = "kontor@firma.example"
     SenderIdentity.objects.create(user=rep, from_name="R. Rep", from_address="rolf@firma.example")
     with commit():
         send_email(_mail(), actor=rep)
@@ -197,7 +198,8 @@ def test_lists_and_record_pages_link_addresses_and_numbers(rep_client, rep):
     assert 'data-compose="/emails/compose/"' in page.decode()
 
 
-def test_sender_settings_page_saves_the_users_own_sender(rep_client, rep):
+def test_sender_settings_page_saves_the_users_own_sender(rep_client, rep, settings):
+    settings.DEFAULT_FROM_EMAIL = "kontor@firma.example"
     page = rep_client.get("/emails/sender/").content.decode()
     assert 'id="sender-form"' in page and 'id="email-sender-link"' in page
     response = rep_client.post(
