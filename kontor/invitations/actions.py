@@ -48,7 +48,8 @@ def person_key(row: MeetingInvitee) -> str:
 
 
 def recipients(meeting: Meeting) -> dict[str, message.Recipient]:
-    """The invitees who get mail, by person key: an address, an active user, not the organiser."""
+    """The invitees who get mail, by person key: an address, an active user, not the organiser,
+    no contact or lead in the trash."""
     rows = meeting.invitees.select_related("user__profile", "contact", "lead")
     organiser_zone = _zone(meeting.assigned_user)
     found = {}
@@ -62,7 +63,7 @@ def recipients(meeting: Meeting) -> dict[str, message.Recipient]:
             name, email, zone = user.get_full_name() or user.username, user.email, _zone(user)
         else:
             person = row.contact or row.lead
-            if not person.email1:
+            if person.deleted or not person.email1:  # a person in the trash is not written to
                 continue
             # People in the CRM have no language of their own: Kontor's default language.
             name, email = str(person) or person.email1, person.email1

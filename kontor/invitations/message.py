@@ -104,6 +104,11 @@ def zone_of(name: str):
         return UTC
 
 
+def one_line(text: str) -> str:
+    """`text` for a mail header: a line break in a name would make the mail unsendable."""
+    return " ".join(str(text).split())
+
+
 def build(meeting, recipient: Recipient, method: str, sequence: int, *, update: bool, token: str):
     """The EmailMultiAlternatives of one message, rendered in the recipient's language."""
     with translation.override(recipient.language), timezone.override(zone_of(recipient.time_zone)):
@@ -122,16 +127,16 @@ def build(meeting, recipient: Recipient, method: str, sequence: int, *, update: 
             subject = _("Updated invitation: %(subject)s")
         else:
             subject = _("Invitation: %(subject)s")
-        subject = subject % {"subject": meeting.name}
+        subject = one_line(subject % {"subject": meeting.name})
         text = render_to_string("invitations/mail/invitation.txt", context)
         html = render_to_string("invitations/mail/invitation.html", context)
     organiser_name, organiser_address = organiser_of(meeting)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=formataddr((organiser_name, settings.DEFAULT_FROM_EMAIL)),
-        to=[formataddr((recipient.name, recipient.email))],
-        reply_to=[organiser_address],
+        from_email=formataddr((one_line(organiser_name), settings.DEFAULT_FROM_EMAIL)),
+        to=[formataddr((one_line(recipient.name), recipient.email))],
+        reply_to=[one_line(organiser_address)],
     )
     message.attach_alternative(html, "text/html")
     calendar = ical(meeting, recipient, method, sequence)

@@ -22,6 +22,7 @@ from kontor.invitations.tests.helpers import (
     run_jobs,
     tomorrow_at,
 )
+from kontor.leads.tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +225,33 @@ def test_moving_the_meeting_in_its_form_sends_the_update(
     update = smtp_server.wait_for(2)[1]
     assert int(event_of(update)["SEQUENCE"]) == 1
     assert event_of(update).decoded("DTSTART") == tomorrow_at(16)
+
+
+def test_people_in_the_trash_get_nothing(rep, greta, django_capture_on_commit_callbacks):
+    clara = ContactFactory(actor=rep)
+    gone = ContactFactory(actor=rep)
+    lead = LeadFactory(email1="lea@lead.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_records([gone], actor=rep)
+        delete_records([lead], actor=rep)
+        new_meeting(rep, contacts=[clara, gone], leads=[lead])
+    run_jobs(django_capture_on_commit_callbacks)
+    sent = [r for row in OutgoingMail.objects.values_list("recipients", flat=True) for r in row]
+    assert len(sent) == 1 and clara.email1 in sent[0]
+
+
+def test_a_line_break_in_a_name_still_sends_everyone_their_invitation(
+    rep, greta, smtp_server, django_capture_on_commit_callbacks
+):
+    clara = ContactFactory(actor=rep, first_name="Clara\nBcc: x@evil.example", last_name="Kunde")
+    rep.first_name = "Rolf\r\n"
+    rep.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        new_meeting(rep, users=[greta], contacts=[clara], name="Kick-off\nBcc: y@evil.example")
+    run_jobs(django_capture_on_commit_callbacks)
+    mails = by_recipient(smtp_server.wait_for(2))
+    assert sorted(mails) == sorted(["greta@kontor.example", clara.email1])
+    german = mails["greta@kontor.example"]
+    assert german["Subject"] == "Einladung: Kick-off Bcc: y@evil.example"
+    assert german["Bcc"] is None and "Rolf" in str(german["From"])
+    assert "Clara Bcc: x@evil.example Kunde" in str(mails[clara.email1]["To"])
