@@ -7,6 +7,7 @@ from kontor.api.tests.conftest import token_client
 from kontor.contacts.tests.factories import ContactFactory
 from kontor.emails.models import OutgoingMail
 from kontor.invitations.tests.helpers import new_meeting, run_jobs
+from kontor.users.actions import create_user
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_put_invites_and_the_invitations_follow(
     assert api.get(url).json() == answer.json()
 
 
-def test_put_refuses_unknown_or_hidden_records_and_changes_nothing(rep, greta, admin):
+def test_put_refuses_unknown_records_and_bad_bodies_and_changes_nothing(rep, greta, admin):
     meeting = new_meeting(rep, users=[greta])
     api = token_client(rep)
     url = f"/api/v1/meetings/{meeting.pk}/invitees/"
@@ -46,3 +47,20 @@ def test_put_refuses_unknown_or_hidden_records_and_changes_nothing(rep, greta, a
         answer = api.put(url, body, format="json")
         assert answer.status_code == 400, (body, answer.content)
     assert list(MeetingInvitee.objects.values_list("user", flat=True)) == [greta.pk]
+
+
+def test_put_refuses_a_contact_the_caller_cannot_see_and_changes_nothing(rep, greta):
+    bruno = create_user("bruno", password="pw-bruno-123!", roles=["sales_rep"])
+    mine = ContactFactory(actor=bruno)
+    hidden = ContactFactory(actor=rep)  # Rolf's, and Bruno shares no team with him
+    meeting = new_meeting(bruno, users=[greta], contacts=[mine], assigned_user=bruno)
+    api = token_client(bruno)
+    url = f"/api/v1/meetings/{meeting.pk}/invitees/"
+    assert api.get(url).status_code == 200
+    answer = api.put(url, {"contacts": [str(mine.pk), str(hidden.pk)]}, format="json")
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["errors"] == {"contacts": ["Choose records you can see."]}
+    rows = MeetingInvitee.objects.filter(meeting=meeting)
+    assert sorted(map(str, rows.values_list("user", "contact"))) == sorted(
+        map(str, [(greta.pk, None), (None, mine.pk)])
+    )
