@@ -2,7 +2,7 @@
 the change: it picks, without a query, the events that may concern someone and hands them to
 the task worker (`tasks.produce`), so a save pays one queued task at most.
 
-Heard: a record assigned to someone other than its writer; a call or meeting created or
+Heard: a record assigned by someone to someone else; a call or meeting created or
 changed (its invitees, the default reminders, a move of its start); a task whose due date
 moved; a note whose text names someone with "@". Bulk writes (imports, undo) are told of by
 the import's own notification, not per record.
@@ -26,7 +26,9 @@ def interesting(event) -> str | None:
     if label == "activities.task" and (not fields or "date_due" in fields):
         return "task"
     assigned = getattr(record, "assigned_user_id", None)
-    if assigned is None or assigned == actor_id:
+    # A system write (no actor: a mail the poll stored for its mailbox's owner, a job) hands
+    # nothing over; told by e-mail, a received mail would even come back as one.
+    if assigned is None or actor_id is None or assigned == actor_id:
         return None
     if event.kind == record_events.CREATED or not fields or "assigned_user_id" in fields:
         return "assigned"

@@ -63,6 +63,8 @@ def produce(items: list[dict]) -> int:
 
 def assigned_to_other(entry, record) -> bool:
     fields = set(entry["fields"])
+    if entry["actor"] is None:  # a system write: see listener.interesting
+        return False
     return record.assigned_user_id not in (None, entry["actor"]) and (
         entry["kind"] == "created" or not fields or "assigned_user_id" in fields
     )
@@ -123,17 +125,22 @@ def follow(record) -> int:
     come is sent again then."""
     start, now = start_of(record), timezone.now()
     changed = []
-    for reminder in Reminder.objects.filter(related_event_module_id=record.pk):
-        if start is None or reminder.event_start == start:
-            continue
-        reminder.event_start = start
-        for channel in ("popup", "email"):
-            due = start - timezone.timedelta(seconds=getattr(reminder, f"timer_{channel}"))
-            if due > now:
-                setattr(reminder, f"{channel}_sent_at", None)
-        reminder.schedule()
-        changed.append(reminder)
     fields = ["event_start", "popup_sent_at", "email_sent_at", "date_willexecute"]
+    for reminder in Reminder.objects.filter(related_event_module_id=record.pk):
+        before = [getattr(reminder, f) for f in fields]
+        if start is None:
+            # a task's due date cleared: nothing to remind of until one is set again
+            reminder.date_willexecute = None
+        else:
+            if reminder.event_start != start:
+                reminder.event_start = start
+                for channel in ("popup", "email"):
+                    due = start - timezone.timedelta(seconds=getattr(reminder, f"timer_{channel}"))
+                    if due > now:
+                        setattr(reminder, f"{channel}_sent_at", None)
+            reminder.schedule()
+        if [getattr(reminder, f) for f in fields] != before:
+            changed.append(reminder)
     Reminder.objects.bulk_update(changed, fields)
     return len(changed)
 
@@ -148,10 +155,10 @@ def mentioned(note, actor_id) -> list:
     for user in users:
         if user.username.lower() not in names or user.pk == actor_id:
             continue
-        if parent_model is not None:
-            if not visible(user, parent_model, note.parent_id):
-                continue
-        elif not visible(user, type(note), note.pk):
+        # the note names its parent and says what it says: both must be the reader's to see
+        if parent_model is not None and not visible(user, parent_model, note.parent_id):
+            continue
+        if not visible(user, type(note), note.pk):
             continue
         key = f"mention:{note.pk}:{user.pk}"
         out.append(item(note, user, Kind.MENTION, key, actor_id))

@@ -190,6 +190,8 @@ class RemindersPanel(ModuleView):
             else:
                 form = None
         if not request.headers.get("HX-Request"):
+            if error:  # the panel is not redrawn: say why on the page redirected to
+                messages.error(request, error)
             return redirect(self.module.detail_url(activity.pk))
         return self.get(request, pk, form=form, error=error)
 

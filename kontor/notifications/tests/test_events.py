@@ -134,3 +134,31 @@ def test_the_later_occurrences_of_a_series_tell_nobody_again(rep, nina, after_co
     )
     after_commit(save_with_invitees, later, users=[nina], actor=rep)
     assert notes_of(nina) == [(Kind.INVITED, "Jour fixe")]
+
+
+def test_a_system_write_assigns_nobody_anything(rep, nina, after_commit):
+    """A record written without an actor (a mail the poll stores for its mailbox's owner, a
+    job) is not "assigned to" its owner: nothing to hear of, and by e-mail a loop."""
+    account = Account(name="Eingang GmbH", assigned_user=nina)
+    after_commit(save_record, account, actor=None)
+    assert Notification.objects.count() == 0
+    from kontor.notifications.produce import produce
+
+    entry = {"what": "assigned", "kind": "created", "model": "accounts.account", "fields": []}
+    produce([{**entry, "pk": str(account.pk), "actor": None}])
+    assert Notification.objects.count() == 0
+
+
+def test_a_mention_in_a_note_the_mentioned_may_not_see_tells_nothing(rep, sam, after_commit):
+    account = after_commit(AccountFactory, name="Sams Kunde", assigned_user=sam, actor=rep)
+    note = Note(
+        name="Vertraulich",
+        description="@sam darf das nicht lesen",
+        parent_type=ContentType.objects.get_for_model(Account),
+        parent_id=account.pk,
+        assigned_user=rep,
+    )
+    after_commit(save_record, note, actor=rep)
+    assert Account.objects.visible_to(sam, "view").filter(pk=account.pk).exists()
+    assert not Note.objects.visible_to(sam, "view").filter(pk=note.pk).exists()
+    assert notes_of(sam) == [(Kind.ASSIGNED, "Sams Kunde")]  # the account, not the note

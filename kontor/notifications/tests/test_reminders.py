@@ -114,3 +114,30 @@ def test_the_reminders_panel_adds_and_removes_ones_own(rep, nina, nina_client, a
     assert nina_client.post(f"{url}{theirs.pk}/delete/").status_code == 404
     assert nina_client.post(f"{url}{mine.pk}/delete/").status_code == 302
     assert list(Reminder.objects.all()) == [theirs]
+
+
+def test_a_cleared_due_date_unschedules_the_tasks_reminder(rep, after_commit):
+    task = TaskFactory(name="Angebot", date_due=this_minute() + timedelta(hours=2), actor=rep)
+    actions.add_reminder(task, rep, 30, popup=True, email=False, actor=rep)
+    due = task.date_due
+    assert Reminder.objects.get().date_willexecute == due - timedelta(minutes=30)
+
+    task.date_due = None
+    after_commit(save_record, task, actor=rep)
+    assert Reminder.objects.get().date_willexecute is None
+
+    task.date_due = due  # the same date set again: reminded again
+    after_commit(save_record, task, actor=rep)
+    assert Reminder.objects.get().date_willexecute == due - timedelta(minutes=30)
+
+
+def test_a_refused_reminder_without_htmx_says_why_on_the_page(rep, nina, nina_client, after_commit):
+    meeting = after_commit(meeting_in, 600, actor=rep, users=[nina])
+
+    answer = nina_client.post(
+        f"/meetings/{meeting.pk}/reminders/", {"minutes": "60"}, follow=True
+    )  # neither channel
+
+    assert answer.redirect_chain[-1][0] == f"/meetings/{meeting.pk}/"
+    assert "Wählen Sie ein Pop-up, eine E-Mail oder beides." in answer.content.decode()
+    assert not Reminder.objects.exists()
