@@ -33,6 +33,8 @@ AREAS = {
     "setting": _("Installation settings"),
     "currency": _("Currencies"),
     "quota": _("Quotas"),
+    "mailboxes": _("Mailboxes"),
+    "email_sender": _("E-mail sender"),
 }
 
 #: Detail keys that must never reach the log (a caller's mistake would leak a credential).
