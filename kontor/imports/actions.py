@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kontor.core import permissions
 from kontor.core.context import origin
+from kontor.core.people import Person
 from kontor.imports import readers, vcards
 from kontor.imports.engine import Planner, RowPlan
 from kontor.imports.mapping import EXTERNAL_ID, targets
@@ -75,11 +76,14 @@ def create_batch(upload, *, model, actor) -> ImportBatch:
     # Stored first, then read from storage: the readers open the file several times.
     batch.file.save(upload.name[-100:], File(upload), save=False)
     try:
-        converted = _vcards_as_csv(batch)
+        converted = _vcards_as_csv(batch, model)
         source, headers = readers.inspect(batch_opener(batch))
     except readers.ReaderError as error:
         batch.file.delete(save=False)
         raise ValidationError({"file": str(error)}) from error
+    except BaseException:
+        batch.file.delete(save=False)  # nothing stays behind of a failed upload
+        raise
     columns = [{"field": f, "rule": "overwrite"} for f in auto_map(model, headers)]
     chosen = {c["field"] for c in columns}
     # Match on the e-mail when the file has one, else on an id column from another system.
@@ -102,11 +106,16 @@ def create_batch(upload, *, model, actor) -> ImportBatch:
     return batch
 
 
-def _vcards_as_csv(batch: ImportBatch) -> bool:
-    """Replace a stored vCard file by its CSV (kontor.imports.vcards); False for other files."""
+def _vcards_as_csv(batch: ImportBatch, model) -> bool:
+    """Replace a stored vCard file by its CSV (kontor.imports.vcards); False for other files.
+    Only people (targets, leads, contacts) come from vCards."""
     with batch.open_file() as fh:
         if not vcards.is_vcard(fh.read(64)):
             return False
+    if not issubclass(model, Person):
+        raise readers.ReaderError(
+            _("vCards hold people: import them as targets, leads or contacts.")
+        )
     with tempfile.TemporaryFile() as converted:
         text = io.TextIOWrapper(converted, encoding="utf-8", newline="")
         with batch.open_file() as fh:

@@ -65,7 +65,10 @@ SHOWN_ERRORS = 5
 
 
 def is_vcard(head: bytes) -> bool:
-    """Whether a file starting with `head` is a vCard file."""
+    """Whether a file starting with `head` is a vCard file (UTF-8, or UTF-16 with BOM)."""
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(encoding, errors="ignore").encode()
     text = head.removeprefix(codecs.BOM_UTF8).lstrip()
     return text[:11].upper() == b"BEGIN:VCARD"
 
@@ -84,7 +87,7 @@ def to_csv(source: BinaryIO, target: TextIO) -> int:
         except Exception as error:  # noqa: BLE001 - vobject raises many kinds on broken input
             errors.append(
                 _("card %(number)s (line %(line)s): %(reason)s")
-                % {"number": number, "line": line, "reason": str(error)[:200] or type(error)}
+                % {"number": number, "line": line, "reason": _reason(error)}
             )
     if errors:
         shown = "; ".join(errors[:SHOWN_ERRORS])
@@ -95,6 +98,11 @@ def to_csv(source: BinaryIO, target: TextIO) -> int:
     if not count:
         raise ReaderError(_("The file holds no vCard."))
     return count
+
+
+def _reason(error: Exception) -> str:
+    """vobject's own words (English; they name the line's problem), or the error's kind."""
+    return str(error)[:200] or type(error).__name__
 
 
 def _cards(source: BinaryIO) -> Iterator[tuple[int, int, str]]:
@@ -113,7 +121,8 @@ def _cards(source: BinaryIO) -> Iterator[tuple[int, int, str]]:
                 block = []
             elif len(block) > MAX_CARD_LINES:
                 raise ReaderError(
-                    _("The vCard starting on line %(line)s has no end.") % {"line": first}
+                    _("The vCard starting on line %(line)s has more than %(limit)s lines.")
+                    % {"line": first, "limit": MAX_CARD_LINES}
                 )
     if block:
         raise ReaderError(_("The vCard starting on line %(line)s has no end.") % {"line": first})

@@ -1,6 +1,7 @@
 """Contacts imported from a vCard file (.vcf): 2.1, 3.0 and 4.0 cards, German text, row
 errors, broken files refused whole, and a round trip through Kontor's own vCard export."""
 
+import codecs
 from datetime import date
 
 import pytest
@@ -97,3 +98,23 @@ def test_kontors_own_vcard_export_imports_back(admin, client):
         "+44 20 7946 0000",
         "London",
     )
+
+
+def test_vcards_are_refused_for_a_record_type_without_people(admin):
+    from kontor.accounts.models import Account
+
+    with pytest.raises(ValidationError) as refused:
+        actions.create_batch(upload("address-book.vcf"), model=Account, actor=admin)
+    assert "vCards hold people" in str(refused.value)
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_utf16_vcard_file_is_read(admin):
+    text = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Öztürk;Ümit;;;\r\nEMAIL:uemit@example.de\r\nEND:VCARD\r\n"
+    )
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    batch = actions.create_batch(upload("utf16.vcf", data), model=Contact, actor=admin)
+    run(batch, actor=admin)
+    contact = Contact.objects.get()
+    assert (contact.first_name, contact.last_name) == ("Ümit", "Öztürk")
