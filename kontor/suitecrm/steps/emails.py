@@ -16,6 +16,7 @@ from email.utils import getaddresses, parseaddr
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -221,15 +222,21 @@ def run_templates(context: Context) -> None:
             "type": kind if kind in TEMPLATE_TYPES else EmailTemplate.Type.EMAIL,
         }
         template = EmailTemplate.objects.filter(name=name, language=language).first()
-        if template is None:
-            EmailTemplate.objects.create(name=name, language=language, **values)
-            outcome["created"] += 1
-        elif any(getattr(template, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(template, key, value)
-            template.save()
-            outcome["updated"] += 1
-        else:
+        if template is not None and all(getattr(template, k) == v for k, v in values.items()):
             outcome["unchanged"] += 1
+            continue
+        kind = "created" if template is None else "updated"
+        template = template or EmailTemplate(name=name, language=language)
+        for key, value in values.items():
+            setattr(template, key, value)
+        try:
+            template.full_clean()  # Kontor's own checks, as its template pages apply them
+        except ValidationError as error:
+            context.report.problem(
+                "email_templates", row["id"], "; ".join(error.messages) + " " + _("Left out.")
+            )
+            continue
+        template.save()
+        outcome[kind] += 1
     for name, n in outcome.items():
         context.report.count("email_templates", name, n)

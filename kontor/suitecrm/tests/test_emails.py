@@ -101,3 +101,14 @@ def test_templates_arrive_in_the_installations_language(suitecrm_journey, migrat
     assert opt_in.type == "system" and opt_in.subject == "Confirm Opt In"
     assert "\\n" not in opt_in.body and "\n Please confirm" in opt_in.body
     assert "$contact_first_name" in opt_in.body_html
+
+
+def test_a_template_kontor_refuses_is_reported_and_the_others_arrive(suitecrm_damaged, actor):
+    damaged = suitecrm_damaged(
+        "UPDATE email_templates SET body = '', body_html = '' WHERE name = 'Case Closure'"
+    )
+    report = migrate(damaged, actor=actor, modules=["email_templates"])
+    assert not EmailTemplate.objects.filter(name="Case Closure").exists()
+    assert EmailTemplate.objects.count() == report.counts["email_templates"]["created"] == 9
+    (problem,) = [p for p in report.problems if p.table == "email_templates"]
+    assert problem.message.endswith("Left out.")
