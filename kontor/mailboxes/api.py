@@ -98,7 +98,7 @@ def _save(request, mailbox: Mailbox, serializer: MailboxSerializer) -> Response:
 
 
 class MailboxList(APIView):
-    @extend_schema(tags=["mailboxes"], responses=MAILBOX_LIST)
+    @extend_schema(tags=["mailboxes"], responses=MAILBOX_LIST, operation_id="v1_mailboxes_list")
     def get(self, request):
         mailboxes = _kept_by(request.user).order_by("name", "pk")
         return Response({"results": MailboxSerializer(mailboxes, many=True).data})
@@ -127,7 +127,7 @@ class MailboxDetail(APIView):
 
 
 class Inbox(APIView):
-    @extend_schema(tags=["mailboxes"], responses=INBOX_LIST)
+    @extend_schema(tags=["mailboxes"], responses=INBOX_LIST, operation_id="v1_mailboxes_inbox_list")
     def get(self, request):
         waiting = list(
             MailboxMessage.objects.filter(
