@@ -9,6 +9,7 @@ that need other rows (user ids of migrated users, the names of activity parents)
 """
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -159,6 +160,11 @@ class Attribute:
             return number
         if self.type == "email":
             return str(raw).strip().lower()
+        if self.type == "id":
+            try:
+                return uuid.UUID(str(raw).strip())
+            except ValueError:
+                raise invalid(self.name, raw) from None
         return str(raw)
 
     def condition(self, op: str, raw) -> Q:

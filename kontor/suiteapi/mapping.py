@@ -97,6 +97,8 @@ def _type_of(f) -> str:
         return "file"
     if isinstance(f, dj.TextField):
         return "text"
+    if isinstance(f, dj.UUIDField):
+        return "id"  # SuiteCRM's type of its char(36) id columns (repeat_parent_id …)
     return "varchar"
 
 

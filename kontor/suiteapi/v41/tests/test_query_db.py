@@ -5,6 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kontor.activities.tests.factories import MeetingFactory
 from kontor.leads.tests.factories import LeadFactory
 from kontor.suiteapi.v41 import records
 from kontor.suiteapi.v41.errors import ApiError
@@ -70,3 +71,14 @@ def test_a_lead_is_found_by_each_kind_of_column(admin):
     ):
         found = records.records(api, admin, "list", []).filter(records.where(api, query))
         assert list(found.values_list("pk", flat=True)) == [lead.pk], query
+
+
+def test_an_id_column_compared_with_a_non_id_is_refused_not_a_crash(admin):
+    api = records.module_named("Meetings")
+    with pytest.raises(ApiError):
+        records.where(api, "meetings.repeat_parent_id = 'abc'")
+    first = MeetingFactory()
+    later = MeetingFactory(repeat_parent_id=first.pk)
+    found = records.where(api, f"meetings.repeat_parent_id = '{first.pk}'")
+    rows = records.records(api, admin, "list", ["name"]).filter(found)
+    assert [m.pk for m in rows] == [later.pk]
